@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+// The clinic appointment server. No third-party Swift packages: system C
+// libraries come in through the system-library targets below.
+import PackageDescription
+
+let package = Package(
+    name: "clinic",
+    products: [
+        .executable(name: "clinic", targets: ["clinic"]),
+    ],
+    targets: [
+        // C libraries, one system-library target each.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+
+        // The pure GraphQL core: no I/O, no clinic.
+        .target(name: "QueryLanguage"),
+        .target(name: "Schema", dependencies: ["QueryLanguage"]),
+
+        // Infrastructure.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "HTTP"),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"]),
+
+        // The clinic.
+        .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto"]),
+        .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "Resolvers", "Postgres", "HTTP", "Crypto"]),
+        .executableTarget(name: "clinic", dependencies: ["Server"]),
+
+        .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"]),
+        .testTarget(name: "SchemaTests", dependencies: ["Schema", "QueryLanguage"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+public enum ClinicCommand {
+    public static func main() {}
+}

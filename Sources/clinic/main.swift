@@ -1,0 +1,2 @@
+import Server
+ClinicCommand.main()

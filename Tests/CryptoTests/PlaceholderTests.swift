@@ -1,0 +1,3 @@
+import XCTest
+@testable import Crypto
+final class CryptoPlaceholderTests: XCTestCase { func testModuleLinks() {} }

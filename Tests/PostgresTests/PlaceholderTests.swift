@@ -1,0 +1,3 @@
+import XCTest
+@testable import Postgres
+final class PostgresPlaceholderTests: XCTestCase { func testModuleLinks() {} }

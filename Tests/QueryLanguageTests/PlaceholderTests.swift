@@ -1,0 +1,3 @@
+import XCTest
+@testable import QueryLanguage
+final class QueryLanguagePlaceholderTests: XCTestCase { func testModuleLinks() {} }

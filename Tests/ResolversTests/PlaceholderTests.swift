@@ -1,0 +1,3 @@
+import XCTest
+@testable import Resolvers
+final class ResolversPlaceholderTests: XCTestCase { func testModuleLinks() {} }

@@ -1,0 +1,3 @@
+import XCTest
+@testable import Schema
+final class SchemaPlaceholderTests: XCTestCase { func testModuleLinks() {} }
