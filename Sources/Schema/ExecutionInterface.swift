@@ -1,0 +1,94 @@
+// The contract between the execution engine and the code that serves data.
+//
+// Execution is breadth-first: at each level of the response tree the engine
+// groups pending fields by (parent type, field name, coerced arguments) and
+// makes ONE call per group with every parent object of that level, so a
+// relation costs one round trip per level whatever the list sizes.
+import QueryLanguage
+
+/// Coerces a custom (or built-in) scalar. `JSON` is the internal form on both
+/// sides: resolvers produce it, variables arrive as it.
+public protocol ScalarCoercing: Sendable {
+    /// A variable's JSON value → internal value. Throw `CoercionFailure` to reject.
+    func parseValue(_ value: JSON) throws -> JSON
+    /// A literal from the document (never `.variable`) → internal value.
+    func parseLiteral(_ value: ValueNode) throws -> JSON
+    /// A resolver's value → the response value.
+    func serialize(_ value: JSON) throws -> JSON
+}
+
+public struct CoercionFailure: Error, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// What a resolver returns for one parent.
+public indirect enum ResolvedValue: Sendable {
+    case null
+    /// A scalar or enum value, serialized by the field type's coercer.
+    case leaf(JSON)
+    /// An object handed to the next level's resolvers. `typeName` names the
+    /// concrete object type; it is required when the field's type is abstract.
+    case object(any Sendable, typeName: String?)
+    case list([ResolvedValue])
+    /// This parent's field failed: null plus this error at the field's path.
+    case error(GraphQLError)
+}
+
+/// Parent objects that can answer plain fields themselves (a loaded row):
+/// fields without a registered resolver are read through this at no cost.
+public protocol FieldReadable: Sendable {
+    /// The value of `field`, or nil when this object has no such field.
+    func readField(_ field: String) -> ResolvedValue?
+}
+
+/// One resolver call: a field of a type, for every parent of one level.
+public struct FieldBatch: Sendable {
+    public var typeName: String
+    public var fieldName: String
+    /// The parents, in order; the resolver returns one value per parent.
+    public var parents: [any Sendable]
+    /// Coerced arguments, defaults applied (absent optional ones are missing).
+    public var arguments: [String: JSON]
+    /// Names of the fields selected directly under this field (fragments
+    /// expanded, every type condition), for look-ahead such as `totalCount`.
+    public var selectedFields: Set<String>
+    /// The request's own context (the viewer, a database handle, …).
+    public var context: any Sendable
+    /// Locations of the field in the document, for resolver-made errors.
+    public var locations: [ErrorLocation]
+
+    public init(typeName: String, fieldName: String, parents: [any Sendable], arguments: [String: JSON],
+                selectedFields: Set<String>, context: any Sendable, locations: [ErrorLocation]) {
+        self.typeName = typeName; self.fieldName = fieldName; self.parents = parents; self.arguments = arguments
+        self.selectedFields = selectedFields; self.context = context; self.locations = locations
+    }
+}
+
+public typealias BatchResolver = @Sendable (FieldBatch) async throws -> [ResolvedValue]
+
+/// Decides, before a field's resolver runs, which parents may read it.
+/// Returns one entry per parent: nil allows, an error denies (the field is
+/// null with that error at its path). Throwing denies the whole batch.
+public typealias FieldGuard = @Sendable (FieldBatch) async throws -> [GraphQLError?]
+
+/// Decides, after a field resolved to objects of `typeName`, which of those
+/// objects the viewer may see: nil allows, an error nulls that value.
+public typealias ObjectGuard = @Sendable (_ typeName: String, _ objects: [any Sendable], _ context: any Sendable) async throws -> [GraphQLError?]
+
+/// A schema plus everything needed to execute against it.
+public struct ExecutableSchema: Sendable {
+    public var schema: GraphQLSchema
+    /// "Type.field" → resolver. Fields without one are read via `FieldReadable`.
+    public var resolvers: [String: BatchResolver]
+    /// Custom scalar name → coercer (the five built-ins are provided).
+    public var scalars: [String: any ScalarCoercing]
+    public var fieldGuard: FieldGuard?
+    public var objectGuard: ObjectGuard?
+
+    public init(schema: GraphQLSchema, resolvers: [String: BatchResolver] = [:], scalars: [String: any ScalarCoercing] = [:],
+                fieldGuard: FieldGuard? = nil, objectGuard: ObjectGuard? = nil) {
+        self.schema = schema; self.resolvers = resolvers; self.scalars = scalars
+        self.fieldGuard = fieldGuard; self.objectGuard = objectGuard
+    }
+}
