@@ -1,0 +1,142 @@
+// Configuration from the environment, as listed in INTERFACE.md. Parsed once
+// at startup; a bad value stops the process with a one-line message.
+import Foundation
+
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}
+
+public enum IntrospectionPolicy: String, Sendable { case on, off, staff }
+
+/// `N/period`, e.g. `100/hour`, `10/15min`.
+public struct RateLimit: Sendable, Equatable {
+    public var count: Int
+    public var periodSeconds: Int
+
+    static func parse(_ text: String, name: String) throws -> RateLimit {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let count = Int(parts[0]), count > 0 else {
+            throw ConfigurationError("\(name)=\(text): expected COUNT/PERIOD, e.g. 100/hour")
+        }
+        var period = parts[1]
+        if period.first?.isLetter == true { period = "1" + period }
+        guard let seconds = Duration.parseSeconds(period) else {
+            throw ConfigurationError("\(name)=\(text): unknown period \(parts[1]) (use s, min, hour, day)")
+        }
+        return RateLimit(count: count, periodSeconds: seconds)
+    }
+}
+
+enum Duration {
+    /// `15m`, `15min`, `30d`, `2h`, `1hour`, `45s`, `900` (seconds).
+    static func parseSeconds(_ text: String) -> Int? {
+        let digits = text.prefix { $0.isNumber }
+        guard let n = Int(digits), n >= 0 else { return nil }
+        let unit = text.dropFirst(digits.count).lowercased()
+        switch unit {
+        case "", "s", "sec", "second", "seconds": return n
+        case "m", "min", "minute", "minutes": return n * 60
+        case "h", "hour", "hours": return n * 3600
+        case "d", "day", "days": return n * 86_400
+        default: return nil
+        }
+    }
+}
+
+public struct Configuration: Sendable {
+    public var environment: String
+    public var isProduction: Bool { environment == "production" }
+    public var databaseURL: String?
+    public var databaseReadURL: String?
+    public var poolSize: Int
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var jwtSecret: String?
+    public var accessTokenTTL: Int
+    public var refreshTokenTTL: Int
+    public var corsAllowedOrigins: [String]
+    public var introspection: IntrospectionPolicy
+    public var maxQueryDepth: Int
+    public var maxQueryCost: Int
+    public var rateLimitAnonymous: RateLimit
+    public var rateLimitUser: RateLimit
+    public var rateLimitLogin: RateLimit
+    public var smtpURL: String?
+    public var mailFrom: String
+    public var smsWebhookURL: String?
+    public var publicURL: String
+    public var backupDirectory: String
+    public var logFormat: String
+    public var logLevel: String
+
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
+        func value(_ key: String) -> String? {
+            guard let v = env[key]?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return v
+        }
+        func int(_ key: String, _ def: Int, range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(key) else { return def }
+            guard let n = Int(text), range.contains(n) else {
+                throw ConfigurationError("\(key)=\(text): expected a whole number in \(range.lowerBound)…\(range.upperBound)")
+            }
+            return n
+        }
+        func duration(_ key: String, _ def: Int) throws -> Int {
+            guard let text = value(key) else { return def }
+            guard let s = Duration.parseSeconds(text), s > 0 else {
+                throw ConfigurationError("\(key)=\(text): expected a duration such as 15m, 12h or 30d")
+            }
+            return s
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let dataDir = value("CLINIC_DATA_DIR") ?? "./.clinic"
+        var c = Configuration(
+            environment: value("CLINIC_ENV") ?? "development",
+            databaseURL: value("DATABASE_URL"),
+            databaseReadURL: value("DATABASE_READ_URL"),
+            poolSize: try int("DB_POOL_SIZE", max(2, 2 * cores), range: 1...1000),
+            host: value("CLINIC_HOST") ?? "127.0.0.1",
+            port: try int("CLINIC_PORT", 8080, range: 0...65535),
+            dataDirectory: dataDir,
+            jwtSecret: value("JWT_SECRET"),
+            accessTokenTTL: try duration("ACCESS_TOKEN_TTL", 15 * 60),
+            refreshTokenTTL: try duration("REFRESH_TOKEN_TTL", 30 * 86_400),
+            corsAllowedOrigins: (value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            introspection: .on,
+            maxQueryDepth: try int("MAX_QUERY_DEPTH", 12, range: 1...1000),
+            maxQueryCost: try int("MAX_QUERY_COST", 10_000, range: 1...100_000_000),
+            rateLimitAnonymous: try RateLimit.parse(value("RATE_LIMIT_ANON") ?? "100/hour", name: "RATE_LIMIT_ANON"),
+            rateLimitUser: try RateLimit.parse(value("RATE_LIMIT_USER") ?? "1000/hour", name: "RATE_LIMIT_USER"),
+            rateLimitLogin: try RateLimit.parse(value("RATE_LIMIT_LOGIN") ?? "10/15min", name: "RATE_LIMIT_LOGIN"),
+            smtpURL: value("SMTP_URL"),
+            mailFrom: value("MAIL_FROM") ?? "clinic@localhost",
+            smsWebhookURL: value("SMS_WEBHOOK_URL"),
+            publicURL: value("CLINIC_PUBLIC_URL") ?? "http://127.0.0.1:8080",
+            backupDirectory: value("BACKUP_DIR") ?? (dataDir + "/backups"),
+            logFormat: value("LOG_FORMAT") ?? "text",
+            logLevel: value("LOG_LEVEL") ?? "info")
+        if let p = value("GRAPHQL_INTROSPECTION") {
+            guard let policy = IntrospectionPolicy(rawValue: p.lowercased()) else {
+                throw ConfigurationError("GRAPHQL_INTROSPECTION=\(p): expected on, off or staff")
+            }
+            c.introspection = policy
+        }
+        guard ["text", "json"].contains(c.logFormat) else {
+            throw ConfigurationError("LOG_FORMAT=\(c.logFormat): expected text or json")
+        }
+        guard ["debug", "info", "warn", "error"].contains(c.logLevel) else {
+            throw ConfigurationError("LOG_LEVEL=\(c.logLevel): expected debug, info, warn or error")
+        }
+        if c.isProduction {
+            guard c.jwtSecret != nil else { throw ConfigurationError("CLINIC_ENV=production requires JWT_SECRET (at least 32 bytes)") }
+            guard c.databaseURL != nil else { throw ConfigurationError("CLINIC_ENV=production requires DATABASE_URL") }
+        }
+        if let s = c.jwtSecret, s.utf8.count < 32 {
+            throw ConfigurationError("JWT_SECRET must be at least 32 bytes")
+        }
+        return c
+    }
+}

@@ -1,0 +1,109 @@
+// One GraphQL operation from source text to result: parse (with the size and
+// token limits), validate, check the operation limits, execute. Documents
+// that parsed and validated once are cached by their text.
+import QueryLanguage
+import Schema
+
+/// What the HTTP layer hands us for one operation.
+public struct GraphQLRequest: Sendable {
+    public var query: String?
+    public var operationName: String?
+    public var variables: [String: JSON]
+    public init(query: String?, operationName: String?, variables: [String: JSON]) {
+        self.query = query; self.operationName = operationName; self.variables = variables
+    }
+}
+
+/// The outcome, with what the HTTP layer needs to pick a status code.
+public struct GraphQLOutcome: Sendable {
+    public enum Kind: Sendable { case executed, requestError }
+    public var result: ExecutionResult
+    public var kind: Kind
+    /// "query", "mutation", "subscription", or "unknown" before parsing succeeded.
+    public var operationType: String
+    public var operationName: String?
+}
+
+public struct GraphQLService: Sendable {
+    public static let maxDocumentBytes = 100 * 1024
+    public static let maxTokens = 15_000
+
+    public let executable: ExecutableSchema
+    public let executor: Executor
+    public let limits: OperationLimits
+    let cache: DocumentCache
+
+    public init(executable: ExecutableSchema, limits: OperationLimits, cacheCapacity: Int = 1000) {
+        self.executable = executable
+        self.executor = Executor(schema: executable)
+        self.limits = limits
+        self.cache = DocumentCache(capacity: cacheCapacity)
+    }
+
+    /// Parses and validates, through the cache. Returns the document or the request errors.
+    public func prepare(_ query: String) -> Result<Document, [GraphQLError]> {
+        if let cached = cache.get(query) { return .success(cached) }
+        if query.utf8.count > Self.maxDocumentBytes {
+            return .failure([GraphQLError("Syntax Error: Document is larger than the limit of 100 KB.", code: "GRAPHQL_PARSE_FAILED")])
+        }
+        let document: Document
+        do {
+            document = try parse(query, options: ParseOptions(maxTokens: Self.maxTokens))
+        } catch let e as GraphQLSyntaxError {
+            return .failure([GraphQLError(e.message, code: "GRAPHQL_PARSE_FAILED", locations: [ErrorLocation(line: e.line, column: e.column)])])
+        } catch {
+            return .failure([GraphQLError("Syntax Error: \(error)", code: "GRAPHQL_PARSE_FAILED")])
+        }
+        let errors = validate(schema: executable.schema, document: document, scalars: executable.scalars)
+        if !errors.isEmpty { return .failure(errors) }
+        cache.put(query, document)
+        return .success(document)
+    }
+
+    public func run(_ request: GraphQLRequest, context: any Sendable, allowIntrospection: Bool = true,
+                    allowedOperations: Set<OperationType>? = nil) async -> GraphQLOutcome {
+        guard let query = request.query else {
+            return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("The request has no query.", code: "BAD_REQUEST")]),
+                         kind: .requestError, operationType: "unknown", operationName: request.operationName)
+        }
+        let document: Document
+        switch prepare(query) {
+        case .failure(let errors):
+            return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
+                         operationName: request.operationName)
+        case .success(let d): document = d
+        }
+        let operation = Self.selectOperation(document, name: request.operationName)
+        let opType = operation?.operation.rawValue ?? "unknown"
+        if let op = operation, let allowed = allowedOperations, !allowed.contains(op.operation) {
+            return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("Only queries may be sent with GET; use POST for \(op.operation.rawValue)s.", code: "BAD_REQUEST")]),
+                         kind: .requestError, operationType: opType, operationName: request.operationName)
+        }
+        if !allowIntrospection {
+            let errors = introspectionDisallowedErrors(document: document)
+            if !errors.isEmpty {
+                return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: opType,
+                             operationName: request.operationName)
+            }
+        }
+        if let error = checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
+                                   variables: request.variables, limits: limits) {
+            return .init(result: ExecutionResult(data: nil, errors: [error]), kind: .requestError, operationType: opType,
+                         operationName: request.operationName)
+        }
+        let result = await executor.execute(document: document, operationName: request.operationName,
+                                            variables: request.variables, context: context)
+        return .init(result: result, kind: result.data == nil ? .requestError : .executed, operationType: opType,
+                     operationName: request.operationName ?? operation?.name?.value)
+    }
+
+    /// The operation a request names (or its only one); nil when ambiguous or unknown.
+    public static func selectOperation(_ document: Document, name: String?) -> OperationDefinition? {
+        let ops = document.definitions.compactMap { d -> OperationDefinition? in
+            if case .operation(let o) = d { return o }
+            return nil
+        }
+        if let name { return ops.first { $0.name?.value == name } }
+        return ops.count == 1 ? ops[0] : nil
+    }
+}

@@ -1,3 +1,0 @@
-public enum ClinicCommand {
-    public static func main() {}
-}
