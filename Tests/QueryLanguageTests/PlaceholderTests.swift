@@ -1,3 +1,0 @@
-import XCTest
-@testable import QueryLanguage
-final class QueryLanguagePlaceholderTests: XCTestCase { func testModuleLinks() {} }
