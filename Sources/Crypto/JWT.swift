@@ -95,7 +95,7 @@ public struct JWTSigner: Sendable {
         let bytes = Array(token.utf8)
         guard bytes.count <= JWTSigner.maximumTokenBytes else { throw .tooLarge }
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { throw .malformed }
+        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformed }
 
         // Header: decoded strictly and compared to the pinned values; never used for key selection.
         guard let headerBytes = Base64.urlDecode(parts[0]),

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Crypto
-final class CryptoPlaceholderTests: XCTestCase { func testModuleLinks() {} }
