@@ -1,6 +1,6 @@
 // The only file that calls OpenSSL's libcrypto (through CCrypto). Everything
 // else in the module uses the Swift types declared here.
-import CCrypto
+internal import CCrypto
 
 /// SHA-256 (FIPS 180-4) through libcrypto's EVP interface.
 public enum SHA256 {

@@ -1,7 +1,7 @@
 // The only file that calls libxcrypt (through CXCrypt): the thread-safe
 // crypt_gensalt_rn and crypt_rn, each call with its own zeroed
 // `struct crypt_data` (32 KiB) on the heap, wiped after use.
-import CXCrypt
+internal import CXCrypt
 
 enum LibXCrypt {
     /// Longest passphrase crypt accepts, in bytes, without the terminating NUL.

@@ -76,6 +76,21 @@ final class PasswordHasherTests: XCTestCase {
         XCTAssertFalse(cheap.needsRehash(try cheap.hash("some password here")))
     }
 
+    func testHashesAndVerifiesConcurrentlyFromManyThreads() {
+        // crypt_rn with a per-call crypt_data: no shared state between threads.
+        let hasher = cheap
+        let results = UnsafeMutableBufferPointer<Bool>.allocate(capacity: 8)
+        defer { results.deallocate() }
+        results.initialize(repeating: false)
+        nonisolated(unsafe) let out = results
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let password = "thread \(i) has its own password"
+            guard let hash = try? hasher.hash(password) else { return }
+            out[i] = hasher.verify(password, against: hash) && !hasher.verify(password + "!", against: hash)
+        }
+        XCTAssertEqual(Array(results), [Bool](repeating: true, count: 8))
+    }
+
     func testNeedsRehashWhenCostDiffers() throws {
         let weak = try cheap.hash("some password here")
         XCTAssertTrue(PasswordHasher(cost: .standard).needsRehash(weak))
