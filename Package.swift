@@ -21,7 +21,7 @@ let package = Package(
         // Infrastructure.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTP"),
-        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"]),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"], exclude: ["Resources"]),
 
         // The clinic.
         .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto"]),
