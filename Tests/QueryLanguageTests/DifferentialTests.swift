@@ -1,0 +1,88 @@
+import Foundation
+import XCTest
+@testable import QueryLanguage
+
+/// Runs a Python helper script of this directory and returns its stdout.
+/// Fails (does not skip) when python3 or graphql-core is missing.
+func runPythonHelper(_ script: String, arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) -> Data? {
+    let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", dir.appendingPathComponent(script).path] + arguments
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    do {
+        try process.run()
+    } catch {
+        XCTFail("cannot run python3: \(error)", file: file, line: line)
+        return nil
+    }
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        XCTFail("\(script) failed (status \(process.terminationStatus)); python3 with graphql-core 3.2 is required: \(String(decoding: errData, as: UTF8.self))", file: file, line: line)
+        return nil
+    }
+    return data
+}
+
+final class DifferentialTests: XCTestCase {
+    /// Every corpus document (corpus.py) gives the same acceptance, the same
+    /// error message/line/column and the same printed text as graphql-core.
+    func testCorpusMatchesGraphQLCore() throws {
+        guard let data = runPythonHelper("oracle.py") else { return }
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(entries.count, 300)
+        var failures = 0
+        var accepted = 0, rejected = 0, referenceCrashes = 0
+        for entry in entries {
+            let doc = try XCTUnwrap(entry["doc"] as? String)
+            let result = try XCTUnwrap(entry["result"] as? [String: Any])
+            var mine: Result<String, GraphQLSyntaxError>
+            do {
+                mine = .success(printAST(try parse(doc)))
+            } catch let e as GraphQLSyntaxError {
+                mine = .failure(e)
+            }
+            func fail(_ what: String) {
+                failures += 1
+                if failures <= 25 { XCTFail("\(what)\n  document: \(doc.debugDescription)") }
+            }
+            switch (result["ok"] as? Bool, mine) {
+            case (true?, .success(let printed)):
+                accepted += 1
+                let expected = result["printed"] as? String ?? ""
+                if printed != expected {
+                    fail("printed text differs:\n--- graphql-core\n\(expected)\n--- ours\n\(printed)")
+                } else if let again = try? printAST(parse(printed)), again != printed {
+                    fail("printing is not stable under re-parsing")
+                }
+            case (true?, .failure(let e)):
+                fail("graphql-core accepts, we reject: \(e)")
+            case (false?, .success):
+                fail("graphql-core rejects (\(result["message"] ?? "")), we accept")
+            case (false?, .failure(let e)):
+                rejected += 1
+                let message = result["message"] as? String ?? ""
+                let line = result["line"] as? Int ?? -1
+                let column = result["column"] as? Int ?? -1
+                if e.message != message || e.line != line || e.column != column {
+                    fail("error differs:\n  graphql-core: \(message) at \(line):\(column)\n  ours:         \(e.message) at \(e.line):\(e.column)")
+                }
+            case (nil, .success):
+                // graphql-core raised a non-syntax exception (IndexError on
+                // escapes cut by the end of input); such input is invalid.
+                fail("graphql-core crashed (\(result["crash"] ?? "")), we accept")
+            case (nil, .failure):
+                referenceCrashes += 1
+            }
+        }
+        XCTAssertEqual(failures, 0, "\(failures) of \(entries.count) documents differ")
+        XCTAssertGreaterThan(accepted, 150)
+        XCTAssertGreaterThan(rejected, 150)
+        XCTAssertLessThan(referenceCrashes, 10)
+    }
+}
