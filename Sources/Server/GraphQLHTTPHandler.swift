@@ -90,7 +90,7 @@ public struct GraphQLHTTPHandler: Sendable {
 
         if request.method == "OPTIONS" { return (corsPreflight(request), []) }
         if request.method == "GET", accept.contains("text/html"), !accept.contains("json") {
-            return (explorer(query: request.queryItems["query"]), [])
+            return (explorer(query: request.queryItem("query")), [])
         }
 
         // Collect the operations.
@@ -98,11 +98,11 @@ public struct GraphQLHTTPHandler: Sendable {
         var isBatch = false
         switch request.method {
         case "GET", "HEAD":
-            guard let query = request.queryItems["query"] else {
+            guard let query = request.queryItem("query") else {
                 return (requestError(400, "BAD_REQUEST", "The request has no query.", mediaType: mediaType), [])
             }
             var variables: [String: JSON] = [:]
-            if let text = request.queryItems["variables"], !text.isEmpty {
+            if let text = request.queryItem("variables"), !text.isEmpty {
                 guard let v = try? JSONParser.parse(Array(text.utf8)) else {
                     return (requestError(400, "BAD_REQUEST", "The variables parameter is not valid JSON.", mediaType: mediaType), [])
                 }
@@ -112,7 +112,7 @@ public struct GraphQLHTTPHandler: Sendable {
                 default: return (requestError(400, "BAD_REQUEST", "Variables must be a JSON object.", mediaType: mediaType), [])
                 }
             }
-            operations = [GraphQLRequest(query: query, operationName: request.queryItems["operationName"].flatMap { $0.isEmpty ? nil : $0 },
+            operations = [GraphQLRequest(query: query, operationName: request.queryItem("operationName").flatMap { $0.isEmpty ? nil : $0 },
                                          variables: variables)]
         case "POST":
             if let error = Self.checkContentType(request.headers["content-type"]) {

@@ -1,2 +1,4 @@
+import Foundation
 import Server
-ClinicCommand.main()
+
+exit(await ClinicCommand.main())

@@ -1,0 +1,101 @@
+// Process-wide services the resolvers share: database pools, token signer,
+// password hasher, limits, caches. Built once at startup (and in tests).
+import Crypto
+import Foundation
+import Postgres
+import Schema
+import Synchronization
+
+public struct TokenSettings: Sendable {
+    public var issuer = "clinic"
+    public var audience = "clinic-api"
+    public var accessTokenTTL: Int64 = 15 * 60
+    public var refreshTokenTTL: Int64 = 30 * 86_400
+    /// A refresh token presented again this soon after its rotation returns the same successor.
+    public var reuseGraceSeconds: Int64 = 30
+    public var resetTokenTTL: Int64 = 30 * 60
+    public init() {}
+}
+
+public struct RateLimitSettings: Sendable {
+    public var anonymous: (count: Int, periodSeconds: Int) = (100, 3600)
+    public var user: (count: Int, periodSeconds: Int) = (1000, 3600)
+    public var login: (count: Int, periodSeconds: Int) = (10, 900)
+    public init() {}
+}
+
+/// Where "now" comes from: the wall clock, or a test's hand.
+public final class Clock: Sendable {
+    private let offsetMicros = Atomic<Int64>(0)
+    public init() {}
+    public var now: Instant {
+        var tv = timeval()
+        gettimeofday(&tv, nil)
+        return Instant(microsecondsSinceEpoch: Int64(tv.tv_sec) * 1_000_000 + Int64(tv.tv_usec) + offsetMicros.load(ordering: .relaxed))
+    }
+    /// Moves this clock forward (tests of expiry and reminders).
+    public func advance(seconds: Int64) { offsetMicros.add(seconds * 1_000_000, ordering: .relaxed) }
+}
+
+public final class ClinicServices: Sendable {
+    public let pool: ConnectionPool
+    /// Reports and exports read here (DATABASE_READ_URL); the primary otherwise.
+    public let readPool: ConnectionPool
+    public let signer: JWTSigner
+    public let hasher: PasswordHasher
+    public let tokens: TokenSettings
+    public let rateLimits: RateLimitSettings
+    public let clock: Clock
+    public let isProduction: Bool
+    public let publicURL: String
+    public let backupDirectory: String
+    /// The connection string pg_dump uses for backups.
+    public let databaseURL: String
+    public let settingsCache: SettingsCache
+    public let viewerCache: ViewerCache
+    public let limiter: RateLimiter
+    /// Receives operational messages (the server routes them to its logger).
+    public let log: @Sendable (String) -> Void
+
+    public init(pool: ConnectionPool, readPool: ConnectionPool? = nil, signer: JWTSigner, hasher: PasswordHasher,
+                tokens: TokenSettings = TokenSettings(), rateLimits: RateLimitSettings = RateLimitSettings(),
+                clock: Clock = Clock(), isProduction: Bool = false, publicURL: String = "http://127.0.0.1:8080",
+                backupDirectory: String = "./.clinic/backups", databaseURL: String = "",
+                log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.pool = pool
+        self.readPool = readPool ?? pool
+        self.signer = signer
+        self.hasher = hasher
+        self.tokens = tokens
+        self.rateLimits = rateLimits
+        self.clock = clock
+        self.isProduction = isProduction
+        self.publicURL = publicURL
+        self.backupDirectory = backupDirectory
+        self.databaseURL = databaseURL
+        self.settingsCache = SettingsCache()
+        self.viewerCache = ViewerCache()
+        self.limiter = RateLimiter()
+        self.log = log
+    }
+}
+
+/// The system settings row, cached for a few seconds (every request that
+/// computes slots or `canModify` needs it); updated in place on change.
+public final class SettingsCache: Sendable {
+    private let state = Mutex<(settings: SettingsRow?, loadedAt: Int64)>((nil, 0))
+    static let ttlMicros: Int64 = 5_000_000
+
+    public init() {}
+
+    public func get(now: Instant) -> SettingsRow? {
+        state.withLock { s in
+            guard let row = s.settings, now.microsecondsSinceEpoch - s.loadedAt < Self.ttlMicros else { return nil }
+            return row
+        }
+    }
+    public func put(_ row: SettingsRow, now: Instant) {
+        state.withLock { $0 = (row, now.microsecondsSinceEpoch) }
+    }
+    public func invalidate() { state.withLock { $0 = (nil, 0) } }
+}

@@ -1,0 +1,65 @@
+// Everything one request's resolvers share: who asks, the statement counter,
+// and access to the database through the pool's own threads.
+import Postgres
+import Schema
+
+public final class RequestContext: Sendable {
+    public let services: ClinicServices
+    public let viewer: Viewer?
+    public let statements = StatementCounter()
+    public let ip: String?
+    public let requestID: String
+    /// Fixed once per request so every resolver agrees on "now".
+    public let now: Instant
+
+    public init(services: ClinicServices, viewer: Viewer?, ip: String?, requestID: String) {
+        self.services = services
+        self.viewer = viewer
+        self.ip = ip
+        self.requestID = requestID
+        self.now = services.clock.now
+    }
+
+    /// Reads on the primary (counted).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await services.pool.withConnection(counter: statements, body)
+    }
+
+    /// Reads that may go to the replica: reports and exports.
+    public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await services.readPool.withConnection(counter: statements, body)
+    }
+
+    /// One transaction: the change, its audit entry and its notifications commit together.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await services.pool.transaction(counter: statements, body)
+    }
+
+    public func requireViewer() throws -> Viewer {
+        guard let viewer else { throw ClinicError.unauthenticated() }
+        return viewer
+    }
+
+    /// The settings row (cached a few seconds).
+    public func settings() async throws -> SettingsRow {
+        if let s = services.settingsCache.get(now: now) { return s }
+        let row = try await read { conn in try SettingsRow.load(conn) }
+        services.settingsCache.put(row, now: now)
+        return row
+    }
+}
+
+extension Viewer {
+    /// Who did it, for audit entries.
+    var auditActor: Int64? { userID }
+}
+
+/// Writes one audit entry on the caller's connection (inside its transaction).
+public enum Audit {
+    public static func record(_ conn: Connection, actor: Int64?, action: String, target: String?, details: JSON = .object([]),
+                              ip: String?) throws {
+        _ = try conn.query("INSERT INTO audit_log (actor_id, action, target_id, details, ip) VALUES ($1, $2, $3, $4, $5)",
+                           [actor.map { .int(Int($0)) }, .text(action), target.map { .text($0) },
+                            .jsonb(details.serializedString), ip.map { .text($0) }])
+    }
+}
