@@ -1,0 +1,707 @@
+// The executor (spec section 6), breadth-first and batched by level.
+//
+// At each level of the response tree every pending field is grouped by
+// (parent concrete type, field name, coerced arguments) and each group makes
+// ONE resolver call with all its parents, so the number of resolver calls is
+// bounded by the query's shape, never by its data. Fields without a resolver
+// are read from the parent (`FieldReadable`, or a `JSON` object) for free.
+import QueryLanguage
+
+public struct ExecutionResult: Sendable {
+    /// nil = absent (a request error: execution never started).
+    public var data: JSON?
+    public var errors: [GraphQLError]
+    public var extensions: [(String, JSON)]
+    public init(data: JSON?, errors: [GraphQLError] = [], extensions: [(String, JSON)] = []) {
+        self.data = data; self.errors = errors; self.extensions = extensions
+    }
+}
+
+public struct Executor: Sendable {
+    public let executable: ExecutableSchema
+    /// Object/interface type → field name → definition (with `__schema` and
+    /// `__type` added to the query type).
+    let fieldMaps: [String: [String: OutputField]]
+    /// The schema's resolvers plus the introspection ones.
+    let resolvers: [String: BatchResolver]
+    /// Called with every non-GraphQL error a resolver or guard throws (the
+    /// response only says "Internal server error"), for logging.
+    public var onInternalError: (@Sendable (any Error, [PathComponent]) -> Void)?
+
+    public init(schema: ExecutableSchema) {
+        self.executable = schema
+        var maps: [String: [String: OutputField]] = [:]
+        for (name, def) in schema.schema.types {
+            guard let fields = def.fields else { continue }
+            var m: [String: OutputField] = [:]
+            m.reserveCapacity(fields.count)
+            for f in fields { m[f.name] = f }
+            maps[name] = m
+        }
+        let q = schema.schema.queryType
+        maps[q, default: [:]]["__schema"] = Introspection.schemaField
+        maps[q, default: [:]]["__type"] = Introspection.typeField
+        self.fieldMaps = maps
+        var resolvers = schema.resolvers
+        for (key, r) in Introspection.resolvers(schema: schema.schema) { resolvers[key] = r }
+        self.resolvers = resolvers
+    }
+
+    public func execute(document: Document, operationName: String?, variables: [String: JSON],
+                        context: any Sendable, rootValue: (any Sendable)? = nil) async -> ExecutionResult {
+        // Operation selection (GetOperation, spec 6.1).
+        var operations: [OperationDefinition] = []
+        var fragments: [String: FragmentDefinition] = [:]
+        for def in document.definitions {
+            switch def {
+            case .operation(let op): operations.append(op)
+            case .fragment(let f): fragments[f.name.value] = f
+            default: break
+            }
+        }
+        let operation: OperationDefinition
+        if let operationName {
+            guard let op = operations.first(where: { $0.name?.value == operationName }) else {
+                return requestError("Unknown operation named \"\(operationName)\".")
+            }
+            operation = op
+        } else {
+            guard let first = operations.first else { return requestError("Must provide an operation.") }
+            guard operations.count == 1 else {
+                return requestError("Must provide operation name if query contains multiple operations.")
+            }
+            operation = first
+        }
+        guard let rootType = executable.schema.rootType(for: operation.operation) else {
+            return requestError("Schema is not configured to execute \(operation.operation.rawValue) operation.")
+        }
+        if operation.operation == .subscription {
+            return requestError("Subscriptions are not supported over this transport.")
+        }
+
+        let values = ExecutionValues(schema: executable.schema, scalars: executable.scalars)
+        let coerced: [String: JSON]
+        switch values.variableValues(definitions: operation.variableDefinitions, inputs: variables) {
+        case .values(let v): coerced = v
+        case .errors(let errors): return ExecutionResult(data: nil, errors: errors)
+        }
+
+        let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, values: values, context: context)
+        await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())
+        return ExecutionResult(data: run.data(), errors: run.errors)
+    }
+
+    private func requestError(_ message: String) -> ExecutionResult {
+        ExecutionResult(data: nil, errors: [GraphQLError(message, code: "BAD_REQUEST")])
+    }
+}
+
+// MARK: - One execution
+
+private enum CellValue {
+    case pending
+    case null
+    case leaf(JSON)
+    /// Children are the cells `first ..< first + fields.keys.count`.
+    case object(CollectedFields, first: Int)
+    /// Items are the cells `first ..< first + count`.
+    case list(first: Int, count: Int)
+}
+
+/// One position of the response tree.
+private struct Cell {
+    var value: CellValue
+    var parent: Int
+    /// The position's type is non-null: a null here nulls the parent.
+    var nonNull: Bool
+    var key: PathComponent
+}
+
+/// A field to resolve for one parent object.
+private struct FieldEntry {
+    var parent: any Sendable
+    var typeName: String
+    var field: CollectedField
+    var cell: Int
+}
+
+/// An object whose fields the next level resolves.
+private struct ObjectWork {
+    var value: any Sendable
+    var typeName: String
+    var cell: Int
+    var fields: CollectedFields
+}
+
+private struct PendingObject {
+    var value: any Sendable
+    var typeName: String
+    var cell: Int
+    var field: CollectedField
+}
+
+private struct GroupKey: Hashable {
+    var typeName: String
+    var fieldName: String
+    var argKey: String
+}
+
+private final class Group {
+    let typeName: String
+    let field: CollectedField
+    let def: OutputField
+    var parents: [any Sendable] = []
+    var cells: [Int] = []
+    var fields: [CollectedField] = []
+    init(typeName: String, field: CollectedField, def: OutputField) {
+        self.typeName = typeName; self.field = field; self.def = def
+    }
+}
+
+/// Per-run data about a collected field (its definition and coerced arguments).
+private struct FieldPlan {
+    var def: OutputField?
+    var arguments: [String: JSON]
+    var argKey: String
+    var argError: String?
+    var resolver: BatchResolver?
+    var isIntrospection: Bool
+    var selected: Set<String>?
+}
+
+private final class ExecutionRun {
+    let executor: Executor
+    let schema: GraphQLSchema
+    let collector: FieldCollector
+    let variables: [String: JSON]
+    let values: ExecutionValues
+    let context: any Sendable
+    var cells: [Cell] = []
+    var errors: [GraphQLError] = []
+    var nullEvents = 0
+    var collectCache: [String: CollectedFields] = [:]
+    var plans: [ObjectIdentifier: FieldPlan] = [:]
+    var isMutation = false
+
+    init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON],
+         values: ExecutionValues, context: any Sendable) {
+        self.executor = executor
+        self.schema = executor.executable.schema
+        self.collector = FieldCollector(schema: executor.executable.schema, fragments: fragments, variables: variables)
+        self.variables = variables
+        self.values = values
+        self.context = context
+        cells.reserveCapacity(256)
+    }
+
+    func execute(operation: OperationDefinition, rootType: String, rootValue: any Sendable) async {
+        cells.append(Cell(value: .pending, parent: -1, nonNull: false, key: .key("")))
+        let fields = collect(rootType, [operation.selectionSet])
+        let entries = expand([ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields)])
+        if operation.operation == .mutation {
+            isMutation = true
+            for entry in entries {
+                if nullEvents > 0 && !isAlive(entry.cell) { break }
+                var next = await processLevel([entry])
+                isMutation = false
+                while !next.isEmpty { next = await processLevel(expand(next)) }
+                isMutation = true
+            }
+        } else {
+            var next = await processLevel(entries)
+            while !next.isEmpty { next = await processLevel(expand(next)) }
+        }
+    }
+
+    // MARK: Collection
+
+    func collect(_ typeName: String, _ sets: [SelectionSet]) -> CollectedFields {
+        var cacheable = true
+        var key = typeName
+        for s in sets {
+            if s.loc.start == 0 && s.loc.end == 0 { cacheable = false; break }
+            key += "|\(s.loc.start):\(s.loc.end)"
+        }
+        if cacheable, let hit = collectCache[key] { return hit }
+        let result = collector.collect(objectType: typeName, selectionSets: sets)
+        if cacheable { collectCache[key] = result }
+        return result
+    }
+
+    func plan(_ field: CollectedField, on typeName: String) -> FieldPlan {
+        let id = ObjectIdentifier(field)
+        if let p = plans[id] { return p }
+        let def = executor.fieldMaps[typeName]?[field.fieldName]
+        var p = FieldPlan(def: def, arguments: [:], argKey: "", argError: nil, resolver: nil,
+                          isIntrospection: field.fieldName.hasPrefix("__") || typeName.hasPrefix("__"), selected: nil)
+        if let def {
+            p.resolver = executor.resolvers["\(typeName).\(field.fieldName)"]
+            if !def.arguments.isEmpty {
+                do {
+                    let args = try values.argumentValues(definitions: def.arguments, node: field.nodes[0], variables: variables)
+                    p.arguments = args
+                    p.argKey = JSON.object(args.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
+                } catch let e as InputCoercionError {
+                    p.argError = e.message
+                } catch {
+                    p.argError = "Invalid argument."
+                }
+            }
+        }
+        plans[id] = p
+        return p
+    }
+
+    // MARK: Levels
+
+    /// Allocates the child cells of each live object and lists its fields.
+    func expand(_ works: [ObjectWork]) -> [FieldEntry] {
+        var entries: [FieldEntry] = []
+        entries.reserveCapacity(works.count * 4)
+        for w in works {
+            if nullEvents > 0 && !isAlive(w.cell) { continue }
+            let first = cells.count
+            for f in w.fields.fields {
+                let cell = cells.count
+                cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
+                entries.append(FieldEntry(parent: w.value, typeName: w.typeName, field: f, cell: cell))
+            }
+            cells[w.cell].value = .object(w.fields, first: first)
+        }
+        return entries
+    }
+
+    func processLevel(_ entries: [FieldEntry]) async -> [ObjectWork] {
+        var groups: [Group] = []
+        var groupIndex: [GroupKey: Int] = [:]
+        for e in entries {
+            let f = e.field
+            if f.fieldName == "__typename" {
+                cells[e.cell].value = .leaf(.string(e.typeName))
+                continue
+            }
+            let p = plan(f, on: e.typeName)
+            guard let def = p.def else { cells[e.cell].value = .null; continue }
+            if let message = p.argError {
+                cells[e.cell].nonNull = def.type.isNonNull
+                recordError(GraphQLError(message, code: "BAD_USER_INPUT"), at: e.cell, field: f)
+                nullify(e.cell)
+                continue
+            }
+            let key = GroupKey(typeName: e.typeName, fieldName: f.fieldName, argKey: p.argKey)
+            let group: Group
+            if !isMutation, let gi = groupIndex[key] {
+                group = groups[gi]
+            } else {
+                group = Group(typeName: e.typeName, field: f, def: def)
+                groupIndex[key] = groups.count
+                groups.append(group)
+            }
+            group.parents.append(e.parent)
+            group.cells.append(e.cell)
+            group.fields.append(f)
+        }
+
+        // Resolve every group: synchronous reads inline, resolver calls
+        // concurrently (one call per group).
+        var results = [[ResolvedValue]?](repeating: nil, count: groups.count)
+        var asyncJobs: [(Int, FieldBatch, BatchResolver?, FieldGuard?)] = []
+        for (gi, g) in groups.enumerated() {
+            let p = plan(g.field, on: g.typeName)
+            let guardFn = p.isIntrospection ? nil : executor.executable.fieldGuard
+            if p.resolver == nil && guardFn == nil {
+                let name = g.field.fieldName
+                results[gi] = g.parents.map { readField($0, name) }
+                continue
+            }
+            let batch = FieldBatch(typeName: g.typeName, fieldName: g.field.fieldName, parents: g.parents,
+                                   arguments: p.arguments, selectedFields: selectedFields(g),
+                                   context: context, locations: g.field.nodes.map { ErrorLocation($0.loc) })
+            asyncJobs.append((gi, batch, p.resolver, guardFn))
+        }
+        if asyncJobs.count == 1 {
+            let j = asyncJobs[0]
+            results[j.0] = await ExecutionRun.runBatch(j.1, resolver: j.2, guard: j.3)
+        } else if !asyncJobs.isEmpty {
+            await withTaskGroup(of: (Int, [ResolvedValue]).self) { tg in
+                for j in asyncJobs {
+                    let (gi, batch, resolver, guardFn) = j
+                    tg.addTask { (gi, await ExecutionRun.runBatch(batch, resolver: resolver, guard: guardFn)) }
+                }
+                for await (gi, r) in tg { results[gi] = r }
+            }
+        }
+
+        // Complete values in entry order of groups.
+        var pending: [PendingObject] = []
+        for (gi, g) in groups.enumerated() {
+            let values = results[gi] ?? []
+            let parentName = g.typeName
+            for (i, cell) in g.cells.enumerated() {
+                if nullEvents > 0 && !isAlive(cells[cell].parent) { continue }
+                complete(values[i], g.def.type, cell: cell, field: g.fields[i], parentType: parentName, pending: &pending)
+            }
+        }
+        if pending.isEmpty { return [] }
+
+        // Object guard once per concrete type of this level.
+        if let objectGuard = executor.executable.objectGuard {
+            var byType: [String: [Int]] = [:]
+            var order: [String] = []
+            for (i, o) in pending.enumerated() where !o.typeName.hasPrefix("__") {
+                if byType[o.typeName] == nil { order.append(o.typeName) }
+                byType[o.typeName, default: []].append(i)
+            }
+            for typeName in order {
+                let idx = byType[typeName]!
+                let objects = idx.map { pending[$0].value }
+                var verdicts: [GraphQLError?]
+                do {
+                    verdicts = try await objectGuard(typeName, objects, context)
+                    if verdicts.count != objects.count {
+                        verdicts = Array(repeating: internalError(GuardCountMismatch(), path: []), count: objects.count)
+                    }
+                } catch {
+                    verdicts = Array(repeating: convert(error), count: objects.count)
+                }
+                for (k, i) in idx.enumerated() {
+                    guard let err = verdicts[k] else { continue }
+                    let o = pending[i]
+                    if nullEvents > 0 && !isAlive(o.cell) { continue }
+                    recordError(err, at: o.cell, field: o.field)
+                    nullify(o.cell)
+                }
+            }
+        }
+
+        var next: [ObjectWork] = []
+        next.reserveCapacity(pending.count)
+        for o in pending {
+            if case .null = cells[o.cell].value { continue }
+            let sets = o.field.nodes.compactMap(\.selectionSet)
+            next.append(ObjectWork(value: o.value, typeName: o.typeName, cell: o.cell, fields: collect(o.typeName, sets)))
+        }
+        return next
+    }
+
+    func selectedFields(_ g: Group) -> Set<String> {
+        guard let named = schema.types[g.def.type.namedType], named.isComposite else { return [] }
+        var seen: Set<ObjectIdentifier> = []
+        var result: Set<String> = []
+        for f in g.fields where seen.insert(ObjectIdentifier(f)).inserted {
+            let id = ObjectIdentifier(f)
+            if let s = plans[id]?.selected { result.formUnion(s); continue }
+            let s = collector.selectedFieldNames(f.nodes)
+            plans[id]?.selected = s
+            result.formUnion(s)
+        }
+        return result
+    }
+
+    static func runBatch(_ batch: FieldBatch, resolver: BatchResolver?, guard guardFn: FieldGuard?) async -> [ResolvedValue] {
+        let n = batch.parents.count
+        var allowed = batch
+        var denied: [GraphQLError?] = []
+        if let guardFn {
+            do {
+                denied = try await guardFn(batch)
+                if denied.count != n { return Array(repeating: .error(internalMarker(GuardCountMismatch())), count: n) }
+            } catch {
+                return Array(repeating: errorValue(error), count: n)
+            }
+            if denied.contains(where: { $0 != nil }) {
+                allowed.parents = zip(batch.parents, denied).compactMap { $0.1 == nil ? $0.0 : nil }
+            } else {
+                denied = []
+            }
+        }
+        var resolved: [ResolvedValue]
+        if allowed.parents.isEmpty {
+            resolved = []
+        } else if let resolver {
+            do {
+                resolved = try await resolver(allowed)
+                if resolved.count != allowed.parents.count {
+                    resolved = Array(repeating: .error(internalMarker(ResolverCountMismatch(field: "\(batch.typeName).\(batch.fieldName)", expected: allowed.parents.count, got: resolved.count))), count: allowed.parents.count)
+                }
+            } catch {
+                resolved = Array(repeating: errorValue(error), count: allowed.parents.count)
+            }
+        } else {
+            resolved = allowed.parents.map { readFieldStatic($0, batch.fieldName) }
+        }
+        if denied.isEmpty { return resolved }
+        var out: [ResolvedValue] = []
+        out.reserveCapacity(n)
+        var k = 0
+        for d in denied {
+            if let d { out.append(.error(d)) } else { out.append(resolved[k]); k += 1 }
+        }
+        return out
+    }
+
+    static func errorValue(_ error: any Error) -> ResolvedValue {
+        if let g = error as? GraphQLError { return .error(g) }
+        return .error(internalMarker(error))
+    }
+
+    /// An internal error travels as a GraphQLError carrying the original error
+    /// in a side table-free way: its message is replaced at record time.
+    static func internalMarker(_ error: any Error) -> GraphQLError {
+        var e = GraphQLError("Internal server error", code: "INTERNAL_SERVER_ERROR")
+        e.extensions.append((internalKey, .string(String(describing: error))))
+        return e
+    }
+    static let internalKey = "__internal"
+
+    func convert(_ error: any Error) -> GraphQLError {
+        if let g = error as? GraphQLError { return g }
+        return ExecutionRun.internalMarker(error)
+    }
+
+    func internalError(_ error: any Error, path: [PathComponent]) -> GraphQLError {
+        ExecutionRun.internalMarker(error)
+    }
+
+    func readField(_ parent: any Sendable, _ name: String) -> ResolvedValue {
+        ExecutionRun.readFieldStatic(parent, name)
+    }
+
+    static func readFieldStatic(_ parent: any Sendable, _ name: String) -> ResolvedValue {
+        if let r = parent as? any FieldReadable { return r.readField(name) ?? .null }
+        if let j = parent as? JSON, let member = j[name] { return resolvedFromJSON(member) }
+        return .null
+    }
+
+    static func resolvedFromJSON(_ j: JSON) -> ResolvedValue {
+        switch j {
+        case .null: return .null
+        case .object: return .object(j, typeName: nil)
+        case .array(let items): return .list(items.map(resolvedFromJSON))
+        default: return .leaf(j)
+        }
+    }
+
+    // MARK: Completion
+
+    func complete(_ value: ResolvedValue, _ type: TypeRef, cell: Int, field: CollectedField, parentType: String,
+                  pending: inout [PendingObject]) {
+        var inner = type
+        if case .nonNull(let t) = type { inner = t; cells[cell].nonNull = true }
+        switch value {
+        case .error(let e):
+            recordError(e, at: cell, field: field)
+            nullify(cell)
+            return
+        case .null:
+            if cells[cell].nonNull {
+                recordError(GraphQLError("Cannot return null for non-nullable field \(parentType).\(field.fieldName).",
+                                         code: "INTERNAL_SERVER_ERROR"), at: cell, field: field)
+            }
+            nullify(cell)
+            return
+        default: break
+        }
+        switch inner {
+        case .nonNull:
+            // [T!]! handled above; a doubled non-null cannot occur.
+            complete(value, inner, cell: cell, field: field, parentType: parentType, pending: &pending)
+        case .list(let itemType):
+            guard case .list(let items) = value else {
+                fieldError("Expected Iterable, but did not find one for field \"\(parentType).\(field.fieldName)\".", cell, field)
+                return
+            }
+            if let fast = leafListFast(items, itemType) {
+                cells[cell].value = .leaf(.array(fast))
+                return
+            }
+            let first = cells.count
+            for i in 0..<items.count {
+                cells.append(Cell(value: .pending, parent: cell, nonNull: false, key: .index(i)))
+            }
+            cells[cell].value = .list(first: first, count: items.count)
+            for (i, item) in items.enumerated() {
+                complete(item, itemType, cell: first + i, field: field, parentType: parentType, pending: &pending)
+                if case .null = cells[cell].value { break }
+            }
+        case .named(let name):
+            guard let def = schema.types[name] else { cells[cell].value = .null; return }
+            switch def {
+            case .scalar, .enumeration:
+                guard case .leaf(let j) = value else {
+                    fieldError("Expected a value of type \"\(name)\" for field \"\(parentType).\(field.fieldName)\", but received an object or list.", cell, field)
+                    return
+                }
+                switch serializeLeaf(j, def) {
+                case .success(let out): cells[cell].value = .leaf(out)
+                case .failure(let f): fieldError(f.message, cell, field)
+                }
+            case .object, .interface, .union:
+                guard case .object(let obj, let tn) = value else {
+                    fieldError("Expected an object of type \"\(name)\" for field \"\(parentType).\(field.fieldName)\".", cell, field)
+                    return
+                }
+                var concrete = name
+                if def.isAbstract {
+                    var runtime = tn
+                    if runtime == nil {
+                        if case .leaf(.string(let s))? = (obj as? any FieldReadable)?.readField("__typename") { runtime = s }
+                        else if let j = obj as? JSON, case .string(let s)? = j["__typename"] { runtime = s }
+                    }
+                    guard let runtime else {
+                        fieldError("Abstract type \"\(name)\" must resolve to an Object type at runtime for field \"\(parentType).\(field.fieldName)\". Either the \"\(name)\" type should provide a \"resolveType\" function or each possible type should provide an \"isTypeOf\" function.", cell, field)
+                        return
+                    }
+                    guard case .object? = schema.types[runtime] else {
+                        fieldError("Abstract type \"\(name)\" was resolved to a type \"\(runtime)\" that does not exist inside the schema.", cell, field)
+                        return
+                    }
+                    guard schema.isPossibleType(runtime, of: name) else {
+                        fieldError("Runtime Object type \"\(runtime)\" is not a possible type for \"\(name)\".", cell, field)
+                        return
+                    }
+                    concrete = runtime
+                }
+                pending.append(PendingObject(value: obj, typeName: concrete, cell: cell, field: field))
+            case .inputObject:
+                cells[cell].value = .null
+            }
+        }
+    }
+
+    /// A list of leaves that all serialize cleanly, as one JSON array.
+    func leafListFast(_ items: [ResolvedValue], _ itemType: TypeRef) -> [JSON]? {
+        let named: String
+        let nonNull: Bool
+        switch itemType {
+        case .named(let n): named = n; nonNull = false
+        case .nonNull(.named(let n)): named = n; nonNull = true
+        default: return nil
+        }
+        guard let def = schema.types[named], def.isLeaf else { return nil }
+        var out: [JSON] = []
+        out.reserveCapacity(items.count)
+        for item in items {
+            switch item {
+            case .null:
+                if nonNull { return nil }
+                out.append(.null)
+            case .leaf(let j):
+                guard case .success(let v) = serializeLeaf(j, def) else { return nil }
+                out.append(v)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    func serializeLeaf(_ j: JSON, _ def: NamedTypeDefinition) -> Result<JSON, CoercionFailure> {
+        switch def {
+        case .enumeration(let e):
+            if case .string(let s) = j, e.value(s) != nil { return .success(j) }
+            return .failure(CoercionFailure("Enum \"\(e.name)\" cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
+        case .scalar(let s):
+            if let custom = executor.executable.scalars[s.name] {
+                do {
+                    let out = try custom.serialize(j)
+                    return out.isFiniteJSON ? .success(out) : .failure(CoercionFailure("\(s.name) cannot represent a non-finite number."))
+                } catch let f as CoercionFailure {
+                    return .failure(f)
+                } catch {
+                    return .failure(CoercionFailure("\(s.name) cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
+                }
+            }
+            if let r = BuiltinScalarCoercion.serialize(s.name, j) { return r }
+            return j.isFiniteJSON ? .success(j) : .failure(CoercionFailure("\(s.name) cannot represent a non-finite number."))
+        default:
+            return .failure(CoercionFailure("Not a leaf type."))
+        }
+    }
+
+    // MARK: Errors and null propagation
+
+    func fieldError(_ message: String, _ cell: Int, _ field: CollectedField) {
+        recordError(GraphQLError(message, code: "INTERNAL_SERVER_ERROR"), at: cell, field: field)
+        nullify(cell)
+    }
+
+    func recordError(_ error: GraphQLError, at cell: Int, field: CollectedField) {
+        var e = error
+        let path = self.path(cell)
+        if let i = e.extensions.firstIndex(where: { $0.0 == ExecutionRun.internalKey }) {
+            e.extensions.remove(at: i)
+            if let handler = executor.onInternalError {
+                struct Described: Error, CustomStringConvertible { var description: String }
+                if case .string(let d) = error.extensions[i].1 { handler(Described(description: d), path) }
+            }
+        }
+        if e.path == nil { e.path = path }
+        if e.locations.isEmpty { e.locations = field.nodes.map { ErrorLocation($0.loc) } }
+        if e.code == nil { e.extensions.insert(("code", .string("INTERNAL_SERVER_ERROR")), at: 0) }
+        errors.append(e)
+    }
+
+    /// Nulls `cell` and, through non-null positions, its parents (spec 6.4.4).
+    func nullify(_ cell: Int) {
+        cells[cell].value = .null
+        nullEvents += 1
+        var c = cell
+        while cells[c].nonNull {
+            let p = cells[c].parent
+            if p < 0 { break }
+            cells[p].value = .null
+            c = p
+        }
+    }
+
+    func isAlive(_ cell: Int) -> Bool {
+        var c = cell
+        while c >= 0 {
+            if case .null = cells[c].value { return false }
+            c = cells[c].parent
+        }
+        return true
+    }
+
+    func path(_ cell: Int) -> [PathComponent] {
+        var out: [PathComponent] = []
+        var c = cell
+        while c > 0 {
+            out.append(cells[c].key)
+            c = cells[c].parent
+        }
+        return out.reversed()
+    }
+
+    // MARK: Result
+
+    func data() -> JSON { json(0) }
+
+    func json(_ c: Int) -> JSON {
+        switch cells[c].value {
+        case .pending, .null: return .null
+        case .leaf(let j): return j
+        case .object(let fields, let first):
+            var members: [(String, JSON)] = []
+            members.reserveCapacity(fields.keys.count)
+            for (i, k) in fields.keys.enumerated() { members.append((k, json(first + i))) }
+            return .object(members)
+        case .list(let first, let count):
+            var items: [JSON] = []
+            items.reserveCapacity(count)
+            for i in 0..<count { items.append(json(first + i)) }
+            return .array(items)
+        }
+    }
+}
+
+struct GuardCountMismatch: Error, CustomStringConvertible {
+    var description: String { "guard returned a wrong number of verdicts" }
+}
+
+struct ResolverCountMismatch: Error, CustomStringConvertible {
+    var field: String
+    var expected: Int
+    var got: Int
+    var description: String { "resolver \(field) returned \(got) values for \(expected) parents" }
+}

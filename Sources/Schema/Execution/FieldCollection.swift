@@ -1,0 +1,111 @@
+// CollectFields (spec 6.3.2): fragments, inline fragments, @skip/@include,
+// aliases and merging of fields that share a response key.
+import QueryLanguage
+
+/// The fields one response key stands for, in document order.
+final class CollectedField {
+    let responseKey: String
+    let fieldName: String
+    var nodes: [Field]
+    init(responseKey: String, fieldName: String, nodes: [Field]) {
+        self.responseKey = responseKey; self.fieldName = fieldName; self.nodes = nodes
+    }
+}
+
+/// The grouped fields of one selection on one concrete type, plus the keys in
+/// order (shared by every object completed with this selection).
+final class CollectedFields {
+    let fields: [CollectedField]
+    let keys: [String]
+    init(fields: [CollectedField]) { self.fields = fields; self.keys = fields.map(\.responseKey) }
+}
+
+struct FieldCollector {
+    let schema: GraphQLSchema
+    let fragments: [String: FragmentDefinition]
+    let variables: [String: JSON]
+
+    /// Whether @skip/@include let a selection through.
+    func shouldInclude(_ directives: [Directive]) -> Bool {
+        for d in directives {
+            let name = d.name.value
+            guard name == "skip" || name == "include" else { continue }
+            guard let arg = d.arguments.first(where: { $0.name.value == "if" }) else { continue }
+            let value: Bool
+            switch arg.value {
+            case .boolean(let b, _): value = b
+            case .variable(let v):
+                if case .bool(let b)? = variables[v.name.value] { value = b } else { value = false }
+            default: value = false
+            }
+            if name == "skip" && value { return false }
+            if name == "include" && !value { return false }
+        }
+        return true
+    }
+
+    func typeApplies(_ condition: String, to objectType: String) -> Bool {
+        if condition == objectType { return true }
+        return schema.isPossibleType(objectType, of: condition)
+    }
+
+    func collect(objectType: String, selectionSets: [SelectionSet]) -> CollectedFields {
+        var order: [CollectedField] = []
+        var index: [String: CollectedField] = [:]
+        var visited: Set<String> = []
+        for set in selectionSets {
+            collect(objectType, set, &order, &index, &visited)
+        }
+        return CollectedFields(fields: order)
+    }
+
+    private func collect(_ objectType: String, _ set: SelectionSet, _ order: inout [CollectedField],
+                         _ index: inout [String: CollectedField], _ visited: inout Set<String>) {
+        for selection in set.selections {
+            switch selection {
+            case .field(let field):
+                guard shouldInclude(field.directives) else { continue }
+                let key = field.responseKey
+                if let existing = index[key] {
+                    existing.nodes.append(field)
+                } else {
+                    let c = CollectedField(responseKey: key, fieldName: field.name.value, nodes: [field])
+                    index[key] = c
+                    order.append(c)
+                }
+            case .fragmentSpread(let spread):
+                let name = spread.name.value
+                guard !visited.contains(name), shouldInclude(spread.directives) else { continue }
+                visited.insert(name)
+                guard let fragment = fragments[name],
+                      typeApplies(fragment.typeCondition.name.value, to: objectType) else { continue }
+                collect(objectType, fragment.selectionSet, &order, &index, &visited)
+            case .inlineFragment(let inline):
+                guard shouldInclude(inline.directives) else { continue }
+                if let cond = inline.typeCondition, !typeApplies(cond.name.value, to: objectType) { continue }
+                collect(objectType, inline.selectionSet, &order, &index, &visited)
+            }
+        }
+    }
+
+    /// Names of fields selected directly under `nodes`, every type condition
+    /// included (for `FieldBatch.selectedFields`).
+    func selectedFieldNames(_ nodes: [Field]) -> Set<String> {
+        var names: Set<String> = []
+        var visited: Set<String> = []
+        func walk(_ set: SelectionSet) {
+            for selection in set.selections {
+                switch selection {
+                case .field(let f): if shouldInclude(f.directives) { names.insert(f.name.value) }
+                case .inlineFragment(let i): if shouldInclude(i.directives) { walk(i.selectionSet) }
+                case .fragmentSpread(let s):
+                    guard !visited.contains(s.name.value), shouldInclude(s.directives) else { continue }
+                    visited.insert(s.name.value)
+                    if let f = fragments[s.name.value] { walk(f.selectionSet) }
+                }
+            }
+        }
+        for node in nodes { if let set = node.selectionSet { walk(set) } }
+        return names
+    }
+}

@@ -1,0 +1,337 @@
+// Introspection (spec 4.2, October 2021, plus what current tools ask for:
+// specifiedByURL, isOneOf, args/inputFields(includeDeprecated:),
+// isRepeatable). Answered from the GraphQLSchema, no I/O, as ordinary batch
+// resolvers and FieldReadable objects that plug into the same executor.
+import QueryLanguage
+
+enum Introspection {
+    static let schemaField = OutputField(name: "__schema", description: "Access the current type schema of this server.",
+                                         type: .nonNull(.named("__Schema")))
+    static let typeField = OutputField(name: "__type", description: "Request the type information of a single type.",
+                                       arguments: [InputValue(name: "name", type: .nonNull(.named("String")))],
+                                       type: .named("__Type"))
+
+    static func resolvers(schema: GraphQLSchema) -> [String: BatchResolver] {
+        let q = schema.queryType
+        let root = IntroSchema(schema: schema)
+        var r: [String: BatchResolver] = [:]
+        r["\(q).__schema"] = { batch in batch.parents.map { _ in .object(root, typeName: "__Schema") } }
+        r["\(q).__type"] = { batch in
+            guard case .string(let name)? = batch.arguments["name"], schema.types[name] != nil else {
+                return batch.parents.map { _ in .null }
+            }
+            return batch.parents.map { _ in .object(IntroType(schema: schema, ref: .named(name)), typeName: "__Type") }
+        }
+        r["__Type.fields"] = { batch in
+            let all = batch.arguments["includeDeprecated"] == .bool(true)
+            return batch.parents.map { p in
+                guard let t = p as? IntroType, case .named(let n) = t.ref, let fields = schema.types[n]?.fields else { return .null }
+                return .list(fields.filter { all || $0.deprecationReason == nil }
+                    .map { .object(IntroField(schema: schema, field: $0), typeName: "__Field") })
+            }
+        }
+        r["__Type.inputFields"] = { batch in
+            let all = batch.arguments["includeDeprecated"] == .bool(true)
+            return batch.parents.map { p in
+                guard let t = p as? IntroType, case .named(let n) = t.ref, case .inputObject(let io)? = schema.types[n] else { return .null }
+                return .list(io.fields.filter { all || $0.deprecationReason == nil }
+                    .map { .object(IntroInputValue(schema: schema, value: $0), typeName: "__InputValue") })
+            }
+        }
+        r["__Type.enumValues"] = { batch in
+            let all = batch.arguments["includeDeprecated"] == .bool(true)
+            return batch.parents.map { p in
+                guard let t = p as? IntroType, case .named(let n) = t.ref, case .enumeration(let e)? = schema.types[n] else { return .null }
+                return .list(e.values.filter { all || $0.deprecationReason == nil }
+                    .map { .object(IntroEnumValue(value: $0), typeName: "__EnumValue") })
+            }
+        }
+        r["__Field.args"] = { batch in
+            let all = batch.arguments["includeDeprecated"] == .bool(true)
+            return batch.parents.map { p in
+                guard let f = p as? IntroField else { return .null }
+                return .list(f.field.arguments.filter { all || $0.deprecationReason == nil }
+                    .map { .object(IntroInputValue(schema: schema, value: $0), typeName: "__InputValue") })
+            }
+        }
+        r["__Directive.args"] = { batch in
+            let all = batch.arguments["includeDeprecated"] == .bool(true)
+            return batch.parents.map { p in
+                guard let d = p as? IntroDirective else { return .null }
+                return .list(d.directive.arguments.filter { all || $0.deprecationReason == nil }
+                    .map { .object(IntroInputValue(schema: schema, value: $0), typeName: "__InputValue") })
+            }
+        }
+        return r
+    }
+}
+
+struct IntroSchema: FieldReadable {
+    let schema: GraphQLSchema
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "description": return schema.description.map { .leaf(.string($0)) } ?? .null
+        case "types":
+            var names = schema.typeNames
+            var seen = Set(names)
+            for n in schema.types.keys.sorted() where !seen.contains(n) { names.append(n); seen.insert(n) }
+            return .list(names.filter { schema.types[$0] != nil }
+                .map { .object(IntroType(schema: schema, ref: .named($0)), typeName: "__Type") })
+        case "queryType": return .object(IntroType(schema: schema, ref: .named(schema.queryType)), typeName: "__Type")
+        case "mutationType":
+            return schema.mutationType.map { .object(IntroType(schema: schema, ref: .named($0)), typeName: "__Type") } ?? .null
+        case "subscriptionType":
+            return schema.subscriptionType.map { .object(IntroType(schema: schema, ref: .named($0)), typeName: "__Type") } ?? .null
+        case "directives":
+            return .list(schema.directives.map { .object(IntroDirective(schema: schema, directive: $0), typeName: "__Directive") })
+        default: return nil
+        }
+    }
+}
+
+struct IntroType: FieldReadable {
+    let schema: GraphQLSchema
+    let ref: TypeRef
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch ref {
+        case .list(let of), .nonNull(let of):
+            switch field {
+            case "kind": if case .list = ref { return .leaf(.string("LIST")) } else { return .leaf(.string("NON_NULL")) }
+            case "ofType": return .object(IntroType(schema: schema, ref: of), typeName: "__Type")
+            default: return .null
+            }
+        case .named(let name):
+            guard let def = schema.types[name] else { return .null }
+            switch field {
+            case "kind":
+                switch def {
+                case .scalar: return .leaf(.string("SCALAR"))
+                case .object: return .leaf(.string("OBJECT"))
+                case .interface: return .leaf(.string("INTERFACE"))
+                case .union: return .leaf(.string("UNION"))
+                case .enumeration: return .leaf(.string("ENUM"))
+                case .inputObject: return .leaf(.string("INPUT_OBJECT"))
+                }
+            case "name": return .leaf(.string(name))
+            case "description": return def.description.map { .leaf(.string($0)) } ?? .null
+            case "specifiedByURL", "specifiedByUrl":
+                if case .scalar(let s) = def, let url = s.specifiedByURL { return .leaf(.string(url)) }
+                return .null
+            case "isOneOf":
+                if case .inputObject = def { return .leaf(.bool(false)) }
+                return .null
+            case "interfaces":
+                let names: [String]
+                switch def {
+                case .object(let o): names = o.interfaces
+                case .interface(let i): names = i.interfaces
+                default: return .null
+                }
+                return .list(names.map { .object(IntroType(schema: schema, ref: .named($0)), typeName: "__Type") })
+            case "possibleTypes":
+                guard def.isAbstract else { return .null }
+                let names: [String]
+                if case .union(let u) = def { names = u.possibleTypes } else { names = schema.possibleTypes[name] ?? [] }
+                return .list(names.map { .object(IntroType(schema: schema, ref: .named($0)), typeName: "__Type") })
+            case "ofType": return .null
+            default: return .null
+            }
+        }
+    }
+}
+
+struct IntroField: FieldReadable {
+    let schema: GraphQLSchema
+    let field: OutputField
+
+    func readField(_ name: String) -> ResolvedValue? {
+        switch name {
+        case "name": return .leaf(.string(field.name))
+        case "description": return field.description.map { .leaf(.string($0)) } ?? .null
+        case "type": return .object(IntroType(schema: schema, ref: field.type), typeName: "__Type")
+        case "isDeprecated": return .leaf(.bool(field.deprecationReason != nil))
+        case "deprecationReason": return field.deprecationReason.map { .leaf(.string($0)) } ?? .null
+        default: return .null
+        }
+    }
+}
+
+struct IntroInputValue: FieldReadable {
+    let schema: GraphQLSchema
+    let value: InputValue
+
+    func readField(_ name: String) -> ResolvedValue? {
+        switch name {
+        case "name": return .leaf(.string(value.name))
+        case "description": return value.description.map { .leaf(.string($0)) } ?? .null
+        case "type": return .object(IntroType(schema: schema, ref: value.type), typeName: "__Type")
+        case "defaultValue":
+            guard let d = value.defaultValue else { return .null }
+            return .leaf(.string(DefaultValuePrinter(schema: schema).print(d, value.type)))
+        case "isDeprecated": return .leaf(.bool(value.deprecationReason != nil))
+        case "deprecationReason": return value.deprecationReason.map { .leaf(.string($0)) } ?? .null
+        default: return .null
+        }
+    }
+}
+
+struct IntroEnumValue: FieldReadable {
+    let value: EnumValue
+    func readField(_ name: String) -> ResolvedValue? {
+        switch name {
+        case "name": return .leaf(.string(value.name))
+        case "description": return value.description.map { .leaf(.string($0)) } ?? .null
+        case "isDeprecated": return .leaf(.bool(value.deprecationReason != nil))
+        case "deprecationReason": return value.deprecationReason.map { .leaf(.string($0)) } ?? .null
+        default: return .null
+        }
+    }
+}
+
+struct IntroDirective: FieldReadable {
+    let schema: GraphQLSchema
+    let directive: DirectiveType
+    func readField(_ name: String) -> ResolvedValue? {
+        switch name {
+        case "name": return .leaf(.string(directive.name))
+        case "description": return directive.description.map { .leaf(.string($0)) } ?? .null
+        case "locations": return .list(directive.locations.map { .leaf(.string($0.rawValue)) })
+        case "isRepeatable": return .leaf(.bool(directive.isRepeatable))
+        default: return .null
+        }
+    }
+}
+
+/// Prints a default value as graphql-js does for introspection:
+/// `print(astFromValue(valueFromAST(default, type), type))` — the default is
+/// coerced first (input-object field defaults filled in, definition order),
+/// then printed in GraphQL syntax.
+struct DefaultValuePrinter {
+    let schema: GraphQLSchema
+
+    func print(_ node: ValueNode, _ type: TypeRef) -> String {
+        let values = ExecutionValues(schema: schema, scalars: [:])
+        guard let coerced = try? values.literal(node, type, variables: [:]) else { return printRaw(node) }
+        return printValue(coerced, type)
+    }
+
+    func printValue(_ v: JSON, _ type: TypeRef) -> String {
+        switch type {
+        case .nonNull(let t): return printValue(v, t)
+        case .list(let item):
+            if case .array(let items) = v { return "[" + items.map { printValue($0, item) }.joined(separator: ", ") + "]" }
+            return printValue(v, item)
+        case .named(let name):
+            if v == .null { return "null" }
+            switch schema.types[name] {
+            case .inputObject(let io)?:
+                guard case .object(let members) = v else { return printGeneric(v) }
+                var parts: [String] = []
+                for f in io.fields {
+                    if let m = members.first(where: { $0.0 == f.name }) { parts.append("\(f.name): \(printValue(m.1, f.type))") }
+                }
+                return "{" + parts.joined(separator: ", ") + "}"
+            case .enumeration?:
+                if case .string(let s) = v { return s }
+                return printGeneric(v)
+            case .scalar?:
+                switch (name, v) {
+                case ("ID", .string(let s)):
+                    if isIntegerText(s) { return s }
+                    return printString(s)
+                case ("Float", .double(let d)): return JSONWriter.javaScriptNumber(d)
+                default: return printGeneric(v)
+                }
+            default: return printGeneric(v)
+            }
+        }
+    }
+
+    func isIntegerText(_ s: String) -> Bool {
+        var u = Array(s.utf8)
+        if u.first == UInt8(ascii: "-") { u.removeFirst() }
+        guard !u.isEmpty, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+        return u.count == 1 || u[0] != 48
+    }
+
+    func printGeneric(_ v: JSON) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .double(let d): return JSONWriter.javaScriptNumber(d)
+        case .string(let s): return printString(s)
+        case .array(let a): return "[" + a.map(printGeneric).joined(separator: ", ") + "]"
+        case .object(let m): return "{" + m.map { "\($0.0): \(printGeneric($0.1))" }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// graphql-js printString: JSON-like escapes, plus \u007F–\u009F.
+    func printString(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F) {
+                    let hex = String(scalar.value, radix: 16, uppercase: true)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    func printRaw(_ node: ValueNode) -> String {
+        switch node {
+        case .variable(let v): return "$" + v.name.value
+        case .int(let t, _), .float(let t, _): return t
+        case .string(let s, _, _): return printString(s)
+        case .boolean(let b, _): return b ? "true" : "false"
+        case .null: return "null"
+        case .enumValue(let e, _): return e
+        case .list(let items, _): return "[" + items.map(printRaw).joined(separator: ", ") + "]"
+        case .object(let fields, _): return "{" + fields.map { "\($0.name.value): \(printRaw($0.value))" }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// When introspection is turned off: one validation-style error per
+/// `__schema`/`__type` field anywhere in the document (fragments included),
+/// with graphql-js's wording and code GRAPHQL_VALIDATION_FAILED.
+public func introspectionDisallowedErrors(document: Document) -> [GraphQLError] {
+    var errors: [GraphQLError] = []
+    func walk(_ set: SelectionSet) {
+        for s in set.selections {
+            switch s {
+            case .field(let f):
+                let n = f.name.value
+                if n == "__schema" || n == "__type" {
+                    errors.append(GraphQLError("GraphQL introspection has been disabled, but the requested query contained the field \"\(n)\".",
+                                               code: "GRAPHQL_VALIDATION_FAILED", locations: [ErrorLocation(f.loc)]))
+                }
+                if let sub = f.selectionSet { walk(sub) }
+            case .inlineFragment(let i): walk(i.selectionSet)
+            case .fragmentSpread: break
+            }
+        }
+    }
+    for def in document.definitions {
+        switch def {
+        case .operation(let op): walk(op.selectionSet)
+        case .fragment(let f): walk(f.selectionSet)
+        default: break
+        }
+    }
+    return errors
+}
