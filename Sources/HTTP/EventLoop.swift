@@ -75,6 +75,8 @@ final class Connection {
     var deadline: Int64 = 0
     var deadlineAction: DeadlineAction = .none
     var lingerBytes = 0
+    /// The peer half-closed or hung up (EPOLLRDHUP/EPOLLHUP): read until EOF even after short reads.
+    var sawHangup = false
 
     init(fd: Int32, id: UInt64, remoteAddress: String) {
         self.fd = fd
@@ -337,6 +339,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             return
         }
         if events & (EPOLLIN_ | EPOLLRDHUP_ | EPOLLHUP_) != 0 { conn.readable = true }
+        if events & (EPOLLRDHUP_ | EPOLLHUP_) != 0 { conn.sawHangup = true }
         if events & (EPOLLOUT_ | EPOLLHUP_) != 0 { conn.writable = true }
         if conn.hasPendingOutput && conn.writable {
             if !flush(conn) { return }
@@ -359,7 +362,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         while conn.readable && wantsInput(conn) && isAlive(conn) {
             let n = recv(conn.fd, scratch, Self.scratchSize, 0)
             if n > 0 {
-                if n < Self.scratchSize { conn.readable = false }
+                // A short read drained the socket: any later data raises a new edge. Not so for
+                // an EOF that arrived with the data (its edge was already consumed).
+                if n < Self.scratchSize && !conn.sawHangup { conn.readable = false }
                 if conn.phase == .lingering {
                     conn.lingerBytes += n
                     if conn.lingerBytes > 2 * core.configuration.maxBodyBytes + 65_536 { closeConnection(conn) }
