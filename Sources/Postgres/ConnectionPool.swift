@@ -1,0 +1,260 @@
+import Dispatch
+import Foundation
+
+/// A fixed number of PostgreSQL connections, each owned by its own thread.
+///
+/// libpq blocks, so the pool never runs it on Swift concurrency's cooperative
+/// threads: `withConnection` parks the calling task on a continuation, a pool
+/// thread runs the closure with its connection, then resumes the task. Waiting
+/// callers are served first come, first served; one that waits longer than
+/// `acquireTimeout` gets `PostgresError.poolTimeout`.
+///
+/// A connection found broken (the server restarted) is re-established before
+/// use; if the first statement of a checkout fails at the connection level, the
+/// pool reconnects and runs the closure once more — nothing had succeeded yet.
+public final class ConnectionPool: Sendable {
+    public let size: Int
+    public let acquireTimeout: Duration
+    /// Statements run through this pool since it started (for /metrics).
+    public let statementsTotal = StatementCounter()
+    private let state: PoolState
+
+    /// - Parameters:
+    ///   - connectionString: a libpq URI or conninfo.
+    ///   - size: connections (and threads); the server passes `DB_POOL_SIZE` (default 2 × cores).
+    public init(connectionString: String, size: Int, acquireTimeout: Duration = .seconds(30)) {
+        self.size = max(1, size)
+        self.acquireTimeout = acquireTimeout
+        state = PoolState(connectionString: connectionString, statements: statementsTotal)
+        for index in 0..<self.size {
+            let state = self.state
+            let thread = Thread { state.workerLoop() }
+            thread.name = "postgres-pool-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// The default size: `DB_POOL_SIZE` when set to a positive number, else 2 × cores.
+    public static func defaultSize(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        if let text = environment["DB_POOL_SIZE"], let value = Int(text), value > 0 { return value }
+        return 2 * ProcessInfo.processInfo.activeProcessorCount
+    }
+
+    /// Runs `body` with a connection on one of the pool's threads.
+    /// Statements are counted on `counter` when given.
+    public func withConnection<T: Sendable>(counter: StatementCounter? = nil,
+                                            _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(counter: counter) { connection in
+            let value = try body(connection)
+            if connection.isInTransaction, connection.isHealthy {
+                // The closure left a transaction open: never hand that to the next caller.
+                _ = try? connection.execute("ROLLBACK")
+            }
+            return value
+        }
+    }
+
+    /// Runs `body` inside BEGIN ... COMMIT; any thrown error rolls back and is rethrown.
+    public func transaction<T: Sendable>(isolation: IsolationLevel = .readCommitted, counter: StatementCounter? = nil,
+                                         _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(counter: counter) { connection in
+            try connection.transaction(isolation: isolation, body)
+        }
+    }
+
+    public var metrics: PoolMetrics { state.metrics(size: size) }
+
+    /// Fails every waiting caller, lets running work finish, closes all connections.
+    public func close() { state.close() }
+
+    private func run<T: Sendable>(counter: StatementCounter?, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let timeout = acquireTimeout
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            let job = PoolJob(
+                work: { worker in
+                    do {
+                        continuation.resume(returning: try worker.perform(counter: counter, body))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                },
+                fail: { continuation.resume(throwing: $0) })
+            if let id = state.enqueue(job) {
+                let state = self.state
+                let (seconds, attoseconds) = timeout.components
+                let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                    state.expire(id, waited: timeout)
+                }
+            }
+        }
+    }
+}
+
+/// A snapshot for /metrics.
+public struct PoolMetrics: Sendable, Equatable {
+    public var size: Int
+    /// Connections running a caller's work right now.
+    public var inUse: Int
+    /// Connections (threads) free for work.
+    public var idle: Int
+    /// Callers queued for a connection.
+    public var waiting: Int
+    /// Statements run since the pool started.
+    public var statementsTotal: Int
+}
+
+struct PoolJob: Sendable {
+    let work: @Sendable (PoolWorker) -> Void
+    let fail: @Sendable (Error) -> Void
+}
+
+/// What one pool thread owns: its connection, created on first use.
+final class PoolWorker {
+    private let connectionString: String
+    private let statements: StatementCounter
+    private var connection: Connection?
+
+    init(connectionString: String, statements: StatementCounter) {
+        self.connectionString = connectionString
+        self.statements = statements
+    }
+
+    func perform<T>(counter: StatementCounter?, _ body: (Connection) throws -> T) throws -> T {
+        var connection = try ready()
+        connection.statementCounter = counter
+        connection.succeededSinceCheckout = 0
+        defer { self.connection?.statementCounter = nil }
+        do {
+            return try body(connection)
+        } catch let error as PostgresError where error.isConnectionError && connection.succeededSinceCheckout == 0 {
+            // Lost before anything succeeded (e.g. the server restarted): reconnect and run once more.
+            connection.statementCounter = nil
+            connection = try reconnected(connection)
+            connection.statementCounter = counter
+            connection.succeededSinceCheckout = 0
+            return try body(connection)
+        }
+    }
+
+    private func ready() throws -> Connection {
+        if let connection {
+            return connection.isHealthy ? connection : try reconnected(connection)
+        }
+        return try fresh()
+    }
+
+    private func fresh() throws -> Connection {
+        self.connection = nil
+        let connection = try Connection(connectionString)
+        connection.poolCounter = statements
+        self.connection = connection
+        return connection
+    }
+
+    private func reconnected(_ old: Connection) throws -> Connection {
+        do {
+            try old.reconnect()
+            return old
+        } catch {
+            // Resetting a dead socket can fail; a fresh connection gets one more chance.
+            old.close()
+            return try fresh()
+        }
+    }
+
+    func close() {
+        connection?.close()
+        connection = nil
+    }
+}
+
+/// The shared queue and counters, guarded by one condition lock.
+final class PoolState: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [(id: UInt64, job: PoolJob)] = []
+    private var head = 0
+    private var nextID: UInt64 = 0
+    private var idleWorkers = 0
+    private var busyWorkers = 0
+    private var closed = false
+    private let connectionString: String
+    private let statements: StatementCounter
+
+    init(connectionString: String, statements: StatementCounter) {
+        self.connectionString = connectionString
+        self.statements = statements
+    }
+
+    /// Queues a job; returns its id when it may have to wait (so a timeout is armed).
+    func enqueue(_ job: PoolJob) -> UInt64? {
+        condition.lock()
+        if closed {
+            condition.unlock()
+            job.fail(PostgresError.poolClosed)
+            return nil
+        }
+        nextID += 1
+        let id = nextID
+        let mustWait = idleWorkers <= queue.count - head
+        queue.append((id, job))
+        condition.signal()
+        condition.unlock()
+        return mustWait ? id : nil
+    }
+
+    func expire(_ id: UInt64, waited: Duration) {
+        condition.lock()
+        var expired: PoolJob?
+        if let position = queue[head...].firstIndex(where: { $0.id == id }) {
+            expired = queue.remove(at: position).job
+        }
+        condition.unlock()
+        expired?.fail(PostgresError.poolTimeout(waited: waited))
+    }
+
+    func workerLoop() {
+        let worker = PoolWorker(connectionString: connectionString, statements: statements)
+        condition.lock()
+        idleWorkers += 1
+        while true {
+            while head == queue.count && !closed { condition.wait() }
+            if head == queue.count && closed { break }
+            let job = queue[head].job
+            head += 1
+            if head > 64 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            idleWorkers -= 1
+            busyWorkers += 1
+            condition.unlock()
+            job.work(worker)
+            condition.lock()
+            busyWorkers -= 1
+            idleWorkers += 1
+        }
+        idleWorkers -= 1
+        condition.unlock()
+        worker.close()
+    }
+
+    func close() {
+        condition.lock()
+        closed = true
+        let waiting = queue[head...].map(\.job)
+        queue.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+        for job in waiting { job.fail(PostgresError.poolClosed) }
+    }
+
+    func metrics(size: Int) -> PoolMetrics {
+        condition.lock()
+        defer { condition.unlock() }
+        return PoolMetrics(size: size, inUse: busyWorkers, idle: closed ? 0 : size - busyWorkers,
+                           waiting: queue.count - head, statementsTotal: statements.count)
+    }
+}

@@ -1,0 +1,241 @@
+// The only file that calls libpq. Everything else in the module (and every
+// caller) sees Swift types: `PQConnection`, `QueryResult`, `PostgresError`.
+import CLibPQ
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A thin owner of one `PGconn`. Not thread-safe: `Connection` (and through it
+/// the pool) makes sure one thread uses it at a time.
+final class PQConnection {
+    private var conn: OpaquePointer?
+    /// The password inside the connection string, so error messages never show it.
+    private let secret: String?
+
+    init(conninfo: String) throws {
+        secret = PQConnection.password(in: conninfo)
+        conn = PQconnectdb(conninfo)
+        guard let conn else { throw PostgresError.connection("out of memory while connecting to PostgreSQL") }
+        guard PQstatus(conn) == CONNECTION_OK else {
+            let message = redact(PQConnection.trimmed(PQerrorMessage(conn)))
+            PQfinish(conn)
+            self.conn = nil
+            throw PostgresError.connection("cannot connect to PostgreSQL: \(message)")
+        }
+        PQsetNoticeProcessor(conn, { _, _ in }, nil)
+    }
+
+    deinit { close() }
+
+    func close() {
+        if let conn { PQfinish(conn) }
+        conn = nil
+    }
+
+    var isHealthy: Bool {
+        guard let conn else { return false }
+        return PQstatus(conn) == CONNECTION_OK
+    }
+
+    /// True when the session is inside a transaction block (open or failed).
+    var isInTransaction: Bool {
+        guard let conn else { return false }
+        let status = PQtransactionStatus(conn)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    /// Re-establishes the connection with the same parameters.
+    func reset() throws {
+        guard let conn else { throw PostgresError.connection("connection is closed") }
+        PQreset(conn)
+        guard PQstatus(conn) == CONNECTION_OK else {
+            throw PostgresError.connection("cannot reconnect to PostgreSQL: \(redact(PQConnection.trimmed(PQerrorMessage(conn))))")
+        }
+    }
+
+    // MARK: Statements
+
+    /// Runs one or more statements without parameters (PQexec) and returns the last result.
+    func exec(_ sql: String) throws -> QueryResult {
+        let conn = try live()
+        let result = PQexec(conn, sql)
+        return try consume(result, conn)
+    }
+
+    func execParams(_ sql: String, types: [UInt32], values: [String?]) throws -> QueryResult {
+        let conn = try live()
+        let result = try withCStrings(values) { pointers in
+            types.withUnsafeBufferPointer { typePointer in
+                PQexecParams(conn, sql, Int32(values.count), typePointer.baseAddress, pointers, nil, nil, 0)
+            }
+        }
+        return try consume(result, conn)
+    }
+
+    func prepare(name: String, sql: String, types: [UInt32]) throws {
+        let conn = try live()
+        let result = types.withUnsafeBufferPointer { PQprepare(conn, name, sql, Int32(types.count), $0.baseAddress) }
+        _ = try consume(result, conn)
+    }
+
+    func execPrepared(name: String, values: [String?]) throws -> QueryResult {
+        let conn = try live()
+        let result = try withCStrings(values) { pointers in
+            PQexecPrepared(conn, name, Int32(values.count), pointers, nil, nil, 0)
+        }
+        return try consume(result, conn)
+    }
+
+    /// `COPY ... FROM STDIN`: sends every chunk as-is and returns the number of rows copied.
+    func copyIn<Chunks: Sequence>(_ sql: String, chunks: Chunks) throws -> Int where Chunks.Element == [UInt8] {
+        let conn = try live()
+        guard let start = PQexec(conn, sql) else { throw connectionFailure(conn) }
+        let status = PQresultStatus(start)
+        if status != PGRES_COPY_IN {
+            _ = try consume(start, conn)  // throws the server's error if there is one
+            throw PostgresError.sql(sqlState: "42601", message: "statement is not COPY ... FROM STDIN", detail: nil, constraint: nil)
+        }
+        PQclear(start)
+        var failure: String?
+        for chunk in chunks where !chunk.isEmpty {
+            let sent = chunk.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(conn, $0.baseAddress, Int32($0.count)) }
+            }
+            if sent != 1 { failure = PQConnection.trimmed(PQerrorMessage(conn)); break }
+        }
+        if PQputCopyEnd(conn, failure) != 1 { throw connectionFailure(conn) }
+        // Drain every result; the last error wins.
+        var outcome: Result<QueryResult, any Error> = .failure(PostgresError.connection("COPY ended without a result"))
+        while let result = PQgetResult(conn) {
+            do { outcome = .success(try consume(result, conn)) } catch { outcome = .failure(error) }
+        }
+        return try outcome.get().affectedRows
+    }
+
+    // MARK: Helpers
+
+    private func live() throws -> OpaquePointer {
+        guard let conn else { throw PostgresError.connection("connection is closed") }
+        return conn
+    }
+
+    private func connectionFailure(_ conn: OpaquePointer) -> PostgresError {
+        .connection(redact(PQConnection.trimmed(PQerrorMessage(conn))))
+    }
+
+    private func redact(_ message: String) -> String {
+        guard let secret, !secret.isEmpty else { return message }
+        return message.replacingAll(secret, with: "***")
+    }
+
+    /// Turns a PGresult into a `QueryResult` or a thrown error, and frees it.
+    private func consume(_ result: OpaquePointer?, _ conn: OpaquePointer) throws -> QueryResult {
+        guard let result else { throw connectionFailure(conn) }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY
+            || status == PGRES_SINGLE_TUPLE || status == PGRES_COPY_IN
+        {
+            return extract(result)
+        }
+        func field(_ code: UInt8) -> String? {
+            guard let pointer = PQresultErrorField(result, Int32(code)) else { return nil }
+            return String(cString: pointer)
+        }
+        let sqlState = field(UInt8(ascii: "C"))
+        let message = redact(field(UInt8(ascii: "M")) ?? PQConnection.trimmed(PQresultErrorMessage(result)))
+        if PQstatus(conn) != CONNECTION_OK || sqlState == nil || sqlState!.hasPrefix("08") || sqlState == "57P01" {
+            let text = message.isEmpty ? PQConnection.trimmed(PQerrorMessage(conn)) : message
+            throw PostgresError.connection(redact(text.isEmpty ? "connection to the server was lost" : text))
+        }
+        throw PostgresError.sql(sqlState: sqlState!, message: message, detail: field(UInt8(ascii: "D")).map(redact),
+                   constraint: field(UInt8(ascii: "n")))
+    }
+
+    private func extract(_ result: OpaquePointer) -> QueryResult {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        var columns: [String] = []
+        var types: [UInt32] = []
+        columns.reserveCapacity(columnCount)
+        for column in 0..<columnCount {
+            columns.append(String(cString: PQfname(result, Int32(column))))
+            types.append(PQftype(result, Int32(column)))
+        }
+        var cells: [String?] = []
+        cells.reserveCapacity(rowCount * columnCount)
+        for row in 0..<rowCount {
+            for column in 0..<columnCount {
+                let r = Int32(row), c = Int32(column)
+                if PQgetisnull(result, r, c) != 0 {
+                    cells.append(nil)
+                } else {
+                    let length = Int(PQgetlength(result, r, c))
+                    let value = PQgetvalue(result, r, c)!
+                    cells.append(value.withMemoryRebound(to: UInt8.self, capacity: length) {
+                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
+                    })
+                }
+            }
+        }
+        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
+        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
+        return QueryResult(columns: columns, columnTypes: types, cells: cells,
+                           affectedRows: Int(tuples) ?? 0, commandTag: tag)
+    }
+
+    private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) throws -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = []
+        pointers.reserveCapacity(values.count)
+        defer { for pointer in pointers { free(pointer) } }
+        for value in values {
+            guard let value else { pointers.append(nil); continue }
+            if value.utf8.contains(0) {
+                throw PostgresError.encoding("a parameter contains a NUL character, which PostgreSQL text cannot hold")
+            }
+            pointers.append(strdup(value))
+        }
+        return body(pointers.map { UnsafePointer($0) })
+    }
+
+    static func trimmed(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        var text = String(cString: pointer)
+        while text.last == "\n" || text.last == " " { text.removeLast() }
+        return text.replacingAll("\n", with: " ")
+    }
+
+    /// The password a connection string carries, found with libpq's own parser.
+    static func password(in conninfo: String) -> String? {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &errorMessage) else {
+            if let errorMessage { PQfreemem(errorMessage) }
+            return nil
+        }
+        defer { PQconninfoFree(options) }
+        var index = 0
+        while let keyword = options[index].keyword {
+            if String(cString: keyword) == "password", let value = options[index].val {
+                return String(cString: value)
+            }
+            index += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var output = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            output += rest[..<range.lowerBound]
+            output += replacement
+            rest = rest[range.upperBound...]
+        }
+        output += rest
+        return output
+    }
+}

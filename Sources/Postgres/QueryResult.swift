@@ -1,0 +1,254 @@
+/// The rows of one statement, in PostgreSQL's text format, decoded on access.
+public struct QueryResult: Sendable, Sequence {
+    public let columns: [String]
+    /// Type OID per column (see `PostgresType`).
+    public let columnTypes: [UInt32]
+    /// Rows inserted/updated/deleted/selected/copied, from the command tag.
+    public let affectedRows: Int
+    /// E.g. `INSERT 0 1`, `UPDATE 3`, `COMMIT`, `ROLLBACK`.
+    public let commandTag: String
+    let cells: [String?]
+    let index: [String: Int]
+
+    init(columns: [String], columnTypes: [UInt32], cells: [String?], affectedRows: Int, commandTag: String) {
+        self.columns = columns
+        self.columnTypes = columnTypes
+        self.cells = cells
+        self.affectedRows = affectedRows
+        self.commandTag = commandTag
+        var index: [String: Int] = [:]
+        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
+        self.index = index
+    }
+
+    public var count: Int { columns.isEmpty ? 0 : cells.count / columns.count }
+    public var isEmpty: Bool { count == 0 }
+    public var rows: [Row] { (0..<count).map { Row(result: self, row: $0) } }
+    public var first: Row? { isEmpty ? nil : Row(result: self, row: 0) }
+    public subscript(row: Int) -> Row { Row(result: self, row: row) }
+
+    public func makeIterator() -> IndexingIterator<[Row]> { rows.makeIterator() }
+}
+
+/// One row. Typed accessors throw `PostgresError.decoding` on NULL (non-optional
+/// variants), a missing column, or text that is not the requested type.
+public struct Row: Sendable {
+    let result: QueryResult
+    let row: Int
+
+    public var columns: [String] { result.columns }
+
+    /// Raw text of a column (nil for NULL or an unknown column name).
+    public subscript(column: String) -> String? {
+        guard let position = result.index[column] else { return nil }
+        return self[position]
+    }
+    public subscript(position: Int) -> String? { result.cells[row * result.columns.count + position] }
+
+    public func isNull(_ column: String) throws -> Bool { try raw(column) == nil }
+
+    /// Decodes any `PostgresDecodable`; nil for SQL NULL.
+    public func decode<T: PostgresDecodable>(_ type: T.Type, _ column: String) throws -> T? {
+        guard let text = try raw(column) else { return nil }
+        do { return try T.decode(postgresText: text) } catch let error as PostgresError {
+            if case .decoding(let message) = error {
+                throw PostgresError.decoding("column \"\(column)\": \(message)")
+            }
+            throw error
+        }
+    }
+    public func decode<T: PostgresDecodable>(_ type: T.Type, _ column: String) throws -> T {
+        guard let value: T = try decode(type, column) else {
+            throw PostgresError.decoding("column \"\(column)\" is NULL, expected \(T.self)")
+        }
+        return value
+    }
+
+    public func int(_ column: String) throws -> Int { try decode(Int.self, column) }
+    public func optionalInt(_ column: String) throws -> Int? { try decode(Int.self, column) }
+    public func string(_ column: String) throws -> String { try decode(String.self, column) }
+    public func optionalString(_ column: String) throws -> String? { try decode(String.self, column) }
+    public func bool(_ column: String) throws -> Bool { try decode(Bool.self, column) }
+    public func optionalBool(_ column: String) throws -> Bool? { try decode(Bool.self, column) }
+    public func double(_ column: String) throws -> Double { try decode(Double.self, column) }
+    public func optionalDouble(_ column: String) throws -> Double? { try decode(Double.self, column) }
+    public func date(_ column: String) throws -> PGDate { try decode(PGDate.self, column) }
+    public func optionalDate(_ column: String) throws -> PGDate? { try decode(PGDate.self, column) }
+    public func time(_ column: String) throws -> PGTime { try decode(PGTime.self, column) }
+    public func optionalTime(_ column: String) throws -> PGTime? { try decode(PGTime.self, column) }
+    public func timestamp(_ column: String) throws -> PGTimestamp { try decode(PGTimestamp.self, column) }
+    public func optionalTimestamp(_ column: String) throws -> PGTimestamp? { try decode(PGTimestamp.self, column) }
+    public func numeric(_ column: String) throws -> PGNumeric { try decode(PGNumeric.self, column) }
+    public func optionalNumeric(_ column: String) throws -> PGNumeric? { try decode(PGNumeric.self, column) }
+    /// uuid (or any text) as a String.
+    public func uuid(_ column: String) throws -> String { try decode(String.self, column) }
+    public func optionalUUID(_ column: String) throws -> String? { try decode(String.self, column) }
+    public func bytes(_ column: String) throws -> [UInt8] { try decode(PostgresBytes.self, column).bytes }
+    public func optionalBytes(_ column: String) throws -> [UInt8]? { try decode(PostgresBytes.self, column)?.bytes }
+    /// int2[]/int4[]/int8[]; a NULL element is a decoding error.
+    public func intArray(_ column: String) throws -> [Int] { try decode([Int].self, column) }
+    public func optionalIntArray(_ column: String) throws -> [Int]? { try decode([Int].self, column) }
+    /// text[]/varchar[]/uuid[]/enum[]; a NULL element is a decoding error.
+    public func stringArray(_ column: String) throws -> [String] { try decode([String].self, column) }
+    public func optionalStringArray(_ column: String) throws -> [String]? { try decode([String].self, column) }
+    public func boolArray(_ column: String) throws -> [Bool] { try decode([Bool].self, column) }
+
+    private func raw(_ column: String) throws -> String? {
+        guard let position = result.index[column] else {
+            throw PostgresError.decoding("no column \"\(column)\" in result (columns: \(result.columns.joined(separator: ", ")))")
+        }
+        return self[position]
+    }
+}
+
+/// A type that can be read from PostgreSQL's text output format.
+public protocol PostgresDecodable {
+    static func decode(postgresText text: String) throws -> Self
+}
+
+private func mismatch<T>(_ text: String, _ type: T.Type) -> PostgresError {
+    let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+    return .decoding("\"\(shown)\" is not a valid \(type)")
+}
+
+extension Int: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> Int {
+        guard let value = Int(text) else { throw mismatch(text, Int.self) }
+        return value
+    }
+}
+extension Int32: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> Int32 {
+        guard let value = Int32(text) else { throw mismatch(text, Int32.self) }
+        return value
+    }
+}
+extension String: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> String { text }
+}
+extension Bool: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> Bool {
+        switch text {
+        case "t", "true": return true
+        case "f", "false": return false
+        default: throw mismatch(text, Bool.self)
+        }
+    }
+}
+extension Double: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> Double {
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default:
+            guard let value = Double(text) else { throw mismatch(text, Double.self) }
+            return value
+        }
+    }
+}
+extension PGDate: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> PGDate {
+        guard let value = PGDate(text) else { throw mismatch(text, PGDate.self) }
+        return value
+    }
+}
+extension PGTime: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> PGTime {
+        guard let value = PGTime(text) else { throw mismatch(text, PGTime.self) }
+        return value
+    }
+}
+extension PGTimestamp: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> PGTimestamp {
+        guard let value = PGTimestamp(text) else { throw mismatch(text, PGTimestamp.self) }
+        return value
+    }
+}
+extension PGNumeric: PostgresDecodable {
+    public static func decode(postgresText text: String) throws -> PGNumeric {
+        guard let value = PGNumeric(text) else { throw mismatch(text, PGNumeric.self) }
+        return value
+    }
+}
+
+/// bytea in the (default) hex output format.
+public struct PostgresBytes: PostgresDecodable, Sendable, Hashable {
+    public var bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public static func decode(postgresText text: String) throws -> PostgresBytes {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == 0x5C, utf8[1] == 0x78, utf8.count % 2 == 0 else {
+            throw PostgresError.decoding("bytea is not in hex format")
+        }
+        func nibble(_ c: UInt8) throws -> UInt8 {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
+            default: throw PostgresError.decoding("bytea contains a non-hex digit")
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((utf8.count - 2) / 2)
+        var i = 2
+        while i < utf8.count {
+            bytes.append(try nibble(utf8[i]) << 4 | nibble(utf8[i + 1]))
+            i += 2
+        }
+        return PostgresBytes(bytes)
+    }
+}
+
+extension Array: PostgresDecodable where Element: PostgresDecodable {
+    /// One-dimensional arrays only; NULL elements are an error.
+    public static func decode(postgresText text: String) throws -> [Element] {
+        try PostgresArrayParser.parse(text).map { element in
+            guard let element else { throw PostgresError.decoding("array contains NULL, expected \(Element.self)") }
+            return try Element.decode(postgresText: element)
+        }
+    }
+}
+
+enum PostgresArrayParser {
+    /// Splits `{a,"b c",NULL}` into its elements (nil for NULL).
+    static func parse(_ text: String) throws -> [String?] {
+        let chars = Array(text.unicodeScalars)
+        guard chars.first == "{", chars.last == "}" else {
+            throw PostgresError.decoding("\"\(text.prefix(40))\" is not a one-dimensional array")
+        }
+        if chars.count == 2 { return [] }
+        var elements: [String?] = []
+        var i = 1
+        let end = chars.count - 1
+        while i < end {
+            if chars[i] == "{" { throw PostgresError.decoding("multi-dimensional arrays are not supported") }
+            var value = String.UnicodeScalarView()
+            var quoted = false
+            if chars[i] == "\"" {
+                quoted = true
+                i += 1
+                while i < end, chars[i] != "\"" {
+                    if chars[i] == "\\" { i += 1 }
+                    guard i < end else { break }
+                    value.append(chars[i])
+                    i += 1
+                }
+                guard i < end else { throw PostgresError.decoding("unterminated quoted array element") }
+                i += 1  // closing quote
+            } else {
+                while i < end, chars[i] != "," {
+                    value.append(chars[i])
+                    i += 1
+                }
+            }
+            let string = String(value)
+            elements.append(!quoted && string == "NULL" ? nil : string)
+            if i < end {
+                guard chars[i] == "," else { throw PostgresError.decoding("malformed array literal") }
+                i += 1
+            }
+        }
+        return elements
+    }
+}

@@ -1,0 +1,189 @@
+import XCTest
+@testable import Postgres
+
+final class ConnectionTests: XCTestCase {
+    private var connection: Connection!
+
+    override func setUpWithError() throws {
+        let uri = try TestCluster.shared().createDatabase(prefix: "conn")
+        connection = try Connection(uri)
+    }
+
+    override func tearDown() {
+        connection?.close()
+    }
+
+    func testScalarTypesRoundTripAsParameters() throws {
+        let row = try XCTUnwrap(connection.query(
+            "SELECT $1::int8 AS i, $2::int4 AS i32, $3::float8 AS d, $4::bool AS b, $5::text AS s, $6::uuid AS u, $7::bytea AS bytes",
+            [.int(Int.max), .int32(-7), .double(0.1), .bool(true), .text("it's \"quoted\" \\ ; DROP TABLE x"),
+             .uuid("A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11"), .bytea([0, 1, 254, 255])]).first)
+        XCTAssertEqual(try row.int("i"), Int.max)
+        XCTAssertEqual(try row.decode(Int32.self, "i32"), -7)
+        XCTAssertEqual(try row.double("d"), 0.1)
+        XCTAssertEqual(try row.bool("b"), true)
+        XCTAssertEqual(try row.string("s"), "it's \"quoted\" \\ ; DROP TABLE x")
+        XCTAssertEqual(try row.uuid("u"), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")
+        XCTAssertEqual(try row.bytes("bytes"), [0, 1, 254, 255])
+    }
+
+    func testNumericStaysExact() throws {
+        let value = try XCTUnwrap(PGNumeric("12345678901234567890.12"))
+        let row = try XCTUnwrap(connection.query("SELECT $1::numeric AS n, $1::numeric + 0.01 AS m", [.numeric(value)]).first)
+        XCTAssertEqual(try row.numeric("n").text, "12345678901234567890.12")
+        XCTAssertEqual(try row.numeric("m").text, "12345678901234567890.13")
+        let money = PGNumeric(units: -12345, scale: 2)
+        XCTAssertEqual(money.text, "-123.45")
+        let back = try XCTUnwrap(connection.query("SELECT $1::numeric(10,2) AS n", [.numeric(money)]).first)
+        XCTAssertEqual(try back.numeric("n").units(scale: 2), -12345)
+        XCTAssertEqual(PGNumeric(units: 5, scale: 3).text, "0.005")
+        XCTAssertNil(PGNumeric("1.234")?.units(scale: 2), "dropping a nonzero digit must not be silent")
+        XCTAssertNil(PGNumeric("1e5"))
+    }
+
+    func testDatesTimesAndTimestampsRoundTrip() throws {
+        let instant = PGTimestamp(date: PGDate(year: 2025, month: 3, day: 30), time: PGTime(hour: 1, minute: 2, second: 3, microsecond: 456789))
+        let row = try XCTUnwrap(connection.query(
+            "SELECT $1::date AS d, $2::time AS t, $3::timestamptz AS ts, '2024-02-29 23:30:00-05:30'::timestamptz AS offset_ts, 'infinity'::timestamptz AS inf",
+            [.date(PGDate(year: 2024, month: 2, day: 29)), .time(PGTime(hour: 23, minute: 59, second: 58)), .timestamp(instant)]).first)
+        XCTAssertEqual(try row.date("d"), PGDate(year: 2024, month: 2, day: 29))
+        XCTAssertEqual(try row.time("t"), PGTime(hour: 23, minute: 59, second: 58))
+        XCTAssertEqual(try row.timestamp("ts"), instant)
+        XCTAssertEqual(try row.timestamp("offset_ts").description, "2024-03-01 05:00:00+00")
+        XCTAssertEqual(try row.timestamp("inf").microsecondsSinceEpoch, .max)
+        let epoch = try XCTUnwrap(connection.query("SELECT extract(epoch FROM $1::timestamptz)::int8 AS s", [.timestamp(instant)]).first)
+        XCTAssertEqual(try epoch.int("s"), Int(instant.secondsSinceEpoch))
+        XCTAssertEqual(PGDate(year: 2025, month: 3, day: 31).isoWeekday, 1)
+    }
+
+    func testNullsDecodeAsNilAndThrowForNonOptionalAccessors() throws {
+        let row = try XCTUnwrap(connection.query("SELECT $1::int AS n, $2::text AS s", [nil, nil]).first)
+        XCTAssertNil(try row.optionalInt("n"))
+        XCTAssertNil(try row.optionalString("s"))
+        XCTAssertThrowsError(try row.int("n")) { error in
+            guard case .decoding = error as? PostgresError else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testDecodingMismatchesThrowInsteadOfCrashing() throws {
+        let row = try XCTUnwrap(connection.query("SELECT 'abc'::text AS s, 1.5::numeric AS n").first)
+        XCTAssertThrowsError(try row.int("s"))
+        XCTAssertThrowsError(try row.int("n"))
+        XCTAssertThrowsError(try row.date("s"))
+        XCTAssertThrowsError(try row.int("no_such_column"))
+    }
+
+    func testUnicodeTextRoundTrips() throws {
+        let text = "Zoë Ñandú — 東京 🩺 \u{0301}é"
+        let row = try XCTUnwrap(connection.query("SELECT $1::text AS s, length($1::text) AS n", [.text(text)]).first)
+        XCTAssertEqual(try row.string("s"), text)
+        XCTAssertEqual(try row.int("n"), text.unicodeScalars.count)
+    }
+
+    func testArraysBindToAnyAndDecode() throws {
+        try connection.execute("CREATE TABLE items (id int PRIMARY KEY, name text, flag bool, ref uuid)")
+        for id in 1...5 {
+            try connection.query("INSERT INTO items VALUES ($1, $2, $3, $4)",
+                                 [.int(id), .text("item \(id), \"x\""), .bool(id % 2 == 0), .uuid("00000000-0000-0000-0000-00000000000\(id)")])
+        }
+        let byID = try connection.query("SELECT id FROM items WHERE id = ANY($1) ORDER BY id", [.intArray([2, 4, 9])])
+        XCTAssertEqual(try byID.rows.map { try $0.int("id") }, [2, 4])
+        let byName = try connection.query("SELECT id FROM items WHERE name = ANY($1) ORDER BY id", [.textArray(["item 3, \"x\"", "nope"])])
+        XCTAssertEqual(try byName.rows.map { try $0.int("id") }, [3])
+        let byRef = try connection.query("SELECT id FROM items WHERE ref = ANY($1)", [.uuidArray(["00000000-0000-0000-0000-000000000005"])])
+        XCTAssertEqual(try byRef.rows.map { try $0.int("id") }, [5])
+        let arrays = try XCTUnwrap(connection.query(
+            "SELECT array_agg(id ORDER BY id) AS ids, array_agg(name ORDER BY id) AS names, array_agg(flag ORDER BY id) AS flags, $1::bool[] AS echoed FROM items",
+            [.boolArray([true, false])]).first)
+        XCTAssertEqual(try arrays.intArray("ids"), [1, 2, 3, 4, 5])
+        XCTAssertEqual(try arrays.stringArray("names")[2], "item 3, \"x\"")
+        XCTAssertEqual(try arrays.boolArray("flags"), [false, true, false, true, false])
+        XCTAssertEqual(try arrays.boolArray("echoed"), [true, false])
+        XCTAssertEqual(try XCTUnwrap(connection.query("SELECT '{}'::int[] AS e").first).intArray("e"), [])
+        XCTAssertThrowsError(try XCTUnwrap(connection.query("SELECT '{1,NULL}'::int[] AS e").first).intArray("e"))
+    }
+
+    func testSQLStatesMapToErrorHelpers() throws {
+        try connection.execute("""
+            CREATE EXTENSION IF NOT EXISTS btree_gist;
+            CREATE TABLE parents (id int PRIMARY KEY);
+            CREATE TABLE people (id int PRIMARY KEY, email text UNIQUE, age int CHECK (age >= 0), parent int REFERENCES parents);
+            CREATE TABLE bookings (doctor int, during tstzrange, EXCLUDE USING gist (doctor WITH =, during WITH &&));
+            """)
+        try connection.query("INSERT INTO people (id, email, age) VALUES (1, 'a@x', 30)")
+        func error(_ sql: String, _ parameters: [PostgresValue?] = []) -> PostgresError? {
+            do { try connection.query(sql, parameters); return nil } catch { return error as? PostgresError }
+        }
+        let unique = error("INSERT INTO people (id, email) VALUES (2, 'a@x')")
+        XCTAssertEqual(unique?.isUniqueViolation, true)
+        XCTAssertEqual(unique?.constraint, "people_email_key")
+        XCTAssertEqual(error("INSERT INTO people (id, age) VALUES (3, -1)")?.isCheckViolation, true)
+        XCTAssertEqual(error("INSERT INTO people (id, parent) VALUES (4, 99)")?.isForeignKeyViolation, true)
+        try connection.query("INSERT INTO bookings VALUES (1, tstzrange('2025-01-01 10:00Z', '2025-01-01 11:00Z'))")
+        XCTAssertEqual(error("INSERT INTO bookings VALUES (1, tstzrange('2025-01-01 10:30Z', '2025-01-01 11:30Z'))")?.isExclusionViolation, true)
+        XCTAssertNil(error("INSERT INTO bookings VALUES (2, tstzrange('2025-01-01 10:30Z', '2025-01-01 11:30Z'))"))
+        XCTAssertEqual(error("SELECT $1::uuid", [.text("not-a-uuid")])?.sqlState, "22P02")
+        XCTAssertEqual(error("SELEC 1")?.sqlState, "42601")
+        XCTAssertTrue(connection.isHealthy, "SQL errors must not break the connection")
+    }
+
+    func testCopyInRoundTripsTypedRows() throws {
+        try connection.execute("CREATE TABLE copied (id int8, name text, note text, amount numeric, at timestamptz)")
+        var rows: [[PostgresValue?]] = []
+        for id in 1...10_000 {
+            let note: PostgresValue? = id % 3 == 0 ? nil : .text("n\(id)")
+            let amount = PostgresValue.numeric(PGNumeric(units: Int64(id), scale: 2))
+            let at = PostgresValue.timestamp(PGTimestamp(secondsSinceEpoch: Int64(id) * 60))
+            rows.append([.int(id), .text("name\t\(id)\nline \\ end"), note, amount, at])
+        }
+        XCTAssertEqual(try connection.copyIn("COPY copied FROM STDIN", rows: rows), 10_000)
+        let check = try XCTUnwrap(connection.query(
+            "SELECT count(*) AS n, count(note) AS notes, sum(amount) AS total, max(at) AS latest FROM copied").first)
+        XCTAssertEqual(try check.int("n"), 10_000)
+        XCTAssertEqual(try check.int("notes"), 10_000 - 3333)
+        XCTAssertEqual(try check.numeric("total").text, "500050.00")
+        XCTAssertEqual(try check.timestamp("latest"), PGTimestamp(secondsSinceEpoch: 600_000))
+        let one = try XCTUnwrap(connection.query("SELECT name FROM copied WHERE id = 7").first)
+        XCTAssertEqual(try one.string("name"), "name\t7\nline \\ end")
+        XCTAssertEqual(try connection.copyIn("COPY copied (id, name) FROM STDIN", chunks: ["1\ta\n2\tb\n", "3\tc\n"]), 3)
+        XCTAssertThrowsError(try connection.copyIn("COPY copied (id) FROM STDIN", chunks: ["not a number\n"]))
+        XCTAssertEqual(try connection.query("SELECT count(*) AS n FROM copied").first?.int("n"), 10_003)
+    }
+
+    func testStatementCounterCountsEveryStatementExactly() throws {
+        try connection.execute("CREATE TABLE items_for_count (x int)")
+        let counter = StatementCounter()
+        connection.statementCounter = counter
+        try connection.query("SELECT 1")
+        try connection.query("SELECT 1")  // cached prepared statement: still one statement
+        try connection.query("SELECT $1::int", [.int(2)])
+        try connection.execute("SELECT 1; SELECT 2")
+        _ = try? connection.query("SELECT * FROM missing_table")
+        try connection.copyIn("COPY items_for_count FROM STDIN", chunks: ["1\n"])
+        XCTAssertEqual(counter.count, 6)
+        XCTAssertEqual(counter.reset(), 6)
+        XCTAssertEqual(counter.count, 0)
+    }
+
+    func testPreparedStatementIsPreparedOncePerConnection() throws {
+        for value in 1...5 { try connection.query("SELECT $1::int + 1 AS x", [.int(value)]) }
+        let prepared = try connection.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = $1",
+                                             [.text("SELECT $1::int + 1 AS x")])
+        XCTAssertEqual(try prepared.first?.int("n"), 1)
+    }
+
+    func testMultiStatementScriptRunsAndAffectedRowsAreReported() throws {
+        try connection.execute("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2), (3);")
+        let update = try connection.query("UPDATE t SET x = x + 1 WHERE x >= $1", [.int(2)])
+        XCTAssertEqual(update.affectedRows, 2)
+        XCTAssertEqual(update.commandTag, "UPDATE 2")
+    }
+
+    func testConnectionErrorsNeverShowThePassword() {
+        XCTAssertThrowsError(try Connection("postgresql://clinic:Sup3rSecretPw@127.0.0.1:1/clinic?connect_timeout=2")) { error in
+            let text = "\(error)"
+            XCTAssertFalse(text.contains("Sup3rSecretPw"), text)
+            guard case .connection = error as? PostgresError else { return XCTFail("\(error)") }
+        }
+    }
+}

@@ -1,3 +1,0 @@
-import XCTest
-@testable import Postgres
-final class PostgresPlaceholderTests: XCTestCase { func testModuleLinks() {} }
