@@ -35,7 +35,7 @@ final class ScalarCoercionTests: XCTestCase {
     func testDateRejectsOtherShapes() {
         let s = DateScalar()
         for bad in ["2026-2-3", "2026-12-1", "26-12-01", "2026/12/01", "2026-12-01T00:00:00Z", " 2026-12-01", "", "２０２６-12-01", "+2026-12-01"] {
-            XCTAssertEqual(failure { try s.parseValue(.string(bad)) }, "Date must be YYYY-MM-DD, got \(quoted(bad))", bad)
+            XCTAssertEqual(failure { try s.parseValue(.string(bad)) }, "Date must be YYYY-MM-DD, got \(quotedInput(bad))", bad)
         }
         XCTAssertEqual(failure { try s.parseValue(.int(20261201)) }, "Date must be YYYY-MM-DD, got 20261201")
         XCTAssertNotNil(failure { try s.parseLiteral(.int("20261201", loc)) })

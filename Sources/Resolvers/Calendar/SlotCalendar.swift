@@ -55,8 +55,8 @@ public struct SlotCalendar: Sendable {
     /// Nil: no horizon (e.g. staff). Otherwise the last bookable clinic-local
     /// date is today + horizonDays (0 = only today).
     public let horizonDays: Int?
-    private let timeOff: RangeSet
-    private let busy: RangeSet
+    private let timeOff: OverlapIndex
+    private let busy: OverlapIndex
 
     /// - Parameters:
     ///   - timeOff: the doctor's time off.
@@ -68,8 +68,8 @@ public struct SlotCalendar: Sendable {
         self.timeZone = timeZone
         self.now = now
         self.horizonDays = horizonDays
-        self.timeOff = RangeSet(timeOff)
-        self.busy = RangeSet(busy)
+        self.timeOff = OverlapIndex(timeOff)
+        self.busy = OverlapIndex(busy)
     }
 
     /// The clinic-local date of `now`.
@@ -235,7 +235,7 @@ public struct SlotCalendar: Sendable {
 
 /// Half-open ranges answering "does anything overlap this?" in O(log n):
 /// sorted by start with the running maximum of ends.
-struct RangeSet: Sendable {
+struct OverlapIndex: Sendable {
     private let starts: [Instant]
     private let maxEnds: [Instant]
 

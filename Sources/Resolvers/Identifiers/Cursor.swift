@@ -129,7 +129,7 @@ public struct PageRequest: Sendable, Hashable {
             }
             first = n
         case let other?:
-            throw PageArgumentError(argument: "first", message: "`first` must be an integer, got \(describe(other))")
+            throw PageArgumentError(argument: "first", message: "`first` must be an integer, got \(describeInput(other))")
         }
         switch arguments["after"] {
         case nil, .null?: after = nil

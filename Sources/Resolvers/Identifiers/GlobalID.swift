@@ -44,7 +44,7 @@ public enum GlobalIDError: Error, Sendable, Equatable {
 
     public var message: String {
         switch self {
-        case .malformed(let s): return "\(quoted(s)) is not a valid ID"
+        case .malformed(let s): return "\(quotedInput(s)) is not a valid ID"
         case .wrongType(let expected, let found):
             return "Expected \(article(expected)) \(expected) ID, got \(article(found)) \(found) ID"
         }

@@ -17,23 +17,23 @@ public enum ClinicScalars {
 }
 
 /// How the scalars describe a non-string value in messages.
-func describe(_ value: JSON) -> String {
+func describeInput(_ value: JSON) -> String {
     switch value {
     case .null: return "null"
     case .bool(let b): return String(b)
     case .int(let i): return String(i)
     case .double(let d): return String(d)
-    case .string(let s): return quoted(s)
+    case .string(let s): return quotedInput(s)
     case .array: return "a list"
     case .object: return "an object"
     }
 }
 
-func describe(_ node: ValueNode) -> String {
+func describeInput(_ node: ValueNode) -> String {
     switch node {
     case .variable(let v): return "$\(v.name.value)"
     case .int(let s, _), .float(let s, _): return s
-    case .string(let s, _, _): return quoted(s)
+    case .string(let s, _, _): return quotedInput(s)
     case .boolean(let b, _): return String(b)
     case .null: return "null"
     case .enumValue(let e, _): return e
@@ -44,7 +44,7 @@ func describe(_ node: ValueNode) -> String {
 
 /// A user's text quoted for a message, cut short so an error never echoes a
 /// megabyte back.
-func quoted(_ s: String) -> String {
+func quotedInput(_ s: String) -> String {
     let limit = 40
     let shown = s.count > limit ? String(s.prefix(limit)) + "…" : s
     var out = "\""
@@ -75,22 +75,22 @@ extension CanonicalStringScalar {
 
     func coerce(_ text: String) throws -> JSON {
         if let c = canonical(text) { return .string(c) }
-        throw CoercionFailure(detail(text) ?? "\(expectation), got \(quoted(text))")
+        throw CoercionFailure(detail(text) ?? "\(expectation), got \(quotedInput(text))")
     }
 
     public func parseValue(_ value: JSON) throws -> JSON {
-        guard case .string(let s) = value else { throw CoercionFailure("\(expectation), got \(describe(value))") }
+        guard case .string(let s) = value else { throw CoercionFailure("\(expectation), got \(describeInput(value))") }
         return try coerce(s)
     }
 
     public func parseLiteral(_ value: ValueNode) throws -> JSON {
-        guard case .string(let s, _, _) = value else { throw CoercionFailure("\(expectation), got \(describe(value))") }
+        guard case .string(let s, _, _) = value else { throw CoercionFailure("\(expectation), got \(describeInput(value))") }
         return try coerce(s)
     }
 
     public func serialize(_ value: JSON) throws -> JSON {
         guard case .string(let s) = value, let c = canonical(s) else {
-            throw CoercionFailure("cannot serialize \(describe(value)) as \(expectation.prefix { $0 != " " })")
+            throw CoercionFailure("cannot serialize \(describeInput(value)) as \(expectation.prefix { $0 != " " })")
         }
         return .string(c)
     }
@@ -105,7 +105,7 @@ public struct DateScalar: CanonicalStringScalar {
         let b = Array(text.utf8)
         if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
            DigitParsing.number(b, 0, 4) != nil, DigitParsing.number(b, 5, 2) != nil, DigitParsing.number(b, 8, 2) != nil {
-            return "Date \(quoted(text)) does not exist"
+            return "Date \(quotedInput(text)) does not exist"
         }
         return nil
     }
@@ -129,7 +129,7 @@ public struct DateTimeScalar: CanonicalStringScalar {
         if case .string(let s) = value, let i = Instant(rfc3339: s) ?? Instant(postgresText: s) {
             return .string(i.rfc3339)
         }
-        throw CoercionFailure("cannot serialize \(describe(value)) as DateTime")
+        throw CoercionFailure("cannot serialize \(describeInput(value)) as DateTime")
     }
 }
 
@@ -141,7 +141,7 @@ public struct DecimalScalar: ScalarCoercing {
 
     static func fromString(_ s: String) throws -> JSON {
         if let m = Money(input: s) { return .string(m.formatted) }
-        throw CoercionFailure("\(expectation), got \(quoted(s))" + tooLarge(s))
+        throw CoercionFailure("\(expectation), got \(quotedInput(s))" + tooLarge(s))
     }
 
     static func fromInteger(_ text: String) throws -> JSON {
@@ -159,7 +159,7 @@ public struct DecimalScalar: ScalarCoercing {
         case .string(let s): return try Self.fromString(s)
         case .int(let i): return try Self.fromInteger(String(i))
         case .double(let d): throw CoercionFailure("Decimal must not be a float, got \(d); send it as a string, e.g. \"45.50\"")
-        default: throw CoercionFailure("\(Self.expectation), got \(describe(value))")
+        default: throw CoercionFailure("\(Self.expectation), got \(describeInput(value))")
         }
     }
 
@@ -168,7 +168,7 @@ public struct DecimalScalar: ScalarCoercing {
         case .string(let s, _, _): return try Self.fromString(s)
         case .int(let s, _): return try Self.fromInteger(s)
         case .float(let s, _): throw CoercionFailure("Decimal must not be a float, got \(s); send it as a string, e.g. \"45.50\"")
-        default: throw CoercionFailure("\(Self.expectation), got \(describe(value))")
+        default: throw CoercionFailure("\(Self.expectation), got \(describeInput(value))")
         }
     }
 
@@ -181,6 +181,6 @@ public struct DecimalScalar: ScalarCoercing {
             if !o { return .string(Money(cents: c).formatted) }
         default: break
         }
-        throw CoercionFailure("cannot serialize \(describe(value)) as Decimal")
+        throw CoercionFailure("cannot serialize \(describeInput(value)) as Decimal")
     }
 }
