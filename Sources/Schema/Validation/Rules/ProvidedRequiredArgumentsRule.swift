@@ -1,0 +1,22 @@
+// Spec 5.4.2.1 Required Arguments.
+import QueryLanguage
+
+final class ProvidedRequiredArgumentsRule: RuleVisitor {
+    init(_ c: ValidationContext) { super.init(c, [.field, .directive]) }
+    override func leaveField(_ f: Field) {
+        guard let def = context.fieldDef else { return }
+        for a in def.arguments where a.type.isNonNull && a.defaultValue == nil {
+            if !f.arguments.contains(where: { $0.name.value == a.name }) {
+                report("Field '\(f.name.value)' argument '\(a.name)' of type '\(a.type)' is required, but it was not provided.", [f.loc])
+            }
+        }
+    }
+    override func leaveDirective(_ d: Directive) {
+        guard let def = context.schema.directive(d.name.value) else { return }
+        for a in def.arguments where a.type.isNonNull && a.defaultValue == nil {
+            if !d.arguments.contains(where: { $0.name.value == a.name }) {
+                report("Directive '@\(d.name.value)' argument '\(a.name)' of type '\(a.type)' is required, but it was not provided.", [d.loc])
+            }
+        }
+    }
+}

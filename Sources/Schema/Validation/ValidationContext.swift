@@ -1,0 +1,510 @@
+// The document validator (spec section 5, graphql-js `validate`): one walk
+// over the document keeps graphql-js's TypeInfo (parent type, field, input
+// type, …) and calls every rule's hooks in rule order, so rules stay small and
+// errors come out in graphql-js's order.
+import QueryLanguage
+
+/// A validation rule: a name and a factory for its per-document visitor.
+public struct ValidationRule: Sendable {
+    public let name: String
+    let make: @Sendable (ValidationContext) -> RuleVisitor
+    init(_ name: String, _ make: @escaping @Sendable (ValidationContext) -> RuleVisitor) { self.name = name; self.make = make }
+}
+
+/// Every rule of spec section 5, in graphql-js's order, plus graphql-js's
+/// recommended MaxIntrospectionDepth rule.
+public let specifiedRules: [ValidationRule] = [
+    ValidationRule("ExecutableDefinitions", ExecutableDefinitionsRule.init),
+    ValidationRule("UniqueOperationNames", UniqueOperationNamesRule.init),
+    ValidationRule("LoneAnonymousOperation", LoneAnonymousOperationRule.init),
+    ValidationRule("SingleFieldSubscriptions", SingleFieldSubscriptionsRule.init),
+    ValidationRule("KnownTypeNames", KnownTypeNamesRule.init),
+    ValidationRule("FragmentsOnCompositeTypes", FragmentsOnCompositeTypesRule.init),
+    ValidationRule("VariablesAreInputTypes", VariablesAreInputTypesRule.init),
+    ValidationRule("ScalarLeafs", ScalarLeafsRule.init),
+    ValidationRule("FieldsOnCorrectType", FieldsOnCorrectTypeRule.init),
+    ValidationRule("UniqueFragmentNames", UniqueFragmentNamesRule.init),
+    ValidationRule("KnownFragmentNames", KnownFragmentNamesRule.init),
+    ValidationRule("NoUnusedFragments", NoUnusedFragmentsRule.init),
+    ValidationRule("PossibleFragmentSpreads", PossibleFragmentSpreadsRule.init),
+    ValidationRule("NoFragmentCycles", NoFragmentCyclesRule.init),
+    ValidationRule("UniqueVariableNames", UniqueVariableNamesRule.init),
+    ValidationRule("NoUndefinedVariables", NoUndefinedVariablesRule.init),
+    ValidationRule("NoUnusedVariables", NoUnusedVariablesRule.init),
+    ValidationRule("KnownDirectives", KnownDirectivesRule.init),
+    ValidationRule("UniqueDirectivesPerLocation", UniqueDirectivesPerLocationRule.init),
+    ValidationRule("KnownArgumentNames", KnownArgumentNamesRule.init),
+    ValidationRule("UniqueArgumentNames", UniqueArgumentNamesRule.init),
+    ValidationRule("ValuesOfCorrectType", ValuesOfCorrectTypeRule.init),
+    ValidationRule("ProvidedRequiredArguments", ProvidedRequiredArgumentsRule.init),
+    ValidationRule("VariablesInAllowedPosition", VariablesInAllowedPositionRule.init),
+    ValidationRule("OverlappingFieldsCanBeMerged", OverlappingFieldsCanBeMergedRule.init),
+    ValidationRule("UniqueInputFieldNames", UniqueInputFieldNamesRule.init),
+    ValidationRule("MaxIntrospectionDepth", MaxIntrospectionDepthRule.init),
+]
+
+/// Validates an executable document; errors carry code GRAPHQL_VALIDATION_FAILED.
+public func validate(schema: GraphQLSchema, document: Document, rules: [ValidationRule] = specifiedRules, maxErrors: Int = 100) -> [GraphQLError] {
+    validate(schema: schema, document: document, rules: rules, maxErrors: maxErrors, scalars: [:])
+}
+
+/// As above; `scalars` supplies custom scalars' `parseLiteral` to ValuesOfCorrectType
+/// (a custom scalar without a coercer accepts any literal, as in graphql-js).
+public func validate(schema: GraphQLSchema, document: Document, rules: [ValidationRule] = specifiedRules, maxErrors: Int = 100,
+                     scalars: [String: any ScalarCoercing]) -> [GraphQLError] {
+    let context = ValidationContext(schema: schema, document: document, maxErrors: maxErrors, scalars: scalars)
+    let visitors = rules.map { $0.make(context) }
+    context.run(visitors)
+    return context.errors
+}
+
+struct Hooks: OptionSet {
+    let rawValue: UInt32
+    static let document = Hooks(rawValue: 1 << 0)
+    static let operation = Hooks(rawValue: 1 << 1)
+    static let fragmentDefinition = Hooks(rawValue: 1 << 2)
+    static let variableDefinition = Hooks(rawValue: 1 << 3)
+    static let selectionSet = Hooks(rawValue: 1 << 4)
+    static let field = Hooks(rawValue: 1 << 5)
+    static let fragmentSpread = Hooks(rawValue: 1 << 6)
+    static let inlineFragment = Hooks(rawValue: 1 << 7)
+    static let directive = Hooks(rawValue: 1 << 8)
+    static let argument = Hooks(rawValue: 1 << 9)
+    static let value = Hooks(rawValue: 1 << 10)
+    static let objectField = Hooks(rawValue: 1 << 11)
+    static let namedType = Hooks(rawValue: 1 << 12)
+}
+
+/// A rule's visitor: override the hooks named in `hooks`.
+class RuleVisitor {
+    unowned let context: ValidationContext
+    let hooks: Hooks
+    init(_ context: ValidationContext, _ hooks: Hooks) { self.context = context; self.hooks = hooks }
+    func report(_ message: String, _ locs: [Location]) { context.report(message, locs) }
+
+    func enterDocument(_ d: Document) {}
+    func leaveDocument(_ d: Document) {}
+    func enterOperation(_ o: OperationDefinition) {}
+    func leaveOperation(_ o: OperationDefinition) {}
+    func enterFragmentDefinition(_ f: FragmentDefinition) {}
+    func leaveFragmentDefinition(_ f: FragmentDefinition) {}
+    func enterVariableDefinition(_ v: VariableDefinition) {}
+    func leaveVariableDefinition(_ v: VariableDefinition) {}
+    func enterSelectionSet(_ s: SelectionSet) {}
+    func leaveSelectionSet(_ s: SelectionSet) {}
+    func enterField(_ f: Field) {}
+    func leaveField(_ f: Field) {}
+    func enterFragmentSpread(_ s: FragmentSpread) {}
+    func enterInlineFragment(_ i: InlineFragment) {}
+    func leaveInlineFragment(_ i: InlineFragment) {}
+    /// `location` is where the directive is applied (nil for type-system nodes).
+    func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {}
+    func leaveDirective(_ d: Directive) {}
+    func enterArgument(_ a: Argument) {}
+    func leaveArgument(_ a: Argument) {}
+    func enterValue(_ v: ValueNode) {}
+    func leaveValue(_ v: ValueNode) {}
+    func enterObjectField(_ f: ObjectField) {}
+    func leaveObjectField(_ f: ObjectField) {}
+    /// Named types in variable definitions and type conditions.
+    func enterNamedType(_ n: NamedType) {}
+}
+
+struct ValidationAborted: Error {}
+
+/// A variable used somewhere, with the input type and default of its position.
+struct VariableUsage {
+    var node: Variable
+    var type: TypeRef?
+    var hasLocationDefault: Bool
+}
+
+let typenameMetaField = OutputField(name: "__typename", description: "The name of the current Object type at runtime.", type: .nonNull(.named("String")))
+let schemaMetaField = OutputField(name: "__schema", description: "Access the current type schema of this server.", type: .nonNull(.named("__Schema")))
+let typeMetaField = OutputField(name: "__type", description: "Request the type information of a single type.",
+                                arguments: [InputValue(name: "name", type: .nonNull(.named("String")))], type: .named("__Type"))
+
+final class ValidationContext {
+    let schema: GraphQLSchema
+    let document: Document
+    let maxErrors: Int
+    let scalars: [String: any ScalarCoercing]
+    private(set) var errors: [GraphQLError] = []
+    /// Fragments by name (the last definition wins, as in graphql-js).
+    let fragments: [String: FragmentDefinition]
+
+    // TypeInfo state.
+    var parentTypeStack: [String?] = []
+    var typeStack: [TypeRef?] = []
+    var inputTypeStack: [TypeRef?] = []
+    var fieldDefStack: [OutputField?] = []
+    var defaultStack: [Bool] = []
+    var directive: DirectiveType?
+    var argument: InputValue?
+
+    init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing]) {
+        self.schema = schema; self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
+        var f: [String: FragmentDefinition] = [:]
+        for d in document.definitions { if case .fragment(let x) = d { f[x.name.value] = x } }
+        fragments = f
+    }
+
+    func report(_ message: String, _ locs: [Location]) {
+        // Raising here unwinds the walk (see `run`).
+        pendingAbort = pendingAbort || errors.count >= maxErrors
+        if pendingAbort { return }
+        errors.append(GraphQLError(message, code: "GRAPHQL_VALIDATION_FAILED", locations: errorLocations(locs)))
+    }
+    private var pendingAbort = false
+
+    // MARK: TypeInfo accessors
+    var parentType: String? { parentTypeStack.last ?? nil }
+    var type: TypeRef? { typeStack.last ?? nil }
+    var inputType: TypeRef? { inputTypeStack.last ?? nil }
+    var parentInputType: TypeRef? { inputTypeStack.count >= 2 ? inputTypeStack[inputTypeStack.count - 2] : nil }
+    var fieldDef: OutputField? { fieldDefStack.last ?? nil }
+    var hasDefault: Bool { defaultStack.last ?? false }
+
+    func fieldDefinition(_ parent: String, _ name: String) -> OutputField? {
+        if name == "__typename" { return schema.types[parent]?.isComposite == true ? typenameMetaField : nil }
+        if parent == schema.queryType {
+            if name == "__schema" { return schemaMetaField }
+            if name == "__type" { return typeMetaField }
+        }
+        switch schema.types[parent] {
+        case .object(let o)?: return o.field(name)
+        case .interface(let i)?: return i.field(name)
+        default: return nil
+        }
+    }
+
+    /// graphql-js `typeFromAST`: nil when the named type is unknown.
+    func typeFromAST(_ t: TypeReference) -> TypeRef? {
+        schema.types[t.namedType.name.value] == nil ? nil : TypeRef(t)
+    }
+
+    // MARK: Fragment helpers (cached)
+    private var spreadsCache: [String: [FragmentSpread]] = [:]
+    private var recursiveFragmentsCache: [Int: [FragmentDefinition]] = [:]
+    private var usagesCache: [String: [VariableUsage]] = [:]
+
+    func fragmentSpreads(_ set: SelectionSet) -> [FragmentSpread] {
+        var spreads: [FragmentSpread] = []
+        var toVisit = [set]
+        while let s = toVisit.popLast() {
+            for sel in s.selections {
+                switch sel {
+                case .fragmentSpread(let sp): spreads.append(sp)
+                case .field(let f): if let ss = f.selectionSet { toVisit.append(ss) }
+                case .inlineFragment(let i): toVisit.append(i.selectionSet)
+                }
+            }
+        }
+        return spreads
+    }
+
+    func fragmentSpreads(ofFragment name: String) -> [FragmentSpread] {
+        if let c = spreadsCache[name] { return c }
+        let r = fragments[name].map { fragmentSpreads($0.selectionSet) } ?? []
+        spreadsCache[name] = r
+        return r
+    }
+
+    func recursivelyReferencedFragments(_ op: OperationDefinition, index: Int) -> [FragmentDefinition] {
+        if let c = recursiveFragmentsCache[index] { return c }
+        var result: [FragmentDefinition] = []
+        var collected: Set<String> = []
+        var toVisit: [[FragmentSpread]] = [fragmentSpreads(op.selectionSet)]
+        while let spreads = toVisit.popLast() {
+            for sp in spreads {
+                let n = sp.name.value
+                if collected.insert(n).inserted, let frag = fragments[n] {
+                    result.append(frag)
+                    toVisit.append(fragmentSpreads(ofFragment: frag.name.value))
+                }
+            }
+        }
+        recursiveFragmentsCache[index] = result
+        return result
+    }
+
+    /// Variable usages of an operation (index = its position among definitions) and its fragments.
+    func recursiveVariableUsages(_ op: OperationDefinition, index: Int) -> [VariableUsage] {
+        var c0 = VariableUsageCollector(context: self)
+        var usages = c0.collect(op)
+        for frag in recursivelyReferencedFragments(op, index: index) {
+            if let c = usagesCache[frag.name.value] { usages += c; continue }
+            var c1 = VariableUsageCollector(context: self)
+            let u = c1.collect(frag)
+            usagesCache[frag.name.value] = u
+            usages += u
+        }
+        return usages
+    }
+
+    /// The operation currently walked and its index among the definitions.
+    var currentOperationIndex = 0
+
+    // MARK: The walk
+
+    private var vDocument: [RuleVisitor] = [], vOperation: [RuleVisitor] = [], vFragmentDefinition: [RuleVisitor] = []
+    private var vVariableDefinition: [RuleVisitor] = [], vSelectionSet: [RuleVisitor] = [], vField: [RuleVisitor] = []
+    private var vFragmentSpread: [RuleVisitor] = [], vInlineFragment: [RuleVisitor] = [], vDirective: [RuleVisitor] = []
+    private var vArgument: [RuleVisitor] = [], vValue: [RuleVisitor] = [], vObjectField: [RuleVisitor] = [], vNamedType: [RuleVisitor] = []
+
+    func run(_ visitors: [RuleVisitor]) {
+        for v in visitors {
+            let h = v.hooks
+            if h.contains(.document) { vDocument.append(v) }
+            if h.contains(.operation) { vOperation.append(v) }
+            if h.contains(.fragmentDefinition) { vFragmentDefinition.append(v) }
+            if h.contains(.variableDefinition) { vVariableDefinition.append(v) }
+            if h.contains(.selectionSet) { vSelectionSet.append(v) }
+            if h.contains(.field) { vField.append(v) }
+            if h.contains(.fragmentSpread) { vFragmentSpread.append(v) }
+            if h.contains(.inlineFragment) { vInlineFragment.append(v) }
+            if h.contains(.directive) { vDirective.append(v) }
+            if h.contains(.argument) { vArgument.append(v) }
+            if h.contains(.value) { vValue.append(v) }
+            if h.contains(.objectField) { vObjectField.append(v) }
+            if h.contains(.namedType) { vNamedType.append(v) }
+        }
+        walkDocument()
+        if pendingAbort {
+            errors.append(GraphQLError("Too many validation errors, error limit reached. Validation aborted.", code: "GRAPHQL_VALIDATION_FAILED"))
+        }
+    }
+
+    private func walkDocument() {
+        for v in vDocument { v.enterDocument(document) }
+        for (i, def) in document.definitions.enumerated() {
+            if pendingAbort { return }
+            switch def {
+            case .operation(let op):
+                currentOperationIndex = i
+                walkOperation(op)
+            case .fragment(let f):
+                walkFragmentDefinition(f)
+            default:
+                break
+            }
+        }
+        for v in vDocument { v.leaveDocument(document) }
+    }
+
+    private func walkOperation(_ op: OperationDefinition) {
+        let root = schema.rootType(for: op.operation)
+        if let r = root, case .object? = schema.types[r] { typeStack.append(.named(r)) } else { typeStack.append(nil) }
+        for v in vOperation { v.enterOperation(op) }
+        for vd in op.variableDefinitions { walkVariableDefinition(vd) }
+        let loc: DirectiveLocation = op.operation == .query ? .QUERY : op.operation == .mutation ? .MUTATION : .SUBSCRIPTION
+        walkDirectives(op.directives, loc)
+        walkSelectionSet(op.selectionSet)
+        for v in vOperation { v.leaveOperation(op) }
+        typeStack.removeLast()
+    }
+
+    private func walkVariableDefinition(_ vd: VariableDefinition) {
+        let t = typeFromAST(vd.type)
+        inputTypeStack.append(t.flatMap { schema.isInputTypeRef($0) ? $0 : nil })
+        for v in vVariableDefinition { v.enterVariableDefinition(vd) }
+        walkNamedType(vd.type.namedType)
+        if let dv = vd.defaultValue { walkValue(dv) }
+        walkDirectives(vd.directives, .VARIABLE_DEFINITION)
+        for v in vVariableDefinition { v.leaveVariableDefinition(vd) }
+        inputTypeStack.removeLast()
+    }
+
+    private func walkNamedType(_ n: NamedType) {
+        for v in vNamedType { v.enterNamedType(n) }
+    }
+
+    private func walkFragmentDefinition(_ f: FragmentDefinition) {
+        let t = typeFromAST(.named(f.typeCondition))
+        typeStack.append(t.flatMap { schema.isOutputTypeRef($0) ? $0 : nil })
+        for v in vFragmentDefinition { v.enterFragmentDefinition(f) }
+        walkNamedType(f.typeCondition)
+        walkDirectives(f.directives, .FRAGMENT_DEFINITION)
+        walkSelectionSet(f.selectionSet)
+        for v in vFragmentDefinition { v.leaveFragmentDefinition(f) }
+        typeStack.removeLast()
+    }
+
+    private func walkSelectionSet(_ s: SelectionSet) {
+        let named = type?.namedType
+        parentTypeStack.append(named.flatMap { schema.types[$0]?.isComposite == true ? $0 : nil })
+        for v in vSelectionSet { v.enterSelectionSet(s) }
+        for sel in s.selections {
+            if pendingAbort { break }
+            switch sel {
+            case .field(let f): walkField(f)
+            case .fragmentSpread(let sp):
+                for v in vFragmentSpread { v.enterFragmentSpread(sp) }
+                walkDirectives(sp.directives, .FRAGMENT_SPREAD)
+            case .inlineFragment(let i): walkInlineFragment(i)
+            }
+        }
+        for v in vSelectionSet { v.leaveSelectionSet(s) }
+        parentTypeStack.removeLast()
+    }
+
+    private func walkField(_ f: Field) {
+        var def: OutputField?
+        if let p = parentType { def = fieldDefinition(p, f.name.value) }
+        fieldDefStack.append(def)
+        typeStack.append(def.flatMap { schema.isOutputTypeRef($0.type) ? $0.type : nil })
+        for v in vField { v.enterField(f) }
+        for a in f.arguments { walkArgument(a, def?.arguments) }
+        walkDirectives(f.directives, .FIELD)
+        if let ss = f.selectionSet { walkSelectionSet(ss) }
+        for v in vField { v.leaveField(f) }
+        typeStack.removeLast()
+        fieldDefStack.removeLast()
+    }
+
+    private func walkInlineFragment(_ i: InlineFragment) {
+        let t: TypeRef?
+        if let tc = i.typeCondition { t = typeFromAST(.named(tc)) } else { t = type.map { .named($0.namedType) } }
+        typeStack.append(t.flatMap { schema.isOutputTypeRef($0) ? $0 : nil })
+        for v in vInlineFragment { v.enterInlineFragment(i) }
+        if let tc = i.typeCondition { walkNamedType(tc) }
+        walkDirectives(i.directives, .INLINE_FRAGMENT)
+        walkSelectionSet(i.selectionSet)
+        for v in vInlineFragment { v.leaveInlineFragment(i) }
+        typeStack.removeLast()
+    }
+
+    private func walkDirectives(_ ds: [Directive], _ location: DirectiveLocation) {
+        for d in ds {
+            directive = schema.directive(d.name.value)
+            for v in vDirective { v.enterDirective(d, location) }
+            let args = directive?.arguments
+            for a in d.arguments { walkArgument(a, args) }
+            for v in vDirective { v.leaveDirective(d) }
+            directive = nil
+        }
+    }
+
+    private func walkArgument(_ a: Argument, _ defs: [InputValue]?) {
+        let def = defs?.first { $0.name == a.name.value }
+        argument = def
+        defaultStack.append(def?.defaultValue != nil)
+        inputTypeStack.append(def.flatMap { schema.isInputTypeRef($0.type) ? $0.type : nil })
+        for v in vArgument { v.enterArgument(a) }
+        walkValue(a.value)
+        for v in vArgument { v.leaveArgument(a) }
+        inputTypeStack.removeLast()
+        defaultStack.removeLast()
+        argument = nil
+    }
+
+    private func walkValue(_ value: ValueNode) {
+        switch value {
+        case .list(let items, _):
+            let lt = inputType?.nullable
+            var item: TypeRef?
+            if case .list(let it)? = lt { item = it } else { item = lt }
+            defaultStack.append(false)
+            inputTypeStack.append(item.flatMap { schema.isInputTypeRef($0) ? $0 : nil })
+            for v in vValue { v.enterValue(value) }
+            for i in items { walkValue(i) }
+            for v in vValue { v.leaveValue(value) }
+            inputTypeStack.removeLast()
+            defaultStack.removeLast()
+        case .object(let fields, _):
+            for v in vValue { v.enterValue(value) }
+            let objectType = inputType?.namedType
+            var io: InputObjectType?
+            if let n = objectType, case .inputObject(let x)? = schema.types[n] { io = x }
+            for f in fields {
+                let fd = io?.field(f.name.value)
+                defaultStack.append(fd?.defaultValue != nil)
+                inputTypeStack.append(fd.flatMap { schema.isInputTypeRef($0.type) ? $0.type : nil })
+                for v in vObjectField { v.enterObjectField(f) }
+                walkValue(f.value)
+                for v in vObjectField { v.leaveObjectField(f) }
+                inputTypeStack.removeLast()
+                defaultStack.removeLast()
+            }
+            for v in vValue { v.leaveValue(value) }
+        default:
+            for v in vValue { v.enterValue(value) }
+            for v in vValue { v.leaveValue(value) }
+        }
+    }
+}
+
+/// graphql-js `getVariableUsages`: every variable in a definition (variable
+/// definitions excluded) with the input type of its position.
+struct VariableUsageCollector {
+    let context: ValidationContext
+    var usages: [VariableUsage] = []
+    init(context: ValidationContext) { self.context = context }
+
+    mutating func collect(_ op: OperationDefinition) -> [VariableUsage] {
+        var root: String?
+        if let r = context.schema.rootType(for: op.operation), case .object? = context.schema.types[r] { root = r }
+        directives(op.directives)
+        selectionSet(op.selectionSet, root)
+        return usages
+    }
+    mutating func collect(_ f: FragmentDefinition) -> [VariableUsage] {
+        let n = f.typeCondition.name.value
+        directives(f.directives)
+        selectionSet(f.selectionSet, context.schema.types[n]?.isComposite == true ? n : nil)
+        return usages
+    }
+    mutating func directives(_ ds: [Directive]) {
+        for d in ds {
+            let defs = context.schema.directive(d.name.value)?.arguments
+            for a in d.arguments { argument(a, defs) }
+        }
+    }
+    mutating func argument(_ a: Argument, _ defs: [InputValue]?) {
+        let def = defs?.first { $0.name == a.name.value }
+        value(a.value, def.flatMap { context.schema.isInputTypeRef($0.type) ? $0.type : nil }, def?.defaultValue != nil)
+    }
+    mutating func value(_ v: ValueNode, _ type: TypeRef?, _ hasDefault: Bool) {
+        switch v {
+        case .variable(let x): usages.append(VariableUsage(node: x, type: type, hasLocationDefault: hasDefault))
+        case .list(let items, _):
+            let lt = type?.nullable
+            var item: TypeRef?
+            if case .list(let it)? = lt { item = it } else { item = lt }
+            let it = item.flatMap { context.schema.isInputTypeRef($0) ? $0 : nil }
+            for i in items { value(i, it, false) }
+        case .object(let fields, _):
+            var io: InputObjectType?
+            if let n = type?.namedType, case .inputObject(let x)? = context.schema.types[n] { io = x }
+            for f in fields {
+                let fd = io?.field(f.name.value)
+                value(f.value, fd.flatMap { context.schema.isInputTypeRef($0.type) ? $0.type : nil }, fd?.defaultValue != nil)
+            }
+        default: break
+        }
+    }
+    mutating func selectionSet(_ s: SelectionSet, _ parent: String?) {
+        for sel in s.selections {
+            switch sel {
+            case .field(let f):
+                let def = parent.flatMap { context.fieldDefinition($0, f.name.value) }
+                for a in f.arguments { argument(a, def?.arguments) }
+                directives(f.directives)
+                if let ss = f.selectionSet {
+                    let t = def.flatMap { context.schema.isOutputTypeRef($0.type) ? $0.type.namedType : nil }
+                    selectionSet(ss, t.flatMap { context.schema.types[$0]?.isComposite == true ? $0 : nil })
+                }
+            case .fragmentSpread(let sp):
+                directives(sp.directives)
+            case .inlineFragment(let i):
+                var t = parent
+                if let tc = i.typeCondition {
+                    let n = tc.name.value
+                    t = context.schema.types[n] == nil ? nil : n
+                }
+                directives(i.directives)
+                selectionSet(i.selectionSet, t.flatMap { context.schema.types[$0]?.isComposite == true ? $0 : nil })
+            }
+        }
+    }
+}
