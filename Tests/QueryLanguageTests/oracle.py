@@ -5,6 +5,8 @@ Usage: python3 oracle.py            -> JSON list of {"doc", "result"} for the
                                        corpus of corpus.py
        python3 oracle.py FILE.json  -> same for the documents (a JSON list of
                                        strings) in FILE.json
+       python3 oracle.py --print-block-strings FILE.json
+                                    -> [[print_block_string(v), print_string(v)]]
 
 result is {"ok": true, "printed": print_ast(parse(doc))} or
 {"ok": false, "message", "line", "column"} or {"ok": null, "crash": "..."}
@@ -111,6 +113,13 @@ def main():
     if not graphql.version.startswith("3.2"):
         print("graphql-core 3.2 required, found " + graphql.version, file=sys.stderr)
         sys.exit(3)
+    if len(sys.argv) > 2 and sys.argv[1] == "--print-block-strings":
+        from graphql.language.block_string import print_block_string
+        from graphql.language.print_string import print_string
+        with open(sys.argv[2], encoding="utf-8") as f:
+            values = json.load(f)
+        json.dump([[print_block_string(v), print_string(v)] for v in values], sys.stdout)
+        return
     if len(sys.argv) > 1:
         with open(sys.argv[1], encoding="utf-8") as f:
             docs = json.load(f)
