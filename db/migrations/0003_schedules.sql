@@ -11,8 +11,10 @@ CREATE TABLE working_hours (
     -- expressed with the range operator && in the exclusion constraint below.
     -- (time + date gives timestamp, which is immutable; time ranges are not a
     -- built-in range type.)
-    span          tsrange  GENERATED ALWAYS AS
-                      (tsrange(DATE '2000-01-03' + start_time, DATE '2000-01-03' + end_time, '[)')) STORED,
+    -- NULL when start_time >= end_time, so that the CHECK below (not the range
+    -- constructor) reports the mistake, as SQLSTATE 23514.
+    span          tsrange  GENERATED ALWAYS AS (CASE WHEN start_time < end_time THEN
+                      tsrange(DATE '2000-01-03' + start_time, DATE '2000-01-03' + end_time, '[)') END) STORED,
 
     -- ISO 8601 weekday: 1 = Monday ... 7 = Sunday.
     CONSTRAINT working_hours_weekday_check CHECK (weekday BETWEEN 1 AND 7),

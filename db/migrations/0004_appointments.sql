@@ -12,7 +12,10 @@ CREATE TABLE appointments (
     -- local_date + local_time in the clinic's time zone (DST-aware).
     starts_at            timestamptz NOT NULL,
     ends_at              timestamptz NOT NULL,
-    during               tstzrange   GENERATED ALWAYS AS (tstzrange(starts_at, ends_at, '[)')) STORED,
+    -- NULL when starts_at >= ends_at, so that appointments_starts_before_ends
+    -- (SQLSTATE 23514) reports it rather than the range constructor (22000).
+    during               tstzrange   GENERATED ALWAYS AS (CASE WHEN starts_at < ends_at THEN
+                                         tstzrange(starts_at, ends_at, '[)') END) STORED,
     status               text        NOT NULL DEFAULT 'SCHEDULED',
     reason               text        NOT NULL DEFAULT '',
     notes                text,
