@@ -201,3 +201,38 @@ final class CalendarSlotTests: XCTestCase {
         XCTAssertEqual(taken?.message(doctor: "Dr. García"), "That slot was just taken")
     }
 }
+
+final class CalendarWorkingHoursValidationTests: XCTestCase {
+    private func r(_ w: Int, _ a: String, _ b: String, _ m: Int = 30) -> SlotCalendar.WorkingRange {
+        SlotCalendar.WorkingRange(weekday: w, start: LocalTime(iso: a)!, end: LocalTime(iso: b)!, slotMinutes: m)
+    }
+    private typealias Range = SlotCalendar.WorkingRange
+
+    func testAValidWeekWithSeveralRangesPerDayHasNoProblem() {
+        XCTAssertNil(Range.firstProblem(in: [r(1, "08:00", "12:00"), r(1, "12:00", "18:00", 20), r(2, "08:00", "12:00"), r(7, "00:00", "23:30", 15)]))
+        XCTAssertNil(Range.firstProblem(in: []))
+    }
+
+    func testWeekdayOutsideOneToSevenIsReported() {
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "08:00", "12:00"), r(8, "08:00", "12:00")])?.path, "hours.1.weekday")
+        XCTAssertEqual(Range.firstProblem(in: [r(0, "08:00", "12:00")])?.field, "weekday")
+    }
+
+    func testStartMustBeBeforeEnd() {
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "12:00", "12:00")])?.message, "end (12:00) must be after start (12:00)")
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "13:00", "12:00")])?.path, "hours.0.end")
+    }
+
+    func testSlotLengthMustDivideTheRange() {
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "09:00", "10:10", 20)])?.message, "20-minute slots do not divide 09:00–10:10 (70 minutes)")
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "09:00", "10:00", 0)])?.field, "slotMinutes")
+        XCTAssertEqual(Range.firstProblem(in: [r(1, "09:00", "10:00", 1000)])?.field, "slotMinutes")
+    }
+
+    func testOverlappingRangesOnTheSameWeekdayAreRejectedButTouchingOnesAreNot() {
+        let p = Range.firstProblem(in: [r(3, "08:00", "12:00"), r(4, "11:00", "13:00"), r(3, "11:30", "14:00")])
+        XCTAssertEqual(p?.path, "hours.2.start")
+        XCTAssertEqual(p?.message, "Wednesday 11:30–14:00 overlaps 08:00–12:00")
+        XCTAssertNil(Range.firstProblem(in: [r(3, "08:00", "12:00"), r(3, "12:00", "14:00")]))
+    }
+}

@@ -145,3 +145,12 @@ final class CalendarValueTests: XCTestCase {
         XCTAssertEqual(r.end, instant("2026-03-29T22:00:00Z"))   // 2026-03-30 00:00 CEST
     }
 }
+
+final class CalendarInstantBoundsTests: XCTestCase {
+    func testInstantsOutsideFourDigitUTCYearsAreRejected() {
+        XCTAssertNil(Instant(rfc3339: "9999-12-31T23:30:00-01:00"))
+        XCTAssertNil(Instant(rfc3339: "0001-01-01T00:30:00+01:00"))
+        XCTAssertEqual(Instant(rfc3339: "9999-12-31T23:59:59.999999Z")?.rfc3339, "9999-12-31T23:59:59.999999Z")
+        XCTAssertEqual(Instant(rfc3339: "0001-01-01T00:00:00Z"), Instant.earliest)
+    }
+}

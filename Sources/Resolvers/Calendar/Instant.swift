@@ -26,6 +26,10 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public static func < (a: Instant, b: Instant) -> Bool { a.microsecondsSinceEpoch < b.microsecondsSinceEpoch }
 
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z: the parseable span.
+    public static let earliest = Instant(secondsSinceEpoch: Int64(LocalDate(year: 1, month: 1, day: 1)!.daysSinceEpoch) * 86_400)
+    public static let latest = Instant(microsecondsSinceEpoch: Int64(LocalDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch + 1) * 86_400_000_000 - 1)
+
     // MARK: parsing
 
     /// RFC 3339 `date-time`: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; `T`/`Z`
@@ -93,7 +97,10 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             return nil
         }
         let localSeconds = Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + mi * 60 + s)
-        return Instant(microsecondsSinceEpoch: (localSeconds - Int64(offset)) * 1_000_000 + micros)
+        let result = Instant(microsecondsSinceEpoch: (localSeconds - Int64(offset)) * 1_000_000 + micros)
+        // Keep every accepted instant printable as a 4-digit UTC year.
+        guard result >= Instant.earliest, result <= Instant.latest else { return nil }
+        return result
     }
 
     // MARK: formatting

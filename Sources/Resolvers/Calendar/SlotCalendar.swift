@@ -29,6 +29,9 @@ public struct SlotCalendar: Sendable {
         public var startsAt: Instant
         public var endsAt: Instant
         public var range: InstantRange { InstantRange(start: startsAt, end: endsAt) }
+        public init(date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant) {
+            self.date = date; self.time = time; self.startsAt = startsAt; self.endsAt = endsAt
+        }
     }
 
     /// Why a slot of the grid is or is not free, first reason wins in this order.
