@@ -389,7 +389,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private func compactInput(_ conn: Connection) {
         if conn.inStart == conn.inBuf.count {
-            conn.inBuf.removeAll(keepingCapacity: conn.inBuf.capacity <= 262_144)
+            conn.inBuf.removeAll(keepingCapacity: conn.inBuf.capacity <= 16_384)
             conn.inStart = 0
         } else if conn.inStart >= 32_768 && conn.inStart * 2 >= conn.inBuf.count {
             conn.inBuf.removeFirst(conn.inStart)
@@ -427,8 +427,12 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 if conn.buffered == 0 { return }
                 if !conn.requestStarted {
                     conn.requestStarted = true
-                    conn.deadline = monotonicNow() + core.requestTimeoutNs
-                    conn.deadlineAction = .respond408
+                    // A fresh connection's request deadline runs from accept; a keep-alive
+                    // connection's from the first byte of its next request.
+                    if conn.deadlineAction != .respond408 {
+                        conn.deadline = monotonicNow() + core.requestTimeoutNs
+                        conn.deadlineAction = .respond408
+                    }
                 }
                 let scan = conn.inBuf.withUnsafeBufferPointer { all in
                     HTTPParser.scanHead(UnsafeBufferPointer(rebasing: all[conn.inStart...]), from: conn.scanResume,
@@ -588,7 +592,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 return false
             }
         }
-        conn.out.removeAll(keepingCapacity: conn.out.capacity <= 262_144)
+        conn.out.removeAll(keepingCapacity: conn.out.capacity <= 16_384)
         conn.outStart = 0
         if conn.phase == .writing { responseFlushed(conn) }
         return isAlive(conn)
@@ -618,7 +622,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         conn.inBuf = []
         conn.inStart = 0
         Glibc.shutdown(conn.fd, Int32(SHUT_WR))
-        conn.deadline = monotonicNow() + min(Self.lingerTimeoutNs, max(core.requestTimeoutNs, 100_000_000))
+        // While draining for shutdown, do not wait long for clients that keep the socket open.
+        let linger = draining ? 100_000_000 : min(Self.lingerTimeoutNs, max(core.requestTimeoutNs, 100_000_000))
+        conn.deadline = monotonicNow() + linger
         conn.deadlineAction = .close
         if conn.readable { readAvailable(conn) }
     }

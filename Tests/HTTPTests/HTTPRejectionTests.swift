@@ -217,6 +217,24 @@ final class HTTPRobustnessTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.status, 408)
     }
 
+    func testFreshConnectionDeadlineRunsFromAcceptNotFirstByte() throws {
+        let server = try startServer { $0.requestTimeout = .milliseconds(600) }
+        let client = try RawClient(port: server.boundPort)
+        let start = Date()
+        usleep(400_000)
+        client.send("GET / HTTP/1.1\r\n")
+        XCTAssertEqual(client.readResponse()?.status, 408)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.95)
+    }
+
+    func testSilentFreshConnectionIsClosedAfterRequestTimeout() throws {
+        let server = try startServer { $0.requestTimeout = .milliseconds(400) }
+        let client = try RawClient(port: server.boundPort)
+        let start = Date()
+        XCTAssertTrue(client.waitForClose())
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
+    }
+
     func testIdleKeepAliveConnectionIsClosedAfterTimeout() throws {
         let server = try startServer { $0.idleTimeout = .milliseconds(600) }
         let client = try RawClient(port: server.boundPort)
@@ -340,6 +358,7 @@ final class HTTPRobustnessTests: XCTestCase {
             if i % 3 == 0 { bytes = Array("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".utf8) + bytes }
             if i % 3 == 1 { bytes = Array("GET / HTTP/1.1\r\n".utf8) + bytes + Array("\r\n\r\n".utf8) }
             client.send(bytes)
+            Glibc.shutdown(client.fd, Int32(SHUT_WR))
             if let r = client.readResponse() { XCTAssertTrue((400..<600).contains(r.status), "status \(r.status)") }
         }
         let healthy = try RawClient(port: server.boundPort)
