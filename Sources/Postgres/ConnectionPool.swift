@@ -73,11 +73,9 @@ public final class ConnectionPool: Sendable {
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             let job = PoolJob(
                 work: { worker in
-                    do {
-                        continuation.resume(returning: try worker.perform(counter: counter, body))
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
+                    let result = Result { try worker.perform(counter: counter, body) }
+                    // Resumed only after the worker counts itself idle again, so metrics are exact.
+                    return { continuation.resume(with: result) }
                 },
                 fail: { continuation.resume(throwing: $0) })
             if let id = state.enqueue(job) {
@@ -106,7 +104,8 @@ public struct PoolMetrics: Sendable, Equatable {
 }
 
 struct PoolJob: Sendable {
-    let work: @Sendable (PoolWorker) -> Void
+    /// Runs on a pool thread; returns the resumption to call once the worker is idle again.
+    let work: @Sendable (PoolWorker) -> @Sendable () -> Void
     let fail: @Sendable (Error) -> Void
 }
 
@@ -230,10 +229,13 @@ final class PoolState: @unchecked Sendable {
             idleWorkers -= 1
             busyWorkers += 1
             condition.unlock()
-            job.work(worker)
+            let resume = job.work(worker)
             condition.lock()
             busyWorkers -= 1
             idleWorkers += 1
+            condition.unlock()
+            resume()
+            condition.lock()
         }
         idleWorkers -= 1
         condition.unlock()

@@ -1,0 +1,186 @@
+import XCTest
+import Synchronization
+@testable import Postgres
+
+final class ConnectionPoolTests: XCTestCase {
+    private var uri: String!
+    private var pool: ConnectionPool!
+
+    override func setUpWithError() throws {
+        uri = try TestCluster.shared().createDatabase(prefix: "pool")
+        pool = ConnectionPool(connectionString: uri, size: 4, acquireTimeout: .seconds(20))
+    }
+
+    override func tearDown() {
+        pool?.close()
+    }
+
+    func testFiftyTasksOfTwentyQueriesShareAPoolOfFour() async throws {
+        try await pool.withConnection { try $0.execute("CREATE TABLE hits (task int, n int)") }
+        let pool = self.pool!
+        let peak = Box<Int>(0)
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for task in 0..<50 {
+                group.addTask {
+                    var sum = 0
+                    for n in 0..<20 {
+                        sum += try await pool.withConnection { connection in
+                            let inUse = pool.metrics.inUse
+                            peak.update { $0 = max($0, inUse) }
+                            try connection.query("INSERT INTO hits VALUES ($1, $2)", [.int(task), .int(n)])
+                            return try connection.query("SELECT $1::int8 * 2 AS v", [.int(n)]).first!.int("v")
+                        }
+                    }
+                    return sum
+                }
+            }
+            var total = 0
+            for try await sum in group { total += sum }
+            XCTAssertEqual(total, 50 * 380)
+        }
+        let count = try await pool.withConnection { try $0.query("SELECT count(*) AS n, count(DISTINCT (task, n)) AS d FROM hits").first!.int("d") }
+        XCTAssertEqual(count, 1000)
+        XCTAssertLessThanOrEqual(peak.value, 4)
+        let backends = try await pool.withConnection {
+            try $0.query("SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()").first!.int("n")
+        }
+        XCTAssertLessThanOrEqual(backends, 4, "the pool must never open more connections than its size")
+        let metrics = pool.metrics
+        XCTAssertEqual(metrics.inUse, 0)
+        XCTAssertEqual(metrics.waiting, 0)
+        XCTAssertEqual(metrics.idle, 4)
+        XCTAssertGreaterThanOrEqual(metrics.statementsTotal, 2000)
+    }
+
+    func testTransactionRollsBackWhenTheBodyThrows() async throws {
+        try await pool.withConnection { try $0.execute("CREATE TABLE accounts (id int PRIMARY KEY, balance int CHECK (balance >= 0))") }
+        struct Refused: Error {}
+        do {
+            _ = try await pool.transaction { connection in
+                try connection.query("INSERT INTO accounts VALUES (1, 10)")
+                throw Refused()
+            }
+            XCTFail("expected the error to propagate")
+        } catch is Refused {}
+        do {
+            _ = try await pool.transaction { connection in
+                try connection.query("INSERT INTO accounts VALUES (2, 10)")
+                try connection.query("INSERT INTO accounts VALUES (3, -5)")  // check violation
+            }
+            XCTFail("expected a check violation")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isCheckViolation)
+        }
+        try await pool.transaction { try $0.query("INSERT INTO accounts VALUES (4, 1)") }
+        let ids = try await pool.withConnection { try $0.query("SELECT id FROM accounts ORDER BY id").rows.map { try $0.int("id") } }
+        XCTAssertEqual(ids, [4])
+    }
+
+    func testCommitOfASwallowedFailureIsReportedNotSilentlyLost() async throws {
+        try await pool.withConnection { try $0.execute("CREATE TABLE once (id int PRIMARY KEY)") }
+        do {
+            try await pool.transaction { connection in
+                try connection.query("INSERT INTO once VALUES (1)")
+                _ = try? connection.query("INSERT INTO once VALUES (1)")  // fails and aborts the transaction
+            }
+            XCTFail("commit of an aborted transaction must throw")
+        } catch let error as PostgresError {
+            XCTAssertEqual(error.sqlState, "25P02")
+        }
+        let count = try await pool.withConnection { try $0.query("SELECT count(*) AS n FROM once").first!.int("n") }
+        XCTAssertEqual(count, 0)
+    }
+
+    func testSerializableIsolationIsApplied() async throws {
+        let level = try await pool.transaction(isolation: .serializable) {
+            try $0.query("SHOW transaction_isolation").first!.string("transaction_isolation")
+        }
+        XCTAssertEqual(level, "serializable")
+    }
+
+    func testAnOpenTransactionLeftByAClosureIsRolledBack() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 1)
+        defer { small.close() }
+        try await small.withConnection { try $0.execute("CREATE TABLE leak (x int)") }
+        try await small.withConnection { try $0.execute("BEGIN; INSERT INTO leak VALUES (1)") }
+        let state = try await small.withConnection { connection in
+            (connection.isInTransaction, try connection.query("SELECT count(*) AS n FROM leak").first!.int("n"))
+        }
+        XCTAssertFalse(state.0)
+        XCTAssertEqual(state.1, 0)
+    }
+
+    func testStatementCounterCountsAPoolRequestExactly() async throws {
+        let counter = StatementCounter()
+        try await pool.withConnection(counter: counter) { try $0.execute("CREATE TABLE c (x int)") }
+        try await pool.transaction(counter: counter) { connection in
+            try connection.query("INSERT INTO c VALUES ($1)", [.int(1)])
+            try connection.query("INSERT INTO c VALUES ($1)", [.int(2)])
+        }
+        // CREATE + BEGIN + 2 inserts + COMMIT
+        XCTAssertEqual(counter.count, 5)
+        let other = StatementCounter()
+        _ = try await pool.withConnection(counter: other) { try $0.query("SELECT 1") }
+        XCTAssertEqual(other.count, 1)
+        XCTAssertEqual(counter.count, 5)
+    }
+
+    func testWaitingCallerTimesOutWhenEveryConnectionIsBusy() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 1, acquireTimeout: .milliseconds(300))
+        defer { small.close() }
+        async let slow: Void = small.withConnection { _ = try $0.query("SELECT pg_sleep(1.5)") }
+        try await Task.sleep(for: .milliseconds(200))
+        XCTAssertEqual(small.metrics.inUse, 1)
+        do {
+            _ = try await small.withConnection { try $0.query("SELECT 1") }
+            XCTFail("expected a pool timeout")
+        } catch PostgresError.poolTimeout {}
+        try await slow
+        let value = try await small.withConnection { try $0.query("SELECT 7 AS v").first!.int("v") }
+        XCTAssertEqual(value, 7)
+    }
+
+    func testWaitersAreServedInArrivalOrder() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 1)
+        defer { small.close() }
+        let order = Box<[Int]>([])
+        async let blocker: Void = small.withConnection { _ = try $0.query("SELECT pg_sleep(0.3)") }
+        try await Task.sleep(for: .milliseconds(100))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<5 {
+                group.addTask { try await small.withConnection { _ in order.update { $0.append(index) } } }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await group.waitForAll()
+        }
+        try await blocker
+        XCTAssertEqual(order.value, [0, 1, 2, 3, 4])
+    }
+
+    func testClosedPoolRejectsWork() async throws {
+        pool.close()
+        do {
+            _ = try await pool.withConnection { try $0.query("SELECT 1") }
+            XCTFail("expected poolClosed")
+        } catch PostgresError.poolClosed {}
+    }
+
+    func testWrongURIGivesAConnectionErrorNotACrash() async throws {
+        let broken = ConnectionPool(connectionString: "postgresql:///nope?host=/nonexistent-dir&user=postgres", size: 1)
+        defer { broken.close() }
+        do {
+            _ = try await broken.withConnection { try $0.query("SELECT 1") }
+            XCTFail("expected a connection error")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isConnectionError, "\(error)")
+        }
+    }
+}
+
+/// A value shared between test tasks.
+final class Box<Value: Sendable>: Sendable {
+    private let storage: Mutex<Value>
+    init(_ value: Value) { storage = Mutex(value) }
+    var value: Value { storage.withLock { $0 } }
+    func update(_ body: (inout Value) -> Void) { storage.withLock { body(&$0) } }
+}
