@@ -146,11 +146,11 @@ public struct DecimalScalar: ScalarCoercing {
 
     static func fromInteger(_ text: String) throws -> JSON {
         if let n = Int(text), let m = Money(units: n) { return .string(m.formatted) }
-        throw CoercionFailure("Decimal \(text) is out of range (at most 999999999.99)")
+        throw CoercionFailure("Decimal \(text) is out of range (at most \(Money(cents: Money.maximumInputCents).formatted))")
     }
 
     private static func tooLarge(_ s: String) -> String {
-        if let m = Money(databaseText: s), m.cents.magnitude > UInt64(Money.maximumInputCents) { return " (at most 999999999.99)" }
+        if let m = Money(databaseText: s), m.cents.magnitude > UInt64(Money.maximumInputCents) { return " (at most \(Money(cents: Money.maximumInputCents).formatted))" }
         return ""
     }
 

@@ -5,9 +5,10 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var cents: Int64
     public init(cents: Int64) { self.cents = cents }
 
-    /// Largest magnitude accepted from clients: 999,999,999.99. Anything
-    /// bigger is a typo, and it fits PostgreSQL's numeric(12,2) with room.
-    public static let maximumInputCents: Int64 = 99_999_999_999
+    /// Largest magnitude accepted from clients: 99,999,999.99, what the
+    /// `consultation_fee numeric(10,2)` column holds, so a too-large fee is
+    /// BAD_USER_INPUT here rather than a numeric overflow in the database.
+    public static let maximumInputCents: Int64 = 9_999_999_999
 
     /// Client input: an optional `-`, digits without leading zeros, and at
     /// most two decimals (`45`, `45.5`, `45.50`, `-3.10`, `0.99`). No `+`,
