@@ -6,14 +6,16 @@ import Schema
 public final class RequestContext: Sendable {
     public let services: ClinicServices
     public let viewer: Viewer?
-    public let statements = StatementCounter()
+    public let statements: StatementCounter
     public let ip: String?
     public let requestID: String
     /// Fixed once per request so every resolver agrees on "now".
     public let now: Instant
 
-    public init(services: ClinicServices, viewer: Viewer?, ip: String?, requestID: String) {
+    public init(services: ClinicServices, viewer: Viewer?, ip: String?, requestID: String,
+                statements: StatementCounter = StatementCounter()) {
         self.services = services
+        self.statements = statements
         self.viewer = viewer
         self.ip = ip
         self.requestID = requestID

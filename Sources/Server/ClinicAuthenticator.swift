@@ -1,0 +1,23 @@
+// Binds the HTTP layer's authenticator to the clinic's identity rules.
+import HTTP
+import Resolvers
+
+struct ClinicAuthenticator: RequestAuthenticator {
+    let services: ClinicServices
+
+    func authenticate(bearer: String?, request: HTTPRequest, requestID: String) async -> AuthenticationOutcome {
+        switch await Authentication.authenticate(services: services, bearer: bearer, ip: request.remoteAddress, requestID: requestID) {
+        case .success(let context): return .context(context)
+        case .failure(.invalidToken(let message)): return .unauthenticated(message)
+        case .failure(.rateLimited(let retryAfter)): return .rateLimited(retryAfter: retryAfter)
+        }
+    }
+
+    func statements(in context: any Sendable) -> Int { (context as? RequestContext)?.statements.count ?? 0 }
+
+    func userID(in context: any Sendable) -> String? {
+        (context as? RequestContext)?.viewer.map { GlobalID.encode(type: "User", id: $0.userID) }
+    }
+
+    func isStaff(_ context: any Sendable) -> Bool { (context as? RequestContext)?.viewer?.isStaff ?? false }
+}
