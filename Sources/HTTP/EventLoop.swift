@@ -92,6 +92,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     enum Message: Sendable {
         case response(fd: Int32, id: UInt64, HTTPResponse)
         case job(UnownedJob)
+        case adopt(fd: Int32, remoteAddress: String)
         case beginShutdown
         case stop
     }
@@ -128,6 +129,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var dateSecond = -1
     private var dateLine: [UInt8] = []
     private let serverLine: [UInt8]
+    private var acceptCounter = 0
+    /// All loops of the server (including this one); set before the threads start, then read-only.
+    var siblings: [EventLoop] = []
 
     init(core: ServerCore, listenFd: Int32, index: Int) throws {
         self.core = core
@@ -170,9 +174,15 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     // MARK: Cross-thread entry points
 
-    func post(_ message: Message) {
+    /// Queues a message for the loop thread; false if the loop has stopped.
+    @discardableResult
+    func post(_ message: Message) -> Bool {
+        var accepted = true
         let wake: Bool = inbox.withLock { box in
-            if box.stopped { return false }
+            if box.stopped {
+                accepted = false
+                return false
+            }
             box.messages.append(message)
             if box.sleeping && !box.notified {
                 box.notified = true
@@ -184,6 +194,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             var one: UInt64 = 1
             _ = write(wakeFd, &one, 8)
         }
+        return accepted
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
@@ -236,6 +247,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             box.stopped = true
             box.messages.removeAll()
         }
+        siblings = [] // break the reference cycle between loops
         close(wakeFd)
         close(epfd)
         core.exitedLoops.add(1, ordering: .releasing)
@@ -256,6 +268,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     deliver(fd: fd, id: id, response: response)
                 case let .job(job):
                     job.runSynchronously(on: asUnownedTaskExecutor())
+                case let .adopt(fd, remoteAddress):
+                    adopt(fd: fd, remoteAddress: remoteAddress)
                 case .beginShutdown:
                     beginShutdown()
                 case .stop:
@@ -306,22 +320,39 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 close(fd)
                 continue
             }
+            core.counters.open.add(1, ordering: .relaxed)
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            let conn = Connection(fd: fd, id: nextID, remoteAddress: addressString(&storage))
-            nextID &+= 1
-            if sysEpollAdd(epfd, fd, events: EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_,
-                           token: UInt64(UInt32(bitPattern: fd))) != 0 {
+            let remote = addressString(&storage)
+            // Spread connections over the loops round-robin (whichever loop woke up accepts).
+            let target = siblings.isEmpty ? self : siblings[acceptCounter % siblings.count]
+            acceptCounter &+= 1
+            if target === self {
+                adopt(fd: fd, remoteAddress: remote)
+            } else if !target.post(.adopt(fd: fd, remoteAddress: remote)) {
                 close(fd)
-                continue
+                core.counters.open.subtract(1, ordering: .relaxed)
             }
+        }
+    }
+
+    /// Registers an accepted socket (already counted in `open`) with this loop.
+    private func adopt(fd: Int32, remoteAddress: String) {
+        let conn = Connection(fd: fd, id: nextID, remoteAddress: remoteAddress)
+        nextID &+= 1
+        if sysEpollAdd(epfd, fd, events: EPOLLIN_ | EPOLLOUT_ | EPOLLRDHUP_ | EPOLLET_,
+                       token: UInt64(UInt32(bitPattern: fd))) != 0 {
+            close(fd)
+            core.counters.open.subtract(1, ordering: .relaxed)
+            return
+        }
+        do {
             let slot = Int(fd)
             if slot >= connections.count {
                 connections.append(contentsOf: repeatElement(nil, count: max(slot + 1 - connections.count, connections.count)))
             }
             connections[slot] = conn
             liveCount += 1
-            core.counters.open.add(1, ordering: .relaxed)
             conn.deadline = monotonicNow() + core.requestTimeoutNs
             conn.deadlineAction = Connection.DeadlineAction.respond408
         }

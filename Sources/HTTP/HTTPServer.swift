@@ -46,6 +46,7 @@ public final class HTTPServer: Sendable {
                 close(fd)
                 throw error
             }
+            for loop in loops { loop.siblings = loops }
             for loop in loops {
                 var thread = pthread_t()
                 let context = Unmanaged.passRetained(loop).toOpaque()
