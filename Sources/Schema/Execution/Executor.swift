@@ -29,6 +29,8 @@ public struct Executor: Sendable {
     public var onInternalError: (@Sendable (any Error, [PathComponent]) -> Void)?
 
     public init(schema: ExecutableSchema) {
+        var schema = schema
+        Introspection.completeMetaTypes(&schema.schema)
         self.executable = schema
         var maps: [String: [String: OutputField]] = [:]
         for (name, def) in schema.schema.types {

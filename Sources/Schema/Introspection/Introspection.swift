@@ -11,6 +11,15 @@ enum Introspection {
                                        arguments: [InputValue(name: "name", type: .nonNull(.named("String")))],
                                        type: .named("__Type"))
 
+    /// Adds `__Type.isOneOf` (graphql-js 16.9+/graphql-core 3.2.6+) when the
+    /// schema's meta types predate it, so introspection answers it.
+    static func completeMetaTypes(_ schema: inout GraphQLSchema) {
+        if case .object(var t)? = schema.types["__Type"], t.field("isOneOf") == nil {
+            t.fields.append(OutputField(name: "isOneOf", type: .named("Boolean")))
+            schema.types["__Type"] = .object(t)
+        }
+    }
+
     static func resolvers(schema: GraphQLSchema) -> [String: BatchResolver] {
         let q = schema.queryType
         let root = IntroSchema(schema: schema)
