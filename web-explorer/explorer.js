@@ -898,6 +898,14 @@
   }
   varsEl.value = load("variables", "");
   headersEl.value = load("headers", "");
+  // A shared link (/graphql?query=…&variables=…&operationName=…) brings its variables and operation too.
+  var params = new URLSearchParams(location.search);
+  if (initial.trim() !== "" && params.has("variables")) {
+    var pv = params.get("variables");
+    try { pv = JSON.stringify(JSON.parse(pv), null, 2); } catch (e) { /* shown as is; validated before sending */ }
+    varsEl.value = pv;
+  }
+  if (params.has("operationName")) save("operation", params.get("operationName"));
   renderHighlight();
   updateOperationPicker();
   queryEl.focus();
