@@ -357,27 +357,9 @@ struct Parser {
         let start = token
         switch start.kind {
         case .bracketL:
-            try advance()
-            try enter(start)
-            var values: [ValueNode] = []
-            while !(try expectOptional(.bracketR)) {
-                values.append(try parseValueLiteral(const: isConst))
-            }
-            depth -= 1
-            return .list(values, loc(start))
+            return try parseList(start, const: isConst)
         case .braceL:
-            try advance()
-            try enter(start)
-            var fields: [ObjectField] = []
-            while !(try expectOptional(.braceR)) {
-                let fstart = token
-                let name = try parseName()
-                try expect(.colon)
-                let value = try parseValueLiteral(const: isConst)
-                fields.append(ObjectField(name: name, value: value, loc: loc(fstart)))
-            }
-            depth -= 1
-            return .object(fields, loc(start))
+            return try parseObject(start, const: isConst)
         case .int:
             try advance()
             return .int(text(start), loc(start))
@@ -405,6 +387,34 @@ struct Parser {
         default:
             throw unexpected(start)
         }
+    }
+
+    @inline(never)
+    mutating func parseList(_ start: Token, const isConst: Bool) throws(GraphQLSyntaxError) -> ValueNode {
+        try advance()
+        try enter(start)
+        var values: [ValueNode] = []
+        while !(try expectOptional(.bracketR)) {
+            values.append(try parseValueLiteral(const: isConst))
+        }
+        depth -= 1
+        return .list(values, loc(start))
+    }
+
+    @inline(never)
+    mutating func parseObject(_ start: Token, const isConst: Bool) throws(GraphQLSyntaxError) -> ValueNode {
+        try advance()
+        try enter(start)
+        var fields: [ObjectField] = []
+        while !(try expectOptional(.braceR)) {
+            let fstart = token
+            let name = try parseName()
+            try expect(.colon)
+            let value = try parseValueLiteral(const: isConst)
+            fields.append(ObjectField(name: name, value: value, loc: loc(fstart)))
+        }
+        depth -= 1
+        return .object(fields, loc(start))
     }
 
     mutating func parseDirectives(const isConst: Bool) throws(GraphQLSyntaxError) -> [Directive] {
