@@ -553,13 +553,19 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         conn.body = []
         let handler = core.handler
         let fd = conn.fd, id = conn.id
-        if core.configuration.runHandlersOnEventLoop {
-            Task(executorPreference: self) { [self] in
+        switch core.configuration.handlerExecution {
+        case .globalExecutor:
+            Task { [self] in
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }
-        } else {
-            Task { [self] in
+        case .immediate:
+            Task.immediate { [self] in
+                let response = await handler(request)
+                self.post(.response(fd: fd, id: id, response))
+            }
+        case .eventLoop:
+            Task(executorPreference: self) { [self] in
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }

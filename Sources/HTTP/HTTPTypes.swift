@@ -161,10 +161,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBodyBytes: Int = 1_048_576
     /// Value of the `Server` header (no version); nil sends none.
     public var serverName: String? = "http"
-    /// Run handler tasks on the connection's event-loop thread (as a task executor) instead of the
-    /// global concurrent executor. Faster for handlers that never block a thread; a handler that
-    /// blocks (synchronous I/O, heavy CPU) then stalls every connection of that loop. Default off.
-    public var runHandlersOnEventLoop: Bool = false
+    /// Where handler tasks run (see `HTTPHandlerExecution`). Default: the global concurrent executor.
+    public var handlerExecution: HTTPHandlerExecution = .globalExecutor
     /// listen(2) backlog.
     public var backlog: Int32 = 1024
 
@@ -177,6 +175,22 @@ public struct HTTPServerConfiguration: Sendable {
         let n = Int(sysconfNProcessors())
         return max(1, min(n, 64))
     }
+}
+
+/// Where a request's handler task runs. In every mode the event loop keeps serving other
+/// connections while a handler is suspended (awaiting a database, a timer, ...).
+public enum HTTPHandlerExecution: Sendable, Equatable {
+    /// `Task { }` on the global concurrent executor: the safe default; a handler may block its
+    /// thread (synchronous I/O, heavy CPU) without stalling any event loop. One thread hop per request.
+    case globalExecutor
+    /// `Task.immediate { }`: the handler starts on the event-loop thread and runs there until its
+    /// first real suspension, then continues on the global executor. A handler that finishes without
+    /// suspending costs no thread hop. Its synchronous prefix must be short (no blocking calls).
+    case immediate
+    /// The event loop is the handler's task executor: the handler, and its continuations after
+    /// awaits, run on the connection's loop thread. Fastest; a handler that blocks its thread
+    /// stalls every connection of that loop.
+    case eventLoop
 }
 
 /// A point-in-time snapshot of connection metrics.

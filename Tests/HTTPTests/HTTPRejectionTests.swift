@@ -338,14 +338,23 @@ final class HTTPRobustnessTests: XCTestCase {
         XCTAssertTrue(client.waitForClose())
     }
 
-    func testHandlersCanRunOnEventLoopExecutor() throws {
-        let server = try startServer { $0.runHandlersOnEventLoop = true; $0.threads = 1 }
-        let slow = try RawClient(port: server.boundPort)
-        slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        let fast = try RawClient(port: server.boundPort)
-        fast.send("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertEqual(fast.readResponse()?.status, 200)
-        XCTAssertEqual(slow.readResponse()?.status, 200)
+    func testSlowHandlerDoesNotBlockOthersInEveryExecutionMode() throws {
+        for mode in [HTTPHandlerExecution.immediate, .eventLoop] {
+            let server = try startServer { $0.handlerExecution = mode; $0.threads = 1 }
+            let slow = try RawClient(port: server.boundPort)
+            let start = Date()
+            slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /after-slow HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(20_000)
+            let fast = try RawClient(port: server.boundPort)
+            for i in 0..<10 {
+                fast.send("GET /fast\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
+                XCTAssertTrue(fast.readResponse()?.text.contains("path=/fast\(i) ") ?? false, "\(mode)")
+            }
+            XCTAssertLessThan(Date().timeIntervalSince(start), 0.4, "\(mode)")
+            XCTAssertTrue(slow.readResponse()?.text.contains("path=/slow ") ?? false, "\(mode)")
+            XCTAssertTrue(slow.readResponse()?.text.contains("path=/after-slow ") ?? false, "\(mode)")
+            XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.5, "\(mode)")
+        }
     }
 
     func testRandomGarbageNeverCrashesTheServer() throws {
