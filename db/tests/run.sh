@@ -26,7 +26,7 @@ fail() { FAIL=$((FAIL + 1)); echo "FAIL - $1${2:+: $2}"; }
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose)
 
 cleanup() {
-    for db in "$DB_A" "$DB_B" "$DB_C" "${DB_C}_x"; do
+    for db in "$DB_A" "$DB_B" "$DB_C" "${DB_C}_x" "${DB_C}_r"; do
         "${PSQL[@]}" -d "$MAINT_DB" -c "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1
     done
 }
@@ -366,6 +366,25 @@ if out="$(seed_scale "$DB_A" 1)"; then pass "scale seed loads on top of demo dat
 else fail "scale seed loads on top of demo data" "$out"; fi
 expect_true "demo and scale data coexist" "$DB_A" \
   "SELECT (SELECT count(*) FROM appointments) = 20300 AND (SELECT count(*) FROM doctors) = 18"
+# The model survives pg_dump -Fc / pg_restore (generated columns, exclusion
+# constraints, triggers, the settings row), as createBackup/clinic restore need.
+DB_R="${DB_C}_r"
+DUMP="$(mktemp /tmp/clinic-model-test.XXXXXX)"
+if "${PSQL[@]}" -d "$MAINT_DB" -c "CREATE DATABASE \"$DB_R\"" >/dev/null 2>&1 \
+   && out="$(pg_dump -Fc -d "$DB_A" -f "$DUMP" 2>&1 && pg_restore --exit-on-error -d "$DB_R" "$DUMP" 2>&1)"; then
+    if [ "$(q "$DB_A" "$CHECKSUM_SQL")" = "$(q "$DB_R" "$CHECKSUM_SQL")" ]; then
+        pass "pg_dump/pg_restore round trip keeps every table identical"
+    else fail "pg_dump/pg_restore round trip keeps every table identical" "checksums differ"; fi
+    expect_error "the restored database still rejects double booking" "$DB_R" 23P01 _no_overlap \
+      "INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at)
+       SELECT patient_id, doctor_id, local_date, local_time, starts_at, ends_at FROM appointments
+       WHERE status = 'SCHEDULED' ORDER BY id LIMIT 1"
+else
+    fail "pg_dump/pg_restore round trip keeps every table identical" "$out"
+fi
+rm -f "$DUMP"
+"${PSQL[@]}" -d "$MAINT_DB" -c "DROP DATABASE IF EXISTS \"$DB_R\"" >/dev/null 2>&1
+
 out="$("${PSQL[@]}" -d "$DB_C" -c "SELECT set_config('clinic.scale', '', false)" -c "$HASHES" -f "$DB_DIR/seed/scale.sql" 2>&1)"
 if grep -q "set clinic.scale" <<<"$out"; then pass "scale seed without clinic.scale fails with a clear message"
 else fail "scale seed without clinic.scale fails with a clear message" "$out"; fi
