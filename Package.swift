@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"]),
     ],
     swiftLanguageModes: [.v6]
 )
