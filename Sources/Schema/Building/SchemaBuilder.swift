@@ -158,7 +158,7 @@ struct Builder {
                 error("Unknown directive '@\(name)'.", [d.loc]); continue
             }
             if !def.locations.contains(location) {
-                error("Directive '@\(name)' may not be used on \(location.rawValue).", [d.loc])
+                error("Directive '@\(name)' may not be used on \(location.rawValue.lowercased().replacingAll("_", with: " ")).", [d.loc])
             }
             if !def.isRepeatable {
                 if let first = seen[name] {

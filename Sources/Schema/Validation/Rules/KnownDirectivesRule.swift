@@ -9,7 +9,7 @@ final class KnownDirectivesRule: RuleVisitor {
             report("Unknown directive '@\(name)'.", [d.loc]); return
         }
         if let l = location, !def.locations.contains(l) {
-            report("Directive '@\(name)' may not be used on \(l.rawValue).", [d.loc])
+            report("Directive '@\(name)' may not be used on \(l.rawValue.lowercased().replacingAll("_", with: " ")).", [d.loc])
         }
     }
 }
