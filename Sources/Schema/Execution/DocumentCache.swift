@@ -1,0 +1,116 @@
+// A bounded LRU cache of parsed and validated documents, so a repeated client
+// query skips lexing, parsing and validation.
+//
+// Keyed by SHA-256 of the query text: 32 bytes per entry instead of the text
+// (documents may be up to 100 KB), and collisions are not a practical
+// concern, so the text itself need not be kept or compared.
+import QueryLanguage
+import Synchronization
+
+/// What the cache keeps for one query text.
+public struct CachedDocument: Sendable {
+    public var document: Document
+    /// Validation errors of the document (empty when valid), so that invalid
+    /// repeated queries are answered without validating again.
+    public var validationErrors: [GraphQLError]
+    public init(document: Document, validationErrors: [GraphQLError] = []) {
+        self.document = document; self.validationErrors = validationErrors
+    }
+}
+
+public final class DocumentCache: Sendable {
+    public let capacity: Int
+    private let state: Mutex<LRU>
+
+    public init(capacity: Int = 1000) {
+        self.capacity = max(1, capacity)
+        self.state = Mutex(LRU())
+    }
+
+    public static func key(_ query: String) -> SHA256Digest { SHA256.hash(query) }
+
+    /// The cached entry for `query`, marking it most recently used.
+    public func get(_ query: String) -> CachedDocument? {
+        let key = DocumentCache.key(query)
+        return state.withLock { $0.get(key) }
+    }
+
+    public func insert(_ query: String, _ entry: CachedDocument) {
+        let key = DocumentCache.key(query)
+        let capacity = self.capacity
+        state.withLock { $0.insert(key, entry, capacity: capacity) }
+    }
+
+    /// The cached entry, or `make(query)` stored and returned. `make` runs
+    /// outside the lock (two racing misses may both run it; the last wins).
+    /// A thrown error (e.g. a syntax error) is not cached.
+    public func document(for query: String, make: (String) throws -> CachedDocument) rethrows -> CachedDocument {
+        let key = DocumentCache.key(query)
+        if let hit = state.withLock({ $0.get(key) }) { return hit }
+        let entry = try make(query)
+        let capacity = self.capacity
+        state.withLock { $0.insert(key, entry, capacity: capacity) }
+        return entry
+    }
+
+    public var count: Int { state.withLock { $0.index.count } }
+
+    public func removeAll() { state.withLock { $0 = LRU() } }
+}
+
+/// Doubly linked list over an array of nodes plus an index; O(1) operations.
+private struct LRU: Sendable {
+    struct Node: Sendable {
+        var key: SHA256Digest
+        var value: CachedDocument
+        var prev: Int
+        var next: Int
+    }
+    var nodes: [Node] = []
+    var index: [SHA256Digest: Int] = [:]
+    var head = -1  // most recent
+    var tail = -1  // least recent
+
+    mutating func unlink(_ i: Int) {
+        let p = nodes[i].prev, n = nodes[i].next
+        if p >= 0 { nodes[p].next = n } else { head = n }
+        if n >= 0 { nodes[n].prev = p } else { tail = p }
+        nodes[i].prev = -1; nodes[i].next = -1
+    }
+
+    mutating func pushFront(_ i: Int) {
+        nodes[i].prev = -1
+        nodes[i].next = head
+        if head >= 0 { nodes[head].prev = i }
+        head = i
+        if tail < 0 { tail = i }
+    }
+
+    mutating func get(_ key: SHA256Digest) -> CachedDocument? {
+        guard let i = index[key] else { return nil }
+        if head != i { unlink(i); pushFront(i) }
+        return nodes[i].value
+    }
+
+    mutating func insert(_ key: SHA256Digest, _ value: CachedDocument, capacity: Int) {
+        if let i = index[key] {
+            nodes[i].value = value
+            if head != i { unlink(i); pushFront(i) }
+            return
+        }
+        let slot: Int
+        if nodes.count < capacity {
+            slot = nodes.count
+            nodes.append(Node(key: key, value: value, prev: -1, next: -1))
+        } else {
+            // Reuse the least recently used node.
+            slot = tail
+            unlink(slot)
+            index[nodes[slot].key] = nil
+            nodes[slot].key = key
+            nodes[slot].value = value
+        }
+        index[key] = slot
+        pushFront(slot)
+    }
+}
