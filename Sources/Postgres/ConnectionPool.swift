@@ -43,6 +43,7 @@ public final class ConnectionPool: Sendable {
 
     /// Runs `body` with a connection on one of the pool's threads.
     /// Statements are counted on `counter` when given.
+    @discardableResult
     public func withConnection<T: Sendable>(counter: StatementCounter? = nil,
                                             _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await run(counter: counter) { connection in
@@ -56,6 +57,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any thrown error rolls back and is rethrown.
+    @discardableResult
     public func transaction<T: Sendable>(isolation: IsolationLevel = .readCommitted, counter: StatementCounter? = nil,
                                          _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await run(counter: counter) { connection in

@@ -156,7 +156,14 @@ public struct EmbeddedCluster: Sendable {
 
     private func isRunning(_ tools: PostgresTools, _ owner: ChildProcess.User?) throws -> Bool {
         guard FileManager.default.fileExists(atPath: clusterDirectory + "/PG_VERSION") else { return false }
+        // pg_ctl only checks that the recorded pid is alive; after a crash it may belong to an unrelated process.
+        guard let pid = postmasterPID(), EmbeddedCluster.isPostgresProcess(pid) else { return false }
         return try ChildProcess.run(tools.pgCtl, ["status", "-D", clusterDirectory], as: owner) == 0
+    }
+
+    private func postmasterPID() -> pid_t? {
+        guard let text = try? String(contentsOfFile: clusterDirectory + "/postmaster.pid", encoding: .utf8) else { return nil }
+        return pid_t((text.split(separator: "\n").first.map(String.init) ?? "").trimmingCharacters(in: .whitespaces))
     }
 
     private func prepareDirectories() throws -> ChildProcess.User? {
