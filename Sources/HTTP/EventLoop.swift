@@ -726,10 +726,15 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         out.append(contentsOf: [CR, LF])
         var declaredLength: String? = nil
         for (name, value) in response.headers {
-            if asciiCaseInsensitiveEquals(name, "content-length") { declaredLength = value; continue }
-            if asciiCaseInsensitiveEquals(name, "transfer-encoding") || asciiCaseInsensitiveEquals(name, "connection")
-                || asciiCaseInsensitiveEquals(name, "date") || asciiCaseInsensitiveEquals(name, "server") {
+            switch name.utf8.count { // the framing and server-owned fields are replaced
+            case 14 where asciiCaseInsensitiveEquals(name, "content-length"):
+                declaredLength = value
                 continue
+            case 17 where asciiCaseInsensitiveEquals(name, "transfer-encoding"): continue
+            case 10 where asciiCaseInsensitiveEquals(name, "connection"): continue
+            case 4 where asciiCaseInsensitiveEquals(name, "date"): continue
+            case 6 where asciiCaseInsensitiveEquals(name, "server"): continue
+            default: break
             }
             guard !name.isEmpty, name.utf8.allSatisfy({ tcharTable[Int($0)] }) else { continue }
             out.append(contentsOf: name.utf8)
