@@ -43,6 +43,15 @@ public struct EmbeddedCluster: Sendable {
         return "postgresql:///\(database ?? self.database)?host=\(host)&user=postgres"
     }
 
+    /// Where the clinic's database is: `DATABASE_URL` when set (no cluster is
+    /// touched), else the embedded cluster under `$CLINIC_DATA_DIR`, started or
+    /// joined now. Release the lease (if any) on exit; `releaseAtExit()` does it for you.
+    public static func databaseURL(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (uri: String, lease: Lease?) {
+        if let url = environment["DATABASE_URL"], !url.isEmpty { return (url, nil) }
+        let lease = try EmbeddedCluster(environment: environment).start()
+        return (lease.uri, lease)
+    }
+
     /// One user's hold on the running cluster.
     public final class Lease: Sendable {
         public let cluster: EmbeddedCluster
@@ -54,6 +63,15 @@ public struct EmbeddedCluster: Sendable {
             self.cluster = cluster
             self.uri = cluster.uri()
             self.token = token
+        }
+
+        /// Releases this lease when the process exits normally (`exit`, end of `main`).
+        public func releaseAtExit() {
+            let first = exitLeases.withLock { leases in
+                leases.append(self)
+                return leases.count == 1
+            }
+            if first { atexit { releaseExitLeases() } }
         }
 
         /// Drops this hold; stops the cluster when it was the last one. Idempotent.
@@ -304,17 +322,20 @@ struct PostgresTools: Sendable {
 
     /// `$CLINIC_PG_BINDIR`, then `pg_config --bindir`, then the newest
     /// /usr/lib/postgresql/<version>/bin (Debian keeps them off PATH), then PATH.
-    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresTools {
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                       pgConfigs: [String]? = nil, versionsRoot: String = "/usr/lib/postgresql") throws -> PostgresTools {
         var candidates: [String] = []
         if let explicit = environment["CLINIC_PG_BINDIR"], !explicit.isEmpty { candidates.append(explicit) }
-        for pgConfig in ["/usr/bin/pg_config"] + ChildProcess.pathCandidates("pg_config")
+        let path = environment["PATH"] ?? ""
+        let onPath = { (name: String) in path.split(separator: ":").map { "\($0)/\(name)" } }
+        for pgConfig in pgConfigs ?? (["/usr/bin/pg_config"] + onPath("pg_config"))
         where FileManager.default.isExecutableFile(atPath: pgConfig) {
             if let bin = ChildProcess.output(pgConfig, ["--bindir"]) { candidates.append(bin) }
             break
         }
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
-        for version in versions.compactMap(Int.init).sorted(by: >) { candidates.append("/usr/lib/postgresql/\(version)/bin") }
-        candidates += ChildProcess.pathCandidates("initdb").map { ($0 as NSString).deletingLastPathComponent }
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: versionsRoot)) ?? []
+        for version in versions.compactMap(Int.init).sorted(by: >) { candidates.append("\(versionsRoot)/\(version)/bin") }
+        candidates += onPath("initdb").map { ($0 as NSString).deletingLastPathComponent }
         for directory in candidates {
             let tools = PostgresTools(binDirectory: directory)
             if FileManager.default.isExecutableFile(atPath: tools.initdb), FileManager.default.isExecutableFile(atPath: tools.pgCtl),
@@ -324,4 +345,14 @@ struct PostgresTools: Sendable {
         }
         throw PostgresError.cluster("PostgreSQL server programs (initdb, pg_ctl) not found: install them with `apt-get install postgresql`, or set DATABASE_URL to use an existing server")
     }
+}
+
+private let exitLeases = Mutex<[EmbeddedCluster.Lease]>([])
+
+private func releaseExitLeases() {
+    let leases = exitLeases.withLock { leases in
+        defer { leases.removeAll() }
+        return leases
+    }
+    for lease in leases { try? lease.release() }
 }

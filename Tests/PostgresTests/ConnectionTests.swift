@@ -172,6 +172,13 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try prepared.first?.int("n"), 1)
     }
 
+    func testCachedStatementSurvivesASchemaChange() throws {
+        try connection.execute("CREATE TABLE evolving (a int); INSERT INTO evolving VALUES (1)")
+        XCTAssertEqual(try connection.query("SELECT * FROM evolving").columns, ["a"])
+        try connection.execute("ALTER TABLE evolving ADD COLUMN b int")
+        XCTAssertEqual(try connection.query("SELECT * FROM evolving").columns, ["a", "b"])
+    }
+
     func testMultiStatementScriptRunsAndAffectedRowsAreReported() throws {
         try connection.execute("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2), (3);")
         let update = try connection.query("UPDATE t SET x = x + 1 WHERE x >= $1", [.int(2)])

@@ -101,8 +101,23 @@ final class EmbeddedClusterTests: XCTestCase {
     }
 
     func testServerBinariesAreFoundOffPath() throws {
-        let tools = try PostgresTools.locate(environment: ["PATH": "/nonexistent"])
+        let tools = try PostgresTools.locate(environment: ["PATH": "/nonexistent"], pgConfigs: [])
+        XCTAssertTrue(tools.binDirectory.hasPrefix("/usr/lib/postgresql/"), tools.binDirectory)
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: tools.initdb))
+    }
+
+    func testMissingServerBinariesSayWhatToInstall() {
+        XCTAssertThrowsError(try PostgresTools.locate(environment: ["PATH": "/nonexistent"], pgConfigs: [], versionsRoot: "/nonexistent")) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("apt-get install postgresql") && !text.contains("\n"), text)
+        }
+    }
+
+    func testDatabaseURLWinsOverTheEmbeddedCluster() throws {
+        let (uri, lease) = try EmbeddedCluster.databaseURL(environment: ["DATABASE_URL": "postgresql://u@db.example/clinic", "CLINIC_DATA_DIR": directory + "/unused"])
+        XCTAssertEqual(uri, "postgresql://u@db.example/clinic")
+        XCTAssertNil(lease)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/unused"))
     }
 
     private func childProcesses(of parent: pid_t) -> [pid_t] {
