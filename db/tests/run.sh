@@ -311,6 +311,9 @@ expect_error "a SENT notification has a sent time" "$DB_A" 23514 notifications_s
 expect_error "one pending reminder per appointment and channel" "$DB_A" 23505 notifications_one_pending_reminder \
   "INSERT INTO notifications (user_id, appointment_id, channel, kind, recipient)
    SELECT 1, a.id, 'EMAIL', 'REMINDER', 'a@b.c' FROM (SELECT min(id) id FROM appointments) a, generate_series(1, 2)"
+expect_error "a refresh token's successor seal is 32 bytes" "$DB_A" 23514 refresh_tokens_successor_seal_length \
+  "INSERT INTO refresh_tokens (user_id, token_hash, expires_at, successor_seal)
+   SELECT min(id), sha256('y'), now() + interval '1 day', '\\x00'::bytea FROM users"
 expect_error "refresh tokens store a 32-byte SHA-256" "$DB_A" 23514 refresh_tokens_token_hash_sha256 \
   "INSERT INTO refresh_tokens (user_id, token_hash, expires_at) SELECT min(id), '\\x00'::bytea, now() + interval '1 day' FROM users"
 expect_error "refresh token hashes are unique" "$DB_A" 23505 refresh_tokens_token_hash_key \
