@@ -6,7 +6,9 @@
 # (dropped at exit), applies every migration with `psql -1 -f` each, then:
 #   A: demo seed twice (idempotence), the model's constraint tests, scale 1 on top
 #   B, C: scale 1 each (determinism: per-table checksums must be equal),
-#         B a second time (idempotence), with the load time printed.
+#         B a second time (idempotence), with the load time printed
+#   C_r: pg_restore of A's dump (round trip); C_x: seeds without their inputs,
+#         then demo with the clinic in a DST time zone.
 # Last line: "N passed, M failed"; exit status 1 when anything failed.
 set -u
 
