@@ -595,7 +595,9 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         conn.head = nil
         conn.body = []
         conn.chunked = nil
-        writeResponse(conn, .status(status), includeBody: true)
+        var response = core.configuration.errorResponse?(status) ?? .status(status)
+        response.status = status
+        writeResponse(conn, response, includeBody: true)
     }
 
     private func writeResponse(_ conn: Connection, _ response: HTTPResponse, includeBody: Bool) {

@@ -163,6 +163,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var serverName: String? = "http"
     /// Where handler tasks run (see `HTTPHandlerExecution`). Default: the global concurrent executor.
     public var handlerExecution: HTTPHandlerExecution = .globalExecutor
+    /// Builds the response for errors the server itself detects (400, 408, 413, 417, 431, 501, 505),
+    /// e.g. to give them a JSON body. nil: a small `text/plain` body with the reason phrase. The
+    /// connection is closed after it in any case (`Connection: close` is added).
+    public var errorResponse: (@Sendable (_ status: Int) -> HTTPResponse)? = nil
     /// listen(2) backlog.
     public var backlog: Int32 = 1024
 
