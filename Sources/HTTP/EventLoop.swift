@@ -130,6 +130,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var dateLine: [UInt8] = []
     private let serverLine: [UInt8]
     private var acceptCounter = 0
+    /// Swapped with the inbox's array on each drain so neither buffer is reallocated.
+    private var spareMessages: [Message] = []
     /// All loops of the server (including this one); set before the threads start, then read-only.
     var siblings: [EventLoop] = []
 
@@ -256,13 +258,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func processInbox() {
         // A few rounds: jobs run here may enqueue more work.
         for _ in 0..<4 {
-            let messages: [Message] = inbox.withLock { box in
-                let m = box.messages
-                box.messages.removeAll(keepingCapacity: true)
-                return m
-            }
-            if messages.isEmpty { return }
-            for message in messages {
+            spareMessages.removeAll(keepingCapacity: true)
+            inbox.withLock { box in swap(&box.messages, &spareMessages) }
+            if spareMessages.isEmpty { return }
+            for message in spareMessages {
                 switch message {
                 case let .response(fd, id, response):
                     deliver(fd: fd, id: id, response: response)
