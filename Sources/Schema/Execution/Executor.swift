@@ -81,14 +81,14 @@ public struct Executor: Sendable {
             return requestError("Subscriptions are not supported over this transport.")
         }
 
-        let values = ExecutionValues(schema: executable.schema, scalars: executable.scalars)
         let coerced: [String: JSON]
-        switch values.variableValues(definitions: operation.variableDefinitions, inputs: variables) {
-        case .values(let v): coerced = v
-        case .errors(let errors): return ExecutionResult(data: nil, errors: errors)
+        switch coerceVariableValues(schema: executable.schema, scalars: executable.scalars,
+                                    definitions: operation.variableDefinitions, inputs: variables) {
+        case .success(let v): coerced = v
+        case .failure(let e): return ExecutionResult(data: nil, errors: e.errors)
         }
 
-        let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, values: values, context: context)
+        let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, context: context)
         await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())
         return ExecutionResult(data: run.data(), errors: run.errors)
     }
@@ -165,7 +165,7 @@ private struct FieldPlan {
     var def: OutputField?
     var arguments: [String: JSON]
     var argKey: String
-    var argError: String?
+    var argError: GraphQLError?
     var resolver: BatchResolver?
     var isIntrospection: Bool
     var selected: Set<String>?
@@ -176,7 +176,6 @@ private final class ExecutionRun {
     let schema: GraphQLSchema
     let collector: FieldCollector
     let variables: [String: JSON]
-    let values: ExecutionValues
     let context: any Sendable
     var cells: [Cell] = []
     var errors: [GraphQLError] = []
@@ -185,13 +184,11 @@ private final class ExecutionRun {
     var plans: [ObjectIdentifier: FieldPlan] = [:]
     var isMutation = false
 
-    init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON],
-         values: ExecutionValues, context: any Sendable) {
+    init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON], context: any Sendable) {
         self.executor = executor
         self.schema = executor.executable.schema
         self.collector = FieldCollector(schema: executor.executable.schema, fragments: fragments, variables: variables)
         self.variables = variables
-        self.values = values
         self.context = context
         cells.reserveCapacity(256)
     }
@@ -239,14 +236,15 @@ private final class ExecutionRun {
         if let def {
             p.resolver = executor.resolvers["\(typeName).\(field.fieldName)"]
             if !def.arguments.isEmpty {
-                do {
-                    let args = try values.argumentValues(definitions: def.arguments, node: field.nodes[0], variables: variables)
+                let node = field.nodes[0]
+                switch coerceArgumentValues(schema: schema, scalars: executor.executable.scalars, definitions: def.arguments,
+                                            arguments: node.arguments, variables: variables, location: node.loc) {
+                case .success(let args):
                     p.arguments = args
                     p.argKey = JSON.object(args.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
-                } catch let e as InputCoercionError {
-                    p.argError = e.message
-                } catch {
-                    p.argError = "Invalid argument."
+                case .failure(var e):
+                    e.locations = []  // located at the field, as graphql-js's locatedError does
+                    p.argError = e
                 }
             }
         }
@@ -284,9 +282,9 @@ private final class ExecutionRun {
             }
             let p = plan(f, on: e.typeName)
             guard let def = p.def else { cells[e.cell].value = .null; continue }
-            if let message = p.argError {
+            if let argError = p.argError {
                 cells[e.cell].nonNull = def.type.isNonNull
-                recordError(GraphQLError(message, code: "BAD_USER_INPUT"), at: e.cell, field: f)
+                recordError(argError, at: e.cell, field: f)
                 nullify(e.cell)
                 continue
             }

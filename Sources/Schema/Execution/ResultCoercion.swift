@@ -1,5 +1,5 @@
 // Result coercion of the built-in scalars, with graphql-js's rules and
-// messages (spec 3.5), plus input coercion of variables for them.
+// messages (spec 3.5). Input coercion lives in Schema/Coercion.
 
 enum BuiltinScalarCoercion {
     static let names: Set<String> = ["Int", "Float", "String", "Boolean", "ID"]
@@ -76,39 +76,6 @@ enum BuiltinScalarCoercion {
             }
         default:
             return nil
-        }
-    }
-
-    /// Input coercion of a variable's JSON value; nil when invalid.
-    static func parseValue(_ name: String, _ value: JSON) -> JSON? {
-        switch (name, value) {
-        case ("Int", .int(let i)): return (i >= Int(Int32.min) && i <= Int(Int32.max)) ? value : nil
-        case ("Int", .double(let d)):
-            return (d.isFinite && d == d.rounded() && d >= Double(Int32.min) && d <= Double(Int32.max)) ? .int(Int(d)) : nil
-        case ("Float", .int(let i)): return .double(Double(i))
-        case ("Float", .double(let d)): return d.isFinite ? value : nil
-        case ("String", .string): return value
-        case ("Boolean", .bool): return value
-        case ("ID", .string): return value
-        case ("ID", .int(let i)): return .string(String(i))
-        case ("ID", .double(let d)) where d.isFinite && d == d.rounded() && abs(d) < 9.007199254740992e15:
-            return .string(String(Int64(d)))
-        default:
-            return names.contains(name) ? nil : value
-        }
-    }
-
-    static func inputMessage(_ name: String, _ value: JSON) -> String {
-        switch name {
-        case "Int":
-            if case .int = value { return "Int cannot represent non 32-bit signed integer value: \(describe(value))" }
-            if case .double(let d) = value, d == d.rounded() { return "Int cannot represent non 32-bit signed integer value: \(describe(value))" }
-            return "Int cannot represent non-integer value: \(describe(value))"
-        case "Float": return "Float cannot represent non numeric value: \(describe(value))"
-        case "String": return "String cannot represent a non string value: \(describe(value))"
-        case "Boolean": return "Boolean cannot represent a non boolean value: \(describe(value))"
-        case "ID": return "ID cannot represent value: \(describe(value))"
-        default: return "\(name) cannot represent value: \(describe(value))"
         }
     }
 }

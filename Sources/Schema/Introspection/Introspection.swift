@@ -221,8 +221,7 @@ struct DefaultValuePrinter {
     let schema: GraphQLSchema
 
     func print(_ node: ValueNode, _ type: TypeRef) -> String {
-        let values = ExecutionValues(schema: schema, scalars: [:])
-        guard let coerced = try? values.literal(node, type, variables: [:]) else { return printRaw(node) }
+        guard let coerced = valueFromAST(schema: schema, scalars: [:], value: node, type: type, variables: nil) else { return printRaw(node) }
         return printValue(coerced, type)
     }
 
