@@ -11,7 +11,7 @@ let package = Package(
     targets: [
         // C libraries, one system-library target each.
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
 
         // The pure GraphQL core: no I/O, no clinic.
@@ -22,9 +22,11 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTP"),
         .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"], exclude: ["Resources"]),
+        // Email over SMTP (STARTTLS through OpenSSL) and SMS over an HTTP webhook.
+        .target(name: "Delivery", dependencies: ["CCrypto"]),
 
         // The clinic.
-        .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto"]),
+        .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto", "Delivery"]),
         .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         .executableTarget(name: "clinic", dependencies: ["Server"]),
 
@@ -33,6 +35,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
         .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"]),
     ],
