@@ -4,5 +4,227 @@ import Schema
 
 public enum ClinicArea {
     public static func register(_ r: inout ResolverRegistry) {
+        registerQueries(&r)
+        registerRelations(&r)
+        ClinicMutations.register(&r)
+    }
+
+    // MARK: - Query
+
+    static func registerQueries(_ r: inout ResolverRegistry) {
+        r.root("Query.doctors") { args, ctx, batch in
+            .object(try await ClinicPages.doctors(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
+                    typeName: "DoctorConnection")
+        }
+        r.root("Query.doctor") { args, ctx, _ in
+            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Doctor", field: "id")
+            let row = try await ctx.read { conn in try ClinicLoad.doctors(conn, [id])[id] }
+            return row.map { .object($0, typeName: "Doctor") } ?? .null
+        }
+        r.root("Query.specializations") { _, ctx, _ in
+            let names = try await ctx.read { conn in
+                try conn.query("SELECT DISTINCT specialization FROM doctors ORDER BY specialization").rows.map { try $0.string("specialization") }
+            }
+            return .list(names.map { .string($0) })
+        }
+        r.root("Query.availableSlots") { args, ctx, _ in
+            let id = try ClinicKit.id(ClinicKit.string(args, "doctorId"), "Doctor", field: "doctorId")
+            let date = try ClinicKit.date(ClinicKit.string(args, "date"), field: "date")
+            let settings = try await ctx.settings()
+            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+            let (doctor, data) = try await ctx.read { conn -> (DoctorRow?, ClinicLoad.CalendarData?) in
+                guard let d = try ClinicLoad.doctors(conn, [id])[id] else { return (nil, nil) }
+                guard d.isAvailable else { return (d, nil) }
+                return (d, try ClinicLoad.calendarData(conn, doctorIDs: [id], window: window)[id])
+            }
+            guard let doctor else { throw ClinicError.notFound("No doctor with that ID") }
+            guard doctor.isAvailable, let data else { return .list([]) }
+            return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer), date, settings)
+        }
+        r.root("Query.appointments") { args, ctx, batch in
+            .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
+                    typeName: "AppointmentConnection")
+        }
+        r.root("Query.appointment") { args, ctx, _ in
+            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+            let viewer = ctx.viewer
+            let row = try await ctx.read { conn in try ClinicLoad.visibleAppointment(conn, id, viewer: viewer) }
+            return row.map { .object($0, typeName: "Appointment") } ?? .null
+        }
+        r.root("Query.patients") { args, ctx, batch in
+            .object(try await ClinicPages.patients(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
+                    typeName: "PatientConnection")
+        }
+        r.root("Query.patient") { args, ctx, _ in
+            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Patient", field: "id")
+            let viewer = ctx.viewer
+            let row = try await ctx.read { conn in try ClinicLoad.visiblePatient(conn, id, viewer: viewer) }
+            return row.map { .object($0, typeName: "Patient") } ?? .null
+        }
+        r.root("Query.node") { args, ctx, _ in
+            guard let text = ClinicKit.string(args, "id"), let decoded = GlobalID.decode(text) else {
+                throw ClinicError.badInput(GlobalIDError.malformed(ClinicKit.string(args, "id") ?? "").message, field: "id")
+            }
+            return try await node(type: decoded.type, id: decoded.id, ctx: ctx)
+        }
+        r.root("Query.systemSettings") { _, ctx, _ in
+            let row = try await ctx.read { conn in try SettingsRow.load(conn) }
+            return .object(row, typeName: "SystemSettings")
+        }
+    }
+
+    static func node(type: String, id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
+        let viewer = ctx.viewer
+        switch type {
+        case "Doctor":
+            let row = try await ctx.read { conn in try ClinicLoad.doctors(conn, [id])[id] }
+            return row.map { .object($0, typeName: "Doctor") } ?? .null
+        case "Patient":
+            let row = try await ctx.read { conn in try ClinicLoad.visiblePatient(conn, id, viewer: viewer) }
+            return row.map { .object($0, typeName: "Patient") } ?? .null
+        case "Appointment":
+            let row = try await ctx.read { conn in try ClinicLoad.visibleAppointment(conn, id, viewer: viewer) }
+            return row.map { .object($0, typeName: "Appointment") } ?? .null
+        case "User":
+            // Staff see every user; others themselves, doctors (public), and
+            // the patients of the appointments they attend.
+            let row = try await ctx.read { conn -> UserRow? in
+                var p = SQLParams()
+                let idParam = p.bind(.int(Int(id)))
+                var vis = "EXISTS (SELECT 1 FROM doctors xd WHERE xd.user_id = u.id)"
+                if let viewer {
+                    if viewer.isStaff { vis = "TRUE" } else {
+                        vis += " OR u.id = \(p.bind(.int(Int(viewer.userID))))"
+                        if let did = viewer.doctorID {
+                            vis += " OR EXISTS (SELECT 1 FROM patients xp JOIN appointments xa ON xa.patient_id = xp.id "
+                                + "WHERE xp.user_id = u.id AND xa.doctor_id = \(p.bind(.int(Int(did)))))"
+                        }
+                    }
+                }
+                return try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = \(idParam) AND u.deleted_at IS NULL AND (\(vis))",
+                                      p.values).first.map(UserRow.init)
+            }
+            return row.map { .object($0, typeName: "User") } ?? .null
+        case "Notification":
+            guard let viewer else { throw ClinicError.unauthenticated("You must be signed in to read this Notification.") }
+            let row = try await ctx.read { conn -> NotificationRow? in
+                try conn.query("SELECT \(NotificationRow.columns) FROM notifications n WHERE n.id = $1 AND ($2 OR n.user_id = $3)",
+                               [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(NotificationRow.init)
+            }
+            return row.map { .object($0, typeName: "Notification") } ?? .null
+        case "AuditEntry":
+            // The type rule (SUPERADMIN) is applied by the guard on the returned object.
+            let row = try await ctx.read { conn in
+                try conn.query("SELECT \(AuditEntryRow.columns) FROM audit_log l WHERE l.id = $1", [.int(Int(id))]).first.map(AuditEntryRow.init)
+            }
+            return row.map { .object($0, typeName: "AuditEntry") } ?? .null
+        default:
+            return .null
+        }
+    }
+
+    static func slotList(_ calendar: SlotCalendar, _ date: LocalDate, _ settings: SettingsRow) -> ResolvedValue {
+        .list(calendar.freeSlots(on: date).map { .object(TimeSlotObject(slot: $0, offset: 0), typeName: "TimeSlot") })
+    }
+
+    // MARK: - Relations (one statement per level)
+
+    static func registerRelations(_ r: inout ResolverRegistry) {
+        r.batch("Doctor.workingHours") { batch, ctx in
+            let doctors = batch.parents.map { ($0 as? DoctorRow)?.id }
+            let ids = Array(Set(doctors.compactMap { $0 }))
+            let rows = try await ctx.read { conn in
+                try conn.query("SELECT \(WorkingHoursRow.columns) FROM working_hours w WHERE w.doctor_id = ANY($1) ORDER BY w.weekday, w.start_time",
+                               [ClinicKit.ids(ids)]).rows.map(WorkingHoursRow.init)
+            }
+            var by: [Int64: [WorkingHoursRow]] = [:]
+            for w in rows { by[w.doctorID, default: []].append(w) }
+            return doctors.map { id in
+                guard let id else { return .null }
+                return .list((by[id] ?? []).map { .object($0, typeName: "WorkingHours") })
+            }
+        }
+        r.batch("Doctor.availableSlots") { batch, ctx in
+            let date = try ClinicKit.date(ClinicKit.string(batch.arguments, "date"), field: "date")
+            let doctors = batch.parents.map { $0 as? DoctorRow }
+            let ids = Array(Set(doctors.compactMap { $0?.isAvailable == true ? $0?.id : nil }))
+            let settings = try await ctx.settings()
+            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+            let data = ids.isEmpty ? [:] : try await ctx.read { conn in try ClinicLoad.calendarData(conn, doctorIDs: ids, window: window) }
+            return doctors.map { d in
+                guard let d else { return .null }
+                guard d.isAvailable else { return .list([]) }
+                return slotList(ClinicLoad.calendar(data[d.id], settings: settings, now: ctx.now, viewer: ctx.viewer), date, settings)
+            }
+        }
+        r.batch("Doctor.schedule") { batch, ctx in
+            let from = try ClinicKit.date(ClinicKit.string(batch.arguments, "from"), field: "from")
+            let to = try ClinicKit.date(ClinicKit.string(batch.arguments, "to"), field: "to")
+            let doctors = batch.parents.map { $0 as? DoctorRow }
+            let settings = try await ctx.settings()
+            // Validate the range before touching the database.
+            do throws(SlotCalendar.ScheduleRangeError) {
+                _ = try SlotCalendar(workingHours: [], timeZone: settings.zone, now: ctx.now, horizonDays: nil).schedule(from: from, to: to)
+            } catch {
+                throw ClinicError.badInput(error.message, field: "to")
+            }
+            let ids = Array(Set(doctors.compactMap { $0?.id }))
+            let window = SlotCalendar.queryWindow(from: from, through: to, timeZone: settings.zone)
+            let data = try await ctx.read { conn in try ClinicLoad.calendarData(conn, doctorIDs: ids, window: window) }
+            return doctors.map { d in
+                guard let d else { return .null }
+                let cal = ClinicLoad.calendar(d.isAvailable ? data[d.id] : ClinicLoad.CalendarData(
+                    hours: data[d.id]?.hours ?? [], timeOff: [InstantRange(start: .earliest, end: .latest)], busy: []),
+                    settings: settings, now: ctx.now, viewer: ctx.viewer)
+                let days = (try? cal.schedule(from: from, to: to)) ?? []
+                return .list(days.map { .object(ScheduleDayObject(day: $0), typeName: "ScheduleDay") })
+            }
+        }
+        r.batch("Doctor.user") { batch, ctx in
+            let ids = batch.parents.map { ($0 as? DoctorRow)?.userID }
+            let users = try await ctx.read { conn in try ClinicLoad.users(conn, Array(Set(ids.compactMap { $0 }))) }
+            return ids.map { id in id.flatMap { users[$0] }.map { .object($0, typeName: "User") } ?? .null }
+        }
+        r.batch("Patient.user") { batch, ctx in
+            let ids = batch.parents.map { ($0 as? PatientRow)?.userID }
+            let users = try await ctx.read { conn in try ClinicLoad.users(conn, Array(Set(ids.compactMap { $0 }))) }
+            return ids.map { id in id.flatMap { users[$0] }.map { .object($0, typeName: "User") } ?? .null }
+        }
+        r.batch("Appointment.patient") { batch, ctx in
+            let ids = batch.parents.map { ($0 as? AppointmentRow)?.patientID }
+            let rows = try await ctx.read { conn in try ClinicLoad.patients(conn, Array(Set(ids.compactMap { $0 }))) }
+            return ids.map { id in id.flatMap { rows[$0] }.map { .object($0, typeName: "Patient") } ?? .null }
+        }
+        r.batch("Appointment.doctor") { batch, ctx in
+            let ids = batch.parents.map { ($0 as? AppointmentRow)?.doctorID }
+            let rows = try await ctx.read { conn in try ClinicLoad.doctors(conn, Array(Set(ids.compactMap { $0 }))) }
+            return ids.map { id in id.flatMap { rows[$0] }.map { .object($0, typeName: "Doctor") } ?? .null }
+        }
+        r.batch("Appointment.canModify") { batch, ctx in
+            let settings = try await ctx.settings()
+            return batch.parents.map { p in
+                guard let a = p as? AppointmentRow else { return .null }
+                return .bool(ClinicRules.canModify(a, viewer: ctx.viewer, settings: settings, now: ctx.now))
+            }
+        }
+        r.batch("Patient.appointments") { batch, ctx in
+            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parentColumn: "patient_id",
+                                                        parentIDs: batch.parents.map { ($0 as? PatientRow)?.id })
+        }
+        r.batch("Doctor.appointments") { batch, ctx in
+            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parentColumn: "doctor_id",
+                                                        parentIDs: batch.parents.map { ($0 as? DoctorRow)?.id })
+        }
+    }
+}
+
+enum ClinicRules {
+    /// Clients: their own active appointment until the cancellation window;
+    /// staff: any active appointment.
+    static func canModify(_ a: AppointmentRow, viewer: Viewer?, settings: SettingsRow, now: Instant) -> Bool {
+        guard let viewer, a.status.isActive else { return false }
+        if viewer.isStaff { return true }
+        guard a.isSelf(viewer) else { return false }
+        return now < a.startsAt.adding(seconds: -Int64(settings.cancellationWindowHours) * 3600)
     }
 }

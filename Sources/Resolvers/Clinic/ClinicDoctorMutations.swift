@@ -1,0 +1,280 @@
+// Doctor administration and the clinic settings: createDoctor, updateDoctor,
+// setWorkingHours, addTimeOff, updateSystemSettings.
+import Crypto
+import Postgres
+import Schema
+
+enum ClinicDoctorMutations {
+    static func gid(_ type: String, _ id: Int64) -> String { GlobalID.encode(type: type, id: id) }
+
+    static func reload(_ conn: Connection, _ id: Int64) throws -> DoctorRow {
+        guard let d = try ClinicLoad.doctors(conn, [id])[id] else { throw ClinicError.notFound("No doctor with that ID") }
+        return d
+    }
+
+    static func validSpecialization(_ s: String, field: String) throws -> String {
+        let t = String(s.trimmingSpaces)
+        guard !t.isEmpty else { throw ClinicError.badInput("The specialization must not be empty", field: field) }
+        guard t.count <= 100 else { throw ClinicError.badInput("The specialization is too long (at most 100 characters)", field: field) }
+        return t
+    }
+
+    static func validExperience(_ n: Int, field: String) throws -> Int {
+        guard (0...80).contains(n) else { throw ClinicError.badInput("Years of experience must be between 0 and 80", field: field) }
+        return n
+    }
+
+    static func validFee(_ s: String, field: String) throws -> String {
+        guard let m = Money(input: s), m.cents >= 0 else { throw ClinicError.badInput("The consultation fee must not be negative", field: field) }
+        return m.formatted
+    }
+
+    // MARK: createDoctor
+
+    static func create(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
+        let viewer = try ctx.requireViewer()
+        let input = ClinicKit.object(args, "input")
+        let license = String((ClinicKit.string(input, "licenseNumber") ?? "").trimmingSpaces)
+        guard !license.isEmpty, license.count <= 50 else {
+            throw ClinicError.badInput("The license number must be 1 to 50 characters", field: "input.licenseNumber")
+        }
+        let specialization = try validSpecialization(ClinicKit.string(input, "specialization") ?? "", field: "input.specialization")
+        let experience = try validExperience(ClinicKit.int(input, "experienceYears") ?? 0, field: "input.experienceYears")
+        let fee = try validFee(ClinicKit.string(input, "consultationFee") ?? "0", field: "input.consultationFee")
+        let bio = try ClinicKit.text(ClinicKit.string(input, "bio") ?? "", field: "input.bio", max: 10_000, label: "The bio")
+
+        enum Who: Sendable { case existing(Int64), new(email: String, hash: String, first: String, last: String) }
+        let who: Who
+        if let userID = ClinicKit.string(input, "userId") {
+            who = .existing(try ClinicKit.id(userID, "User", field: "input.userId"))
+        } else {
+            guard let raw = ClinicKit.string(input, "email"), let email = EmailAddress.normalize(raw) else {
+                throw ClinicError.badInput("Enter a valid email address for the new doctor, or choose an existing user", field: "input.email")
+            }
+            guard let password = ClinicKit.string(input, "password") else {
+                throw ClinicError.badInput("A password is required to create the doctor's account", field: "input.password")
+            }
+            if let violation = PasswordPolicy.check(password, email: email) {
+                throw ClinicError.badInput(violation.message, field: "input.password")
+            }
+            let first = String((ClinicKit.string(input, "firstName") ?? "").trimmingSpaces)
+            let last = String((ClinicKit.string(input, "lastName") ?? "").trimmingSpaces)
+            guard !first.isEmpty, first.count <= 100 else { throw ClinicError.badInput("The first name must be 1 to 100 characters", field: "input.firstName") }
+            guard !last.isEmpty, last.count <= 100 else { throw ClinicError.badInput("The last name must be 1 to 100 characters", field: "input.lastName") }
+            let hash: String
+            do { hash = try ctx.services.hasher.hash(password) } catch { throw ClinicError.internal() }
+            who = .new(email: email, hash: hash, first: first, last: last)
+        }
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let userID: Int64
+            do {
+                switch who {
+                case .existing(let id):
+                    guard let u = try conn.query("SELECT id, deleted_at IS NULL AS alive FROM users WHERE id = $1 FOR UPDATE", [.int(Int(id))]).first,
+                          try u.bool("alive") else { throw ClinicError.notFound("No user with that ID") }
+                    if try conn.query("SELECT 1 FROM doctors WHERE user_id = $1", [.int(Int(id))]).first != nil {
+                        throw ClinicError.conflict("That user is already a doctor")
+                    }
+                    userID = id
+                case .new(let email, let hash, let first, let last):
+                    userID = try conn.query("""
+                        INSERT INTO users (email, password_hash, first_name, last_name, role) VALUES ($1, $2, $3, $4, 'CLIENT') RETURNING id
+                        """, [.text(email), .text(hash), .text(first), .text(last)]).first!.id("id")
+                }
+                let id = try conn.query("""
+                    INSERT INTO doctors (user_id, license_number, specialization, experience_years, consultation_fee, bio)
+                    VALUES ($1, $2, $3, $4, $5::numeric, $6) RETURNING id
+                    """, [.int(Int(userID)), .text(license), .text(specialization), .int(experience), .text(fee), .text(bio)]).first!.id("id")
+                try Audit.record(conn, actor: viewer.userID, action: "doctor.create", target: gid("Doctor", id),
+                                 details: .object([("userId", .string(gid("User", userID))), ("specialization", .string(specialization))]), ip: ip)
+                return try reload(conn, id)
+            } catch let e as PostgresError {
+                throw ClinicKit.mapDatabaseError(e)
+            }
+        }
+    }
+
+    // MARK: updateDoctor
+
+    static func update(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Doctor", field: "id")
+        let input = ClinicKit.object(args, "input")
+        let spec = try ClinicKit.string(input, "specialization").map { try validSpecialization($0, field: "input.specialization") }
+        let exp = try ClinicKit.int(input, "experienceYears").map { try validExperience($0, field: "input.experienceYears") }
+        let fee = try ClinicKit.string(input, "consultationFee").map { try validFee($0, field: "input.consultationFee") }
+        let bio = try ClinicKit.string(input, "bio").map { try ClinicKit.text($0, field: "input.bio", max: 10_000, label: "The bio") }
+        let avail = ClinicKit.bool(input, "isAvailable")
+        var changed: [JSON] = []
+        if spec != nil { changed.append(.string("specialization")) }
+        if exp != nil { changed.append(.string("experienceYears")) }
+        if fee != nil { changed.append(.string("consultationFee")) }
+        if bio != nil { changed.append(.string("bio")) }
+        if avail != nil { changed.append(.string("isAvailable")) }
+        let fields = changed
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let r = try conn.query("""
+                UPDATE doctors SET specialization = COALESCE($2, specialization),
+                       experience_years = COALESCE($3::int, experience_years),
+                       consultation_fee = COALESCE($4::numeric, consultation_fee),
+                       bio = COALESCE($5, bio), is_available = COALESCE($6::boolean, is_available)
+                 WHERE id = $1 RETURNING id
+                """, [.int(Int(id)), spec.map { .text($0) }, exp.map { .int($0) }, fee.map { .text($0) }, bio.map { .text($0) },
+                      avail.map { .bool($0) }])
+            guard r.first != nil else { throw ClinicError.notFound("No doctor with that ID") }
+            try Audit.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
+                             details: .object([("fields", .array(fields))]), ip: ip)
+            return try reload(conn, id)
+        }
+    }
+
+    // MARK: setWorkingHours
+
+    static func setHours(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "doctorId"), "Doctor", field: "doctorId")
+        var ranges: [SlotCalendar.WorkingRange] = []
+        if case .array(let items)? = args["hours"] {
+            for (i, item) in items.enumerated() {
+                var o: [String: JSON] = [:]
+                if case .object(let m) = item { for (k, v) in m { o[k] = v } }
+                let start = try ClinicKit.time(ClinicKit.string(o, "start"), field: "hours.\(i).start")
+                let end = try ClinicKit.time(ClinicKit.string(o, "end"), field: "hours.\(i).end")
+                ranges.append(SlotCalendar.WorkingRange(weekday: ClinicKit.int(o, "weekday") ?? 0, start: start, end: end,
+                                                        slotMinutes: ClinicKit.int(o, "slotMinutes") ?? 30))
+            }
+        }
+        if let problem = SlotCalendar.WorkingRange.firstProblem(in: ranges) {
+            throw ClinicError.badInput(problem.message, field: problem.path)
+        }
+        let week = ranges
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            _ = try ClinicMutations.lockDoctor(conn, id, mode: "UPDATE")
+            _ = try conn.query("DELETE FROM working_hours WHERE doctor_id = $1", [.int(Int(id))])
+            if !week.isEmpty {
+                var p = SQLParams()
+                let doctor = p.bind(.int(Int(id)))
+                var values: [String] = []
+                for w in week {
+                    values.append("(\(doctor), \(p.bind(.int(w.weekday)))::smallint, \(p.bind(.text(w.start.iso)))::time, "
+                                  + "\(p.bind(.text(w.end.iso)))::time, \(p.bind(.int(w.slotMinutes)))::int)")
+                }
+                do {
+                    _ = try conn.query("INSERT INTO working_hours (doctor_id, weekday, start_time, end_time, slot_minutes) VALUES "
+                                       + values.joined(separator: ", "), p.values)
+                } catch {
+                    throw ClinicKit.mapDatabaseError(error)
+                }
+            }
+            try Audit.record(conn, actor: viewer.userID, action: "doctor.hours_set", target: gid("Doctor", id),
+                             details: .object([("hours", .array(week.map {
+                                 .string("\($0.weekday) \($0.start.iso)-\($0.end.iso)/\($0.slotMinutes)")
+                             }))]), ip: ip)
+            return try reload(conn, id)
+        }
+    }
+
+    // MARK: addTimeOff
+
+    static func addTimeOff(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
+        let viewer = try ctx.requireViewer()
+        let input = ClinicKit.object(args, "input")
+        let id = try ClinicKit.id(ClinicKit.string(input, "doctorId"), "Doctor", field: "input.doctorId")
+        guard let from = ClinicKit.string(input, "from").flatMap({ Instant(rfc3339: $0) }) else {
+            throw ClinicError.badInput("`from` must be a date and time", field: "input.from")
+        }
+        guard let to = ClinicKit.string(input, "to").flatMap({ Instant(rfc3339: $0) }) else {
+            throw ClinicError.badInput("`to` must be a date and time", field: "input.to")
+        }
+        guard from < to else { throw ClinicError.badInput("The time off must end after it starts", field: "input.to") }
+        let reason = try ClinicKit.string(input, "reason").map { try ClinicKit.text($0, field: "input.reason", max: 1000, label: "The reason") }
+        let settings = try await ctx.settings()
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            // FOR UPDATE waits for bookings in flight (they hold FOR SHARE) and
+            // keeps new ones out until this commits.
+            let doctor = try ClinicMutations.lockDoctor(conn, id, mode: "UPDATE")
+            let clashes = try conn.query("""
+                SELECT a.local_date::text AS d, a.local_time::text AS t, u.first_name, u.last_name
+                  FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = p.user_id
+                 WHERE a.doctor_id = $1 AND a.status IN ('SCHEDULED', 'CONFIRMED') AND a.during && tstzrange($2, $3, '[)')
+                 ORDER BY a.starts_at LIMIT 21
+                """, [.int(Int(id)), ClinicKit.ts(from), ClinicKit.ts(to)])
+            if !clashes.isEmpty {
+                var list = try clashes.rows.prefix(20).map {
+                    "\(try $0.string("d")) \(String(try $0.string("t").prefix(5))) (\(try $0.string("first_name")) \(try $0.string("last_name")))"
+                }
+                if clashes.count > 20 { list.append("and more") }
+                throw ClinicError.conflict("\(doctor.displayName) has active appointments in that period: \(list.joined(separator: ", ")). "
+                                           + "Reschedule or cancel them first.")
+            }
+            _ = try conn.query("INSERT INTO time_off (doctor_id, during, reason, created_by) VALUES ($1, tstzrange($2, $3, '[)'), $4, $5)",
+                               [.int(Int(id)), ClinicKit.ts(from), ClinicKit.ts(to), reason.map { .text($0) }, .int(Int(viewer.userID))])
+            try Audit.record(conn, actor: viewer.userID, action: "doctor.time_off", target: gid("Doctor", id),
+                             details: .object([("from", .string(from.formatted(offsetSeconds: settings.zone.offsetSeconds(at: from)))),
+                                               ("to", .string(to.formatted(offsetSeconds: settings.zone.offsetSeconds(at: to)))),
+                                               ("reason", reason.map { .string($0) } ?? .null)]), ip: ip)
+            return try reload(conn, id)
+        }
+    }
+
+    // MARK: updateSystemSettings
+
+    static func updateSettings(_ args: [String: JSON], _ ctx: RequestContext) async throws -> SettingsRow {
+        let viewer = try ctx.requireViewer()
+        let input = ClinicKit.object(args, "input")
+        let name = try ClinicKit.string(input, "clinicName").map { s -> String in
+            let t = String(s.trimmingSpaces)
+            guard !t.isEmpty, t.count <= 100 else { throw ClinicError.badInput("The clinic name must be 1 to 100 characters", field: "input.clinicName") }
+            return t
+        }
+        let zone = try ClinicKit.string(input, "timeZone").map { z -> String in
+            guard ClinicTimeZone(identifier: z) != nil else {
+                throw ClinicError.badInput("\"\(z.prefix(100))\" is not a time zone; use an IANA name such as America/Mexico_City",
+                                           field: "input.timeZone")
+            }
+            return z
+        }
+        func bounded(_ key: String, _ range: ClosedRange<Int>, _ label: String) throws -> Int? {
+            guard let v = ClinicKit.int(input, key) else { return nil }
+            guard range.contains(v) else {
+                throw ClinicError.badInput("\(label) must be between \(range.lowerBound) and \(range.upperBound)", field: "input.\(key)")
+            }
+            return v
+        }
+        let window = try bounded("cancellationWindowHours", 0...720, "The cancellation window (hours)")
+        let reminder = try bounded("reminderHoursBefore", 1...720, "The reminder time (hours before)")
+        let horizon = try bounded("bookingHorizonDays", 1...730, "The booking horizon (days)")
+        let slot = try bounded("defaultSlotMinutes", 5...480, "The default slot length (minutes)")
+        var changed: [(String, JSON)] = []
+        if let name { changed.append(("clinicName", .string(name))) }
+        if let zone { changed.append(("timeZone", .string(zone))) }
+        if let window { changed.append(("cancellationWindowHours", .int(window))) }
+        if let reminder { changed.append(("reminderHoursBefore", .int(reminder))) }
+        if let horizon { changed.append(("bookingHorizonDays", .int(horizon))) }
+        if let slot { changed.append(("defaultSlotMinutes", .int(slot))) }
+        let details = JSON.object(changed)
+        let ip = ctx.ip
+        let row = try await ctx.write { conn -> SettingsRow in
+            do {
+                _ = try conn.query("""
+                    UPDATE system_settings SET clinic_name = COALESCE($1, clinic_name), time_zone = COALESCE($2, time_zone),
+                           cancellation_window_hours = COALESCE($3::int, cancellation_window_hours),
+                           reminder_hours_before = COALESCE($4::int, reminder_hours_before),
+                           booking_horizon_days = COALESCE($5::int, booking_horizon_days),
+                           default_slot_minutes = COALESCE($6::int, default_slot_minutes)
+                    """, [name.map { .text($0) }, zone.map { .text($0) }, window.map { .int($0) }, reminder.map { .int($0) },
+                          horizon.map { .int($0) }, slot.map { .int($0) }])
+            } catch let e as PostgresError where e.isCheckViolation {
+                throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
+            }
+            try Audit.record(conn, actor: viewer.userID, action: "settings.update", target: nil, details: details, ip: ip)
+            return try SettingsRow.load(conn)
+        }
+        ctx.services.settingsCache.put(row, now: ctx.now)
+        return row
+    }
+}

@@ -1,0 +1,125 @@
+// Loading rows for the clinic area: by ids (one statement per batch), with
+// row-level visibility in the SQL, and the data slot calendars are cut from.
+import Postgres
+import Schema
+
+enum ClinicLoad {
+    // MARK: visibility
+
+    /// SQL condition on `appointments a` for what `viewer` may see: staff all,
+    /// otherwise their own appointments and those they attend as a doctor.
+    static func appointmentVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
+        guard let viewer else { return "FALSE" }
+        if viewer.isStaff { return "TRUE" }
+        var parts: [String] = []
+        if let pid = viewer.patientID { parts.append("a.patient_id = \(p.bind(.int(Int(pid))))") }
+        if let did = viewer.doctorID { parts.append("a.doctor_id = \(p.bind(.int(Int(did))))") }
+        return parts.isEmpty ? "FALSE" : "(" + parts.joined(separator: " OR ") + ")"
+    }
+
+    /// SQL condition on `patients p`: staff all, the patient themself, and the
+    /// patients of a doctor's appointments.
+    static func patientVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
+        guard let viewer else { return "FALSE" }
+        if viewer.isStaff { return "TRUE" }
+        var parts = ["p.user_id = \(p.bind(.int(Int(viewer.userID))))"]
+        if let did = viewer.doctorID {
+            parts.append("EXISTS (SELECT 1 FROM appointments x WHERE x.patient_id = p.id AND x.doctor_id = \(p.bind(.int(Int(did)))))")
+        }
+        return "(" + parts.joined(separator: " OR ") + ")"
+    }
+
+    // MARK: by ids
+
+    static func doctors(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [ClinicKit.ids(ids)])
+            .rows.map(DoctorRow.init)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func users(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: UserRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = ANY($1)", [ClinicKit.ids(ids)])
+            .rows.map(UserRow.init)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func patients(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: PatientRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [ClinicKit.ids(ids)])
+            .rows.map(PatientRow.init)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    static func appointment(_ conn: Connection, _ id: Int64, forUpdate: Bool = false) throws -> AppointmentRow? {
+        try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = $1\(forUpdate ? " FOR UPDATE" : "")",
+                       [.int(Int(id))]).first.map(AppointmentRow.init)
+    }
+
+    static func visibleAppointment(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> AppointmentRow? {
+        var p = SQLParams()
+        let idParam = p.bind(.int(Int(id)))
+        let vis = appointmentVisibility(viewer, &p)
+        return try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = \(idParam) AND \(vis)", p.values)
+            .first.map(AppointmentRow.init)
+    }
+
+    static func visiblePatient(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> PatientRow? {
+        var p = SQLParams()
+        let idParam = p.bind(.int(Int(id)))
+        let vis = patientVisibility(viewer, &p)
+        return try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = \(idParam) AND \(vis)", p.values)
+            .first.map(PatientRow.init)
+    }
+
+    // MARK: calendars
+
+    struct CalendarData: Sendable {
+        var hours: [SlotCalendar.WorkingRange] = []
+        var timeOff: [InstantRange] = []
+        var busy: [InstantRange] = []
+    }
+
+    /// Working hours, time off and active appointments of `doctorIDs` within
+    /// `window`, in ONE statement. `excluding` leaves out one appointment (the
+    /// one being rescheduled).
+    static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
+                             excluding: Int64? = nil) throws -> [Int64: CalendarData] {
+        guard !doctorIDs.isEmpty else { return [:] }
+        let result = try conn.query("""
+            SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
+                   w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
+              FROM working_hours w WHERE w.doctor_id = ANY($1)
+            UNION ALL
+            SELECT 'o', t.doctor_id, NULL, NULL, NULL, NULL, lower(t.during), upper(t.during)
+              FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
+            UNION ALL
+            SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, a.starts_at, a.ends_at
+              FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
+               AND a.during && tstzrange($2, $3, '[)') AND a.id <> $4
+            """, [ClinicKit.ids(doctorIDs), ClinicKit.ts(window.start), ClinicKit.ts(window.end), .int(Int(excluding ?? -1))])
+        var out: [Int64: CalendarData] = [:]
+        for id in doctorIDs { out[id] = CalendarData() }
+        for r in result {
+            let doctor = try r.id("doctor_id")
+            switch try r.string("kind") {
+            case "h":
+                out[doctor, default: CalendarData()].hours.append(SlotCalendar.WorkingRange(
+                    weekday: try r.int("weekday"), start: try r.localTime("start_time"), end: try r.localTime("end_time"),
+                    slotMinutes: try r.int("slot_minutes")))
+            case "o":
+                out[doctor, default: CalendarData()].timeOff.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
+            default:
+                out[doctor, default: CalendarData()].busy.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
+            }
+        }
+        return out
+    }
+
+    static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?) -> SlotCalendar {
+        SlotCalendar(workingHours: data?.hours ?? [], timeZone: settings.zone, timeOff: data?.timeOff ?? [],
+                     busy: data?.busy ?? [], now: now,
+                     horizonDays: viewer?.isStaff == true ? nil : settings.bookingHorizonDays)
+    }
+}

@@ -1,0 +1,332 @@
+// The clinic's mutations. Each is ONE transaction (ctx.write) that also
+// writes its audit entry and enqueues its notifications in the outbox. The
+// double-booking guard is the database's exclusion constraint: a losing
+// concurrent booking gets 23P01, answered as CONFLICT.
+import Crypto
+import Postgres
+import Schema
+
+enum ClinicMutations {
+    /// The @auth rules of the mutations, read from the schema so they stay declared there.
+    static let policy: AuthorizationPolicy = {
+        guard let schema = try? ClinicAPI.buildSchema() else { fatalError("the embedded schema does not build") }
+        return AuthorizationPolicy(schema: schema)
+    }()
+
+    static func rules(_ mutation: String) -> [AuthRule] { policy.fieldRules["Mutation.\(mutation)"] ?? [.ADMIN] }
+
+    static func register(_ r: inout ResolverRegistry) {
+        r.root("Mutation.bookAppointment") { args, ctx, _ in .object(try await book(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.rescheduleAppointment") { args, ctx, _ in .object(try await reschedule(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.cancelAppointment") { args, ctx, _ in .object(try await cancel(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.updateAppointmentReason") { args, ctx, _ in .object(try await updateReason(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.setAppointmentStatus") { args, ctx, _ in .object(try await setStatus(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.createDoctor") { args, ctx, _ in .object(try await ClinicDoctorMutations.create(args, ctx), typeName: "Doctor") }
+        r.root("Mutation.updateDoctor") { args, ctx, _ in .object(try await ClinicDoctorMutations.update(args, ctx), typeName: "Doctor") }
+        r.root("Mutation.setWorkingHours") { args, ctx, _ in .object(try await ClinicDoctorMutations.setHours(args, ctx), typeName: "Doctor") }
+        r.root("Mutation.addTimeOff") { args, ctx, _ in .object(try await ClinicDoctorMutations.addTimeOff(args, ctx), typeName: "Doctor") }
+        r.root("Mutation.updateSystemSettings") { args, ctx, _ in
+            .object(try await ClinicDoctorMutations.updateSettings(args, ctx), typeName: "SystemSettings")
+        }
+    }
+
+    // MARK: - helpers
+
+    static func lockDoctor(_ conn: Connection, _ id: Int64, mode: String) throws -> DoctorRow {
+        guard let d = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = $1 FOR \(mode)", [.int(Int(id))])
+            .first.map(DoctorRow.init) else { throw ClinicError.notFound("No doctor with that ID") }
+        return d
+    }
+
+    /// The appointment locked for change, after the row-level rules: unknown
+    /// or invisible → NOT_FOUND; visible but not the caller's to change → FORBIDDEN.
+    static func loadForChange(_ conn: Connection, _ id: Int64, viewer: Viewer, mutation: String) throws -> AppointmentRow {
+        guard let a = try ClinicLoad.appointment(conn, id, forUpdate: true),
+              viewer.isStaff || a.isSelf(viewer) || a.isTreatedBy(viewer)
+        else { throw ClinicError.notFound("No appointment with that ID") }
+        guard AuthorizationPolicy.allows(rules(mutation), viewer: viewer, subject: a) else {
+            throw ClinicError.forbidden("You may not change this appointment.")
+        }
+        return a
+    }
+
+    static func insideWindow(_ a: AppointmentRow, settings: SettingsRow, now: Instant) -> Bool {
+        now >= a.startsAt.adding(seconds: -Int64(settings.cancellationWindowHours) * 3600)
+    }
+
+    static func windowMessage(_ settings: SettingsRow, _ verb: String) -> String {
+        "Appointments can be \(verb) online only until \(settings.cancellationWindowHours) hours before they start; please call the clinic"
+    }
+
+    static func validate(_ cal: SlotCalendar, date: LocalDate, time: LocalTime, doctor: DoctorRow, field: String) throws -> SlotCalendar.Slot {
+        do throws(SlotCalendar.BookingRejection) {
+            return try cal.validateBooking(date: date, time: time)
+        } catch {
+            let message = error.message(doctor: doctor.displayName)
+            throw error.code == "BAD_USER_INPUT" ? ClinicError.badInput(message, field: field) : ClinicError.conflict(message)
+        }
+    }
+
+    static func statusWord(_ s: AppointmentStatus) -> String {
+        switch s {
+        case .SCHEDULED: return "scheduled"
+        case .CONFIRMED: return "confirmed"
+        case .COMPLETED: return "completed"
+        case .CANCELLED: return "cancelled"
+        case .NO_SHOW: return "no-show"
+        }
+    }
+
+    static func gid(_ type: String, _ id: Int64) -> String { GlobalID.encode(type: type, id: id) }
+
+    // MARK: - book
+
+    static func book(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
+        let viewer = try ctx.requireViewer()
+        let input = ClinicKit.object(args, "input")
+        let doctorID = try ClinicKit.id(ClinicKit.string(input, "doctorId"), "Doctor", field: "input.doctorId")
+        let date = try ClinicKit.date(ClinicKit.string(input, "date"), field: "input.date")
+        let time = try ClinicKit.time(ClinicKit.string(input, "time"), field: "input.time")
+        let reason = try ClinicKit.text(ClinicKit.string(input, "reason") ?? "", field: "input.reason", max: 1000, label: "The reason")
+        let patientID: Int64
+        let requested = try ClinicKit.string(input, "patientId").map { try ClinicKit.id($0, "Patient", field: "input.patientId") }
+        if viewer.isStaff {
+            guard let requested else {
+                throw ClinicError.badInput("Choose the patient to book for (patientId is required for staff)", field: "input.patientId")
+            }
+            patientID = requested
+        } else {
+            guard let own = viewer.patientID else {
+                throw ClinicError.forbidden("Only patients can book appointments: this account has no patient profile")
+            }
+            if let requested, requested != own { throw ClinicError.forbidden("You can only book appointments for yourself") }
+            patientID = own
+        }
+        let settings = try await ctx.settings()
+        let now = ctx.now
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            // FOR SHARE: concurrent bookings proceed together, while time off
+            // and availability changes (which lock the row) wait for them.
+            let doctor = try lockDoctor(conn, doctorID, mode: "SHARE")
+            guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
+            guard try conn.query("SELECT 1 FROM patients WHERE id = $1", [.int(Int(patientID))]).first != nil else {
+                throw ClinicError.notFound("No patient with that ID")
+            }
+            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+            let data = try ClinicLoad.calendarData(conn, doctorIDs: [doctorID], window: window)[doctorID]
+            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer)
+            let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "input.time")
+            let id: Int64
+            do {
+                id = try conn.query("""
+                    INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by)
+                    VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8) RETURNING id
+                    """, [.int(Int(patientID)), .int(Int(doctorID)), .text(date.iso), .text(time.iso), ClinicKit.ts(slot.startsAt),
+                          ClinicKit.ts(slot.endsAt), .text(reason), .int(Int(viewer.userID))]).first!.id("id")
+            } catch {
+                throw ClinicKit.mapDatabaseError(error)
+            }
+            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+            try Audit.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
+                             details: .object([("doctorId", .string(gid("Doctor", doctorID))), ("patientId", .string(gid("Patient", patientID))),
+                                               ("date", .string(date.iso)), ("time", .string(time.iso))]), ip: ip)
+            try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule)
+            return row
+        }
+    }
+
+    // MARK: - reschedule
+
+    static func reschedule(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+        let date = try ClinicKit.date(ClinicKit.string(args, "date"), field: "date")
+        let time = try ClinicKit.time(ClinicKit.string(args, "time"), field: "time")
+        let settings = try await ctx.settings()
+        let now = ctx.now
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let a = try loadForChange(conn, id, viewer: viewer, mutation: "rescheduleAppointment")
+            guard a.status.isActive else {
+                throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be rescheduled")
+            }
+            if !viewer.isStaff, insideWindow(a, settings: settings, now: now) {
+                throw ClinicError.forbidden(windowMessage(settings, "rescheduled"))
+            }
+            let doctor = try lockDoctor(conn, a.doctorID, mode: "SHARE")
+            guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
+            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+            let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
+            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer)
+            let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
+            do {
+                _ = try conn.query("""
+                    UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5 WHERE id = $1
+                    """, [.int(Int(id)), .text(date.iso), .text(time.iso), ClinicKit.ts(slot.startsAt), ClinicKit.ts(slot.endsAt)])
+            } catch {
+                throw ClinicKit.mapDatabaseError(error)
+            }
+            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+            try Audit.record(conn, actor: viewer.userID, action: "appointment.reschedule", target: gid("Appointment", id),
+                             details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
+                             ip: ip)
+            try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule)
+            return row
+        }
+    }
+
+    // MARK: - cancel
+
+    static func cancel(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+        let reason = try ClinicKit.string(args, "reason").map { try ClinicKit.text($0, field: "reason", max: 1000, label: "The reason") }
+        let settings = try await ctx.settings()
+        let now = ctx.now
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let a = try loadForChange(conn, id, viewer: viewer, mutation: "cancelAppointment")
+            guard a.status.isActive else { throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be cancelled") }
+            if !viewer.isStaff, insideWindow(a, settings: settings, now: now) {
+                throw ClinicError.forbidden(windowMessage(settings, "cancelled"))
+            }
+            _ = try conn.query("UPDATE appointments SET status = 'CANCELLED', cancellation_reason = $2 WHERE id = $1",
+                               [.int(Int(id)), reason.map { .text($0) }])
+            guard let row = try ClinicLoad.appointment(conn, id),
+                  let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
+            try Audit.record(conn, actor: viewer.userID, action: "appointment.cancel", target: gid("Appointment", id),
+                             details: .object([("reason", reason.map { .string($0) } ?? .null), ("previousStatus", .string(a.status.rawValue))]),
+                             ip: ip)
+            try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
+            return row
+        }
+    }
+
+    // MARK: - reason
+
+    static func updateReason(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+        let reason = try ClinicKit.text(ClinicKit.string(args, "reason") ?? "", field: "reason", max: 1000, label: "The reason")
+        let now = ctx.now
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let a = try loadForChange(conn, id, viewer: viewer, mutation: "updateAppointmentReason")
+            guard a.status.isActive else { throw ClinicError.conflict("A \(statusWord(a.status)) appointment can no longer be changed") }
+            if !viewer.isStaff, now >= a.startsAt {
+                throw ClinicError.forbidden("The reason can be changed only until the appointment starts")
+            }
+            _ = try conn.query("UPDATE appointments SET reason = $2 WHERE id = $1", [.int(Int(id)), .text(reason)])
+            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+            try Audit.record(conn, actor: viewer.userID, action: "appointment.update_reason", target: gid("Appointment", id), ip: ip)
+            return row
+        }
+    }
+
+    // MARK: - status
+
+    static let transitions: [AppointmentStatus: Set<AppointmentStatus>] = [
+        .SCHEDULED: [.CONFIRMED, .CANCELLED],
+        .CONFIRMED: [.COMPLETED, .NO_SHOW, .CANCELLED],
+    ]
+
+    static func setStatus(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
+        let viewer = try ctx.requireViewer()
+        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+        guard let target = ClinicKit.string(args, "status").flatMap(AppointmentStatus.init(rawValue:)) else {
+            throw ClinicError.badInput("Unknown status", field: "status")
+        }
+        let notes = try ClinicKit.string(args, "notes").map { try ClinicKit.text($0, field: "notes", max: 10_000, label: "Notes") }
+        let settings = try await ctx.settings()
+        let now = ctx.now
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            let a = try loadForChange(conn, id, viewer: viewer, mutation: "setAppointmentStatus")
+            if target != a.status {
+                guard transitions[a.status]?.contains(target) == true else {
+                    throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot become \(statusWord(target))")
+                }
+                if target == .COMPLETED || target == .NO_SHOW, now < a.startsAt {
+                    throw ClinicError.conflict("An appointment can be marked \(statusWord(target)) only once it has started")
+                }
+            }
+            _ = try conn.query("UPDATE appointments SET status = $2, notes = COALESCE($3, notes) WHERE id = $1",
+                               [.int(Int(id)), .text(target.rawValue), notes.map { .text($0) }])
+            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+            try Audit.record(conn, actor: viewer.userID, action: "appointment.status_change", target: gid("Appointment", id),
+                             details: .object([("from", .string(a.status.rawValue)), ("to", .string(target.rawValue)),
+                                               ("notesChanged", .bool(notes != nil))]), ip: ip)
+            if target != a.status, !target.isActive {
+                if target == .CANCELLED {
+                    guard let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
+                    try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
+                } else {
+                    try ClinicOutbox.deletePendingReminders(conn, appointmentID: id)
+                }
+            }
+            return row
+        }
+    }
+}
+
+// MARK: - Outbox
+
+enum ClinicOutbox {
+    enum Reminder { case schedule, delete, keep }
+
+    static func deletePendingReminders(_ conn: Connection, appointmentID: Int64) throws {
+        _ = try conn.query("DELETE FROM notifications WHERE appointment_id = $1 AND kind = 'REMINDER' AND status = 'PENDING'",
+                           [.int(Int(appointmentID))])
+    }
+
+    /// Enqueues `kind` for the appointment's patient on each channel they
+    /// chose, and schedules (or moves, or deletes) the pending reminder.
+    static func enqueue(_ conn: Connection, _ a: AppointmentRow, kind: String, doctor: DoctorRow, settings: SettingsRow,
+                        reminder: Reminder) throws {
+        guard let u = try conn.query("SELECT email, phone, notify_by_email, notify_by_sms FROM users WHERE id = $1",
+                                     [.int(Int(a.patientUserID))]).first else { return }
+        var channels: [(String, String)] = []
+        if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
+        if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
+        let when = "\(doctor.displayName) on \(a.date.iso) at \(a.time.iso)"
+        let (subject, body): (String, String)
+        switch kind {
+        case "BOOKING_CONFIRMATION":
+            (subject, body) = ("Appointment confirmed", "Your appointment with \(when) at \(settings.clinicName) is booked.")
+        case "RESCHEDULED":
+            (subject, body) = ("Appointment rescheduled", "Your appointment has been moved to \(when) at \(settings.clinicName).")
+        default:
+            (subject, body) = ("Appointment cancelled", "Your appointment with \(when) at \(settings.clinicName) has been cancelled.")
+        }
+        for (channel, recipient) in channels where !recipient.isEmpty {
+            _ = try conn.query("""
+                INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(kind), .text(subject), .text(body),
+                      .text(String(recipient.prefix(254)))])
+        }
+        switch reminder {
+        case .keep: break
+        case .delete: try deletePendingReminders(conn, appointmentID: a.id)
+        case .schedule:
+            // Channels the patient no longer wants lose their pending reminder.
+            _ = try conn.query("""
+                DELETE FROM notifications WHERE appointment_id = $1 AND kind = 'REMINDER' AND status = 'PENDING'
+                   AND NOT (channel = ANY($2::text[]))
+                """, [.int(Int(a.id)), .textArray(channels.map(\.0))])
+            let at = a.startsAt.adding(seconds: -Int64(settings.reminderHoursBefore) * 3600)
+            for (channel, recipient) in channels where !recipient.isEmpty {
+                _ = try conn.query("""
+                    INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
+                    VALUES ($1, $2, $3, 'REMINDER', $4, $5, $6, GREATEST($7, now()))
+                    ON CONFLICT (appointment_id, channel) WHERE kind = 'REMINDER' AND status = 'PENDING'
+                    DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, subject = EXCLUDED.subject, body = EXCLUDED.body,
+                                  recipient = EXCLUDED.recipient
+                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text("Appointment reminder"),
+                          .text("Reminder: your appointment with \(when) at \(settings.clinicName)."),
+                          .text(String(recipient.prefix(254))), ClinicKit.ts(at)])
+            }
+        }
+    }
+}
