@@ -1,23 +1,9 @@
-// worker, backup, restore.
+// `clinic worker`, and the in-process worker of `clinic serve`.
 import Foundation
 
 enum WorkerCommand: Subcommand {
     static func run(_ arguments: [String]) async -> Int32 {
         fail("worker: the notification worker is not built yet (issue: notifications)")
-        return 1
-    }
-}
-
-enum BackupCommand: Subcommand {
-    static func run(_ arguments: [String]) async -> Int32 {
-        fail("backup: not built yet (issue: administration)")
-        return 1
-    }
-}
-
-enum RestoreCommand: Subcommand {
-    static func run(_ arguments: [String]) async -> Int32 {
-        fail("restore: not built yet (issue: administration)")
         return 1
     }
 }
