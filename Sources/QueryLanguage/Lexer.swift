@@ -55,8 +55,6 @@ struct Token {
     var end: Int
     var line: Int
     var column: Int
-    /// The decoded value of a string or block string token.
-    var value: String?
 }
 
 @inline(__always) func isNameStart(_ c: UInt8) -> Bool {
@@ -99,6 +97,10 @@ struct Lexer {
     var lineStart: Int = 0
     /// UTF-8 continuation bytes between `lineStart` and `pos`.
     var lineExtra: Int = 0
+    /// When set, string tokens also decode their value into `value`
+    /// (the parser asks for it only when it needs it, keeping `Token` trivial).
+    var wantValue = false
+    var value = ""
 
     init(_ buf: UnsafeBufferPointer<UInt8>) { self.buf = buf }
 
@@ -157,8 +159,17 @@ struct Lexer {
 
     // MARK: tokens
 
-    @inline(__always) func make(_ kind: TokenKind, _ start: Int, _ end: Int, _ value: String? = nil) -> Token {
-        Token(kind: kind, start: start, end: end, line: line, column: 1 + start - lineStart - lineExtra, value: value)
+    @inline(__always) func make(_ kind: TokenKind, _ start: Int, _ end: Int) -> Token {
+        Token(kind: kind, start: start, end: end, line: line, column: 1 + start - lineStart - lineExtra)
+    }
+
+    /// The decoded value of the string or block string token `t`.
+    func stringValue(_ t: Token) -> String {
+        var l = Lexer(buf)
+        l.pos = t.start
+        l.wantValue = true
+        _ = try? l.next()
+        return l.value
     }
 
     /// Reads the next significant token (never a comment).
@@ -288,7 +299,8 @@ struct Lexer {
         while p < count {
             let c = buf[p]
             if c == 0x22 {
-                let t = make(.string, start, p + 1, text(start + 1, p))
+                let t = make(.string, start, p + 1)
+                if wantValue { value = text(start + 1, p) }
                 lineExtra += extra
                 pos = p + 1
                 return t
@@ -301,25 +313,28 @@ struct Lexer {
         if p >= count { throw error("Unterminated string.", at: p) }
         // Slow path with escapes.
         var out = [UInt8]()
-        out.reserveCapacity(p - start + 16)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[(start + 1)..<p]))
+        if wantValue {
+            out.reserveCapacity(p - start + 16)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[(start + 1)..<p]))
+        }
         while p < count {
             let c = buf[p]
             if c == 0x22 {
-                let t = make(.string, start, p + 1, String(decoding: out, as: UTF8.self))
+                let t = make(.string, start, p + 1)
+                if wantValue { value = String(decoding: out, as: UTF8.self) }
                 lineExtra += extra
                 pos = p + 1
                 return t
             }
             if c == 0x5C {
                 let (v, size) = try readEscape(p)
-                appendUTF8(v, to: &out)
+                if wantValue { appendUTF8(v, to: &out) }
                 p += size
                 continue
             }
             if c == 0x0A || c == 0x0D { break }
             if c & 0xC0 == 0x80 { extra += 1 }
-            out.append(c)
+            if wantValue { out.append(c) }
             p += 1
         }
         throw error("Unterminated string.", at: p)
@@ -406,9 +421,12 @@ struct Lexer {
         while p < count {
             let c = buf[p]
             if c == 0x22 && p + 2 < count && buf[p + 1] == 0x22 && buf[p + 2] == 0x22 {
-                current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
-                lines.append(current)
-                let t = make(.blockString, start, p + 3, Lexer.blockStringValue(lines))
+                let t = make(.blockString, start, p + 3)
+                if wantValue {
+                    current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
+                    lines.append(current)
+                    value = Lexer.blockStringValue(lines)
+                }
                 line += newLines
                 lineStart = lastLineStart
                 lineExtra = extra
@@ -416,15 +434,17 @@ struct Lexer {
                 return t
             }
             if c == 0x5C && p + 3 < count && buf[p + 1] == 0x22 && buf[p + 2] == 0x22 && buf[p + 3] == 0x22 {
-                current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
+                if wantValue { current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p])) }
                 chunkStart = p + 1
                 p += 4
                 continue
             }
             if c == 0x0A || c == 0x0D {
-                current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
-                lines.append(current)
-                current = []
+                if wantValue {
+                    current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
+                    lines.append(current)
+                    current = []
+                }
                 p += (c == 0x0D && p + 1 < count && buf[p + 1] == 0x0A) ? 2 : 1
                 chunkStart = p
                 lastLineStart = p

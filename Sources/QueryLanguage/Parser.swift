@@ -72,7 +72,7 @@ struct Parser {
 
     init(_ buf: UnsafeBufferPointer<UInt8>, _ options: ParseOptions) {
         lexer = Lexer(buf)
-        token = Token(kind: .sof, start: 0, end: 0, line: 1, column: 1, value: nil)
+        token = Token(kind: .sof, start: 0, end: 0, line: 1, column: 1)
         maxTokens = options.maxTokens
         maxDepth = options.maxDepth
         noLocation = options.noLocation
@@ -85,10 +85,16 @@ struct Parser {
         token = try lexer.next()
         if token.kind != .eof {
             tokenCount += 1
-            if tokenCount > maxTokens {
-                throw lexer.error("Document contains more than \(maxTokens) tokens. Parsing aborted.", at: token.start)
-            }
+            if tokenCount > maxTokens { throw tooManyTokens() }
         }
+    }
+
+    @inline(never) func tooManyTokens() -> GraphQLSyntaxError {
+        lexer.error("Document contains more than \(maxTokens) tokens. Parsing aborted.", at: token.start)
+    }
+
+    @inline(never) func expectFailed(_ kind: TokenKind) -> GraphQLSyntaxError {
+        lexer.error("Expected \(kind.desc), found \(tokenDesc(token)).", at: token.start)
     }
 
     @inline(__always) func loc(_ start: Token) -> Location {
@@ -119,7 +125,7 @@ struct Parser {
     func tokenValueIs(_ t: Token, _ v: StaticString) -> Bool {
         switch t.kind {
         case .name: return isKeyword(t, v)
-        case .string, .blockString: return t.value == v.description
+        case .string, .blockString: return lexer.stringValue(t) == v.description
         default: return false
         }
     }
@@ -128,12 +134,12 @@ struct Parser {
     func tokenDesc(_ t: Token) -> String {
         switch t.kind {
         case .name, .int, .float: return "\(t.kind.desc) \"\(text(t))\""
-        case .string, .blockString: return "\(t.kind.desc) \"\(t.value ?? "")\""
+        case .string, .blockString: return "\(t.kind.desc) \"\(lexer.stringValue(t))\""
         default: return t.kind.desc
         }
     }
 
-    func unexpected(_ t: Token) -> GraphQLSyntaxError {
+    @inline(never) func unexpected(_ t: Token) -> GraphQLSyntaxError {
         lexer.error("Unexpected \(tokenDesc(t)).", at: t.start)
     }
 
@@ -144,7 +150,7 @@ struct Parser {
             try advance()
             return t
         }
-        throw lexer.error("Expected \(kind.desc), found \(tokenDesc(t)).", at: t.start)
+        throw expectFailed(kind)
     }
 
     @inline(__always) mutating func expectOptional(_ kind: TokenKind) throws(GraphQLSyntaxError) -> Bool {
@@ -174,9 +180,11 @@ struct Parser {
     /// Enters one nesting level at the opening token `t`.
     @inline(__always) mutating func enter(_ t: Token) throws(GraphQLSyntaxError) {
         depth += 1
-        if depth > maxDepth {
-            throw lexer.error("Document nesting is deeper than \(maxDepth) levels. Parsing aborted.", at: t.start)
-        }
+        if depth > maxDepth { throw tooDeep(t) }
+    }
+
+    @inline(never) func tooDeep(_ t: Token) -> GraphQLSyntaxError {
+        lexer.error("Document nesting is deeper than \(maxDepth) levels. Parsing aborted.", at: t.start)
     }
 
     // MARK: document
@@ -278,6 +286,7 @@ struct Parser {
         try expect(.braceL)
         try enter(start)
         var selections: [Selection] = []
+        selections.reserveCapacity(8)
         repeat {
             selections.append(try parseSelection())
         } while !(try expectOptional(.braceR))
@@ -368,7 +377,7 @@ struct Parser {
             return .float(text(start), loc(start))
         case .string, .blockString:
             try advance()
-            return .string(start.value ?? "", block: start.kind == .blockString, loc(start))
+            return .string(lexer.stringValue(start), block: start.kind == .blockString, loc(start))
         case .name:
             try advance()
             if isKeyword(start, "true") { return .boolean(true, loc(start)) }
@@ -461,7 +470,7 @@ struct Parser {
         let t = token
         guard t.kind == .string || t.kind == .blockString else { return nil }
         try advance()
-        return StringValue(value: t.value ?? "", block: t.kind == .blockString, loc: loc(t))
+        return StringValue(value: lexer.stringValue(t), block: t.kind == .blockString, loc: loc(t))
     }
 
     mutating func parseSchemaDefinition() throws(GraphQLSyntaxError) -> SchemaDefinition {

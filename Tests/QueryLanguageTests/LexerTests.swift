@@ -9,7 +9,7 @@ func lexAll(_ source: String) throws(GraphQLSyntaxError) -> [(TokenKind, String,
         while true {
             let t = try lexer.next()
             if t.kind == .eof { break }
-            out.append((t.kind, t.value ?? lexer.text(t.start, t.end), t.line, t.column))
+            out.append((t.kind, (t.kind == .string || t.kind == .blockString) ? lexer.stringValue(t) : lexer.text(t.start, t.end), t.line, t.column))
         }
         return out
     }

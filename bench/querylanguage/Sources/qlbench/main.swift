@@ -1,0 +1,86 @@
+import Foundation
+
+@inline(never) func lexAllTokens(_ source: String) -> Int {
+    (try? withSourceBytes(source) { buf throws(GraphQLSyntaxError) -> Int in
+        var lexer = Lexer(buf)
+        var n = 0
+        while try lexer.next().kind != .eof { n += 1 }
+        return n
+    }) ?? -1
+}
+
+/// CPU time of this thread in seconds: the machine is shared, so wall time
+/// would count time spent waiting for a core.
+func threadCPUTime() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+func measure(_ seconds: Double, _ body: () -> Void) -> (iterations: Int, seconds: Double) {
+    for _ in 0..<10 { body() } // warm up
+    let start = threadCPUTime()
+    var n = 0
+    var elapsed = 0.0
+    repeat {
+        for _ in 0..<20 { body() }
+        n += 20
+        elapsed = threadCPUTime() - start
+    } while elapsed < seconds
+    return (n, elapsed)
+}
+
+func fmt(_ x: Double, _ digits: Int = 1) -> String {
+    String(format: "%.\(digits)f", x)
+}
+
+let args = CommandLine.arguments
+if args.count >= 3 && args[1] == "stack" {
+    // Parses documents nested to the maximum depth in a thread with the given
+    // stack size (KiB); crashes if the stack is too small.
+    let kb = Int(args[2])!
+    let n = 256
+    let docs = [
+        String(repeating: "{a", count: n) + String(repeating: "}", count: n),
+        "{ f(a: " + String(repeating: "[", count: n - 1) + String(repeating: "]", count: n - 1) + ") }",
+        "{ f(a: " + String(repeating: "{a: ", count: n - 1) + "1" + String(repeating: "}", count: n - 1) + ") }",
+        "{ f(a: " + String(repeating: "[", count: 100_000) + ") }",
+    ]
+    let sem = DispatchSemaphore(value: 0)
+    let t = Thread {
+        for d in docs { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
+        sem.signal()
+    }
+    t.stackSize = kb * 1024
+    t.start()
+    sem.wait()
+    print("depth \(n) parsed in a \(kb) KiB stack")
+    exit(0)
+}
+
+if args.count >= 3 && args[1] == "profile-parse" {
+    // Loops parse() on one file for 5 s of CPU time (for perf record).
+    let src = try String(contentsOfFile: args[2], encoding: .utf8)
+    let r = measure(5) { _ = try! parse(src) }
+    print(r.seconds / Double(r.iterations) * 1e6, "µs")
+    exit(0)
+}
+
+let dir = args.count > 1 ? args[1] : "inputs"
+let query = try String(contentsOfFile: dir + "/query.graphql", encoding: .utf8)
+let schema = try String(contentsOfFile: dir + "/schema.graphql", encoding: .utf8)
+let seconds = 1.0
+
+print("QueryLanguage (Swift, release; times are thread CPU time)")
+for (name, src) in [("2 KB query", query), ("50 KB schema", schema)] {
+    let bytes = Double(src.utf8.count)
+    let tokens = lexAllTokens(src)
+    let lex = measure(seconds) { _ = lexAllTokens(src) }
+    let lexMBs = bytes * Double(lex.iterations) / lex.seconds / 1e6
+    let p = measure(seconds) { _ = try! parse(src) }
+    let parseUs = p.seconds / Double(p.iterations) * 1e6
+    let doc = try parse(src)
+    let pr = measure(seconds) { _ = printAST(doc) }
+    let printUs = pr.seconds / Double(pr.iterations) * 1e6
+    print("  \(name) (\(Int(bytes)) bytes, \(tokens) tokens): lex \(fmt(lexMBs)) MB/s; parse \(fmt(parseUs, 2)) µs/doc = \(fmt(1e6 / parseUs, 0)) docs/s = \(fmt(bytes / parseUs)) MB/s; print \(fmt(printUs, 2)) µs")
+}
