@@ -69,3 +69,39 @@ public final class RateLimiter: Sendable {
 
     public func reset(_ key: String) { windows.withLock { _ = $0.removeValue(forKey: key) } }
 }
+
+/// The login limit (RATE_LIMIT_LOGIN, 10 failures per 15 minutes by default),
+/// counted per client IP and per account. Only failures count; once either
+/// counter is full every attempt, the right password included, answers
+/// RATE_LIMITED until its window ends. A success clears the account counter
+/// (not the IP's, so one valid account cannot launder guesses at others).
+public struct LoginThrottle: Sendable {
+    public let limiter: RateLimiter
+    public let limit: Int
+    public let periodSeconds: Int
+
+    public init(limiter: RateLimiter, settings: (count: Int, periodSeconds: Int)) {
+        self.limiter = limiter; self.limit = settings.count; self.periodSeconds = settings.periodSeconds
+    }
+
+    public static func accountKey(_ email: String) -> String { "login-account:\(email)" }
+    public static func ipKey(_ ip: String?) -> String { "login-ip:\(ip ?? "?")" }
+
+    /// Seconds to wait when the IP or the account is locked out, else nil.
+    public func lockedOut(ip: String?, account: String, now: Instant) -> Int? {
+        let a = limiter.retryAfter(Self.ipKey(ip), limit: limit, periodSeconds: periodSeconds, now: now)
+        let b = limiter.retryAfter(account, limit: limit, periodSeconds: periodSeconds, now: now)
+        switch (a, b) {
+        case (nil, nil): return nil
+        case (let x?, nil), (nil, let x?): return x
+        case (let x?, let y?): return max(x, y)
+        }
+    }
+
+    public func recordFailure(ip: String?, account: String, now: Instant) {
+        _ = limiter.hit(Self.ipKey(ip), limit: limit, periodSeconds: periodSeconds, now: now)
+        _ = limiter.hit(account, limit: limit, periodSeconds: periodSeconds, now: now)
+    }
+
+    public func recordSuccess(account: String) { limiter.reset(account) }
+}

@@ -1,4 +1,8 @@
 // Accounts, sign-in and tokens: me, user, users and the account mutations.
+// Who may call what is declared with @auth in schema.graphql and enforced by
+// the AuthorizationPolicy guards; resolvers here only decide row visibility
+// in their SQL (`user(id:)`) and the rules of the operations themselves
+// (e.g. only a superadmin grants staff roles).
 import Postgres
 import Schema
 
@@ -6,10 +10,10 @@ public enum IdentityArea {
     public static func register(_ r: inout ResolverRegistry) {
         r.root("Query.me") { _, ctx, _ in
             guard let viewer = ctx.viewer else { return .null }
-            let user = try await ctx.read { conn in
-                try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1", [.int(Int(viewer.userID))]).first.map(UserRow.init)
-            }
+            let user = try await ctx.read { conn in try UserManagement.loadUser(conn, id: viewer.userID) }
             return user.map { .object($0, typeName: "User") } ?? .null
         }
+        AccountMutations.register(&r)
+        UserManagement.register(&r)
     }
 }

@@ -1,0 +1,290 @@
+// Sign-up, sign-in, token refresh, sign-out and passwords.
+import Crypto
+import Postgres
+import Schema
+
+/// The AuthPayload object.
+struct AuthPayloadObject: FieldReadable {
+    var accessToken: String
+    var refreshToken: String
+    var expiresAt: Instant
+    var user: UserRow
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "accessToken": return .string(accessToken)
+        case "refreshToken": return .string(refreshToken)
+        case "expiresAt": return .instant(expiresAt)
+        case "user": return .object(user, typeName: "User")
+        default: return nil
+        }
+    }
+}
+
+extension Instant {
+    var pg: PostgresValue { .timestamp(PGTimestamp(microsecondsSinceEpoch: microsecondsSinceEpoch)) }
+}
+
+enum AccountMutations {
+    static let badCredentials = "Invalid email or password."
+
+    static func register(_ r: inout ResolverRegistry) {
+        r.root("Mutation.register") { args, ctx, _ in
+            let input = try InputReader(arguments: args, object: "input")
+            let email = try input.email("email")
+            let password = try input.password("password", email: email)
+            let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
+            let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
+            let phone = try input.nullableString("phone", max: IdentityLimits.phone)
+            let today = LocalDate(daysSinceEpoch: Int(ctx.now.secondsSinceEpoch / 86_400))
+            guard let dateOfBirth = try input.dateOfBirth("dateOfBirth", today: today.adding(days: 1)) else {
+                throw ClinicError.badInput("dateOfBirth is required.", field: input.path("dateOfBirth"))
+            }
+            let gender = try input.gender("gender") ?? "UNDISCLOSED"
+            let address = try input.string("address", max: IdentityLimits.address, required: true)!
+            let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
+            let contactPhone = try input.string("emergencyPhone", max: IdentityLimits.phone, required: true)!
+            let hash = try ctx.services.hasher.hash(password)
+            let now = ctx.now, ip = ctx.ip, services = ctx.services
+            let phoneValue: PostgresValue? = if case .value(let p) = phone { .text(p) } else { nil }
+            do {
+                let (user, refresh) = try await ctx.write { conn in
+                    let userID = try conn.query("""
+                        INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
+                        VALUES ($1, $2, $3, $4, $5, 'CLIENT') RETURNING id
+                        """, [.text(email), .text(hash), .text(firstName), .text(lastName), phoneValue]).first!.id("id")
+                    _ = try conn.query("""
+                        INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone)
+                        VALUES ($1, $2::date, $3, $4, $5, $6)
+                        """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(contact), .text(contactPhone)])
+                    try Audit.record(conn, actor: userID, action: "user.register", target: GlobalID.encode(type: "User", id: userID), ip: ip)
+                    let refresh = try RefreshTokens.insert(conn, userID: userID, family: nil, parentID: nil, now: now,
+                                                           ttl: services.tokens.refreshTokenTTL)
+                    let user = try UserRow(try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1", [.int(Int(userID))]).first!)
+                    return (user, refresh.token)
+                }
+                return payload(services, user: user, refreshToken: refresh)
+            } catch let e as PostgresError where e.isUniqueViolation {
+                throw ClinicError.conflict("An account with this email address already exists.")
+            }
+        }
+
+        r.root("Mutation.login") { args, ctx, _ in
+            try await login(args, ctx)
+        }
+
+        r.root("Mutation.refreshToken") { args, ctx, _ in
+            guard case .string(let token)? = args["refreshToken"] else { throw invalidRefresh() }
+            let services = ctx.services, now = ctx.now, ip = ctx.ip
+            let outcome = try await ctx.write { conn in try RefreshTokens.rotate(conn, presented: token, services: services, now: now, ip: ip) }
+            switch outcome {
+            case .issued(let user, let refresh):
+                return payload(services, user: user, refreshToken: refresh)
+            case .invalid:
+                throw invalidRefresh()
+            case .reused(let userID):
+                services.viewerCache.invalidate(userID)
+                throw ClinicError.unauthenticated("This refresh token was already used; every session of this account has been signed out.")
+            }
+        }
+
+        r.root("Mutation.logout") { args, ctx, _ in
+            guard case .string(let token)? = args["refreshToken"], let hash = OpaqueToken.hash(token) else { throw invalidRefresh() }
+            let now = ctx.now, ip = ctx.ip
+            let done = try await ctx.write { conn -> Bool in
+                guard let stored = try RefreshTokens.find(conn, hash: hash, forUpdate: true),
+                      stored.revokedAt == nil, stored.expiresAt > now else { return false }
+                try RefreshTokens.revokeFamily(conn, family: stored.family, now: now)
+                try Audit.record(conn, actor: stored.userID, action: "auth.logout", target: GlobalID.encode(type: "User", id: stored.userID), ip: ip)
+                return true
+            }
+            guard done else { throw invalidRefresh() }
+            return .bool(true)
+        }
+
+        r.root("Mutation.requestPasswordReset") { args, ctx, _ in
+            let email = try InputReader(args).email("email")
+            let services = ctx.services, now = ctx.now, ip = ctx.ip
+            let (token, hash) = OpaqueToken.generate()
+            try await ctx.write { conn in
+                guard let row = try conn.query("SELECT id, first_name FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active",
+                                               [.text(email)]).first else {
+                    try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
+                                     details: .object([("known", .bool(false))]), ip: ip)
+                    return
+                }
+                let userID = try row.id("id")
+                _ = try conn.query("INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                                   [.int(Int(userID)), .bytea(hash), now.pg, now.adding(seconds: services.tokens.resetTokenTTL).pg])
+                let link = services.publicURL + "/reset-password?token=" + token
+                let minutes = services.tokens.resetTokenTTL / 60
+                let body = """
+                    Hello \(try row.string("first_name")),
+
+                    Someone asked to reset the password of your clinic account. To choose a new password, open:
+
+                    \(link)
+
+                    The link works once, for \(minutes) minutes. If you did not ask for this, ignore this message.
+                    """
+                _ = try conn.query("""
+                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at)
+                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', 'Reset your password', $2, $3, $4)
+                    """, [.int(Int(userID)), .text(body), .text(email), now.pg])
+                try Audit.record(conn, actor: userID, action: "auth.password_reset_request",
+                                 target: GlobalID.encode(type: "User", id: userID), ip: ip)
+            }
+            return .bool(true)
+        }
+
+        r.root("Mutation.resetPassword") { args, ctx, _ in
+            let invalid = ClinicError.unauthenticated("This password reset link is not valid or has expired.")
+            guard case .string(let token)? = args["token"], let hash = OpaqueToken.hash(token) else { throw invalid }
+            guard case .string(let newPassword)? = args["newPassword"] else {
+                throw ClinicError.badInput("A new password is required.", field: "newPassword")
+            }
+            let now = ctx.now
+            // Look the token up first to check the password against the account's email.
+            guard let target = try await ctx.read({ conn in
+                try conn.query("""
+                    SELECT t.user_id, u.email FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
+                    WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL AND u.is_active
+                    """, [.bytea(hash), now.pg]).first.map { (try $0.id("user_id"), try $0.string("email")) }
+            }) else { throw invalid }
+            if let violation = PasswordPolicy.check(newPassword, email: target.1) {
+                throw ClinicError.badInput(violation.message, field: "newPassword")
+            }
+            let newHash = try ctx.services.hasher.hash(newPassword)
+            let ip = ctx.ip
+            let userID = try await ctx.write { conn -> Int64? in
+                // Consume the token; a concurrent use of the same token finds it used.
+                guard let row = try conn.query("""
+                    UPDATE password_reset_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
+                    RETURNING user_id
+                    """, [.bytea(hash), now.pg]).first else { return nil }
+                let userID = try row.id("user_id")
+                try setPassword(conn, userID: userID, hash: newHash, now: now)
+                _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                                   [.int(Int(userID)), now.pg])
+                try Audit.record(conn, actor: userID, action: "auth.password_reset", target: GlobalID.encode(type: "User", id: userID), ip: ip)
+                return userID
+            }
+            guard let userID else { throw invalid }
+            ctx.services.viewerCache.invalidate(userID)
+            ctx.services.limiter.reset(LoginThrottle.accountKey(target.1))
+            return .bool(true)
+        }
+
+        r.root("Mutation.changePassword") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            guard case .string(let current)? = args["currentPassword"] else {
+                throw ClinicError.badInput("The current password is required.", field: "currentPassword")
+            }
+            guard case .string(let newPassword)? = args["newPassword"] else {
+                throw ClinicError.badInput("A new password is required.", field: "newPassword")
+            }
+            guard let row = try await ctx.read({ conn in
+                try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
+                    .first.map { (try $0.string("email"), try $0.string("password_hash")) }
+            }) else { throw ClinicError.unauthenticated() }
+            guard ctx.services.hasher.verify(current, against: row.1) else {
+                throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
+            }
+            if let violation = PasswordPolicy.check(newPassword, email: row.0) {
+                throw ClinicError.badInput(violation.message, field: "newPassword")
+            }
+            let newHash = try ctx.services.hasher.hash(newPassword)
+            let now = ctx.now, ip = ctx.ip
+            try await ctx.write { conn in
+                try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
+                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
+                                 target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
+            }
+            ctx.services.viewerCache.invalidate(viewer.userID)
+            return .bool(true)
+        }
+    }
+
+    static func invalidRefresh() -> GraphQLError {
+        ClinicError.unauthenticated("The refresh token is not valid; sign in again.")
+    }
+
+    /// New hash, every session ended: token version bumped, refresh tokens revoked.
+    static func setPassword(_ conn: Connection, userID: Int64, hash: String, now: Instant) throws {
+        _ = try conn.query("UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1",
+                           [.int(Int(userID)), .text(hash)])
+        try RefreshTokens.revokeAll(conn, userID: userID, now: now)
+    }
+
+    static func payload(_ services: ClinicServices, user: UserRow, refreshToken: String) -> ResolvedValue {
+        let access = Authentication.issueAccessToken(services: services, userID: user.id, role: user.role, tokenVersion: user.tokenVersion)
+        return .object(AuthPayloadObject(accessToken: access.token, refreshToken: refreshToken, expiresAt: access.expiresAt, user: user),
+                       typeName: "AuthPayload")
+    }
+
+    // MARK: - login
+
+    /// Every call counts (each alias of a mutation is its own call): a locked
+    /// IP or account answers RATE_LIMITED before the password is looked at;
+    /// failures count against both; unknown and malformed emails cost one
+    /// dummy verify so they answer as slowly as a wrong password.
+    static func login(_ args: [String: JSON], _ ctx: RequestContext) async throws -> ResolvedValue {
+        let services = ctx.services, now = ctx.now, ip = ctx.ip
+        let rawEmail: String = if case .string(let s)? = args["email"] { s } else { "" }
+        let password: String = if case .string(let s)? = args["password"] { s } else { "" }
+        let email = EmailAddress.normalize(rawEmail)
+        let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
+        let accountKey = LoginThrottle.accountKey(email ?? String(rawEmail.lowercased().prefix(EmailAddress.maximumLength)))
+        if let retry = throttle.lockedOut(ip: ip, account: accountKey, now: now) {
+            try await recordFailure(ctx, email: email, reason: "locked_out")
+            throw ClinicError.rateLimited(retryAfter: retry)
+        }
+
+        struct Candidate: Sendable { var user: UserRow; var hash: String }
+        var candidate: Candidate?
+        if let email {
+            candidate = try await ctx.read { conn in
+                try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
+                               [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
+            }
+        }
+        guard let candidate else {
+            services.hasher.dummyVerify(password)
+            throttle.recordFailure(ip: ip, account: accountKey, now: now)
+            try await recordFailure(ctx, email: email, reason: email == nil ? "malformed_email" : "unknown_email")
+            throw ClinicError.unauthenticated(badCredentials)
+        }
+        guard services.hasher.verify(password, against: candidate.hash) else {
+            throttle.recordFailure(ip: ip, account: accountKey, now: now)
+            try await recordFailure(ctx, email: email, reason: "wrong_password", userID: candidate.user.id)
+            throw ClinicError.unauthenticated(badCredentials)
+        }
+        guard candidate.user.isActive else {
+            try await recordFailure(ctx, email: email, reason: "deactivated", userID: candidate.user.id)
+            throw ClinicError.unauthenticated("This account has been deactivated (account deactivated).")
+        }
+        throttle.recordSuccess(account: accountKey)
+        let rehash = services.hasher.needsRehash(candidate.hash) ? try? services.hasher.hash(password) : nil
+        let user = candidate.user
+        let refresh = try await ctx.write { conn in
+            if let rehash {
+                _ = try conn.query("UPDATE users SET password_hash = $2 WHERE id = $1", [.int(Int(user.id)), .text(rehash)])
+            }
+            try Audit.record(conn, actor: user.id, action: "auth.login", target: GlobalID.encode(type: "User", id: user.id), ip: ip)
+            return try RefreshTokens.insert(conn, userID: user.id, family: nil, parentID: nil, now: now, ttl: services.tokens.refreshTokenTTL).token
+        }
+        return payload(services, user: user, refreshToken: refresh)
+    }
+
+    /// auth.login_failed in its own small transaction: the login itself fails.
+    static func recordFailure(_ ctx: RequestContext, email: String?, reason: String, userID: Int64? = nil) async throws {
+        let ip = ctx.ip
+        var details: [(String, JSON)] = [("reason", .string(reason))]
+        if let email { details.append(("email", .string(email))) }
+        let entry = JSON.object(details)
+        try await ctx.write { conn in
+            try Audit.record(conn, actor: userID, action: "auth.login_failed", target: userID.map { GlobalID.encode(type: "User", id: $0) },
+                             details: entry, ip: ip)
+        }
+    }
+}

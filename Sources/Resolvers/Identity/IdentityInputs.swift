@@ -1,0 +1,148 @@
+// Reading and bounding the account inputs: every string has a maximum length
+// and every mistake is BAD_USER_INPUT naming the argument path (`input.email`).
+import Crypto
+import Postgres
+import Schema
+
+/// Maximum lengths of the account inputs (INTERFACE.md "Policies").
+enum IdentityLimits {
+    static let name = 100
+    static let phone = 50
+    static let address = 500
+    static let emergencyContact = 100
+    static let medicalText = 10_000
+    static let search = 100
+}
+
+/// One input object (or the root arguments) with the path used in error messages.
+struct InputReader {
+    let values: [String: JSON]
+    /// "input" for `input: {…}`, "" for root arguments.
+    let prefix: String
+
+    init(_ values: [String: JSON], prefix: String = "") { self.values = values; self.prefix = prefix }
+
+    init(arguments: [String: JSON], object name: String) throws {
+        guard case .object(let members)? = arguments[name] else { throw ClinicError.badInput("\(name) is required.", field: name) }
+        var dict: [String: JSON] = [:]
+        for (k, v) in members { dict[k] = v }
+        self.init(dict, prefix: name)
+    }
+
+    func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
+
+    /// Whether the key was given at all (explicit null included).
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    /// A string that is present; nil when absent. Explicit null: error unless `nullable`.
+    func string(_ key: String, max: Int, required: Bool = false, allowEmpty: Bool = true, label: String? = nil) throws -> String? {
+        let label = label ?? key
+        switch values[key] {
+        case nil:
+            if required { throw ClinicError.badInput("\(label) is required.", field: path(key)) }
+            return nil
+        case .null?:
+            throw ClinicError.badInput("\(label) must not be null.", field: path(key))
+        case .string(let s)?:
+            if s.count > max { throw ClinicError.badInput("\(label) must be at most \(max) characters.", field: path(key)) }
+            if !allowEmpty, s.allSatisfy(\.isWhitespace) {
+                throw ClinicError.badInput("\(label) must not be empty.", field: path(key))
+            }
+            return s
+        case let other?:
+            throw ClinicError.badInput("\(label) must be a string, got \(other).", field: path(key))
+        }
+    }
+
+    /// A nullable string: absent → .absent, null → .null, else the value.
+    func nullableString(_ key: String, max: Int, label: String? = nil) throws -> Patch<String> {
+        switch values[key] {
+        case nil: return .absent
+        case .null?: return .null
+        default: return .value(try string(key, max: max, label: label)!)
+        }
+    }
+
+    func bool(_ key: String) throws -> Bool? {
+        switch values[key] {
+        case nil: return nil
+        case .bool(let b)?: return b
+        default: throw ClinicError.badInput("\(key) must be true or false.", field: path(key))
+        }
+    }
+
+    func email(_ key: String) throws -> String {
+        guard case .string(let raw)? = values[key], let email = EmailAddress.normalize(raw) else {
+            throw ClinicError.badInput("Enter a valid email address (at most \(EmailAddress.maximumLength) characters).", field: path(key))
+        }
+        return email
+    }
+
+    func password(_ key: String, email: String) throws -> String {
+        guard case .string(let password)? = values[key] else { throw ClinicError.badInput("A password is required.", field: path(key)) }
+        if let violation = PasswordPolicy.check(password, email: email) {
+            throw ClinicError.badInput(violation.message, field: path(key))
+        }
+        return password
+    }
+
+    func role(_ key: String) throws -> Role? {
+        switch values[key] {
+        case nil, .null?: return nil
+        case .string(let s)?:
+            guard let role = Role(rawValue: s) else { throw ClinicError.badInput("Unknown role \(s).", field: path(key)) }
+            return role
+        default: throw ClinicError.badInput("\(key) must be a role.", field: path(key))
+        }
+    }
+
+    func gender(_ key: String) throws -> String? {
+        switch values[key] {
+        case nil: return nil
+        case .string(let s)? where ["FEMALE", "MALE", "OTHER", "UNDISCLOSED"].contains(s): return s
+        default: throw ClinicError.badInput("gender must be FEMALE, MALE, OTHER or UNDISCLOSED.", field: path(key))
+        }
+    }
+
+    /// A date of birth: a real date from 1900-01-01 up to `today`.
+    func dateOfBirth(_ key: String, today: LocalDate) throws -> LocalDate? {
+        switch values[key] {
+        case nil: return nil
+        case .string(let s)?:
+            guard let d = LocalDate(iso: s) else { throw ClinicError.badInput("dateOfBirth must be a date.", field: path(key)) }
+            guard d >= LocalDate(year: 1900, month: 1, day: 1)!, d <= today else {
+                throw ClinicError.badInput("dateOfBirth must be between 1900-01-01 and today.", field: path(key))
+            }
+            return d
+        default: throw ClinicError.badInput("dateOfBirth must be a date.", field: path(key))
+        }
+    }
+
+    func globalID(_ key: String, type: String) throws -> Int64 {
+        guard case .string(let s)? = values[key] else { throw ClinicError.badInput("\(key) is required.", field: path(key)) }
+        do throws(GlobalIDError) { return try GlobalID.decode(s, expecting: type) } catch {
+            throw ClinicError.badInput(error.message, field: path(key))
+        }
+    }
+}
+
+/// An optional input that distinguishes "not given" from "set to null".
+enum Patch<T> {
+    case absent, null, value(T)
+}
+
+/// Builds `SET a = $2, b = $3` lists for partial updates.
+struct UpdateBuilder {
+    var assignments: [String] = []
+    var parameters: [PostgresValue?] = []
+    let firstIndex: Int
+
+    init(firstIndex: Int) { self.firstIndex = firstIndex }
+
+    mutating func set(_ column: String, _ value: PostgresValue?) {
+        parameters.append(value)
+        assignments.append("\(column) = $\(firstIndex + parameters.count - 1)")
+    }
+    var isEmpty: Bool { assignments.isEmpty }
+    var sql: String { assignments.joined(separator: ", ") }
+}

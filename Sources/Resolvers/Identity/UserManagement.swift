@@ -1,0 +1,284 @@
+// Profiles, the admin user operations, the user queries, and the User →
+// patient/doctor relations (one statement per level).
+import Crypto
+import Postgres
+import Schema
+
+enum UserManagement {
+    static func register(_ r: inout ResolverRegistry) {
+        queries(&r)
+        relations(&r)
+        profile(&r)
+        admin(&r)
+    }
+
+    static func loadUser(_ conn: Connection, id: Int64) throws -> UserRow? {
+        try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL", [.int(Int(id))])
+            .first.map(UserRow.init)
+    }
+
+    // MARK: - Queries
+
+    static func queries(_ r: inout ResolverRegistry) {
+        // SELF or ADMIN: who may reach which row is decided in the SQL; a user
+        // the caller may not see answers NOT_FOUND, like one that does not exist.
+        r.root("Query.user") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let id = try InputReader(args).globalID("id", type: "User")
+            let row = try await ctx.read { conn in
+                try conn.query("""
+                    SELECT \(UserRow.columns) FROM users u
+                    WHERE u.id = $1 AND u.deleted_at IS NULL AND ($2 OR u.id = $3)
+                    """, [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(UserRow.init)
+            }
+            guard let row else { throw ClinicError.notFound("No user with this ID.") }
+            return .object(row, typeName: "User")
+        }
+
+        // Keyset pages by id; search is a literal, case-insensitive substring of
+        // the full name or the email (strpos: % and _ match themselves).
+        r.root("Query.users") { args, ctx, batch in
+            let page = try PageRequest.from(args, scope: "users.id")
+            let reader = InputReader(args)
+            let role = try reader.role("role")
+            let search: String? = switch args["search"] {
+            case .string(let s)?: try reader.string("search", max: IdentityLimits.search)
+            default: nil
+            }
+            var conditions = ["u.deleted_at IS NULL"]
+            var params: [PostgresValue?] = []
+            if let role { params.append(.text(role.rawValue)); conditions.append("u.role = $\(params.count)") }
+            if let search, !search.isEmpty {
+                params.append(.text(search.lowercased()))
+                conditions.append("(strpos(lower(u.first_name || ' ' || u.last_name), $\(params.count)) > 0 OR strpos(u.email, $\(params.count)) > 0)")
+            }
+            let filter = conditions.joined(separator: " AND ")
+            let countParams = params
+            var pageConditions = conditions
+            if let after = page.after { params.append(.int(Int(after.id))); pageConditions.append("u.id > $\(params.count)") }
+            params.append(.int(page.fetchLimit))
+            let sql = "SELECT \(UserRow.columns) FROM users u WHERE \(pageConditions.joined(separator: " AND ")) ORDER BY u.id LIMIT $\(params.count)"
+            let wantsTotal = batch.selectedFields.contains("totalCount")
+            let finalParams = params
+            let (rows, total) = try await ctx.read { conn -> ([UserRow], Int?) in
+                let rows = try conn.query(sql, finalParams).map(UserRow.init)
+                let total = wantsTotal ? try conn.query("SELECT count(*) AS n FROM users u WHERE \(filter)", countParams).first!.int("n") : nil
+                return (rows, total)
+            }
+            return .object(ConnectionObject(rows: rows, page: page, totalCount: total) {
+                Cursor(scope: "users.id", keys: [], id: $0.id).encoded
+            }, typeName: "UserConnection")
+        }
+    }
+
+    // MARK: - User.patient, User.doctor
+
+    static func relations(_ r: inout ResolverRegistry) {
+        r.batch("User.patient") { batch, ctx in
+            let users = batch.parents.map { $0 as? UserRow }
+            let ids = Array(Set(users.compactMap { $0?.patientID }))
+            guard !ids.isEmpty else { return users.map { _ in .null } }
+            let rows = try await ctx.read { conn in
+                try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [.intArray(ids.map(Int.init))])
+                    .map(PatientRow.init)
+            }
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return users.map { u in u?.patientID.flatMap { byID[$0] }.map { .object($0, typeName: "Patient") } ?? .null }
+        }
+        r.batch("User.doctor") { batch, ctx in
+            let users = batch.parents.map { $0 as? UserRow }
+            let ids = Array(Set(users.compactMap { $0?.doctorID }))
+            guard !ids.isEmpty else { return users.map { _ in .null } }
+            let rows = try await ctx.read { conn in
+                try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [.intArray(ids.map(Int.init))])
+                    .map(DoctorRow.init)
+            }
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return users.map { u in u?.doctorID.flatMap { byID[$0] }.map { .object($0, typeName: "Doctor") } ?? .null }
+        }
+    }
+
+    // MARK: - Own profile
+
+    static func profile(_ r: inout ResolverRegistry) {
+        r.root("Mutation.updateProfile") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let input = try InputReader(arguments: args, object: "input")
+            var builder = UpdateBuilder(firstIndex: 2)
+            try nameAndPhone(input, into: &builder)
+            if let b = try input.bool("notifyByEmail") { builder.set("notify_by_email", .bool(b)) }
+            if let b = try input.bool("notifyBySms") { builder.set("notify_by_sms", .bool(b)) }
+            let ip = ctx.ip, update = builder
+            let user = try await ctx.write { conn -> UserRow? in
+                if !update.isEmpty {
+                    _ = try conn.query("UPDATE users SET \(update.sql) WHERE id = $1 AND deleted_at IS NULL",
+                                       [.int(Int(viewer.userID))] + update.parameters)
+                }
+                try Audit.record(conn, actor: viewer.userID, action: "user.update", target: GlobalID.encode(type: "User", id: viewer.userID),
+                                 details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
+                return try loadUser(conn, id: viewer.userID)
+            }
+            guard let user else { throw ClinicError.notFound("Your account no longer exists.") }
+            return .object(user, typeName: "User")
+        }
+
+        r.root("Mutation.updatePatientProfile") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let input = try InputReader(arguments: args, object: "input")
+            var builder = UpdateBuilder(firstIndex: 2)
+            let today = LocalDate(daysSinceEpoch: Int(ctx.now.secondsSinceEpoch / 86_400)).adding(days: 1)
+            if let d = try input.dateOfBirth("dateOfBirth", today: today) { builder.set("date_of_birth", .text(d.iso)) }
+            if let g = try input.gender("gender") { builder.set("gender", .text(g)) }
+            let texts: [(String, String, Int)] = [
+                ("address", "address", IdentityLimits.address),
+                ("emergencyContact", "emergency_contact", IdentityLimits.emergencyContact),
+                ("emergencyPhone", "emergency_phone", IdentityLimits.phone),
+                ("medicalHistory", "medical_history", IdentityLimits.medicalText),
+                ("allergies", "allergies", IdentityLimits.medicalText),
+            ]
+            for (key, column, max) in texts {
+                if let s = try input.string(key, max: max) { builder.set(column, .text(s)) }
+            }
+            let ip = ctx.ip, update = builder
+            let patient = try await ctx.write { conn -> PatientRow? in
+                guard let id = try conn.query("SELECT id FROM patients WHERE user_id = $1 FOR UPDATE", [.int(Int(viewer.userID))])
+                    .first?.id("id") else { return nil }
+                if !update.isEmpty {
+                    _ = try conn.query("UPDATE patients SET \(update.sql) WHERE id = $1", [.int(Int(id))] + update.parameters)
+                }
+                try Audit.record(conn, actor: viewer.userID, action: "patient.update", target: GlobalID.encode(type: "Patient", id: id),
+                                 details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
+                return try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = $1", [.int(Int(id))]).first.map(PatientRow.init)
+            }
+            guard let patient else { throw ClinicError.notFound("You have no patient profile.") }
+            return .object(patient, typeName: "Patient")
+        }
+    }
+
+    static func nameAndPhone(_ input: InputReader, into update: inout UpdateBuilder) throws {
+        if let s = try input.string("firstName", max: IdentityLimits.name, allowEmpty: false) { update.set("first_name", .text(s)) }
+        if let s = try input.string("lastName", max: IdentityLimits.name, allowEmpty: false) { update.set("last_name", .text(s)) }
+        switch try input.nullableString("phone", max: IdentityLimits.phone) {
+        case .absent: break
+        case .null: update.set("phone", nil)
+        case .value(let p): update.set("phone", p.isEmpty ? nil : .text(p))
+        }
+    }
+
+    // MARK: - Administration
+
+    static func admin(_ r: inout ResolverRegistry) {
+        r.root("Mutation.createUser") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let input = try InputReader(arguments: args, object: "input")
+            let role = try input.role("role") ?? .CLIENT
+            if role != .CLIENT && !viewer.isSuperadmin {
+                throw ClinicError.forbidden("Only a superadmin may create \(role.rawValue) users.")
+            }
+            let email = try input.email("email")
+            let password = try input.password("password", email: email)
+            let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
+            let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
+            let phone: PostgresValue? = if case .value(let p) = try input.nullableString("phone", max: IdentityLimits.phone), !p.isEmpty { .text(p) } else { nil }
+            let hash = try ctx.services.hasher.hash(password)
+            let ip = ctx.ip
+            do {
+                let user = try await ctx.write { conn in
+                    let id = try conn.query("""
+                        INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
+                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                        """, [.text(email), .text(hash), .text(firstName), .text(lastName), phone, .text(role.rawValue)]).first!.id("id")
+                    try Audit.record(conn, actor: viewer.userID, action: "user.create", target: GlobalID.encode(type: "User", id: id),
+                                     details: .object([("role", .string(role.rawValue))]), ip: ip)
+                    return try loadUser(conn, id: id)!
+                }
+                return .object(user, typeName: "User")
+            } catch let e as PostgresError where e.isUniqueViolation {
+                throw ClinicError.conflict("An account with this email address already exists.")
+            }
+        }
+
+        r.root("Mutation.updateUser") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let reader = InputReader(args)
+            let id = try reader.globalID("id", type: "User")
+            let input = try InputReader(arguments: args, object: "input")
+            let newRole = try input.role("role")
+            let active = try input.bool("isActive")
+            var builder = UpdateBuilder(firstIndex: 2)
+            try nameAndPhone(input, into: &builder)
+            let ip = ctx.ip, now = ctx.now, update = builder
+            enum Outcome: Sendable { case notFound, forbidden(String), done(UserRow, revoked: Bool) }
+            let outcome = try await ctx.write { conn -> Outcome in
+                guard let target = try conn.query("SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
+                                                  [.int(Int(id))]).first else { return .notFound }
+                let oldRole = Role(rawValue: try target.string("role")) ?? .CLIENT
+                let wasActive = try target.bool("is_active")
+                let roleChange = newRole.flatMap { $0 == oldRole ? nil : $0 }
+                let activeChange = active.flatMap { $0 == wasActive ? nil : $0 }
+                // Staff accounts and roles are the superadmin's to manage.
+                if (roleChange != nil || oldRole.isStaff) && !viewer.isSuperadmin {
+                    return .forbidden(roleChange != nil ? "Only a superadmin may change roles." : "Only a superadmin may modify staff accounts.")
+                }
+                if id == viewer.userID && (roleChange != nil || activeChange == false) {
+                    return .forbidden("You cannot change your own role or deactivate yourself.")
+                }
+                var u = update
+                if let roleChange { u.set("role", .text(roleChange.rawValue)) }
+                if let activeChange { u.set("is_active", .bool(activeChange)) }
+                let revoke = roleChange != nil || activeChange == false
+                if !u.isEmpty {
+                    let bump = revoke ? ", token_version = token_version + 1" : ""
+                    _ = try conn.query("UPDATE users SET \(u.sql)\(bump) WHERE id = $1", [.int(Int(id))] + u.parameters)
+                }
+                if revoke { try RefreshTokens.revokeAll(conn, userID: id, now: now) }
+                let targetID = GlobalID.encode(type: "User", id: id)
+                if let roleChange {
+                    try Audit.record(conn, actor: viewer.userID, action: "user.role_change", target: targetID,
+                                     details: .object([("from", .string(oldRole.rawValue)), ("to", .string(roleChange.rawValue))]), ip: ip)
+                }
+                if let activeChange {
+                    try Audit.record(conn, actor: viewer.userID, action: activeChange ? "user.activate" : "user.deactivate", target: targetID, ip: ip)
+                }
+                if !update.isEmpty || (roleChange == nil && activeChange == nil) {
+                    try Audit.record(conn, actor: viewer.userID, action: "user.update", target: targetID,
+                                     details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
+                }
+                return .done(try loadUser(conn, id: id)!, revoked: revoke)
+            }
+            switch outcome {
+            case .notFound: throw ClinicError.notFound("No user with this ID.")
+            case .forbidden(let message): throw ClinicError.forbidden(message)
+            case .done(let user, let revoked):
+                if revoked { ctx.services.viewerCache.invalidate(id) }
+                return .object(user, typeName: "User")
+            }
+        }
+
+        // Soft delete and anonymize (see the users table comment): the row stays
+        // for appointment history and audit, nothing identifying remains, and
+        // no password matches '!'.
+        r.root("Mutation.deleteUser") { args, ctx, _ in
+            let viewer = try ctx.requireViewer()
+            let id = try InputReader(args).globalID("id", type: "User")
+            if id == viewer.userID { throw ClinicError.forbidden("You cannot delete your own account.") }
+            let ip = ctx.ip, now = ctx.now
+            let deleted = try await ctx.write { conn -> Bool in
+                let r = try conn.query("""
+                    UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', first_name = 'Deleted', last_name = 'User',
+                           phone = NULL, password_hash = '!', is_active = false, notify_by_email = false, notify_by_sms = false,
+                           deleted_at = $2, token_version = token_version + 1
+                    WHERE id = $1 AND deleted_at IS NULL
+                    """, [.int(Int(id)), now.pg])
+                guard r.affectedRows == 1 else { return false }
+                try RefreshTokens.revokeAll(conn, userID: id, now: now)
+                _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL", [.int(Int(id)), now.pg])
+                try Audit.record(conn, actor: viewer.userID, action: "user.delete", target: GlobalID.encode(type: "User", id: id), ip: ip)
+                return true
+            }
+            guard deleted else { throw ClinicError.notFound("No user with this ID.") }
+            ctx.services.viewerCache.invalidate(id)
+            return .bool(true)
+        }
+    }
+}
