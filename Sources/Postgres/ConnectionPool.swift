@@ -30,7 +30,7 @@ public final class ConnectionPool: Sendable {
             let state = self.state
             let thread = Thread { state.workerLoop() }
             thread.name = "postgres-pool-\(index)"
-            thread.stackSize = 1 << 20
+            thread.stackSize = 8 << 20
             thread.start()
         }
     }
