@@ -1,4 +1,19 @@
 // The public server: binds, starts the event-loop threads, reports metrics and shuts down gracefully.
+//
+//     var config = HTTPServerConfiguration(host: "127.0.0.1", port: 8080)
+//     config.handlerExecution = .immediate            // optional, see HTTPHandlerExecution
+//     let server = HTTPServer(configuration: config) { request in
+//         request.path == "/healthz" ? .text("ok") : .status(404)
+//     }
+//     do { try server.start() } catch { print("clinic: \(error)"); exit(1) }   // one line, e.g. port in use
+//     await HTTPServer.waitForTerminationSignal()      // SIGINT / SIGTERM
+//     await server.shutdown(gracePeriod: .seconds(10))
+//
+// Design: `threads` event loops (epoll, edge-triggered, non-blocking sockets) share one listen
+// socket; whichever wakes accepts and hands connections out round-robin. Each connection is
+// owned by one loop thread. A complete request becomes a Task running the handler; its response
+// comes back through the loop's inbox (mutex + eventfd), so a waiting handler never blocks a loop.
+// One request at a time per connection: pipelined requests wait in the socket/buffer.
 
 import Dispatch
 import Glibc
@@ -35,6 +50,7 @@ public final class HTTPServer: Sendable {
         try state.withLock { st in
             if st.started { throw HTTPServerError.alreadyStarted }
             signal(SIGPIPE, SIG_IGN)
+            Self.raiseDescriptorLimit(to: configuration.maxConnections + 256)
             let (fd, port) = try Self.bindListener(host: configuration.host, port: configuration.port,
                                                    backlog: configuration.backlog)
             var loops: [EventLoop] = []
@@ -116,6 +132,18 @@ public final class HTTPServer: Sendable {
                 holder.add(source)
                 source.resume()
             }
+        }
+    }
+
+    /// Raises the soft RLIMIT_NOFILE towards `wanted` (bounded by the hard limit) so the
+    /// connection cap, not the descriptor limit, is what refuses clients.
+    static func raiseDescriptorLimit(to wanted: Int) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        let target = min(rlim_t(max(wanted, 0)), limit.rlim_max)
+        if limit.rlim_cur < target {
+            limit.rlim_cur = target
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         }
     }
 
