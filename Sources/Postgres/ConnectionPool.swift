@@ -71,23 +71,30 @@ public final class ConnectionPool: Sendable {
     public func close() { state.close() }
 
     private func run<T: Sendable>(counter: StatementCounter?, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try Task.checkCancellation()
         let timeout = acquireTimeout
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            let job = PoolJob(
-                work: { worker in
-                    let result = Result { try worker.perform(counter: counter, body) }
-                    // Resumed only after the worker counts itself idle again, so metrics are exact.
-                    return { continuation.resume(with: result) }
-                },
-                fail: { continuation.resume(throwing: $0) })
-            if let id = state.enqueue(job) {
-                let state = self.state
-                let (seconds, attoseconds) = timeout.components
-                let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
-                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
-                    state.expire(id, waited: timeout)
+        let state = self.state
+        let id = state.reserveID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+                let job = PoolJob(
+                    work: { worker in
+                        let result = Result { try worker.perform(counter: counter, body) }
+                        // Resumed only after the worker counts itself idle again, so metrics are exact.
+                        return { continuation.resume(with: result) }
+                    },
+                    fail: { continuation.resume(throwing: $0) })
+                if state.enqueue(job, id: id) {
+                    let (seconds, attoseconds) = timeout.components
+                    let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+                        state.remove(id, failing: PostgresError.poolTimeout(waited: timeout))
+                    }
                 }
             }
+        } onCancel: {
+            // A caller that gives up while still queued leaves the queue; running work is not interrupted.
+            state.remove(id, failing: CancellationError())
         }
     }
 }
@@ -188,31 +195,37 @@ final class PoolState: @unchecked Sendable {
         self.statements = statements
     }
 
-    /// Queues a job; returns its id when it may have to wait (so a timeout is armed).
-    func enqueue(_ job: PoolJob) -> UInt64? {
+    func reserveID() -> UInt64 {
+        condition.lock()
+        defer { condition.unlock() }
+        nextID += 1
+        return nextID
+    }
+
+    /// Queues a job; returns true when it may have to wait (so a timeout is armed).
+    func enqueue(_ job: PoolJob, id: UInt64) -> Bool {
         condition.lock()
         if closed {
             condition.unlock()
             job.fail(PostgresError.poolClosed)
-            return nil
+            return false
         }
-        nextID += 1
-        let id = nextID
         let mustWait = idleWorkers <= queue.count - head
         queue.append((id, job))
         condition.signal()
         condition.unlock()
-        return mustWait ? id : nil
+        return mustWait
     }
 
-    func expire(_ id: UInt64, waited: Duration) {
+    /// Takes a still-queued job out and fails it; no-op once a worker has it.
+    func remove(_ id: UInt64, failing error: any Error) {
         condition.lock()
-        var expired: PoolJob?
+        var removed: PoolJob?
         if let position = queue[head...].firstIndex(where: { $0.id == id }) {
-            expired = queue.remove(at: position).job
+            removed = queue.remove(at: position).job
         }
         condition.unlock()
-        expired?.fail(PostgresError.poolTimeout(waited: waited))
+        removed?.fail(error)
     }
 
     func workerLoop() {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A calendar date without time zone (PostgreSQL `date`).
 public struct PGDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
@@ -121,6 +127,13 @@ public struct PGTimestamp: Sendable, Hashable, Comparable, CustomStringConvertib
 
     public init(microsecondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = microsecondsSinceEpoch }
     public init(secondsSinceEpoch: Int64) { self.microsecondsSinceEpoch = secondsSinceEpoch * 1_000_000 }
+
+    /// The current instant from the system's real-time clock.
+    public static func now() -> PGTimestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return PGTimestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1_000)
+    }
 
     /// The instant at `date` `time` in UTC.
     public init(date: PGDate, time: PGTime, utcOffsetSeconds: Int = 0) {

@@ -157,6 +157,26 @@ final class ConnectionPoolTests: XCTestCase {
         XCTAssertEqual(order.value, [0, 1, 2, 3, 4])
     }
 
+    func testCancelledWaiterLeavesTheQueue() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 1)
+        defer { small.close() }
+        async let blocker: Void = small.withConnection { _ = try $0.query("SELECT pg_sleep(0.8)") }
+        try await Task.sleep(for: .milliseconds(150))
+        let ran = Box(false)
+        let waiter = Task { try await small.withConnection { _ in ran.update { $0 = true } } }
+        try await Task.sleep(for: .milliseconds(150))
+        XCTAssertEqual(small.metrics.waiting, 1)
+        waiter.cancel()
+        do {
+            try await waiter.value
+            XCTFail("expected cancellation")
+        } catch is CancellationError {}
+        XCTAssertEqual(small.metrics.waiting, 0)
+        try await blocker
+        try await small.withConnection { _ in }
+        XCTAssertFalse(ran.value, "cancelled work must never run")
+    }
+
     func testClosedPoolRejectsWork() async throws {
         pool.close()
         do {

@@ -56,6 +56,14 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(PGDate(year: 2025, month: 3, day: 31).isoWeekday, 1)
     }
 
+    func testNowAgreesWithTheServerClock() throws {
+        let before = PGTimestamp.now()
+        let server = try XCTUnwrap(connection.query("SELECT clock_timestamp() AS t").first).timestamp("t")
+        let after = PGTimestamp.now()
+        XCTAssertLessThanOrEqual(abs(server.microsecondsSinceEpoch - before.microsecondsSinceEpoch), 5_000_000)
+        XCTAssertLessThanOrEqual(before, after)
+    }
+
     func testNullsDecodeAsNilAndThrowForNonOptionalAccessors() throws {
         let row = try XCTUnwrap(connection.query("SELECT $1::int AS n, $2::text AS s", [nil, nil]).first)
         XCTAssertNil(try row.optionalInt("n"))

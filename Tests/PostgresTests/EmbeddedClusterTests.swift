@@ -51,6 +51,33 @@ final class EmbeddedClusterTests: XCTestCase {
         XCTAssertFalse(try cluster.isRunning())
     }
 
+    func testSimultaneousStartsInitializeOnceAndShare() throws {
+        let uris = Box<[String]>([])
+        let failures = Box<[String]>([])
+        let leases = Box<[EmbeddedCluster.Lease]>([])
+        let dataDirectory = directory + "/data"
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            do {
+                let lease = try EmbeddedCluster(dataDirectory: dataDirectory).start()
+                uris.update { $0.append(lease.uri) }
+                leases.update { $0.append(lease) }
+            } catch {
+                failures.update { $0.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures.value, [])
+        XCTAssertEqual(Set(uris.value).count, 1)
+        let cluster = EmbeddedCluster(dataDirectory: dataDirectory)
+        // initdb always finds the pgdata directory we prepared, and says so once per run.
+        let initdbLog = try String(contentsOfFile: dataDirectory + "/initdb.log", encoding: .utf8)
+        let initdbRuns = initdbLog.components(separatedBy: "fixing permissions on existing directory").count - 1
+        XCTAssertEqual(initdbRuns, 1, "initdb must run exactly once")
+        for lease in leases.value.dropLast() { try lease.release() }
+        XCTAssertTrue(try cluster.isRunning())
+        try leases.value.last!.release()
+        XCTAssertFalse(try cluster.isRunning())
+    }
+
     func testLeaseOfADeadProcessDoesNotPinTheCluster() throws {
         let cluster = EmbeddedCluster(dataDirectory: directory + "/data")
         let lease = try cluster.start()
