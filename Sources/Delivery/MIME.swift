@@ -1,0 +1,235 @@
+// The text encodings of an Internet message: quoted-printable bodies
+// (RFC 2045 §6.7), encoded-words for non-ASCII header text (RFC 2047), and
+// header folding (RFC 5322 §2.2.3). Lines end in CRLF.
+
+public enum MIME {
+    // MARK: - Quoted-printable
+
+    /// UTF-8 `text` as quoted-printable: lines of at most 76 characters (soft
+    /// breaks `=`), `=`, non-ASCII and control bytes as `=XX`, spaces and tabs
+    /// before a line break encoded so transports cannot strip them. Hard line
+    /// breaks (LF or CRLF in the input) become CRLF.
+    public static func quotedPrintable(_ text: String) -> String {
+        var out = ""
+        let lines = splitLines(text)
+        for (index, line) in lines.enumerated() {
+            if index > 0 { out += "\r\n" }
+            let bytes = Array(line.utf8)
+            var current = ""
+            var currentLength = 0
+            for (i, b) in bytes.enumerated() {
+                let isLast = i == bytes.count - 1
+                let token: String
+                if (b == 0x20 || b == 0x09) && isLast {
+                    token = hexEscape(b)
+                } else if b == 0x3D || b < 0x20 && b != 0x09 || b > 0x7E {
+                    token = hexEscape(b)
+                } else {
+                    token = String(UnicodeScalar(b))
+                }
+                // Leave room for the soft break "=" (76 incl. it), except on the last token of the line.
+                let limit = isLast ? 76 : 75
+                if currentLength + token.count > limit {
+                    out += current + "=\r\n"
+                    current = ""
+                    currentLength = 0
+                }
+                current += token
+                currentLength += token.count
+            }
+            out += current
+        }
+        return out
+    }
+
+    /// Decodes quoted-printable (soft breaks removed, `=XX` to bytes) as UTF-8.
+    public static func decodeQuotedPrintable(_ text: String) -> String {
+        let b = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3D {
+                if i + 1 < b.count, b[i + 1] == 0x0A { i += 2; continue }
+                if i + 2 < b.count, b[i + 1] == 0x0D, b[i + 2] == 0x0A { i += 3; continue }
+                if i + 2 < b.count, let h = hexValue(b[i + 1]), let l = hexValue(b[i + 2]) {
+                    out.append(h << 4 | l)
+                    i += 3
+                    continue
+                }
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    // MARK: - Encoded-words
+
+    static func needsEncoding(_ text: String) -> Bool {
+        text.utf8.contains { $0 > 0x7E || ($0 < 0x20 && $0 != 0x09) } || text.contains("=?")
+    }
+
+    /// Header text: ASCII as is, otherwise `=?UTF-8?B?…?=` words of at most
+    /// 75 characters, split between whole characters, separated by CRLF SP
+    /// (a folding point, so a long subject stays within line limits).
+    public static func encodedWords(_ text: String) -> String {
+        guard needsEncoding(text) else { return text }
+        // 75 - "=?UTF-8?B?".count - "?=".count = 63 base64 chars → 45 bytes of UTF-8 per word.
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        for ch in text {
+            let bytes = Array(String(ch).utf8)
+            if chunk.count + bytes.count > 45, !chunk.isEmpty {
+                words.append("=?UTF-8?B?" + base64(chunk) + "?=")
+                chunk = []
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?" + base64(chunk) + "?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    /// Decodes every `=?charset?B|Q?…?=` word (UTF-8 assumed) and unfolds; for tests and logs.
+    public static func decodeHeader(_ value: String) -> String {
+        let unfolded = value.replacingAll("\r\n ", with: " ").replacingAll("\r\n\t", with: " ")
+        var out = ""
+        var rest = Substring(unfolded)
+        var lastWasWord = false
+        while let start = rest.firstRange(ofText: "=?") {
+            let before = rest[..<start.lowerBound]
+            let afterStart = rest[start.upperBound...]
+            let parts = afterStart.split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
+            guard parts.count == 4, parts[3].hasPrefix("=") else { out += rest; return out }
+            if !(lastWasWord && before.allSatisfy({ $0 == " " || $0 == "\t" })) { out += before }
+            let encoding = parts[1].uppercased()
+            let payload = String(parts[2])
+            if encoding == "B" {
+                out += String(decoding: decodeBase64(payload) ?? [], as: UTF8.self)
+            } else {
+                out += decodeQuotedPrintable(payload.replacingAll("_", with: " "))
+            }
+            rest = parts[3].dropFirst()
+            lastWasWord = true
+        }
+        out += rest
+        return out
+    }
+
+    /// `"Name" <addr>` with the name as encoded-words when not ASCII, quoted when it has specials.
+    public static func mailbox(name: String?, address: String) -> String {
+        guard let name, !name.isEmpty else { return "<\(address)>" }
+        if needsEncoding(name) { return encodedWords(name) + " <\(address)>" }
+        let specials = Set("()<>[]:;@\\,.\"")
+        if name.contains(where: { specials.contains($0) }) {
+            let escaped = name.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
+            return "\"\(escaped)\" <\(address)>"
+        }
+        return "\(name) <\(address)>"
+    }
+
+    // MARK: - Helpers
+
+    static func splitLines(_ text: String) -> [Substring] {
+        let normalized = text.replacingAll("\r\n", with: "\n").replacingAll("\r", with: "\n")
+        return Substring(normalized).split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    static func hexEscape(_ b: UInt8) -> String {
+        String(decoding: [0x3D, hexDigits[Int(b >> 4)], hexDigits[Int(b & 0xF)]], as: UTF8.self)
+    }
+
+    static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    public static func base64(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var i = 0
+        while i + 2 < bytes.count {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
+            i += 3
+        }
+        let rest = bytes.count - i
+        if rest == 1 {
+            let n = UInt32(bytes[i]) << 16
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], 0x3D, 0x3D]
+        } else if rest == 2 {
+            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], 0x3D]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func decodeBase64(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        for c in text.utf8 {
+            if c == 0x3D { break }
+            if c == 0x0D || c == 0x0A || c == 0x20 { continue }
+            guard let v = alphabet.firstIndex(of: c) else { return nil }
+            values.append(UInt8(v))
+        }
+        var out: [UInt8] = []
+        var i = 0
+        while i + 1 < values.count {
+            let a = values[i], b = values[i + 1]
+            out.append(a << 2 | b >> 4)
+            if i + 2 < values.count { out.append((b & 0xF) << 4 | values[i + 2] >> 2) }
+            if i + 3 < values.count { out.append((values[i + 2] & 0x3) << 6 | values[i + 3]) }
+            i += 4
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Foundation-free replacement of every occurrence.
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, self.contains(target) else { return self }
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.firstRange(ofText: target) {
+            out += rest[..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+extension Substring {
+    func firstRange(ofText target: String) -> Range<Substring.Index>? {
+        let t = Array(target.utf8)
+        guard !t.isEmpty else { return nil }
+        let u = self.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            var j = i
+            var k = 0
+            while k < t.count, j != u.endIndex, u[j] == t[k] {
+                j = u.index(after: j)
+                k += 1
+            }
+            if k == t.count { return i..<j }
+            i = u.index(after: i)
+        }
+        return nil
+    }
+}
+
+extension String {
+    func firstRange(ofText target: String) -> Range<String.Index>? {
+        Substring(self).firstRange(ofText: target)
+    }
+}

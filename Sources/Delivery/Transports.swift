@@ -1,0 +1,123 @@
+// What the outbox worker hands to a transport, and what it gets back.
+// Transports block (sockets): call them from a thread of your own.
+
+/// One email to send.
+public struct EmailMessage: Sendable, Equatable {
+    /// The outbox row's idempotency key; the Message-ID is built from it, so a
+    /// message sent twice after a crash is recognisable as the same message.
+    public var deliveryKey: String
+    public var fromAddress: String
+    public var fromName: String?
+    public var toAddress: String
+    public var toName: String?
+    public var subject: String
+    public var body: String
+    /// Seconds since 1970 for the Date header.
+    public var date: Int64
+
+    public init(deliveryKey: String, fromAddress: String, fromName: String?, toAddress: String, toName: String?,
+                subject: String, body: String, date: Int64) {
+        self.deliveryKey = deliveryKey; self.fromAddress = fromAddress; self.fromName = fromName
+        self.toAddress = toAddress; self.toName = toName; self.subject = subject; self.body = body; self.date = date
+    }
+
+    /// `<key@domain-of-sender>`.
+    public var messageID: String {
+        let domain = fromAddress.split(separator: "@").last.map(String.init) ?? "localhost"
+        return "<\(deliveryKey)@\(domain.isEmpty ? "localhost" : domain)>"
+    }
+
+    /// The RFC 5322 message: headers, blank line, quoted-printable body; CRLF line ends, not dot-stuffed.
+    public func rendered() -> String {
+        var h: [String] = []
+        h.append("From: " + MIME.mailbox(name: fromName, address: fromAddress))
+        h.append("To: " + MIME.mailbox(name: toName, address: toAddress))
+        h.append("Subject: " + MIME.encodedWords(subject))
+        h.append("Date: " + RFC5322Date.format(secondsSinceEpoch: date))
+        h.append("Message-ID: " + messageID)
+        h.append("MIME-Version: 1.0")
+        h.append("Content-Type: text/plain; charset=UTF-8")
+        h.append("Content-Transfer-Encoding: quoted-printable")
+        return h.joined(separator: "\r\n") + "\r\n\r\n" + MIME.quotedPrintable(body) + "\r\n"
+    }
+}
+
+/// One SMS to send.
+public struct SMSMessage: Sendable, Equatable {
+    public var deliveryKey: String
+    public var to: String
+    public var body: String
+    public init(deliveryKey: String, to: String, body: String) { self.deliveryKey = deliveryKey; self.to = to; self.body = body }
+}
+
+/// The result of one delivery attempt.
+public enum DeliveryOutcome: Sendable, Equatable {
+    case sent
+    /// Temporary (SMTP 4xx, HTTP 5xx, timeouts, network): try again later.
+    case retry(String)
+    /// Permanent (SMTP 5xx, HTTP 4xx): do not try again.
+    case permanent(String)
+}
+
+public protocol EmailTransport: Sendable {
+    /// Sends the messages (one session where the transport can), one outcome each, in order.
+    func send(_ messages: [EmailMessage]) -> [DeliveryOutcome]
+    /// For logs: "smtp://relay:25", "log (not sent)".
+    var label: String { get }
+}
+
+public protocol SMSTransport: Sendable {
+    func send(_ messages: [SMSMessage]) -> [DeliveryOutcome]
+    var label: String { get }
+}
+
+/// Without SMTP_URL: each email goes to the log, clearly marked as not sent,
+/// and counts as delivered so the outbox drains.
+public struct LogEmailTransport: EmailTransport {
+    let log: @Sendable (String) -> Void
+    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    public var label: String { "log (emails NOT SENT: no SMTP_URL)" }
+    public func send(_ messages: [EmailMessage]) -> [DeliveryOutcome] {
+        messages.map { m in
+            log("EMAIL NOT SENT (no SMTP_URL configured) to=\(m.toAddress) subject=\(m.subject) message-id=\(m.messageID)\n\(m.body)")
+            return .sent
+        }
+    }
+}
+
+/// Without SMS_WEBHOOK_URL: each SMS goes to the log, marked as not sent.
+public struct LogSMSTransport: SMSTransport {
+    let log: @Sendable (String) -> Void
+    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    public var label: String { "log (SMS NOT SENT: no SMS_WEBHOOK_URL)" }
+    public func send(_ messages: [SMSMessage]) -> [DeliveryOutcome] {
+        messages.map { m in
+            log("SMS NOT SENT (no SMS_WEBHOOK_URL configured) to=\(m.to) key=\(m.deliveryKey): \(m.body)")
+            return .sent
+        }
+    }
+}
+
+/// `Date:` values: "Fri, 27 Nov 2026 01:30:00 +0000".
+public enum RFC5322Date {
+    static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    public static func format(secondsSinceEpoch t: Int64) -> String {
+        let dayNumber = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let secs = Int(t - dayNumber * 86_400)
+        let weekday = days[Int(((dayNumber % 7) + 7) % 7)]
+        // civil-from-days (Howard Hinnant)
+        let z = Int(dayNumber) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(weekday), \(two(d)) \(months[m - 1]) \(y) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60)) +0000"
+    }
+}

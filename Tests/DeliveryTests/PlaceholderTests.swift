@@ -1,3 +1,0 @@
-import XCTest
-@testable import Delivery
-final class DeliveryPlaceholderTests: XCTestCase { func testModuleLinks() {} }
