@@ -18,6 +18,7 @@ public final class TestCluster: Sendable {
 
     /// Starts a new cluster in a fresh temp dir (as the `postgres` user when root).
     public init() throws {
+        TestCluster.removeAbandonedClusters()
         var template = Array("/tmp/clinic-pg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw PostgresError.cluster("cannot create a temp dir for the test cluster: \(String(cString: strerror(errno)))")
@@ -34,6 +35,28 @@ public final class TestCluster: Sendable {
             throw error
         }
         uri = cluster.uri(database: "postgres")
+    }
+
+    /// Test processes that crashed leave clusters running in /tmp: stop and delete
+    /// those whose every user is dead (and that nobody is starting right now).
+    static func removeAbandonedClusters() {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for entry in entries where entry.hasPrefix("clinic-pg-") {
+            let directory = "/tmp/" + entry
+            guard let users = try? String(contentsOfFile: directory + "/cluster.users", encoding: .utf8) else { continue }
+            let alive = users.split(separator: "\n").contains { line in
+                pid_t(line.split(separator: " ").first ?? "").map(ChildProcess.isAlive) ?? false
+            }
+            guard !alive else { continue }
+            let fd = open(directory + "/cluster.lock", O_RDWR | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            let free = flock(fd, LOCK_EX | LOCK_NB) == 0
+            if free { flock(fd, LOCK_UN) }
+            close(fd)
+            guard free else { continue }
+            try? EmbeddedCluster(dataDirectory: directory).stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
     }
 
     private static let sharedInstance = Mutex<TestCluster?>(nil)
