@@ -581,8 +581,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         }
         if !conn.keepAlive || draining { conn.closeAfterWrite = true }
         if let value = response.header("connection"), value.lowercased().contains("close") { conn.closeAfterWrite = true }
+        core.counters.served.add(1, ordering: .relaxed) // counted before the client can see the response
         writeResponse(conn, response, includeBody: !conn.isHeadRequest)
-        core.counters.served.add(1, ordering: .relaxed)
     }
 
     private func sendError(_ conn: Connection, _ status: Int) {
