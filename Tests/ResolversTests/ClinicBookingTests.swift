@@ -1,0 +1,307 @@
+// Booking, rescheduling, cancelling and statuses against real PostgreSQL.
+import Foundation
+import Postgres
+@testable import Resolvers
+import Schema
+import XCTest
+
+final class ClinicBookingTests: XCTestCase {
+    func fixture() async throws -> ClinicFixture {
+        let h = try await ClinicTestHarness.shared(for: Self.self)
+        return try await ClinicFixture.make(h)
+    }
+
+    func testClientBooksAFreeSlotWithAuditNotificationsAndReminder() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient()
+        try await f.h.sql("UPDATE users SET notify_by_sms = true, phone = '+5215550001' WHERE id = $1", [.int(Int(pat.id))])
+        let day = try await f.date(3)
+        let json = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00")
+        XCTAssertEqual(json.codes, [], "\(json)")
+        XCTAssertEqual(json.at("data.bookAppointment.status")?.stringValue, "SCHEDULED")
+        XCTAssertEqual(json.at("data.bookAppointment.time")?.stringValue, "10:00")
+        let id = rawID(json.at("data.bookAppointment.id")?.stringValue)
+        // The slot is gone from the free list.
+        let slots = await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time } }",
+                                      as: pat.viewer)
+        let times = slots.at("data.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue } ?? []
+        XCTAssertFalse(times.contains("10:00"))
+        XCTAssertTrue(times.contains("10:30"))
+        // Audit and outbox written in the same transaction.
+        let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.book' AND target_id = $1",
+                                      [.text(ClinicFixture.appointmentID(id))])
+        XCTAssertEqual(try audit.first!.int("n"), 1)
+        let n = try await f.h.sql("SELECT kind, channel, recipient FROM notifications WHERE appointment_id = $1 ORDER BY kind, channel", [.int(Int(id))])
+        let kinds = try n.rows.map { "\(try $0.string("kind"))/\(try $0.string("channel"))" }
+        XCTAssertEqual(kinds, ["BOOKING_CONFIRMATION/EMAIL", "BOOKING_CONFIRMATION/SMS", "REMINDER/EMAIL", "REMINDER/SMS"])
+        let reminder = try await f.h.sql("""
+            SELECT n.scheduled_at = a.starts_at - interval '24 hours' AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
+             WHERE n.appointment_id = $1 AND n.kind = 'REMINDER' AND n.channel = 'EMAIL'
+            """, [.int(Int(id))])
+        XCTAssertEqual(try reminder.first!.bool("ok"), true)
+    }
+
+    func testBookingATakenSlotIsConflict() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let a = try await f.patient(), b = try await f.patient()
+        let day = try await f.date(4)
+        eq(await f.book(as: a.viewer, doctor: doc, date: day, time: "11:00").codes, [])
+        let second = await f.book(as: b.viewer, doctor: doc, date: day, time: "11:00")
+        XCTAssertEqual(second.codes, ["CONFLICT"])
+        XCTAssertEqual(second.messages.first, "That slot was just taken")
+    }
+
+    func testBookingRulesGiveTheContractsCodes() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(lastName: "Ruiz", weekdays: 1...5)
+        let pat = try await f.patient()
+        var day = try await f.date(2)
+        while day.isoWeekday != 7 { day = day.adding(days: 1) }
+        let sunday = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00")
+        XCTAssertEqual(sunday.codes, ["CONFLICT"])
+        XCTAssertEqual(sunday.messages.first, "Dr. Ruiz does not work on Sunday")
+        let monday = day.adding(days: 1)
+        eq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "18:00").codes, ["CONFLICT"])
+        let offGrid = await f.book(as: pat.viewer, doctor: doc, date: monday, time: "10:10")
+        XCTAssertEqual(offGrid.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(offGrid.firstField, "input.time")
+        let past = try await f.date(-1)
+        eq(await f.book(as: pat.viewer, doctor: doc, date: past, time: "10:00").codes, ["CONFLICT"])
+        var far = try await f.date(120)
+        while far.isoWeekday > 5 { far = far.adding(days: 1) }
+        let beyond = await f.book(as: pat.viewer, doctor: doc, date: far, time: "10:00")
+        XCTAssertEqual(beyond.codes, ["CONFLICT"])
+        XCTAssertTrue(beyond.messages.first?.hasPrefix("Bookings are open only up to") == true)
+        // Staff are not bound by the horizon.
+        eq(await f.book(as: f.admin.viewer, doctor: doc, date: far, time: "10:00", patient: pat).codes, [])
+        // An unavailable doctor takes no bookings and offers no slots.
+        try await f.h.sql("UPDATE doctors SET is_available = false WHERE id = $1", [.int(Int(doc.doctorID!))])
+        eq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "11:00").codes, ["CONFLICT"])
+        let slots = await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(monday.iso)\") { time } }", as: nil)
+        XCTAssertEqual(slots.at("data.availableSlots")?.arrayValue?.count, 0)
+    }
+
+    func testWhoMayBookForWhom() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient(), other = try await f.patient()
+        let day = try await f.date(5)
+        let staffWithout = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "09:00")
+        XCTAssertEqual(staffWithout.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(staffWithout.firstField, "input.patientId")
+        eq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00", patient: other).codes, ["FORBIDDEN"])
+        eq(await f.book(as: nil, doctor: doc, date: day, time: "09:00").codes, ["UNAUTHENTICATED"])
+        let noProfile = try await f.h.createUser()
+        eq(await f.book(as: noProfile.viewer, doctor: doc, date: day, time: "09:00").codes, ["FORBIDDEN"])
+        let staff = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "09:00", patient: other)
+        XCTAssertEqual(staff.codes, [])
+        // A patient ID where a doctor ID belongs is BAD_USER_INPUT.
+        let wrong = await f.h.graphql("""
+            mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.patientID(pat))", date: "\(day.iso)", time: "09:30", reason: ""}) { id } }
+            """, as: pat.viewer)
+        XCTAssertEqual(wrong.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(wrong.firstField, "input.doctorId")
+        let tooLong = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00", reason: String(repeating: "x", count: 1001))
+        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
+    }
+
+    func testAPatientCannotHoldTwoOverlappingAppointments() async throws {
+        let f = try await fixture()
+        let d1 = try await f.doctor(), d2 = try await f.doctor(lastName: "Soto")
+        let pat = try await f.patient()
+        let day = try await f.date(6)
+        eq(await f.book(as: pat.viewer, doctor: d1, date: day, time: "12:00").codes, [])
+        let clash = await f.book(as: pat.viewer, doctor: d2, date: day, time: "12:00")
+        XCTAssertEqual(clash.codes, ["CONFLICT"])
+        XCTAssertEqual(clash.messages.first, "The patient already has an appointment at that time")
+    }
+
+    func testOverlappingSlotsOfDifferentLengthsCannotBothHold() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(slot: 30)
+        let a = try await f.patient(), b = try await f.patient()
+        let day = try await f.date(7)
+        eq(await f.book(as: a.viewer, doctor: doc, date: day, time: "09:00").codes, [])   // 09:00–09:30
+        try await f.h.sql("UPDATE working_hours SET slot_minutes = 20 WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
+        eq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:20").codes, ["CONFLICT"])  // 09:20–09:40
+        eq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:40").codes, [])
+        // The database itself refuses the overlap, whatever the server checked.
+        do {
+            try await f.h.sql("""
+                INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at)
+                SELECT $1, doctor_id, local_date, '09:10', starts_at + interval '10 minutes', starts_at + interval '30 minutes'
+                  FROM appointments WHERE doctor_id = $2 AND local_time = '09:00'
+                """, [.int(Int(b.patientID!)), .int(Int(doc.doctorID!))])
+            XCTFail("the exclusion constraint let an overlap through")
+        } catch let e as PostgresError {
+            XCTAssertTrue(e.isExclusionViolation)
+        }
+    }
+
+    func testHundredConcurrentBookingsForOneSlotExactlyOneWins() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        var patients: [HarnessUser] = []
+        for _ in 0..<100 { patients.append(try await f.patient()) }
+        let day = try await f.date(8)
+        let results = await withTaskGroup(of: [String].self) { group in
+            for p in patients {
+                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: "15:00").codes }
+            }
+            var all: [[String]] = []
+            for await r in group { all.append(r) }
+            return all
+        }
+        XCTAssertEqual(results.filter(\.isEmpty).count, 1)
+        XCTAssertEqual(results.filter { $0 == ["CONFLICT"] }.count, 99, "\(Set(results.flatMap { $0 }))")
+        let active = try await f.h.sql("SELECT count(*) AS n FROM appointments WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
+        XCTAssertEqual(try active.first!.int("n"), 1)
+    }
+
+    func testRescheduleMovesTheAppointmentAndItsReminder() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient(), other = try await f.patient()
+        let day = try await f.date(9)
+        let booked = await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00")
+        let gid = booked.at("data.bookAppointment.id")!.stringValue!
+        let moved = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"14:00\") { time status canModify } }",
+                                      as: pat.viewer)
+        XCTAssertEqual(moved.codes, [], "\(moved)")
+        XCTAssertEqual(moved.at("data.rescheduleAppointment.time")?.stringValue, "14:00")
+        XCTAssertEqual(moved.at("data.rescheduleAppointment.canModify")?.boolValue, true)
+        let r = try await f.h.sql("""
+            SELECT count(*) FILTER (WHERE n.kind = 'REMINDER' AND n.status = 'PENDING') AS reminders,
+                   bool_and(n.scheduled_at = a.starts_at - interval '24 hours') FILTER (WHERE n.kind = 'REMINDER') AS moved,
+                   count(*) FILTER (WHERE n.kind = 'RESCHEDULED') AS rescheduled
+              FROM notifications n JOIN appointments a ON a.id = n.appointment_id WHERE a.id = $1
+            """, [.int(Int(rawID(gid)))])
+        XCTAssertEqual(try r.first!.int("reminders"), 1)
+        XCTAssertEqual(try r.first!.bool("moved"), true)
+        XCTAssertEqual(try r.first!.int("rescheduled"), 1)
+        // The old slot is free again.
+        eq(await f.book(as: other.viewer, doctor: doc, date: day, time: "09:00").codes, [])
+        // Someone else's appointment does not exist for a client.
+        let foreign = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"15:00\") { id } }",
+                                        as: other.viewer)
+        XCTAssertEqual(foreign.codes, ["NOT_FOUND"])
+        // Onto a taken slot: CONFLICT.
+        let taken = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"09:00\") { id } }",
+                                      as: pat.viewer)
+        XCTAssertEqual(taken.codes, ["CONFLICT"])
+    }
+
+    func testClientsCannotChangeInsideTheCancellationWindowButStaffCan() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient()
+        // Starts in about 3 hours: inside the default 24h window.
+        let id = try await f.h.sql("""
+            INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, reason)
+            VALUES ($1, $2, current_date, '00:00', now() + interval '3 hours', now() + interval '3 hours 30 minutes', 'x') RETURNING id
+            """, [.int(Int(pat.patientID!)), .int(Int(doc.doctorID!))]).first!.int("id")
+        let gid = ClinicFixture.appointmentID(Int64(id))
+        let day = try await f.date(10)
+        let q = await f.h.graphql("{ appointment(id: \"\(gid)\") { canModify } }", as: pat.viewer)
+        XCTAssertEqual(q.at("data.appointment.canModify")?.boolValue, false)
+        eq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
+                                         as: pat.viewer).codes, ["FORBIDDEN"])
+        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: pat.viewer).codes, ["FORBIDDEN"])
+        // Changing only the reason is allowed until the start.
+        let reason = await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"fever\") { reason } }", as: pat.viewer)
+        XCTAssertEqual(reason.at("data.updateAppointmentReason.reason")?.stringValue, "fever")
+        let staff = await f.h.graphql("{ appointment(id: \"\(gid)\") { canModify } }", as: f.admin.viewer)
+        XCTAssertEqual(staff.at("data.appointment.canModify")?.boolValue, true)
+        let cancelled = await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\", reason: \"sick\") { status canModify } }", as: f.admin.viewer)
+        XCTAssertEqual(cancelled.at("data.cancelAppointment.status")?.stringValue, "CANCELLED")
+        XCTAssertEqual(cancelled.at("data.cancelAppointment.canModify")?.boolValue, false)
+        // Cancelled is final: no reschedule, no second cancel.
+        eq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
+                                         as: f.admin.viewer).codes, ["CONFLICT"])
+        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: f.admin.viewer).codes, ["CONFLICT"])
+    }
+
+    func testCancellingFreesTheSlotAndDropsThePendingReminder() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient(), other = try await f.patient()
+        let day = try await f.date(11)
+        let gid = await f.book(as: pat.viewer, doctor: doc, date: day, time: "16:00").at("data.bookAppointment.id")!.stringValue!
+        let c = await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\", reason: \"travel\") { status } }", as: pat.viewer)
+        XCTAssertEqual(c.at("data.cancelAppointment.status")?.stringValue, "CANCELLED", "\(c)")
+        let n = try await f.h.sql("""
+            SELECT count(*) FILTER (WHERE kind = 'REMINDER') AS reminders, count(*) FILTER (WHERE kind = 'CANCELLED') AS cancelled
+              FROM notifications WHERE appointment_id = $1
+            """, [.int(Int(rawID(gid)))])
+        XCTAssertEqual(try n.first!.int("reminders"), 0)
+        XCTAssertEqual(try n.first!.int("cancelled"), 1)
+        eq(await f.book(as: other.viewer, doctor: doc, date: day, time: "16:00").codes, [])
+        let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.cancel' AND target_id = $1", [.text(gid)])
+        XCTAssertEqual(try audit.first!.int("n"), 1)
+    }
+
+    func testStatusTransitions() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient()
+        let day = try await f.date(12)
+        let gid = await f.book(as: pat.viewer, doctor: doc, date: day, time: "13:00").at("data.bookAppointment.id")!.stringValue!
+        func set(_ s: String, _ viewer: Viewer? = nil, notes: String? = nil) async -> JSON {
+            let n = notes.map { ", notes: \"\($0)\"" } ?? ""
+            return await f.h.graphql("mutation { setAppointmentStatus(id: \"\(gid)\", status: \(s)\(n)) { status notes } }", as: viewer ?? f.admin.viewer)
+        }
+        eq(await set("CONFIRMED", pat.viewer).codes, ["FORBIDDEN"])
+        eq(await set("CONFIRMED", nil as Viewer?).codes, [])  // as admin
+        eq(await f.h.graphql("mutation { setAppointmentStatus(id: \"\(gid)\", status: CONFIRMED) { id } }", as: nil).codes,
+                       ["UNAUTHENTICATED"])
+        let early = await set("COMPLETED")
+        XCTAssertEqual(early.codes, ["CONFLICT"])
+        // Move it into the past: now it can be completed, with notes.
+        try await f.h.sql("UPDATE appointments SET starts_at = now() - interval '2 hours', ends_at = now() - interval '90 minutes' WHERE id = $1",
+                          [.int(Int(rawID(gid)))])
+        let done = await set("COMPLETED", notes: "all good")
+        XCTAssertEqual(done.codes, [])
+        XCTAssertEqual(done.at("data.setAppointmentStatus.notes")?.stringValue, "all good")
+        eq(await set("CANCELLED").codes, ["CONFLICT"])
+        eq(await set("SCHEDULED").codes, ["CONFLICT"])
+        eq(await set("NO_SHOW").codes, ["CONFLICT"])
+        // SCHEDULED cannot jump straight to COMPLETED.
+        let other = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -3)
+        let jump = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(ClinicFixture.appointmentID(other))\", status: COMPLETED) { id } }",
+                                     as: f.admin.viewer)
+        XCTAssertEqual(jump.codes, ["CONFLICT"])
+        let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.status_change' AND target_id = $1", [.text(gid)])
+        XCTAssertEqual(try audit.first!.int("n"), 2)
+    }
+
+    func testSpringForwardDayOffersNoSkippedSlotAndBooksRealInstants() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "clinic_dst")
+        let f = try await ClinicFixture.make(h)
+        try await f.setZone("America/New_York")
+        let doc = try await f.doctor(start: "00:00", end: "06:00", slot: 30)
+        let pat = try await f.patient()
+        let day = LocalDate(year: 2027, month: 3, day: 14)!   // US spring-forward: 02:00 → 03:00
+        let slots = await h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { availableSlots(date: \"\(day.iso)\") { time startsAt } } }",
+                                    as: f.admin.viewer)
+        let list = slots.at("data.doctor.availableSlots")?.arrayValue ?? []
+        let times = list.compactMap { $0["time"]?.stringValue }
+        XCTAssertEqual(times, ["00:00", "00:30", "01:00", "01:30", "03:00", "03:30", "04:00", "04:30", "05:00", "05:30"])
+        XCTAssertEqual(list[3]["startsAt"]?.stringValue, "2027-03-14T06:30:00Z")   // 01:30 EST
+        XCTAssertEqual(list[4]["startsAt"]?.stringValue, "2027-03-14T07:00:00Z")   // 03:00 EDT
+        let skipped = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "02:30", patient: pat)
+        XCTAssertEqual(skipped.codes, ["CONFLICT"])
+        let ok = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "01:30", patient: pat)
+        XCTAssertEqual(ok.at("data.bookAppointment.startsAt")?.stringValue, "2027-03-14T06:30:00Z")
+        XCTAssertEqual(ok.at("data.bookAppointment.endsAt")?.stringValue, "2027-03-14T07:00:00Z")
+        // 01:30–02:00 EST ends exactly when 03:00 EDT starts: both hold.
+        let next = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "03:00", patient: pat)
+        XCTAssertEqual(next.codes, [], "\(next)")
+        let sched = await h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { schedule(from: \"\(day.iso)\", to: \"\(day.iso)\") { date slots { time available } } } }",
+                                    as: f.admin.viewer)
+        let s = sched.at("data.doctor.schedule.0.slots")?.arrayValue ?? []
+        XCTAssertEqual(s.count, 10)
+        XCTAssertEqual(s.filter { $0["available"]?.boolValue == false }.compactMap { $0["time"]?.stringValue }, ["01:30", "03:00"])
+    }
+}

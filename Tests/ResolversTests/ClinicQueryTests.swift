@@ -1,0 +1,238 @@
+// Doctors, appointments and patients lists, node(id:), visibility, the role
+// matrix and statement counts against real PostgreSQL.
+import Foundation
+import Postgres
+@testable import Resolvers
+import Schema
+import XCTest
+
+final class ClinicQueryTests: XCTestCase {
+    func fixture() async throws -> ClinicFixture {
+        let h = try await ClinicTestHarness.shared(for: Self.self)
+        return try await ClinicFixture.make(h)
+    }
+
+    /// Every node of a connection, walking `after` with pages of `size`.
+    func walk(_ f: ClinicFixture, field: String, args: String, size: Int, as viewer: Viewer?) async throws -> [String] {
+        var out: [String] = []
+        var after: String?
+        for _ in 0..<200 {
+            let a = after.map { ", after: \"\($0)\"" } ?? ""
+            let sep = args.isEmpty ? "" : ", "
+            let json = await f.h.graphql("{ \(field)(first: \(size)\(sep)\(args)\(a)) { nodes { id } pageInfo { hasNextPage endCursor } } }", as: viewer)
+            XCTAssertEqual(json.codes, [], "\(json)")
+            out += json.at("data.\(field).nodes")?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+            guard json.at("data.\(field).pageInfo.hasNextPage")?.boolValue == true else { return out }
+            after = json.at("data.\(field).pageInfo.endCursor")?.stringValue
+        }
+        XCTFail("did not finish")
+        return out
+    }
+
+    func testAppointmentPagesOfSevenEqualOnePageOfAHundredInEveryOrder() async throws {
+        // A database of its own: the totals below count every appointment.
+        let f = try await ClinicFixture.make(try await ClinicTestHarness.fresh(prefix: "clinic_pages"))
+        var docs: [HarnessUser] = [], pats: [HarnessUser] = []
+        for i in 0..<4 { docs.append(try await f.doctor(lastName: "Page\(i)")); pats.append(try await f.patient()) }
+        let d1 = docs[0], p = pats[0]
+        // 30 appointments, four sharing each start (ties broken by id).
+        for i in 0..<30 {
+            try await f.h.createAppointment(patientID: pats[i % 4].patientID!, doctorID: docs[i % 4].doctorID!,
+                                            daysFromNow: 20 + i / 4, status: i % 2 == 0 ? "SCHEDULED" : "CANCELLED")
+        }
+        for order in ["{field: STARTS_AT, direction: ASC}", "{field: STARTS_AT, direction: DESC}",
+                      "{field: CREATED_AT, direction: ASC}", "{field: CREATED_AT, direction: DESC}"] {
+            let args = "orderBy: \(order)"
+            let big = try await walk(f, field: "appointments", args: args, size: 100, as: f.admin.viewer)
+            let small = try await walk(f, field: "appointments", args: args, size: 7, as: f.admin.viewer)
+            XCTAssertEqual(big.count, 30)
+            XCTAssertEqual(small, big, order)
+        }
+        let asc = try await walk(f, field: "appointments", args: "", size: 100, as: f.admin.viewer)
+        let desc = try await walk(f, field: "appointments", args: "orderBy: {field: STARTS_AT, direction: DESC}", size: 100, as: f.admin.viewer)
+        XCTAssertNotEqual(asc, desc)
+        // A cursor of one ordering is refused by another.
+        let page = await f.h.graphql("{ appointments(first: 2) { pageInfo { endCursor } } }", as: f.admin.viewer)
+        let cursor = page.at("data.appointments.pageInfo.endCursor")!.stringValue!
+        let wrong = await f.h.graphql("{ appointments(first: 2, after: \"\(cursor)\", orderBy: {field: CREATED_AT}) { nodes { id } } }",
+                                      as: f.admin.viewer)
+        XCTAssertEqual(wrong.codes, ["BAD_USER_INPUT"])
+        eq(await f.h.graphql("{ appointments(first: 2, after: \"garbage\") { nodes { id } } }", as: f.admin.viewer).codes,
+                       ["BAD_USER_INPUT"])
+        eq(await f.h.graphql("{ appointments(first: 101) { nodes { id } } }", as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+        eq(await f.h.graphql("{ appointments(first: -1) { nodes { id } } }", as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+        let zero = await f.h.graphql("{ appointments(first: 0) { nodes { id } totalCount pageInfo { hasNextPage } } }", as: f.admin.viewer)
+        XCTAssertEqual(zero.at("data.appointments.nodes")?.arrayValue?.count, 0)
+        XCTAssertEqual(zero.at("data.appointments.pageInfo.hasNextPage")?.boolValue, true)
+        XCTAssertEqual(zero.at("data.appointments.totalCount")?.intValue, 30)
+        // Filters: status, doctor, inclusive local dates.
+        let scheduled = await f.h.graphql("{ appointments(first: 100, filter: {status: [SCHEDULED], doctorId: \"\(ClinicFixture.doctorID(d1))\"}) { totalCount } }",
+                                          as: f.admin.viewer)
+        XCTAssertEqual(scheduled.at("data.appointments.totalCount")?.intValue, 8)
+        let day = try await f.h.sql("SELECT (current_date + 20)::text AS d").first!.string("d")
+        let oneDay = await f.h.graphql("{ appointments(filter: {from: \"\(day)\", to: \"\(day)\"}) { totalCount nodes { date } } }", as: f.admin.viewer)
+        XCTAssertEqual(oneDay.at("data.appointments.totalCount")?.intValue, 4)
+        XCTAssertEqual(Set(oneDay.at("data.appointments.nodes")?.arrayValue?.compactMap { $0["date"]?.stringValue } ?? []), [day])
+        eq(await f.h.graphql("{ appointments(filter: {doctorId: \"\(ClinicFixture.patientID(p))\"}) { totalCount } }",
+                                         as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+    }
+
+    func testDoctorsSearchIsALiteralSubstringAndPagesWalk() async throws {
+        let f = try await fixture()
+        _ = try await f.doctor(lastName: "Per%ez", specialization: "Neuro_logy")
+        _ = try await f.doctor(lastName: "Perxez", specialization: "Neuroxlogy")
+        for i in 0..<12 { _ = try await f.doctor(lastName: "Walk\(i)", specialization: i % 2 == 0 ? "Dermatology" : "Pediatrics") }
+        func names(_ filter: String) async -> [String] {
+            let json = await f.h.graphql("{ doctors(first: 100, filter: \(filter)) { nodes { user { lastName } specialization } } }", as: nil)
+            XCTAssertEqual(json.codes, [], "\(json)")
+            return json.at("data.doctors.nodes")?.arrayValue?.compactMap { $0["user"]?["lastName"]?.stringValue } ?? []
+        }
+        let percent = await names("{search: \"r%e\"}")
+        XCTAssertEqual(percent, ["Per%ez"])
+        let underscore = await names("{search: \"O_L\"}")
+        XCTAssertEqual(underscore, ["Per%ez"])
+        eq(await names("{specialization: \"dermatology\"}").count, 6)
+        try await f.h.sql("UPDATE doctors SET is_available = false WHERE specialization = 'Pediatrics'")
+        eq(await names("{specialization: \"Pediatrics\", isAvailable: true}").count, 0)
+        eq(await names("{specialization: \"Pediatrics\", isAvailable: false}").count, 6)
+        let all = try await walk(f, field: "doctors", args: "", size: 100, as: nil)
+        let paged = try await walk(f, field: "doctors", args: "", size: 7, as: nil)
+        XCTAssertEqual(all, paged)
+        XCTAssertGreaterThanOrEqual(all.count, 14)
+        let total = await f.h.graphql("{ doctors(filter: {search: \"walk\"}) { totalCount } }", as: nil)
+        XCTAssertEqual(total.at("data.doctors.totalCount")?.intValue, 12)
+        let specs = await f.h.graphql("{ specializations }", as: nil)
+        let list = specs.at("data.specializations")?.arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertTrue(list.contains("Dermatology") && list.contains("Pediatrics"))
+        XCTAssertEqual(list, list.sorted())
+    }
+
+    func testVisibilityOfAppointmentsPatientsAndNodes() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(), otherDoc = try await f.doctor(lastName: "Other")
+        let alice = try await f.patient(firstName: "Alice"), bob = try await f.patient(firstName: "Bob")
+        let a1 = try await f.h.createAppointment(patientID: alice.patientID!, doctorID: doc.doctorID!, daysFromNow: 30)
+        let b1 = try await f.h.createAppointment(patientID: bob.patientID!, doctorID: otherDoc.doctorID!, daysFromNow: 31)
+        let aliceList = await f.h.graphql("{ appointments { nodes { id } } }", as: alice.viewer)
+        XCTAssertEqual(aliceList.at("data.appointments.nodes")?.arrayValue?.compactMap { $0["id"]?.stringValue }, [ClinicFixture.appointmentID(a1)])
+        let docList = await f.h.graphql("{ appointments { nodes { id patient { user { firstName } medicalHistory } } } }", as: doc.viewer)
+        XCTAssertEqual(docList.codes, [], "\(docList)")
+        XCTAssertEqual(docList.at("data.appointments.nodes.0.patient.medicalHistory")?.stringValue, "asthma")
+        XCTAssertEqual(docList.at("data.appointments.nodes")?.arrayValue?.count, 1)
+        // Others' rows are simply not there.
+        yes(await f.h.graphql("{ appointment(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer)
+            .at("data.appointment")?.isNull == true)
+        yes(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(bob))\") { id } }", as: doc.viewer).at("data.patient")?.isNull == true)
+        eq(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { allergies } }", as: doc.viewer)
+            .at("data.patient.allergies")?.stringValue, "penicillin")
+        // node(id:) for every type.
+        let nodes = await f.h.graphql("""
+            { a: node(id: "\(ClinicFixture.appointmentID(a1))") { id ... on Appointment { reason } }
+              d: node(id: "\(ClinicFixture.doctorID(doc))") { ... on Doctor { specialization } }
+              p: node(id: "\(ClinicFixture.patientID(alice))") { ... on Patient { gender } }
+              u: node(id: "\(alice.globalID)") { ... on User { firstName } }
+              x: node(id: "\(ClinicFixture.appointmentID(b1))") { id } }
+            """, as: alice.viewer)
+        XCTAssertEqual(nodes.codes, [], "\(nodes)")
+        XCTAssertEqual(nodes.at("data.a.reason")?.stringValue, "checkup")
+        XCTAssertEqual(nodes.at("data.d.specialization")?.stringValue, "Cardiology")
+        XCTAssertEqual(nodes.at("data.p.gender")?.stringValue, "FEMALE")
+        XCTAssertEqual(nodes.at("data.u.firstName")?.stringValue, "Alice")
+        XCTAssertTrue(nodes.at("data.x")?.isNull == true)
+        eq(await f.h.graphql("{ node(id: \"nope!\") { id } }", as: alice.viewer).codes, ["BAD_USER_INPUT"])
+        yes(await f.h.graphql("{ node(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil).at("data.node")?.isNull == true)
+        let notif = try await f.h.sql("""
+            INSERT INTO notifications (user_id, channel, kind, recipient) VALUES ($1, 'EMAIL', 'CUSTOM', 'a@example.test') RETURNING id
+            """, [.int(Int(alice.id))]).first!.int("id")
+        let nid = GlobalID.encode(type: "Notification", id: Int64(notif))
+        eq(await f.h.graphql("{ node(id: \"\(nid)\") { ... on Notification { kind } } }", as: alice.viewer).at("data.node.kind")?.stringValue, "CUSTOM")
+        yes(await f.h.graphql("{ node(id: \"\(nid)\") { id } }", as: bob.viewer).at("data.node")?.isNull == true)
+        let audit = try await f.h.sql("INSERT INTO audit_log (action) VALUES ('test.entry') RETURNING id").first!.int("id")
+        let aid = GlobalID.encode(type: "AuditEntry", id: Int64(audit))
+        eq(await f.h.graphql("{ node(id: \"\(aid)\") { ... on AuditEntry { action } } }", as: f.superadmin.viewer)
+            .at("data.node.action")?.stringValue, "test.entry")
+        eq(await f.h.graphql("{ node(id: \"\(aid)\") { id } }", as: f.admin.viewer).codes, ["FORBIDDEN"])
+        // Patient.appointments of a treating doctor shows only what they attend.
+        try await f.h.createAppointment(patientID: alice.patientID!, doctorID: otherDoc.doctorID!, daysFromNow: 40)
+        let pa = await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { appointments { totalCount } } }", as: doc.viewer)
+        XCTAssertEqual(pa.at("data.patient.appointments.totalCount")?.intValue, 1)
+        let own = await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { appointments { totalCount } } }", as: alice.viewer)
+        XCTAssertEqual(own.at("data.patient.appointments.totalCount")?.intValue, 2)
+    }
+
+    func testRoleMatrix() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient()
+        let a = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: 50)
+        let aid = ClinicFixture.appointmentID(a)
+        let cases: [(String, Viewer?, [String])] = [
+            ("{ patients { totalCount } }", nil, ["UNAUTHENTICATED"]),
+            ("{ patients { totalCount } }", pat.viewer, ["FORBIDDEN"]),
+            ("{ patients { totalCount } }", f.admin.viewer, []),
+            ("{ appointments { totalCount } }", nil, ["UNAUTHENTICATED"]),
+            ("{ appointments { totalCount } }", pat.viewer, []),
+            ("{ systemSettings { timeZone } }", f.admin.viewer, ["FORBIDDEN"]),
+            ("{ systemSettings { timeZone } }", f.superadmin.viewer, []),
+            ("{ appointment(id: \"\(aid)\") { notes } }", pat.viewer, ["FORBIDDEN"]),
+            ("{ appointment(id: \"\(aid)\") { notes } }", f.admin.viewer, []),
+            ("{ appointment(id: \"\(aid)\") { id } }", nil, ["UNAUTHENTICATED"]),
+            ("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { appointments { totalCount } } }", pat.viewer, ["FORBIDDEN"]),
+            ("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { appointments { totalCount } } }", f.admin.viewer, []),
+            ("{ doctors { nodes { workingHours { weekday start end slotMinutes } } } }", nil, []),
+            ("mutation { updateSystemSettings(input: {clinicName: \"X\"}) { clinicName } }", f.admin.viewer, ["FORBIDDEN"]),
+            ("mutation { updateDoctor(id: \"\(ClinicFixture.doctorID(doc))\", input: {bio: \"b\"}) { bio } }", pat.viewer, ["FORBIDDEN"]),
+            ("mutation { updateDoctor(id: \"\(ClinicFixture.doctorID(doc))\", input: {bio: \"b\"}) { bio } }", nil, ["UNAUTHENTICATED"]),
+            ("mutation { cancelAppointment(id: \"\(aid)\") { id } }", nil, ["UNAUTHENTICATED"]),
+            // The attending doctor (a CLIENT-role user) may read it but not cancel it.
+            ("mutation { cancelAppointment(id: \"\(aid)\") { id } }", doc.viewer, ["FORBIDDEN"]),
+        ]
+        for (q, viewer, codes) in cases {
+            let json = await f.h.graphql(q, as: viewer)
+            XCTAssertEqual(json.codes, codes, "\(q) as \(viewer?.role.rawValue ?? "anonymous"): \(json)")
+        }
+    }
+
+    func testAdminListOfAppointmentsCostsOneStatementPerLevel() async throws {
+        let f = try await fixture()
+        var doctors: [HarnessUser] = []
+        for i in 0..<5 { doctors.append(try await f.doctor(lastName: "Cost\(i)")) }
+        for i in 0..<40 {
+            let p = try await f.patient()
+            try await f.h.createAppointment(patientID: p.patientID!, doctorID: doctors[i % 5].doctorID!, daysFromNow: 60 + i)
+        }
+        let q = "{ appointments(first: 100) { nodes { patient { user { fullName } } doctor { user { fullName } } } } }"
+        let (json, statements) = try await f.counted(q, as: f.admin.viewer)
+        XCTAssertEqual(json.codes, [])
+        XCTAssertGreaterThanOrEqual(json.at("data.appointments.nodes")?.arrayValue?.count ?? 0, 40)
+        XCTAssertLessThanOrEqual(statements, 5)
+        // Per-parent connections are one statement for all parents too.
+        let (nested, n2) = try await f.counted("{ doctors(first: 100) { nodes { appointments(first: 3) { totalCount nodes { id } } } } }",
+                                               as: f.admin.viewer)
+        XCTAssertEqual(nested.codes, [])
+        XCTAssertLessThanOrEqual(n2, 3)
+        // Through HTTP-style authentication the same list costs the same plus the token check.
+        let token = try await f.h.token(for: f.admin)
+        let r = await f.h.request(q, token: token)
+        XCTAssertLessThanOrEqual(r.statements, 5 + 2)
+    }
+
+    func testScheduleAndSlotsArguments() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)
+        let from = try await f.date(1)
+        let json = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { schedule(from: \"\(from.iso)\", to: \"\(from.adding(days: 2).iso)\") { date slots { time available } } } }",
+                                     as: nil)
+        XCTAssertEqual(json.at("data.doctor.schedule")?.arrayValue?.count, 3)
+        XCTAssertEqual(json.at("data.doctor.schedule.0.slots")?.arrayValue?.count, 2)
+        let tooLong = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { schedule(from: \"\(from.iso)\", to: \"\(from.adding(days: 31).iso)\") { date } } }",
+                                        as: nil)
+        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
+        let somePatient = try await f.patient()
+        eq(await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.patientID(somePatient))\", date: \"\(from.iso)\") { time } }",
+                                         as: nil).codes, ["BAD_USER_INPUT"])
+        let hours = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { workingHours { weekday start end slotMinutes } } }", as: nil)
+        XCTAssertEqual(hours.at("data.doctor.workingHours")?.arrayValue?.count, 7)
+        XCTAssertEqual(hours.at("data.doctor.workingHours.0.start")?.stringValue, "09:00")
+    }
+}
