@@ -55,10 +55,14 @@ public final class Connection {
         guard let name else { return try succeeded(pq.execParams(sql, types: types, values: values)) }
         do {
             return try succeeded(pq.execPrepared(name: name, values: values))
-        } catch let error as PostgresError where error.sqlState == "0A000" && !isInTransaction {
-            // "cached plan must not change result type" after a schema change: prepare again.
+        } catch let error as PostgresError where error.sqlState == "0A000" || error.sqlState == "26000" {
+            // "cached plan must not change result type" after a schema change, or the statement was
+            // deallocated behind our back: forget it, and prepare it again when that can be done now.
+            prepared[key] = nil
+            guard !isInTransaction else { throw error }
             _ = try? pq.exec("DEALLOCATE \(name)")
             try pq.prepare(name: name, sql: sql, types: types)
+            prepared[key] = name
             return try succeeded(pq.execPrepared(name: name, values: values))
         }
     }

@@ -101,7 +101,12 @@ public struct EmbeddedCluster: Sendable {
                     throw PostgresError.cluster("PostgreSQL failed to start (pg_ctl exit \(status)); see \(logFile) and \(dataDirectory)/pg_ctl.log")
                 }
             }
-            try createDatabaseIfMissing(database)
+            do {
+                try createDatabaseIfMissing(database)
+            } catch {
+                if users.isEmpty { try? stopLocked() }
+                throw error
+            }
             let token = String(UInt64.random(in: 1...UInt64.max), radix: 36)
             users.append((getpid(), token))
             writeUsers(users)
@@ -149,8 +154,8 @@ public struct EmbeddedCluster: Sendable {
     func unregister(_ token: String) throws {
         try withLock {
             let users = readUsers().filter { $0.token != token && ChildProcess.isAlive($0.pid) }
-            if users.isEmpty { try stopLocked() }
             writeUsers(users)
+            if users.isEmpty { try stopLocked() }
         }
     }
 

@@ -145,11 +145,13 @@ final class PQConnection {
         }
         let sqlState = field(UInt8(ascii: "C"))
         let message = redact(field(UInt8(ascii: "M")) ?? PQConnection.trimmed(PQresultErrorMessage(result)))
-        if PQstatus(conn) != CONNECTION_OK || sqlState == nil || sqlState!.hasPrefix("08") || sqlState == "57P01" {
+        // Lost connections, and the server shutting down or restarting (57P01-57P03), are connection errors.
+        if PQstatus(conn) != CONNECTION_OK || sqlState?.hasPrefix("08") == true || sqlState?.hasPrefix("57P") == true {
             let text = message.isEmpty ? PQConnection.trimmed(PQerrorMessage(conn)) : message
             throw PostgresError.connection(redact(text.isEmpty ? "connection to the server was lost" : text))
         }
-        throw PostgresError.sql(sqlState: sqlState!, message: message, detail: field(UInt8(ascii: "D")).map(redact),
+        // libpq's own errors carry no SQLSTATE; XX000 (internal_error) stands in.
+        throw PostgresError.sql(sqlState: sqlState ?? "XX000", message: message, detail: field(UInt8(ascii: "D")).map(redact),
                    constraint: field(UInt8(ascii: "n")))
     }
 

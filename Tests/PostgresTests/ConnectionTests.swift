@@ -187,6 +187,12 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try connection.query("SELECT * FROM evolving").columns, ["a", "b"])
     }
 
+    func testStatementsDeallocatedBehindTheCacheArePreparedAgain() throws {
+        XCTAssertEqual(try connection.query("SELECT $1::int * 3 AS v", [.int(2)]).first?.int("v"), 6)
+        try connection.execute("DEALLOCATE ALL")
+        XCTAssertEqual(try connection.query("SELECT $1::int * 3 AS v", [.int(3)]).first?.int("v"), 9)
+    }
+
     func testMultiStatementScriptRunsAndAffectedRowsAreReported() throws {
         try connection.execute("CREATE TABLE t (x int); INSERT INTO t VALUES (1), (2), (3);")
         let update = try connection.query("UPDATE t SET x = x + 1 WHERE x >= $1", [.int(2)])
