@@ -412,8 +412,11 @@ struct Lexer {
         let start = pos
         let count = buf.count
         var p = pos + 3
-        var lines: [[UInt8]] = []
-        var current: [UInt8] = []
+        // Raw content with `\"""` unescaped and line terminators normalized
+        // to one byte; `lineStarts` indexes its lines (only when wantValue).
+        var raw: [UInt8] = []
+        var lineStarts: [Int] = []
+        if wantValue { lineStarts.append(0) }
         var chunkStart = p
         var newLines = 0
         var lastLineStart = lineStart
@@ -423,9 +426,8 @@ struct Lexer {
             if c == 0x22 && p + 2 < count && buf[p + 1] == 0x22 && buf[p + 2] == 0x22 {
                 let t = make(.blockString, start, p + 3)
                 if wantValue {
-                    current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
-                    lines.append(current)
-                    value = Lexer.blockStringValue(lines)
+                    raw.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
+                    value = Lexer.blockStringValue(raw, lineStarts)
                 }
                 line += newLines
                 lineStart = lastLineStart
@@ -434,16 +436,16 @@ struct Lexer {
                 return t
             }
             if c == 0x5C && p + 3 < count && buf[p + 1] == 0x22 && buf[p + 2] == 0x22 && buf[p + 3] == 0x22 {
-                if wantValue { current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p])) }
+                if wantValue { raw.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p])) }
                 chunkStart = p + 1
                 p += 4
                 continue
             }
             if c == 0x0A || c == 0x0D {
                 if wantValue {
-                    current.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
-                    lines.append(current)
-                    current = []
+                    raw.append(contentsOf: UnsafeBufferPointer(rebasing: buf[chunkStart..<p]))
+                    raw.append(0x0A)
+                    lineStarts.append(raw.count)
                 }
                 p += (c == 0x0D && p + 1 < count && buf[p + 1] == 0x0A) ? 2 : 1
                 chunkStart = p
@@ -459,28 +461,33 @@ struct Lexer {
     }
 
     /// The spec's BlockStringValue(): common indentation removal and trimming
-    /// of leading and trailing blank lines, joined with `\n`.
-    static func blockStringValue(_ lines: [[UInt8]]) -> String {
+    /// of leading and trailing blank lines, joined with `\n`. `raw` holds the
+    /// lines separated by `\n`; `lineStarts` their start offsets.
+    static func blockStringValue(_ raw: [UInt8], _ lineStarts: [Int]) -> String {
+        let n = lineStarts.count
+        @inline(__always) func lineEnd(_ i: Int) -> Int { i + 1 < n ? lineStarts[i + 1] - 1 : raw.count }
         var commonIndent = Int.max
         var firstNonEmpty = -1
         var lastNonEmpty = -1
-        for (i, l) in lines.enumerated() {
-            var indent = 0
-            while indent < l.count && (l[indent] == 0x20 || l[indent] == 0x09) { indent += 1 }
-            if indent == l.count { continue }
+        for i in 0..<n {
+            let s = lineStarts[i], e = lineEnd(i)
+            var j = s
+            while j < e && (raw[j] == 0x20 || raw[j] == 0x09) { j += 1 }
+            if j == e { continue }
             if firstNonEmpty < 0 { firstNonEmpty = i }
             lastNonEmpty = i
-            if i > 0 && indent < commonIndent { commonIndent = indent }
+            if i > 0 && j - s < commonIndent { commonIndent = j - s }
         }
         if firstNonEmpty < 0 { return "" }
         var out = [UInt8]()
+        out.reserveCapacity(raw.count)
         for i in firstNonEmpty...lastNonEmpty {
             if i > firstNonEmpty { out.append(0x0A) }
-            let l = lines[i]
+            let s = lineStarts[i], e = lineEnd(i)
             if i == 0 {
-                out.append(contentsOf: l)
-            } else if commonIndent < l.count {
-                out.append(contentsOf: l[commonIndent...])
+                out.append(contentsOf: raw[s..<e])
+            } else if commonIndent < e - s {
+                out.append(contentsOf: raw[(s + commonIndent)..<e])
             }
         }
         return String(decoding: out, as: UTF8.self)

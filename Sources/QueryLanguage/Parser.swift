@@ -197,6 +197,7 @@ struct Parser {
     mutating func parseDocument() throws(GraphQLSyntaxError) -> Document {
         try expect(.sof)
         var defs: [Definition] = []
+        defs.reserveCapacity(16)
         repeat {
             defs.append(try parseDefinition())
         } while !(try expectOptional(.eof))
@@ -294,12 +295,14 @@ struct Parser {
         return SelectionSet(selections: selections, loc: loc(start))
     }
 
-    mutating func parseSelection() throws(GraphQLSyntaxError) -> Selection {
+    @inline(__always) mutating func parseSelection() throws(GraphQLSyntaxError) -> Selection {
         if token.kind == .spread { return try parseFragment() }
-        return .field(try parseField())
+        return try parseField()
     }
 
-    mutating func parseField() throws(GraphQLSyntaxError) -> Field {
+    /// A field, built directly as a `Selection` (avoids copying the large
+    /// `Field` struct into the enum).
+    mutating func parseField() throws(GraphQLSyntaxError) -> Selection {
         let start = token
         let nameOrAlias = try parseName()
         var alias: Name? = nil
@@ -311,12 +314,13 @@ struct Parser {
         let args = try parseArguments(const: false)
         let dirs = try parseDirectives(const: false)
         let ss = token.kind == .braceL ? try parseSelectionSet() : nil
-        return Field(alias: alias, name: name, arguments: args, directives: dirs, selectionSet: ss, loc: loc(start))
+        return .field(Field(alias: alias, name: name, arguments: args, directives: dirs, selectionSet: ss, loc: loc(start)))
     }
 
     mutating func parseArguments(const isConst: Bool) throws(GraphQLSyntaxError) -> [Argument] {
         guard try expectOptional(.parenL) else { return [] }
         var args: [Argument] = []
+        args.reserveCapacity(4)
         repeat {
             let start = token
             let name = try parseName()
@@ -516,6 +520,7 @@ struct Parser {
     mutating func parseFieldsDefinition() throws(GraphQLSyntaxError) -> [FieldDefinition] {
         guard try expectOptional(.braceL) else { return [] }
         var fields: [FieldDefinition] = []
+        fields.reserveCapacity(8)
         repeat {
             fields.append(try parseFieldDefinition())
         } while !(try expectOptional(.braceR))
@@ -536,6 +541,7 @@ struct Parser {
     mutating func parseArgumentDefs() throws(GraphQLSyntaxError) -> [InputValueDefinition] {
         guard try expectOptional(.parenL) else { return [] }
         var defs: [InputValueDefinition] = []
+        defs.reserveCapacity(4)
         repeat {
             defs.append(try parseInputValueDef())
         } while !(try expectOptional(.parenR))
