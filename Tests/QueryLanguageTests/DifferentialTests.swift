@@ -31,7 +31,8 @@ func runPythonHelper(_ script: String, arguments: [String] = [], file: StaticStr
 
 final class DifferentialTests: XCTestCase {
     /// Every corpus document (corpus.py) gives the same acceptance, the same
-    /// error message/line/column and the same printed text as graphql-core.
+    /// error message/line/column, the same printed text and the same
+    /// line/column for every Name node as graphql-core.
     func testCorpusMatchesGraphQLCore() throws {
         guard let data = runPythonHelper("oracle.py") else { return }
         let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
@@ -55,8 +56,11 @@ final class DifferentialTests: XCTestCase {
             case (true?, .success(let printed)):
                 accepted += 1
                 let expected = result["printed"] as? String ?? ""
+                let expectedNames = (result["names"] as? [[Any]] ?? []).map { $0.map { "\($0)" } }
                 if printed != expected {
                     fail("printed text differs:\n--- graphql-core\n\(expected)\n--- ours\n\(printed)")
+                } else if let names = try? allNames(parse(doc)), names != expectedNames {
+                    fail("name locations differ:\n  graphql-core: \(expectedNames)\n  ours:         \(names)")
                 } else if let again = try? printAST(parse(printed)), again != printed {
                     fail("printing is not stable under re-parsing")
                 }

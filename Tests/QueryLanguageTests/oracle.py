@@ -8,7 +8,8 @@ Usage: python3 oracle.py            -> JSON list of {"doc", "result"} for the
        python3 oracle.py --print-block-strings FILE.json
                                     -> [[print_block_string(v), print_string(v)]]
 
-result is {"ok": true, "printed": print_ast(parse(doc))} or
+result is {"ok": true, "printed": print_ast(parse(doc)), "names": sorted
+[line, column, value] of every Name node} or
 {"ok": false, "message", "line", "column"} or {"ok": null, "crash": "..."}
 when graphql-core itself raises something other than a GraphQLSyntaxError.
 
@@ -26,7 +27,7 @@ import sys
 
 try:
     import graphql
-    from graphql import parse, print_ast
+    from graphql import parse, print_ast, visit, Visitor
     from graphql.error import GraphQLSyntaxError
 except ImportError:  # the Swift test fails on this
     print("graphql-core is not installed (pip install graphql-core==3.2.*)", file=sys.stderr)
@@ -106,7 +107,14 @@ def run(doc):
         return {"ok": False, "message": "Syntax Error: " + js_message(e.description), "line": line, "column": column}
     except Exception as e:  # graphql-core bug (e.g. IndexError on "\\u12" at EOF)
         return {"ok": None, "crash": type(e).__name__ + ": " + str(e)}
-    return {"ok": True, "printed": print_ast(ast)}
+    names = []
+
+    class NameCollector(Visitor):
+        def enter_name(self, node, *_):
+            names.append([node.loc.start_token.line, node.loc.start_token.column, node.value])
+
+    visit(ast, NameCollector())
+    return {"ok": True, "printed": print_ast(ast), "names": sorted(names)}
 
 
 def main():
