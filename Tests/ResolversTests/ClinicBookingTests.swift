@@ -304,4 +304,48 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(s.count, 10)
         XCTAssertEqual(s.filter { $0["available"]?.boolValue == false }.compactMap { $0["time"]?.stringValue }, ["01:30", "03:00"])
     }
+
+    func testFallBackDayOffersTheRepeatedHourOnceAtItsFirstOccurrence() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "clinic_dst_syd")
+        let f = try await ClinicFixture.make(h)
+        try await f.setZone("Australia/Sydney")
+        let doc = try await f.doctor(start: "01:00", end: "04:00", slot: 30)
+        let pat = try await f.patient()
+        let day = LocalDate(year: 2027, month: 4, day: 4)!   // Sydney fall-back: 03:00 AEDT → 02:00 AEST
+        let slots = await h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time startsAt endsAt } }",
+                                    as: f.admin.viewer)
+        let list = slots.at("data.availableSlots")?.arrayValue ?? []
+        XCTAssertEqual(list.compactMap { $0["time"]?.stringValue }, ["01:00", "01:30", "02:00", "02:30", "03:00", "03:30"])
+        XCTAssertEqual(list[2]["startsAt"]?.stringValue, "2027-04-03T15:00:00Z")   // 02:00 AEDT, the first 02:00
+        XCTAssertEqual(list[4]["startsAt"]?.stringValue, "2027-04-03T17:00:00Z")   // 03:00 AEST
+        let booked = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "02:30", patient: pat)
+        XCTAssertEqual(booked.at("data.bookAppointment.startsAt")?.stringValue, "2027-04-03T15:30:00Z")
+        XCTAssertEqual(booked.at("data.bookAppointment.endsAt")?.stringValue, "2027-04-03T16:00:00Z")
+        let again = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "02:30", patient: try await f.patient())
+        XCTAssertEqual(again.codes, ["CONFLICT"])
+        // The appointments filter uses the clinic-local date.
+        let onDay = await h.graphql("{ appointments(filter: {from: \"\(day.iso)\", to: \"\(day.iso)\"}) { totalCount } }", as: f.admin.viewer)
+        XCTAssertEqual(onDay.at("data.appointments.totalCount")?.intValue, 1)
+        let dayBefore = await h.graphql("{ appointments(filter: {to: \"\(day.adding(days: -1).iso)\"}) { totalCount } }", as: f.admin.viewer)
+        XCTAssertEqual(dayBefore.at("data.appointments.totalCount")?.intValue, 0)
+    }
+
+    func testReasonChangesFollowOwnershipAndTheStart() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient(), other = try await f.patient()
+        let past = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -2)
+        let gid = ClinicFixture.appointmentID(past)
+        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: pat.viewer).codes, ["FORBIDDEN"])
+        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: other.viewer).codes, ["NOT_FOUND"])
+        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { reason } }", as: f.admin.viewer)
+            .at("data.updateAppointmentReason.reason")?.stringValue, "x")
+        let long = String(repeating: "y", count: 1001)
+        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"\(long)\") { id } }", as: f.admin.viewer).codes,
+           ["BAD_USER_INPUT"])
+        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(GlobalID.encode(type: "Appointment", id: 99_999_999))\") { id } }",
+                             as: f.admin.viewer).codes, ["NOT_FOUND"])
+        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(ClinicFixture.doctorID(doc))\") { id } }", as: f.admin.viewer).codes,
+           ["BAD_USER_INPUT"])
+    }
 }

@@ -66,7 +66,7 @@ enum ClinicDoctorMutations {
             who = .new(email: email, hash: hash, first: first, last: last)
         }
         let ip = ctx.ip
-        return try await ctx.write { conn in
+        let row = try await ctx.write { conn -> DoctorRow in
             let userID: Int64
             do {
                 switch who {
@@ -93,6 +93,9 @@ enum ClinicDoctorMutations {
                 throw ClinicKit.mapDatabaseError(e)
             }
         }
+        // The user's cached viewer state (doctorID) is stale now.
+        ctx.services.viewerCache.invalidate(row.userID)
+        return row
     }
 
     // MARK: updateDoctor
