@@ -35,6 +35,8 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    deinit { state.close() }
+
     /// The default size: `DB_POOL_SIZE` when set to a positive number, else 2 × cores.
     public static func defaultSize(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
         if let text = environment["DB_POOL_SIZE"], let value = Int(text), value > 0 { return value }
