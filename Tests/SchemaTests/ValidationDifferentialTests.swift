@@ -26,8 +26,15 @@ enum DifferentialSupport {
         try p.run()
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
+        // Drain stderr concurrently so a chatty failure cannot deadlock the pipes.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let done = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); done.signal() }
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        let errData = errBox.data.prefix(4000)
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
             throw NSError(domain: "python", code: Int(p.terminationStatus),
