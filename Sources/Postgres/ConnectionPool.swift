@@ -48,14 +48,7 @@ public final class ConnectionPool: Sendable {
     @discardableResult
     public func withConnection<T: Sendable>(counter: StatementCounter? = nil,
                                             _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(counter: counter) { connection in
-            let value = try body(connection)
-            if connection.isInTransaction, connection.isHealthy {
-                // The closure left a transaction open: never hand that to the next caller.
-                _ = try? connection.execute("ROLLBACK")
-            }
-            return value
-        }
+        try await run(counter: counter, body)
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any thrown error rolls back and is rethrown.
@@ -137,15 +130,25 @@ final class PoolWorker {
         connection.succeededSinceCheckout = 0
         defer { self.connection?.statementCounter = nil }
         do {
-            return try body(connection)
+            return try Self.run(body, on: connection)
         } catch let error as PostgresError where error.isConnectionError && connection.succeededSinceCheckout == 0 {
             // Lost before anything succeeded (e.g. the server restarted): reconnect and run once more.
             connection.statementCounter = nil
             connection = try reconnected(connection)
             connection.statementCounter = counter
             connection.succeededSinceCheckout = 0
-            return try body(connection)
+            return try Self.run(body, on: connection)
         }
+    }
+
+    private static func run<T>(_ body: (Connection) throws -> T, on connection: Connection) throws -> T {
+        defer {
+            if connection.isInTransaction, connection.isHealthy {
+                // The closure left a transaction open (returning or throwing): never hand that to the next caller.
+                _ = try? connection.execute("ROLLBACK")
+            }
+        }
+        return try body(connection)
     }
 
     private func ready() throws -> Connection {

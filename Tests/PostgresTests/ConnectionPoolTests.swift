@@ -108,6 +108,15 @@ final class ConnectionPoolTests: XCTestCase {
         }
         XCTAssertFalse(state.0)
         XCTAssertEqual(state.1, 0)
+        struct Abandoned: Error {}
+        do {
+            try await small.withConnection { connection in
+                try connection.execute("BEGIN; INSERT INTO leak VALUES (2)")
+                throw Abandoned()
+            }
+        } catch is Abandoned {}
+        let count = try await small.withConnection { try $0.query("SELECT count(*) AS n FROM leak").first!.int("n") }
+        XCTAssertEqual(count, 0, "a transaction left open by a throwing closure is rolled back too")
     }
 
     func testStatementCounterCountsAPoolRequestExactly() async throws {
