@@ -122,6 +122,8 @@ private struct Cell {
 /// A field to resolve for one parent object.
 private struct FieldEntry {
     var parent: any Sendable
+    /// `parent` as FieldReadable, cast once per object (not per field).
+    var readable: (any FieldReadable)?
     var typeName: String
     var field: CollectedField
     var cell: Int
@@ -152,23 +154,94 @@ private final class Group {
     let typeName: String
     let field: CollectedField
     let def: OutputField
+    let plan: FieldPlan
     var parents: [any Sendable] = []
     var cells: [Int] = []
     var fields: [CollectedField] = []
-    init(typeName: String, field: CollectedField, def: OutputField) {
-        self.typeName = typeName; self.field = field; self.def = def
+    init(typeName: String, field: CollectedField, def: OutputField, plan: FieldPlan) {
+        self.typeName = typeName; self.field = field; self.def = def; self.plan = plan
     }
 }
 
-/// Per-run data about a collected field (its definition and coerced arguments).
-private struct FieldPlan {
-    var def: OutputField?
-    var arguments: [String: JSON]
-    var argKey: String
+/// Per-run data about a collected field: its definition, coerced arguments,
+/// the group it batches into, and how to serialize its leaves.
+private final class FieldPlan {
+    let def: OutputField?
+    var arguments: [String: JSON] = [:]
+    var argKey = ""
     var argError: GraphQLError?
-    var resolver: BatchResolver?
-    var isIntrospection: Bool
+    let resolver: BatchResolver?
+    let isIntrospection: Bool
     var selected: Set<String>?
+    /// Interned (type, field, arguments): equal ids share one resolver call.
+    var groupID = 0
+    /// Read straight from the parent, completed inline (no resolver, no guard).
+    var direct = false
+    /// The field type's named type and its serializer when it is a leaf.
+    var namedDef: NamedTypeDefinition?
+    var leaf: LeafSerializer?
+    init(def: OutputField?, resolver: BatchResolver?, isIntrospection: Bool) {
+        self.def = def; self.resolver = resolver; self.isIntrospection = isIntrospection
+    }
+}
+
+/// Serializes the values of one leaf type (built-in fast paths first).
+enum LeafSerializer {
+    case string, int, float, boolean, id
+    case custom(String, any ScalarCoercing)
+    case passthrough(String)
+    case enumeration(String, Set<String>)
+
+    init(_ def: NamedTypeDefinition, scalars: [String: any ScalarCoercing]) {
+        switch def {
+        case .enumeration(let e): self = .enumeration(e.name, Set(e.values.map(\.name)))
+        default:
+            let name = def.name
+            if let c = scalars[name] { self = .custom(name, c); return }
+            switch name {
+            case "String": self = .string
+            case "Int": self = .int
+            case "Float": self = .float
+            case "Boolean": self = .boolean
+            case "ID": self = .id
+            default: self = .passthrough(name)
+            }
+        }
+    }
+
+    func serialize(_ j: JSON) -> Result<JSON, CoercionFailure> {
+        switch self {
+        case .string:
+            if case .string = j { return .success(j) }
+            return BuiltinScalarCoercion.serialize("String", j)!
+        case .int:
+            if case .int(let i) = j, i >= -2147483648 && i <= 2147483647 { return .success(j) }
+            return BuiltinScalarCoercion.serialize("Int", j)!
+        case .float:
+            if case .double(let d) = j, d.isFinite { return .success(j) }
+            return BuiltinScalarCoercion.serialize("Float", j)!
+        case .boolean:
+            if case .bool = j { return .success(j) }
+            return BuiltinScalarCoercion.serialize("Boolean", j)!
+        case .id:
+            if case .string = j { return .success(j) }
+            return BuiltinScalarCoercion.serialize("ID", j)!
+        case .enumeration(let name, let values):
+            if case .string(let s) = j, values.contains(s) { return .success(j) }
+            return .failure(CoercionFailure("Enum \"\(name)\" cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
+        case .custom(let name, let coercer):
+            do {
+                let out = try coercer.serialize(j)
+                return out.isFiniteJSON ? .success(out) : .failure(CoercionFailure("\(name) cannot represent a non-finite number."))
+            } catch let f as CoercionFailure {
+                return .failure(f)
+            } catch {
+                return .failure(CoercionFailure("\(name) cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
+            }
+        case .passthrough(let name):
+            return j.isFiniteJSON ? .success(j) : .failure(CoercionFailure("\(name) cannot represent a non-finite number."))
+        }
+    }
 }
 
 private final class ExecutionRun {
@@ -182,6 +255,7 @@ private final class ExecutionRun {
     var nullEvents = 0
     var collectCache: [String: CollectedFields] = [:]
     var plans: [ObjectIdentifier: FieldPlan] = [:]
+    var groupIDs: [GroupKey: Int] = [:]
     var isMutation = false
 
     init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON], context: any Sendable) {
@@ -231,10 +305,9 @@ private final class ExecutionRun {
         let id = ObjectIdentifier(field)
         if let p = plans[id] { return p }
         let def = executor.fieldMaps[typeName]?[field.fieldName]
-        var p = FieldPlan(def: def, arguments: [:], argKey: "", argError: nil, resolver: nil,
-                          isIntrospection: field.fieldName.hasPrefix("__") || typeName.hasPrefix("__"), selected: nil)
+        let p = FieldPlan(def: def, resolver: def == nil ? nil : executor.resolvers["\(typeName).\(field.fieldName)"],
+                          isIntrospection: field.fieldName.hasPrefix("__") || typeName.hasPrefix("__"))
         if let def {
-            p.resolver = executor.resolvers["\(typeName).\(field.fieldName)"]
             if !def.arguments.isEmpty {
                 let node = field.nodes[0]
                 switch coerceArgumentValues(schema: schema, scalars: executor.executable.scalars, definitions: def.arguments,
@@ -247,6 +320,11 @@ private final class ExecutionRun {
                     p.argError = e
                 }
             }
+            p.direct = p.resolver == nil && (p.isIntrospection || executor.executable.fieldGuard == nil)
+            let key = GroupKey(typeName: typeName, fieldName: field.fieldName, argKey: p.argKey)
+            if let g = groupIDs[key] { p.groupID = g } else { p.groupID = groupIDs.count; groupIDs[key] = p.groupID }
+            p.namedDef = schema.types[def.type.namedType]
+            if let nd = p.namedDef, nd.isLeaf { p.leaf = LeafSerializer(nd, scalars: executor.executable.scalars) }
         }
         plans[id] = p
         return p
@@ -261,10 +339,11 @@ private final class ExecutionRun {
         for w in works {
             if nullEvents > 0 && !isAlive(w.cell) { continue }
             let first = cells.count
+            let readable = w.value as? any FieldReadable
             for f in w.fields.fields {
                 let cell = cells.count
                 cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
-                entries.append(FieldEntry(parent: w.value, typeName: w.typeName, field: f, cell: cell))
+                entries.append(FieldEntry(parent: w.value, readable: readable, typeName: w.typeName, field: f, cell: cell))
             }
             cells[w.cell].value = .object(w.fields, first: first)
         }
@@ -273,7 +352,8 @@ private final class ExecutionRun {
 
     func processLevel(_ entries: [FieldEntry]) async -> [ObjectWork] {
         var groups: [Group] = []
-        var groupIndex: [GroupKey: Int] = [:]
+        var groupIndex: [Int: Int] = [:]
+        var pending: [PendingObject] = []
         for e in entries {
             let f = e.field
             if f.fieldName == "__typename" {
@@ -288,13 +368,20 @@ private final class ExecutionRun {
                 nullify(e.cell)
                 continue
             }
-            let key = GroupKey(typeName: e.typeName, fieldName: f.fieldName, argKey: p.argKey)
+            if p.direct {
+                // A plain read from the loaded parent: no call, completed now.
+                if nullEvents > 0 && !isAlive(cells[e.cell].parent) { continue }
+                let value: ResolvedValue
+                if let r = e.readable { value = r.readField(f.fieldName) ?? .null } else { value = readField(e.parent, f.fieldName) }
+                complete(value, def.type, cell: e.cell, field: f, parentType: e.typeName, plan: p, pending: &pending)
+                continue
+            }
             let group: Group
-            if !isMutation, let gi = groupIndex[key] {
+            if !isMutation, let gi = groupIndex[p.groupID] {
                 group = groups[gi]
             } else {
-                group = Group(typeName: e.typeName, field: f, def: def)
-                groupIndex[key] = groups.count
+                group = Group(typeName: e.typeName, field: f, def: def, plan: p)
+                groupIndex[p.groupID] = groups.count
                 groups.append(group)
             }
             group.parents.append(e.parent)
@@ -307,7 +394,7 @@ private final class ExecutionRun {
         var results = [[ResolvedValue]?](repeating: nil, count: groups.count)
         var asyncJobs: [(Int, FieldBatch, BatchResolver?, FieldGuard?)] = []
         for (gi, g) in groups.enumerated() {
-            let p = plan(g.field, on: g.typeName)
+            let p = g.plan
             let guardFn = p.isIntrospection ? nil : executor.executable.fieldGuard
             if p.resolver == nil && guardFn == nil {
                 let name = g.field.fieldName
@@ -333,13 +420,12 @@ private final class ExecutionRun {
         }
 
         // Complete values in entry order of groups.
-        var pending: [PendingObject] = []
         for (gi, g) in groups.enumerated() {
             let values = results[gi] ?? []
             let parentName = g.typeName
             for (i, cell) in g.cells.enumerated() {
                 if nullEvents > 0 && !isAlive(cells[cell].parent) { continue }
-                complete(values[i], g.def.type, cell: cell, field: g.fields[i], parentType: parentName, pending: &pending)
+                complete(values[i], g.def.type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
             }
         }
         if pending.isEmpty { return [] }
@@ -485,7 +571,7 @@ private final class ExecutionRun {
     // MARK: Completion
 
     func complete(_ value: ResolvedValue, _ type: TypeRef, cell: Int, field: CollectedField, parentType: String,
-                  pending: inout [PendingObject]) {
+                  plan: FieldPlan, pending: inout [PendingObject]) {
         var inner = type
         if case .nonNull(let t) = type { inner = t; cells[cell].nonNull = true }
         switch value {
@@ -505,13 +591,13 @@ private final class ExecutionRun {
         switch inner {
         case .nonNull:
             // [T!]! handled above; a doubled non-null cannot occur.
-            complete(value, inner, cell: cell, field: field, parentType: parentType, pending: &pending)
+            complete(value, inner, cell: cell, field: field, parentType: parentType, plan: plan, pending: &pending)
         case .list(let itemType):
             guard case .list(let items) = value else {
                 fieldError("Expected Iterable, but did not find one for field \"\(parentType).\(field.fieldName)\".", cell, field)
                 return
             }
-            if let fast = leafListFast(items, itemType) {
+            if let leaf = plan.leaf, let fast = leafListFast(items, itemType, leaf) {
                 cells[cell].value = .leaf(.array(fast))
                 return
             }
@@ -521,18 +607,18 @@ private final class ExecutionRun {
             }
             cells[cell].value = .list(first: first, count: items.count)
             for (i, item) in items.enumerated() {
-                complete(item, itemType, cell: first + i, field: field, parentType: parentType, pending: &pending)
+                complete(item, itemType, cell: first + i, field: field, parentType: parentType, plan: plan, pending: &pending)
                 if case .null = cells[cell].value { break }
             }
         case .named(let name):
-            guard let def = schema.types[name] else { cells[cell].value = .null; return }
+            guard let def = plan.namedDef else { cells[cell].value = .null; return }
             switch def {
             case .scalar, .enumeration:
-                guard case .leaf(let j) = value else {
+                guard case .leaf(let j) = value, let leaf = plan.leaf else {
                     fieldError("Expected a value of type \"\(name)\" for field \"\(parentType).\(field.fieldName)\", but received an object or list.", cell, field)
                     return
                 }
-                switch serializeLeaf(j, def) {
+                switch leaf.serialize(j) {
                 case .success(let out): cells[cell].value = .leaf(out)
                 case .failure(let f): fieldError(f.message, cell, field)
                 }
@@ -570,15 +656,13 @@ private final class ExecutionRun {
     }
 
     /// A list of leaves that all serialize cleanly, as one JSON array.
-    func leafListFast(_ items: [ResolvedValue], _ itemType: TypeRef) -> [JSON]? {
-        let named: String
+    func leafListFast(_ items: [ResolvedValue], _ itemType: TypeRef, _ leaf: LeafSerializer) -> [JSON]? {
         let nonNull: Bool
         switch itemType {
-        case .named(let n): named = n; nonNull = false
-        case .nonNull(.named(let n)): named = n; nonNull = true
+        case .named: nonNull = false
+        case .nonNull(.named): nonNull = true
         default: return nil
         }
-        guard let def = schema.types[named], def.isLeaf else { return nil }
         var out: [JSON] = []
         out.reserveCapacity(items.count)
         for item in items {
@@ -587,35 +671,12 @@ private final class ExecutionRun {
                 if nonNull { return nil }
                 out.append(.null)
             case .leaf(let j):
-                guard case .success(let v) = serializeLeaf(j, def) else { return nil }
+                guard case .success(let v) = leaf.serialize(j) else { return nil }
                 out.append(v)
             default: return nil
             }
         }
         return out
-    }
-
-    func serializeLeaf(_ j: JSON, _ def: NamedTypeDefinition) -> Result<JSON, CoercionFailure> {
-        switch def {
-        case .enumeration(let e):
-            if case .string(let s) = j, e.value(s) != nil { return .success(j) }
-            return .failure(CoercionFailure("Enum \"\(e.name)\" cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
-        case .scalar(let s):
-            if let custom = executor.executable.scalars[s.name] {
-                do {
-                    let out = try custom.serialize(j)
-                    return out.isFiniteJSON ? .success(out) : .failure(CoercionFailure("\(s.name) cannot represent a non-finite number."))
-                } catch let f as CoercionFailure {
-                    return .failure(f)
-                } catch {
-                    return .failure(CoercionFailure("\(s.name) cannot represent value: \(BuiltinScalarCoercion.describe(j))"))
-                }
-            }
-            if let r = BuiltinScalarCoercion.serialize(s.name, j) { return r }
-            return j.isFiniteJSON ? .success(j) : .failure(CoercionFailure("\(s.name) cannot represent a non-finite number."))
-        default:
-            return .failure(CoercionFailure("Not a leaf type."))
-        }
     }
 
     // MARK: Errors and null propagation
