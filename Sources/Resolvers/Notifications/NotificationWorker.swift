@@ -1,0 +1,476 @@
+// The outbox worker. Any number of them, in any number of processes, share
+// the `notifications` table:
+//
+//   1. claim: one short transaction takes up to `batchSize` due rows with
+//      `FOR UPDATE SKIP LOCKED` and stamps a lease (locked_until/locked_by);
+//   2. send: outside any transaction, on a thread of its own (sockets block);
+//   3. mark: SENT with sent_at, or a retry with exponential backoff and jitter,
+//      or FAILED with last_error after `maxAttempts` or a permanent refusal —
+//      only while the lease is still ours.
+//
+// A worker that dies between 1 and 3 leaves its rows leased; when the lease
+// expires another worker claims them again and sends them with the same
+// delivery key (Message-ID / Idempotency-Key), logging "possibly duplicated"
+// once. Reminders are ordinary rows with a future scheduled_at: restarts lose
+// nothing and no timer lives in memory.
+import Delivery
+import Foundation
+import Postgres
+import Synchronization
+
+public final class NotificationWorker: Sendable {
+    public struct Options: Sendable {
+        public var batchSize = 10
+        public var leaseSeconds: Int64 = 60
+        public var pollInterval: Duration = .seconds(1)
+        public var maxAttempts = 5
+        /// Delay after the first failure; doubled after each further one, ±20 % jitter.
+        public var backoffBaseSeconds: Int64 = 30
+        public var backoffMaxSeconds: Int64 = 3600
+        public init() {}
+    }
+
+    public let services: ClinicServices
+    public let email: any EmailTransport
+    public let sms: any SMSTransport
+    /// The envelope sender and From address.
+    public let mailFromAddress: String
+    /// The From display name; nil: the clinic's name from the settings.
+    public let mailFromName: String?
+    public let options: Options
+    /// `host:pid:random`, stored in locked_by.
+    public let workerID: String
+    public let recorder = NotificationMetricsRecorder()
+    let log: @Sendable (String) -> Void
+
+    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let stopping = Atomic<Bool>(false)
+    private let wakeup = Wakeup()
+    private let lastQueuedRefresh = Atomic<Int64>(0)
+    private let sendQueue: DispatchQueue
+
+    public init(services: ClinicServices, email: any EmailTransport, sms: any SMSTransport, mailFrom: String,
+                options: Options = Options(), workerID: String? = nil, log: @escaping @Sendable (String) -> Void) {
+        self.services = services
+        self.email = email
+        self.sms = sms
+        let (name, address) = NotificationWorker.splitMailbox(mailFrom)
+        self.mailFromAddress = address
+        self.mailFromName = name
+        self.options = options
+        self.workerID = workerID ?? NotificationWorker.makeWorkerID()
+        self.log = log
+        self.sendQueue = DispatchQueue(label: "notification-delivery")
+    }
+
+    public var metrics: NotificationMetrics { recorder.snapshot }
+
+    // MARK: - Lifecycle
+
+    /// Starts the polling loop (idempotent).
+    public func start() {
+        task.withLock { t in
+            guard t == nil else { return }
+            stopping.store(false, ordering: .relaxed)
+            t = Task.detached { [self] in await self.loop() }
+        }
+    }
+
+    /// Finishes the batch in hand, then stops. Rows not yet claimed stay for the next worker.
+    public func stop() async {
+        stopping.store(true, ordering: .relaxed)
+        wakeup.signal()
+        let running = task.withLock { t -> Task<Void, Never>? in
+            defer { t = nil }
+            return t
+        }
+        await running?.value
+    }
+
+    /// Wakes the loop now (e.g. after enqueueing) instead of at the next poll.
+    public func signal() { wakeup.signal() }
+
+    private func loop() async {
+        log("notification worker \(workerID) started: email via \(email.label), SMS via \(sms.label)")
+        var failures = 0
+        while !stopping.load(ordering: .relaxed) {
+            do {
+                let handled = try await runOnce()
+                failures = 0
+                if handled > 0 { continue }
+            } catch {
+                failures += 1
+                if failures == 1 || failures % 60 == 0 { log("notification worker \(workerID): \(error)") }
+            }
+            if stopping.load(ordering: .relaxed) { break }
+            await wakeup.wait(timeout: options.pollInterval)
+        }
+        log("notification worker \(workerID) stopped")
+    }
+
+    // MARK: - One round
+
+    /// Claims one batch of due rows, delivers it and records the outcomes.
+    /// Returns how many rows it claimed (0: nothing due).
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let now = services.clock.now
+        let batch = try await claim(now: now)
+        if batch.isEmpty {
+            try await refreshQueued(now: now)
+            return 0
+        }
+        let outcomes = await deliver(batch, now: now)
+        try await mark(batch, outcomes, now: now)
+        return batch.count
+    }
+
+    /// A claimed row with what its message needs.
+    struct Claimed: Sendable {
+        var id: Int64
+        var userID: Int64
+        var channel: String
+        var kind: String
+        var subject: String
+        var body: String
+        var recipient: String
+        var attempts: Int
+        var scheduledAt: Instant
+        var deliveryKey: String
+        var recipientName: String
+        var locale: String
+        var clinicName: String
+        /// Appointment data when the row has one.
+        var appointment: NotificationTemplates.AppointmentDetails?
+        var appointmentActive: Bool
+        var appointmentStartsAt: Instant?
+        var logDuplicate: Bool
+        var previousHolder: String?
+    }
+
+    enum Outcome: Sendable, Equatable {
+        case sent(subject: String, body: String)
+        case retry(String)
+        case permanent(String)
+        /// Not attempted (a reminder of an appointment that is no longer upcoming).
+        case skipped(String)
+    }
+
+    func claim(now: Instant) async throws -> [Claimed] {
+        let lease = now.adding(seconds: options.leaseSeconds)
+        let (limit, me) = (options.batchSize, workerID)
+        return try await services.pool.transaction { conn -> [Claimed] in
+            let rows = try conn.query("""
+                WITH due AS (
+                    SELECT id, locked_by AS prev_locked_by, last_error AS prev_error
+                      FROM notifications
+                     WHERE status = 'PENDING' AND scheduled_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+                     ORDER BY scheduled_at, id
+                     LIMIT $2
+                       FOR UPDATE SKIP LOCKED
+                )
+                UPDATE notifications n
+                   SET locked_until = $3, locked_by = $4,
+                       last_error = CASE WHEN due.prev_locked_by IS NULL THEN n.last_error
+                                         ELSE 'possibly duplicated: the lease of ' || due.prev_locked_by || ' expired in flight' END
+                  FROM due
+                 WHERE n.id = due.id
+                RETURNING n.id, due.prev_locked_by,
+                          (due.prev_locked_by IS NOT NULL AND coalesce(due.prev_error, '') NOT LIKE 'possibly duplicated%') AS log_duplicate
+                """, [nts(now), .int(limit), nts(lease), .text(me)])
+            guard !rows.isEmpty else { return [] }
+            var flags: [Int64: (Bool, String?)] = [:]
+            for r in rows { flags[try r.id("id")] = (try r.bool("log_duplicate"), try r.optionalString("prev_locked_by")) }
+            let details = try conn.query("""
+                SELECT n.id, n.user_id, n.channel, n.kind, n.subject, n.body, n.recipient, n.attempts, n.scheduled_at,
+                       n.delivery_key::text AS delivery_key, n.appointment_id,
+                       u.first_name, u.last_name, u.locale, s.clinic_name,
+                       a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
+                       du.last_name AS doctor_last_name
+                  FROM notifications n
+                  JOIN users u ON u.id = n.user_id
+                  CROSS JOIN system_settings s
+                  LEFT JOIN appointments a ON a.id = n.appointment_id
+                  LEFT JOIN doctors d ON d.id = a.doctor_id
+                  LEFT JOIN users du ON du.id = d.user_id
+                 WHERE n.id = ANY($1)
+                 ORDER BY n.scheduled_at, n.id
+                """, [.intArray(flags.keys.map { Int($0) })])
+            return try details.rows.map { r in
+                let id = try r.id("id")
+                var appointment: NotificationTemplates.AppointmentDetails?
+                var active = false
+                var startsAt: Instant?
+                if let aid = try r.optionalID("appointment_id"), let dateText = try r.optionalString("local_date"),
+                   let timeText = try r.optionalString("local_time"),
+                   let date = LocalDate(iso: dateText), let time = LocalTime(iso: String(timeText.prefix(5))) {
+                    appointment = .init(clinicName: try r.string("clinic_name"),
+                                        doctorName: "Dr. " + (try r.optionalString("doctor_last_name") ?? ""),
+                                        patientFirstName: try r.string("first_name"), date: date, time: time, appointmentID: aid)
+                    let status = try r.string("appointment_status")
+                    active = status == "SCHEDULED" || status == "CONFIRMED"
+                    startsAt = try r.instant("starts_at")
+                }
+                return Claimed(id: id, userID: try r.id("user_id"), channel: try r.string("channel"), kind: try r.string("kind"),
+                               subject: try r.string("subject"), body: try r.string("body"), recipient: try r.string("recipient"),
+                               attempts: try r.int("attempts"), scheduledAt: try r.instant("scheduled_at"),
+                               deliveryKey: try r.string("delivery_key"),
+                               recipientName: "\(try r.string("first_name")) \(try r.string("last_name"))",
+                               locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
+                               appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
+                               logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
+            }
+        }
+    }
+
+    /// The subject and body a row is sent with: appointment kinds are rendered
+    /// from the appointment's current data in the patient's language; others
+    /// (PASSWORD_RESET, CUSTOM) go as stored.
+    static func content(_ c: Claimed) -> (subject: String, body: String) {
+        if NotificationTemplates.appointmentKinds.contains(c.kind), let a = c.appointment {
+            return NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
+        }
+        return (c.subject, c.body)
+    }
+
+    func deliver(_ batch: [Claimed], now: Instant) async -> [Int64: Outcome] {
+        var outcomes: [Int64: Outcome] = [:]
+        var emails: [(Int64, EmailMessage, (String, String))] = []
+        var texts: [(Int64, SMSMessage, (String, String))] = []
+        for c in batch {
+            metricsClaimed(c)
+            if c.kind == "REMINDER", c.appointment != nil,
+               !c.appointmentActive || (c.appointmentStartsAt.map { !(now < $0) } ?? false) {
+                outcomes[c.id] = .skipped("not sent: the appointment is no longer upcoming")
+                continue
+            }
+            let content = Self.content(c)
+            if c.channel == "SMS" {
+                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.body), content))
+            } else {
+                let m = EmailMessage(deliveryKey: c.deliveryKey, fromAddress: mailFromAddress, fromName: mailFromName ?? c.clinicName,
+                                     toAddress: c.recipient, toName: c.recipientName, subject: content.subject, body: content.body,
+                                     date: now.secondsSinceEpoch)
+                emails.append((c.id, m, content))
+            }
+        }
+        let (email, sms) = (self.email, self.sms)
+        let emailMessages = emails.map(\.1), smsMessages = texts.map(\.1)
+        let (emailResults, smsResults) = await withCheckedContinuation { (cont: CheckedContinuation<([DeliveryOutcome], [DeliveryOutcome]), Never>) in
+            sendQueue.async {
+                let e = emailMessages.isEmpty ? [] : email.send(emailMessages)
+                let s = smsMessages.isEmpty ? [] : sms.send(smsMessages)
+                cont.resume(returning: (e, s))
+            }
+        }
+        for (i, e) in emails.enumerated() { outcomes[e.0] = Self.outcome(i < emailResults.count ? emailResults[i] : .retry("no result"), e.2) }
+        for (i, t) in texts.enumerated() { outcomes[t.0] = Self.outcome(i < smsResults.count ? smsResults[i] : .retry("no result"), t.2) }
+        return outcomes
+    }
+
+    private func metricsClaimed(_ c: Claimed) {
+        recorder.update { $0.claimed += 1; if c.previousHolder != nil { $0.reclaimed += 1 } }
+        if c.logDuplicate {
+            log("notification \(c.id) (delivery key \(c.deliveryKey)): possibly duplicated — the lease of \(c.previousHolder ?? "?") expired "
+                + "while it was in flight; sending again with the same Message-ID/Idempotency-Key")
+        }
+    }
+
+    static func outcome(_ d: DeliveryOutcome, _ content: (String, String)) -> Outcome {
+        switch d {
+        case .sent: return .sent(subject: content.0, body: content.1)
+        case .retry(let why): return .retry(why)
+        case .permanent(let why): return .permanent(why)
+        }
+    }
+
+    /// Exponential backoff with ±20 % jitter after the `attempt`-th failure (1-based).
+    func backoffSeconds(afterAttempt attempt: Int) -> Int64 {
+        let exponent = min(max(attempt - 1, 0), 20)
+        let base = min(options.backoffBaseSeconds << Int64(exponent), options.backoffMaxSeconds)
+        let jitter = Double.random(in: 0.8...1.2)
+        return max(1, Int64(Double(base) * jitter))
+    }
+
+    func mark(_ batch: [Claimed], _ outcomes: [Int64: Outcome], now: Instant) async throws {
+        let me = workerID
+        let maxAttempts = options.maxAttempts
+        var plans: [(Claimed, Outcome, Int64?)] = []
+        for c in batch {
+            let o = outcomes[c.id] ?? .retry("not attempted")
+            var delay: Int64?
+            if case .retry = o { delay = backoffSeconds(afterAttempt: c.attempts + 1) }
+            plans.append((c, o, delay))
+        }
+        let frozen = plans
+        let lost = try await services.pool.transaction { conn -> [Int64] in
+            var lost: [Int64] = []
+            for (c, o, delay) in frozen {
+                let result: QueryResult
+                switch o {
+                case .sent(let subject, let body):
+                    result = try conn.query("""
+                        UPDATE notifications SET status = 'SENT', sent_at = $2, attempts = attempts + 1, subject = $3, body = $4,
+                               locked_until = NULL, locked_by = NULL
+                         WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
+                        """, [.int(Int(c.id)), nts(now), .text(String(subject.prefix(1000))), .text(String(body.prefix(10_000))), .text(me)])
+                case .retry(let why):
+                    let next = now.adding(seconds: delay ?? 60)
+                    result = try conn.query("""
+                        UPDATE notifications
+                           SET attempts = attempts + 1, last_error = $2,
+                               status = CASE WHEN attempts + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
+                               scheduled_at = CASE WHEN attempts + 1 >= $3 THEN scheduled_at ELSE $4 END,
+                               locked_until = NULL, locked_by = NULL
+                         WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
+                        """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .int(maxAttempts), nts(next), .text(me)])
+                case .permanent(let why):
+                    result = try conn.query("""
+                        UPDATE notifications SET status = 'FAILED', attempts = attempts + 1, last_error = $2,
+                               locked_until = NULL, locked_by = NULL
+                         WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
+                        """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .text(me)])
+                case .skipped(let why):
+                    result = try conn.query("""
+                        UPDATE notifications SET status = 'FAILED', last_error = $2, locked_until = NULL, locked_by = NULL
+                         WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
+                        """, [.int(Int(c.id)), .text(why), .text(me)])
+                }
+                if result.affectedRows == 0 { lost.append(c.id) }
+            }
+            return lost
+        }
+        let lostSet = Set(lost)
+        for (c, o, _) in plans where !lostSet.contains(c.id) {
+            switch o {
+            case .sent:
+                recorder.recordSent(latencySeconds: Double(now.microsecondsSinceEpoch - c.scheduledAt.microsecondsSinceEpoch) / 1e6)
+            case .retry(let why):
+                if c.attempts + 1 >= maxAttempts {
+                    recorder.update { $0.failed += 1 }
+                    log("notification \(c.id) FAILED after \(maxAttempts) attempts: \(why)")
+                } else {
+                    recorder.update { $0.retried += 1 }
+                }
+            case .permanent(let why):
+                recorder.update { $0.failed += 1 }
+                log("notification \(c.id) FAILED (permanent): \(why)")
+            case .skipped:
+                break
+            }
+        }
+        if !lost.isEmpty {
+            log("notification worker \(workerID): lease lost before marking rows \(lost) (another worker took them over)")
+        }
+    }
+
+    private func refreshQueued(now: Instant) async throws {
+        let last = lastQueuedRefresh.load(ordering: .relaxed)
+        guard now.microsecondsSinceEpoch - last > 5_000_000 else { return }
+        lastQueuedRefresh.store(now.microsecondsSinceEpoch, ordering: .relaxed)
+        let n = try await services.pool.withConnection { conn in
+            try conn.query("SELECT count(*) AS n FROM notifications WHERE status = 'PENDING' AND scheduled_at <= $1", [nts(now)]).first?.int("n") ?? 0
+        }
+        recorder.update { $0.queued = n }
+    }
+
+    // MARK: - Reminders
+
+    /// After `reminderHoursBefore` changed: every pending reminder moves to
+    /// its appointment's start minus the new lead time (not before now).
+    /// Call inside the settings transaction. Returns the rows moved.
+    @discardableResult
+    public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
+        try conn.query("""
+            UPDATE notifications n
+               SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => $1::int), now())
+              FROM appointments a
+             WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
+            """, [.int(reminderHoursBefore)]).affectedRows
+    }
+
+    // MARK: - Construction for the server
+
+    /// The worker `clinic serve`/`clinic worker` run. Without a URL, that
+    /// channel is written to the log (marked NOT SENT). A bad URL or sender
+    /// throws an error whose description is one line.
+    public static func makeWorker(services: ClinicServices, smtpURL: String?, mailFrom: String, smsWebhookURL: String?,
+                                  log: @escaping @Sendable (String) -> Void) throws -> NotificationWorker {
+        let (_, address) = splitMailbox(mailFrom)
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+              !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\r" || $0 == "\n" }) else {
+            throw NotificationConfigError("MAIL_FROM: not an email address: \"\(mailFrom.prefix(80))\"")
+        }
+        let email: any EmailTransport
+        if let url = smtpURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
+            email = SMTPTransport(configuration: try SMTPConfiguration.parse(url))
+        } else {
+            email = LogEmailTransport(log: log)
+        }
+        let sms: any SMSTransport
+        if let url = smsWebhookURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
+            sms = SMSWebhookTransport(configuration: try SMSWebhookConfiguration.parse(url))
+        } else {
+            sms = LogSMSTransport(log: log)
+        }
+        return NotificationWorker(services: services, email: email, sms: sms, mailFrom: mailFrom, log: log)
+    }
+
+    /// "Clinic <clinic@x>" → ("Clinic", "clinic@x"); "clinic@x" → (nil, "clinic@x").
+    static func splitMailbox(_ text: String) -> (String?, String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.hasSuffix(">"), let open = t.lastIndex(of: "<") {
+            var name = t[..<open].trimmingCharacters(in: .whitespaces)
+            if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 { name = String(name.dropFirst().dropLast()) }
+            return (name.isEmpty ? nil : name, String(t[t.index(after: open)..<t.index(before: t.endIndex)]))
+        }
+        return (nil, t)
+    }
+
+    static func makeWorkerID() -> String {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let name = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(name.isEmpty ? "host" : name):\(getpid()):\(String(UInt32.random(in: 0...UInt32.max), radix: 16))"
+    }
+}
+
+/// A configuration mistake found at startup; the description is one line.
+public struct NotificationConfigError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+func nts(_ i: Instant) -> PostgresValue { .timestamp(PGTimestamp(microsecondsSinceEpoch: i.microsecondsSinceEpoch)) }
+
+/// Sleep until signalled or a timeout passes; a signal with no waiter is kept for the next wait.
+final class Wakeup: Sendable {
+    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
+
+    func signal() {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if let w = s.waiter { s.waiter = nil; return w }
+            s.pending = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    func wait(timeout: Duration) async {
+        let timer = Task { [self] in
+            guard (try? await Task.sleep(for: timeout)) != nil else { return }
+            self.signal()
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.pending { s.pending = false; return true }
+                s.waiter = c
+                return false
+            }
+            if now { c.resume() }
+        }
+        timer.cancel()
+    }
+}
