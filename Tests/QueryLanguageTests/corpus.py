@@ -736,6 +736,10 @@ def documents():
         docs.append(d[: r.randrange(1, max(2, len(d)))])
     for d in generated[80:200]:  # small mutations: valid or invalid
         docs.append(mutate(r, d))
+    # The 15,000-token limit: one over (2 + n tokens). (Exactly at the limit
+    # is a unit test: printing such a document is slow in Python.)
+    docs.append("{ " + "a " * 14999 + "}")
+    docs.append("{\n" + "  f(x: [1, 2])\n" * 2142 + "}")
     docs.append(mutate(r, KITCHEN_SINK_QUERY))
     docs.append(mutate(r, KITCHEN_SINK_SDL))
     return docs
