@@ -245,9 +245,14 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         }
         // Stopped: close everything.
         for case let conn? in connections { closeConnection(conn) }
-        inbox.withLock { box in
+        let leftovers: [Message] = inbox.withLock { box in
             box.stopped = true
-            box.messages.removeAll()
+            defer { box.messages.removeAll() }
+            return box.messages
+        }
+        for case let .adopt(fd, _) in leftovers {
+            close(fd)
+            core.counters.open.subtract(1, ordering: .relaxed)
         }
         siblings = [] // break the reference cycle between loops
         close(wakeFd)
