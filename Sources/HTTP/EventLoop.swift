@@ -77,6 +77,8 @@ final class Connection {
     var lingerBytes = 0
     /// The peer half-closed or hung up (EPOLLRDHUP/EPOLLHUP): read until EOF even after short reads.
     var sawHangup = false
+    /// The running handler task, cancelled if the connection is closed before it answers.
+    var handlerTask: Task<Void, Never>?
 
     init(fd: Int32, id: UInt64, remoteAddress: String) {
         self.fd = fd
@@ -559,17 +561,17 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         let fd = conn.fd, id = conn.id
         switch core.configuration.handlerExecution {
         case .globalExecutor:
-            Task { [self] in
+            conn.handlerTask = Task { [self] in
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }
         case .immediate:
-            Task.immediate { [self] in
+            conn.handlerTask = Task.immediate { [self] in
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }
         case .eventLoop:
-            Task(executorPreference: self) { [self] in
+            conn.handlerTask = Task(executorPreference: self) { [self] in
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }
@@ -580,6 +582,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         guard Int(fd) < connections.count, let conn = connections[Int(fd)], conn.id == id, conn.phase == .handling else {
             return
         }
+        conn.handlerTask = nil
         var response = response
         if response.status < 200 || response.status > 999 {
             response = .status(500)
@@ -675,6 +678,10 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func closeConnection(_ conn: Connection) {
         guard isAlive(conn) else { return }
         connections[Int(conn.fd)] = nil
+        if let task = conn.handlerTask {
+            conn.handlerTask = nil
+            task.cancel() // nobody will read the answer
+        }
         close(conn.fd)
         liveCount -= 1
         core.counters.open.subtract(1, ordering: .relaxed)

@@ -33,3 +33,25 @@ final class HTTPErrorResponseHookTests: XCTestCase {
         XCTAssertEqual(r.header("connection"), "close")
     }
 }
+
+final class HTTPCancellationTests: XCTestCase {
+    func testHandlerTaskIsCancelledWhenClientResetsConnection() throws {
+        let cancelled = ResultBox<Bool>()
+        let server = try startServer(handler: { _ in
+            try? await Task.sleep(for: .seconds(5))
+            cancelled.value = Task.isCancelled
+            return .text("late")
+        })
+        let start = Date()
+        do {
+            let client = try RawClient(port: server.boundPort)
+            client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            usleep(100_000)
+            var reset = linger(l_onoff: 1, l_linger: 0) // close with RST
+            setsockopt(client.fd, SOL_SOCKET, SO_LINGER, &reset, socklen_t(MemoryLayout<linger>.size))
+        }
+        while cancelled.value == nil && Date().timeIntervalSince(start) < 4 { usleep(10_000) }
+        XCTAssertEqual(cancelled.value, true)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+    }
+}
