@@ -144,6 +144,13 @@ private struct PendingObject {
     var field: CollectedField
 }
 
+/// The fields of one level being gathered.
+private struct Level {
+    var groups: [Group] = []
+    var groupIndex: [Int: Int] = [:]
+    var pending: [PendingObject] = []
+}
+
 private struct GroupKey: Hashable {
     var typeName: String
     var fieldName: String
@@ -256,6 +263,7 @@ private final class ExecutionRun {
     var collectCache: [String: CollectedFields] = [:]
     var plans: [ObjectIdentifier: FieldPlan] = [:]
     var groupIDs: [GroupKey: Int] = [:]
+    var subfieldCache: [ObjectIdentifier: (String, CollectedFields)] = [:]
     var isMutation = false
 
     init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON], context: any Sendable) {
@@ -270,23 +278,36 @@ private final class ExecutionRun {
     func execute(operation: OperationDefinition, rootType: String, rootValue: any Sendable) async {
         cells.append(Cell(value: .pending, parent: -1, nonNull: false, key: .key("")))
         let fields = collect(rootType, [operation.selectionSet])
-        let entries = expand([ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields)])
+        let root = ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields)
         if operation.operation == .mutation {
-            isMutation = true
+            // Root fields one at a time, each with its whole subtree.
+            let entries = expand([root])
             for entry in entries {
                 if nullEvents > 0 && !isAlive(entry.cell) { break }
-                var next = await processLevel([entry])
-                isMutation = false
-                while !next.isEmpty { next = await processLevel(expand(next)) }
                 isMutation = true
+                var level = Level()
+                handle(entry.parent, entry.readable, entry.typeName, entry.field, entry.cell, &level)
+                isMutation = false
+                var next = await finish(&level)
+                while !next.isEmpty { next = await processLevel(next) }
             }
         } else {
-            var next = await processLevel(entries)
-            while !next.isEmpty { next = await processLevel(expand(next)) }
+            var next = await processLevel([root])
+            while !next.isEmpty { next = await processLevel(next) }
         }
     }
 
     // MARK: Collection
+
+    /// The collected subfields of `field` on concrete type `typeName`,
+    /// remembered per field (most fields always meet the same type).
+    func subfields(_ field: CollectedField, _ typeName: String) -> CollectedFields {
+        let id = ObjectIdentifier(field)
+        if let (t, c) = subfieldCache[id], t == typeName { return c }
+        let c = collect(typeName, field.nodes.compactMap(\.selectionSet))
+        subfieldCache[id] = (typeName, c)
+        return c
+    }
 
     func collect(_ typeName: String, _ sets: [SelectionSet]) -> CollectedFields {
         var cacheable = true
@@ -350,45 +371,70 @@ private final class ExecutionRun {
         return entries
     }
 
-    func processLevel(_ entries: [FieldEntry]) async -> [ObjectWork] {
-        var groups: [Group] = []
-        var groupIndex: [Int: Int] = [:]
-        var pending: [PendingObject] = []
-        for e in entries {
-            let f = e.field
-            if f.fieldName == "__typename" {
-                cells[e.cell].value = .leaf(.string(e.typeName))
-                continue
+    /// One level: the fields of every object in `works`. Plain reads are
+    /// completed on the spot; the rest is grouped for one call per group.
+    func processLevel(_ works: [ObjectWork]) async -> [ObjectWork] {
+        var level = Level()
+        var cellCount = cells.count
+        for w in works { cellCount += w.fields.fields.count }
+        cells.reserveCapacity(cellCount)
+        for w in works {
+            if nullEvents > 0 && !isAlive(w.cell) { continue }
+            let first = cells.count
+            let readable = w.value as? any FieldReadable
+            let fields = w.fields.fields
+            for f in fields {
+                cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
             }
-            let p = plan(f, on: e.typeName)
-            guard let def = p.def else { cells[e.cell].value = .null; continue }
-            if let argError = p.argError {
-                cells[e.cell].nonNull = def.type.isNonNull
-                recordError(argError, at: e.cell, field: f)
-                nullify(e.cell)
-                continue
+            cells[w.cell].value = .object(w.fields, first: first)
+            for (k, f) in fields.enumerated() {
+                handle(w.value, readable, w.typeName, f, first + k, &level)
             }
-            if p.direct {
-                // A plain read from the loaded parent: no call, completed now.
-                if nullEvents > 0 && !isAlive(cells[e.cell].parent) { continue }
-                let value: ResolvedValue
-                if let r = e.readable { value = r.readField(f.fieldName) ?? .null } else { value = readField(e.parent, f.fieldName) }
-                complete(value, def.type, cell: e.cell, field: f, parentType: e.typeName, plan: p, pending: &pending)
-                continue
-            }
-            let group: Group
-            if !isMutation, let gi = groupIndex[p.groupID] {
-                group = groups[gi]
-            } else {
-                group = Group(typeName: e.typeName, field: f, def: def, plan: p)
-                groupIndex[p.groupID] = groups.count
-                groups.append(group)
-            }
-            group.parents.append(e.parent)
-            group.cells.append(e.cell)
-            group.fields.append(f)
         }
+        return await finish(&level)
+    }
 
+    /// One field of one parent: completed now when it is a plain read, else
+    /// added to its group.
+    func handle(_ parent: any Sendable, _ readable: (any FieldReadable)?, _ typeName: String, _ f: CollectedField,
+                _ cell: Int, _ level: inout Level) {
+        if f.fieldName == "__typename" {
+            cells[cell].value = .leaf(.string(typeName))
+            return
+        }
+        let p = plan(f, on: typeName)
+        guard let def = p.def else { cells[cell].value = .null; return }
+        if let argError = p.argError {
+            cells[cell].nonNull = def.type.isNonNull
+            recordError(argError, at: cell, field: f)
+            nullify(cell)
+            return
+        }
+        if p.direct {
+            // A plain read from the loaded parent: no call, completed now.
+            if nullEvents > 0 && !isAlive(cells[cell].parent) { return }
+            let value: ResolvedValue
+            if let readable { value = readable.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
+            complete(value, def.type, cell: cell, field: f, parentType: typeName, plan: p, pending: &level.pending)
+            return
+        }
+        let group: Group
+        if !isMutation, let gi = level.groupIndex[p.groupID] {
+            group = level.groups[gi]
+        } else {
+            group = Group(typeName: typeName, field: f, def: def, plan: p)
+            level.groupIndex[p.groupID] = level.groups.count
+            level.groups.append(group)
+        }
+        group.parents.append(parent)
+        group.cells.append(cell)
+        group.fields.append(f)
+    }
+
+    /// Runs the level's groups, completes their values, applies the object
+    /// guard and returns the objects of the next level.
+    func finish(_ level: inout Level) async -> [ObjectWork] {
+        let groups = level.groups
         // Resolve every group: synchronous reads inline, resolver calls
         // concurrently (one call per group).
         var results = [[ResolvedValue]?](repeating: nil, count: groups.count)
@@ -420,6 +466,8 @@ private final class ExecutionRun {
         }
 
         // Complete values in entry order of groups.
+        var pending = level.pending
+        level.pending = []
         for (gi, g) in groups.enumerated() {
             let values = results[gi] ?? []
             let parentName = g.typeName
@@ -464,8 +512,7 @@ private final class ExecutionRun {
         next.reserveCapacity(pending.count)
         for o in pending {
             if case .null = cells[o.cell].value { continue }
-            let sets = o.field.nodes.compactMap(\.selectionSet)
-            next.append(ObjectWork(value: o.value, typeName: o.typeName, cell: o.cell, fields: collect(o.typeName, sets)))
+            next.append(ObjectWork(value: o.value, typeName: o.typeName, cell: o.cell, fields: subfields(o.field, o.typeName)))
         }
         return next
     }
