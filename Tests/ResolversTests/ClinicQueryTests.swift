@@ -212,6 +212,18 @@ final class ClinicQueryTests: XCTestCase {
                                                as: f.admin.viewer)
         XCTAssertEqual(nested.codes, [])
         XCTAssertLessThanOrEqual(n2, 3)
+        for node in nested.at("data.doctors.nodes")?.arrayValue ?? [] {
+            let total = node.at("appointments.totalCount")?.intValue ?? -1
+            XCTAssertEqual(node.at("appointments.nodes")?.arrayValue?.count, min(3, total))
+        }
+        // The per-parent page is exactly the first page of that doctor's own list.
+        let did = ClinicFixture.doctorID(doctors[2])
+        let perParent = await f.h.graphql("{ doctor(id: \"\(did)\") { appointments(first: 3, orderBy: {field: STARTS_AT, direction: DESC}) { nodes { id } } } }",
+                                          as: f.admin.viewer)
+        let direct = await f.h.graphql("{ appointments(first: 3, filter: {doctorId: \"\(did)\"}, orderBy: {field: STARTS_AT, direction: DESC}) { nodes { id } } }",
+                                       as: f.admin.viewer)
+        XCTAssertEqual(perParent.at("data.doctor.appointments.nodes")?.arrayValue?.count, 3)
+        XCTAssertEqual(perParent.at("data.doctor.appointments.nodes"), direct.at("data.appointments.nodes"))
         // Through HTTP-style authentication the same list costs the same plus the token check.
         let token = try await f.h.token(for: f.admin)
         let r = await f.h.request(q, token: token)
@@ -235,5 +247,31 @@ final class ClinicQueryTests: XCTestCase {
         let hours = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { workingHours { weekday start end slotMinutes } } }", as: nil)
         XCTAssertEqual(hours.at("data.doctor.workingHours")?.arrayValue?.count, 7)
         XCTAssertEqual(hours.at("data.doctor.workingHours.0.start")?.stringValue, "09:00")
+    }
+
+    func testClientsAndDoctorsThroughRealTokens() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(lastName: "Token")
+        let pat = try await f.patient()
+        let day = try await f.date(14)
+        let patToken = try await f.h.token(for: pat)
+        let booked = await f.h.graphql("""
+            mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.doctorID(doc))", date: "\(day.iso)", time: "09:00", reason: "tok"}) {
+              id canModify patient { id } doctor { user { lastName } } } }
+            """, token: patToken)
+        XCTAssertEqual(booked.codes, [], "\(booked)")
+        XCTAssertEqual(booked.at("data.bookAppointment.patient.id")?.stringValue, ClinicFixture.patientID(pat))
+        XCTAssertEqual(booked.at("data.bookAppointment.canModify")?.boolValue, true)
+        let docToken = try await f.h.token(for: doc)
+        let attended = await f.h.graphql("{ appointments { nodes { reason canModify patient { allergies } } } }", token: docToken)
+        XCTAssertEqual(attended.codes, [], "\(attended)")
+        XCTAssertEqual(attended.at("data.appointments.nodes.0.reason")?.stringValue, "tok")
+        XCTAssertEqual(attended.at("data.appointments.nodes.0.canModify")?.boolValue, false)
+        XCTAssertEqual(attended.at("data.appointments.nodes.0.patient.allergies")?.stringValue, "penicillin")
+        let adminToken = try await f.h.token(for: f.admin)
+        let list = await f.h.graphql("{ patients(search: \"\(pat.email)\") { totalCount nodes { user { email } } } }", token: adminToken)
+        XCTAssertEqual(list.at("data.patients.totalCount")?.intValue, 1)
+        let anonymous = await f.h.graphql("{ appointments { totalCount } }")
+        XCTAssertEqual(anonymous.codes, ["UNAUTHENTICATED"])
     }
 }
