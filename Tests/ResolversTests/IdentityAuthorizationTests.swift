@@ -162,6 +162,25 @@ final class IdentityAuthorizationTests: XCTestCase {
             let result = try await guardFn(batch)
             XCTAssertNil(result.first ?? nil, "User.\(field) is public")
         }
+        // End to end through the users other areas expose (Doctor.user, Patient.user):
+        // the field is null with FORBIDDEN (signed in) or UNAUTHENTICATED at its path.
+        let doctorID = GlobalID.encode(type: "Doctor", id: c.doctor.doctorID!)
+        await assertMatrix(h, c, "doctor.user.email", "query($id: ID!) { doctor(id: $id) { user { firstName email } } }",
+                           variables: ["id": .string(doctorID)], expect: [
+            "anonymous": "UNAUTHENTICATED", "patient": "FORBIDDEN", "doctor": "ok", "other": "FORBIDDEN", "admin": "ok", "superadmin": "ok"])
+        let seenByPatient = await h.graphql("query($id: ID!) { doctor(id: $id) { user { firstName email } } }",
+                                            variables: ["id": .string(doctorID)], token: c.token("patient"))
+        XCTAssertEqual(seenByPatient.at("data.doctor.user.email"), .null)
+        XCTAssertEqual(seenByPatient.at("data.doctor.user.firstName")?.stringValue, "Test")
+        XCTAssertEqual(seenByPatient.at("errors.0.path"), .array([.string("doctor"), .string("user"), .string("email")]))
+        // The treating doctor reads the patient's clinical data but not the patient's contact data.
+        let patientID = GlobalID.encode(type: "Patient", id: c.patient.patientID!)
+        let treating = await h.graphql("query($id: ID!) { patient(id: $id) { medicalHistory user { firstName email } } }",
+                                       variables: ["id": .string(patientID)], token: c.token("doctor"))
+        XCTAssertEqual(treating.at("data.patient.medicalHistory")?.stringValue, "asthma", "\(treating)")
+        XCTAssertEqual(treating.at("data.patient.user.email"), .null)
+        XCTAssertEqual(outcome(treating), "FORBIDDEN")
+        XCTAssertEqual(treating.at("errors.0.path"), .array([.string("patient"), .string("user"), .string("email")]))
         // End to end: staff listing users see contact data; nobody else reaches it.
         let list = await h.graphql("{ users(first: 100) { nodes { id email } } }", token: c.token("admin"))
         let emails = list.at("data.users.nodes")?.arrayValue?.compactMap { $0["email"]?.stringValue } ?? []

@@ -95,7 +95,8 @@ final class IdentityFlowTests: XCTestCase {
 
     func testLoginRotationAndReuseRevokesTheWholeFamily() async throws {
         let h = try await ClinicTestHarness.shared(for: Self.self)
-        _ = try await register(h, "rotate@example.test")
+        let registered = try await register(h, "rotate@example.test")
+        let userGlobalID = try XCTUnwrap(registered.at("user.id")?.stringValue)
         let login = await h.graphql("mutation { login(email: \"Rotate@Example.test\", password: \"a very long passphrase indeed\") { accessToken refreshToken } }")
         let r0 = try XCTUnwrap(login.at("data.login.refreshToken")?.stringValue, "\(login)")
 
@@ -115,7 +116,11 @@ final class IdentityFlowTests: XCTestCase {
         XCTAssertEqual(after.at("errors.0.extensions.code")?.stringValue, "UNAUTHENTICATED")
         let me = await h.request("{ me { id } }", token: access2)
         XCTAssertEqual(me.status, 401)
-        let audit = try await h.sql("SELECT details::text AS d FROM audit_log WHERE action = 'auth.token_reuse'")
+        let refreshes = try await h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'auth.refresh' AND target_id = $1",
+                                       [.text(userGlobalID)]).first!.int("n")
+        XCTAssertEqual(refreshes, 2, "each rotation is audited")
+        let audit = try await h.sql("SELECT details::text AS d FROM audit_log WHERE action = 'auth.token_reuse' AND target_id = $1",
+                                    [.text(userGlobalID)])
         XCTAssertEqual(audit.count, 1)
         XCTAssertFalse(try audit.first!.string("d").contains(r0), "no token in audit details")
     }

@@ -97,6 +97,8 @@ enum RefreshTokens {
                     WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
                     """, [.int(Int(successorID)), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch))]).first
                 if let successor, ConstantTime.equals(try successor.bytes("token_hash"), Crypto.SHA256.hash(successorRaw)) {
+                    try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
+                                     details: .object([("family", .string(stored.family)), ("graceReplay", .bool(true))]), ip: ip)
                     return .issued(user: user, refreshToken: Base64.urlEncode(successorRaw))
                 }
             }
@@ -115,6 +117,8 @@ enum RefreshTokens {
         _ = try conn.query("UPDATE refresh_tokens SET used_at = $2, replaced_by = $3, successor_seal = $4 WHERE id = $1",
                            [.int(Int(stored.id)), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch)),
                             .int(Int(next.id)), .bytea(seal(successor: next.raw, parent: raw))])
+        try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
+                         details: .object([("family", .string(stored.family))]), ip: ip)
         return .issued(user: user, refreshToken: next.token)
     }
 }
