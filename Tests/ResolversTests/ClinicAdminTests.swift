@@ -163,7 +163,7 @@ final class ClinicAdminTests: XCTestCase {
         let read = await f.h.graphql("{ systemSettings { timeZone cancellationWindowHours clinicName } }", as: f.superadmin.viewer)
         XCTAssertEqual(read.at("data.systemSettings.cancellationWindowHours")?.intValue, 48)
         XCTAssertEqual(read.at("data.systemSettings.clinicName")?.stringValue, "Clínica Norte")
-        let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update'")
+        let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'settings.update' AND details ? 'clinicName'")
         XCTAssertEqual(try audit.first!.int("n"), 1)
         // Madrid's spring-forward (2027-03-28, 02:00 → 03:00) is now the one that counts.
         let doc = try await f.doctor(start: "01:00", end: "04:00", slot: 30)
@@ -175,5 +175,29 @@ final class ClinicAdminTests: XCTestCase {
         XCTAssertEqual(slots.at("data.doctor.availableSlots.2.startsAt")?.stringValue, "2027-03-28T01:00:00Z")
         _ = await f.h.graphql("mutation { updateSystemSettings(input: {timeZone: \"America/Mexico_City\", cancellationWindowHours: 24}) { timeZone } }",
                               as: f.superadmin.viewer)
+    }
+
+    func testChangingTheReminderLeadTimeMovesPendingReminders() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let pat = try await f.patient()
+        let day = try await f.date(10)
+        let gid = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00").at("data.bookAppointment.id")!.stringValue!
+        let changed = await f.h.graphql("mutation { updateSystemSettings(input: {reminderHoursBefore: 2}) { reminderHoursBefore } }",
+                                        as: f.superadmin.viewer)
+        XCTAssertEqual(changed.at("data.updateSystemSettings.reminderHoursBefore")?.intValue, 2, "\(changed)")
+        let r = try await f.h.sql("""
+            SELECT bool_and(n.scheduled_at = a.starts_at - interval '2 hours') AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
+             WHERE a.id = $1 AND n.kind = 'REMINDER'
+            """, [.int(Int(rawID(gid)))])
+        XCTAssertEqual(try r.first!.bool("ok"), true)
+        // New bookings use the new lead time as well.
+        let second = await f.book(as: pat.viewer, doctor: doc, date: day, time: "15:00").at("data.bookAppointment.id")!.stringValue!
+        let r2 = try await f.h.sql("""
+            SELECT bool_and(n.scheduled_at = a.starts_at - interval '2 hours') AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
+             WHERE a.id = $1 AND n.kind = 'REMINDER'
+            """, [.int(Int(rawID(second)))])
+        XCTAssertEqual(try r2.first!.bool("ok"), true)
+        _ = await f.h.graphql("mutation { updateSystemSettings(input: {reminderHoursBefore: 24}) { reminderHoursBefore } }", as: f.superadmin.viewer)
     }
 }

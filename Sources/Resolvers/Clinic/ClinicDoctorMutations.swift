@@ -274,6 +274,14 @@ enum ClinicDoctorMutations {
             } catch let e as PostgresError where e.isCheckViolation {
                 throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
             }
+            if reminder != nil {
+                // Pending reminders follow the new lead time.
+                _ = try conn.query("""
+                    UPDATE notifications n SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => s.reminder_hours_before), now())
+                      FROM appointments a, system_settings s
+                     WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
+                    """)
+            }
             try Audit.record(conn, actor: viewer.userID, action: "settings.update", target: nil, details: details, ip: ip)
             return try SettingsRow.load(conn)
         }

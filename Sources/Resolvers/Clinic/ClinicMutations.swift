@@ -284,7 +284,7 @@ enum ClinicOutbox {
     /// chose, and schedules (or moves, or deletes) the pending reminder.
     static func enqueue(_ conn: Connection, _ a: AppointmentRow, kind: String, doctor: DoctorRow, settings: SettingsRow,
                         reminder: Reminder) throws {
-        guard let u = try conn.query("SELECT email, phone, notify_by_email, notify_by_sms FROM users WHERE id = $1",
+        guard let u = try conn.query("SELECT email, phone, notify_by_email, notify_by_sms FROM users WHERE id = $1 AND deleted_at IS NULL",
                                      [.int(Int(a.patientUserID))]).first else { return }
         var channels: [(String, String)] = []
         if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
