@@ -202,13 +202,13 @@ struct Builder {
     mutating func checkSDL() {
         let table = directiveTable
         // Schema definition and operation types.
-        var opSeen: [OperationType: NamedType] = [:]
+        var opSeen: [OperationType: OperationTypeDefinition] = [:]
         for s in schemaDefs + schemaExts {
             checkDirectives(s.directives, .SCHEMA, table)
             for op in s.operationTypes {
                 if let prev = opSeen[op.operation] {
                     error("There can be only one \(op.operation.rawValue) type in schema.", [prev.loc, op.loc])
-                } else { opSeen[op.operation] = op.type }
+                } else { opSeen[op.operation] = op }
                 checkTypeRef(.named(op.type))
             }
         }
@@ -224,7 +224,7 @@ struct Builder {
             if t.isExtension {
                 if let base = typeNodes[name]?.definition {
                     if kindName(base) != kindName(t) {
-                        error("Cannot extend non-\(kindName(base)) type '\(name)'.", [base.loc, t.loc])
+                        error("Cannot extend non-\(kindName(t)) type '\(name)'.", [base.loc, t.loc])
                     }
                 } else if !Builder.standardTypeNames.contains(name) {
                     let s = suggestionList(name, allTypeNamesForSuggestions)
