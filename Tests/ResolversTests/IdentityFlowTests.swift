@@ -225,6 +225,20 @@ final class IdentityFlowTests: XCTestCase {
         XCTAssertNotNil(relogin.at("data.login.accessToken")?.stringValue, "\(relogin)")
     }
 
+    func testPasswordResetRequestsAreBoundedPerAddressAndValidated() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "resetflood")
+        let user = try await h.createUser(email: "flood@example.test")
+        for _ in 0..<5 {
+            let r = await h.graphql("mutation { requestPasswordReset(email: \"flood@example.test\") }")
+            XCTAssertEqual(r.at("data.requestPasswordReset")?.boolValue, true)
+        }
+        let sent = try await h.sql("SELECT count(*) AS n FROM notifications WHERE user_id = $1", [.int(Int(user.id))]).first!.int("n")
+        XCTAssertEqual(sent, AccountMutations.resetEmailsPerHour)
+        let malformed = await h.graphql("mutation { requestPasswordReset(email: \"not an address\") }")
+        XCTAssertEqual(malformed.at("errors.0.extensions.code")?.stringValue, "BAD_USER_INPUT")
+        XCTAssertEqual(malformed.at("errors.0.extensions.field")?.stringValue, "email")
+    }
+
     func testResetTokenExpiresAfterThirtyMinutes() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "resetexpiry")
         let user = try await h.createUser(email: "late@example.test")

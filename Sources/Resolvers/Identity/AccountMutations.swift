@@ -27,6 +27,7 @@ extension Instant {
 
 enum AccountMutations {
     static let badCredentials = "Invalid email or password."
+    static let resetEmailsPerHour = 3
 
     static func register(_ r: inout ResolverRegistry) {
         r.root("Mutation.register") { args, ctx, _ in
@@ -106,7 +107,15 @@ enum AccountMutations {
             let email = try InputReader(args).email("email")
             let services = ctx.services, now = ctx.now, ip = ctx.ip
             let (token, hash) = OpaqueToken.generate()
+            // At most a few reset emails per address per hour, so nobody can flood
+            // an inbox through us; the answer stays `true` either way.
+            let flooded = services.limiter.hit("reset:\(email)", limit: resetEmailsPerHour, periodSeconds: 3600, now: now) != nil
             try await ctx.write { conn in
+                if flooded {
+                    try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
+                                     details: .object([("throttled", .bool(true))]), ip: ip)
+                    return
+                }
                 guard let row = try conn.query("SELECT id, first_name FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active",
                                                [.text(email)]).first else {
                     try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,

@@ -272,6 +272,8 @@ enum UserManagement {
                     """, [.int(Int(id)), now.pg])
                 guard r.affectedRows == 1 else { return false }
                 try RefreshTokens.revokeAll(conn, userID: id, now: now)
+                // A deleted doctor takes no new bookings; past appointments keep their rows.
+                _ = try conn.query("UPDATE doctors SET is_available = false WHERE user_id = $1", [.int(Int(id))])
                 _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL", [.int(Int(id)), now.pg])
                 try Audit.record(conn, actor: viewer.userID, action: "user.delete", target: GlobalID.encode(type: "User", id: id), ip: ip)
                 return true
