@@ -271,6 +271,10 @@ final class ClinicQueryTests: XCTestCase {
         let adminToken = try await f.h.token(for: f.admin)
         let list = await f.h.graphql("{ patients(search: \"\(pat.email)\") { totalCount nodes { user { email } } } }", token: adminToken)
         XCTAssertEqual(list.at("data.patients.totalCount")?.intValue, 1)
+        let literal = await f.h.graphql("{ patients(search: \"%\") { totalCount } }", token: adminToken)
+        XCTAssertEqual(literal.at("data.patients.totalCount")?.intValue, 0)
+        let tooLong = await f.h.graphql("{ patients(search: \"\(String(repeating: "a", count: 101))\") { totalCount } }", token: adminToken)
+        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
         let anonymous = await f.h.graphql("{ appointments { totalCount } }")
         XCTAssertEqual(anonymous.codes, ["UNAUTHENTICATED"])
     }

@@ -145,6 +145,7 @@ enum ClinicPages {
             conds.append("lower(d.specialization) = lower(\(p.bind(.text(spec))))")
         }
         if let search = ClinicKit.string(f, "search"), !search.isEmpty {
+            _ = try ClinicKit.text(search, field: "filter.search", max: 100, label: "The search text")
             let pat = p.bind(.text(ClinicKit.likeContains(search)))
             conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
                          + "OR d.specialization ILIKE \(pat) ESCAPE '\\')")
@@ -176,6 +177,7 @@ enum ClinicPages {
         var p = SQLParams()
         var conds: [String] = [ClinicLoad.patientVisibility(ctx.viewer, &p)]
         if let search = ClinicKit.string(args, "search"), !search.isEmpty {
+            _ = try ClinicKit.text(search, field: "search", max: 100, label: "The search text")
             let pat = p.bind(.text(ClinicKit.likeContains(search)))
             conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
                          + "OR (u.first_name || ' ' || u.last_name) ILIKE \(pat) ESCAPE '\\' OR u.email ILIKE \(pat) ESCAPE '\\')")
