@@ -250,6 +250,7 @@ struct Lexer {
 
     @inline(__always) func byte(_ i: Int) -> UInt8? { i < buf.count ? buf[i] : nil }
 
+    @inline(never)
     mutating func readNumber() throws(GraphQLSyntaxError) -> Token {
         let start = pos
         var p = pos
@@ -290,6 +291,7 @@ struct Lexer {
         return p
     }
 
+    @inline(never)
     mutating func readString() throws(GraphQLSyntaxError) -> Token {
         let start = pos
         let count = buf.count
@@ -408,6 +410,7 @@ struct Lexer {
         throw error("Invalid Unicode escape sequence: \"\(scalarText(from: p, count: 6))\".", at: p)
     }
 
+    @inline(never)
     mutating func readBlockString() throws(GraphQLSyntaxError) -> Token {
         let start = pos
         let count = buf.count

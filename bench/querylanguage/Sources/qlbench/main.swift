@@ -45,7 +45,8 @@ func fmt(_ x: Double, _ digits: Int = 1) -> String {
 let args = CommandLine.arguments
 if args.count >= 3 && args[1] == "stack" {
     // Parses documents nested to the maximum depth in a thread with the given
-    // stack size (KiB); crashes if the stack is too small.
+    // stack size (KiB); crashes if the stack is too small. An optional third
+    // argument picks one document: 0 selections, 1 lists, 2 objects, 3 too deep.
     let kb = Int(args[2])!
     let n = 256
     let docs = [
@@ -56,7 +57,8 @@ if args.count >= 3 && args[1] == "stack" {
     ]
     let sem = DispatchSemaphore(value: 0)
     let t = Thread {
-        for d in docs { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
+        let which = args.count > 3 ? [docs[Int(args[3])!]] : docs
+        for d in which { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
         sem.signal()
     }
     t.stackSize = kb * 1024
