@@ -307,6 +307,12 @@ final class IdentityAuthorizationTests: XCTestCase {
         let phone = await h.graphql("mutation { updateProfile(input: { phone: null, firstName: \"Eva\" }) { firstName phone } }", token: token)
         XCTAssertEqual(phone.at("data.updateProfile.firstName")?.stringValue, "Eva", "\(phone)")
         XCTAssertEqual(phone.at("data.updateProfile.phone"), .null)
+        // 100 letters with a combining accent each: 100 characters on screen, 200 code points for PostgreSQL.
+        let combining = String(repeating: "e\u{301}", count: 100)
+        let accents = await h.graphql("mutation($n: String!) { updateProfile(input: { firstName: $n }) { id } }",
+                                      variables: ["n": .string(combining)], token: token)
+        XCTAssertEqual(accents.at("errors.0.extensions.code")?.stringValue, "BAD_USER_INPUT", "\(accents)")
+        XCTAssertEqual(accents.at("errors.0.extensions.field")?.stringValue, "input.firstName")
         let empty = await h.graphql("mutation { updateProfile(input: { lastName: \"\" }) { id } }", token: token)
         XCTAssertEqual(empty.at("errors.0.extensions.field")?.stringValue, "input.lastName")
         let actions = try await h.sql("SELECT action FROM audit_log WHERE actor_id = $1 ORDER BY id", [.int(Int(user.id))]).map { try $0.string("action") }

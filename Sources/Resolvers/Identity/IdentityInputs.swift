@@ -44,7 +44,8 @@ struct InputReader {
         case .null?:
             throw ClinicError.badInput("\(label) must not be null.", field: path(key))
         case .string(let s)?:
-            if s.count > max { throw ClinicError.badInput("\(label) must be at most \(max) characters.", field: path(key)) }
+            // PostgreSQL's length() counts code points, so the bound does too.
+            if s.unicodeScalars.count > max { throw ClinicError.badInput("\(label) must be at most \(max) characters.", field: path(key)) }
             if !allowEmpty, s.allSatisfy(\.isWhitespace) {
                 throw ClinicError.badInput("\(label) must not be empty.", field: path(key))
             }
