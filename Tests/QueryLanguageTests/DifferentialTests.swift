@@ -33,10 +33,12 @@ final class DifferentialTests: XCTestCase {
     /// Every corpus document (corpus.py) gives the same acceptance, the same
     /// error message/line/column, the same printed text and the same
     /// line/column for every Name node as graphql-core.
+    /// QL_DIFF_DOCS=FILE.json (a JSON list of documents) checks those instead.
     func testCorpusMatchesGraphQLCore() throws {
-        guard let data = runPythonHelper("oracle.py") else { return }
+        let extra = ProcessInfo.processInfo.environment["QL_DIFF_DOCS"]
+        guard let data = runPythonHelper("oracle.py", arguments: extra.map { [$0] } ?? []) else { return }
         let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        XCTAssertGreaterThanOrEqual(entries.count, 300)
+        XCTAssertGreaterThanOrEqual(entries.count, extra == nil ? 300 : 1)
         var failures = 0
         var accepted = 0, rejected = 0, referenceCrashes = 0
         for entry in entries {
@@ -85,8 +87,10 @@ final class DifferentialTests: XCTestCase {
             }
         }
         XCTAssertEqual(failures, 0, "\(failures) of \(entries.count) documents differ")
-        XCTAssertGreaterThan(accepted, 150)
-        XCTAssertGreaterThan(rejected, 150)
-        XCTAssertLessThan(referenceCrashes, 10)
+        if extra == nil {
+            XCTAssertGreaterThan(accepted, 150)
+            XCTAssertGreaterThan(rejected, 150)
+            XCTAssertLessThan(referenceCrashes, 10)
+        }
     }
 }
