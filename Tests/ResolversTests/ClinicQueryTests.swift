@@ -73,6 +73,10 @@ final class ClinicQueryTests: XCTestCase {
         let oneDay = await f.h.graphql("{ appointments(filter: {from: \"\(day)\", to: \"\(day)\"}) { totalCount nodes { date } } }", as: f.admin.viewer)
         XCTAssertEqual(oneDay.at("data.appointments.totalCount")?.intValue, 4)
         XCTAssertEqual(Set(oneDay.at("data.appointments.nodes")?.arrayValue?.compactMap { $0["date"]?.stringValue } ?? []), [day])
+        let cardio = await f.h.graphql("{ appointments(filter: {specialization: \"cardiology\"}) { totalCount } }", as: f.admin.viewer)
+        XCTAssertEqual(cardio.at("data.appointments.totalCount")?.intValue, 30)
+        let derm = await f.h.graphql("{ appointments(filter: {specialization: \"Dermatology\"}) { totalCount } }", as: f.admin.viewer)
+        XCTAssertEqual(derm.at("data.appointments.totalCount")?.intValue, 0)
         eq(await f.h.graphql("{ appointments(filter: {doctorId: \"\(ClinicFixture.patientID(p))\"}) { totalCount } }",
                                          as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
     }
@@ -186,6 +190,25 @@ final class ClinicQueryTests: XCTestCase {
             ("mutation { cancelAppointment(id: \"\(aid)\") { id } }", nil, ["UNAUTHENTICATED"]),
             // The attending doctor (a CLIENT-role user) may read it but not cancel it.
             ("mutation { cancelAppointment(id: \"\(aid)\") { id } }", doc.viewer, ["FORBIDDEN"]),
+            ("{ appointment(id: \"\(aid)\") { reason patient { medicalHistory } } }", doc.viewer, []),
+            ("{ appointment(id: \"\(aid)\") { notes } }", doc.viewer, ["FORBIDDEN"]),
+            ("{ patients { totalCount } }", doc.viewer, ["FORBIDDEN"]),
+            ("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { appointments { totalCount } } }", nil, ["UNAUTHENTICATED"]),
+            ("{ systemSettings { timeZone } }", nil, ["UNAUTHENTICATED"]),
+            ("{ systemSettings { timeZone } }", pat.viewer, ["FORBIDDEN"]),
+            ("mutation { setWorkingHours(doctorId: \"\(ClinicFixture.doctorID(doc))\", hours: []) { id } }", pat.viewer, ["FORBIDDEN"]),
+            ("mutation { setWorkingHours(doctorId: \"\(ClinicFixture.doctorID(doc))\", hours: []) { id } }", nil, ["UNAUTHENTICATED"]),
+            ("mutation { setWorkingHours(doctorId: \"\(ClinicFixture.doctorID(doc))\", hours: [{weekday: 1, start: \"09:00\", end: \"17:00\"}]) { id } }",
+             f.admin.viewer, []),
+            ("mutation { addTimeOff(input: {doctorId: \"\(ClinicFixture.doctorID(doc))\", from: \"2030-01-01T00:00:00Z\", to: \"2030-01-02T00:00:00Z\"}) { id } }",
+             doc.viewer, ["FORBIDDEN"]),
+            ("mutation { createDoctor(input: {licenseNumber: \"X\", specialization: \"Y\", experienceYears: 1, consultationFee: 1}) { id } }",
+             nil, ["UNAUTHENTICATED"]),
+            ("mutation { setAppointmentStatus(id: \"\(aid)\", status: CONFIRMED) { id } }", doc.viewer, ["FORBIDDEN"]),
+            ("mutation { setAppointmentStatus(id: \"\(aid)\", status: CONFIRMED) { status } }", f.admin.viewer, []),
+            ("mutation { updateAppointmentReason(id: \"\(aid)\", reason: \"r\") { reason } }", pat.viewer, []),
+            ("mutation { updateAppointmentReason(id: \"\(aid)\", reason: \"r\") { reason } }", nil, ["UNAUTHENTICATED"]),
+            ("mutation { updateSystemSettings(input: {clinicName: \"Clínica Central\"}) { clinicName } }", f.superadmin.viewer, []),
         ]
         for (q, viewer, codes) in cases {
             let json = await f.h.graphql(q, as: viewer)
