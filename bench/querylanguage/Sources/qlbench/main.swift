@@ -56,6 +56,17 @@ if args.count >= 3 && args[1] == "stack" {
         "{ f(a: " + String(repeating: "[", count: 100_000) + ") }",
     ]
     let sem = DispatchSemaphore(value: 0)
+    if kb == 0 {
+        // kb 0: inside a Task on the global concurrent executor (as the HTTP
+        // server runs handlers), with that thread's own stack.
+        Task.detached {
+            for d in docs { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
+            sem.signal()
+        }
+        sem.wait()
+        print("depth \(n) parsed inside a Task")
+        exit(0)
+    }
     let t = Thread {
         let which = args.count > 3 ? [docs[Int(args[3])!]] : docs
         for d in which { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
