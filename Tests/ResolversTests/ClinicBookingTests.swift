@@ -348,4 +348,52 @@ final class ClinicBookingTests: XCTestCase {
         eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(ClinicFixture.doctorID(doc))\") { id } }", as: f.admin.viewer).codes,
            ["BAD_USER_INPUT"])
     }
+
+    func testTimeOffRacingBookingsNeverCoversAnActiveAppointment() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        var patients: [HarnessUser] = []
+        for _ in 0..<16 { patients.append(try await f.patient()) }
+        let day = try await f.date(15)
+        let zone = try await f.zone()
+        let from = zone.instant(date: day, time: LocalTime(hour: 9, minute: 0)!)!
+        let to = zone.instant(date: day, time: LocalTime(hour: 17, minute: 0)!)!
+        let times = (0..<16).map { LocalTime(minutesSinceMidnight: 9 * 60 + $0 * 30)!.iso }
+        let timeOff = """
+            mutation { addTimeOff(input: {doctorId: "\(ClinicFixture.doctorID(doc))", from: "\(from.rfc3339)", to: "\(to.rfc3339)"}) { id } }
+            """
+        let codes = await withTaskGroup(of: [String].self) { group in
+            for (i, p) in patients.enumerated() {
+                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: times[i]).codes }
+                if i == 8 { group.addTask { await f.h.graphql(timeOff, as: f.admin.viewer).codes } }
+            }
+            var all: [[String]] = []
+            for await c in group { all.append(c) }
+            return all
+        }
+        XCTAssertFalse(codes.flatMap { $0 }.contains("INTERNAL_SERVER_ERROR"), "\(codes)")
+        let overlap = try await f.h.sql("""
+            SELECT count(*) AS n FROM appointments a JOIN time_off t ON t.doctor_id = a.doctor_id AND t.during && a.during
+             WHERE a.doctor_id = $1 AND a.status IN ('SCHEDULED', 'CONFIRMED')
+            """, [.int(Int(doc.doctorID!))])
+        XCTAssertEqual(try overlap.first!.int("n"), 0)
+    }
+
+    func testNotificationsFollowThePatientsChannels() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor()
+        let quiet = try await f.patient()
+        try await f.h.sql("UPDATE users SET notify_by_email = false, notify_by_sms = false WHERE id = $1", [.int(Int(quiet.id))])
+        let smsOnly = try await f.patient()
+        try await f.h.sql("UPDATE users SET notify_by_email = false, notify_by_sms = true, phone = '+34600000000' WHERE id = $1", [.int(Int(smsOnly.id))])
+        let day = try await f.date(16)
+        let a = rawID(await f.book(as: quiet.viewer, doctor: doc, date: day, time: "09:00").at("data.bookAppointment.id")?.stringValue)
+        let b = rawID(await f.book(as: smsOnly.viewer, doctor: doc, date: day, time: "09:30").at("data.bookAppointment.id")?.stringValue)
+        let none = try await f.h.sql("SELECT count(*) AS n FROM notifications WHERE appointment_id = $1", [.int(Int(a))])
+        XCTAssertEqual(try none.first!.int("n"), 0)
+        let sms = try await f.h.sql("SELECT channel, recipient FROM notifications WHERE appointment_id = $1", [.int(Int(b))])
+        XCTAssertEqual(sms.count, 2)
+        XCTAssertEqual(try Set(sms.rows.map { try $0.string("channel") }), ["SMS"])
+        XCTAssertEqual(try sms.first!.string("recipient"), "+34600000000")
+    }
 }
