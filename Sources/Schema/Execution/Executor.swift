@@ -323,8 +323,8 @@ private final class ExecutionRun {
     }
 
     func plan(_ field: CollectedField, on typeName: String) -> FieldPlan {
+        if let p = field.plan { return unsafeDowncast(p, to: FieldPlan.self) }
         let id = ObjectIdentifier(field)
-        if let p = plans[id] { return p }
         let def = executor.fieldMaps[typeName]?[field.fieldName]
         let p = FieldPlan(def: def, resolver: def == nil ? nil : executor.resolvers["\(typeName).\(field.fieldName)"],
                           isIntrospection: field.fieldName.hasPrefix("__") || typeName.hasPrefix("__"))
@@ -348,6 +348,7 @@ private final class ExecutionRun {
             if let nd = p.namedDef, nd.isLeaf { p.leaf = LeafSerializer(nd, scalars: executor.executable.scalars) }
         }
         plans[id] = p
+        field.plan = p
         return p
     }
 

@@ -7,6 +7,8 @@ final class CollectedField {
     let responseKey: String
     let fieldName: String
     var nodes: [Field]
+    /// The executor's per-run plan for this field (collected fields are per run).
+    var plan: AnyObject?
     init(responseKey: String, fieldName: String, nodes: [Field]) {
         self.responseKey = responseKey; self.fieldName = fieldName; self.nodes = nodes
     }
