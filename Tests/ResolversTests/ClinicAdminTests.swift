@@ -19,7 +19,7 @@ final class ClinicAdminTests: XCTestCase {
               lastName: "Vega", licenseNumber: "LIC-NEW-1", specialization: "Oncology", experienceYears: 12, consultationFee: "80.50"}) {
               id specialization consultationFee isAvailable user { fullName email } } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(created.codes, [], "\(created)")
+        XCTAssertEqual(created.clinicCodes, [], "\(created)")
         XCTAssertEqual(created.at("data.createDoctor.user.fullName")?.stringValue, "Nora Vega")
         XCTAssertEqual(created.at("data.createDoctor.user.email")?.stringValue, "new.doc@example.test")
         XCTAssertEqual(created.at("data.createDoctor.consultationFee")?.stringValue, "80.50")
@@ -34,18 +34,18 @@ final class ClinicAdminTests: XCTestCase {
             mutation { createDoctor(input: {userId: "\(existing.globalID)", licenseNumber: "LIC-EX-2", specialization: "ENT",
               experienceYears: 3, consultationFee: 40}) { id } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(again.codes, ["CONFLICT"])
+        XCTAssertEqual(again.clinicCodes, ["CONFLICT"])
         let other = try await f.h.createUser()
         let license = await f.h.graphql("""
             mutation { createDoctor(input: {userId: "\(other.globalID)", licenseNumber: "LIC-EX-1", specialization: "ENT",
               experienceYears: 3, consultationFee: 40}) { id } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(license.codes, ["CONFLICT"])
+        XCTAssertEqual(license.clinicCodes, ["CONFLICT"])
         let email = await f.h.graphql("""
             mutation { createDoctor(input: {email: "new.doc@example.test", password: "a long enough passphrase here", firstName: "A",
               lastName: "B", licenseNumber: "LIC-NEW-2", specialization: "Oncology", experienceYears: 1, consultationFee: 1}) { id } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(email.codes, ["CONFLICT"])
+        XCTAssertEqual(email.clinicCodes, ["CONFLICT"])
         // Nothing of a refused creation is left behind.
         let users = try await f.h.sql("SELECT count(*) AS n FROM doctors WHERE license_number = 'LIC-NEW-2'")
         XCTAssertEqual(try users.first!.int("n"), 0)
@@ -53,15 +53,15 @@ final class ClinicAdminTests: XCTestCase {
             mutation { createDoctor(input: {email: "x@example.test", password: "short", firstName: "A", lastName: "B",
               licenseNumber: "LIC-NEW-3", specialization: "Oncology", experienceYears: 1, consultationFee: 1}) { id } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(bad.codes, ["BAD_USER_INPUT"])
-        XCTAssertEqual(bad.firstField, "input.password")
+        XCTAssertEqual(bad.clinicCodes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(bad.clinicField, "input.password")
         let noUser = await f.h.graphql("""
             mutation { createDoctor(input: {licenseNumber: "LIC-NEW-4", specialization: "Oncology", experienceYears: 1, consultationFee: 1}) { id } }
             """, as: f.admin.viewer)
-        XCTAssertEqual(noUser.codes, ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("""
+        XCTAssertEqual(noUser.clinicCodes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("""
             mutation { createDoctor(input: {userId: "\(other.globalID)", licenseNumber: "L", specialization: "ENT", experienceYears: 1, consultationFee: 1}) { id } }
-            """, as: existing.viewer).codes, ["FORBIDDEN"])
+            """, as: existing.viewer).clinicCodes, ["FORBIDDEN"])
         let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'doctor.create'")
         XCTAssertEqual(try audit.first!.int("n"), 2)
     }
@@ -79,9 +79,9 @@ final class ClinicAdminTests: XCTestCase {
         XCTAssertEqual(json.at("data.updateDoctor.experienceYears")?.intValue, 10)
         let missing = await f.h.graphql("mutation { updateDoctor(id: \"\(GlobalID.encode(type: "Doctor", id: 987_654))\", input: {bio: \"x\"}) { id } }",
                                         as: f.admin.viewer)
-        XCTAssertEqual(missing.codes, ["NOT_FOUND"])
-        eq(await f.h.graphql("mutation { updateDoctor(id: \"\(ClinicFixture.doctorID(doc))\", input: {experienceYears: 99}) { id } }",
-                                         as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(missing.clinicCodes, ["NOT_FOUND"])
+        clinicEq(await f.h.graphql("mutation { updateDoctor(id: \"\(ClinicFixture.doctorID(doc))\", input: {experienceYears: 99}) { id } }",
+                                         as: f.admin.viewer).clinicCodes, ["BAD_USER_INPUT"])
         let audit = try await f.h.sql("SELECT details::text AS d FROM audit_log WHERE action = 'doctor.update' AND target_id = $1",
                                       [.text(ClinicFixture.doctorID(doc))])
         XCTAssertTrue(try audit.first!.string("d").contains("isAvailable"))
@@ -96,7 +96,7 @@ final class ClinicAdminTests: XCTestCase {
                               as: f.admin.viewer)
         }
         let ok = await set("{weekday: 1, start: \"08:00\", end: \"12:00\"}, {weekday: 1, start: \"14:00\", end: \"18:00\", slotMinutes: 20}")
-        XCTAssertEqual(ok.codes, [], "\(ok)")
+        XCTAssertEqual(ok.clinicCodes, [], "\(ok)")
         XCTAssertEqual(ok.at("data.setWorkingHours.workingHours")?.arrayValue?.count, 2)
         XCTAssertEqual(ok.at("data.setWorkingHours.workingHours.1.slotMinutes")?.intValue, 20)
         let cases: [(String, String)] = [
@@ -107,13 +107,13 @@ final class ClinicAdminTests: XCTestCase {
         ]
         for (hours, field) in cases {
             let bad = await set(hours)
-            XCTAssertEqual(bad.codes, ["BAD_USER_INPUT"], hours)
-            XCTAssertEqual(bad.firstField, field, hours)
+            XCTAssertEqual(bad.clinicCodes, ["BAD_USER_INPUT"], hours)
+            XCTAssertEqual(bad.clinicField, field, hours)
         }
         // A refused week leaves the previous one in place.
         let rows = try await f.h.sql("SELECT count(*) AS n FROM working_hours WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
         XCTAssertEqual(try rows.first!.int("n"), 2)
-        eq(await set("").at("data.setWorkingHours.workingHours")?.arrayValue?.count, 0)
+        clinicEq(await set("").at("data.setWorkingHours.workingHours")?.arrayValue?.count, 0)
         let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'doctor.hours_set' AND target_id = $1", [.text(id)])
         XCTAssertEqual(try audit.first!.int("n"), 2)
     }
@@ -124,7 +124,7 @@ final class ClinicAdminTests: XCTestCase {
         let doc = try await f.doctor(lastName: "Mora")
         let pat = try await f.patient(firstName: "Ana", lastName: "López")
         let day = try await f.date(5)
-        eq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00").codes, [])
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00").clinicCodes, [])
         func timeOff(_ from: String, _ to: String) async -> JSON {
             await f.h.graphql("""
                 mutation { addTimeOff(input: {doctorId: "\(ClinicFixture.doctorID(doc))", from: "\(day.iso)T\(from):00Z", to: "\(day.iso)T\(to):00Z",
@@ -132,32 +132,32 @@ final class ClinicAdminTests: XCTestCase {
                 """, as: f.admin.viewer)
         }
         let clash = await timeOff("09:00", "12:00")
-        XCTAssertEqual(clash.codes, ["CONFLICT"])
-        XCTAssertTrue(clash.messages.first?.contains("\(day.iso) 10:00 (Ana López)") == true, "\(clash.messages)")
+        XCTAssertEqual(clash.clinicCodes, ["CONFLICT"])
+        XCTAssertTrue(clash.clinicMessages.first?.contains("\(day.iso) 10:00 (Ana López)") == true, "\(clash.clinicMessages)")
         let ok = await timeOff("13:00", "15:00")
-        XCTAssertEqual(ok.codes, [], "\(ok)")
+        XCTAssertEqual(ok.clinicCodes, [], "\(ok)")
         let times = ok.at("data.addTimeOff.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue } ?? []
         XCTAssertTrue(times.contains("12:30") && times.contains("15:00"))
         XCTAssertFalse(times.contains("13:00") || times.contains("14:30") || times.contains("10:00"))
-        eq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "13:30").codes, ["CONFLICT"])
-        eq(await timeOff("15:00", "14:00").codes, ["BAD_USER_INPUT"])
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "13:30").clinicCodes, ["CONFLICT"])
+        clinicEq(await timeOff("15:00", "14:00").clinicCodes, ["BAD_USER_INPUT"])
         try await f.setZone("America/Mexico_City")
     }
 
     func testSystemSettingsValidateTheZoneAndTakeEffect() async throws {
         let f = try await fixture()
         let bad = await f.h.graphql("mutation { updateSystemSettings(input: {timeZone: \"Mars/Olympus\"}) { timeZone } }", as: f.superadmin.viewer)
-        XCTAssertEqual(bad.codes, ["BAD_USER_INPUT"])
-        XCTAssertEqual(bad.firstField, "input.timeZone")
-        eq(await f.h.graphql("mutation { updateSystemSettings(input: {timeZone: \"EST\"}) { timeZone } }", as: f.superadmin.viewer).codes,
+        XCTAssertEqual(bad.clinicCodes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(bad.clinicField, "input.timeZone")
+        clinicEq(await f.h.graphql("mutation { updateSystemSettings(input: {timeZone: \"EST\"}) { timeZone } }", as: f.superadmin.viewer).clinicCodes,
                        ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("mutation { updateSystemSettings(input: {bookingHorizonDays: 0}) { timeZone } }", as: f.superadmin.viewer).codes,
+        clinicEq(await f.h.graphql("mutation { updateSystemSettings(input: {bookingHorizonDays: 0}) { timeZone } }", as: f.superadmin.viewer).clinicCodes,
                        ["BAD_USER_INPUT"])
         let ok = await f.h.graphql("""
             mutation { updateSystemSettings(input: {timeZone: "Europe/Madrid", cancellationWindowHours: 48, clinicName: "Clínica Norte"}) {
               timeZone cancellationWindowHours clinicName bookingHorizonDays } }
             """, as: f.superadmin.viewer)
-        XCTAssertEqual(ok.codes, [], "\(ok)")
+        XCTAssertEqual(ok.clinicCodes, [], "\(ok)")
         XCTAssertEqual(ok.at("data.updateSystemSettings.timeZone")?.stringValue, "Europe/Madrid")
         XCTAssertEqual(ok.at("data.updateSystemSettings.bookingHorizonDays")?.intValue, 90)
         let read = await f.h.graphql("{ systemSettings { timeZone cancellationWindowHours clinicName } }", as: f.superadmin.viewer)
@@ -189,14 +189,14 @@ final class ClinicAdminTests: XCTestCase {
         let r = try await f.h.sql("""
             SELECT bool_and(n.scheduled_at = a.starts_at - interval '2 hours') AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
              WHERE a.id = $1 AND n.kind = 'REMINDER'
-            """, [.int(Int(rawID(gid)))])
+            """, [.int(Int(clinicRawID(gid)))])
         XCTAssertEqual(try r.first!.bool("ok"), true)
         // New bookings use the new lead time as well.
         let second = await f.book(as: pat.viewer, doctor: doc, date: day, time: "15:00").at("data.bookAppointment.id")!.stringValue!
         let r2 = try await f.h.sql("""
             SELECT bool_and(n.scheduled_at = a.starts_at - interval '2 hours') AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
              WHERE a.id = $1 AND n.kind = 'REMINDER'
-            """, [.int(Int(rawID(second)))])
+            """, [.int(Int(clinicRawID(second)))])
         XCTAssertEqual(try r2.first!.bool("ok"), true)
         _ = await f.h.graphql("mutation { updateSystemSettings(input: {reminderHoursBefore: 24}) { reminderHoursBefore } }", as: f.superadmin.viewer)
     }

@@ -18,10 +18,10 @@ final class ClinicBookingTests: XCTestCase {
         try await f.h.sql("UPDATE users SET notify_by_sms = true, phone = '+5215550001' WHERE id = $1", [.int(Int(pat.id))])
         let day = try await f.date(3)
         let json = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00")
-        XCTAssertEqual(json.codes, [], "\(json)")
+        XCTAssertEqual(json.clinicCodes, [], "\(json)")
         XCTAssertEqual(json.at("data.bookAppointment.status")?.stringValue, "SCHEDULED")
         XCTAssertEqual(json.at("data.bookAppointment.time")?.stringValue, "10:00")
-        let id = rawID(json.at("data.bookAppointment.id")?.stringValue)
+        let id = clinicRawID(json.at("data.bookAppointment.id")?.stringValue)
         // The slot is gone from the free list.
         let slots = await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time } }",
                                       as: pat.viewer)
@@ -47,10 +47,10 @@ final class ClinicBookingTests: XCTestCase {
         let doc = try await f.doctor()
         let a = try await f.patient(), b = try await f.patient()
         let day = try await f.date(4)
-        eq(await f.book(as: a.viewer, doctor: doc, date: day, time: "11:00").codes, [])
+        clinicEq(await f.book(as: a.viewer, doctor: doc, date: day, time: "11:00").clinicCodes, [])
         let second = await f.book(as: b.viewer, doctor: doc, date: day, time: "11:00")
-        XCTAssertEqual(second.codes, ["CONFLICT"])
-        XCTAssertEqual(second.messages.first, "That slot was just taken")
+        XCTAssertEqual(second.clinicCodes, ["CONFLICT"])
+        XCTAssertEqual(second.clinicMessages.first, "That slot was just taken")
     }
 
     func testBookingRulesGiveTheContractsCodes() async throws {
@@ -60,25 +60,25 @@ final class ClinicBookingTests: XCTestCase {
         var day = try await f.date(2)
         while day.isoWeekday != 7 { day = day.adding(days: 1) }
         let sunday = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00")
-        XCTAssertEqual(sunday.codes, ["CONFLICT"])
-        XCTAssertEqual(sunday.messages.first, "Dr. Ruiz does not work on Sunday")
+        XCTAssertEqual(sunday.clinicCodes, ["CONFLICT"])
+        XCTAssertEqual(sunday.clinicMessages.first, "Dr. Ruiz does not work on Sunday")
         let monday = day.adding(days: 1)
-        eq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "18:00").codes, ["CONFLICT"])
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "18:00").clinicCodes, ["CONFLICT"])
         let offGrid = await f.book(as: pat.viewer, doctor: doc, date: monday, time: "10:10")
-        XCTAssertEqual(offGrid.codes, ["BAD_USER_INPUT"])
-        XCTAssertEqual(offGrid.firstField, "input.time")
+        XCTAssertEqual(offGrid.clinicCodes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(offGrid.clinicField, "input.time")
         let past = try await f.date(-1)
-        eq(await f.book(as: pat.viewer, doctor: doc, date: past, time: "10:00").codes, ["CONFLICT"])
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: past, time: "10:00").clinicCodes, ["CONFLICT"])
         var far = try await f.date(120)
         while far.isoWeekday > 5 { far = far.adding(days: 1) }
         let beyond = await f.book(as: pat.viewer, doctor: doc, date: far, time: "10:00")
-        XCTAssertEqual(beyond.codes, ["CONFLICT"])
-        XCTAssertTrue(beyond.messages.first?.hasPrefix("Bookings are open only up to") == true)
+        XCTAssertEqual(beyond.clinicCodes, ["CONFLICT"])
+        XCTAssertTrue(beyond.clinicMessages.first?.hasPrefix("Bookings are open only up to") == true)
         // Staff are not bound by the horizon.
-        eq(await f.book(as: f.admin.viewer, doctor: doc, date: far, time: "10:00", patient: pat).codes, [])
+        clinicEq(await f.book(as: f.admin.viewer, doctor: doc, date: far, time: "10:00", patient: pat).clinicCodes, [])
         // An unavailable doctor takes no bookings and offers no slots.
         try await f.h.sql("UPDATE doctors SET is_available = false WHERE id = $1", [.int(Int(doc.doctorID!))])
-        eq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "11:00").codes, ["CONFLICT"])
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: monday, time: "11:00").clinicCodes, ["CONFLICT"])
         let slots = await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(monday.iso)\") { time } }", as: nil)
         XCTAssertEqual(slots.at("data.availableSlots")?.arrayValue?.count, 0)
     }
@@ -89,22 +89,22 @@ final class ClinicBookingTests: XCTestCase {
         let pat = try await f.patient(), other = try await f.patient()
         let day = try await f.date(5)
         let staffWithout = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "09:00")
-        XCTAssertEqual(staffWithout.codes, ["BAD_USER_INPUT"])
-        XCTAssertEqual(staffWithout.firstField, "input.patientId")
-        eq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00", patient: other).codes, ["FORBIDDEN"])
-        eq(await f.book(as: nil, doctor: doc, date: day, time: "09:00").codes, ["UNAUTHENTICATED"])
+        XCTAssertEqual(staffWithout.clinicCodes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(staffWithout.clinicField, "input.patientId")
+        clinicEq(await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00", patient: other).clinicCodes, ["FORBIDDEN"])
+        clinicEq(await f.book(as: nil, doctor: doc, date: day, time: "09:00").clinicCodes, ["UNAUTHENTICATED"])
         let noProfile = try await f.h.createUser()
-        eq(await f.book(as: noProfile.viewer, doctor: doc, date: day, time: "09:00").codes, ["FORBIDDEN"])
+        clinicEq(await f.book(as: noProfile.viewer, doctor: doc, date: day, time: "09:00").clinicCodes, ["FORBIDDEN"])
         let staff = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "09:00", patient: other)
-        XCTAssertEqual(staff.codes, [])
+        XCTAssertEqual(staff.clinicCodes, [])
         // A patient ID where a doctor ID belongs is BAD_USER_INPUT.
         let wrong = await f.h.graphql("""
             mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.patientID(pat))", date: "\(day.iso)", time: "09:30", reason: ""}) { id } }
             """, as: pat.viewer)
-        XCTAssertEqual(wrong.codes, ["BAD_USER_INPUT"])
-        XCTAssertEqual(wrong.firstField, "input.doctorId")
+        XCTAssertEqual(wrong.clinicCodes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(wrong.clinicField, "input.doctorId")
         let tooLong = await f.book(as: pat.viewer, doctor: doc, date: day, time: "10:00", reason: String(repeating: "x", count: 1001))
-        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(tooLong.clinicCodes, ["BAD_USER_INPUT"])
     }
 
     func testAPatientCannotHoldTwoOverlappingAppointments() async throws {
@@ -112,10 +112,10 @@ final class ClinicBookingTests: XCTestCase {
         let d1 = try await f.doctor(), d2 = try await f.doctor(lastName: "Soto")
         let pat = try await f.patient()
         let day = try await f.date(6)
-        eq(await f.book(as: pat.viewer, doctor: d1, date: day, time: "12:00").codes, [])
+        clinicEq(await f.book(as: pat.viewer, doctor: d1, date: day, time: "12:00").clinicCodes, [])
         let clash = await f.book(as: pat.viewer, doctor: d2, date: day, time: "12:00")
-        XCTAssertEqual(clash.codes, ["CONFLICT"])
-        XCTAssertEqual(clash.messages.first, "The patient already has an appointment at that time")
+        XCTAssertEqual(clash.clinicCodes, ["CONFLICT"])
+        XCTAssertEqual(clash.clinicMessages.first, "The patient already has an appointment at that time")
     }
 
     func testOverlappingSlotsOfDifferentLengthsCannotBothHold() async throws {
@@ -123,10 +123,10 @@ final class ClinicBookingTests: XCTestCase {
         let doc = try await f.doctor(slot: 30)
         let a = try await f.patient(), b = try await f.patient()
         let day = try await f.date(7)
-        eq(await f.book(as: a.viewer, doctor: doc, date: day, time: "09:00").codes, [])   // 09:00–09:30
+        clinicEq(await f.book(as: a.viewer, doctor: doc, date: day, time: "09:00").clinicCodes, [])   // 09:00–09:30
         try await f.h.sql("UPDATE working_hours SET slot_minutes = 20 WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
-        eq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:20").codes, ["CONFLICT"])  // 09:20–09:40
-        eq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:40").codes, [])
+        clinicEq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:20").clinicCodes, ["CONFLICT"])  // 09:20–09:40
+        clinicEq(await f.book(as: b.viewer, doctor: doc, date: day, time: "09:40").clinicCodes, [])
         // The database itself refuses the overlap, whatever the server checked.
         do {
             try await f.h.sql("""
@@ -148,7 +148,7 @@ final class ClinicBookingTests: XCTestCase {
         let day = try await f.date(8)
         let results = await withTaskGroup(of: [String].self) { group in
             for p in patients {
-                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: "15:00").codes }
+                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: "15:00").clinicCodes }
             }
             var all: [[String]] = []
             for await r in group { all.append(r) }
@@ -169,7 +169,7 @@ final class ClinicBookingTests: XCTestCase {
         let gid = booked.at("data.bookAppointment.id")!.stringValue!
         let moved = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"14:00\") { time status canModify } }",
                                       as: pat.viewer)
-        XCTAssertEqual(moved.codes, [], "\(moved)")
+        XCTAssertEqual(moved.clinicCodes, [], "\(moved)")
         XCTAssertEqual(moved.at("data.rescheduleAppointment.time")?.stringValue, "14:00")
         XCTAssertEqual(moved.at("data.rescheduleAppointment.canModify")?.boolValue, true)
         let r = try await f.h.sql("""
@@ -177,20 +177,20 @@ final class ClinicBookingTests: XCTestCase {
                    bool_and(n.scheduled_at = a.starts_at - interval '24 hours') FILTER (WHERE n.kind = 'REMINDER') AS moved,
                    count(*) FILTER (WHERE n.kind = 'RESCHEDULED') AS rescheduled
               FROM notifications n JOIN appointments a ON a.id = n.appointment_id WHERE a.id = $1
-            """, [.int(Int(rawID(gid)))])
+            """, [.int(Int(clinicRawID(gid)))])
         XCTAssertEqual(try r.first!.int("reminders"), 1)
         XCTAssertEqual(try r.first!.bool("moved"), true)
         XCTAssertEqual(try r.first!.int("rescheduled"), 1)
         // The old slot is free again.
-        eq(await f.book(as: other.viewer, doctor: doc, date: day, time: "09:00").codes, [])
+        clinicEq(await f.book(as: other.viewer, doctor: doc, date: day, time: "09:00").clinicCodes, [])
         // Someone else's appointment does not exist for a client.
         let foreign = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"15:00\") { id } }",
                                         as: other.viewer)
-        XCTAssertEqual(foreign.codes, ["NOT_FOUND"])
+        XCTAssertEqual(foreign.clinicCodes, ["NOT_FOUND"])
         // Onto a taken slot: CONFLICT.
         let taken = await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"09:00\") { id } }",
                                       as: pat.viewer)
-        XCTAssertEqual(taken.codes, ["CONFLICT"])
+        XCTAssertEqual(taken.clinicCodes, ["CONFLICT"])
     }
 
     func testClientsCannotChangeInsideTheCancellationWindowButStaffCan() async throws {
@@ -206,9 +206,9 @@ final class ClinicBookingTests: XCTestCase {
         let day = try await f.date(10)
         let q = await f.h.graphql("{ appointment(id: \"\(gid)\") { canModify } }", as: pat.viewer)
         XCTAssertEqual(q.at("data.appointment.canModify")?.boolValue, false)
-        eq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
-                                         as: pat.viewer).codes, ["FORBIDDEN"])
-        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: pat.viewer).codes, ["FORBIDDEN"])
+        clinicEq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
+                                         as: pat.viewer).clinicCodes, ["FORBIDDEN"])
+        clinicEq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: pat.viewer).clinicCodes, ["FORBIDDEN"])
         // Changing only the reason is allowed until the start.
         let reason = await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"fever\") { reason } }", as: pat.viewer)
         XCTAssertEqual(reason.at("data.updateAppointmentReason.reason")?.stringValue, "fever")
@@ -218,9 +218,9 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(cancelled.at("data.cancelAppointment.status")?.stringValue, "CANCELLED")
         XCTAssertEqual(cancelled.at("data.cancelAppointment.canModify")?.boolValue, false)
         // Cancelled is final: no reschedule, no second cancel.
-        eq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
-                                         as: f.admin.viewer).codes, ["CONFLICT"])
-        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: f.admin.viewer).codes, ["CONFLICT"])
+        clinicEq(await f.h.graphql("mutation { rescheduleAppointment(id: \"\(gid)\", date: \"\(day.iso)\", time: \"10:00\") { id } }",
+                                         as: f.admin.viewer).clinicCodes, ["CONFLICT"])
+        clinicEq(await f.h.graphql("mutation { cancelAppointment(id: \"\(gid)\") { id } }", as: f.admin.viewer).clinicCodes, ["CONFLICT"])
     }
 
     func testCancellingFreesTheSlotAndDropsThePendingReminder() async throws {
@@ -234,10 +234,10 @@ final class ClinicBookingTests: XCTestCase {
         let n = try await f.h.sql("""
             SELECT count(*) FILTER (WHERE kind = 'REMINDER') AS reminders, count(*) FILTER (WHERE kind = 'CANCELLED') AS cancelled
               FROM notifications WHERE appointment_id = $1
-            """, [.int(Int(rawID(gid)))])
+            """, [.int(Int(clinicRawID(gid)))])
         XCTAssertEqual(try n.first!.int("reminders"), 0)
         XCTAssertEqual(try n.first!.int("cancelled"), 1)
-        eq(await f.book(as: other.viewer, doctor: doc, date: day, time: "16:00").codes, [])
+        clinicEq(await f.book(as: other.viewer, doctor: doc, date: day, time: "16:00").clinicCodes, [])
         let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.cancel' AND target_id = $1", [.text(gid)])
         XCTAssertEqual(try audit.first!.int("n"), 1)
     }
@@ -252,26 +252,26 @@ final class ClinicBookingTests: XCTestCase {
             let n = notes.map { ", notes: \"\($0)\"" } ?? ""
             return await f.h.graphql("mutation { setAppointmentStatus(id: \"\(gid)\", status: \(s)\(n)) { status notes } }", as: viewer ?? f.admin.viewer)
         }
-        eq(await set("CONFIRMED", pat.viewer).codes, ["FORBIDDEN"])
-        eq(await set("CONFIRMED", nil as Viewer?).codes, [])  // as admin
-        eq(await f.h.graphql("mutation { setAppointmentStatus(id: \"\(gid)\", status: CONFIRMED) { id } }", as: nil).codes,
+        clinicEq(await set("CONFIRMED", pat.viewer).clinicCodes, ["FORBIDDEN"])
+        clinicEq(await set("CONFIRMED", nil as Viewer?).clinicCodes, [])  // as admin
+        clinicEq(await f.h.graphql("mutation { setAppointmentStatus(id: \"\(gid)\", status: CONFIRMED) { id } }", as: nil).clinicCodes,
                        ["UNAUTHENTICATED"])
         let early = await set("COMPLETED")
-        XCTAssertEqual(early.codes, ["CONFLICT"])
+        XCTAssertEqual(early.clinicCodes, ["CONFLICT"])
         // Move it into the past: now it can be completed, with notes.
         try await f.h.sql("UPDATE appointments SET starts_at = now() - interval '2 hours', ends_at = now() - interval '90 minutes' WHERE id = $1",
-                          [.int(Int(rawID(gid)))])
+                          [.int(Int(clinicRawID(gid)))])
         let done = await set("COMPLETED", notes: "all good")
-        XCTAssertEqual(done.codes, [])
+        XCTAssertEqual(done.clinicCodes, [])
         XCTAssertEqual(done.at("data.setAppointmentStatus.notes")?.stringValue, "all good")
-        eq(await set("CANCELLED").codes, ["CONFLICT"])
-        eq(await set("SCHEDULED").codes, ["CONFLICT"])
-        eq(await set("NO_SHOW").codes, ["CONFLICT"])
+        clinicEq(await set("CANCELLED").clinicCodes, ["CONFLICT"])
+        clinicEq(await set("SCHEDULED").clinicCodes, ["CONFLICT"])
+        clinicEq(await set("NO_SHOW").clinicCodes, ["CONFLICT"])
         // SCHEDULED cannot jump straight to COMPLETED.
         let other = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -3)
         let jump = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(ClinicFixture.appointmentID(other))\", status: COMPLETED) { id } }",
                                      as: f.admin.viewer)
-        XCTAssertEqual(jump.codes, ["CONFLICT"])
+        XCTAssertEqual(jump.clinicCodes, ["CONFLICT"])
         let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.status_change' AND target_id = $1", [.text(gid)])
         XCTAssertEqual(try audit.first!.int("n"), 2)
     }
@@ -291,13 +291,13 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(list[3]["startsAt"]?.stringValue, "2027-03-14T06:30:00Z")   // 01:30 EST
         XCTAssertEqual(list[4]["startsAt"]?.stringValue, "2027-03-14T07:00:00Z")   // 03:00 EDT
         let skipped = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "02:30", patient: pat)
-        XCTAssertEqual(skipped.codes, ["CONFLICT"])
+        XCTAssertEqual(skipped.clinicCodes, ["CONFLICT"])
         let ok = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "01:30", patient: pat)
         XCTAssertEqual(ok.at("data.bookAppointment.startsAt")?.stringValue, "2027-03-14T06:30:00Z")
         XCTAssertEqual(ok.at("data.bookAppointment.endsAt")?.stringValue, "2027-03-14T07:00:00Z")
         // 01:30–02:00 EST ends exactly when 03:00 EDT starts: both hold.
         let next = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "03:00", patient: pat)
-        XCTAssertEqual(next.codes, [], "\(next)")
+        XCTAssertEqual(next.clinicCodes, [], "\(next)")
         let sched = await h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { schedule(from: \"\(day.iso)\", to: \"\(day.iso)\") { date slots { time available } } } }",
                                     as: f.admin.viewer)
         let s = sched.at("data.doctor.schedule.0.slots")?.arrayValue ?? []
@@ -322,7 +322,7 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(booked.at("data.bookAppointment.startsAt")?.stringValue, "2027-04-03T15:30:00Z")
         XCTAssertEqual(booked.at("data.bookAppointment.endsAt")?.stringValue, "2027-04-03T16:00:00Z")
         let again = await f.book(as: f.admin.viewer, doctor: doc, date: day, time: "02:30", patient: try await f.patient())
-        XCTAssertEqual(again.codes, ["CONFLICT"])
+        XCTAssertEqual(again.clinicCodes, ["CONFLICT"])
         // The appointments filter uses the clinic-local date.
         let onDay = await h.graphql("{ appointments(filter: {from: \"\(day.iso)\", to: \"\(day.iso)\"}) { totalCount } }", as: f.admin.viewer)
         XCTAssertEqual(onDay.at("data.appointments.totalCount")?.intValue, 1)
@@ -336,16 +336,16 @@ final class ClinicBookingTests: XCTestCase {
         let pat = try await f.patient(), other = try await f.patient()
         let past = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -2)
         let gid = ClinicFixture.appointmentID(past)
-        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: pat.viewer).codes, ["FORBIDDEN"])
-        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: other.viewer).codes, ["NOT_FOUND"])
-        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { reason } }", as: f.admin.viewer)
+        clinicEq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: pat.viewer).clinicCodes, ["FORBIDDEN"])
+        clinicEq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { id } }", as: other.viewer).clinicCodes, ["NOT_FOUND"])
+        clinicEq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"x\") { reason } }", as: f.admin.viewer)
             .at("data.updateAppointmentReason.reason")?.stringValue, "x")
         let long = String(repeating: "y", count: 1001)
-        eq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"\(long)\") { id } }", as: f.admin.viewer).codes,
+        clinicEq(await f.h.graphql("mutation { updateAppointmentReason(id: \"\(gid)\", reason: \"\(long)\") { id } }", as: f.admin.viewer).clinicCodes,
            ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(GlobalID.encode(type: "Appointment", id: 99_999_999))\") { id } }",
-                             as: f.admin.viewer).codes, ["NOT_FOUND"])
-        eq(await f.h.graphql("mutation { cancelAppointment(id: \"\(ClinicFixture.doctorID(doc))\") { id } }", as: f.admin.viewer).codes,
+        clinicEq(await f.h.graphql("mutation { cancelAppointment(id: \"\(GlobalID.encode(type: "Appointment", id: 99_999_999))\") { id } }",
+                             as: f.admin.viewer).clinicCodes, ["NOT_FOUND"])
+        clinicEq(await f.h.graphql("mutation { cancelAppointment(id: \"\(ClinicFixture.doctorID(doc))\") { id } }", as: f.admin.viewer).clinicCodes,
            ["BAD_USER_INPUT"])
     }
 
@@ -364,8 +364,8 @@ final class ClinicBookingTests: XCTestCase {
             """
         let codes = await withTaskGroup(of: [String].self) { group in
             for (i, p) in patients.enumerated() {
-                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: times[i]).codes }
-                if i == 8 { group.addTask { await f.h.graphql(timeOff, as: f.admin.viewer).codes } }
+                group.addTask { await f.book(as: p.viewer, doctor: doc, date: day, time: times[i]).clinicCodes }
+                if i == 8 { group.addTask { await f.h.graphql(timeOff, as: f.admin.viewer).clinicCodes } }
             }
             var all: [[String]] = []
             for await c in group { all.append(c) }
@@ -387,8 +387,8 @@ final class ClinicBookingTests: XCTestCase {
         let smsOnly = try await f.patient()
         try await f.h.sql("UPDATE users SET notify_by_email = false, notify_by_sms = true, phone = '+34600000000' WHERE id = $1", [.int(Int(smsOnly.id))])
         let day = try await f.date(16)
-        let a = rawID(await f.book(as: quiet.viewer, doctor: doc, date: day, time: "09:00").at("data.bookAppointment.id")?.stringValue)
-        let b = rawID(await f.book(as: smsOnly.viewer, doctor: doc, date: day, time: "09:30").at("data.bookAppointment.id")?.stringValue)
+        let a = clinicRawID(await f.book(as: quiet.viewer, doctor: doc, date: day, time: "09:00").at("data.bookAppointment.id")?.stringValue)
+        let b = clinicRawID(await f.book(as: smsOnly.viewer, doctor: doc, date: day, time: "09:30").at("data.bookAppointment.id")?.stringValue)
         let none = try await f.h.sql("SELECT count(*) AS n FROM notifications WHERE appointment_id = $1", [.int(Int(a))])
         XCTAssertEqual(try none.first!.int("n"), 0)
         let sms = try await f.h.sql("SELECT channel, recipient FROM notifications WHERE appointment_id = $1", [.int(Int(b))])

@@ -20,7 +20,7 @@ final class ClinicQueryTests: XCTestCase {
             let a = after.map { ", after: \"\($0)\"" } ?? ""
             let sep = args.isEmpty ? "" : ", "
             let json = await f.h.graphql("{ \(field)(first: \(size)\(sep)\(args)\(a)) { nodes { id } pageInfo { hasNextPage endCursor } } }", as: viewer)
-            XCTAssertEqual(json.codes, [], "\(json)")
+            XCTAssertEqual(json.clinicCodes, [], "\(json)")
             out += json.at("data.\(field).nodes")?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
             guard json.at("data.\(field).pageInfo.hasNextPage")?.boolValue == true else { return out }
             after = json.at("data.\(field).pageInfo.endCursor")?.stringValue
@@ -56,11 +56,11 @@ final class ClinicQueryTests: XCTestCase {
         let cursor = page.at("data.appointments.pageInfo.endCursor")!.stringValue!
         let wrong = await f.h.graphql("{ appointments(first: 2, after: \"\(cursor)\", orderBy: {field: CREATED_AT}) { nodes { id } } }",
                                       as: f.admin.viewer)
-        XCTAssertEqual(wrong.codes, ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("{ appointments(first: 2, after: \"garbage\") { nodes { id } } }", as: f.admin.viewer).codes,
+        XCTAssertEqual(wrong.clinicCodes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("{ appointments(first: 2, after: \"garbage\") { nodes { id } } }", as: f.admin.viewer).clinicCodes,
                        ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("{ appointments(first: 101) { nodes { id } } }", as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
-        eq(await f.h.graphql("{ appointments(first: -1) { nodes { id } } }", as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("{ appointments(first: 101) { nodes { id } } }", as: f.admin.viewer).clinicCodes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("{ appointments(first: -1) { nodes { id } } }", as: f.admin.viewer).clinicCodes, ["BAD_USER_INPUT"])
         let zero = await f.h.graphql("{ appointments(first: 0) { nodes { id } totalCount pageInfo { hasNextPage } } }", as: f.admin.viewer)
         XCTAssertEqual(zero.at("data.appointments.nodes")?.arrayValue?.count, 0)
         XCTAssertEqual(zero.at("data.appointments.pageInfo.hasNextPage")?.boolValue, true)
@@ -77,8 +77,8 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(cardio.at("data.appointments.totalCount")?.intValue, 30)
         let derm = await f.h.graphql("{ appointments(filter: {specialization: \"Dermatology\"}) { totalCount } }", as: f.admin.viewer)
         XCTAssertEqual(derm.at("data.appointments.totalCount")?.intValue, 0)
-        eq(await f.h.graphql("{ appointments(filter: {doctorId: \"\(ClinicFixture.patientID(p))\"}) { totalCount } }",
-                                         as: f.admin.viewer).codes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("{ appointments(filter: {doctorId: \"\(ClinicFixture.patientID(p))\"}) { totalCount } }",
+                                         as: f.admin.viewer).clinicCodes, ["BAD_USER_INPUT"])
     }
 
     func testDoctorsSearchIsALiteralSubstringAndPagesWalk() async throws {
@@ -88,17 +88,17 @@ final class ClinicQueryTests: XCTestCase {
         for i in 0..<12 { _ = try await f.doctor(lastName: "Walk\(i)", specialization: i % 2 == 0 ? "Dermatology" : "Pediatrics") }
         func names(_ filter: String) async -> [String] {
             let json = await f.h.graphql("{ doctors(first: 100, filter: \(filter)) { nodes { user { lastName } specialization } } }", as: nil)
-            XCTAssertEqual(json.codes, [], "\(json)")
+            XCTAssertEqual(json.clinicCodes, [], "\(json)")
             return json.at("data.doctors.nodes")?.arrayValue?.compactMap { $0["user"]?["lastName"]?.stringValue } ?? []
         }
         let percent = await names("{search: \"r%e\"}")
         XCTAssertEqual(percent, ["Per%ez"])
         let underscore = await names("{search: \"O_L\"}")
         XCTAssertEqual(underscore, ["Per%ez"])
-        eq(await names("{specialization: \"dermatology\"}").count, 6)
+        clinicEq(await names("{specialization: \"dermatology\"}").count, 6)
         try await f.h.sql("UPDATE doctors SET is_available = false WHERE specialization = 'Pediatrics'")
-        eq(await names("{specialization: \"Pediatrics\", isAvailable: true}").count, 0)
-        eq(await names("{specialization: \"Pediatrics\", isAvailable: false}").count, 6)
+        clinicEq(await names("{specialization: \"Pediatrics\", isAvailable: true}").count, 0)
+        clinicEq(await names("{specialization: \"Pediatrics\", isAvailable: false}").count, 6)
         let all = try await walk(f, field: "doctors", args: "", size: 100, as: nil)
         let paged = try await walk(f, field: "doctors", args: "", size: 7, as: nil)
         XCTAssertEqual(all, paged)
@@ -120,14 +120,14 @@ final class ClinicQueryTests: XCTestCase {
         let aliceList = await f.h.graphql("{ appointments { nodes { id } } }", as: alice.viewer)
         XCTAssertEqual(aliceList.at("data.appointments.nodes")?.arrayValue?.compactMap { $0["id"]?.stringValue }, [ClinicFixture.appointmentID(a1)])
         let docList = await f.h.graphql("{ appointments { nodes { id patient { user { firstName } medicalHistory } } } }", as: doc.viewer)
-        XCTAssertEqual(docList.codes, [], "\(docList)")
+        XCTAssertEqual(docList.clinicCodes, [], "\(docList)")
         XCTAssertEqual(docList.at("data.appointments.nodes.0.patient.medicalHistory")?.stringValue, "asthma")
         XCTAssertEqual(docList.at("data.appointments.nodes")?.arrayValue?.count, 1)
         // Others' rows are simply not there.
-        yes(await f.h.graphql("{ appointment(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer)
+        clinicTrue(await f.h.graphql("{ appointment(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer)
             .at("data.appointment")?.isNull == true)
-        yes(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(bob))\") { id } }", as: doc.viewer).at("data.patient")?.isNull == true)
-        eq(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { allergies } }", as: doc.viewer)
+        clinicTrue(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(bob))\") { id } }", as: doc.viewer).at("data.patient")?.isNull == true)
+        clinicEq(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { allergies } }", as: doc.viewer)
             .at("data.patient.allergies")?.stringValue, "penicillin")
         // node(id:) for every type.
         let nodes = await f.h.graphql("""
@@ -137,25 +137,25 @@ final class ClinicQueryTests: XCTestCase {
               u: node(id: "\(alice.globalID)") { ... on User { firstName } }
               x: node(id: "\(ClinicFixture.appointmentID(b1))") { id } }
             """, as: alice.viewer)
-        XCTAssertEqual(nodes.codes, [], "\(nodes)")
+        XCTAssertEqual(nodes.clinicCodes, [], "\(nodes)")
         XCTAssertEqual(nodes.at("data.a.reason")?.stringValue, "checkup")
         XCTAssertEqual(nodes.at("data.d.specialization")?.stringValue, "Cardiology")
         XCTAssertEqual(nodes.at("data.p.gender")?.stringValue, "FEMALE")
         XCTAssertEqual(nodes.at("data.u.firstName")?.stringValue, "Alice")
         XCTAssertTrue(nodes.at("data.x")?.isNull == true)
-        eq(await f.h.graphql("{ node(id: \"nope!\") { id } }", as: alice.viewer).codes, ["BAD_USER_INPUT"])
-        yes(await f.h.graphql("{ node(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil).at("data.node")?.isNull == true)
+        clinicEq(await f.h.graphql("{ node(id: \"nope!\") { id } }", as: alice.viewer).clinicCodes, ["BAD_USER_INPUT"])
+        clinicTrue(await f.h.graphql("{ node(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil).at("data.node")?.isNull == true)
         let notif = try await f.h.sql("""
             INSERT INTO notifications (user_id, channel, kind, recipient) VALUES ($1, 'EMAIL', 'CUSTOM', 'a@example.test') RETURNING id
             """, [.int(Int(alice.id))]).first!.int("id")
         let nid = GlobalID.encode(type: "Notification", id: Int64(notif))
-        eq(await f.h.graphql("{ node(id: \"\(nid)\") { ... on Notification { kind } } }", as: alice.viewer).at("data.node.kind")?.stringValue, "CUSTOM")
-        yes(await f.h.graphql("{ node(id: \"\(nid)\") { id } }", as: bob.viewer).at("data.node")?.isNull == true)
+        clinicEq(await f.h.graphql("{ node(id: \"\(nid)\") { ... on Notification { kind } } }", as: alice.viewer).at("data.node.kind")?.stringValue, "CUSTOM")
+        clinicTrue(await f.h.graphql("{ node(id: \"\(nid)\") { id } }", as: bob.viewer).at("data.node")?.isNull == true)
         let audit = try await f.h.sql("INSERT INTO audit_log (action) VALUES ('test.entry') RETURNING id").first!.int("id")
         let aid = GlobalID.encode(type: "AuditEntry", id: Int64(audit))
-        eq(await f.h.graphql("{ node(id: \"\(aid)\") { ... on AuditEntry { action } } }", as: f.superadmin.viewer)
+        clinicEq(await f.h.graphql("{ node(id: \"\(aid)\") { ... on AuditEntry { action } } }", as: f.superadmin.viewer)
             .at("data.node.action")?.stringValue, "test.entry")
-        eq(await f.h.graphql("{ node(id: \"\(aid)\") { id } }", as: f.admin.viewer).codes, ["FORBIDDEN"])
+        clinicEq(await f.h.graphql("{ node(id: \"\(aid)\") { id } }", as: f.admin.viewer).clinicCodes, ["FORBIDDEN"])
         // Patient.appointments of a treating doctor shows only what they attend.
         try await f.h.createAppointment(patientID: alice.patientID!, doctorID: otherDoc.doctorID!, daysFromNow: 40)
         let pa = await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { appointments { totalCount } } }", as: doc.viewer)
@@ -212,7 +212,7 @@ final class ClinicQueryTests: XCTestCase {
         ]
         for (q, viewer, codes) in cases {
             let json = await f.h.graphql(q, as: viewer)
-            XCTAssertEqual(json.codes, codes, "\(q) as \(viewer?.role.rawValue ?? "anonymous"): \(json)")
+            XCTAssertEqual(json.clinicCodes, codes, "\(q) as \(viewer?.role.rawValue ?? "anonymous"): \(json)")
         }
     }
 
@@ -226,14 +226,14 @@ final class ClinicQueryTests: XCTestCase {
         }
         let q = "{ appointments(first: 100) { nodes { patient { user { fullName } } doctor { user { fullName } } } } }"
         let (json, statements) = try await f.counted(q, as: f.admin.viewer)
-        XCTAssertEqual(json.codes, [])
+        XCTAssertEqual(json.clinicCodes, [])
         XCTAssertGreaterThanOrEqual(json.at("data.appointments.nodes")?.arrayValue?.count ?? 0, 40)
         // appointments, Appointment.patient, Appointment.doctor, Patient.user, Doctor.user: one each.
         XCTAssertEqual(statements, 5)
         // Per-parent connections are one statement for all parents too.
         let (nested, n2) = try await f.counted("{ doctors(first: 100) { nodes { appointments(first: 3) { totalCount nodes { id } } } } }",
                                                as: f.admin.viewer)
-        XCTAssertEqual(nested.codes, [])
+        XCTAssertEqual(nested.clinicCodes, [])
         XCTAssertLessThanOrEqual(n2, 3)
         for node in nested.at("data.doctors.nodes")?.arrayValue ?? [] {
             let total = node.at("appointments.totalCount")?.intValue ?? -1
@@ -263,10 +263,10 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(json.at("data.doctor.schedule.0.slots")?.arrayValue?.count, 2)
         let tooLong = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { schedule(from: \"\(from.iso)\", to: \"\(from.adding(days: 31).iso)\") { date } } }",
                                         as: nil)
-        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(tooLong.clinicCodes, ["BAD_USER_INPUT"])
         let somePatient = try await f.patient()
-        eq(await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.patientID(somePatient))\", date: \"\(from.iso)\") { time } }",
-                                         as: nil).codes, ["BAD_USER_INPUT"])
+        clinicEq(await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.patientID(somePatient))\", date: \"\(from.iso)\") { time } }",
+                                         as: nil).clinicCodes, ["BAD_USER_INPUT"])
         let hours = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { workingHours { weekday start end slotMinutes } } }", as: nil)
         XCTAssertEqual(hours.at("data.doctor.workingHours")?.arrayValue?.count, 7)
         XCTAssertEqual(hours.at("data.doctor.workingHours.0.start")?.stringValue, "09:00")
@@ -282,12 +282,12 @@ final class ClinicQueryTests: XCTestCase {
             mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.doctorID(doc))", date: "\(day.iso)", time: "09:00", reason: "tok"}) {
               id canModify patient { id } doctor { user { lastName } } } }
             """, token: patToken)
-        XCTAssertEqual(booked.codes, [], "\(booked)")
+        XCTAssertEqual(booked.clinicCodes, [], "\(booked)")
         XCTAssertEqual(booked.at("data.bookAppointment.patient.id")?.stringValue, ClinicFixture.patientID(pat))
         XCTAssertEqual(booked.at("data.bookAppointment.canModify")?.boolValue, true)
         let docToken = try await f.h.token(for: doc)
         let attended = await f.h.graphql("{ appointments { nodes { reason canModify patient { allergies } } } }", token: docToken)
-        XCTAssertEqual(attended.codes, [], "\(attended)")
+        XCTAssertEqual(attended.clinicCodes, [], "\(attended)")
         XCTAssertEqual(attended.at("data.appointments.nodes.0.reason")?.stringValue, "tok")
         XCTAssertEqual(attended.at("data.appointments.nodes.0.canModify")?.boolValue, false)
         XCTAssertEqual(attended.at("data.appointments.nodes.0.patient.allergies")?.stringValue, "penicillin")
@@ -297,8 +297,8 @@ final class ClinicQueryTests: XCTestCase {
         let literal = await f.h.graphql("{ patients(search: \"%\") { totalCount } }", token: adminToken)
         XCTAssertEqual(literal.at("data.patients.totalCount")?.intValue, 0)
         let tooLong = await f.h.graphql("{ patients(search: \"\(String(repeating: "a", count: 101))\") { totalCount } }", token: adminToken)
-        XCTAssertEqual(tooLong.codes, ["BAD_USER_INPUT"])
+        XCTAssertEqual(tooLong.clinicCodes, ["BAD_USER_INPUT"])
         let anonymous = await f.h.graphql("{ appointments { totalCount } }")
-        XCTAssertEqual(anonymous.codes, ["UNAUTHENTICATED"])
+        XCTAssertEqual(anonymous.clinicCodes, ["UNAUTHENTICATED"])
     }
 }

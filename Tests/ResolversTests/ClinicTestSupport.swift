@@ -76,21 +76,21 @@ struct ClinicFixture {
 }
 
 extension JSON {
-    var codes: [String] {
+    var clinicCodes: [String] {
         (self["errors"]?.arrayValue ?? []).compactMap { $0["extensions"]?["code"]?.stringValue }
     }
-    var messages: [String] {
+    var clinicMessages: [String] {
         (self["errors"]?.arrayValue ?? []).compactMap { $0["message"]?.stringValue }
     }
-    var firstField: String? { self["errors"]?.arrayValue?.first?["extensions"]?["field"]?.stringValue }
+    var clinicField: String? { self["errors"]?.arrayValue?.first?["extensions"]?["field"]?.stringValue }
 }
 
-func rawID(_ global: String?) -> Int64 { GlobalID.decode(global ?? "")?.id ?? -1 }
+func clinicRawID(_ global: String?) -> Int64 { GlobalID.decode(global ?? "")?.id ?? -1 }
 
 /// XCTAssertEqual for values computed with `await` (XCTest's autoclosures cannot await).
-func eq<T: Equatable>(_ a: T, _ b: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func clinicEq<T: Equatable>(_ a: T, _ b: T, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertEqual(a, b, message, file: file, line: line)
 }
-func yes(_ a: Bool, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func clinicTrue(_ a: Bool, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
     XCTAssertTrue(a, message, file: file, line: line)
 }
