@@ -230,6 +230,7 @@ final class ValidationContext {
 
     /// Variable usages of an operation (index = its position among definitions) and its fragments.
     func recursiveVariableUsages(_ op: OperationDefinition, index: Int) -> [VariableUsage] {
+        if let cached = operationUsagesCache[index] { return cached }
         var c0 = VariableUsageCollector(context: self)
         var usages = c0.collect(op)
         for frag in recursivelyReferencedFragments(op, index: index) {
@@ -239,8 +240,10 @@ final class ValidationContext {
             usagesCache[frag.name.value] = u
             usages += u
         }
+        operationUsagesCache[index] = usages
         return usages
     }
+    private var operationUsagesCache: [Int: [VariableUsage]] = [:]
 
     /// The operation currently walked and its index among the definitions.
     var currentOperationIndex = 0

@@ -73,11 +73,36 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         var conflicts: [Conflict] = []
         let (fieldMap, fragmentNames) = getFieldsAndFragmentNames(parent, s)
         collectConflictsWithin(&conflicts, fieldMap)
+        // graphql-js compares every pair of spread fragments. A pair whose field
+        // maps share no response name and that reference no further fragments
+        // cannot conflict, so only pairs sharing a response name (or with
+        // references) are compared — in graphql-js's order, with its results —
+        // which keeps many disjoint fragments linear instead of quadratic.
+        var infos: [(FieldMap, [String])?] = []
+        var byKey: [String: [Int]] = [:]
+        var withRefs: [Int] = []
+        if fragmentNames.count > 1 {
+            for (idx, name) in fragmentNames.enumerated() {
+                let info = context.fragments[name].map { getReferencedFieldsAndFragmentNames($0) }
+                infos.append(info)
+                if let info {
+                    for k in info.0.keys { byKey[k, default: []].append(idx) }
+                    if !info.1.isEmpty { withRefs.append(idx) }
+                }
+            }
+        }
         for (i, name) in fragmentNames.enumerated() {
             collectConflictsBetweenFieldsAndFragment(&conflicts, false, fieldMap, key(s), name)
-            for other in fragmentNames[(i + 1)...] {
-                collectConflictsBetweenFragments(&conflicts, false, name, other)
+            guard i + 1 < fragmentNames.count else { continue }
+            guard let info = infos[i] else { continue }
+            if !info.1.isEmpty {
+                for other in fragmentNames[(i + 1)...] { collectConflictsBetweenFragments(&conflicts, false, name, other) }
+                continue
             }
+            var candidates: Set<Int> = []
+            for k in info.0.keys { for j in byKey[k]! where j > i { candidates.insert(j) } }
+            for j in withRefs where j > i { candidates.insert(j) }
+            for j in candidates.sorted() { collectConflictsBetweenFragments(&conflicts, false, name, fragmentNames[j]) }
         }
         return conflicts
     }
