@@ -1,0 +1,84 @@
+// Administration: reports, CSV export, audit log, backups.
+//
+// Reports and exports read from the read pool (DATABASE_READ_URL, the primary
+// when unset); the audit log and the backup registry from the primary. The
+// @auth rules of the schema (Report ADMIN, revenue/utilization SUPERADMIN, …)
+// are enforced by the engine's guards, not here.
+import Foundation
+import Postgres
+import Schema
+
+public enum AdminArea {
+    public static func register(_ r: inout ResolverRegistry) {
+        r.root("Query.report") { args, ctx, batch in
+            .object(try await Reports.report(args, ctx: ctx, selected: batch.selectedFields), typeName: "Report")
+        }
+        r.batch("Report.utilization") { batch, ctx in
+            try await Reports.reportUtilization(batch, ctx: ctx)
+        }
+        r.batch("DoctorStats.utilization") { batch, ctx in
+            try await Reports.doctorUtilization(batch, ctx: ctx)
+        }
+        r.root("Query.exportAppointments") { args, ctx, _ in
+            .string(try await AppointmentExport.csv(args, ctx: ctx))
+        }
+        r.root("Query.auditLog") { args, ctx, batch in
+            .object(try await AuditLog.page(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
+                    typeName: "AuditEntryConnection")
+        }
+        r.batch("AuditEntry.actor") { batch, ctx in
+            let entries = batch.parents.map { $0 as? AuditEntryRow }
+            let ids = Array(Set(entries.compactMap { $0?.actorID }))
+            let users = try await ctx.read { conn in try ClinicLoad.users(conn, ids) }
+            return entries.map { e in
+                guard let id = e?.actorID, let u = users[id] else { return .null }
+                return .object(u, typeName: "User")
+            }
+        }
+        r.root("Query.backups") { _, ctx, _ in
+            let rows = try await ctx.read { conn in
+                try conn.query("SELECT \(BackupRow.columns) FROM backups b ORDER BY b.created_at DESC, b.id DESC")
+                    .rows.map(BackupRow.init)
+            }
+            return .list(rows.map { .object($0, typeName: "Backup") })
+        }
+        r.root("Mutation.createBackup") { _, ctx, _ in
+            .object(try await Backups.create(ctx: ctx), typeName: "Backup")
+        }
+    }
+}
+
+// MARK: - Audit log
+
+enum AuditLog {
+    static let scope = "auditLog"
+
+    static func page(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
+        let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant], defaultFirst: 50)
+        var p = SQLParams()
+        var conds: [String] = []
+        if let action = ClinicKit.string(args, "action") {
+            conds.append("l.action = \(p.bind(.text(action)))")
+        }
+        if let actor = ClinicKit.string(args, "actorId") {
+            conds.append("l.actor_id = \(p.bind(.int(Int(try ClinicKit.id(actor, "User", field: "actorId")))))")
+        }
+        let countWhere = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
+        let countParams = p.values
+        if let after = page.after, case .instant(let k)? = after.keys.first {
+            conds.append("(l.at, l.id) < (\(p.bind(ClinicKit.ts(k))), \(p.bind(.int(Int(after.id)))))")
+        }
+        let whereSQL = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
+        let sql = "SELECT \(AuditEntryRow.columns) FROM audit_log l \(whereSQL) ORDER BY l.at DESC, l.id DESC LIMIT \(page.fetchLimit)"
+        let params = p.values
+        let (rows, total) = try await ctx.read { conn -> ([AuditEntryRow], Int?) in
+            let rows = try conn.query(sql, params).rows.map(AuditEntryRow.init)
+            let total = countTotal
+                ? try conn.query("SELECT count(*) AS n FROM audit_log l \(countWhere)", countParams).first?.int("n") : nil
+            return (rows, total)
+        }
+        return ConnectionObject(rows: rows, page: page, totalCount: total) {
+            Cursor(scope: scope, keys: [.instant($0.at)], id: $0.id).encoded
+        }
+    }
+}
