@@ -11,7 +11,7 @@ final class AdminBackupTests: XCTestCase {
     func makeAPI() async throws -> (AdminAPI, String) {
         let uri = try TestCluster.shared().createDatabase(prefix: "admin_backup")
         let pool = ConnectionPool(connectionString: uri, size: 3)
-        try await Migrator(directory: ClinicTestHarness.migrationsDirectory()).migrate(pool: pool)
+        try await Migrator(directory: adminMigrationsDirectory()).migrate(pool: pool)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clinic-backups-\(UUID().uuidString)").path
         let services = ClinicServices(pool: pool, signer: try JWTSigner(secret: ClinicTestHarness.jwtSecret),
                                       hasher: PasswordHasher(cost: .low), backupDirectory: dir, databaseURL: uri)

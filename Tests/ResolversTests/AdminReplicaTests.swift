@@ -59,7 +59,7 @@ final class AdminReplicaTests: XCTestCase {
         leases.append(try primary.start())
         let primaryURI = primary.uri()
         let primaryPool = ConnectionPool(connectionString: primaryURI, size: 3, acquireTimeout: .seconds(5))
-        try await Migrator(directory: ClinicTestHarness.migrationsDirectory()).migrate(pool: primaryPool)
+        try await Migrator(directory: adminMigrationsDirectory()).migrate(pool: primaryPool)
 
         // The replica: a base backup of the running primary, streaming from it, on its own socket.
         let major = try await primaryPool.withConnection { try BackupTools.serverMajorVersion($0) }

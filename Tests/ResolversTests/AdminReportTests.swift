@@ -176,7 +176,7 @@ final class AdminReportTests: XCTestCase {
         // Offered slots: every slot of every working-hours range on every date, expanded one by one, minus those overlapping time off.
         let offered = try await f.api.h.sql("""
             SELECT w.doctor_id, count(*) AS n
-              FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)
+              FROM (SELECT g::date AS day FROM generate_series($1::date, $2::date, interval '1 day') AS g) AS g
               JOIN working_hours w ON w.weekday = extract(isodow FROM g.day)
               CROSS JOIN LATERAL generate_series(g.day + w.start_time, g.day + w.end_time - make_interval(mins => w.slot_minutes),
                                                  make_interval(mins => w.slot_minutes)) AS s(local_start)

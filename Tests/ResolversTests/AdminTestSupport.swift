@@ -103,3 +103,10 @@ actor Once<T: Sendable> {
 
 /// The numeric id inside an opaque global ID (-1 when it is not one).
 func adminRawID(_ global: String?) -> Int64 { GlobalID.decode(global ?? "")?.id ?? -1 }
+
+/// db/migrations of the repository these tests belong to (symlinks resolved).
+func adminMigrationsDirectory(file: String = #filePath) -> String {
+    var url = URL(fileURLWithPath: file).resolvingSymlinksInPath()
+    for _ in 0..<3 { url.deleteLastPathComponent() }  // AdminTestSupport.swift, ResolversTests, Tests → repo root
+    return url.appendingPathComponent("db/migrations").path
+}
