@@ -1,0 +1,70 @@
+// Spanish by default, English on request: strings are written in place as t(es, en).
+import { createContext, useContext } from "react";
+
+export type Lang = "es" | "en";
+
+export interface I18n {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  t: (es: string, en: string) => string;
+}
+
+export const LangContext = createContext<I18n>({ lang: "es", setLang: () => undefined, t: (es) => es });
+
+export function useI18n(): I18n {
+  return useContext(LangContext);
+}
+
+export function initialLang(): Lang {
+  const saved = localStorage.getItem("clinic.lang");
+  return saved === "en" ? "en" : "es";
+}
+
+const codeMessages: Record<string, [string, string]> = {
+  UNAUTHENTICATED: ["Correo o contraseña incorrectos, o la sesión expiró.", "Wrong email or password, or the session expired."],
+  FORBIDDEN: ["No tienes permiso para hacer esto.", "You are not allowed to do this."],
+  BAD_USER_INPUT: ["Revisa los datos marcados.", "Check the highlighted fields."],
+  NOT_FOUND: ["No se encontró.", "Not found."],
+  CONFLICT: ["No se puede: entra en conflicto con otro dato (p. ej. horario ocupado).", "Not possible: it conflicts with existing data (e.g. slot taken)."],
+  RATE_LIMITED: ["Demasiados intentos. Espera un momento.", "Too many attempts. Please wait a moment."],
+  NETWORK: ["No hay conexión con el servidor.", "Cannot reach the server."],
+  INTERNAL_SERVER_ERROR: ["Error inesperado del servidor.", "Unexpected server error."],
+};
+
+/** A user-facing sentence for an API error code; conflicts and forbidden actions keep the server's detail. */
+export function errorText(t: I18n["t"], code: string, serverMessage?: string): string {
+  const m = codeMessages[code] ?? codeMessages.INTERNAL_SERVER_ERROR;
+  const base = t(m[0], m[1]);
+  if ((code === "CONFLICT" || code === "FORBIDDEN") && serverMessage) return `${base} (${serverMessage})`;
+  return base;
+}
+
+export function formatDate(lang: Lang, date: string): string {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString(lang === "es" ? "es-MX" : "en-US", {
+    weekday: "short", day: "numeric", month: "short", year: "numeric",
+  });
+}
+
+export function formatDateTime(lang: Lang, iso: string): string {
+  return new Date(iso).toLocaleString(lang === "es" ? "es-MX" : "en-US", { dateStyle: "medium", timeStyle: "short" });
+}
+
+export function statusLabel(t: I18n["t"], status: string): string {
+  switch (status) {
+    case "SCHEDULED": return t("Programada", "Scheduled");
+    case "CONFIRMED": return t("Confirmada", "Confirmed");
+    case "COMPLETED": return t("Completada", "Completed");
+    case "CANCELLED": return t("Cancelada", "Cancelled");
+    case "NO_SHOW": return t("No asistió", "No-show");
+    default: return status;
+  }
+}
+
+/** Today's date (browser-local) as YYYY-MM-DD, shifted by `days`. */
+export function isoDate(days = 0, from?: string): string {
+  const base = from ? new Date(from + "T12:00:00") : new Date();
+  base.setDate(base.getDate() + days);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${base.getFullYear()}-${p(base.getMonth() + 1)}-${p(base.getDate())}`;
+}

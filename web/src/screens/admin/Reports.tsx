@@ -1,0 +1,106 @@
+import { useEffect, useRef, useState } from "react";
+import { request } from "../../api/client";
+import { ClinicReportDocument, ExportAppointmentsDocument } from "../../generated/Reports";
+import type { ClinicReportQuery } from "../../generated/Reports";
+import { isoDate, statusLabel, useI18n } from "../../i18n";
+import { FormError, Loading, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
+
+type Report = ClinicReportQuery["report"];
+
+export function Reports() {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [from, setFrom] = useState(isoDate(-30));
+  const [to, setTo] = useState(isoDate());
+  const q = useQuery(() => request(ClinicReportDocument, { from, to }), [from, to]);
+  const exp = useMutation();
+  const download = async () => {
+    const r = await exp.run(() => request(ExportAppointmentsDocument, { filter: { from, to } }));
+    if (!r) return;
+    const blob = new Blob([r.exportAppointments], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `citas-${from}-${to}.csv`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    const rows = Math.max(0, r.exportAppointments.trim().split("\n").length - 1);
+    toast(t(`CSV descargado (${rows} filas).`, `CSV downloaded (${rows} rows).`));
+  };
+  const r = q.data?.report;
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t("Reportes", "Reports")}</h1>
+        <div className="toolbar">
+          <TextField label={t("Desde", "From")} type="date" value={from} max={to} onChange={(e) => e.target.value && setFrom(e.target.value)} />
+          <TextField label={t("Hasta", "To")} type="date" value={to} min={from} onChange={(e) => e.target.value && setTo(e.target.value)} />
+          <button type="button" className="primary" onClick={download} disabled={exp.busy}>{t("Descargar CSV", "Download CSV")}</button>
+        </div>
+      </div>
+      <FormError error={exp.error} />
+      {q.loading && !r ? <Loading /> : q.error ? <FormError error={q.error} /> : r ? <ReportView r={r} /> : null}
+    </>
+  );
+}
+
+function pct(x: number) {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function ReportView({ r }: { r: Report }) {
+  const { t } = useI18n();
+  const daily = useRef<HTMLCanvasElement>(null);
+  const status = useRef<HTMLCanvasElement>(null);
+  const spec = useRef<HTMLCanvasElement>(null);
+  const doc = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    let handles: Array<{ destroy: () => void }> = [];
+    let live = true;
+    import("./charts").then((c) => {
+      if (!live || !daily.current || !status.current || !spec.current || !doc.current) return;
+      handles = [
+        c.lineChart(daily.current, r.daily.map((d) => d.date.slice(5)), [
+          { label: t("Reservadas", "Booked"), data: r.daily.map((d) => d.booked) },
+          { label: t("Completadas", "Completed"), data: r.daily.map((d) => d.completed) },
+          { label: t("Canceladas", "Cancelled"), data: r.daily.map((d) => d.cancelled) },
+          { label: t("No asistió", "No-show"), data: r.daily.map((d) => d.noShow) },
+        ]),
+        c.doughnutChart(status.current, r.byStatus.map((s) => statusLabel(t, s.status)), r.byStatus.map((s) => s.count)),
+        c.barChart(spec.current, r.bySpecialization.map((s) => s.specialization), [
+          { label: t("Citas", "Appointments"), data: r.bySpecialization.map((s) => s.appointments) },
+          { label: t("Completadas", "Completed"), data: r.bySpecialization.map((s) => s.completed) },
+        ]),
+        c.barChart(doc.current, r.byDoctor.map((d) => d.doctor.user.fullName), [
+          { label: t("Citas", "Appointments"), data: r.byDoctor.map((d) => d.appointments) },
+          { label: t("Completadas", "Completed"), data: r.byDoctor.map((d) => d.completed) },
+          { label: t("No asistió", "No-show"), data: r.byDoctor.map((d) => d.noShows) },
+        ], true),
+      ];
+    });
+    return () => { live = false; handles.forEach((h) => h.destroy()); };
+  }, [r, t]);
+  return (
+    <>
+      <div className="kpis">
+        <div className="kpi"><span>{t("Citas", "Appointments")}</span><strong>{r.totalAppointments}</strong></div>
+        <div className="kpi"><span>{t("Pacientes nuevos", "New patients")}</span><strong>{r.newPatients}</strong></div>
+        <div className="kpi"><span>{t("Inasistencia", "No-show rate")}</span><strong>{pct(r.noShowRate)}</strong></div>
+        <div className="kpi"><span>{t("Cancelación", "Cancellation rate")}</span><strong>{pct(r.cancellationRate)}</strong></div>
+      </div>
+      <div className="charts">
+        <figure className="chart wide"><figcaption>{t("Serie diaria", "Daily series")}</figcaption><div className="chart-box"><canvas ref={daily} role="img" aria-label={t("Citas por día", "Appointments per day")} /></div></figure>
+        <figure className="chart"><figcaption>{t("Por estado", "By status")}</figcaption><div className="chart-box"><canvas ref={status} role="img" aria-label={t("Citas por estado", "Appointments by status")} /></div></figure>
+        <figure className="chart"><figcaption>{t("Por especialidad", "By specialty")}</figcaption><div className="chart-box"><canvas ref={spec} role="img" aria-label={t("Citas por especialidad", "Appointments by specialty")} /></div></figure>
+        <figure className="chart wide"><figcaption>{t("Por médico", "By doctor")}</figcaption><div className="chart-box tall"><canvas ref={doc} role="img" aria-label={t("Citas por médico", "Appointments by doctor")} /></div></figure>
+      </div>
+      <div className="table-wrap"><table>
+        <caption>{t("Por estado", "By status")}</caption>
+        <thead><tr><th>{t("Estado", "Status")}</th><th>{t("Citas", "Count")}</th></tr></thead>
+        <tbody>{r.byStatus.map((s) => <tr key={s.status}><td>{statusLabel(t, s.status)}</td><td>{s.count}</td></tr>)}</tbody>
+      </table></div>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState } from "react";
+import { request } from "../../api/client";
+import { DoctorAgendaDocument, PatientChartDocument } from "../../generated/Doctor";
+import { formatDate, isoDate, useI18n } from "../../i18n";
+import { Link } from "../../router";
+import { Empty, FormError, Loading, StatusBadge, useQuery } from "../../ui/kit";
+
+export function DoctorAgenda() {
+  const { t, lang } = useI18n();
+  const [view, setView] = useState<"day" | "week">("day");
+  const [from, setFrom] = useState(isoDate());
+  const to = view === "day" ? from : isoDate(6, from);
+  const q = useQuery(() => request(DoctorAgendaDocument, { from, to }), [from, to]);
+  const byDate = new Map<string, NonNullable<typeof q.data>["appointments"]["nodes"]>();
+  for (const a of q.data?.appointments.nodes ?? []) byDate.set(a.date, [...(byDate.get(a.date) ?? []), a]);
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t("Mi agenda", "My schedule")}</h1>
+        <div className="toolbar" role="group" aria-label={t("Vista", "View")}>
+          <button type="button" aria-pressed={view === "day"} onClick={() => setView("day")}>{t("Día", "Day")}</button>
+          <button type="button" aria-pressed={view === "week"} onClick={() => setView("week")}>{t("Semana", "Week")}</button>
+          <button type="button" onClick={() => setFrom(isoDate(view === "day" ? -1 : -7, from))} aria-label={t("Anterior", "Previous")}>‹</button>
+          <button type="button" onClick={() => setFrom(isoDate())}>{t("Hoy", "Today")}</button>
+          <button type="button" onClick={() => setFrom(isoDate(view === "day" ? 1 : 7, from))} aria-label={t("Siguiente", "Next")}>›</button>
+        </div>
+      </div>
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : byDate.size === 0 ? <Empty>{t("Sin citas en este periodo.", "No appointments in this period.")}</Empty> :
+        [...byDate.entries()].map(([date, list]) => (
+          <section key={date}>
+            <h2>{formatDate(lang, date)}</h2>
+            <ul className="cards">
+              {list.map((a) => (
+                <li key={a.id} className="card">
+                  <div className="card-main">
+                    <strong>{a.time} · <Link to={`/doctor/patients/${encodeURIComponent(a.patient.id)}`}>{a.patient.user.fullName}</Link></strong>
+                    <span className="muted">{a.reason}</span>
+                  </div>
+                  <StatusBadge status={a.status} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+    </>
+  );
+}
+
+export function PatientChart({ id }: { id: string }) {
+  const { t, lang } = useI18n();
+  const q = useQuery(() => request(PatientChartDocument, { id }), [id]);
+  if (q.loading) return <Loading />;
+  const p = q.data?.patient;
+  if (q.error || !p) return <FormError error={q.error} />;
+  return (
+    <>
+      <h1>{p.user.fullName}</h1>
+      <div className="grid2">
+        <section className="panel"><h2>{t("Alergias", "Allergies")}</h2><p className="pre">{p.allergies || t("Ninguna registrada.", "None recorded.")}</p></section>
+        <section className="panel"><h2>{t("Antecedentes", "History")}</h2><p className="pre">{p.medicalHistory || t("Sin antecedentes.", "No history.")}</p>
+          <p className="muted small">{t("Nacimiento", "Born")}: {formatDate(lang, p.dateOfBirth)}</p></section>
+      </div>
+      <h2>{t("Citas", "Appointments")}</h2>
+      <ul className="cards">
+        {p.appointments.nodes.map((a) => (
+          <li key={a.id} className="card">
+            <div className="card-main"><strong>{formatDate(lang, a.date)} · {a.time}</strong><span>{a.doctor.user.fullName} — {a.doctor.specialization}</span><span className="muted">{a.reason}</span></div>
+            <StatusBadge status={a.status} />
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

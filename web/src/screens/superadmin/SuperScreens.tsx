@@ -1,0 +1,124 @@
+import { useEffect, useState } from "react";
+import type { FormEvent } from "react";
+import { request } from "../../api/client";
+import { AuditLogDocument, BackupsDocument, CreateBackupDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument } from "../../generated/Superadmin";
+import type { Role } from "../../generated/schema-types";
+import { formatDateTime, useI18n } from "../../i18n";
+import { Empty, FormError, Loading, SelectField, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
+
+const roles: Role[] = ["CLIENT", "ADMIN", "SUPERADMIN"];
+
+export function Users() {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [search, setSearch] = useState("");
+  const [role, setRole] = useState<Role | "">("");
+  const q = useQuery(() => request(UserListDocument, { search: search || null, role: role || null }), [search, role]);
+  const m = useMutation();
+  const update = async (id: string, input: { role?: Role; isActive?: boolean }) => {
+    if (await m.run(() => request(UpdateUserDocument, { id, input }))) { toast(t("Usuario actualizado.", "User updated.")); q.reload(); }
+  };
+  return (
+    <>
+      <h1>{t("Usuarios y roles", "Users and roles")}</h1>
+      <div className="toolbar">
+        <TextField label={t("Buscar", "Search")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <SelectField label={t("Rol", "Role")} value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
+          <option value="">{t("Todos", "All")}</option>
+          {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+        </SelectField>
+      </div>
+      <FormError error={m.error} />
+      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.users.nodes.length ?? 0) === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
+        <div className="table-wrap"><table>
+          <caption>{t(`${q.data?.users.totalCount} usuarios`, `${q.data?.users.totalCount} users`)}</caption>
+          <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Rol", "Role")}</th><th>{t("Activo", "Active")}</th></tr></thead>
+          <tbody>{q.data?.users.nodes.map((u) => (
+            <tr key={u.id} data-email={u.email ?? ""}>
+              <td>{u.fullName}</td><td>{u.email}</td>
+              <td><label className="sr-only" htmlFor={"role-" + u.id}>{t(`Rol de ${u.fullName}`, `Role of ${u.fullName}`)}</label>
+                <select id={"role-" + u.id} value={u.role} disabled={m.busy} onChange={(e) => update(u.id, { role: e.target.value as Role })}>
+                  {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+                </select></td>
+              <td><input type="checkbox" aria-label={t(`${u.fullName} activo`, `${u.fullName} active`)} checked={u.isActive} disabled={m.busy} onChange={(e) => update(u.id, { isActive: e.target.checked })} /></td>
+            </tr>
+          ))}</tbody>
+        </table></div>
+      )}
+    </>
+  );
+}
+
+export function Settings() {
+  const { t } = useI18n();
+  const toast = useToast();
+  const q = useQuery(() => request(SettingsDocument, {}), []);
+  const [f, setF] = useState({ clinicName: "", timeZone: "", cancellationWindowHours: 24, reminderHoursBefore: 24, bookingHorizonDays: 90, defaultSlotMinutes: 30 });
+  useEffect(() => { if (q.data) setF(q.data.systemSettings); }, [q.data]);
+  const m = useMutation();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await m.run(() => request(UpdateSettingsDocument, { input: f }))) toast(t("Configuración guardada.", "Settings saved."));
+  };
+  const num = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: Number(e.target.value) });
+  if (q.loading) return <Loading />;
+  return (
+    <>
+      <h1>{t("Configuración del sistema", "System settings")}</h1>
+      <form className="panel grid2" onSubmit={submit} noValidate>
+        <TextField label={t("Nombre de la clínica", "Clinic name")} value={f.clinicName} onChange={(e) => setF({ ...f, clinicName: e.target.value })} error={m.field("clinicName")} />
+        <TextField label={t("Zona horaria (IANA)", "Time zone (IANA)")} value={f.timeZone} onChange={(e) => setF({ ...f, timeZone: e.target.value })} error={m.field("timeZone")} />
+        <TextField label={t("Plazo de cancelación (horas)", "Cancellation window (hours)")} type="number" value={f.cancellationWindowHours} onChange={num("cancellationWindowHours")} error={m.field("cancellationWindowHours")} />
+        <TextField label={t("Recordatorio (horas antes)", "Reminder (hours before)")} type="number" value={f.reminderHoursBefore} onChange={num("reminderHoursBefore")} error={m.field("reminderHoursBefore")} />
+        <TextField label={t("Horizonte de reserva (días)", "Booking horizon (days)")} type="number" value={f.bookingHorizonDays} onChange={num("bookingHorizonDays")} error={m.field("bookingHorizonDays")} />
+        <TextField label={t("Duración de turno (min)", "Default slot (min)")} type="number" value={f.defaultSlotMinutes} onChange={num("defaultSlotMinutes")} error={m.field("defaultSlotMinutes")} />
+        <div className="span2"><FormError error={m.error ?? q.error} /><button className="primary" disabled={m.busy}>{t("Guardar", "Save")}</button></div>
+      </form>
+    </>
+  );
+}
+
+export function Audit() {
+  const { t, lang } = useI18n();
+  const [action, setAction] = useState("");
+  const q = useQuery(() => request(AuditLogDocument, { action: action || null, after: null }), [action]);
+  return (
+    <>
+      <h1>{t("Bitácora de auditoría", "Audit log")}</h1>
+      <TextField label={t("Acción (p. ej. user.role_change)", "Action (e.g. user.role_change)")} value={action} onChange={(e) => setAction(e.target.value)} />
+      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.auditLog.nodes.length ?? 0) === 0 ? <Empty>{t("Sin entradas.", "No entries.")}</Empty> : (
+        <div className="table-wrap"><table>
+          <thead><tr><th>{t("Fecha", "When")}</th><th>{t("Actor", "Actor")}</th><th>{t("Acción", "Action")}</th><th>{t("Detalles", "Details")}</th><th>IP</th></tr></thead>
+          <tbody>{q.data?.auditLog.nodes.map((a) => (
+            <tr key={a.id}><td>{formatDateTime(lang, a.at)}</td><td>{a.actor?.fullName ?? "—"}</td><td><code>{a.action}</code></td><td className="details">{a.details}</td><td>{a.ip}</td></tr>
+          ))}</tbody>
+        </table></div>
+      )}
+    </>
+  );
+}
+
+export function Backups() {
+  const { t, lang } = useI18n();
+  const toast = useToast();
+  const q = useQuery(() => request(BackupsDocument, {}), []);
+  const m = useMutation();
+  const create = async () => {
+    if (await m.run(() => request(CreateBackupDocument, {}))) { toast(t("Respaldo creado.", "Backup created.")); q.reload(); }
+  };
+  return (
+    <>
+      <div className="page-head">
+        <h1>{t("Respaldos", "Backups")}</h1>
+        <button type="button" className="primary" onClick={create} disabled={m.busy}>{m.busy ? t("Creando…", "Creating…") : t("Crear respaldo", "Create backup")}</button>
+      </div>
+      <FormError error={m.error} />
+      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.backups.length ?? 0) === 0 ? <Empty>{t("Aún no hay respaldos.", "No backups yet.")}</Empty> : (
+        <div className="table-wrap"><table>
+          <thead><tr><th>{t("Archivo", "File")}</th><th>{t("Fecha", "Created")}</th><th>{t("Tamaño", "Size")}</th></tr></thead>
+          <tbody>{q.data?.backups.map((b) => <tr key={b.id}><td>{b.fileName}</td><td>{formatDateTime(lang, b.createdAt)}</td><td>{(b.sizeBytes / 1024).toFixed(0)} KB</td></tr>)}</tbody>
+        </table></div>
+      )}
+    </>
+  );
+}
