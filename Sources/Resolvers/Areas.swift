@@ -3,5 +3,6 @@ public enum ClinicAreas {
     public static let all: [@Sendable (inout ResolverRegistry) -> Void] = [
         IdentityArea.register,
         ClinicArea.register,
+        AdminArea.register,
     ]
 }

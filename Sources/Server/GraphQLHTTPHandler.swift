@@ -134,15 +134,15 @@ public struct GraphQLHTTPHandler: Sendable {
                 for item in items {
                     switch Self.operation(from: item) {
                     case .success(let op): operations.append(op)
-                    case .failure(let message):
+                    case .failure(let malformed):
                         // One malformed entry answers for itself; the others still run.
-                        operations.append(GraphQLRequest(query: nil, operationName: message, variables: ["__invalid": .bool(true)]))
+                        operations.append(GraphQLRequest(query: nil, operationName: malformed.message, variables: ["__invalid": .bool(true)]))
                     }
                 }
             default:
                 switch Self.operation(from: body) {
                 case .success(let op): operations = [op]
-                case .failure(let message): return (requestError(400, "BAD_REQUEST", message, mediaType: mediaType), [])
+                case .failure(let malformed): return (requestError(400, "BAD_REQUEST", malformed.message, mediaType: mediaType), [])
                 }
             }
         default:
@@ -279,30 +279,32 @@ public struct GraphQLHTTPHandler: Sendable {
         return best.modern > 0 && best.modern >= best.legacy
     }
 
-    static func operation(from json: JSON) -> Result<GraphQLRequest, String> {
-        guard case .object(let members) = json else { return .failure("The request body must be a JSON object (or an array of them).") }
+    struct MalformedOperation: Error { var message: String }
+
+    static func operation(from json: JSON) -> Result<GraphQLRequest, MalformedOperation> {
+        guard case .object(let members) = json else { return .failure(MalformedOperation(message: "The request body must be a JSON object (or an array of them).")) }
         let dict = Dictionary(members, uniquingKeysWith: { $1 })
         let query: String
         switch dict["query"] {
         case .string(let q)?: query = q
-        case nil, .null?: return .failure("The request has no query.")
-        default: return .failure("The query must be a string.")
+        case nil, .null?: return .failure(MalformedOperation(message: "The request has no query."))
+        default: return .failure(MalformedOperation(message: "The query must be a string."))
         }
         var opName: String?
         switch dict["operationName"] {
         case .string(let n)?: opName = n.isEmpty ? nil : n
         case nil, .null?: break
-        default: return .failure("operationName must be a string.")
+        default: return .failure(MalformedOperation(message: "operationName must be a string."))
         }
         var variables: [String: JSON] = [:]
         switch dict["variables"] {
         case .object(let v)?: variables = Dictionary(v, uniquingKeysWith: { $1 })
         case nil, .null?: break
-        default: return .failure("Variables must be a JSON object.")
+        default: return .failure(MalformedOperation(message: "Variables must be a JSON object."))
         }
         switch dict["extensions"] {
         case .object?, nil, .null?: break
-        default: return .failure("Extensions must be a JSON object.")
+        default: return .failure(MalformedOperation(message: "Extensions must be a JSON object."))
         }
         return .success(GraphQLRequest(query: query, operationName: opName, variables: variables))
     }

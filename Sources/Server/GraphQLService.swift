@@ -40,24 +40,30 @@ public struct GraphQLService: Sendable {
         self.cache = DocumentCache(capacity: cacheCapacity)
     }
 
-    /// Parses and validates, through the cache. Returns the document or the request errors.
-    public func prepare(_ query: String) -> Result<Document, [GraphQLError]> {
-        if let cached = cache.get(query) { return .success(cached) }
+    public enum Prepared: Sendable {
+        case document(Document)
+        case errors([GraphQLError])
+    }
+
+    /// Parses and validates, through the cache (validation verdicts are cached too).
+    public func prepare(_ query: String) -> Prepared {
+        if let cached = cache.get(query) {
+            return cached.validationErrors.isEmpty ? .document(cached.document) : .errors(cached.validationErrors)
+        }
         if query.utf8.count > Self.maxDocumentBytes {
-            return .failure([GraphQLError("Syntax Error: Document is larger than the limit of 100 KB.", code: "GRAPHQL_PARSE_FAILED")])
+            return .errors([GraphQLError("Syntax Error: Document is larger than the limit of 100 KB.", code: "GRAPHQL_PARSE_FAILED")])
         }
         let document: Document
         do {
             document = try parse(query, options: ParseOptions(maxTokens: Self.maxTokens))
         } catch let e as GraphQLSyntaxError {
-            return .failure([GraphQLError(e.message, code: "GRAPHQL_PARSE_FAILED", locations: [ErrorLocation(line: e.line, column: e.column)])])
+            return .errors([GraphQLError(e.message, code: "GRAPHQL_PARSE_FAILED", locations: [ErrorLocation(line: e.line, column: e.column)])])
         } catch {
-            return .failure([GraphQLError("Syntax Error: \(error)", code: "GRAPHQL_PARSE_FAILED")])
+            return .errors([GraphQLError("Syntax Error: \(error)", code: "GRAPHQL_PARSE_FAILED")])
         }
         let errors = validate(schema: executable.schema, document: document, scalars: executable.scalars)
-        if !errors.isEmpty { return .failure(errors) }
-        cache.put(query, document)
-        return .success(document)
+        cache.insert(query, CachedDocument(document: document, validationErrors: errors))
+        return errors.isEmpty ? .document(document) : .errors(errors)
     }
 
     public func run(_ request: GraphQLRequest, context: any Sendable, allowIntrospection: Bool = true,
@@ -68,10 +74,10 @@ public struct GraphQLService: Sendable {
         }
         let document: Document
         switch prepare(query) {
-        case .failure(let errors):
+        case .errors(let errors):
             return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
                          operationName: request.operationName)
-        case .success(let d): document = d
+        case .document(let d): document = d
         }
         let operation = Self.selectOperation(document, name: request.operationName)
         let opType = operation?.operation.rawValue ?? "unknown"
