@@ -134,13 +134,13 @@ final class ValidationContext {
     let fragments: [String: FragmentDefinition]
 
     // TypeInfo state.
-    var parentTypeStack: [String?] = []
-    var typeStack: [TypeRef?] = []
-    var inputTypeStack: [TypeRef?] = []
-    var fieldDefStack: [OutputField?] = []
-    var defaultStack: [Bool] = []
-    var directive: DirectiveType?
-    var argument: InputValue?
+    @exclusivity(unchecked) var parentTypeStack: [String?] = []
+    @exclusivity(unchecked) var typeStack: [TypeRef?] = []
+    @exclusivity(unchecked) var inputTypeStack: [TypeRef?] = []
+    @exclusivity(unchecked) var fieldDefStack: [OutputField?] = []
+    @exclusivity(unchecked) var defaultStack: [Bool] = []
+    @exclusivity(unchecked) var directive: DirectiveType?
+    @exclusivity(unchecked) var argument: InputValue?
 
     init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing]) {
         self.schema = schema; self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
