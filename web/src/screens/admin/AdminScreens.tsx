@@ -60,7 +60,7 @@ function BoardCard({ a, isNext, onChange }: { a: BoardItem; isNext: boolean; onC
     }
   };
   return (
-    <li className={"card board-card" + (isNext ? " next" : "")} data-testid="board-card">
+    <li className={"card board-card" + (isNext ? " next" : "")} data-testid="board-card" data-id={a.id} data-starts={a.startsAt}>
       <div className="card-main">
         <strong>{a.time} · {a.patient.user.fullName}</strong>
         {isNext && <span className="next-tag">{t("Siguiente", "Next")}</span>}

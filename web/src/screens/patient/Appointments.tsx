@@ -57,7 +57,7 @@ function AppointmentItem({ a, onChange, past }: { a: AppointmentCardFragment; on
     }
   };
   return (
-    <li className="card appointment" data-testid="appointment">
+    <li className="card appointment" data-testid="appointment" data-id={a.id}>
       <div className="card-main">
         <strong>{formatDate(lang, a.date)} · {a.time}</strong>
         <span>{a.doctor.user.fullName} — {a.doctor.specialization}</span>
