@@ -187,6 +187,9 @@ private final class FieldPlan {
     /// The field type's named type and its serializer when it is a leaf.
     var namedDef: NamedTypeDefinition?
     var leaf: LeafSerializer?
+    /// The type is `Leaf` or `Leaf!` (no list): completed without walking the TypeRef.
+    var simpleLeaf = false
+    var nonNull = false
     init(def: OutputField?, resolver: BatchResolver?, isIntrospection: Bool) {
         self.def = def; self.resolver = resolver; self.isIntrospection = isIntrospection
     }
@@ -346,6 +349,8 @@ private final class ExecutionRun {
             if let g = groupIDs[key] { p.groupID = g } else { p.groupID = groupIDs.count; groupIDs[key] = p.groupID }
             p.namedDef = schema.types[def.type.namedType]
             if let nd = p.namedDef, nd.isLeaf { p.leaf = LeafSerializer(nd, scalars: executor.executable.scalars) }
+            p.nonNull = def.type.isNonNull
+            if p.leaf != nil, case .named = def.type.nullable { p.simpleLeaf = true }
         }
         plans[id] = p
         field.plan = p
@@ -416,6 +421,11 @@ private final class ExecutionRun {
             if nullEvents > 0 && !isAlive(cells[cell].parent) { return }
             let value: ResolvedValue
             if let readable { value = readable.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
+            if p.simpleLeaf, case .leaf(let j) = value, let leaf = p.leaf, case .success(let out) = leaf.serialize(j) {
+                cells[cell].nonNull = p.nonNull
+                cells[cell].value = .leaf(out)
+                return
+            }
             complete(value, def.type, cell: cell, field: f, parentType: typeName, plan: p, pending: &level.pending)
             return
         }
