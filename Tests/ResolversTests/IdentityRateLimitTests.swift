@@ -70,6 +70,26 @@ final class IdentityRateLimitTests: XCTestCase {
         XCTAssertNotNil(fromElsewhere.at("data.login.accessToken")?.stringValue, "\(fromElsewhere)")
     }
 
+    /// Check and count happen under one lock: 40 parallel attempts against a
+    /// fresh budget of 10 let exactly 10 through.
+    func testParallelAttemptsCannotOvershootTheBudget() async {
+        let limiter = RateLimiter()
+        let throttle = LoginThrottle(limiter: limiter, settings: (10, 900))
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        let admitted = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<40 { group.addTask { throttle.begin(ip: "192.0.2.1", account: "login-account:x@example.test", now: now) == nil } }
+            var n = 0
+            for await ok in group where ok { n += 1 }
+            return n
+        }
+        XCTAssertEqual(admitted, 10)
+        // A success gives its slot back; the window's end clears the rest.
+        throttle.succeeded(ip: "192.0.2.1", account: "login-account:x@example.test")
+        XCTAssertNil(throttle.begin(ip: "192.0.2.1", account: "login-account:y@example.test", now: now))
+        XCTAssertNotNil(throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now))
+        XCTAssertNil(throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now.adding(seconds: 900)))
+    }
+
     func testSuccessfulLoginsDoNotCount() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "successes")
         let user = try await h.createUser(email: "often@example.test")

@@ -68,13 +68,40 @@ public final class RateLimiter: Sendable {
     }
 
     public func reset(_ key: String) { windows.withLock { _ = $0.removeValue(forKey: key) } }
+
+    /// Counts one event only if `key` is still under `limit` in its window
+    /// (check and count under one lock, so concurrent callers cannot all slip
+    /// through at `limit - 1`); returns the seconds to wait when refused.
+    public func acquire(_ key: String, limit: Int, periodSeconds: Int, now: Instant) -> Int? {
+        let t = now.secondsSinceEpoch
+        return windows.withLock { w in
+            if w.count > 200_000 { w = w.filter { t - $0.value.start < Int64(periodSeconds) } }
+            var entry = w[key] ?? (t, 0)
+            if t - entry.start >= Int64(periodSeconds) { entry = (t, 0) }
+            if entry.count >= limit { return max(1, Int(entry.start + Int64(periodSeconds) - t)) }
+            entry.count += 1
+            w[key] = entry
+            return nil
+        }
+    }
+
+    /// Takes back one event counted by `acquire` (e.g. an attempt that succeeded).
+    public func refund(_ key: String) {
+        windows.withLock { w in
+            guard var entry = w[key] else { return }
+            entry.count = max(0, entry.count - 1)
+            w[key] = entry
+        }
+    }
 }
 
 /// The login limit (RATE_LIMIT_LOGIN, 10 failures per 15 minutes by default),
-/// counted per client IP and per account. Only failures count; once either
-/// counter is full every attempt, the right password included, answers
-/// RATE_LIMITED until its window ends. A success clears the account counter
-/// (not the IP's, so one valid account cannot launder guesses at others).
+/// counted per client IP and per account. Each attempt takes a slot from both
+/// counters before the password is checked (atomically, so parallel requests
+/// cannot all pass a counter at 9); a successful attempt gives its IP slot
+/// back and clears the account counter, so only failures stay counted. Once
+/// either counter is full every attempt, the right password included, answers
+/// RATE_LIMITED until its window ends.
 public struct LoginThrottle: Sendable {
     public let limiter: RateLimiter
     public let limit: Int
@@ -87,21 +114,27 @@ public struct LoginThrottle: Sendable {
     public static func accountKey(_ email: String) -> String { "login-account:\(email)" }
     public static func ipKey(_ ip: String?) -> String { "login-ip:\(ip ?? "?")" }
 
-    /// Seconds to wait when the IP or the account is locked out, else nil.
-    public func lockedOut(ip: String?, account: String, now: Instant) -> Int? {
-        let a = limiter.retryAfter(Self.ipKey(ip), limit: limit, periodSeconds: periodSeconds, now: now)
-        let b = limiter.retryAfter(account, limit: limit, periodSeconds: periodSeconds, now: now)
-        switch (a, b) {
-        case (nil, nil): return nil
-        case (let x?, nil), (nil, let x?): return x
-        case (let x?, let y?): return max(x, y)
+    /// Takes one attempt from the IP's and the account's budget; the seconds to
+    /// wait when either is spent (then nothing is counted).
+    public func begin(ip: String?, account: String, now: Instant) -> Int? {
+        if let wait = limiter.acquire(Self.ipKey(ip), limit: limit, periodSeconds: periodSeconds, now: now) { return wait }
+        if let wait = limiter.acquire(account, limit: limit, periodSeconds: periodSeconds, now: now) {
+            limiter.refund(Self.ipKey(ip))
+            return wait
         }
+        return nil
     }
 
-    public func recordFailure(ip: String?, account: String, now: Instant) {
-        _ = limiter.hit(Self.ipKey(ip), limit: limit, periodSeconds: periodSeconds, now: now)
-        _ = limiter.hit(account, limit: limit, periodSeconds: periodSeconds, now: now)
+    /// The attempt succeeded: it does not count.
+    public func succeeded(ip: String?, account: String) {
+        limiter.refund(Self.ipKey(ip))
+        limiter.reset(account)
     }
 
-    public func recordSuccess(account: String) { limiter.reset(account) }
+    /// The attempt ended without checking the password (e.g. the database
+    /// failed): give the slots back.
+    public func abandoned(ip: String?, account: String) {
+        limiter.refund(Self.ipKey(ip))
+        limiter.refund(account)
+    }
 }

@@ -244,7 +244,7 @@ enum AccountMutations {
         let email = EmailAddress.normalize(rawEmail)
         let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
         let accountKey = LoginThrottle.accountKey(email ?? String(rawEmail.lowercased().prefix(EmailAddress.maximumLength)))
-        if let retry = throttle.lockedOut(ip: ip, account: accountKey, now: now) {
+        if let retry = throttle.begin(ip: ip, account: accountKey, now: now) {
             try await recordFailure(ctx, email: email, reason: "locked_out")
             throw ClinicError.rateLimited(retryAfter: retry)
         }
@@ -252,27 +252,31 @@ enum AccountMutations {
         struct Candidate: Sendable { var user: UserRow; var hash: String }
         var candidate: Candidate?
         if let email {
-            candidate = try await ctx.read { conn in
-                try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
-                               [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
+            do {
+                candidate = try await ctx.read { conn in
+                    try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
+                                   [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
+                }
+            } catch {
+                throttle.abandoned(ip: ip, account: accountKey)
+                throw error
             }
         }
+        // From here on a failure keeps its slot in both counters.
         guard let candidate else {
             services.hasher.dummyVerify(password)
-            throttle.recordFailure(ip: ip, account: accountKey, now: now)
             try await recordFailure(ctx, email: email, reason: email == nil ? "malformed_email" : "unknown_email")
             throw ClinicError.unauthenticated(badCredentials)
         }
         guard services.hasher.verify(password, against: candidate.hash) else {
-            throttle.recordFailure(ip: ip, account: accountKey, now: now)
             try await recordFailure(ctx, email: email, reason: "wrong_password", userID: candidate.user.id)
             throw ClinicError.unauthenticated(badCredentials)
         }
+        throttle.succeeded(ip: ip, account: accountKey)  // the right password: not a guess
         guard candidate.user.isActive else {
             try await recordFailure(ctx, email: email, reason: "deactivated", userID: candidate.user.id)
             throw ClinicError.unauthenticated("This account has been deactivated (account deactivated).")
         }
-        throttle.recordSuccess(account: accountKey)
         let rehash = services.hasher.needsRehash(candidate.hash) ? try? services.hasher.hash(password) : nil
         let user = candidate.user
         let refresh = try await ctx.write { conn in
