@@ -59,6 +59,8 @@ final class IdentityAuthorizationTests: XCTestCase {
                 uncovered.append(key)
             }
         }
+        XCTAssertGreaterThan(seen.count, 150, "the walk reached the whole schema")
+        XCTAssertFalse(policy.fieldRules.isEmpty || policy.typeRules.isEmpty)
         XCTAssertEqual(uncovered.sorted(), [], "fields without @auth, without a rule on their type, and not in the public allow-list")
         XCTAssertEqual(Self.publicFields.subtracting(seen).sorted(), [], "allow-list entries that are no longer fields")
         // A public entry must not also carry a rule (the list would be lying).
@@ -228,6 +230,15 @@ final class IdentityAuthorizationTests: XCTestCase {
                                         variables: ["id": .string(c.superadmin.globalID)], token: c.token("admin"))
         XCTAssertEqual(outcome(staffEdit), "FORBIDDEN", "an admin cannot deactivate a superadmin")
 
+        let selfDemotion = await h.graphql("mutation($id: ID!) { updateUser(id: $id, input: { role: CLIENT }) { role } }",
+                                           variables: ["id": .string(c.superadmin.globalID)], token: c.token("superadmin"))
+        XCTAssertEqual(outcome(selfDemotion), "FORBIDDEN", "nobody demotes or deactivates themselves")
+        let selfDelete = await h.graphql("mutation($id: ID!) { deleteUser(id: $id) }", variables: ["id": .string(c.superadmin.globalID)],
+                                         token: c.token("superadmin"))
+        XCTAssertEqual(outcome(selfDelete), "FORBIDDEN")
+        let badID = await h.graphql("mutation { updateUser(id: \"nonsense\", input: { lastName: \"X\" }) { id } }", token: c.token("admin"))
+        XCTAssertEqual(outcome(badID), "BAD_USER_INPUT")
+        XCTAssertEqual(badID.at("errors.0.extensions.field")?.stringValue, "id")
         let victim = try await h.createUser()
         for caller in ["anonymous", "patient", "doctor", "other", "admin"] {
             let r = await h.graphql("mutation($id: ID!) { deleteUser(id: $id) }", variables: ["id": .string(victim.globalID)], token: c.token(caller))
