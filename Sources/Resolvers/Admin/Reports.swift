@@ -62,6 +62,8 @@ struct DoctorStatsObject: FieldReadable {
     var appointments: Int
     var completed: Int
     var noShows: Int
+    /// Non-cancelled appointments (utilization's numerator).
+    var booked: Int
     /// Exact decimal text from PostgreSQL (numeric).
     var revenue: String
     func readField(_ field: String) -> ResolvedValue? {
@@ -79,6 +81,8 @@ struct DoctorStatsObject: FieldReadable {
 struct ReportObject: FieldReadable {
     var range: ReportRange
     var total = 0
+    /// Non-cancelled appointments (utilization's numerator).
+    var booked = 0
     var byStatus: [StatusCountObject] = []
     var daily: [DailyCountObject] = []
     var bySpecialization: [SpecializationStatsObject] = []
@@ -120,80 +124,88 @@ public enum Reports {
         return ReportRange(from: from, to: to, timeZone: try await ctx.settings().timeZone)
     }
 
+    /// One scan of the range's appointments, aggregated with GROUPING SETS
+    /// by status, by (date, status) and by (doctor, status); the daily series
+    /// (generate_series, zeros included), per-doctor, per-specialization and
+    /// revenue figures are then aggregated from those groups in the same statement.
+    static let factsSQL = """
+        WITH f AS MATERIALIZED (
+            SELECT a.status, a.local_date, a.doctor_id,
+                   GROUPING(a.local_date) AS no_date, GROUPING(a.doctor_id) AS no_doctor,
+                   count(*) AS n, count(*) FILTER (WHERE a.starts_at < $3) AS past
+              FROM appointments a
+             WHERE a.local_date BETWEEN $1::date AND $2::date
+             GROUP BY GROUPING SETS ((a.status), (a.local_date, a.status), (a.doctor_id, a.status))
+        ), doc AS (
+            SELECT f.doctor_id, d.specialization, sum(f.n)::int8 AS n,
+                   coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8 AS completed,
+                   coalesce(sum(f.n) FILTER (WHERE f.status = 'NO_SHOW'), 0)::int8 AS no_shows,
+                   coalesce(sum(f.n) FILTER (WHERE f.status <> 'CANCELLED'), 0)::int8 AS booked,
+                   coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0) * d.consultation_fee AS revenue
+              FROM f JOIN doctors d ON d.id = f.doctor_id
+             WHERE f.no_doctor = 0
+             GROUP BY f.doctor_id, d.specialization, d.consultation_fee
+        )
+        SELECT 'status' AS kind, f.status AS key, f.n AS n1, f.past AS n2, 0::int8 AS n3, 0::int8 AS n4, NULL::text AS money
+          FROM f WHERE f.no_date = 1 AND f.no_doctor = 1
+        UNION ALL
+        SELECT 'day', days.d::date::text, coalesce(sum(f.n), 0)::int8,
+               coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8,
+               coalesce(sum(f.n) FILTER (WHERE f.status = 'CANCELLED'), 0)::int8,
+               coalesce(sum(f.n) FILTER (WHERE f.status = 'NO_SHOW'), 0)::int8, NULL
+          FROM generate_series($1::date, $2::date, interval '1 day') AS days(d)
+          LEFT JOIN f ON f.no_date = 0 AND f.local_date = days.d::date
+         GROUP BY days.d
+        UNION ALL
+        SELECT 'doctor', doc.doctor_id::text, doc.n, doc.completed, doc.no_shows, doc.booked, doc.revenue::text FROM doc
+        UNION ALL
+        SELECT 'specialization', doc.specialization, sum(doc.n)::int8, sum(doc.completed)::int8, 0, 0, NULL
+          FROM doc GROUP BY doc.specialization
+        UNION ALL
+        SELECT 'revenue', NULL, 0, 0, 0, 0, coalesce(sum(doc.revenue), 0)::text FROM doc
+        """
+
     static func report(_ args: [String: JSON], ctx: RequestContext, selected: Set<String>) async throws -> ReportObject {
         let range = try await range(args, ctx: ctx)
         let now = ctx.now
-        let wantsCounts = !selected.isDisjoint(with: ["totalAppointments", "byStatus", "noShowRate", "cancellationRate", "revenue"])
         return try await ctx.readReplica { conn in
             var report = ReportObject(range: range)
             let bounds: [PostgresValue?] = [.text(range.from.iso), .text(range.to.iso)]
-            if wantsCounts {
-                // One row per status plus the grand total (status NULL) for the revenue.
-                let rows = try conn.query("""
-                    SELECT a.status, count(*) AS n, count(*) FILTER (WHERE a.starts_at < $3) AS past,
-                           coalesce(sum(d.consultation_fee) FILTER (WHERE a.status = 'COMPLETED'), 0)::text AS revenue
-                      FROM appointments a JOIN doctors d ON d.id = a.doctor_id
-                     WHERE a.local_date BETWEEN $1::date AND $2::date
-                     GROUP BY GROUPING SETS ((a.status), ())
-                    """, bounds + [ClinicKit.ts(now)])
-                var counts: [String: (n: Int, past: Int)] = [:]
-                for r in rows {
-                    if let status = try r.optionalString("status") {
-                        counts[status] = (try r.int("n"), try r.int("past"))
-                    } else {
-                        report.total = try r.int("n")
-                        report.revenue = try r.string("revenue")
-                    }
-                }
-                report.byStatus = AppointmentStatus.allCases.map {
-                    StatusCountObject(status: $0.rawValue, count: counts[$0.rawValue]?.n ?? 0)
-                }
-                let pastNotCancelled = counts.filter { $0.key != "CANCELLED" }.reduce(0) { $0 + $1.value.past }
-                let pastNoShows = counts["NO_SHOW"]?.past ?? 0
-                report.noShowRate = pastNotCancelled == 0 ? 0 : Double(pastNoShows) / Double(pastNotCancelled)
-                report.cancellationRate = report.total == 0 ? 0 : Double(counts["CANCELLED"]?.n ?? 0) / Double(report.total)
-            }
-            if selected.contains("daily") {
-                report.daily = try conn.query("""
-                    SELECT g.d::date::text AS date, count(a.id) AS booked,
-                           count(a.id) FILTER (WHERE a.status = 'COMPLETED') AS completed,
-                           count(a.id) FILTER (WHERE a.status = 'CANCELLED') AS cancelled,
-                           count(a.id) FILTER (WHERE a.status = 'NO_SHOW') AS no_show
-                      FROM generate_series($1::date, $2::date, interval '1 day') AS g(d)
-                      LEFT JOIN appointments a ON a.local_date = g.d::date
-                     GROUP BY g.d ORDER BY g.d
-                    """, bounds).rows.map {
-                    DailyCountObject(date: try $0.string("date"), booked: try $0.int("booked"), completed: try $0.int("completed"),
-                                     cancelled: try $0.int("cancelled"), noShow: try $0.int("no_show"))
+            var statusCounts: [String: (n: Int, past: Int)] = [:]
+            var perDoctor: [Int64: (n: Int, completed: Int, noShows: Int, booked: Int, revenue: String)] = [:]
+            for r in try conn.query(factsSQL, bounds + [ClinicKit.ts(now)]) {
+                let n1 = try r.int("n1"), n2 = try r.int("n2"), n3 = try r.int("n3"), n4 = try r.int("n4")
+                switch try r.string("kind") {
+                case "status": statusCounts[try r.string("key")] = (n1, n2)
+                case "day":
+                    report.daily.append(DailyCountObject(date: try r.string("key"), booked: n1, completed: n2, cancelled: n3, noShow: n4))
+                case "doctor":
+                    perDoctor[Int64(try r.int("key"))] = (n1, n2, n3, n4, try r.string("money"))
+                case "specialization":
+                    report.bySpecialization.append(SpecializationStatsObject(specialization: try r.string("key"), appointments: n1, completed: n2))
+                case "revenue": report.revenue = try r.string("money")
+                default: break
                 }
             }
-            if selected.contains("bySpecialization") {
-                report.bySpecialization = try conn.query("""
-                    SELECT d.specialization, count(*) AS n, count(*) FILTER (WHERE a.status = 'COMPLETED') AS completed
-                      FROM appointments a JOIN doctors d ON d.id = a.doctor_id
-                     WHERE a.local_date BETWEEN $1::date AND $2::date
-                     GROUP BY d.specialization ORDER BY n DESC, d.specialization
-                    """, bounds).rows.map {
-                    SpecializationStatsObject(specialization: try $0.string("specialization"), appointments: try $0.int("n"),
-                                              completed: try $0.int("completed"))
-                }
-            }
+            // UNION ALL keeps no order: dates ascending, specializations busiest first.
+            report.daily.sort { $0.date < $1.date }
+            report.bySpecialization.sort { ($0.appointments, $1.specialization) > ($1.appointments, $0.specialization) }
+            report.total = statusCounts.values.reduce(0) { $0 + $1.n }
+            report.booked = statusCounts.filter { $0.key != "CANCELLED" }.reduce(0) { $0 + $1.value.n }
+            report.byStatus = AppointmentStatus.allCases.map { StatusCountObject(status: $0.rawValue, count: statusCounts[$0.rawValue]?.n ?? 0) }
+            let pastNotCancelled = statusCounts.filter { $0.key != "CANCELLED" }.reduce(0) { $0 + $1.value.past }
+            let pastNoShows = statusCounts["NO_SHOW"]?.past ?? 0
+            report.noShowRate = pastNotCancelled == 0 ? 0 : Double(pastNoShows) / Double(pastNotCancelled)
+            report.cancellationRate = report.total == 0 ? 0 : Double(statusCounts["CANCELLED"]?.n ?? 0) / Double(report.total)
             if selected.contains("byDoctor") {
-                // Every doctor, busiest first; revenue = completed × the doctor's fee, in numeric.
-                report.byDoctor = try conn.query("""
-                    SELECT \(DoctorRow.columns), coalesce(s.n, 0) AS n, coalesce(s.completed, 0) AS completed,
-                           coalesce(s.no_shows, 0) AS no_shows, (coalesce(s.completed, 0) * d.consultation_fee)::text AS revenue
-                      FROM doctors d LEFT JOIN (
-                            SELECT a.doctor_id, count(*) AS n, count(*) FILTER (WHERE a.status = 'COMPLETED') AS completed,
-                                   count(*) FILTER (WHERE a.status = 'NO_SHOW') AS no_shows
-                              FROM appointments a WHERE a.local_date BETWEEN $1::date AND $2::date
-                             GROUP BY a.doctor_id) s ON s.doctor_id = d.id
-                     ORDER BY coalesce(s.n, 0) DESC, d.id
-                    """, bounds).rows.map {
-                    DoctorStatsObject(range: range, doctor: try DoctorRow($0), appointments: try $0.int("n"),
-                                      completed: try $0.int("completed"), noShows: try $0.int("no_shows"),
-                                      revenue: try $0.string("revenue"))
-                }
+                // Every doctor, busiest first (zeros included).
+                let doctors = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d").rows
+                report.byDoctor = try doctors.map { row in
+                    let d = try DoctorRow(row)
+                    let s = perDoctor[d.id]
+                    return DoctorStatsObject(range: range, doctor: d, appointments: s?.n ?? 0, completed: s?.completed ?? 0,
+                                             noShows: s?.noShows ?? 0, booked: s?.booked ?? 0, revenue: s?.revenue ?? "0")
+                }.sorted { ($0.appointments, $1.doctor.id) > ($1.appointments, $0.doctor.id) }
             }
             if selected.contains("newPatients") {
                 report.newPatients = try conn.query("""
@@ -208,11 +220,12 @@ public enum Reports {
 
     // MARK: utilization
 
-    /// Offered slots (working hours minus time off, clinic-local dates of the
-    /// range) and booked (non-cancelled) appointments per doctor; all doctors
-    /// when `doctorIDs` is nil. Time off is expanded slot by slot only on the
-    /// days it touches, so the statement stays bounded (days × hour ranges).
-    static func slotUsage(_ conn: Connection, _ range: ReportRange, doctorIDs: [Int64]?) throws -> [Int64: (offered: Int, booked: Int)] {
+    /// Offered slots per doctor: every slot of every working-hours range on
+    /// every clinic-local date of the range, minus slots overlapping time off;
+    /// all doctors when `doctorIDs` is nil. Counted arithmetically per (date,
+    /// hours range); time off is expanded slot by slot only on the ranges it
+    /// touches, so the statement stays bounded (days × hour ranges).
+    static func offeredSlots(_ conn: Connection, _ range: ReportRange, doctorIDs: [Int64]?) throws -> [Int64: Int] {
         let sql = """
             WITH days AS (
                 SELECT g::date AS d FROM generate_series($1::date, $2::date, interval '1 day') AS g
@@ -234,21 +247,14 @@ public enum Reports {
                  GROUP BY b.doctor_id
             ), offered AS (
                 SELECT doctor_id, sum(n)::int8 AS n FROM blocks GROUP BY doctor_id
-            ), booked AS (
-                SELECT a.doctor_id, count(*) AS n FROM appointments a
-                 WHERE a.local_date BETWEEN $1::date AND $2::date AND a.status <> 'CANCELLED'
-                   AND ($4::int8[] IS NULL OR a.doctor_id = ANY($4::int8[]))
-                 GROUP BY a.doctor_id
             )
-            SELECT coalesce(o.doctor_id, bk.doctor_id) AS doctor_id,
-                   coalesce(o.n, 0) - coalesce(bl.n, 0) AS offered, coalesce(bk.n, 0) AS booked
-              FROM offered o FULL JOIN booked bk ON bk.doctor_id = o.doctor_id
-              LEFT JOIN blocked bl ON bl.doctor_id = o.doctor_id
+            SELECT o.doctor_id, o.n - coalesce(bl.n, 0) AS offered
+              FROM offered o LEFT JOIN blocked bl ON bl.doctor_id = o.doctor_id
             """
-        var out: [Int64: (offered: Int, booked: Int)] = [:]
+        var out: [Int64: Int] = [:]
         for r in try conn.query(sql, [.text(range.from.iso), .text(range.to.iso), .text(range.timeZone),
                                       doctorIDs.map(ClinicKit.ids)]) {
-            out[try r.id("doctor_id")] = (try r.int("offered"), try r.int("booked"))
+            out[try r.id("doctor_id")] = try r.int("offered")
         }
         return out
     }
@@ -260,15 +266,15 @@ public enum Reports {
     static func reportUtilization(_ batch: FieldBatch, ctx: RequestContext) async throws -> [ResolvedValue] {
         let reports = batch.parents.map { $0 as? ReportObject }
         let ranges = Array(Set(reports.compactMap { $0?.range }))
-        let totals = try await ctx.readReplica { conn -> [ReportRange: Double] in
-            var out: [ReportRange: Double] = [:]
-            for range in ranges {
-                let usage = try slotUsage(conn, range, doctorIDs: nil).values
-                out[range] = ratio(booked: usage.reduce(0) { $0 + $1.booked }, offered: usage.reduce(0) { $0 + $1.offered })
-            }
+        let offered = try await ctx.readReplica { conn -> [ReportRange: Int] in
+            var out: [ReportRange: Int] = [:]
+            for range in ranges { out[range] = try offeredSlots(conn, range, doctorIDs: nil).values.reduce(0, +) }
             return out
         }
-        return reports.map { r in r.flatMap { totals[$0.range] }.map { .leaf(.double($0)) } ?? .null }
+        return reports.map { r in
+            guard let r else { return .null }
+            return .leaf(.double(ratio(booked: r.booked, offered: offered[r.range] ?? 0)))
+        }
     }
 
     static func doctorUtilization(_ batch: FieldBatch, ctx: RequestContext) async throws -> [ResolvedValue] {
@@ -276,15 +282,14 @@ public enum Reports {
         var idsByRange: [ReportRange: Set<Int64>] = [:]
         for s in stats.compactMap({ $0 }) { idsByRange[s.range, default: []].insert(s.doctor.id) }
         let requests = idsByRange
-        let usage = try await ctx.readReplica { conn -> [ReportRange: [Int64: (offered: Int, booked: Int)]] in
-            var out: [ReportRange: [Int64: (offered: Int, booked: Int)]] = [:]
-            for (range, ids) in requests { out[range] = try slotUsage(conn, range, doctorIDs: Array(ids)) }
+        let offered = try await ctx.readReplica { conn -> [ReportRange: [Int64: Int]] in
+            var out: [ReportRange: [Int64: Int]] = [:]
+            for (range, ids) in requests { out[range] = try offeredSlots(conn, range, doctorIDs: Array(ids)) }
             return out
         }
         return stats.map { s in
             guard let s else { return .null }
-            let u = usage[s.range]?[s.doctor.id]
-            return .leaf(.double(ratio(booked: u?.booked ?? 0, offered: u?.offered ?? 0)))
+            return .leaf(.double(ratio(booked: s.booked, offered: offered[s.range]?[s.doctor.id] ?? 0)))
         }
     }
 }
