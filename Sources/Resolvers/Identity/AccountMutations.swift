@@ -47,7 +47,7 @@ enum AccountMutations {
             let contactPhone = try input.string("emergencyPhone", max: IdentityLimits.phone, required: true)!
             let hash = try ctx.services.hasher.hash(password)
             let now = ctx.now, ip = ctx.ip, services = ctx.services
-            let phoneValue: PostgresValue? = if case .value(let p) = phone { .text(p) } else { nil }
+            let phoneValue: PostgresValue? = if case .value(let p) = phone, !p.isEmpty { .text(p) } else { nil }
             do {
                 let (user, refresh) = try await ctx.write { conn in
                     let userID = try conn.query("""
