@@ -1,0 +1,78 @@
+// The web client end to end: builds web/dist (web/build.sh), starts the real
+// `clinic serve` on a fresh demo-seeded database per window size, and drives
+// headless Chromium through web/e2e/run_e2e.py (selenium). Screenshots of every
+// screen land in test-output/web/. Any failing scenario fails the test.
+import Foundation
+import XCTest
+
+final class WebEndToEndTests: XCTestCase {
+    static var root: String { ClinicProcess.repositoryRoot }
+
+    /// Runs a program to completion, returning its status and combined output.
+    func run(_ executable: String, _ arguments: [String], cwd: String, timeout: TimeInterval, environment: [String: String]? = nil) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        if let environment { p.environment = environment }
+        let logPath = NSTemporaryDirectory() + "web-e2e-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: logPath) }
+        let log = FileHandle(forWritingAtPath: logPath)
+        p.standardOutput = log
+        p.standardError = log
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning && Date() < deadline { usleep(200_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            return (-1, ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "") + "\n(timed out after \(Int(timeout)) s)")
+        }
+        return (p.terminationStatus, (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
+    }
+
+    func buildWeb() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["CLINIC_BIN"] = ClinicProcess.binaryPath
+        let (status, output) = try run("/bin/bash", [Self.root + "/web/build.sh"], cwd: Self.root, timeout: 600, environment: env)
+        XCTAssertEqual(status, 0, "web/build.sh failed:\n\(output)")
+    }
+
+    func runScenarios(size: String) throws {
+        let server = try ClinicProcess(environment: ["CLINIC_WEB_DIR": Self.root + "/web/dist"])
+        defer { server.stop() }
+        let out = Self.root + "/test-output/web"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let (status, output) = try run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
+                                                           "--base-url", "http://127.0.0.1:\(server.port)",
+                                                           "--size", size, "--out", out],
+                                       cwd: Self.root, timeout: 900)
+        print(output)
+        XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
+    }
+
+    func testPhoneSizedWindowRunsEveryScenario() throws {
+        try buildWeb()
+        try runScenarios(size: "390x844")
+    }
+
+    func testDesktopSizedWindowRunsEveryScenario() throws {
+        try buildWeb()
+        try runScenarios(size: "1366x900")
+    }
+
+    /// The built index.html references only hashed, existing assets and no inline script (CSP script-src 'self').
+    func testBuiltIndexReferencesHashedAssetsWithoutInlineScript() throws {
+        try buildWeb()
+        let dist = Self.root + "/web/dist"
+        let html = try String(contentsOfFile: dist + "/index.html", encoding: .utf8)
+        let refs = html.components(separatedBy: "\"/").dropFirst().compactMap { $0.split(separator: "\"").first.map(String.init) }
+        XCTAssertFalse(refs.isEmpty, html)
+        for ref in refs {
+            XCTAssertNotNil(ref.range(of: #"-[A-Z0-9]{8}\.(js|css)$"#, options: .regularExpression), "unhashed asset \(ref)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dist + "/" + ref), "missing \(ref)")
+        }
+        XCTAssertNil(html.range(of: #"<script(?![^>]*\bsrc=)[^>]*>"#, options: .regularExpression), "inline script in index.html")
+    }
+}
