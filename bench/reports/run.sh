@@ -30,7 +30,7 @@ if [ ! -f "$dir/.seeded-$scale" ]; then
   /usr/bin/time -f "seed: %e s" "$bin" seed --scale "$scale" >/dev/null
   touch "$dir/.seeded-$scale"
 fi
-printf 'bench-super-password-123456\n' | "$bin" create-superadmin --email bench-super@clinic.test >/dev/null 2>&1 || true
+printf "quiet-harbor-lantern-4821\n" | "$bin" create-superadmin --email reports-owner@clinic.test >/dev/null 2>&1 || true  # fails harmlessly when it exists
 "$bin" serve --no-worker >"$dir/serve.log" 2>&1 &
 pid=$!
 url=http://127.0.0.1:$CLINIC_PORT/graphql
@@ -40,7 +40,7 @@ login() {
     -d "{\"query\":\"mutation { login(email: \\\"$1\\\", password: \\\"$2\\\") { accessToken } }\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["login"]["accessToken"])'
 }
-super_token=$(login bench-super@clinic.test bench-super-password-123456)
+super_token=$(login reports-owner@clinic.test quiet-harbor-lantern-4821)
 admin_token=$(login bench-admin@clinic.test bench-admin-pass)
 from=$(date -u -d '-180 days' +%F); to=$(date -u -d '+185 days' +%F)
 month_from=$(date -u -d '-30 days' +%F); month_to=$(date -u +%F)
@@ -61,3 +61,10 @@ echo "|---|---|---|---|---|"
 measure "year ($from..$to), every field, SUPERADMIN" "$super_token" "$from" "$to" "$full"
 measure "year, basic figures, ADMIN" "$admin_token" "$from" "$to" "$basic"
 measure "month ($month_from..$month_to), every field" "$super_token" "$month_from" "$month_to" "$full"
+# Calibration for a loaded machine: the same server's plain full scan of appointments.
+psql=$(ls -d /usr/lib/postgresql/*/bin/psql 2>/dev/null | sort -V | tail -1)
+if [ -n "$psql" ]; then
+  for i in $(seq "$runs"); do
+    "$psql" -X -q -h "$dir/run" -U postgres -d clinic -c '\timing on' -c 'SELECT count(*) FROM appointments' | awk '/^Time:/{print $2}'
+  done | sort -n | awk '{ t[NR] = $1 } END { printf "calibration (machine load): SELECT count(*) FROM appointments, median %.0f ms\n", t[int((NR + 1) / 2)] }'
+fi

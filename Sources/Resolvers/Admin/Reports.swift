@@ -125,7 +125,7 @@ public enum Reports {
     }
 
     /// One scan of the range's appointments, aggregated with GROUPING SETS
-    /// by status, by (date, status) and by (doctor, status); the daily series
+    /// by (date, status) and by (doctor, status); status totals, the daily series
     /// (generate_series, zeros included), per-doctor, per-specialization and
     /// revenue figures are then aggregated from those groups in the same statement.
     static let factsSQL = """
@@ -135,7 +135,7 @@ public enum Reports {
                    count(*) AS n, count(*) FILTER (WHERE a.starts_at < $3) AS past
               FROM appointments a
              WHERE a.local_date BETWEEN $1::date AND $2::date
-             GROUP BY GROUPING SETS ((a.status), (a.local_date, a.status), (a.doctor_id, a.status))
+             GROUP BY GROUPING SETS ((a.local_date, a.status), (a.doctor_id, a.status))
         ), doc AS (
             SELECT f.doctor_id, d.specialization, sum(f.n)::int8 AS n,
                    coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8 AS completed,
@@ -146,8 +146,9 @@ public enum Reports {
              WHERE f.no_doctor = 0
              GROUP BY f.doctor_id, d.specialization, d.consultation_fee
         )
-        SELECT 'status' AS kind, f.status AS key, f.n AS n1, f.past AS n2, 0::int8 AS n3, 0::int8 AS n4, NULL::text AS money
-          FROM f WHERE f.no_date = 1 AND f.no_doctor = 1
+        SELECT 'status' AS kind, f.status AS key, sum(f.n)::int8 AS n1, sum(f.past)::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
+               NULL::text AS money
+          FROM f WHERE f.no_date = 0 GROUP BY f.status
         UNION ALL
         SELECT 'day', days.d::date::text, coalesce(sum(f.n), 0)::int8,
                coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8,
