@@ -1,6 +1,7 @@
 // Local sinks for tests and benchmarks: a small SMTP server and a small HTTP
 // server on 127.0.0.1 (ephemeral ports) that record what they receive and
 // answer as told. A thread per connection; not for production.
+import CCrypto
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -70,7 +71,17 @@ final class Locked<Value: Sendable>: Sendable {
 final class SinkConnection {
     let fd: Int32
     private var buffer: [UInt8] = []
+    private(set) var ssl: OpaquePointer?
     init(_ fd: Int32) { self.fd = fd }
+
+    /// Server side of a TLS handshake on this socket.
+    func acceptTLS(_ context: SinkTLS) -> Bool {
+        guard let s = SSL_new(context.ctx) else { return false }
+        SSL_set_fd(s, fd)
+        guard SSL_accept(s) == 1 else { SSL_free(s); return false }
+        ssl = s
+        return true
+    }
 
     func readLine() -> String? {
         while true {
@@ -94,7 +105,7 @@ final class SinkConnection {
 
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 16384)
-        let n = recv(fd, &chunk, chunk.count, 0)
+        let n = ssl.map { Int(SSL_read($0, &chunk, Int32(chunk.count))) } ?? recv(fd, &chunk, chunk.count, 0)
         guard n > 0 else { return false }
         buffer += chunk[..<n]
         return true
@@ -104,13 +115,34 @@ final class SinkConnection {
         let bytes = Array(s.utf8)
         var off = 0
         while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let n = bytes[off...].withUnsafeBytes { raw -> Int in
+                if let ssl { return Int(SSL_write(ssl, raw.baseAddress, Int32(raw.count))) }
+                return send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
             if n <= 0 { return }
             off += n
         }
     }
 
-    func close() { Glibc.close(fd) }
+    func close() {
+        if let ssl { SSL_shutdown(ssl); SSL_free(ssl) }
+        Glibc.close(fd)
+    }
+}
+
+/// A server TLS context from PEM files (a test's self-signed certificate).
+public final class SinkTLS: @unchecked Sendable {
+    let ctx: OpaquePointer
+    public init(certificateFile: String, keyFile: String) throws {
+        guard let c = SSL_CTX_new(TLS_server_method()) else { throw NetworkError("sink: SSL_CTX_new failed") }
+        guard SSL_CTX_use_certificate_file(c, certificateFile, 1 /* PEM */) == 1,
+              SSL_CTX_use_PrivateKey_file(c, keyFile, 1 /* PEM */) == 1 else {
+            SSL_CTX_free(c)
+            throw NetworkError("sink: cannot load \(certificateFile) / \(keyFile)")
+        }
+        ctx = c
+    }
+    deinit { SSL_CTX_free(ctx) }
 }
 
 /// An SMTP server that accepts everything (or refuses as told) and keeps every message.
@@ -123,6 +155,8 @@ public final class SMTPSink: Sendable {
         /// DATA with dot-stuffing undone: the message as the sender rendered it.
         public var data: String
         public var authPlain: String?
+        /// Whether the message came over TLS (STARTTLS or implicit).
+        public var overTLS: Bool
 
         /// Header `name` (first occurrence), unfolded, still encoded.
         public func header(_ name: String) -> String? {
@@ -164,10 +198,13 @@ public final class SMTPSink: Sendable {
     public var port: Int { listener.port }
     public var url: String { "smtp://127.0.0.1:\(listener.port)" }
 
-    public init(behaviour: Behaviour = Behaviour()) throws {
+    /// How the sink speaks TLS, when given a certificate.
+    public enum TLSMode: Sendable { case startTLS, implicit }
+
+    public init(behaviour: Behaviour = Behaviour(), tls: SinkTLS? = nil, tlsMode: TLSMode = .startTLS) throws {
         let state = Locked<State>(([], behaviour, 0, []))
         self.state = state
-        listener = try LoopbackListener { fd in SMTPSink.serve(fd, state: state) }
+        listener = try LoopbackListener { fd in SMTPSink.serve(fd, state: state, tls: tls, mode: tlsMode) }
     }
 
     public func stop() { listener.stop() }
@@ -178,10 +215,11 @@ public final class SMTPSink: Sendable {
     public func setBehaviour(_ b: Behaviour) { state.withLock { $0.behaviour = b } }
     public func clear() { state.withLock { $0.messages = []; $0.commands = [] } }
 
-    private static func serve(_ fd: Int32, state: Locked<State>) {
+    private static func serve(_ fd: Int32, state: Locked<State>, tls: SinkTLS?, mode: TLSMode) {
         let c = SinkConnection(fd)
         defer { c.close() }
         state.withLock { $0.sessions += 1 }
+        if let tls, mode == .implicit, !c.acceptTLS(tls) { return }
         c.write("220 sink.test ESMTP ready\r\n")
         var from = "", rcpts: [String] = [], auth: String?
         while let line = c.readLine() {
@@ -189,7 +227,13 @@ public final class SMTPSink: Sendable {
             let upper = line.uppercased()
             let behaviour = state.withLock { $0.behaviour }
             if upper.hasPrefix("EHLO") {
-                c.write("250-sink.test\r\n250-8BITMIME\r\n" + (behaviour.offerAuth ? "250-AUTH PLAIN LOGIN\r\n" : "") + "250 SIZE 10485760\r\n")
+                let startTLS = tls != nil && mode == .startTLS && c.ssl == nil ? "250-STARTTLS\r\n" : ""
+                c.write("250-sink.test\r\n250-8BITMIME\r\n" + startTLS + (behaviour.offerAuth ? "250-AUTH PLAIN LOGIN\r\n" : "")
+                        + "250 SIZE 10485760\r\n")
+            } else if upper == "STARTTLS", let tls, c.ssl == nil {
+                c.write("220 2.0.0 ready to start TLS\r\n")
+                guard c.acceptTLS(tls) else { return }
+                from = ""; rcpts = []; auth = nil
             } else if upper.hasPrefix("HELO") {
                 c.write("250 sink.test\r\n")
             } else if upper.hasPrefix("AUTH PLAIN ") {
@@ -213,7 +257,7 @@ public final class SMTPSink: Sendable {
                 let wireData = wire.joined(separator: "\r\n") + "\r\n"
                 let data = wire.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }.joined(separator: "\r\n") + "\r\n"
                 if let r = behaviour.endOfData { c.write(r + "\r\n"); continue }
-                let msg = Received(mailFrom: from, recipients: rcpts, wireData: wireData, data: data, authPlain: auth)
+                let msg = Received(mailFrom: from, recipients: rcpts, wireData: wireData, data: data, authPlain: auth, overTLS: c.ssl != nil)
                 state.withLock { $0.messages.append(msg) }
                 c.write("250 2.0.0 queued\r\n")
             } else if upper == "RSET" {
