@@ -39,8 +39,13 @@ final class AdminReportTests: XCTestCase {
         let today = try await data.today()
         let from = today.adding(days: -20), to = today.adding(days: 20)
         // Time off: a whole day of d1 and an hour of d3 inside the range, and one outside it.
-        try await data.timeOff(d1, from: "\(today.adding(days: -3).iso) 00:00", to: "\(today.adding(days: -2).iso) 00:00")
-        try await data.timeOff(d3, from: "\(today.adding(days: 5).iso) 10:30", to: "\(today.adding(days: 5).iso) 11:30")
+        let j = (-9 ... -3).first { (1...5).contains(today.adding(days: $0).isoWeekday) }!
+        try await data.timeOff(d1, from: "\(today.adding(days: j).iso) 00:00", to: "\(today.adding(days: j + 1).iso) 00:00")
+        // d3 works Monday to Friday: a Monday-to-Thursday date keeps it and the next day working days.
+        let k = (5...12).first { (1...4).contains(today.adding(days: $0).isoWeekday) }!
+        try await data.timeOff(d3, from: "\(today.adding(days: k).iso) 10:30", to: "\(today.adding(days: k).iso) 11:30")
+        // Overlapping periods: a slot they both cover is not offered, and is subtracted once.
+        try await data.timeOff(d3, from: "\(today.adding(days: k).iso) 11:00", to: "\(today.adding(days: k + 1).iso) 10:30")
         try await data.timeOff(d2, from: "\(today.adding(days: 40).iso) 00:00", to: "\(today.adding(days: 45).iso) 00:00")
         let statuses = ["COMPLETED", "NO_SHOW", "CANCELLED", "SCHEDULED", "CONFIRMED", "COMPLETED", "COMPLETED"]
         let docs = [d1, d2, d3]
@@ -205,8 +210,18 @@ final class AdminReportTests: XCTestCase {
                 """, args + [.int(Int(id))]).first!.string("r")
             XCTAssertEqual(s["revenue"]?.stringValue, fee)
         }
-        // The time off removed slots (d1's whole day, d3's hour).
         XCTAssertEqual(Set(offeredBy.keys), Set(f.doctors.map { $0.doctorID! }))
+        // The time off removed slots: d1 loses a whole day (6 + maybe 6 Monday slots), d3 four one-hour slots.
+        let withoutTimeOff = try await f.api.h.sql("""
+            SELECT w.doctor_id, sum((extract(epoch FROM w.end_time - w.start_time) / 60 / w.slot_minutes)::int) AS n
+              FROM generate_series($1::date, $2::date, interval '1 day') AS g(day)
+              JOIN working_hours w ON w.weekday = extract(isodow FROM g.day) GROUP BY w.doctor_id
+            """, args)
+        var fullBy: [Int64: Int] = [:]
+        for row in withoutTimeOff { fullBy[Int64(try row.int("doctor_id"))] = try row.int("n") }
+        XCTAssertEqual(fullBy[f.doctors[2].doctorID!].map { $0 - 4 }, offeredBy[f.doctors[2].doctorID!])
+        XCTAssertEqual(fullBy[f.doctors[1].doctorID!], offeredBy[f.doctors[1].doctorID!], "time off outside the range changes nothing")
+        XCTAssertLessThan(offeredBy[f.doctors[0].doctorID!] ?? 0, fullBy[f.doctors[0].doctorID!] ?? 0)
     }
 
     func testAdminGetsBasicFiguresButNotRevenueOrUtilization() async throws {

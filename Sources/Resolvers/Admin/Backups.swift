@@ -171,7 +171,17 @@ enum Backups {
             throw ClinicError.internal()
         }
         let ip = ctx.ip
-        return try await ctx.write { conn in
+        // An archive that could not be registered is removed: the registry lists every file it names.
+        do {
+            return try await register(made, viewer: viewer, ip: ip, ctx: ctx)
+        } catch {
+            try? FileManager.default.removeItem(atPath: services.backupDirectory + "/" + made.fileName)
+            throw error
+        }
+    }
+
+    static func register(_ made: (fileName: String, sizeBytes: Int), viewer: Viewer, ip: String?, ctx: RequestContext) async throws -> BackupRow {
+        try await ctx.write { conn in
             let row = try BackupRow(conn.query("""
                 INSERT INTO backups (file_name, size_bytes, created_by) VALUES ($1, $2, $3)
                 RETURNING \(BackupRow.columns.replacingOccurrences(of: "b.", with: ""))

@@ -222,35 +222,47 @@ public enum Reports {
     // MARK: utilization
 
     /// Offered slots per doctor: every slot of every working-hours range on
-    /// every clinic-local date of the range, minus slots overlapping time off;
-    /// all doctors when `doctorIDs` is nil. Counted arithmetically per (date,
-    /// hours range); time off is expanded slot by slot only on the ranges it
-    /// touches, so the statement stays bounded (days × hour ranges).
+    /// every clinic-local date of the range, minus slots overlapping time off
+    /// (all doctors when `doctorIDs` is nil). The base is arithmetic — slots
+    /// per weekly range × how many dates of the range fall on its weekday — so
+    /// it costs the same for a day or a year; only the dates near a period of
+    /// time off are expanded slot by slot, and a slot covered by several
+    /// overlapping periods is subtracted once.
     static func offeredSlots(_ conn: Connection, _ range: ReportRange, doctorIDs: [Int64]?) throws -> [Int64: Int] {
         let sql = """
             WITH days AS (
-                SELECT g::date AS d FROM generate_series($1::date, $2::date, interval '1 day') AS g
-            ), blocks AS MATERIALIZED (
-                SELECT w.doctor_id, days.d, w.start_time, w.slot_minutes,
-                       (extract(epoch FROM w.end_time - w.start_time) / 60 / w.slot_minutes)::int AS n,
-                       tstzrange((days.d + w.start_time) AT TIME ZONE $3, (days.d + w.end_time) AT TIME ZONE $3) AS span
-                  FROM days JOIN working_hours w ON w.weekday = extract(isodow FROM days.d)::int
+                SELECT g::date AS d, extract(isodow FROM g)::int AS weekday
+                  FROM generate_series($1::date, $2::date, interval '1 day') AS g
+            ), weekdays AS (
+                SELECT weekday, count(*) AS c FROM days GROUP BY weekday
+            ), hours AS (
+                SELECT w.doctor_id, w.weekday, w.start_time, w.slot_minutes,
+                       (extract(epoch FROM w.end_time - w.start_time) / 60 / w.slot_minutes)::int AS n
+                  FROM working_hours w
                  WHERE ($4::int8[] IS NULL OR w.doctor_id = ANY($4::int8[]))
-            ), touched AS MATERIALIZED (
-                SELECT b.* FROM blocks b
-                 WHERE EXISTS (SELECT 1 FROM time_off t WHERE t.doctor_id = b.doctor_id AND t.during && b.span)
+            ), base AS (
+                SELECT h.doctor_id, sum(h.n * wd.c)::int8 AS n
+                  FROM hours h JOIN weekdays wd ON wd.weekday = h.weekday
+                 GROUP BY h.doctor_id
+            ), offs AS MATERIALIZED (
+                SELECT t.doctor_id, t.during,
+                       (lower(t.during) AT TIME ZONE $3)::date - 1 AS first_day, (upper(t.during) AT TIME ZONE $3)::date + 1 AS last_day
+                  FROM time_off t
+                 WHERE t.during && tstzrange(($1::date - 1)::timestamp AT TIME ZONE $3, ($2::date + 2)::timestamp AT TIME ZONE $3)
+                   AND ($4::int8[] IS NULL OR t.doctor_id = ANY($4::int8[]))
             ), blocked AS (
-                SELECT b.doctor_id, count(*) AS n
-                  FROM touched b CROSS JOIN LATERAL generate_series(0, b.n - 1) AS k
-                 WHERE EXISTS (SELECT 1 FROM time_off t WHERE t.doctor_id = b.doctor_id AND t.during && tstzrange(
-                           (b.d + b.start_time + make_interval(mins => k * b.slot_minutes)) AT TIME ZONE $3,
-                           (b.d + b.start_time + make_interval(mins => (k + 1) * b.slot_minutes)) AT TIME ZONE $3))
-                 GROUP BY b.doctor_id
-            ), offered AS (
-                SELECT doctor_id, sum(n)::int8 AS n FROM blocks GROUP BY doctor_id
+                SELECT h.doctor_id, count(DISTINCT (days.d, h.start_time, k)) AS n
+                  FROM offs o
+                  JOIN hours h ON h.doctor_id = o.doctor_id
+                  JOIN days ON days.weekday = h.weekday AND days.d BETWEEN o.first_day AND o.last_day
+                 CROSS JOIN LATERAL generate_series(0, h.n - 1) AS k
+                 WHERE o.during && tstzrange(
+                           (days.d + h.start_time + make_interval(mins => k * h.slot_minutes)) AT TIME ZONE $3,
+                           (days.d + h.start_time + make_interval(mins => (k + 1) * h.slot_minutes)) AT TIME ZONE $3)
+                 GROUP BY h.doctor_id
             )
-            SELECT o.doctor_id, o.n - coalesce(bl.n, 0) AS offered
-              FROM offered o LEFT JOIN blocked bl ON bl.doctor_id = o.doctor_id
+            SELECT b.doctor_id, b.n - coalesce(bl.n, 0) AS offered
+              FROM base b LEFT JOIN blocked bl ON bl.doctor_id = b.doctor_id
             """
         var out: [Int64: Int] = [:]
         for r in try conn.query(sql, [.text(range.from.iso), .text(range.to.iso), .text(range.timeZone),
