@@ -69,7 +69,7 @@ function BoardCard({ a, isNext, onChange }: { a: BoardItem; isNext: boolean; onC
       <StatusBadge status={a.status} />
       <div className="actions">
         {a.status === "SCHEDULED" && <button type="button" onClick={() => set("CONFIRMED")} disabled={m.busy}>{t("Confirmar", "Confirm")}</button>}
-        {(a.status === "SCHEDULED" || a.status === "CONFIRMED") && <>
+        {(a.status === "SCHEDULED" || a.status === "CONFIRMED") && new Date(a.startsAt).getTime() <= Date.now() && <>
           <button type="button" onClick={() => set("COMPLETED")} disabled={m.busy}>{t("Completar", "Complete")}</button>
           <button type="button" onClick={() => set("NO_SHOW")} disabled={m.busy}>{t("No asistió", "No-show")}</button>
         </>}
@@ -129,7 +129,7 @@ export function PatientsList() {
       <h1>{t("Pacientes", "Patients")}</h1>
       <TextField label={t("Buscar por nombre o correo", "Search by name or email")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
       {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.patients.nodes.length ?? 0) === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
-        <div className="table-wrap"><table>
+        <div className="table-wrap"><table className="stack">
           <caption>{t(`${q.data?.patients.totalCount} pacientes`, `${q.data?.patients.totalCount} patients`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Teléfono", "Phone")}</th><th>{t("Nacimiento", "Born")}</th></tr></thead>
           <tbody>{q.data?.patients.nodes.map((p) => <tr key={p.id}><td>{p.user.fullName}</td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>

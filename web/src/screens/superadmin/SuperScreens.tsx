@@ -30,7 +30,7 @@ export function Users() {
       </div>
       <FormError error={m.error} />
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.users.nodes.length ?? 0) === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
-        <div className="table-wrap"><table>
+        <div className="table-wrap"><table className="stack">
           <caption>{t(`${q.data?.users.totalCount} usuarios`, `${q.data?.users.totalCount} users`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Rol", "Role")}</th><th>{t("Activo", "Active")}</th></tr></thead>
           <tbody>{q.data?.users.nodes.map((u) => (
@@ -87,7 +87,7 @@ export function Audit() {
       <h1>{t("Bitácora de auditoría", "Audit log")}</h1>
       <TextField label={t("Acción (p. ej. user.role_change)", "Action (e.g. user.role_change)")} value={action} onChange={(e) => setAction(e.target.value)} />
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.auditLog.nodes.length ?? 0) === 0 ? <Empty>{t("Sin entradas.", "No entries.")}</Empty> : (
-        <div className="table-wrap"><table>
+        <div className="table-wrap"><table className="stack">
           <thead><tr><th>{t("Fecha", "When")}</th><th>{t("Actor", "Actor")}</th><th>{t("Acción", "Action")}</th><th>{t("Detalles", "Details")}</th><th>IP</th></tr></thead>
           <tbody>{q.data?.auditLog.nodes.map((a) => (
             <tr key={a.id}><td>{formatDateTime(lang, a.at)}</td><td>{a.actor?.fullName ?? "—"}</td><td><code>{a.action}</code></td><td className="details">{a.details}</td><td>{a.ip}</td></tr>
@@ -114,7 +114,7 @@ export function Backups() {
       </div>
       <FormError error={m.error} />
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.backups.length ?? 0) === 0 ? <Empty>{t("Aún no hay respaldos.", "No backups yet.")}</Empty> : (
-        <div className="table-wrap"><table>
+        <div className="table-wrap"><table className="stack">
           <thead><tr><th>{t("Archivo", "File")}</th><th>{t("Fecha", "Created")}</th><th>{t("Tamaño", "Size")}</th></tr></thead>
           <tbody>{q.data?.backups.map((b) => <tr key={b.id}><td>{b.fileName}</td><td>{formatDateTime(lang, b.createdAt)}</td><td>{(b.sizeBytes / 1024).toFixed(0)} KB</td></tr>)}</tbody>
         </table></div>
