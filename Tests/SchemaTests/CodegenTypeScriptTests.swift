@@ -50,7 +50,8 @@ final class CodegenTypeScriptTests: XCTestCase {
         let out = try generator().documentModule(source: src, fileName: "Rename.graphql")
         XCTAssertTrue(out.contains("export type RenameMutation = {\n  rename: {\n    __typename: \"User\";\n    id: string;\n  };\n}"), out)
         XCTAssertTrue(out.contains("export const RenameDocument: Types.TypedDocument<RenameMutation, RenameMutationVariables> = {"), out)
-        XCTAssertTrue(out.contains("source: \"mutation Rename($name: String!) { rename(name: $name) { __typename id } }\""), out)
+        XCTAssertTrue(out.contains("const documentSource = \"mutation Rename($name: String!) { rename(name: $name) { __typename id } }\";"), out)
+        XCTAssertTrue(out.contains("  source: documentSource,\n"), out)
         XCTAssertTrue(out.contains("operationName: \"Rename\""), out)
     }
 

@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Register($input: RegisterInput!) {\n  register(input: $input) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $newPassword: String!) {\n  resetPassword(token: $token, newPassword: $newPassword)\n}\n";
+
 export type LoginMutation = {
   login: {
     /** Short-lived bearer token for the Authorization header. */
@@ -18,7 +21,7 @@ export type LoginMutationVariables = {
 };
 
 export const LoginDocument: Types.TypedDocument<LoginMutation, LoginMutationVariables> = {
-  source: "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Register($input: RegisterInput!) {\n  register(input: $input) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $newPassword: String!) {\n  resetPassword(token: $token, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "Login",
 };
 
@@ -37,7 +40,7 @@ export type RegisterMutationVariables = {
 };
 
 export const RegisterDocument: Types.TypedDocument<RegisterMutation, RegisterMutationVariables> = {
-  source: "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Register($input: RegisterInput!) {\n  register(input: $input) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $newPassword: String!) {\n  resetPassword(token: $token, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "Register",
 };
 
@@ -51,7 +54,7 @@ export type RequestPasswordResetMutationVariables = {
 };
 
 export const RequestPasswordResetDocument: Types.TypedDocument<RequestPasswordResetMutation, RequestPasswordResetMutationVariables> = {
-  source: "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Register($input: RegisterInput!) {\n  register(input: $input) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $newPassword: String!) {\n  resetPassword(token: $token, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "RequestPasswordReset",
 };
 
@@ -65,6 +68,6 @@ export type ResetPasswordMutationVariables = {
 };
 
 export const ResetPasswordDocument: Types.TypedDocument<ResetPasswordMutation, ResetPasswordMutationVariables> = {
-  source: "mutation Login($email: String!, $password: String!) {\n  login(email: $email, password: $password) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Register($input: RegisterInput!) {\n  register(input: $input) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation RequestPasswordReset($email: String!) {\n  requestPasswordReset(email: $email)\n}\n\nmutation ResetPassword($token: String!, $newPassword: String!) {\n  resetPassword(token: $token, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "ResetPassword",
 };

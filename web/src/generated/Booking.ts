@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n";
+
 export type SpecializationsQuery = {
   specializations: Array<string>;
 };
@@ -9,7 +12,7 @@ export type SpecializationsQuery = {
 export type SpecializationsQueryVariables = Record<string, never>;
 
 export const SpecializationsDocument: Types.TypedDocument<SpecializationsQuery, SpecializationsQueryVariables> = {
-  source: "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "Specializations",
 };
 
@@ -33,7 +36,7 @@ export type DoctorsForBookingQueryVariables = {
 };
 
 export const DoctorsForBookingDocument: Types.TypedDocument<DoctorsForBookingQuery, DoctorsForBookingQueryVariables> = {
-  source: "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "DoctorsForBooking",
 };
 
@@ -51,7 +54,7 @@ export type FreeSlotsQueryVariables = {
 };
 
 export const FreeSlotsDocument: Types.TypedDocument<FreeSlotsQuery, FreeSlotsQueryVariables> = {
-  source: "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "FreeSlots",
 };
 
@@ -75,6 +78,6 @@ export type BookAppointmentMutationVariables = {
 };
 
 export const BookAppointmentDocument: Types.TypedDocument<BookAppointmentMutation, BookAppointmentMutationVariables> = {
-  source: "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "BookAppointment",
 };

@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n";
+
 export type DoctorAgendaQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
   appointments: {
@@ -27,7 +30,7 @@ export type DoctorAgendaQueryVariables = {
 };
 
 export const DoctorAgendaDocument: Types.TypedDocument<DoctorAgendaQuery, DoctorAgendaQueryVariables> = {
-  source: "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "DoctorAgenda",
 };
 
@@ -65,6 +68,6 @@ export type PatientChartQueryVariables = {
 };
 
 export const PatientChartDocument: Types.TypedDocument<PatientChartQuery, PatientChartQueryVariables> = {
-  source: "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "PatientChart",
 };

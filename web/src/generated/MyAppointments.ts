@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query MyAppointments($today: Date!) {\n  upcoming: appointments(\n    filter: { from: $today, status: [SCHEDULED, CONFIRMED] }\n    orderBy: { field: STARTS_AT, direction: ASC }\n    first: 50\n  ) {\n    totalCount\n    nodes {\n      ...AppointmentCard\n    }\n  }\n  past: appointments(\n    filter: { to: $today }\n    orderBy: { field: STARTS_AT, direction: DESC }\n    first: 30\n  ) {\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n";
+
 export type AppointmentCardFragment = {
   id: string;
   date: Types.Date;
@@ -69,7 +72,7 @@ export type MyAppointmentsQueryVariables = {
 };
 
 export const MyAppointmentsDocument: Types.TypedDocument<MyAppointmentsQuery, MyAppointmentsQueryVariables> = {
-  source: "query MyAppointments($today: Date!) {\n  upcoming: appointments(\n    filter: { from: $today, status: [SCHEDULED, CONFIRMED] }\n    orderBy: { field: STARTS_AT, direction: ASC }\n    first: 50\n  ) {\n    totalCount\n    nodes {\n      ...AppointmentCard\n    }\n  }\n  past: appointments(\n    filter: { to: $today }\n    orderBy: { field: STARTS_AT, direction: DESC }\n    first: 30\n  ) {\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n",
+  source: documentSource,
   operationName: "MyAppointments",
 };
 
@@ -88,7 +91,7 @@ export type CancelAppointmentMutationVariables = {
 };
 
 export const CancelAppointmentDocument: Types.TypedDocument<CancelAppointmentMutation, CancelAppointmentMutationVariables> = {
-  source: "query MyAppointments($today: Date!) {\n  upcoming: appointments(\n    filter: { from: $today, status: [SCHEDULED, CONFIRMED] }\n    orderBy: { field: STARTS_AT, direction: ASC }\n    first: 50\n  ) {\n    totalCount\n    nodes {\n      ...AppointmentCard\n    }\n  }\n  past: appointments(\n    filter: { to: $today }\n    orderBy: { field: STARTS_AT, direction: DESC }\n    first: 30\n  ) {\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n",
+  source: documentSource,
   operationName: "CancelAppointment",
 };
 
@@ -109,6 +112,6 @@ export type RescheduleAppointmentMutationVariables = {
 };
 
 export const RescheduleAppointmentDocument: Types.TypedDocument<RescheduleAppointmentMutation, RescheduleAppointmentMutationVariables> = {
-  source: "query MyAppointments($today: Date!) {\n  upcoming: appointments(\n    filter: { from: $today, status: [SCHEDULED, CONFIRMED] }\n    orderBy: { field: STARTS_AT, direction: ASC }\n    first: 50\n  ) {\n    totalCount\n    nodes {\n      ...AppointmentCard\n    }\n  }\n  past: appointments(\n    filter: { to: $today }\n    orderBy: { field: STARTS_AT, direction: DESC }\n    first: 30\n  ) {\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n",
+  source: documentSource,
   operationName: "RescheduleAppointment",
 };

@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query MyNotifications($first: Int!, $after: String) {\n  notifications(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      kind\n      channel\n      subject\n      body\n      status\n      scheduledAt\n      sentAt\n    }\n  }\n}\n";
+
 export type MyNotificationsQuery = {
   notifications: {
     totalCount: number;
@@ -28,6 +31,6 @@ export type MyNotificationsQueryVariables = {
 };
 
 export const MyNotificationsDocument: Types.TypedDocument<MyNotificationsQuery, MyNotificationsQueryVariables> = {
-  source: "query MyNotifications($first: Int!, $after: String) {\n  notifications(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      kind\n      channel\n      subject\n      body\n      status\n      scheduledAt\n      sentAt\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "MyNotifications",
 };

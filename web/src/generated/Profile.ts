@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n";
+
 export type MyProfileQuery = {
   /** The signed-in user, or null. */
   me: {
@@ -32,7 +35,7 @@ export type MyProfileQuery = {
 export type MyProfileQueryVariables = Record<string, never>;
 
 export const MyProfileDocument: Types.TypedDocument<MyProfileQuery, MyProfileQueryVariables> = {
-  source: "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "MyProfile",
 };
 
@@ -53,7 +56,7 @@ export type UpdateProfileMutationVariables = {
 };
 
 export const UpdateProfileDocument: Types.TypedDocument<UpdateProfileMutation, UpdateProfileMutationVariables> = {
-  source: "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "UpdateProfile",
 };
 
@@ -71,7 +74,7 @@ export type UpdatePatientProfileMutationVariables = {
 };
 
 export const UpdatePatientProfileDocument: Types.TypedDocument<UpdatePatientProfileMutation, UpdatePatientProfileMutationVariables> = {
-  source: "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "UpdatePatientProfile",
 };
 
@@ -85,6 +88,6 @@ export type ChangePasswordMutationVariables = {
 };
 
 export const ChangePasswordDocument: Types.TypedDocument<ChangePasswordMutation, ChangePasswordMutationVariables> = {
-  source: "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n",
+  source: documentSource,
   operationName: "ChangePassword",
 };

@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n";
+
 export type ClinicReportQuery = {
   report: {
     from: Types.Date;
@@ -51,7 +54,7 @@ export type ClinicReportQueryVariables = {
 };
 
 export const ClinicReportDocument: Types.TypedDocument<ClinicReportQuery, ClinicReportQueryVariables> = {
-  source: "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n",
+  source: documentSource,
   operationName: "ClinicReport",
 };
 
@@ -68,6 +71,6 @@ export type ExportAppointmentsQueryVariables = {
 };
 
 export const ExportAppointmentsDocument: Types.TypedDocument<ExportAppointmentsQuery, ExportAppointmentsQueryVariables> = {
-  source: "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n",
+  source: documentSource,
   operationName: "ExportAppointments",
 };

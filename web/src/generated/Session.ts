@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n";
+
 export type RefreshSessionMutation = {
   refreshToken: {
     /** Short-lived bearer token for the Authorization header. */
@@ -17,7 +20,7 @@ export type RefreshSessionMutationVariables = {
 };
 
 export const RefreshSessionDocument: Types.TypedDocument<RefreshSessionMutation, RefreshSessionMutationVariables> = {
-  source: "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "RefreshSession",
 };
 
@@ -31,7 +34,7 @@ export type LogoutMutationVariables = {
 };
 
 export const LogoutDocument: Types.TypedDocument<LogoutMutation, LogoutMutationVariables> = {
-  source: "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "Logout",
 };
 
@@ -56,6 +59,6 @@ export type ViewerQuery = {
 export type ViewerQueryVariables = Record<string, never>;
 
 export const ViewerDocument: Types.TypedDocument<ViewerQuery, ViewerQueryVariables> = {
-  source: "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n",
+  source: documentSource,
   operationName: "Viewer",
 };

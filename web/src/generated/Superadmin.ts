@@ -2,6 +2,9 @@
 /* eslint-disable */
 import type * as Types from "./schema-types";
 
+/** The document's source, sent as is with the operation's name. */
+const documentSource = "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n";
+
 export type UserListQuery = {
   users: {
     totalCount: number;
@@ -22,7 +25,7 @@ export type UserListQueryVariables = {
 };
 
 export const UserListDocument: Types.TypedDocument<UserListQuery, UserListQueryVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "UserList",
 };
 
@@ -40,7 +43,7 @@ export type UpdateUserMutationVariables = {
 };
 
 export const UpdateUserDocument: Types.TypedDocument<UpdateUserMutation, UpdateUserMutationVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "UpdateUser",
 };
 
@@ -62,7 +65,7 @@ export type SettingsQuery = {
 export type SettingsQueryVariables = Record<string, never>;
 
 export const SettingsDocument: Types.TypedDocument<SettingsQuery, SettingsQueryVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "Settings",
 };
 
@@ -86,7 +89,7 @@ export type UpdateSettingsMutationVariables = {
 };
 
 export const UpdateSettingsDocument: Types.TypedDocument<UpdateSettingsMutation, UpdateSettingsMutationVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "UpdateSettings",
 };
 
@@ -118,7 +121,7 @@ export type AuditLogQueryVariables = {
 };
 
 export const AuditLogDocument: Types.TypedDocument<AuditLogQuery, AuditLogQueryVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "AuditLog",
 };
 
@@ -134,7 +137,7 @@ export type BackupsQuery = {
 export type BackupsQueryVariables = Record<string, never>;
 
 export const BackupsDocument: Types.TypedDocument<BackupsQuery, BackupsQueryVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "Backups",
 };
 
@@ -150,6 +153,6 @@ export type CreateBackupMutation = {
 export type CreateBackupMutationVariables = Record<string, never>;
 
 export const CreateBackupDocument: Types.TypedDocument<CreateBackupMutation, CreateBackupMutationVariables> = {
-  source: "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n",
+  source: documentSource,
   operationName: "CreateBackup",
 };
