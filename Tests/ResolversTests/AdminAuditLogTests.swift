@@ -94,4 +94,17 @@ final class AdminAuditLogTests: XCTestCase {
         let forbidden = await api.request("{ auditLog { totalCount } }", as: admin.viewer)
         XCTAssertEqual(forbidden.codes, ["FORBIDDEN"])
     }
+
+    func testAuditEntryNodeLoadsOneEntry() async throws {
+        let (api, superadmin, _, _) = try await makeLog()
+        let id = Int64(try await api.h.sql("SELECT max(id) AS id FROM audit_log").first!.int("id"))
+        let ctx = RequestContext(services: api.h.services, viewer: superadmin.viewer, ip: nil, requestID: "node")
+        guard case .object(let row as AuditEntryRow, let type) = try await AdminArea.auditEntryNode(id, ctx: ctx) else {
+            return XCTFail("expected an entry")
+        }
+        XCTAssertEqual(type, "AuditEntry")
+        XCTAssertEqual(row.id, id)
+        XCTAssertEqual(row.targetID, "T24")
+        guard case .null = try await AdminArea.auditEntryNode(id + 1000, ctx: ctx) else { return XCTFail("expected null") }
+    }
 }

@@ -48,6 +48,17 @@ public enum AdminArea {
     }
 }
 
+extension AdminArea {
+    /// `node(id:)` for an AuditEntry ID (for Query.node's owner to call): the entry or null.
+    /// The type's @auth rule (SUPERADMIN) is applied by the engine's object guard.
+    public static func auditEntryNode(_ id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
+        let row = try await ctx.read { conn in
+            try conn.query("SELECT \(AuditEntryRow.columns) FROM audit_log l WHERE l.id = $1", [.int(Int(id))]).first.map(AuditEntryRow.init)
+        }
+        return row.map { .object($0, typeName: "AuditEntry") } ?? .null
+    }
+}
+
 // MARK: - Audit log
 
 enum AuditLog {
