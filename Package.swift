@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema"]),
+        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"]),
     ],
     swiftLanguageModes: [.v6]

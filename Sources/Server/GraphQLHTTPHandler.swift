@@ -230,6 +230,12 @@ public struct GraphQLHTTPHandler: Sendable {
         if let user = authenticator.userID(in: context) { fields.append(("user", .string(user))) }
         if !codes.isEmpty { fields.append(("errors", .string(Set(codes).sorted().joined(separator: ",")))) }
         var response = HTTPResponse(status: status, headers: [("Content-Type", "\(mediaType); charset=utf-8")], body: body)
+        // A login lockout is a field error (RATE_LIMITED with retryAfter); say it in HTTP too.
+        let retryAfter = outcomes.lazy.flatMap { $0.result.errors }.compactMap { e -> Int? in
+            if case .int(let s)? = e.extensions.first(where: { $0.0 == "retryAfter" })?.1 { return s }
+            return nil
+        }.max()
+        if let retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
         if request.method == "HEAD" { response.body = [] }
         return (response, fields)
     }

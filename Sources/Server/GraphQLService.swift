@@ -27,6 +27,9 @@ public struct GraphQLOutcome: Sendable {
 public struct GraphQLService: Sendable {
     public static let maxDocumentBytes = 100 * 1024
     public static let maxTokens = 15_000
+    /// The spec's rules. Introspection depth is an operation limit here
+    /// (QUERY_TOO_COMPLEX from checkLimits), not a validation error.
+    static let rules = specifiedRules.filter { $0.name != "MaxIntrospectionDepth" }
 
     public let executable: ExecutableSchema
     public let executor: Executor
@@ -61,7 +64,7 @@ public struct GraphQLService: Sendable {
         } catch {
             return .errors([GraphQLError("Syntax Error: \(error)", code: "GRAPHQL_PARSE_FAILED")])
         }
-        let errors = validate(schema: executable.schema, document: document, scalars: executable.scalars)
+        let errors = validate(schema: executable.schema, document: document, rules: Self.rules, scalars: executable.scalars)
         cache.insert(query, CachedDocument(document: document, validationErrors: errors))
         return errors.isEmpty ? .document(document) : .errors(errors)
     }

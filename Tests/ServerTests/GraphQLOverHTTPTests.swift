@@ -9,7 +9,8 @@ final class GraphQLOverHTTPTests: XCTestCase {
     override class func setUp() {
         super.setUp()
         do {
-            server = try ClinicProcess(seedDemo: true, environment: ["CORS_ALLOWED_ORIGINS": "https://app.example"])
+            server = try ClinicProcess(seedDemo: true, environment: ["CORS_ALLOWED_ORIGINS": "https://app.example",
+                                                                    "RATE_LIMIT_LOGIN": "1000/15min"])
         } catch {
             print("could not start clinic: \(error)")
         }
@@ -111,7 +112,7 @@ final class GraphQLOverHTTPTests: XCTestCase {
         XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "BAD_REQUEST")
         let missing = try server.post(#"{"query":"query A { __typename } query B { __typename }"}"#, headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(missing.status, 400)
-        let v = try server.graphql("query($d: ID!) { doctor(id: $d) { id } }", variables: [("d", .int(1))], accept: modern)
+        let v = try server.graphql("query($f: Int) { doctors(first: $f) { totalCount } }", variables: [("f", .string("ten"))], accept: modern)
         XCTAssertEqual(v.status, 400, v.json.serializedString)
         XCTAssertEqual(code(v.json), "BAD_USER_INPUT")
         let absent = try server.graphql("query($d: ID!) { doctor(id: $d) { id } }", accept: modern)
@@ -137,7 +138,8 @@ final class GraphQLOverHTTPTests: XCTestCase {
         let r = try server.graphql(deep, accept: modern)
         XCTAssertEqual(r.status, 400)
         XCTAssertEqual(code(r.json), "QUERY_TOO_COMPLEX")
-        let aliases = "{ " + (0..<10_001).map { "a\($0): __typename" }.joined(separator: " ") + " }"
+        // Aliases count like separate fields: 60 × (1 + 100 × 2) is over 10,000.
+        let aliases = "{ " + (0..<60).map { "a\($0): doctors(first: 100) { nodes { id } }" }.joined(separator: " ") + " }"
         let wide = try server.graphql(aliases, accept: modern)
         XCTAssertEqual(wide.status, 400)
         XCTAssertEqual(code(wide.json), "QUERY_TOO_COMPLEX")
@@ -208,6 +210,24 @@ final class GraphQLOverHTTPTests: XCTestCase {
         let token = try server.login("admin@clinic.test", "admin-demo-pass")
         let r = try server.graphql("{ me { email role } }", token: token)
         XCTAssertEqual(r.json["data"]?["me"]?["role"], .string("ADMIN"), r.json.serializedString)
+    }
+
+    func testLoginPayloadShowsTheSignedInUsersPrivateFields() throws {
+        let r = try server.graphql("mutation { login(email: \"patient@clinic.test\", password: \"patient-demo-pass\") { user { email patient { allergies } } } }")
+        XCTAssertNil(r.json["errors"], r.json.serializedString)
+        XCTAssertEqual(r.json["data"]?["login"]?["user"]?["email"], .string("patient@clinic.test"))
+    }
+
+    func testLoginLockoutSaysRetryAfter() throws {
+        let small = try ClinicProcess(seedDemo: false, environment: ["RATE_LIMIT_LOGIN": "3/15min"])
+        defer { small.stop() }
+        var last: HTTPClient.Response?
+        for _ in 0..<5 {
+            last = try small.post(#"{"query":"mutation { login(email: \"nobody@clinic.test\", password: \"wrong-password-123456\") { accessToken } }"}"#)
+        }
+        let r = try XCTUnwrap(last)
+        XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "RATE_LIMITED", r.body)
+        XCTAssertNotNil(r.header("retry-after"))
     }
 
     func testGarbageBytesDoNotHurtTheServer() throws {

@@ -2,10 +2,15 @@
 // and access to the database through the pool's own threads.
 import Postgres
 import Schema
+import Synchronization
 
 public final class RequestContext: Sendable {
     public let services: ClinicServices
-    public let viewer: Viewer?
+    /// Who asks: the token's user, or whoever signed in during this request
+    /// (login, register, refreshToken), so their AuthPayload.user is readable.
+    public var viewer: Viewer? { signedIn.withLock { $0 } ?? authenticated }
+    private let authenticated: Viewer?
+    private let signedIn = Mutex<Viewer?>(nil)
     public let statements: StatementCounter
     public let ip: String?
     public let requestID: String
@@ -16,7 +21,7 @@ public final class RequestContext: Sendable {
                 statements: StatementCounter = StatementCounter()) {
         self.services = services
         self.statements = statements
-        self.viewer = viewer
+        self.authenticated = viewer
         self.ip = ip
         self.requestID = requestID
         self.now = services.clock.now
@@ -36,6 +41,8 @@ public final class RequestContext: Sendable {
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await services.pool.transaction(counter: statements, body)
     }
+
+    public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }
 
     public func requireViewer() throws -> Viewer {
         guard let viewer else { throw ClinicError.unauthenticated() }

@@ -64,7 +64,7 @@ enum AccountMutations {
                     let user = try UserRow(try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1", [.int(Int(userID))]).first!)
                     return (user, refresh.token)
                 }
-                return payload(services, user: user, refreshToken: refresh)
+                return payload(ctx, user: user, refreshToken: refresh)
             } catch let e as PostgresError where e.isUniqueViolation {
                 throw ClinicError.conflict("An account with this email address already exists.")
             }
@@ -80,7 +80,7 @@ enum AccountMutations {
             let outcome = try await ctx.write { conn in try RefreshTokens.rotate(conn, presented: token, services: services, now: now, ip: ip) }
             switch outcome {
             case .issued(let user, let refresh):
-                return payload(services, user: user, refreshToken: refresh)
+                return payload(ctx, user: user, refreshToken: refresh)
             case .invalid:
                 throw invalidRefresh()
             case .reused(let userID):
@@ -225,7 +225,11 @@ enum AccountMutations {
         try RefreshTokens.revokeAll(conn, userID: userID, now: now)
     }
 
-    static func payload(_ services: ClinicServices, user: UserRow, refreshToken: String) -> ResolvedValue {
+    /// The AuthPayload, and the caller becomes `user` for the rest of this
+    /// request, so `AuthPayload.user { email patient { … } }` is readable as SELF.
+    static func payload(_ ctx: RequestContext, user: UserRow, refreshToken: String) -> ResolvedValue {
+        let services = ctx.services
+        ctx.signIn(Viewer(userID: user.id, role: user.role, patientID: user.patientID, doctorID: user.doctorID))
         let access = Authentication.issueAccessToken(services: services, userID: user.id, role: user.role, tokenVersion: user.tokenVersion)
         return .object(AuthPayloadObject(accessToken: access.token, refreshToken: refreshToken, expiresAt: access.expiresAt, user: user),
                        typeName: "AuthPayload")
@@ -286,7 +290,7 @@ enum AccountMutations {
             try Audit.record(conn, actor: user.id, action: "auth.login", target: GlobalID.encode(type: "User", id: user.id), ip: ip)
             return try RefreshTokens.insert(conn, userID: user.id, family: nil, parentID: nil, now: now, ttl: services.tokens.refreshTokenTTL).token
         }
-        return payload(services, user: user, refreshToken: refresh)
+        return payload(ctx, user: user, refreshToken: refresh)
     }
 
     /// auth.login_failed in its own small transaction: the login itself fails.
