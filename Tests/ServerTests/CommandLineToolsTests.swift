@@ -1,0 +1,81 @@
+// The `clinic` executable's GraphQL tools and schema commands, run as a user would.
+import Foundation
+import Schema
+import XCTest
+
+final class CommandLineToolsTests: XCTestCase {
+    let root = ClinicProcess.repositoryRoot
+
+    func testSchemaPrintIsTheRepositorySchemaInCanonicalForm() throws {
+        let (status, printed, err) = try ClinicProcess.runCommand(["schema", "print"])
+        XCTAssertEqual(status, 0, err)
+        let tmp = NSTemporaryDirectory() + "schema-\(UUID().uuidString).graphql"
+        try printed.write(toFile: tmp, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: tmp) }
+        // Same canonical print as the repository file formatted by the same tool.
+        let (s1, canonicalRepo, e1) = try ClinicProcess.runCommand(["graphql", "format", root + "/schema.graphql"])
+        let (s2, canonicalServed, e2) = try ClinicProcess.runCommand(["graphql", "format", tmp])
+        XCTAssertEqual(s1, 0, e1)
+        XCTAssertEqual(s2, 0, e2)
+        XCTAssertEqual(canonicalServed, canonicalRepo)
+    }
+
+    func testEmbeddedSchemaIsUpToDate() throws {
+        let embedded = try String(contentsOfFile: root + "/Sources/Resolvers/EmbeddedSchema.swift", encoding: .utf8)
+        let file = try String(contentsOfFile: root + "/schema.graphql", encoding: .utf8)
+        XCTAssertTrue(embedded.contains(file.hasSuffix("\n") ? String(file.dropLast()) : file),
+                      "run scripts/embed-schema (./clinic does it before building)")
+    }
+
+    func testRepositorySchemaSatisfiesTheContract() throws {
+        let tool = (root as NSString).deletingLastPathComponent + "/shared/tools/check-contract"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: tool), "missing \(tool)")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", tool, root + "/schema.graphql"]
+        let out = Pipe()
+        p.standardOutput = out; p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, text)
+    }
+
+    func testFormatPrintsCanonicalTextAndJSONErrors() throws {
+        let dir = NSTemporaryDirectory() + "fmt-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "query Q($a:Int=1){doctors(first:$a){nodes{id}}}".write(toFile: dir + "/ok.graphql", atomically: true, encoding: .utf8)
+        try "{\n  doctors(\n}".write(toFile: dir + "/bad.graphql", atomically: true, encoding: .utf8)
+        let (s, out, _) = try ClinicProcess.runCommand(["graphql", "format", dir + "/ok.graphql"])
+        XCTAssertEqual(s, 0)
+        XCTAssertEqual(out, "query Q($a: Int = 1) {\n  doctors(first: $a) {\n    nodes {\n      id\n    }\n  }\n}\n")
+        let (bs, bout, _) = try ClinicProcess.runCommand(["graphql", "format", dir + "/bad.graphql"])
+        XCTAssertEqual(bs, 1)
+        let json = try JSONParser.parse(Array(bout.utf8))
+        XCTAssertEqual(json["file"], .string(dir + "/bad.graphql"))
+        guard case .array(let errors)? = json["errors"], let first = errors.first else { return XCTFail(bout) }
+        XCTAssertEqual(first["locations"], .array([.object([("line", .int(3)), ("column", .int(1))])]))
+        let (us, _, _) = try ClinicProcess.runCommand(["graphql", "format"])
+        XCTAssertEqual(us, 2)
+    }
+
+    func testValidateAgainstAnySchemaWithExitCodes() throws {
+        let dir = NSTemporaryDirectory() + "val-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "type Query { pet(name: String!): Pet } type Pet { name: String! legs: Int }".write(toFile: dir + "/s.graphql", atomically: true, encoding: .utf8)
+        try "{ pet(name: \"x\") { name legs } }".write(toFile: dir + "/good.graphql", atomically: true, encoding: .utf8)
+        try "{ pet { nam } }".write(toFile: dir + "/bad.graphql", atomically: true, encoding: .utf8)
+        let (s, out, _) = try ClinicProcess.runCommand(["graphql", "validate", "--schema", dir + "/s.graphql", dir + "/good.graphql"])
+        XCTAssertEqual(s, 0, out)
+        let (bs, bout, _) = try ClinicProcess.runCommand(["graphql", "validate", "--schema", dir + "/s.graphql", dir + "/good.graphql", dir + "/bad.graphql"])
+        XCTAssertEqual(bs, 1)
+        let lines = bout.split(separator: "\n").map { try? JSONParser.parse(Array($0.utf8)) }
+        XCTAssertEqual(lines.count, 2)
+        guard case .array(let errors)? = lines[1]?["errors"] else { return XCTFail(bout) }
+        XCTAssertEqual(errors.count, 2, bout)   // missing argument `name`, unknown field `nam`
+        let (us, _, _) = try ClinicProcess.runCommand(["graphql", "validate", "--schema", dir + "/missing.graphql", dir + "/good.graphql"])
+        XCTAssertEqual(us, 2)
+    }
+}
