@@ -79,4 +79,17 @@ final class AdminBackupTests: XCTestCase {
         _ = try conn.execute("INSERT INTO other.t VALUES (1)")
         XCTAssertEqual(try BackupTools.firstNonEmptyTable(conn), "other.t")
     }
+
+    func testPasswordsLeaveTheCommandLine() {
+        let uri = BackupTools.splitPassword("postgresql://clinic:s%40cret:x@db.example:5432/clinic?sslmode=require")
+        XCTAssertEqual(uri.url, "postgresql://clinic@db.example:5432/clinic?sslmode=require")
+        XCTAssertEqual(uri.password, "s@cret:x")
+        let kv = BackupTools.splitPassword("host=db user=clinic password=hunter2 dbname=clinic")
+        XCTAssertEqual(kv.url, "host=db user=clinic dbname=clinic")
+        XCTAssertEqual(kv.password, "hunter2")
+        let none = BackupTools.splitPassword("postgresql:///clinic?host=/tmp/x%20y&user=postgres")
+        XCTAssertEqual(none.url, "postgresql:///clinic?host=/tmp/x%20y&user=postgres")
+        XCTAssertNil(none.password)
+        XCTAssertNil(BackupTools.splitPassword("postgres://u@h/db").password)
+    }
 }

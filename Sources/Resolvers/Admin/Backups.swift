@@ -49,21 +49,54 @@ public enum BackupTools {
     }
 
     /// Runs a program to completion on a GCD thread; stdout+stderr collected.
-    public static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+    public static func run(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { (cont: CheckedContinuation<(status: Int32, output: String), Error>) in
             DispatchQueue.global().async {
-                do { cont.resume(returning: try runSync(program, arguments)) } catch { cont.resume(throwing: error) }
+                do { cont.resume(returning: try runSync(program, arguments, environment: extra)) } catch { cont.resume(throwing: error) }
             }
         }
     }
 
-    static func runSync(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// A connection string without its password, and the password (for PGPASSWORD):
+    /// command lines are visible to every local user, the environment is not.
+    /// Handles `postgresql://user:pass@host/db` and `key=value` strings.
+    public static func splitPassword(_ url: String) -> (url: String, password: String?) {
+        for scheme in ["postgresql://", "postgres://"] where url.hasPrefix(scheme) {
+            let rest = url.dropFirst(scheme.count)
+            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            let authority = rest[..<authorityEnd]
+            guard let at = authority.lastIndex(of: "@") else { return (url, nil) }
+            let userinfo = authority[..<at]
+            guard let colon = userinfo.firstIndex(of: ":") else { return (url, nil) }
+            let password = String(userinfo[userinfo.index(after: colon)...])
+            let stripped = scheme + userinfo[..<colon] + rest[at...]
+            return (stripped, password.removingPercentEncoding ?? password)
+        }
+        if url.contains("="), !url.contains("://") {
+            var password: String?
+            let kept = url.split(separator: " ").filter { part in
+                if part.hasPrefix("password=") { password = String(part.dropFirst("password=".count)); return false }
+                return true
+            }
+            return (kept.joined(separator: " "), password)
+        }
+        return (url, nil)
+    }
+
+    /// `--dbname=…` without the password, and the environment carrying it.
+    static func connection(_ databaseURL: String) -> (argument: String, environment: [String: String]) {
+        let (url, password) = splitPassword(databaseURL)
+        return ("--dbname=" + url, password.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
+    static func runSync(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: program)
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for key in ["PGHOST", "PGPORT", "PGDATABASE", "PGOPTIONS"] { env[key] = nil }
         env["LC_ALL"] = "C"
+        for (k, v) in extra { env[k] = v }
         p.environment = env
         let pipe = Pipe()
         p.standardOutput = pipe
@@ -93,7 +126,8 @@ public enum BackupTools {
         let name = fileName(at: now)
         let path = directory + "/" + name
         let partial = path + ".partial"
-        let (status, output) = try await run(pgDump, ["--format=custom", "--file=" + partial, "--dbname=" + databaseURL])
+        let db = connection(databaseURL)
+        let (status, output) = try await run(pgDump, ["--format=custom", "--file=" + partial, db.argument], environment: db.environment)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: partial)
             throw BackupToolError("pg_dump failed (exit \(status)): \(output.split(separator: "\n").first ?? "")")
@@ -144,8 +178,9 @@ public enum BackupTools {
     /// `pg_restore` of an archive into `databaseURL` in one transaction (all or nothing).
     public static func restore(archive: String, databaseURL: String, serverMajor: Int) async throws {
         let pgRestore = try locate("pg_restore", serverMajor: serverMajor)
+        let db = connection(databaseURL)
         let (status, output) = try await run(pgRestore, ["--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges",
-                                                         "--dbname=" + databaseURL, archive])
+                                                         db.argument, archive], environment: db.environment)
         guard status == 0 else {
             let lines = output.split(separator: "\n").filter { !$0.isEmpty }
             throw BackupToolError("pg_restore failed (exit \(status)): \(lines.first { $0.contains("error") } ?? lines.first ?? "")")
