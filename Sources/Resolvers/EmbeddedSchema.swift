@@ -2,32 +2,19 @@
 public enum EmbeddedSchema {
     public static let sdl = #"""
 """
-The clinic appointment API: one schema, served at POST/GET /graphql.
+The clinic appointment API, served at POST/GET /graphql.
 
-This file is the product contract. The project's own schema.graphql must
-contain every type, field, argument, enum value and directive use below, with
-the same types and nullability (it may add more). Descriptions are part of the
-contract's intent; the project writes its own wording.
-
-Conventions
-- IDs are opaque, globally unique strings; `node(id:)` resolves any of them.
-- Lists that can grow without bound are Relay cursor connections
-  (`first`/`after`, `edges { cursor node }`, `nodes`, `pageInfo`, `totalCount`).
-  `first` must be 0…100, else BAD_USER_INPUT; `first: 0` returns no edges, with
-  hasNextPage telling whether any item exists.
-- Errors carry `extensions.code`: BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, BAD_USER_INPUT,
-  NOT_FOUND, CONFLICT, RATE_LIMITED, GRAPHQL_PARSE_FAILED,
-  GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, INTERNAL_SERVER_ERROR.
-- "@auth" below documents who may read a field or call an operation; a rule on
-  a type applies to every field that returns it (also through `node`); where a
-  field and the type it returns both carry a rule, the caller must satisfy
-  both. A field
-  the viewer may not read resolves to null with an error at its path: code
-  UNAUTHENTICATED for an anonymous viewer, FORBIDDEN for a signed-in one
-  (non-null fields propagate per the GraphQL spec); the rest of the response
-  is still returned. A field without @auth is readable by anyone who can
-  reach it.
-- Dates and times are the clinic's local time zone (SystemSettings.timeZone).
+- IDs are opaque strings; `node(id:)` resolves any of them.
+- Unbounded lists are Relay connections (`first`/`after`, `edges`, `nodes`,
+  `pageInfo`, `totalCount`); `first` is 0…100.
+- Every error has `extensions.code` (BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN,
+  BAD_USER_INPUT, NOT_FOUND, CONFLICT, RATE_LIMITED, GRAPHQL_PARSE_FAILED,
+  GRAPHQL_VALIDATION_FAILED, QUERY_TOO_COMPLEX, INTERNAL_SERVER_ERROR).
+- `@auth` declares who may read a field or call an operation. A rule on a type
+  applies wherever the type is returned (also through `node`); a field the
+  viewer may not read is null with an error at its path (UNAUTHENTICATED when
+  signed out, FORBIDDEN when signed in), and the rest of the response stands.
+- Dates and times are in the clinic's time zone (`SystemSettings.timeZone`).
 """
 schema {
   query: Query
@@ -52,16 +39,20 @@ enum AuthRule {
   SUPERADMIN
 }
 
-"A calendar date, ISO 8601: 2026-12-01."
+"""A calendar date, ISO 8601: 2026-12-01."""
 scalar Date @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339#section-5.6")
 
-"A wall-clock time of day, 24h, two digits each: 09:30. Input also accepts 09:30:00; output is always HH:MM."
+"""
+A wall-clock time of day, 24h, two digits each: 09:30. Input also accepts 09:30:00; output is always HH:MM.
+"""
 scalar Time
 
-"An instant, RFC 3339 with offset: 2026-12-01T09:30:00Z."
+"""An instant, RFC 3339 with offset: 2026-12-01T09:30:00Z."""
 scalar DateTime @specifiedBy(url: "https://www.rfc-editor.org/rfc/rfc3339")
 
-"An exact decimal amount of money. Output: a string with two decimals, \"45.00\". Input: such a string or an integer; floats are rejected."
+"""
+An exact decimal amount of money. Output: a string with two decimals, "45.00". Input: such a string or an integer; floats are rejected.
+"""
 scalar Decimal
 
 enum Role {
@@ -126,26 +117,28 @@ type PageInfo {
   endCursor: String
 }
 
-# ---------------------------------------------------------------- people
-
 type User implements Node {
   id: ID!
   firstName: String!
   lastName: String!
   fullName: String!
-  "Private contact data: the user themself and staff."
+
+  """Private contact data: the user themself and staff."""
   email: String @auth(requires: [SELF, ADMIN])
   phone: String @auth(requires: [SELF, ADMIN])
   role: Role!
   isActive: Boolean!
   createdAt: DateTime! @auth(requires: [SELF, ADMIN])
   updatedAt: DateTime! @auth(requires: [SELF, ADMIN])
-  "Which reminders the user wants."
+
+  """Which reminders the user wants."""
   notifyByEmail: Boolean! @auth(requires: [SELF, ADMIN])
   notifyBySms: Boolean! @auth(requires: [SELF, ADMIN])
-  "Set when this user is a patient."
+
+  """Set when this user is a patient."""
   patient: Patient
-  "Set when this user is a doctor."
+
+  """Set when this user is a doctor."""
   doctor: Doctor
 }
 
@@ -157,15 +150,13 @@ type Patient implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN]) {
   address: String!
   emergencyContact: String!
   emergencyPhone: String!
-  "Clinical data: readable only by the patient, their treating doctors and staff."
+
+  """
+  Clinical data: readable only by the patient, their treating doctors and staff.
+  """
   medicalHistory: String!
   allergies: String!
-  appointments(
-    filter: AppointmentFilter
-    orderBy: AppointmentOrder = { field: STARTS_AT, direction: ASC }
-    first: Int = 20
-    after: String
-  ): AppointmentConnection!
+  appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection!
 }
 
 type Doctor implements Node {
@@ -177,22 +168,24 @@ type Doctor implements Node {
   consultationFee: Decimal!
   bio: String!
   isAvailable: Boolean!
-  "Weekly opening hours; slots are cut from these."
+
+  """Weekly opening hours; slots are cut from these."""
   workingHours: [WorkingHours!]!
-  "Free start times on one day (past times, taken slots and time off excluded)."
+
+  """
+  Free start times on one day (past times, taken slots and time off excluded).
+  """
   availableSlots(date: Date!): [TimeSlot!]!
-  "Every slot between two dates (inclusive, at most 31 days) with whether it is free."
+
+  """
+  Every slot between two dates (inclusive, at most 31 days) with whether it is free.
+  """
   schedule(from: Date!, to: Date!): [ScheduleDay!]!
-  appointments(
-    filter: AppointmentFilter
-    orderBy: AppointmentOrder = { field: STARTS_AT, direction: ASC }
-    first: Int = 20
-    after: String
-  ): AppointmentConnection! @auth(requires: [ADMIN])
+  appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection! @auth(requires: [ADMIN])
 }
 
 type WorkingHours {
-  "1 = Monday … 7 = Sunday (ISO 8601)."
+  """1 = Monday … 7 = Sunday (ISO 8601)."""
   weekday: Int!
   start: Time!
   end: Time!
@@ -216,8 +209,6 @@ type ScheduleSlot {
   available: Boolean!
 }
 
-# ---------------------------------------------------------------- appointments
-
 type Appointment implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN]) {
   id: ID!
   patient: Patient!
@@ -228,9 +219,13 @@ type Appointment implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
   endsAt: DateTime!
   status: AppointmentStatus!
   reason: String!
-  "Internal clinic notes: staff only."
+
+  """Internal clinic notes: staff only."""
   notes: String @auth(requires: [ADMIN])
-  "Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default)."
+
+  """
+  Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default).
+  """
   canModify: Boolean!
   createdAt: DateTime!
   updatedAt: DateTime!
@@ -252,9 +247,11 @@ input AppointmentFilter {
   status: [AppointmentStatus!]
   doctorId: ID
   patientId: ID
-  "First clinic-local date included."
+
+  """First clinic-local date included."""
   from: Date
-  "Last clinic-local date included."
+
+  """Last clinic-local date included."""
   to: Date
   specialization: String
 }
@@ -278,7 +275,10 @@ type DoctorConnection {
 
 input DoctorFilter {
   specialization: String
-  "Substring of first name, last name or specialization, case-insensitive; % and _ match themselves."
+
+  """
+  Substring of first name, last name or specialization, case-insensitive; % and _ match themselves.
+  """
   search: String
   isAvailable: Boolean
 }
@@ -307,8 +307,6 @@ type UserConnection {
   totalCount: Int!
 }
 
-# ---------------------------------------------------------------- notifications
-
 type Notification implements Node @auth(requires: [SELF, ADMIN]) {
   id: ID!
   user: User!
@@ -336,17 +334,16 @@ type NotificationConnection {
   totalCount: Int!
 }
 
-# ---------------------------------------------------------------- reports
-
 type StatusCount {
   status: AppointmentStatus!
   count: Int!
 }
 
-"One day of the range; every date of the range appears, zeros included."
+"""One day of the range; every date of the range appears, zeros included."""
 type DailyCount {
   date: Date!
-  "Appointments on that date, whatever their status."
+
+  """Appointments on that date, whatever their status."""
   booked: Int!
   completed: Int!
   cancelled: Int!
@@ -358,9 +355,11 @@ type DoctorStats {
   appointments: Int!
   completed: Int!
   noShows: Int!
-  "Completed appointments × consultation fee."
+
+  """Completed appointments × consultation fee."""
   revenue: Decimal! @auth(requires: [SUPERADMIN])
-  "Booked slots / offered slots in the period, 0…1."
+
+  """Booked slots / offered slots in the period, 0…1."""
   utilization: Float! @auth(requires: [SUPERADMIN])
 }
 
@@ -378,33 +377,43 @@ SUPERADMIN.
 type Report @auth(requires: [ADMIN]) {
   from: Date!
   to: Date!
-  "All appointments in the range, whatever their status; byStatus sums to it."
+
+  """
+  All appointments in the range, whatever their status; byStatus sums to it.
+  """
   totalAppointments: Int!
   byStatus: [StatusCount!]!
   daily: [DailyCount!]!
   bySpecialization: [SpecializationStats!]!
   byDoctor: [DoctorStats!]!
-  "Patients whose account was created in the range."
+
+  """Patients whose account was created in the range."""
   newPatients: Int!
-  "Share of past non-cancelled appointments marked NO_SHOW, 0…1."
+
+  """Share of past non-cancelled appointments marked NO_SHOW, 0…1."""
   noShowRate: Float!
-  "CANCELLED / totalAppointments, 0…1 (0 when there are none)."
+
+  """CANCELLED / totalAppointments, 0…1 (0 when there are none)."""
   cancellationRate: Float!
   revenue: Decimal! @auth(requires: [SUPERADMIN])
   utilization: Float! @auth(requires: [SUPERADMIN])
 }
 
-# ---------------------------------------------------------------- administration
-
 type SystemSettings @auth(requires: [SUPERADMIN]) {
   clinicName: String!
-  "IANA zone, e.g. America/Mexico_City."
+
+  """IANA zone, e.g. America/Mexico_City."""
   timeZone: String!
-  "Clients may reschedule or cancel until this many hours before the start (24)."
+
+  """
+  Clients may reschedule or cancel until this many hours before the start (24).
+  """
   cancellationWindowHours: Int!
-  "How long before an appointment the reminder goes out (24)."
+
+  """How long before an appointment the reminder goes out (24)."""
   reminderHoursBefore: Int!
-  "How far ahead clients may book."
+
+  """How far ahead clients may book."""
   bookingHorizonDays: Int!
   defaultSlotMinutes: Int!
 }
@@ -413,10 +422,12 @@ type AuditEntry implements Node @auth(requires: [SUPERADMIN]) {
   id: ID!
   at: DateTime!
   actor: User
-  "e.g. appointment.book, user.role_change, auth.login_failed"
+
+  """e.g. appointment.book, user.role_change, auth.login_failed"""
   action: String!
   targetId: ID
-  "Free-form JSON text with the details."
+
+  """Free-form JSON text with the details."""
   details: String!
   ip: String
 }
@@ -440,30 +451,28 @@ type Backup @auth(requires: [SUPERADMIN]) {
   sizeBytes: Int!
 }
 
-# ---------------------------------------------------------------- roots
-
 type Query {
-  "The signed-in user, or null."
+  """The signed-in user, or null."""
   me: User
   node(id: ID!): Node
   doctors(filter: DoctorFilter, first: Int = 20, after: String): DoctorConnection!
   doctor(id: ID!): Doctor
   specializations: [String!]!
-  "Free slots of one doctor on one day; empty when the doctor is not available."
+
+  """
+  Free slots of one doctor on one day; empty when the doctor is not available.
+  """
   availableSlots(doctorId: ID!, date: Date!): [TimeSlot!]!
-  "Clients see their own, doctors also those they attend, staff see all."
-  appointments(
-    filter: AppointmentFilter
-    orderBy: AppointmentOrder = { field: STARTS_AT, direction: ASC }
-    first: Int = 20
-    after: String
-  ): AppointmentConnection! @auth(requires: [AUTHENTICATED])
+
+  """Clients see their own, doctors also those they attend, staff see all."""
+  appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection! @auth(requires: [AUTHENTICATED])
   appointment(id: ID!): Appointment @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
   patients(search: String, first: Int = 20, after: String): PatientConnection! @auth(requires: [ADMIN])
   patient(id: ID!): Patient @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
   users(role: Role, search: String, first: Int = 20, after: String): UserConnection! @auth(requires: [ADMIN])
   user(id: ID!): User @auth(requires: [SELF, ADMIN])
   report(from: Date!, to: Date!): Report! @auth(requires: [ADMIN])
+
   """
   Appointments matching the filter as RFC 4180 CSV, header row first, columns:
   id,date,time,startsAt,status,doctor,specialization,patient,patientEmail,reason,createdAt
@@ -476,9 +485,10 @@ type Query {
 }
 
 type AuthPayload {
-  "Short-lived bearer token for the Authorization header."
+  """Short-lived bearer token for the Authorization header."""
   accessToken: String!
-  "Long-lived, single-use token for refreshToken(); rotated on every use."
+
+  """Long-lived, single-use token for refreshToken(); rotated on every use."""
   refreshToken: String!
   expiresAt: DateTime!
   user: User!
@@ -521,7 +531,10 @@ input CreateUserInput {
   firstName: String!
   lastName: String!
   phone: String
-  "ADMIN may create CLIENT users; only SUPERADMIN may create ADMIN or SUPERADMIN."
+
+  """
+  ADMIN may create CLIENT users; only SUPERADMIN may create ADMIN or SUPERADMIN.
+  """
   role: Role! = CLIENT
 }
 
@@ -530,12 +543,13 @@ input UpdateUserInput {
   lastName: String
   phone: String
   isActive: Boolean
-  "SUPERADMIN only."
+
+  """SUPERADMIN only."""
   role: Role
 }
 
 input CreateDoctorInput {
-  "An existing user, or the fields to create one."
+  """An existing user, or the fields to create one."""
   userId: ID
   email: String
   password: String
@@ -575,12 +589,15 @@ input BookAppointmentInput {
   date: Date!
   time: Time!
   reason: String!
-  "Staff only: book for this patient. Clients always book for themselves."
+
+  """Staff only: book for this patient. Clients always book for themselves."""
   patientId: ID
 }
 
 input SendNotificationInput {
-  "Explicit recipients, or all patients with an appointment on `appointmentsOn`."
+  """
+  Explicit recipients, or all patients with an appointment on `appointmentsOn`.
+  """
   userIds: [ID!]
   appointmentsOn: Date
   channel: NotificationChannel!
@@ -601,39 +618,42 @@ type Mutation {
   register(input: RegisterInput!): AuthPayload!
   login(email: String!, password: String!): AuthPayload!
   refreshToken(refreshToken: String!): AuthPayload!
-  "Revokes the refresh token (and its whole rotation family)."
+
+  """Revokes the refresh token (and its whole rotation family)."""
   logout(refreshToken: String!): Boolean!
-  "Always true, whether or not the address is known (no account enumeration)."
+
+  """
+  Always true, whether or not the address is known (no account enumeration).
+  """
   requestPasswordReset(email: String!): Boolean!
   resetPassword(token: String!, newPassword: String!): Boolean!
   changePassword(currentPassword: String!, newPassword: String!): Boolean! @auth(requires: [AUTHENTICATED])
-
   updateProfile(input: UpdateProfileInput!): User! @auth(requires: [AUTHENTICATED])
   updatePatientProfile(input: PatientProfileInput!): Patient! @auth(requires: [AUTHENTICATED])
-
   createUser(input: CreateUserInput!): User! @auth(requires: [ADMIN])
   updateUser(id: ID!, input: UpdateUserInput!): User! @auth(requires: [ADMIN])
   deleteUser(id: ID!): Boolean! @auth(requires: [SUPERADMIN])
-
   createDoctor(input: CreateDoctorInput!): Doctor! @auth(requires: [ADMIN])
   updateDoctor(id: ID!, input: UpdateDoctorInput!): Doctor! @auth(requires: [ADMIN])
-  "Replaces the doctor's weekly hours."
+
+  """Replaces the doctor's weekly hours."""
   setWorkingHours(doctorId: ID!, hours: [WorkingHoursInput!]!): Doctor! @auth(requires: [ADMIN])
   addTimeOff(input: TimeOffInput!): Doctor! @auth(requires: [ADMIN])
 
-  "CONFLICT when the slot is taken, outside working hours, in the past or beyond the horizon."
+  """
+  CONFLICT when the slot is taken, outside working hours, in the past or beyond the horizon.
+  """
   bookAppointment(input: BookAppointmentInput!): Appointment! @auth(requires: [AUTHENTICATED])
-  "Clients: only their own, only before the cancellation window."
+
+  """Clients: only their own, only before the cancellation window."""
   rescheduleAppointment(id: ID!, date: Date!, time: Time!): Appointment! @auth(requires: [SELF, ADMIN])
   cancelAppointment(id: ID!, reason: String): Appointment! @auth(requires: [SELF, ADMIN])
   updateAppointmentReason(id: ID!, reason: String!): Appointment! @auth(requires: [SELF, ADMIN])
-  "Staff: confirm, complete, mark no-show; also set internal notes."
+
+  """Staff: confirm, complete, mark no-show; also set internal notes."""
   setAppointmentStatus(id: ID!, status: AppointmentStatus!, notes: String): Appointment! @auth(requires: [ADMIN])
-
   sendNotification(input: SendNotificationInput!): [Notification!]! @auth(requires: [ADMIN])
-
   updateSystemSettings(input: SystemSettingsInput!): SystemSettings! @auth(requires: [SUPERADMIN])
   createBackup: Backup! @auth(requires: [SUPERADMIN])
-}
-"""#
+}"""#
 }
