@@ -4,5 +4,6 @@ public enum ClinicAreas {
         IdentityArea.register,
         ClinicArea.register,
         AdminArea.register,
+        NotificationArea.register,
     ]
 }

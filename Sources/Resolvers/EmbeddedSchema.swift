@@ -655,5 +655,6 @@ type Mutation {
   sendNotification(input: SendNotificationInput!): [Notification!]! @auth(requires: [ADMIN])
   updateSystemSettings(input: SystemSettingsInput!): SystemSettings! @auth(requires: [SUPERADMIN])
   createBackup: Backup! @auth(requires: [SUPERADMIN])
-}"""#
+}
+"""#
 }

@@ -33,14 +33,16 @@ public struct GraphQLHTTPHandler: Sendable {
     let staticFiles: StaticFiles?
     let readiness: @Sendable () async -> Bool
     let gauges: @Sendable () -> [(name: String, help: String, value: Double)]
+    let extraMetrics: @Sendable () -> String
 
     public init(service: GraphQLService, authenticator: any RequestAuthenticator, configuration: Configuration,
                 metrics: Metrics, logger: Logger, staticFiles: StaticFiles?,
+                extraMetrics: @escaping @Sendable () -> String = { "" },
                 readiness: @escaping @Sendable () async -> Bool,
                 gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)]) {
         self.service = service; self.authenticator = authenticator; self.configuration = configuration
         self.metrics = metrics; self.logger = logger; self.staticFiles = staticFiles
-        self.readiness = readiness; self.gauges = gauges
+        self.readiness = readiness; self.gauges = gauges; self.extraMetrics = extraMetrics
         self.explorerHTML = ExplorerPage.html
     }
 
@@ -63,7 +65,7 @@ public struct GraphQLHTTPHandler: Sendable {
             response = await readiness() ? Self.text(200, "ready\n") : Self.text(503, "database unavailable\n")
         case "/metrics":
             response = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                                    body: Array(metrics.render(gauges: gauges()).utf8))
+                                    body: Array((metrics.render(gauges: gauges()) + extraMetrics()).utf8))
         default:
             if let staticFiles, request.method == "GET" || request.method == "HEAD" {
                 response = staticFiles.serve(path: request.path)

@@ -119,7 +119,8 @@ enum SchemaCommand: Subcommand {
         }
         do {
             let schema = try SchemaBuilder.build(sdl: EmbeddedSchema.sdl)
-            writeStdout(printSchema(schema, includeAppliedDirectives: true))
+            let sdl = printSchema(schema, includeAppliedDirectives: true)
+            writeStdout(sdl.hasSuffix("\n") ? sdl : sdl + "\n")
             return 0
         } catch {
             fail("the embedded schema does not build: \(error)")

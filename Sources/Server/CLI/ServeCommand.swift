@@ -28,9 +28,11 @@ enum ServeCommand: Subcommand {
             let pool = services.pool
             let staticFiles = StaticFiles(root: webDistDirectory())
             let serverBox = ServerBox()
+            let workerBox = WorkerBox()
             let handler = GraphQLHTTPHandler(
                 service: service, authenticator: ClinicAuthenticator(services: services), configuration: config,
                 metrics: metrics, logger: logger, staticFiles: staticFiles,
+                extraMetrics: { workerBox.worker?.metrics.prometheusText ?? "" },
                 readiness: {
                     (try? await pool.withConnection { conn in try conn.query("SELECT 1").count == 1 }) ?? false
                 },
@@ -56,7 +58,8 @@ enum ServeCommand: Subcommand {
                 return 1
             }
             serverBox.server = server
-            let worker = runWorker ? NotificationRunner.start(services: services, config: config, logger: logger) : nil
+            let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
+            workerBox.worker = worker
             logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
                                            ("environment", .string(config.environment)), ("worker", .bool(runWorker))])
             await HTTPServer.waitForTerminationSignal()
@@ -109,4 +112,10 @@ enum ServeCommand: Subcommand {
 final class ServerBox: @unchecked Sendable {
     // Written once before any request can read it.
     var server: HTTPServer?
+}
+
+/// Likewise for the in-process notification worker.
+final class WorkerBox: @unchecked Sendable {
+    // Written once, right after the server starts; read by /metrics.
+    var worker: NotificationWorker?
 }
