@@ -332,6 +332,18 @@ def scenario_admin(b):
         b.css("h1")
         b.no_loading()
         b.shot(name)
+        if name == "admin-book":
+            # Staff booking for a patient (bookAppointment with patientId).
+            b.click("Elegir", b.css(".cards .card"))
+            b.css(".chip").click()
+            b.css(".card-button").click()
+            pick_slot(b, 4)
+            b.fill("Motivo", "Reservada por recepción (e2e)")
+            b.click("Continuar")
+            b.css(".summary")
+            b.shot("admin-book-confirm")
+            b.click("Confirmar cita")
+            b.toast("Cita reservada")
         if name == "admin-doctors":
             b.click("Horario y ausencias")
             b.css(".editor")

@@ -27,10 +27,10 @@ export function TextField(props: FieldProps & InputHTMLAttributes<HTMLInputEleme
 }
 
 export function TextArea(props: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const { label, error, hint, ...rest } = props;
+  const { label, error, hint, className, ...rest } = props;
   const id = useFieldId();
   return (
-    <div className={"field" + (error ? " has-error" : "")}>
+    <div className={"field" + (error ? " has-error" : "") + (className ? " " + className : "")}>
       <label htmlFor={id}>{label}</label>
       <textarea id={id} aria-invalid={error ? true : undefined} {...rest} />
       {hint && !error && <small>{hint}</small>}
