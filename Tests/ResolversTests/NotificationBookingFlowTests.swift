@@ -29,8 +29,8 @@ final class NotificationBookingFlowTests: XCTestCase {
 
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let worker = try h.worker(smtp: sink)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 1, "the confirmation is due now; the reminder is not")
+        let worker = try h.notificationWorker(smtp: sink)
+        try await notifyAssertEqual(try await worker.runOnce(), 1, "the confirmation is due now; the reminder is not")
         let mail = try XCTUnwrap(sink.messages.first)
         XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(mail.header("Subject"))), "Confirmación de cita – Dr. Núñez")
         XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(mail.header("To"))), "Lucía Núñez Peña <\(patient.email)>")

@@ -9,7 +9,7 @@ import Synchronization
 import XCTest
 
 /// Collects log lines.
-final class LogLines: Sendable {
+final class NotificationLogLines: Sendable {
     private let lines = Mutex<[String]>([])
     var all: [String] { lines.withLock { $0 } }
     var sink: @Sendable (String) -> Void { { line in self.lines.withLock { $0.append(line) } } }
@@ -35,7 +35,7 @@ extension ClinicTestHarness {
 
     /// Inserts an outbox row the way the booking mutations do (placeholder text; the worker renders).
     @discardableResult
-    func enqueue(_ f: NotificationFixture, kind: String = "BOOKING_CONFIRMATION", channel: String = "EMAIL",
+    func enqueueNotification(_ f: NotificationFixture, kind: String = "BOOKING_CONFIRMATION", channel: String = "EMAIL",
                  scheduledAt: String = "now()") async throws -> Int64 {
         let recipient = channel == "EMAIL" ? f.patient.email : "+52 55 1234 5678"
         return Int64(try await sql("""
@@ -51,7 +51,7 @@ extension ClinicTestHarness {
             """, [.int(Int(id))]).first!
     }
 
-    func worker(smtp: SMTPSink? = nil, sms: HTTPSink? = nil, log: LogLines = LogLines(), id: String? = nil) throws -> NotificationWorker {
+    func notificationWorker(smtp: SMTPSink? = nil, sms: HTTPSink? = nil, log: NotificationLogLines = NotificationLogLines(), id: String? = nil) throws -> NotificationWorker {
         var options = NotificationWorker.Options()
         options.pollInterval = .milliseconds(50)
         let email: any EmailTransport = try smtp.map { SMTPTransport(configuration: try SMTPConfiguration.parse($0.url)) }
@@ -64,17 +64,17 @@ extension ClinicTestHarness {
 }
 
 // XCTAssert's autoclosures cannot await; these can.
-func XCTAssertEqualAsync<T: Equatable>(_ a: @autoclosure () async throws -> T, _ b: @autoclosure () async throws -> T,
+func notifyAssertEqual<T: Equatable>(_ a: @autoclosure () async throws -> T, _ b: @autoclosure () async throws -> T,
                                        _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) async throws {
     let x = try await a(), y = try await b()
     XCTAssertEqual(x, y, message(), file: file, line: line)
 }
-func XCTAssertTrueAsync(_ a: @autoclosure () async throws -> Bool, _ message: @autoclosure () -> String = "",
+func notifyAssertTrue(_ a: @autoclosure () async throws -> Bool, _ message: @autoclosure () -> String = "",
                         file: StaticString = #filePath, line: UInt = #line) async throws {
     let x = try await a()
     XCTAssertTrue(x, message(), file: file, line: line)
 }
-func XCTAssertGreaterThanAsync<T: Comparable>(_ a: @autoclosure () async throws -> T, _ b: @autoclosure () async throws -> T,
+func notifyAssertGreaterThan<T: Comparable>(_ a: @autoclosure () async throws -> T, _ b: @autoclosure () async throws -> T,
                                               _ message: @autoclosure () -> String = "", file: StaticString = #filePath, line: UInt = #line) async throws {
     let x = try await a(), y = try await b()
     XCTAssertGreaterThan(x, y, message(), file: file, line: line)
@@ -84,10 +84,10 @@ final class NotificationWorkerTests: XCTestCase {
     func testBookingConfirmationArrivesWithEncodedHeadersAndSpanishText() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture()
-        let id = try await h.enqueue(f)
+        let id = try await h.enqueueNotification(f)
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let worker = try h.worker(smtp: sink)
+        let worker = try h.notificationWorker(smtp: sink)
         let claimed = try await worker.runOnce()
         XCTAssertEqual(claimed, 1)
 
@@ -121,18 +121,18 @@ final class NotificationWorkerTests: XCTestCase {
         XCTAssertEqual(try row.string("subject"), "Confirmación de cita – Dr. Núñez", "the row shows what was sent")
         XCTAssertEqual(worker.metrics.sent, 1)
         XCTAssertEqual(worker.metrics.latencyCount, 1)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 0, "nothing is sent twice")
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "nothing is sent twice")
         XCTAssertEqual(sink.messages.count, 1)
     }
 
     func testEnglishPatientGetsEnglishEmailAndSMSWithoutClinicalData() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture(locale: "en")
-        try await h.enqueue(f, kind: "RESCHEDULED")
-        let smsID = try await h.enqueue(f, kind: "RESCHEDULED", channel: "SMS")
+        try await h.enqueueNotification(f, kind: "RESCHEDULED")
+        let smsID = try await h.enqueueNotification(f, kind: "RESCHEDULED", channel: "SMS")
         let smtp = try SMTPSink(), web = try HTTPSink()
         defer { smtp.stop(); web.stop() }
-        try await XCTAssertEqualAsync(try await h.worker(smtp: smtp, sms: web).runOnce(), 2)
+        try await notifyAssertEqual(try await h.notificationWorker(smtp: smtp, sms: web).runOnce(), 2)
         XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(smtp.messages.first?.header("Subject"))), "Appointment rescheduled – Dr. Núñez")
         XCTAssertTrue(try XCTUnwrap(smtp.messages.first).decodedBody.contains("Hello Lucía,"))
         let req = try XCTUnwrap(web.requests.first)
@@ -141,19 +141,19 @@ final class NotificationWorkerTests: XCTestCase {
         let text = try XCTUnwrap(json?["body"])
         XCTAssertTrue(text.contains("Clínica Central") && text.contains("10:00") && text.contains("A-"), text)
         XCTAssertFalse(text.contains("checkup") || text.contains("Cardiology"), "no clinical data in SMS: \(text)")
-        try await XCTAssertEqualAsync(req.header("Idempotency-Key"), try await h.notificationRow(smsID).string("delivery_key"))
+        try await notifyAssertEqual(req.header("Idempotency-Key"), try await h.notificationRow(smsID).string("delivery_key"))
     }
 
     func testTemporaryRefusalRetriesWithBackoffThenFailsAfterFiveAttempts() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture()
-        let id = try await h.enqueue(f)
+        let id = try await h.enqueueNotification(f)
         let sink = try SMTPSink(behaviour: .init(rcpt: "451 4.3.0 mailbox busy"))
         defer { sink.stop() }
-        let worker = try h.worker(smtp: sink)
+        let worker = try h.notificationWorker(smtp: sink)
         var lastScheduled = try await h.notificationRow(id).timestamp("scheduled_at").microsecondsSinceEpoch
         for attempt in 1...5 {
-            try await XCTAssertEqualAsync(try await worker.runOnce(), 1, "attempt \(attempt)")
+            try await notifyAssertEqual(try await worker.runOnce(), 1, "attempt \(attempt)")
             let row = try await h.notificationRow(id)
             XCTAssertEqual(try row.int("attempts"), attempt)
             let lastError = try row.string("last_error")
@@ -167,14 +167,14 @@ final class NotificationWorkerTests: XCTestCase {
                 XCTAssertLessThan(delay, base * 1.25, "backoff after attempt \(attempt)")
                 XCTAssertGreaterThan(scheduled, lastScheduled)
                 lastScheduled = scheduled
-                try await XCTAssertEqualAsync(try await worker.runOnce(), 0, "not due before its backoff")
+                try await notifyAssertEqual(try await worker.runOnce(), 0, "not due before its backoff")
                 h.services.clock.advance(seconds: 600)
             } else {
                 XCTAssertEqual(try row.string("status"), "FAILED")
             }
         }
         h.services.clock.advance(seconds: 3600)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 0, "a FAILED row is never claimed again")
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "a FAILED row is never claimed again")
         XCTAssertTrue(sink.messages.isEmpty)
         XCTAssertEqual(worker.metrics.retried, 4)
         XCTAssertEqual(worker.metrics.failed, 1)
@@ -183,10 +183,10 @@ final class NotificationWorkerTests: XCTestCase {
     func testPermanentRefusalFailsAtOnce() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture()
-        let id = try await h.enqueue(f)
+        let id = try await h.enqueueNotification(f)
         let sink = try SMTPSink(behaviour: .init(endOfData: "550 5.7.1 message refused"))
         defer { sink.stop() }
-        try await XCTAssertEqualAsync(try await h.worker(smtp: sink).runOnce(), 1)
+        try await notifyAssertEqual(try await h.notificationWorker(smtp: sink).runOnce(), 1)
         let row = try await h.notificationRow(id)
         XCTAssertEqual(try row.string("status"), "FAILED")
         XCTAssertEqual(try row.int("attempts"), 1)
@@ -198,21 +198,21 @@ final class NotificationWorkerTests: XCTestCase {
         let f = try await h.notificationFixture()
         let web = try HTTPSink(status: 400)
         defer { web.stop() }
-        let worker = try h.worker(sms: web)
-        let refused = try await h.enqueue(f, channel: "SMS")
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 1)
-        try await XCTAssertEqualAsync(try await h.notificationRow(refused).string("status"), "FAILED")
-        try await XCTAssertTrueAsync(try await h.notificationRow(refused).string("last_error").contains("400"))
+        let worker = try h.notificationWorker(sms: web)
+        let refused = try await h.enqueueNotification(f, channel: "SMS")
+        try await notifyAssertEqual(try await worker.runOnce(), 1)
+        try await notifyAssertEqual(try await h.notificationRow(refused).string("status"), "FAILED")
+        try await notifyAssertTrue(try await h.notificationRow(refused).string("last_error").contains("400"))
 
         web.respond(status: 502)
-        let retried = try await h.enqueue(f, kind: "REMINDER", channel: "SMS")
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 1)
+        let retried = try await h.enqueueNotification(f, kind: "REMINDER", channel: "SMS")
+        try await notifyAssertEqual(try await worker.runOnce(), 1)
         var row = try await h.notificationRow(retried)
         XCTAssertEqual(try row.string("status"), "PENDING")
         XCTAssertEqual(try row.int("attempts"), 1)
         web.respond(status: 204)
         h.services.clock.advance(seconds: 600)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 1)
+        try await notifyAssertEqual(try await worker.runOnce(), 1)
         row = try await h.notificationRow(retried)
         XCTAssertEqual(try row.string("status"), "SENT")
         XCTAssertEqual(try row.int("attempts"), 2)
@@ -228,7 +228,7 @@ final class NotificationWorkerTests: XCTestCase {
             """, [.int(Int(f.patient.id))])
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let a = try h.worker(smtp: sink, id: "worker-a"), b = try h.worker(smtp: sink, id: "worker-b")
+        let a = try h.notificationWorker(smtp: sink, id: "worker-a"), b = try h.notificationWorker(smtp: sink, id: "worker-b")
         a.start(); b.start()
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
@@ -240,7 +240,7 @@ final class NotificationWorkerTests: XCTestCase {
         let ids = sink.messages.compactMap { $0.header("Message-ID") }
         XCTAssertEqual(ids.count, 500)
         XCTAssertEqual(Set(ids).count, 500, "no message was delivered twice")
-        try await XCTAssertEqualAsync(try await h.sql("SELECT count(*) AS n FROM notifications WHERE status = 'SENT'").first!.int("n"), 500)
+        try await notifyAssertEqual(try await h.sql("SELECT count(*) AS n FROM notifications WHERE status = 'SENT'").first!.int("n"), 500)
         XCTAssertEqual(a.metrics.sent + b.metrics.sent, 500)
         XCTAssertGreaterThan(a.metrics.sent, 0, "both workers shared the work")
         XCTAssertGreaterThan(b.metrics.sent, 0, "both workers shared the work")
@@ -255,8 +255,8 @@ final class NotificationWorkerTests: XCTestCase {
             """, [.int(Int(f.patient.id))])
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let logs = LogLines()
-        let dying = try h.worker(smtp: sink, log: logs, id: "dying")
+        let logs = NotificationLogLines()
+        let dying = try h.notificationWorker(smtp: sink, log: logs, id: "dying")
         // Dies after sending its first batch, before marking it…
         let now = h.services.clock.now
         let sentBatch = try await dying.claim(now: now)
@@ -266,12 +266,12 @@ final class NotificationWorkerTests: XCTestCase {
         XCTAssertEqual(sentBatch.count, 10); XCTAssertEqual(unsentBatch.count, 10)
         XCTAssertEqual(sink.messages.count, 10)
 
-        let survivor = try h.worker(smtp: sink, log: logs, id: "survivor")
-        try await XCTAssertEqualAsync(try await survivor.runOnce(), 5, "leased rows are left alone while the lease lasts")
-        try await XCTAssertEqualAsync(try await survivor.runOnce(), 0)
+        let survivor = try h.notificationWorker(smtp: sink, log: logs, id: "survivor")
+        try await notifyAssertEqual(try await survivor.runOnce(), 5, "leased rows are left alone while the lease lasts")
+        try await notifyAssertEqual(try await survivor.runOnce(), 0)
         h.services.clock.advance(seconds: 61)
         while try await survivor.runOnce() > 0 {}
-        try await XCTAssertEqualAsync(try await h.sql("SELECT count(*) AS n FROM notifications WHERE status = 'SENT'").first!.int("n"), 25,
+        try await notifyAssertEqual(try await h.sql("SELECT count(*) AS n FROM notifications WHERE status = 'SENT'").first!.int("n"), 25,
                        "nothing was lost")
         let ids = sink.messages.compactMap { $0.header("Message-ID") }
         XCTAssertEqual(Set(ids).count, 25)
@@ -285,23 +285,23 @@ final class NotificationWorkerTests: XCTestCase {
         // A worker stopped cleanly leaves nothing leased.
         try await h.sql("INSERT INTO notifications (user_id, channel, kind, subject, body, recipient) VALUES ($1, 'EMAIL', 'CUSTOM', 's', 'b', 'x@example.test')",
                         [.int(Int(f.patient.id))])
-        let clean = try h.worker(smtp: sink, log: logs, id: "clean")
+        let clean = try h.notificationWorker(smtp: sink, log: logs, id: "clean")
         clean.start()
         clean.signal()
         await clean.stop()
-        try await XCTAssertEqualAsync(try await h.sql("SELECT count(*) AS n FROM notifications WHERE locked_by IS NOT NULL").first!.int("n"), 0)
+        try await notifyAssertEqual(try await h.sql("SELECT count(*) AS n FROM notifications WHERE locked_by IS NOT NULL").first!.int("n"), 0)
     }
 
     func testReminderFollowsTheSettingAndIsSentWhenDue() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture(days: 3)
         // As the clinic enqueues it: starts_at − reminderHoursBefore (24 h).
-        let id = try await h.enqueue(f, kind: "REMINDER",
+        let id = try await h.enqueueNotification(f, kind: "REMINDER",
                                      scheduledAt: "(SELECT starts_at - interval '24 hours' FROM appointments WHERE id = \(f.appointmentID))")
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let worker = try h.worker(smtp: sink)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 0, "not due yet")
+        let worker = try h.notificationWorker(smtp: sink)
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "not due yet")
 
         // Changing the setting moves reminders not yet sent.
         let moved = try await h.services.pool.transaction { conn in
@@ -319,21 +319,21 @@ final class NotificationWorkerTests: XCTestCase {
                                           [.int(Int(id)), nts(h.services.clock.now)]).first!.int("s"))
         XCTAssertGreaterThan(dueIn, 3600)
         h.services.clock.advance(seconds: dueIn - 3600)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 0, "still 1 h early")
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "still 1 h early")
         h.services.clock.advance(seconds: 2 * 3600)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 1)
+        try await notifyAssertEqual(try await worker.runOnce(), 1)
         XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(sink.messages.first?.header("Subject"))), "Recordatorio de cita – Dr. Núñez")
-        try await XCTAssertEqualAsync(try await h.notificationRow(id).string("status"), "SENT")
+        try await notifyAssertEqual(try await h.notificationRow(id).string("status"), "SENT")
     }
 
     func testReminderOfCancelledAppointmentIsNotSent() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture(days: 3)
-        let id = try await h.enqueue(f, kind: "REMINDER")
+        let id = try await h.enqueueNotification(f, kind: "REMINDER")
         try await h.sql("UPDATE appointments SET status = 'CANCELLED' WHERE id = $1", [.int(Int(f.appointmentID))])
         let sink = try SMTPSink()
         defer { sink.stop() }
-        try await XCTAssertEqualAsync(try await h.worker(smtp: sink).runOnce(), 1)
+        try await notifyAssertEqual(try await h.notificationWorker(smtp: sink).runOnce(), 1)
         XCTAssertTrue(sink.messages.isEmpty)
         let row = try await h.notificationRow(id)
         XCTAssertEqual(try row.string("status"), "FAILED")
@@ -343,13 +343,13 @@ final class NotificationWorkerTests: XCTestCase {
     func testWithoutURLsMessagesAreLoggedAsNotSentAndTheOutboxDrains() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture()
-        let email = try await h.enqueue(f), sms = try await h.enqueue(f, channel: "SMS")
-        let logs = LogLines()
+        let email = try await h.enqueueNotification(f), sms = try await h.enqueueNotification(f, channel: "SMS")
+        let logs = NotificationLogLines()
         let worker = try NotificationWorker.makeWorker(services: h.services, smtpURL: nil, mailFrom: "Clínica <clinic@clinic.test>",
                                                        smsWebhookURL: "", log: logs.sink)
-        try await XCTAssertEqualAsync(try await worker.runOnce(), 2)
-        try await XCTAssertEqualAsync(try await h.notificationRow(email).string("status"), "SENT")
-        try await XCTAssertEqualAsync(try await h.notificationRow(sms).string("status"), "SENT")
+        try await notifyAssertEqual(try await worker.runOnce(), 2)
+        try await notifyAssertEqual(try await h.notificationRow(email).string("status"), "SENT")
+        try await notifyAssertEqual(try await h.notificationRow(sms).string("status"), "SENT")
         XCTAssertTrue(logs.all.contains { $0.hasPrefix("EMAIL NOT SENT") && $0.contains(f.patient.email) })
         XCTAssertTrue(logs.all.contains { $0.hasPrefix("SMS NOT SENT") })
     }

@@ -1,0 +1,22 @@
+// swift-tools-version:6.0
+// Delivery throughput of the notification outbox: a throwaway PostgreSQL, N
+// outbox rows, W workers, and the local SMTP sink of Delivery/Testing.
+// The project's modules come in through symlinks under Sources/.
+import PackageDescription
+
+let package = Package(
+    name: "notifybench",
+    targets: [
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
+        .target(name: "QueryLanguage"),
+        .target(name: "Schema", dependencies: ["QueryLanguage"]),
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"], exclude: ["Resources"]),
+        .target(name: "Delivery", dependencies: ["CCrypto"]),
+        .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto", "Delivery"]),
+        .executableTarget(name: "notifybench", dependencies: ["Resolvers", "Postgres", "Delivery", "Crypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
