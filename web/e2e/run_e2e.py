@@ -391,6 +391,12 @@ def scenario_superadmin(b, last):
         b.css("h1")
         b.no_loading()
         b.shot(name)
+        if name == "super-audit":
+            before = len(b.all("tbody tr"))
+            assert before > 0, "empty audit log after mutations"
+            if any(x.text == "Cargar más" for x in b.all("button")):
+                b.click("Cargar más")
+                b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tbody tr")) > before, 15, "next audit page")
     sign_out(b)
 
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
+import type { AuditLogQuery } from "../../generated/Superadmin";
 import { AuditLogDocument, BackupsDocument, CreateBackupDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument } from "../../generated/Superadmin";
 import type { Role } from "../../generated/schema-types";
 import { formatDateTime, useI18n } from "../../i18n";
@@ -82,6 +83,16 @@ export function Audit() {
   const { t, lang } = useI18n();
   const [action, setAction] = useState("");
   const q = useQuery(() => request(AuditLogDocument, { action: action || null, after: null }), [action]);
+  type Page = AuditLogQuery["auditLog"];
+  const [more, setMore] = useState<Page[]>([]);
+  const m = useMutation();
+  useEffect(() => setMore([]), [q.data]);
+  const last: Page | undefined = more.length > 0 ? more[more.length - 1] : q.data?.auditLog;
+  const loadMore = async () => {
+    const r = await m.run(() => request(AuditLogDocument, { action: action || null, after: last?.pageInfo.endCursor ?? null }));
+    if (r) setMore([...more, r.auditLog]);
+  };
+  const rows = [...(q.data?.auditLog.nodes ?? []), ...more.flatMap((p) => p.nodes)];
   return (
     <>
       <h1>{t("Bitácora de auditoría", "Audit log")}</h1>
@@ -89,11 +100,13 @@ export function Audit() {
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.auditLog.nodes.length ?? 0) === 0 ? <Empty>{t("Sin entradas.", "No entries.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
           <thead><tr><th>{t("Fecha", "When")}</th><th>{t("Actor", "Actor")}</th><th>{t("Acción", "Action")}</th><th>{t("Detalles", "Details")}</th><th>IP</th></tr></thead>
-          <tbody>{q.data?.auditLog.nodes.map((a) => (
+          <tbody>{rows.map((a) => (
             <tr key={a.id}><td>{formatDateTime(lang, a.at)}</td><td>{a.actor?.fullName ?? "—"}</td><td><code>{a.action}</code></td><td className="details">{a.details}</td><td>{a.ip}</td></tr>
           ))}</tbody>
         </table></div>
       )}
+      <FormError error={m.error} />
+      {last?.pageInfo.hasNextPage && <button type="button" onClick={loadMore} disabled={m.busy}>{t("Cargar más", "Load more")}</button>}
     </>
   );
 }
