@@ -15,6 +15,7 @@ enum GraphQLToolsCommand: Subcommand {
         switch sub {
         case "format": return format(rest)
         case "validate": return validateDocuments(rest)
+        case "typescript": return TypeScriptCommand.run(rest)
         default:
             fail("unknown graphql command \(sub)")
             return 2
