@@ -129,6 +129,43 @@ final class SerializationTests: XCTestCase {
     }
 }
 
+final class ResultCellSerializationTests: XCTestCase {
+    /// `jsonBytes()` writes `data` straight from the executor's cells; it must
+    /// equal the text of the `data` JSON value (keys, order, nulls, lists,
+    /// escapes, numbers) for every shape of result, including null propagation.
+    func testResponseBytesFromCellsEqualTheDataValueText() async throws {
+        let queries = [
+            #"{ person(id: "1") { __typename n: name id age role score tags } t: __typename }"#,
+            #"{ people { id required friends { name bestFriend { id } } pets { ... on Dog { barks } ... on Cat { lives } } } }"#,
+            "{ people { id required } }",
+            "{ peopleNullable { id required } }",
+            #"{ named { name ... on Person { age } } failing hugeFloat badEnum }"#,
+            #"{ echo(value: 5, text: "q\"uo\\te\n\u0001é") }"#,
+        ]
+        let ex = try makeTestExecutor(people: 4, personRequiredNullFor: [3])
+        for q in queries {
+            let r = try await ex.run(q)
+            XCTAssertTrue(r.hasData, q)
+            let fromCells = String(decoding: r.jsonBytes(), as: UTF8.self)
+            let fromValue = String(decoding: ExecutionResult(data: r.data, errors: r.errors).jsonBytes(), as: UTF8.self)
+            XCTAssertEqual(fromCells, fromValue, q)
+            XCTAssertTrue(fromCells.hasPrefix(#"{"data":"#), fromCells)
+        }
+        var r = try await ex.run("{ people { id required } }")
+        r.data = .object([("replaced", .bool(false))])
+        XCTAssertEqual(String(decoding: r.jsonBytes(), as: UTF8.self).prefix(29), #"{"data":{"replaced":false},"e"#)
+    }
+
+    func testWritesIntegersAndNonIntegralDoublesDirectly() {
+        for i in [0, 7, 10, -1, -10, 123456789, Int.max, Int.min] {
+            XCTAssertEqual(JSON.int(i).serializedString, String(i))
+        }
+        for d in [12.5, -0.25, 0.0001, 0.00001, 1e-7, 123456.789, 99999999999999.9, 1e15 + 0.5, 3.14159] {
+            XCTAssertEqual(JSON.double(d).serializedString, JSONWriter.javaScriptNumber(d), "\(d)")
+        }
+    }
+}
+
 struct SplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }

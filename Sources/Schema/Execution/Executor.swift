@@ -8,12 +8,37 @@
 import QueryLanguage
 
 public struct ExecutionResult: Sendable {
+    /// Where `data` lives: a JSON value, or the executor's result cells, which
+    /// `jsonBytes()` serializes directly (no intermediate JSON tree).
+    enum DataStorage: Sendable {
+        case value(JSON?)
+        case cells(ResultCells)
+    }
+    var storage: DataStorage
     /// nil = absent (a request error: execution never started).
-    public var data: JSON?
+    public var data: JSON? {
+        get {
+            switch storage {
+            case .value(let j): return j
+            case .cells(let c): return c.json
+            }
+        }
+        set { storage = .value(newValue) }
+    }
+    /// Whether `data` is present, without building it.
+    public var hasData: Bool {
+        switch storage {
+        case .value(let j): return j != nil
+        case .cells: return true
+        }
+    }
     public var errors: [GraphQLError]
     public var extensions: [(String, JSON)]
     public init(data: JSON?, errors: [GraphQLError] = [], extensions: [(String, JSON)] = []) {
-        self.data = data; self.errors = errors; self.extensions = extensions
+        self.storage = .value(data); self.errors = errors; self.extensions = extensions
+    }
+    init(cells: ResultCells, errors: [GraphQLError]) {
+        self.storage = .cells(cells); self.errors = errors; self.extensions = []
     }
 }
 
@@ -90,7 +115,7 @@ public struct Executor: Sendable {
 
         let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, context: context)
         await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())
-        return ExecutionResult(data: run.data(), errors: run.errors)
+        return ExecutionResult(cells: run.resultCells(), errors: run.errors)
     }
 
     private func requestError(_ message: String) -> ExecutionResult {
@@ -100,18 +125,18 @@ public struct Executor: Sendable {
 
 // MARK: - One execution
 
-private enum CellValue {
+enum CellValue: Sendable {
     case pending
     case null
     case leaf(JSON)
-    /// Children are the cells `first ..< first + fields.keys.count`.
-    case object(CollectedFields, first: Int)
+    /// Children are the cells `first ..< first + shape.keys.count`.
+    case object(ObjectShape, first: Int)
     /// Items are the cells `first ..< first + count`.
     case list(first: Int, count: Int)
 }
 
 /// One position of the response tree.
-private struct Cell {
+struct Cell: Sendable {
     var value: CellValue
     var parent: Int
     /// The position's type is non-null: a null here nulls the parent.
@@ -135,20 +160,16 @@ private struct ObjectWork {
     var typeName: String
     var cell: Int
     var fields: CollectedFields
-}
-
-private struct PendingObject {
-    var value: any Sendable
-    var typeName: String
-    var cell: Int
-    var field: CollectedField
+    /// The field that produced this object (nil for the root value).
+    var field: CollectedField?
 }
 
 /// The fields of one level being gathered.
 private struct Level {
     var groups: [Group] = []
-    var groupIndex: [Int: Int] = [:]
-    var pending: [PendingObject] = []
+    /// Group id → index in `groups` (-1: none yet).
+    var groupIndex: [Int] = []
+    var pending: [ObjectWork] = []
 }
 
 private struct GroupKey: Hashable {
@@ -190,8 +211,39 @@ private final class FieldPlan {
     /// The type is `Leaf` or `Leaf!` (no list): completed without walking the TypeRef.
     var simpleLeaf = false
     var nonNull = false
+    /// For a simple leaf of a built-in scalar: the JSON case that needs no
+    /// coercion (checked inline, without copying `leaf`).
+    var fastLeaf = FastLeaf.none
+    /// What the named type is (read per completed value without copying `namedDef`).
+    var namedKind = NamedKind.missing
+    /// The field's type (copied out of `def` once).
+    let type: TypeRef
+    let hasDef: Bool
+    var hasArgError = false
     init(def: OutputField?, resolver: BatchResolver?, isIntrospection: Bool) {
         self.def = def; self.resolver = resolver; self.isIntrospection = isIntrospection
+        self.type = def?.type ?? .named("")
+        self.hasDef = def != nil
+    }
+}
+
+enum NamedKind: UInt8 {
+    case missing, leaf, object, abstract, input
+}
+
+enum FastLeaf: UInt8 {
+    case none, string, int, double, bool
+
+    /// Whether `j` is already the serialized form of this built-in scalar.
+    @inline(__always)
+    func accepts(_ j: JSON) -> Bool {
+        switch (self, j) {
+        case (.string, .string): return true
+        case (.int, .int(let i)): return i >= -2147483648 && i <= 2147483647
+        case (.double, .double(let d)): return d.isFinite
+        case (.bool, .bool): return true
+        default: return false
+        }
     }
 }
 
@@ -260,13 +312,12 @@ private final class ExecutionRun {
     let collector: FieldCollector
     let variables: [String: JSON]
     let context: any Sendable
-    var cells: [Cell] = []
+    @exclusivity(unchecked) var cells: [Cell] = []
     var errors: [GraphQLError] = []
     var nullEvents = 0
     var collectCache: [String: CollectedFields] = [:]
     var plans: [ObjectIdentifier: FieldPlan] = [:]
     var groupIDs: [GroupKey: Int] = [:]
-    var subfieldCache: [ObjectIdentifier: (String, CollectedFields)] = [:]
     var isMutation = false
 
     init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON], context: any Sendable) {
@@ -281,7 +332,7 @@ private final class ExecutionRun {
     func execute(operation: OperationDefinition, rootType: String, rootValue: any Sendable) async {
         cells.append(Cell(value: .pending, parent: -1, nonNull: false, key: .key("")))
         let fields = collect(rootType, [operation.selectionSet])
-        let root = ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields)
+        let root = ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields, field: nil)
         if operation.operation == .mutation {
             // Root fields one at a time, each with its whole subtree.
             let entries = expand([root])
@@ -305,10 +356,10 @@ private final class ExecutionRun {
     /// The collected subfields of `field` on concrete type `typeName`,
     /// remembered per field (most fields always meet the same type).
     func subfields(_ field: CollectedField, _ typeName: String) -> CollectedFields {
-        let id = ObjectIdentifier(field)
-        if let (t, c) = subfieldCache[id], t == typeName { return c }
+        if let c = field.subfields, field.subfieldsType == typeName { return c }
         let c = collect(typeName, field.nodes.compactMap(\.selectionSet))
-        subfieldCache[id] = (typeName, c)
+        field.subfields = c
+        field.subfieldsType = typeName
         return c
     }
 
@@ -342,15 +393,32 @@ private final class ExecutionRun {
                 case .failure(var e):
                     e.locations = []  // located at the field, as graphql-js's locatedError does
                     p.argError = e
+                    p.hasArgError = true
                 }
             }
             p.direct = p.resolver == nil && (p.isIntrospection || executor.executable.fieldGuard == nil)
             let key = GroupKey(typeName: typeName, fieldName: field.fieldName, argKey: p.argKey)
             if let g = groupIDs[key] { p.groupID = g } else { p.groupID = groupIDs.count; groupIDs[key] = p.groupID }
             p.namedDef = schema.types[def.type.namedType]
+            switch p.namedDef {
+            case nil: p.namedKind = .missing
+            case .scalar?, .enumeration?: p.namedKind = .leaf
+            case .object?: p.namedKind = .object
+            case .interface?, .union?: p.namedKind = .abstract
+            case .inputObject?: p.namedKind = .input
+            }
             if let nd = p.namedDef, nd.isLeaf { p.leaf = LeafSerializer(nd, scalars: executor.executable.scalars) }
             p.nonNull = def.type.isNonNull
             if p.leaf != nil, case .named = def.type.nullable { p.simpleLeaf = true }
+            if p.simpleLeaf, let leaf = p.leaf {
+                switch leaf {
+                case .string, .id: p.fastLeaf = .string
+                case .int: p.fastLeaf = .int
+                case .float: p.fastLeaf = .double
+                case .boolean: p.fastLeaf = .bool
+                default: break
+                }
+            }
         }
         plans[id] = p
         field.plan = p
@@ -372,7 +440,7 @@ private final class ExecutionRun {
                 cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
                 entries.append(FieldEntry(parent: w.value, readable: readable, typeName: w.typeName, field: f, cell: cell))
             }
-            cells[w.cell].value = .object(w.fields, first: first)
+            cells[w.cell].value = .object(w.fields.shape, first: first)
         }
         return entries
     }
@@ -392,7 +460,7 @@ private final class ExecutionRun {
             for f in fields {
                 cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
             }
-            cells[w.cell].value = .object(w.fields, first: first)
+            cells[w.cell].value = .object(w.fields.shape, first: first)
             for (k, f) in fields.enumerated() {
                 handle(w.value, readable, w.typeName, f, first + k, &level)
             }
@@ -404,14 +472,14 @@ private final class ExecutionRun {
     /// added to its group.
     func handle(_ parent: any Sendable, _ readable: (any FieldReadable)?, _ typeName: String, _ f: CollectedField,
                 _ cell: Int, _ level: inout Level) {
-        if f.fieldName == "__typename" {
+        if f.isTypename {
             cells[cell].value = .leaf(.string(typeName))
             return
         }
         let p = plan(f, on: typeName)
-        guard let def = p.def else { cells[cell].value = .null; return }
-        if let argError = p.argError {
-            cells[cell].nonNull = def.type.isNonNull
+        guard p.hasDef else { cells[cell].value = .null; return }
+        if p.hasArgError, let argError = p.argError {
+            cells[cell].nonNull = p.nonNull
             recordError(argError, at: cell, field: f)
             nullify(cell)
             return
@@ -421,20 +489,31 @@ private final class ExecutionRun {
             if nullEvents > 0 && !isAlive(cells[cell].parent) { return }
             let value: ResolvedValue
             if let readable { value = readable.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
-            if p.simpleLeaf, case .leaf(let j) = value, let leaf = p.leaf, case .success(let out) = leaf.serialize(j) {
-                cells[cell].nonNull = p.nonNull
-                cells[cell].value = .leaf(out)
-                return
+            if p.simpleLeaf, case .leaf(let j) = value {
+                if p.fastLeaf.accepts(j) {
+                    cells[cell].nonNull = p.nonNull
+                    cells[cell].value = .leaf(j)
+                    return
+                }
+                if let leaf = p.leaf, case .success(let out) = leaf.serialize(j) {
+                    cells[cell].nonNull = p.nonNull
+                    cells[cell].value = .leaf(out)
+                    return
+                }
             }
-            complete(value, def.type, cell: cell, field: f, parentType: typeName, plan: p, pending: &level.pending)
+            complete(value, p.type, cell: cell, field: f, parentType: typeName, plan: p, pending: &level.pending)
             return
         }
         let group: Group
-        if !isMutation, let gi = level.groupIndex[p.groupID] {
-            group = level.groups[gi]
+        let gid = p.groupID
+        if gid >= level.groupIndex.count {
+            level.groupIndex.append(contentsOf: repeatElement(-1, count: gid + 1 - level.groupIndex.count))
+        }
+        if !isMutation, level.groupIndex[gid] >= 0 {
+            group = level.groups[level.groupIndex[gid]]
         } else {
-            group = Group(typeName: typeName, field: f, def: def, plan: p)
-            level.groupIndex[p.groupID] = level.groups.count
+            group = Group(typeName: typeName, field: f, def: p.def!, plan: p)
+            level.groupIndex[gid] = level.groups.count
             level.groups.append(group)
         }
         group.parents.append(parent)
@@ -482,9 +561,10 @@ private final class ExecutionRun {
         for (gi, g) in groups.enumerated() {
             let values = results[gi] ?? []
             let parentName = g.typeName
+            let type = g.plan.type
             for (i, cell) in g.cells.enumerated() {
                 if nullEvents > 0 && !isAlive(cells[cell].parent) { continue }
-                complete(values[i], g.def.type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
+                complete(values[i], type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
             }
         }
         if pending.isEmpty { return [] }
@@ -513,19 +593,22 @@ private final class ExecutionRun {
                     guard let err = verdicts[k] else { continue }
                     let o = pending[i]
                     if nullEvents > 0 && !isAlive(o.cell) { continue }
-                    recordError(err, at: o.cell, field: o.field)
+                    recordError(err, at: o.cell, field: o.field!)
                     nullify(o.cell)
                 }
             }
         }
 
-        var next: [ObjectWork] = []
-        next.reserveCapacity(pending.count)
-        for o in pending {
-            if case .null = cells[o.cell].value { continue }
-            next.append(ObjectWork(value: o.value, typeName: o.typeName, cell: o.cell, fields: subfields(o.field, o.typeName)))
+        // The objects whose cells are still set move on (no copies when all are).
+        var anyNulled = false
+        for i in pending.indices {
+            if case .null = cells[pending[i].cell].value { anyNulled = true; break }
         }
-        return next
+        if !anyNulled { return pending }
+        return pending.filter { o in
+            if case .null = cells[o.cell].value { return false }
+            return true
+        }
     }
 
     func selectedFields(_ g: Group) -> Set<String> {
@@ -629,7 +712,7 @@ private final class ExecutionRun {
     // MARK: Completion
 
     func complete(_ value: ResolvedValue, _ type: TypeRef, cell: Int, field: CollectedField, parentType: String,
-                  plan: FieldPlan, pending: inout [PendingObject]) {
+                  plan: FieldPlan, pending: inout [ObjectWork]) {
         var inner = type
         if case .nonNull(let t) = type { inner = t; cells[cell].nonNull = true }
         switch value {
@@ -669,9 +752,9 @@ private final class ExecutionRun {
                 if case .null = cells[cell].value { break }
             }
         case .named(let name):
-            guard let def = plan.namedDef else { cells[cell].value = .null; return }
-            switch def {
-            case .scalar, .enumeration:
+            switch plan.namedKind {
+            case .missing: cells[cell].value = .null; return
+            case .leaf:
                 guard case .leaf(let j) = value, let leaf = plan.leaf else {
                     fieldError("Expected a value of type \"\(name)\" for field \"\(parentType).\(field.fieldName)\", but received an object or list.", cell, field)
                     return
@@ -680,13 +763,13 @@ private final class ExecutionRun {
                 case .success(let out): cells[cell].value = .leaf(out)
                 case .failure(let f): fieldError(f.message, cell, field)
                 }
-            case .object, .interface, .union:
+            case .object, .abstract:
                 guard case .object(let obj, let tn) = value else {
                     fieldError("Expected an object of type \"\(name)\" for field \"\(parentType).\(field.fieldName)\".", cell, field)
                     return
                 }
                 var concrete = name
-                if def.isAbstract {
+                if plan.namedKind == .abstract {
                     var runtime = tn
                     if runtime == nil {
                         if case .leaf(.string(let s))? = (obj as? any FieldReadable)?.readField("__typename") { runtime = s }
@@ -706,8 +789,8 @@ private final class ExecutionRun {
                     }
                     concrete = runtime
                 }
-                pending.append(PendingObject(value: obj, typeName: concrete, cell: cell, field: field))
-            case .inputObject:
+                pending.append(ObjectWork(value: obj, typeName: concrete, cell: cell, fields: subfields(field, concrete), field: field))
+            case .input:
                 cells[cell].value = .null
             }
         }
@@ -794,23 +877,11 @@ private final class ExecutionRun {
 
     // MARK: Result
 
-    func data() -> JSON { json(0) }
-
-    func json(_ c: Int) -> JSON {
-        switch cells[c].value {
-        case .pending, .null: return .null
-        case .leaf(let j): return j
-        case .object(let fields, let first):
-            var members: [(String, JSON)] = []
-            members.reserveCapacity(fields.keys.count)
-            for (i, k) in fields.keys.enumerated() { members.append((k, json(first + i))) }
-            return .object(members)
-        case .list(let first, let count):
-            var items: [JSON] = []
-            items.reserveCapacity(count)
-            for i in 0..<count { items.append(json(first + i)) }
-            return .array(items)
-        }
+    /// The finished response tree, handed over without copying.
+    func resultCells() -> ResultCells {
+        let c = cells
+        cells = []
+        return ResultCells(cells: c)
     }
 }
 

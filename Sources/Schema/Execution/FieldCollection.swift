@@ -9,8 +9,13 @@ final class CollectedField {
     var nodes: [Field]
     /// The executor's per-run plan for this field (collected fields are per run).
     var plan: AnyObject?
+    let isTypename: Bool
+    /// The executor's collected subfields, for objects of `subfieldsType`.
+    var subfields: CollectedFields?
+    var subfieldsType: String?
     init(responseKey: String, fieldName: String, nodes: [Field]) {
         self.responseKey = responseKey; self.fieldName = fieldName; self.nodes = nodes
+        self.isTypename = fieldName == "__typename"
     }
 }
 
@@ -19,7 +24,35 @@ final class CollectedField {
 final class CollectedFields {
     let fields: [CollectedField]
     let keys: [String]
-    init(fields: [CollectedField]) { self.fields = fields; self.keys = fields.map(\.responseKey) }
+    /// The keys as the response needs them (shared by the result cells).
+    let shape: ObjectShape
+    init(fields: [CollectedField]) {
+        self.fields = fields
+        self.keys = fields.map(\.responseKey)
+        self.shape = ObjectShape(keys: keys)
+    }
+}
+
+/// The response keys of an object, in order, with their JSON text
+/// (`"key":`) encoded once for the serializer.
+final class ObjectShape: Sendable {
+    let keys: [String]
+    /// `"key":` of every key, back to back; key i is `encoded[offsets[i] ..< offsets[i + 1]]`.
+    let encoded: [UInt8]
+    let offsets: [Int]
+    init(keys: [String]) {
+        self.keys = keys
+        var bytes: [UInt8] = []
+        var offsets: [Int] = [0]
+        offsets.reserveCapacity(keys.count + 1)
+        for k in keys {
+            JSONWriter.writeString(k, into: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            offsets.append(bytes.count)
+        }
+        self.encoded = bytes
+        self.offsets = offsets
+    }
 }
 
 struct FieldCollector {

@@ -25,10 +25,16 @@ public enum JSONWriter {
 
     public static func write(_ value: JSON, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .null: writeNull(into: &out)
+        case .bool(let b):
+            if b {
+                out.append(UInt8(ascii: "t")); out.append(UInt8(ascii: "r")); out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "e"))
+            } else {
+                out.append(UInt8(ascii: "f")); out.append(UInt8(ascii: "a")); out.append(UInt8(ascii: "l")); out.append(UInt8(ascii: "s"))
+                out.append(UInt8(ascii: "e"))
+            }
         case .int(let i): writeInt(i, into: &out)
-        case .double(let d): out.append(contentsOf: javaScriptNumber(d).utf8)
+        case .double(let d): writeDouble(d, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
@@ -53,9 +59,44 @@ public enum JSONWriter {
         }
     }
 
+    static func writeNull(into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "n")); out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "l")); out.append(UInt8(ascii: "l"))
+    }
+
     public static func writeInt(_ i: Int, into out: inout [UInt8]) {
         if i >= 0 && i < 10 { out.append(UInt8(48 + i)); return }
-        out.append(contentsOf: String(i).utf8)
+        // Digits into a small stack buffer, most significant first.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits
+        var magnitude = i.magnitude
+        withUnsafeMutableBytes(of: &digits) { buf in
+            var k = buf.count
+            repeat {
+                k -= 1
+                buf[k] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude != 0
+            if i < 0 { out.append(UInt8(ascii: "-")) }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[k...]))
+        }
+    }
+
+    /// A double as `javaScriptNumber` prints it. Swift's `description` is the
+    /// same shortest round-trip form; when it has no exponent and the value
+    /// is not integral, the two texts are equal, so it is used directly.
+    static func writeDouble(_ d: Double, into out: inout [UInt8]) {
+        if d.isFinite && d != d.rounded(.towardZero) {
+            let a = abs(d)
+            if a >= 1e-4 && a < 1e15 {
+                var text = d.description
+                var plain = true
+                text.withUTF8 { buf in
+                    for b in buf where b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { plain = false }
+                    if plain { out.append(contentsOf: buf) }
+                }
+                if plain { return }
+            }
+        }
+        out.append(contentsOf: javaScriptNumber(d).utf8)
     }
 
     public static func writeString(_ s: String, into out: inout [UInt8]) {

@@ -138,11 +138,21 @@ func cpuMicros() -> Double {
     return Double(ts.tv_sec) * 1e6 + Double(ts.tv_nsec) / 1e3
 }
 
+/// EXECBENCH_ITERATIONS=N runs every measurement exactly N times instead
+/// of for one CPU second, so that `perf stat -e instructions` over the
+/// whole process compares builds by instruction count (stable on a loaded
+/// machine, unlike time).
+let fixedIterations: Int? = getenv("EXECBENCH_ITERATIONS").flatMap { Int(String(cString: $0)) }
+
 /// CPU µs per operation, over at least `seconds` of CPU time.
 func measure(_ label: String, seconds: Double = 1.0, _ body: () async throws -> Void) async rethrows -> Double {
     for _ in 0..<3 { try await body() }  // warm up
     var iterations = 0
     let start = cpuMicros()
+    if let fixedIterations {
+        for _ in 0..<fixedIterations { try await body() }
+        return (cpuMicros() - start) / Double(max(fixedIterations, 1))
+    }
     while cpuMicros() - start < seconds * 1e6 {
         try await body()
         iterations += 1
