@@ -14,9 +14,9 @@ final class ValidationValidateTests: XCTestCase {
         let errors = validate(schema: schema, document: try parse("{ dog { nam } }\nquery Q($x: Int) { cat { meows(x: 1) } }"))
         XCTAssertEqual(errors.map(\.message), [
             "This anonymous operation must be the only defined operation.",
-            "Cannot query field 'nam' on type 'Dog'. Did you mean 'name'?",
-            "Unknown argument 'x' on field 'Cat.meows'.",
-            "Variable '$x' is never used in operation 'Q'.",
+            "Cannot query field \"nam\" on type \"Dog\". Did you mean \"name\"?",
+            "Unknown argument \"x\" on field \"Cat.meows\".",
+            "Variable \"$x\" is never used in operation \"Q\".",
         ])
         XCTAssertTrue(errors.allSatisfy { $0.code == "GRAPHQL_VALIDATION_FAILED" })
     }
@@ -40,7 +40,7 @@ final class ValidationValidateTests: XCTestCase {
         let doc = try parse("{ complicatedArgs { a: jsonArgField(json: 1) b: jsonArgField(json: \"x\") } }")
         XCTAssertEqual(validate(schema: schema, document: doc), [], "without a coercer any literal is accepted")
         XCTAssertEqual(validate(schema: schema, document: doc, scalars: ["Json": OnlyStrings()]).map(\.message),
-                       ["Expected value of type 'Json', found 1; Json literal must be a string"])
+                       ["Expected value of type \"Json\", found 1; Json literal must be a string"])
     }
 
     func testSuggestionListMatchesGraphQLJS() {

@@ -126,6 +126,8 @@ let typeMetaField = OutputField(name: "__type", description: "Request the type i
 
 final class ValidationContext {
     let schema: GraphQLSchema
+    /// The schema's lookup tables (built once per schema, cached).
+    let index: ValidationSchemaIndex
     let document: Document
     let maxErrors: Int
     let scalars: [String: any ScalarCoercing]
@@ -134,16 +136,20 @@ final class ValidationContext {
     let fragments: [String: FragmentDefinition]
 
     // TypeInfo state.
-    @exclusivity(unchecked) var parentTypeStack: [String?] = []
+    @exclusivity(unchecked) var parentTypeStack: [ValidationTypeEntry?] = []
     @exclusivity(unchecked) var typeStack: [TypeRef?] = []
+    /// The entry of `typeStack`'s named type, in step with it.
+    @exclusivity(unchecked) var typeEntryStack: [ValidationTypeEntry?] = []
     @exclusivity(unchecked) var inputTypeStack: [TypeRef?] = []
-    @exclusivity(unchecked) var fieldDefStack: [OutputField?] = []
+    @exclusivity(unchecked) var fieldDefStack: [ValidationFieldEntry?] = []
     @exclusivity(unchecked) var defaultStack: [Bool] = []
     @exclusivity(unchecked) var directive: DirectiveType?
     @exclusivity(unchecked) var argument: InputValue?
+    /// Whether the current argument is defined (cheaper than `argument != nil`).
+    @exclusivity(unchecked) var argumentKnown = false
 
     init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing]) {
-        self.schema = schema; self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
+        self.schema = schema; self.index = ValidationSchemaIndex.of(schema); self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
         var f: [String: FragmentDefinition] = [:]
         for d in document.definitions { if case .fragment(let x) = d { f[x.name.value] = x } }
         fragments = f
@@ -158,24 +164,18 @@ final class ValidationContext {
     private var pendingAbort = false
 
     // MARK: TypeInfo accessors
-    var parentType: String? { parentTypeStack.last ?? nil }
+    var parentType: String? { parentTypeStack.last??.name }
+    var parentTypeEntry: ValidationTypeEntry? { parentTypeStack.last ?? nil }
     var type: TypeRef? { typeStack.last ?? nil }
+    var typeEntry: ValidationTypeEntry? { typeEntryStack.last ?? nil }
     var inputType: TypeRef? { inputTypeStack.last ?? nil }
     var parentInputType: TypeRef? { inputTypeStack.count >= 2 ? inputTypeStack[inputTypeStack.count - 2] : nil }
-    var fieldDef: OutputField? { fieldDefStack.last ?? nil }
+    var fieldDef: OutputField? { fieldDefStack.last??.def }
+    var fieldEntry: ValidationFieldEntry? { fieldDefStack.last ?? nil }
     var hasDefault: Bool { defaultStack.last ?? false }
 
     func fieldDefinition(_ parent: String, _ name: String) -> OutputField? {
-        if name == "__typename" { return schema.types[parent]?.isComposite == true ? typenameMetaField : nil }
-        if parent == schema.queryType {
-            if name == "__schema" { return schemaMetaField }
-            if name == "__type" { return typeMetaField }
-        }
-        switch schema.types[parent] {
-        case .object(let o)?: return o.field(name)
-        case .interface(let i)?: return i.field(name)
-        default: return nil
-        }
+        index.types[parent]?.field(name)?.def
     }
 
     /// graphql-js `typeFromAST`: nil when the named type is unknown.
@@ -296,20 +296,20 @@ final class ValidationContext {
     }
 
     private func walkOperation(_ op: OperationDefinition) {
-        let root = schema.rootType(for: op.operation)
-        if let r = root, case .object? = schema.types[r] { typeStack.append(.named(r)) } else { typeStack.append(nil) }
+        let root = schema.rootType(for: op.operation).flatMap { index.types[$0] }
+        if let r = root, r.isObject { typeStack.append(.named(r.name)); typeEntryStack.append(r) } else { typeStack.append(nil); typeEntryStack.append(nil) }
         for v in vOperation { v.enterOperation(op) }
         for vd in op.variableDefinitions { walkVariableDefinition(vd) }
         let loc: DirectiveLocation = op.operation == .query ? .QUERY : op.operation == .mutation ? .MUTATION : .SUBSCRIPTION
         walkDirectives(op.directives, loc)
         walkSelectionSet(op.selectionSet)
         for v in vOperation { v.leaveOperation(op) }
-        typeStack.removeLast()
+        typeStack.removeLast(); typeEntryStack.removeLast()
     }
 
     private func walkVariableDefinition(_ vd: VariableDefinition) {
         let t = typeFromAST(vd.type)
-        inputTypeStack.append(t.flatMap { schema.isInputTypeRef($0) ? $0 : nil })
+        inputTypeStack.append(t.flatMap { index.isInputTypeRef($0) ? $0 : nil })
         for v in vVariableDefinition { v.enterVariableDefinition(vd) }
         walkNamedType(vd.type.namedType)
         if let dv = vd.defaultValue { walkValue(dv) }
@@ -323,19 +323,19 @@ final class ValidationContext {
     }
 
     private func walkFragmentDefinition(_ f: FragmentDefinition) {
-        let t = typeFromAST(.named(f.typeCondition))
-        typeStack.append(t.flatMap { schema.isOutputTypeRef($0) ? $0 : nil })
+        let e = index.types[f.typeCondition.name.value].flatMap { $0.isOutput ? $0 : nil }
+        typeStack.append(e.map { .named($0.name) }); typeEntryStack.append(e)
         for v in vFragmentDefinition { v.enterFragmentDefinition(f) }
         walkNamedType(f.typeCondition)
         walkDirectives(f.directives, .FRAGMENT_DEFINITION)
         walkSelectionSet(f.selectionSet)
         for v in vFragmentDefinition { v.leaveFragmentDefinition(f) }
-        typeStack.removeLast()
+        typeStack.removeLast(); typeEntryStack.removeLast()
     }
 
     private func walkSelectionSet(_ s: SelectionSet) {
-        let named = type?.namedType
-        parentTypeStack.append(named.flatMap { schema.types[$0]?.isComposite == true ? $0 : nil })
+        let e = typeEntry
+        parentTypeStack.append(e?.isComposite == true ? e : nil)
         for v in vSelectionSet { v.enterSelectionSet(s) }
         for sel in s.selections {
             if pendingAbort { break }
@@ -352,37 +352,38 @@ final class ValidationContext {
     }
 
     private func walkField(_ f: Field) {
-        var def: OutputField?
-        if let p = parentType { def = fieldDefinition(p, f.name.value) }
+        let def = parentTypeEntry?.field(f.name.value)
         fieldDefStack.append(def)
-        typeStack.append(def.flatMap { schema.isOutputTypeRef($0.type) ? $0.type : nil })
+        let ot = def?.outputType
+        typeStack.append(ot); typeEntryStack.append(ot == nil ? nil : def!.namedType)
         for v in vField { v.enterField(f) }
-        for a in f.arguments { walkArgument(a, def?.arguments) }
+        if !f.arguments.isEmpty { let args = def?.def.arguments; for a in f.arguments { walkArgument(a, args) } }
         walkDirectives(f.directives, .FIELD)
         if let ss = f.selectionSet { walkSelectionSet(ss) }
         for v in vField { v.leaveField(f) }
-        typeStack.removeLast()
+        typeStack.removeLast(); typeEntryStack.removeLast()
         fieldDefStack.removeLast()
     }
 
     private func walkInlineFragment(_ i: InlineFragment) {
-        let t: TypeRef?
-        if let tc = i.typeCondition { t = typeFromAST(.named(tc)) } else { t = type.map { .named($0.namedType) } }
-        typeStack.append(t.flatMap { schema.isOutputTypeRef($0) ? $0 : nil })
+        let e: ValidationTypeEntry?
+        if let tc = i.typeCondition { e = index.types[tc.name.value] } else { e = typeEntry }
+        let out = e?.isOutput == true ? e : nil
+        typeStack.append(out.map { .named($0.name) }); typeEntryStack.append(out)
         for v in vInlineFragment { v.enterInlineFragment(i) }
         if let tc = i.typeCondition { walkNamedType(tc) }
         walkDirectives(i.directives, .INLINE_FRAGMENT)
         walkSelectionSet(i.selectionSet)
         for v in vInlineFragment { v.leaveInlineFragment(i) }
-        typeStack.removeLast()
+        typeStack.removeLast(); typeEntryStack.removeLast()
     }
 
     private func walkDirectives(_ ds: [Directive], _ location: DirectiveLocation) {
         for d in ds {
-            directive = schema.directive(d.name.value)
+            directive = index.directives[d.name.value]
             for v in vDirective { v.enterDirective(d, location) }
             let args = directive?.arguments
-            for a in d.arguments { walkArgument(a, args) }
+            if !d.arguments.isEmpty { for a in d.arguments { walkArgument(a, args) } }
             for v in vDirective { v.leaveDirective(d) }
             directive = nil
         }
@@ -391,14 +392,16 @@ final class ValidationContext {
     private func walkArgument(_ a: Argument, _ defs: [InputValue]?) {
         let def = defs?.first { $0.name == a.name.value }
         argument = def
+        argumentKnown = def != nil
         defaultStack.append(def?.defaultValue != nil)
-        inputTypeStack.append(def.flatMap { schema.isInputTypeRef($0.type) ? $0.type : nil })
+        inputTypeStack.append(def.flatMap { index.isInputTypeRef($0.type) ? $0.type : nil })
         for v in vArgument { v.enterArgument(a) }
         walkValue(a.value)
         for v in vArgument { v.leaveArgument(a) }
         inputTypeStack.removeLast()
         defaultStack.removeLast()
         argument = nil
+        argumentKnown = false
     }
 
     private func walkValue(_ value: ValueNode) {
@@ -408,7 +411,7 @@ final class ValidationContext {
             var item: TypeRef?
             if case .list(let it)? = lt { item = it } else { item = lt }
             defaultStack.append(false)
-            inputTypeStack.append(item.flatMap { schema.isInputTypeRef($0) ? $0 : nil })
+            inputTypeStack.append(item.flatMap { index.isInputTypeRef($0) ? $0 : nil })
             for v in vValue { v.enterValue(value) }
             for i in items { walkValue(i) }
             for v in vValue { v.leaveValue(value) }
@@ -418,11 +421,11 @@ final class ValidationContext {
             for v in vValue { v.enterValue(value) }
             let objectType = inputType?.namedType
             var io: InputObjectType?
-            if let n = objectType, case .inputObject(let x)? = schema.types[n] { io = x }
+            if let n = objectType, index.types[n]?.flags.contains(.inputObject) == true, case .inputObject(let x)? = schema.types[n] { io = x }
             for f in fields {
                 let fd = io?.field(f.name.value)
                 defaultStack.append(fd?.defaultValue != nil)
-                inputTypeStack.append(fd.flatMap { schema.isInputTypeRef($0.type) ? $0.type : nil })
+                inputTypeStack.append(fd.flatMap { index.isInputTypeRef($0.type) ? $0.type : nil })
                 for v in vObjectField { v.enterObjectField(f) }
                 walkValue(f.value)
                 for v in vObjectField { v.leaveObjectField(f) }
@@ -445,27 +448,27 @@ struct VariableUsageCollector {
     init(context: ValidationContext) { self.context = context }
 
     mutating func collect(_ op: OperationDefinition) -> [VariableUsage] {
-        var root: String?
-        if let r = context.schema.rootType(for: op.operation), case .object? = context.schema.types[r] { root = r }
+        var root: ValidationTypeEntry?
+        if let r = context.schema.rootType(for: op.operation).flatMap({ context.index.types[$0] }), r.isObject { root = r }
         directives(op.directives)
         selectionSet(op.selectionSet, root)
         return usages
     }
     mutating func collect(_ f: FragmentDefinition) -> [VariableUsage] {
-        let n = f.typeCondition.name.value
+        let e = context.index.types[f.typeCondition.name.value]
         directives(f.directives)
-        selectionSet(f.selectionSet, context.schema.types[n]?.isComposite == true ? n : nil)
+        selectionSet(f.selectionSet, e?.isComposite == true ? e : nil)
         return usages
     }
     mutating func directives(_ ds: [Directive]) {
         for d in ds {
-            let defs = context.schema.directive(d.name.value)?.arguments
+            let defs = context.index.directives[d.name.value]?.arguments
             for a in d.arguments { argument(a, defs) }
         }
     }
     mutating func argument(_ a: Argument, _ defs: [InputValue]?) {
         let def = defs?.first { $0.name == a.name.value }
-        value(a.value, def.flatMap { context.schema.isInputTypeRef($0.type) ? $0.type : nil }, def?.defaultValue != nil)
+        value(a.value, def.flatMap { context.index.isInputTypeRef($0.type) ? $0.type : nil }, def?.defaultValue != nil)
     }
     mutating func value(_ v: ValueNode, _ type: TypeRef?, _ hasDefault: Bool) {
         switch v {
@@ -474,39 +477,36 @@ struct VariableUsageCollector {
             let lt = type?.nullable
             var item: TypeRef?
             if case .list(let it)? = lt { item = it } else { item = lt }
-            let it = item.flatMap { context.schema.isInputTypeRef($0) ? $0 : nil }
+            let it = item.flatMap { context.index.isInputTypeRef($0) ? $0 : nil }
             for i in items { value(i, it, false) }
         case .object(let fields, _):
             var io: InputObjectType?
-            if let n = type?.namedType, case .inputObject(let x)? = context.schema.types[n] { io = x }
+            if let n = type?.namedType, context.index.types[n]?.flags.contains(.inputObject) == true, case .inputObject(let x)? = context.schema.types[n] { io = x }
             for f in fields {
                 let fd = io?.field(f.name.value)
-                value(f.value, fd.flatMap { context.schema.isInputTypeRef($0.type) ? $0.type : nil }, fd?.defaultValue != nil)
+                value(f.value, fd.flatMap { context.index.isInputTypeRef($0.type) ? $0.type : nil }, fd?.defaultValue != nil)
             }
         default: break
         }
     }
-    mutating func selectionSet(_ s: SelectionSet, _ parent: String?) {
+    mutating func selectionSet(_ s: SelectionSet, _ parent: ValidationTypeEntry?) {
         for sel in s.selections {
             switch sel {
             case .field(let f):
-                let def = parent.flatMap { context.fieldDefinition($0, f.name.value) }
-                for a in f.arguments { argument(a, def?.arguments) }
-                directives(f.directives)
+                let def = parent?.field(f.name.value)
+                if !f.arguments.isEmpty { let args = def?.def.arguments; for a in f.arguments { argument(a, args) } }
+                if !f.directives.isEmpty { directives(f.directives) }
                 if let ss = f.selectionSet {
-                    let t = def.flatMap { context.schema.isOutputTypeRef($0.type) ? $0.type.namedType : nil }
-                    selectionSet(ss, t.flatMap { context.schema.types[$0]?.isComposite == true ? $0 : nil })
+                    let t = def?.outputType == nil ? nil : def!.namedType
+                    selectionSet(ss, t?.isComposite == true ? t : nil)
                 }
             case .fragmentSpread(let sp):
                 directives(sp.directives)
             case .inlineFragment(let i):
                 var t = parent
-                if let tc = i.typeCondition {
-                    let n = tc.name.value
-                    t = context.schema.types[n] == nil ? nil : n
-                }
+                if let tc = i.typeCondition { t = context.index.types[tc.name.value] }
                 directives(i.directives)
-                selectionSet(i.selectionSet, t.flatMap { context.schema.types[$0]?.isComposite == true ? $0 : nil })
+                selectionSet(i.selectionSet, t?.isComposite == true ? t : nil)
             }
         }
     }

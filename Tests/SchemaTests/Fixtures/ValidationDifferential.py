@@ -7,7 +7,9 @@ against the fixture schemas and validates each with graphql-core 3.2's
   {"schema": NAME, "doc": TEXT, "errors": [{"message": M, "locations": [[l, c], ...]}] }
 or "syntax": MESSAGE when graphql-core cannot parse the document.
 
-Usage: ValidationDifferential.py [COUNT_PER_SCHEMA]   (default 600)
+Usage: ValidationDifferential.py [COUNT_PER_SCHEMA] [--docs-only]   (default 600)
+With --docs-only it prints only {"schema", "doc"} (the corpus, generated with
+graphql-core's schema model) for ValidationOracle.js (graphql-js) to validate.
 Exits 2 when graphql-core is missing (the Swift test then fails).
 """
 import json, os, random, sys
@@ -380,7 +382,9 @@ HANDWRITTEN = {
 
 
 def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+    args = [a for a in sys.argv[1:] if a != "--docs-only"]
+    docs_only = "--docs-only" in sys.argv[1:]
+    count = int(args[0]) if args else 600
     rules = [r for r in specified_rules]
     out = sys.stdout
     for sname, fname in SCHEMAS.items():
@@ -392,6 +396,9 @@ def main():
             docs.append(Gen(schema, rnd, err).document())
         for doc in docs:
             rec = {"schema": sname, "doc": doc}
+            if docs_only:
+                out.write(json.dumps(rec) + "\n")
+                continue
             try:
                 ast = parse(doc)
             except GraphQLError as e:

@@ -8,8 +8,8 @@ final class ExecutableDefinitionsRule: RuleVisitor {
             switch def {
             case .operation, .fragment: continue
             case .schema(let s): report("The schema definition is not executable.", [s.loc])
-            case .type(let t): report("The '\(t.name.value)' definition is not executable.", [t.loc])
-            case .directive(let x): report("The '\(x.name.value)' definition is not executable.", [x.loc])
+            case .type(let t): report("The \"\(t.name.value)\" definition is not executable.", [t.loc])
+            case .directive(let x): report("The \"\(x.name.value)\" definition is not executable.", [x.loc])
             }
         }
     }

@@ -4,11 +4,11 @@ import QueryLanguage
 final class FieldsOnCorrectTypeRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.field]) }
     override func enterField(_ f: Field) {
-        guard let parent = context.parentType, context.fieldDef == nil else { return }
+        guard context.fieldEntry == nil, let parent = context.parentType else { return }
         let name = f.name.value
-        var suggestion = didYouMean(suggestedTypeNames(parent, name), subMessage: "to use an inline fragment on")
-        if suggestion.isEmpty { suggestion = didYouMean(suggestedFieldNames(parent, name)) }
-        report("Cannot query field '\(name)' on type '\(parent)'." + suggestion, [f.loc])
+        var suggestion = didYouMeanQuoted(suggestedTypeNames(parent, name), subMessage: "to use an inline fragment on")
+        if suggestion.isEmpty { suggestion = didYouMeanQuoted(suggestedFieldNames(parent, name)) }
+        report("Cannot query field \"\(name)\" on type \"\(parent)\"." + suggestion, [f.loc])
     }
 
     func fields(_ t: String) -> [OutputField] { context.schema.types[t]?.fields ?? [] }

@@ -6,10 +6,10 @@ final class KnownDirectivesRule: RuleVisitor {
     override func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {
         let name = d.name.value
         guard let def = context.directive, !def.locations.isEmpty else {
-            report("Unknown directive '@\(name)'.", [d.loc]); return
+            report("Unknown directive \"@\(name)\".", [d.loc]); return
         }
         if let l = location, !def.locations.contains(l) {
-            report("Directive '@\(name)' may not be used on \(l.rawValue.lowercased().replacingAll("_", with: " ")).", [d.loc])
+            report("Directive \"@\(name)\" may not be used on \(l.rawValue).", [d.loc])
         }
     }
 }

@@ -8,6 +8,6 @@ final class KnownTypeNamesRule: RuleVisitor {
         let name = n.name.value
         if context.schema.types[name] != nil { return }
         for def in context.document.definitions { if case .type(let t) = def, !t.isExtension, t.name.value == name { return } }
-        report("Unknown type '\(name)'." + didYouMean(suggestionList(name, typeNames)), [n.loc])
+        report("Unknown type \"\(name)\"." + didYouMeanQuoted(suggestionList(name, typeNames)), [n.loc])
     }
 }

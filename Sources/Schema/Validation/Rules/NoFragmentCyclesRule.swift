@@ -21,8 +21,8 @@ final class NoFragmentCyclesRule: RuleVisitor {
             spreadPath.append(spread)
             if let ci = cycleIndex {
                 let cycle = spreadPath[ci...]
-                let via = cycle.dropLast().map { "'\($0.name.value)'" }.joined(separator: ", ")
-                report("Cannot spread fragment '\(spreadName)' within itself" + (via.isEmpty ? "." : " via \(via)."), cycle.map(\.loc))
+                let via = cycle.dropLast().map { "\"\($0.name.value)\"" }.joined(separator: ", ")
+                report("Cannot spread fragment \"\(spreadName)\" within itself" + (via.isEmpty ? "." : " via \(via)."), cycle.map(\.loc))
             } else if let f = context.fragments[spreadName] {
                 detect(f)
             }

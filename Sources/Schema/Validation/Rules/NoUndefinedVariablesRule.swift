@@ -10,7 +10,7 @@ final class NoUndefinedVariablesRule: RuleVisitor {
         for u in context.recursiveVariableUsages(o, index: context.currentOperationIndex) {
             let name = u.node.name.value
             if defined.contains(name) { continue }
-            let msg = o.name.map { "Variable '$\(name)' is not defined by operation '\($0.value)'." } ?? "Variable '$\(name)' is not defined."
+            let msg = o.name.map { "Variable \"$\(name)\" is not defined by operation \"\($0.value)\"." } ?? "Variable \"$\(name)\" is not defined."
             report(msg, [u.node.loc, o.loc])
         }
     }

@@ -12,7 +12,7 @@ final class NoUnusedFragmentsRule: RuleVisitor {
         }
         for def in d.definitions {
             if case .fragment(let f) = def, !used.contains(f.name.value) {
-                report("Fragment '\(f.name.value)' is never used.", [f.loc])
+                report("Fragment \"\(f.name.value)\" is never used.", [f.loc])
             }
         }
     }

@@ -10,7 +10,7 @@ final class NoUnusedVariablesRule: RuleVisitor {
         let used = Set(context.recursiveVariableUsages(o, index: context.currentOperationIndex).map { $0.node.name.value })
         for d in defs where !used.contains(d.variable.name.value) {
             let name = d.variable.name.value
-            let msg = o.name.map { "Variable '$\(name)' is never used in operation '\($0.value)'." } ?? "Variable '$\(name)' is never used."
+            let msg = o.name.map { "Variable \"$\(name)\" is never used in operation \"\($0.value)\"." } ?? "Variable \"$\(name)\" is never used."
             report(msg, [d.loc])
         }
     }

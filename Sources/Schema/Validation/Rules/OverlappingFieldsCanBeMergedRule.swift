@@ -5,9 +5,9 @@
 import QueryLanguage
 
 private struct NodeAndDef {
-    var parentType: String?
+    var parentType: ValidationTypeEntry?
     var node: Field
-    var def: OutputField?
+    var def: ValidationFieldEntry?
 }
 
 /// Response name → fields, in first-seen order.
@@ -51,9 +51,9 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.selectionSet]) }
 
     override func enterSelectionSet(_ s: SelectionSet) {
-        let conflicts = findConflictsWithinSelectionSet(context.parentType, s)
+        let conflicts = findConflictsWithinSelectionSet(context.parentTypeEntry, s)
         for c in conflicts {
-            report("Fields '\(c.responseName)' conflict because \(reasonMessage(c.reason)). Use different aliases on the fields to fetch both if this was intentional.",
+            report("Fields \"\(c.responseName)\" conflict because \(reasonMessage(c.reason)). Use different aliases on the fields to fetch both if this was intentional.",
                    (c.fields1 + c.fields2).map(\.loc))
         }
     }
@@ -61,7 +61,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     private func reasonMessage(_ r: ConflictReason) -> String {
         switch r {
         case .message(let m): return m
-        case .sub(let subs): return subs.map { "subfields '\($0.0)' conflict because \(reasonMessage($0.1))" }.joined(separator: " and ")
+        case .sub(let subs): return subs.map { "subfields \"\($0.0)\" conflict because \(reasonMessage($0.1))" }.joined(separator: " and ")
         }
     }
 
@@ -69,7 +69,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         s.loc.end == 0 && s.loc.start == 0 ? nil : (s.loc.start << 32) | s.loc.end
     }
 
-    private func findConflictsWithinSelectionSet(_ parent: String?, _ s: SelectionSet) -> [Conflict] {
+    private func findConflictsWithinSelectionSet(_ parent: ValidationTypeEntry?, _ s: SelectionSet) -> [Conflict] {
         var conflicts: [Conflict] = []
         let (fieldMap, fragmentNames) = getFieldsAndFragmentNames(parent, s)
         collectConflictsWithin(&conflicts, fieldMap)
@@ -131,7 +131,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         for r1 in refs1 { collectConflictsBetweenFragments(&conflicts, exclusive, r1, name2) }
     }
 
-    private func findConflictsBetweenSubSelectionSets(_ exclusive: Bool, _ p1: String?, _ s1: SelectionSet, _ p2: String?, _ s2: SelectionSet) -> [Conflict] {
+    private func findConflictsBetweenSubSelectionSets(_ exclusive: Bool, _ p1: ValidationTypeEntry?, _ s1: SelectionSet, _ p2: ValidationTypeEntry?, _ s2: SelectionSet) -> [Conflict] {
         var conflicts: [Conflict] = []
         let (map1, names1) = getFieldsAndFragmentNames(p1, s1)
         let (map2, names2) = getFieldsAndFragmentNames(p2, s2)
@@ -165,28 +165,24 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         }
     }
 
-    private func isObject(_ n: String?) -> Bool {
-        guard let n, case .object? = context.schema.types[n] else { return false }
-        return true
-    }
 
     private func findConflict(_ parentExclusive: Bool, _ responseName: String, _ f1: NodeAndDef, _ f2: NodeAndDef) -> Conflict? {
-        let exclusive = parentExclusive || (f1.parentType != f2.parentType && isObject(f1.parentType) && isObject(f2.parentType))
+        let exclusive = parentExclusive || (f1.parentType !== f2.parentType && f1.parentType?.isObject == true && f2.parentType?.isObject == true)
         let type1 = f1.def?.type, type2 = f2.def?.type
         if !exclusive {
             let n1 = f1.node.name.value, n2 = f2.node.name.value
             if n1 != n2 {
-                return Conflict(responseName: responseName, reason: .message("'\(n1)' and '\(n2)' are different fields"), fields1: [f1.node], fields2: [f2.node])
+                return Conflict(responseName: responseName, reason: .message("\"\(n1)\" and \"\(n2)\" are different fields"), fields1: [f1.node], fields2: [f2.node])
             }
             if !sameArguments(f1.node.arguments, f2.node.arguments) {
                 return Conflict(responseName: responseName, reason: .message("they have differing arguments"), fields1: [f1.node], fields2: [f2.node])
             }
         }
         if let t1 = type1, let t2 = type2, doTypesConflict(t1, t2) {
-            return Conflict(responseName: responseName, reason: .message("they return conflicting types '\(t1)' and '\(t2)'"), fields1: [f1.node], fields2: [f2.node])
+            return Conflict(responseName: responseName, reason: .message("they return conflicting types \"\(t1)\" and \"\(t2)\""), fields1: [f1.node], fields2: [f2.node])
         }
         if let s1 = f1.node.selectionSet, let s2 = f2.node.selectionSet {
-            let sub = findConflictsBetweenSubSelectionSets(exclusive, type1?.namedType, s1, type2?.namedType, s2)
+            let sub = findConflictsBetweenSubSelectionSets(exclusive, f1.def?.namedType, s1, f2.def?.namedType, s2)
             if !sub.isEmpty {
                 return Conflict(responseName: responseName, reason: .sub(sub.map { ($0.responseName, $0.reason) }),
                                 fields1: [f1.node] + sub.flatMap(\.fields1), fields2: [f2.node] + sub.flatMap(\.fields2))
@@ -229,11 +225,11 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         }
         if case .nonNull = t2 { return true }
         let n1 = t1.namedType, n2 = t2.namedType
-        if context.schema.types[n1]?.isLeaf == true || context.schema.types[n2]?.isLeaf == true { return n1 != n2 }
+        if context.index.types[n1]?.isLeaf == true || context.index.types[n2]?.isLeaf == true { return n1 != n2 }
         return false
     }
 
-    private func getFieldsAndFragmentNames(_ parent: String?, _ s: SelectionSet) -> (FieldMap, [String]) {
+    private func getFieldsAndFragmentNames(_ parent: ValidationTypeEntry?, _ s: SelectionSet) -> (FieldMap, [String]) {
         let k = key(s)
         if let k, let c = cache[k] { return c }
         let map = FieldMap()
@@ -247,28 +243,22 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
 
     private func getReferencedFieldsAndFragmentNames(_ f: FragmentDefinition) -> (FieldMap, [String]) {
         if let k = key(f.selectionSet), let c = cache[k] { return c }
-        let t = f.typeCondition.name.value
-        return getFieldsAndFragmentNames(context.schema.types[t] == nil ? nil : t, f.selectionSet)
+        return getFieldsAndFragmentNames(context.index.types[f.typeCondition.name.value], f.selectionSet)
     }
 
-    private func collectFieldsAndFragmentNames(_ parent: String?, _ s: SelectionSet, _ map: FieldMap, _ names: inout [String], _ seen: inout Set<String>) {
+    private func collectFieldsAndFragmentNames(_ parent: ValidationTypeEntry?, _ s: SelectionSet, _ map: FieldMap, _ names: inout [String], _ seen: inout Set<String>) {
         for sel in s.selections {
             switch sel {
             case .field(let f):
-                var def: OutputField?
-                if let p = parent {
-                    switch context.schema.types[p] {
-                    case .object(let o)?: def = o.field(f.name.value)
-                    case .interface(let i)?: def = i.field(f.name.value)
-                    default: break
-                    }
-                }
+                // graphql-js looks fields up without the meta fields (__typename …).
+                var def = parent?.field(f.name.value)
+                if def?.isMeta == true { def = nil }
                 map.append(f.responseKey, NodeAndDef(parentType: parent, node: f, def: def))
             case .fragmentSpread(let sp):
                 if seen.insert(sp.name.value).inserted { names.append(sp.name.value) }
             case .inlineFragment(let i):
                 var t = parent
-                if let tc = i.typeCondition { t = context.schema.types[tc.name.value] == nil ? nil : tc.name.value }
+                if let tc = i.typeCondition { t = context.index.types[tc.name.value] }
                 collectFieldsAndFragmentNames(t, i.selectionSet, map, &names, &seen)
             }
         }

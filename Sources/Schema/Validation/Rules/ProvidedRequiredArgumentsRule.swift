@@ -4,18 +4,18 @@ import QueryLanguage
 final class ProvidedRequiredArgumentsRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.field, .directive]) }
     override func leaveField(_ f: Field) {
-        guard let def = context.fieldDef else { return }
-        for a in def.arguments where a.type.isNonNull && a.defaultValue == nil {
+        guard let def = context.fieldEntry, !def.requiredArguments.isEmpty else { return }
+        for a in def.requiredArguments {
             if !f.arguments.contains(where: { $0.name.value == a.name }) {
-                report("Field '\(f.name.value)' argument '\(a.name)' of type '\(a.type)' is required, but it was not provided.", [f.loc])
+                report("Field \"\(f.name.value)\" argument \"\(a.name)\" of type \"\(a.type)\" is required, but it was not provided.", [f.loc])
             }
         }
     }
     override func leaveDirective(_ d: Directive) {
-        guard let def = context.schema.directive(d.name.value) else { return }
+        guard let def = context.index.directives[d.name.value] else { return }
         for a in def.arguments where a.type.isNonNull && a.defaultValue == nil {
             if !d.arguments.contains(where: { $0.name.value == a.name }) {
-                report("Directive '@\(d.name.value)' argument '\(a.name)' of type '\(a.type)' is required, but it was not provided.", [d.loc])
+                report("Directive \"@\(d.name.value)\" argument \"\(a.name)\" of type \"\(a.type)\" is required, but it was not provided.", [d.loc])
             }
         }
     }

@@ -4,13 +4,13 @@ import QueryLanguage
 final class ScalarLeafsRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.field]) }
     override func enterField(_ f: Field) {
-        guard let t = context.type else { return }
-        if context.schema.types[t.namedType]?.isLeaf == true {
+        guard let e = context.typeEntry, let t = context.type else { return }
+        if e.isLeaf {
             if let ss = f.selectionSet {
-                report("Field '\(f.name.value)' must not have a selection since type '\(t)' has no subfields.", [ss.loc])
+                report("Field \"\(f.name.value)\" must not have a selection since type \"\(t)\" has no subfields.", [ss.loc])
             }
         } else if f.selectionSet == nil {
-            report("Field '\(f.name.value)' of type '\(t)' must have a selection of subfields. Did you mean '\(f.name.value) { ... }'?", [f.loc])
+            report("Field \"\(f.name.value)\" of type \"\(t)\" must have a selection of subfields. Did you mean \"\(f.name.value) { ... }\"?", [f.loc])
         }
     }
 }

@@ -6,7 +6,7 @@ final class SingleFieldSubscriptionsRule: RuleVisitor {
 
     override func enterOperation(_ o: OperationDefinition) {
         guard o.operation == .subscription, let sub = context.schema.subscriptionType else { return }
-        let label = o.name.map { "Subscription '\($0.value)'" } ?? "Anonymous Subscription"
+        let label = o.name.map { "Subscription \"\($0.value)\"" } ?? "Anonymous Subscription"
         var keys: [String] = []
         var fields: [String: [Field]] = [:]
         var visited: Set<String> = []

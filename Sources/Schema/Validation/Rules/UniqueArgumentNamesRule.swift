@@ -12,7 +12,7 @@ final class UniqueArgumentNamesRule: RuleVisitor {
             groups[a.name.value, default: []].append(a.name)
         }
         for n in order where groups[n]!.count > 1 {
-            report("There can be only one argument named '\(n)'.", groups[n]!.map(\.loc))
+            report("There can be only one argument named \"\(n)\".", groups[n]!.map(\.loc))
         }
     }
     override func enterField(_ f: Field) { check(f.arguments) }

@@ -10,7 +10,7 @@ final class UniqueDirectivesPerLocationRule: RuleVisitor {
             let n = d.name.value
             guard let def = context.schema.directive(n), !def.isRepeatable else { continue }
             if let first = seen[n] {
-                report("The directive '@\(n)' can only be used once at this location.", [first.loc, d.loc])
+                report("The directive \"@\(n)\" can only be used once at this location.", [first.loc, d.loc])
             } else { seen[n] = d }
         }
     }

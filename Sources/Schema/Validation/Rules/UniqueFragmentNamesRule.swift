@@ -6,7 +6,7 @@ final class UniqueFragmentNamesRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.fragmentDefinition]) }
     override func enterFragmentDefinition(_ f: FragmentDefinition) {
         if let first = known[f.name.value] {
-            report("There can be only one fragment named '\(f.name.value)'.", [first.loc, f.name.loc])
+            report("There can be only one fragment named \"\(f.name.value)\".", [first.loc, f.name.loc])
         } else { known[f.name.value] = f.name }
     }
 }

@@ -13,7 +13,7 @@ final class UniqueInputFieldNamesRule: RuleVisitor {
     }
     override func enterObjectField(_ f: ObjectField) {
         if let first = known[f.name.value] {
-            report("There can be only one input field named '\(f.name.value)'.", [first.loc, f.name.loc])
+            report("There can be only one input field named \"\(f.name.value)\".", [first.loc, f.name.loc])
         } else { known[f.name.value] = f.name }
     }
 }

@@ -7,7 +7,7 @@ final class UniqueOperationNamesRule: RuleVisitor {
     override func enterOperation(_ o: OperationDefinition) {
         guard let n = o.name else { return }
         if let first = known[n.value] {
-            report("There can be only one operation named '\(n.value)'.", [first.loc, n.loc])
+            report("There can be only one operation named \"\(n.value)\".", [first.loc, n.loc])
         } else { known[n.value] = n }
     }
 }

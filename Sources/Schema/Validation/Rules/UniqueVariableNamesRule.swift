@@ -12,7 +12,7 @@ final class UniqueVariableNamesRule: RuleVisitor {
             groups[n.value, default: []].append(n)
         }
         for n in order where groups[n]!.count > 1 {
-            report("There can be only one variable named '$\(n)'.", groups[n]!.map(\.loc))
+            report("There can be only one variable named \"$\(n)\".", groups[n]!.map(\.loc))
         }
     }
 }

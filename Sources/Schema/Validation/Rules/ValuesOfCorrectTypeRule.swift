@@ -28,12 +28,12 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
             }
             for f in io.fields where f.type.isNonNull && f.defaultValue == nil {
                 if !fields.contains(where: { $0.name.value == f.name }) {
-                    report("Field '\(io.name).\(f.name)' of required type '\(f.type)' was not provided.", [v.loc])
+                    report("Field \"\(io.name).\(f.name)\" of required type \"\(f.type)\" was not provided.", [v.loc])
                 }
             }
         case .null(let l):
             if let t = context.inputType, t.isNonNull {
-                report("Expected value of type '\(t)', found null.", [l])
+                report("Expected value of type \"\(t)\", found null.", [l])
             }
         case .variable:
             break
@@ -54,7 +54,7 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
         if skipDepth > 0 { return }
         guard context.inputType == nil, let p = context.parentInputType?.namedType, case .inputObject(let io)? = context.schema.types[p] else { return }
         let s = suggestionList(f.name.value, io.fields.map(\.name))
-        report("Field '\(f.name.value)' is not defined by type '\(io.name)'." + didYouMean(s), [f.loc])
+        report("Field \"\(f.name.value)\" is not defined by type \"\(io.name)\"." + didYouMeanQuoted(s), [f.loc])
     }
 
     func isValidValueNode(_ node: ValueNode, _ locationType: TypeRef?) {
@@ -65,10 +65,10 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
             let str = printValueNode(node)
             if case .enumValue(let n, _) = node {
                 if e.value(n) == nil {
-                    report("Value '\(str)' does not exist in '\(e.name)' enum." + didYouMean(suggestionList(str, e.values.map(\.name)), subMessage: "the enum value"), [node.loc])
+                    report("Value \"\(str)\" does not exist in \"\(e.name)\" enum." + didYouMeanQuoted(suggestionList(str, e.values.map(\.name)), subMessage: "the enum value"), [node.loc])
                 }
             } else {
-                report("Enum '\(e.name)' cannot represent non-enum value: \(str)." + didYouMean(suggestionList(str, e.values.map(\.name)), subMessage: "the enum value"), [node.loc])
+                report("Enum \"\(e.name)\" cannot represent non-enum value: \(str)." + didYouMeanQuoted(suggestionList(str, e.values.map(\.name)), subMessage: "the enum value"), [node.loc])
             }
         case .scalar?:
             if let builtin = BuiltinScalars.all[named] {
@@ -77,13 +77,13 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
                 } catch {}
             } else if let custom = context.scalars[named] {
                 do { _ = try custom.parseLiteral(node) } catch let f as CoercionFailure {
-                    report("Expected value of type '\(locationType)', found \(printValueNode(node)); \(f.message)", [node.loc])
+                    report("Expected value of type \"\(locationType)\", found \(printValueNode(node)); \(f.message)", [node.loc])
                 } catch {
-                    report("Expected value of type '\(locationType)', found \(printValueNode(node)); \(error)", [node.loc])
+                    report("Expected value of type \"\(locationType)\", found \(printValueNode(node)); \(error)", [node.loc])
                 }
             }
         default:
-            report("Expected value of type '\(locationType)', found \(printValueNode(node)).", [node.loc])
+            report("Expected value of type \"\(locationType)\", found \(printValueNode(node)).", [node.loc])
         }
     }
 }

@@ -12,7 +12,7 @@ final class VariablesInAllowedPositionRule: RuleVisitor {
             let name = u.node.name.value
             guard let def = defs[name], let locationType = u.type, let varType = context.typeFromAST(def.type) else { continue }
             if !allowed(schema, varType, def.defaultValue, locationType, u.hasLocationDefault) {
-                report("Variable '$\(name)' of type '\(varType)' used in position expecting type '\(locationType)'.", [def.loc, u.node.loc])
+                report("Variable \"$\(name)\" of type \"\(varType)\" used in position expecting type \"\(locationType)\".", [def.loc, u.node.loc])
             }
         }
     }
