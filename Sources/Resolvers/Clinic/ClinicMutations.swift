@@ -284,22 +284,23 @@ enum ClinicOutbox {
     /// chose, and schedules (or moves, or deletes) the pending reminder.
     static func enqueue(_ conn: Connection, _ a: AppointmentRow, kind: String, doctor: DoctorRow, settings: SettingsRow,
                         reminder: Reminder) throws {
-        guard let u = try conn.query("SELECT email, phone, notify_by_email, notify_by_sms FROM users WHERE id = $1 AND deleted_at IS NULL",
-                                     [.int(Int(a.patientUserID))]).first else { return }
+        guard let u = try conn.query("""
+            SELECT email, phone, notify_by_email, notify_by_sms, first_name, locale FROM users WHERE id = $1 AND deleted_at IS NULL
+            """, [.int(Int(a.patientUserID))]).first else { return }
         var channels: [(String, String)] = []
         if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
         if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
-        let when = "\(doctor.displayName) on \(a.date.iso) at \(a.time.iso)"
-        let (subject, body): (String, String)
-        switch kind {
-        case "BOOKING_CONFIRMATION":
-            (subject, body) = ("Appointment confirmed", "Your appointment with \(when) at \(settings.clinicName) is booked.")
-        case "RESCHEDULED":
-            (subject, body) = ("Appointment rescheduled", "Your appointment has been moved to \(when) at \(settings.clinicName).")
-        default:
-            (subject, body) = ("Appointment cancelled", "Your appointment with \(when) at \(settings.clinicName) has been cancelled.")
+        // The final text, in the patient's language, as the worker would render
+        // it: pending rows already read right in the `notifications` query.
+        let locale = try u.optionalString("locale")
+        let details = NotificationTemplates.AppointmentDetails(
+            clinicName: settings.clinicName, doctorName: doctor.displayName, patientFirstName: try u.string("first_name"),
+            date: a.date, time: a.time, appointmentID: a.id)
+        func text(_ kind: String, _ channel: String) -> (subject: String, body: String) {
+            NotificationTemplates.appointment(kind: kind, channel: channel, locale: locale, details)
         }
         for (channel, recipient) in channels where !recipient.isEmpty {
+            let (subject, body) = text(kind, channel)
             _ = try conn.query("""
                 INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient)
                 VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -317,14 +318,14 @@ enum ClinicOutbox {
                 """, [.int(Int(a.id)), .textArray(channels.map(\.0))])
             let at = a.startsAt.adding(seconds: -Int64(settings.reminderHoursBefore) * 3600)
             for (channel, recipient) in channels where !recipient.isEmpty {
+                let (subject, body) = text("REMINDER", channel)
                 _ = try conn.query("""
                     INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
                     VALUES ($1, $2, $3, 'REMINDER', $4, $5, $6, GREATEST($7, now()))
                     ON CONFLICT (appointment_id, channel) WHERE kind = 'REMINDER' AND status = 'PENDING'
                     DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, subject = EXCLUDED.subject, body = EXCLUDED.body,
                                   recipient = EXCLUDED.recipient
-                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text("Appointment reminder"),
-                          .text("Reminder: your appointment with \(when) at \(settings.clinicName)."),
+                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(subject), .text(body),
                           .text(String(recipient.prefix(254))), ClinicKit.ts(at)])
             }
         }

@@ -116,8 +116,11 @@ enum AccountMutations {
                                      details: .object([("throttled", .bool(true))]), ip: ip)
                     return
                 }
-                guard let row = try conn.query("SELECT id, first_name FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active",
-                                               [.text(email)]).first else {
+                // The clinic's name comes along in the same statement, for the email.
+                guard let row = try conn.query("""
+                    SELECT id, first_name, locale, (SELECT clinic_name FROM system_settings LIMIT 1) AS clinic_name
+                      FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active
+                    """, [.text(email)]).first else {
                     try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
                                      details: .object([("known", .bool(false))]), ip: ip)
                     return
@@ -127,19 +130,14 @@ enum AccountMutations {
                                    [.int(Int(userID)), .bytea(hash), now.pg, now.adding(seconds: services.tokens.resetTokenTTL).pg])
                 let link = services.publicURL + "/reset-password?token=" + token
                 let minutes = services.tokens.resetTokenTTL / 60
-                let body = """
-                    Hello \(try row.string("first_name")),
-
-                    Someone asked to reset the password of your clinic account. To choose a new password, open:
-
-                    \(link)
-
-                    The link works once, for \(minutes) minutes. If you did not ask for this, ignore this message.
-                    """
+                // The final text, in the user's language (PASSWORD_RESET goes as stored).
+                let (subject, body) = NotificationTemplates.passwordReset(
+                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"), link: link, minutes: minutes,
+                    clinicName: try row.optionalString("clinic_name") ?? "")
                 _ = try conn.query("""
                     INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at)
-                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', 'Reset your password', $2, $3, $4)
-                    """, [.int(Int(userID)), .text(body), .text(email), now.pg])
+                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5)
+                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg])
                 try Audit.record(conn, actor: userID, action: "auth.password_reset_request",
                                  target: GlobalID.encode(type: "User", id: userID), ip: ip)
             }
