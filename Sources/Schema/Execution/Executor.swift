@@ -449,20 +449,24 @@ private final class ExecutionRun {
     /// completed on the spot; the rest is grouped for one call per group.
     func processLevel(_ works: [ObjectWork]) async -> [ObjectWork] {
         var level = Level()
+        // Objects are read in place (by index): copying an ObjectWork costs
+        // a retain per member and per parent reference.
         var cellCount = cells.count
-        for w in works { cellCount += w.fields.fields.count }
+        for wi in works.indices { cellCount += works[wi].fields.fields.count }
         cells.reserveCapacity(cellCount)
-        for w in works {
-            if nullEvents > 0 && !isAlive(w.cell) { continue }
+        for wi in works.indices {
+            let objectCell = works[wi].cell
+            if nullEvents > 0 && !isAlive(objectCell) { continue }
             let first = cells.count
-            let readable = w.value as? any FieldReadable
-            let fields = w.fields.fields
-            for f in fields {
-                cells.append(Cell(value: .pending, parent: w.cell, nonNull: false, key: .key(f.responseKey)))
+            let readable = works[wi].value as? any FieldReadable
+            let collected = works[wi].fields
+            let fields = collected.fields
+            for k in fields.indices {
+                cells.append(Cell(value: .pending, parent: objectCell, nonNull: false, key: .key(fields[k].responseKey)))
             }
-            cells[w.cell].value = .object(w.fields.shape, first: first)
-            for (k, f) in fields.enumerated() {
-                handle(w.value, readable, w.typeName, f, first + k, &level)
+            cells[objectCell].value = .object(collected.shape, first: first)
+            for k in fields.indices {
+                handle(works[wi].value, readable, works[wi].typeName, fields[k], first + k, &level)
             }
         }
         return await finish(&level)
@@ -747,8 +751,8 @@ private final class ExecutionRun {
                 cells.append(Cell(value: .pending, parent: cell, nonNull: false, key: .index(i)))
             }
             cells[cell].value = .list(first: first, count: items.count)
-            for (i, item) in items.enumerated() {
-                complete(item, itemType, cell: first + i, field: field, parentType: parentType, plan: plan, pending: &pending)
+            for i in items.indices {
+                complete(items[i], itemType, cell: first + i, field: field, parentType: parentType, plan: plan, pending: &pending)
                 if case .null = cells[cell].value { break }
             }
         case .named(let name):
