@@ -102,7 +102,7 @@ public struct GraphQLService: Sendable {
         }
         let result = await executor.execute(document: document, operationName: request.operationName,
                                             variables: request.variables, context: context)
-        return .init(result: result, kind: result.data == nil ? .requestError : .executed, operationType: opType,
+        return .init(result: result, kind: result.hasData ? .executed : .requestError, operationType: opType,
                      operationName: request.operationName ?? operation?.name?.value)
     }
 
