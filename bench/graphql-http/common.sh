@@ -106,6 +106,8 @@ run_wrk() {
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-    errs=$(echo "$out" | awk '/Non-2xx/ {n+=$NF} /Socket errors/ {gsub(",", ""); n+=$4+$6+$8+$10} END {print n+0}')
+    # "0", or e.g. "3 non-2xx, 16 timeouts" (wrk times a request out after 2 s).
+    errs=$(echo "$out" | awk '/Non-2xx/ {x=$NF} /Socket errors/ {gsub(",", ""); s=$4+$6+$8; t=$10}
+        END {if (x+s+t == 0) print 0; else printf "%d non-2xx, %d socket errors, %d timeouts\n", x, s, t}')
     echo "$rps $p50 $p99 $errs"
 }

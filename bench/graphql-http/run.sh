@@ -5,8 +5,8 @@
 # Environment: BENCH_SECONDS (default 10) per run, BENCH_QUERIES (default: all five),
 # BENCH_CONNS (default "1 16 64"), BENCH_BIN / BENCH_DATA_DIR / BENCH_PORT (see common.sh).
 # Prints req/s and latency percentiles per query and connection count, the SQL
-# statements per request (from extensions.sqlStatements), wrk's errors (non-2xx
-# and socket errors) and the server's resident memory (now and peak).
+# statements per request (from extensions.sqlStatements), wrk's errors (non-2xx,
+# socket errors, timeouts) and the server's resident memory (now and peak).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCALE="${1:-1}"
