@@ -10,13 +10,47 @@ private struct NodeAndDef {
     var def: ValidationFieldEntry?
 }
 
-/// Response name → fields, in first-seen order.
+/// Response name → fields, in first-seen order. Flat arrays with a chain per
+/// name (no array per name), and a hash index only for large sets: small sets
+/// are searched linearly (small strings compare by their bits).
 private final class FieldMap {
+    /// Distinct response names in first-seen order.
     var keys: [String] = []
-    var map: [String: [NodeAndDef]] = [:]
+    /// Per name: index in `items` of its first and last field.
+    var first: [Int] = [], last: [Int] = []
+    var items: [NodeAndDef] = []
+    /// Per item: the next item with the same name, or -1.
+    var next: [Int] = []
+    var hasDuplicates = false
+    private var index: [String: Int]?
+    static let linearLimit = 12
+
+    func keyIndex(_ key: String) -> Int? {
+        if let index { return index[key] }
+        for (i, k) in keys.enumerated() where k == key { return i }
+        return nil
+    }
     func append(_ key: String, _ v: NodeAndDef) {
-        if map[key] == nil { keys.append(key) }
-        map[key, default: []].append(v)
+        let item = items.count
+        items.append(v); next.append(-1)
+        if let k = keyIndex(key) {
+            next[last[k]] = item; last[k] = item; hasDuplicates = true
+            return
+        }
+        keys.append(key); first.append(item); last.append(item)
+        if index != nil { index![key] = keys.count - 1 } else if keys.count > Self.linearLimit {
+            var d: [String: Int] = [:]
+            d.reserveCapacity(keys.count * 2)
+            for (i, k) in keys.enumerated() { d[k] = i }
+            index = d
+        }
+    }
+    /// The fields of the `k`-th name.
+    func fields(_ k: Int) -> [NodeAndDef] {
+        var out: [NodeAndDef] = []
+        var i = first[k]
+        while i >= 0 { out.append(items[i]); i = next[i] }
+        return out
     }
 }
 
@@ -79,14 +113,19 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         // references) are compared — in graphql-js's order, with its results —
         // which keeps many disjoint fragments linear instead of quadratic.
         var infos: [(FieldMap, [String])?] = []
-        var byKey: [String: [Int]] = [:]
+        // Response name → the fragments having it, as a chain (newest first).
+        var byKey: [String: Int] = [:]
+        var chainFragment: [Int] = [], chainNext: [Int] = []
         var withRefs: [Int] = []
         if fragmentNames.count > 1 {
             for (idx, name) in fragmentNames.enumerated() {
                 let info = context.fragments[name].map { getReferencedFieldsAndFragmentNames($0) }
                 infos.append(info)
                 if let info {
-                    for k in info.0.keys { byKey[k, default: []].append(idx) }
+                    for k in info.0.keys {
+                        let previous = byKey.updateValue(chainFragment.count, forKey: k) ?? -1
+                        chainFragment.append(idx); chainNext.append(previous)
+                    }
                     if !info.1.isEmpty { withRefs.append(idx) }
                 }
             }
@@ -100,7 +139,10 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
                 continue
             }
             var candidates: Set<Int> = []
-            for k in info.0.keys { for j in byKey[k]! where j > i { candidates.insert(j) } }
+            for k in info.0.keys {
+                var c = byKey[k]!
+                while c >= 0, chainFragment[c] > i { candidates.insert(chainFragment[c]); c = chainNext[c] }
+            }
             for j in withRefs where j > i { candidates.insert(j) }
             for j in candidates.sorted() { collectConflictsBetweenFragments(&conflicts, false, name, fragmentNames[j]) }
         }
@@ -143,9 +185,10 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func collectConflictsWithin(_ conflicts: inout [Conflict], _ fieldMap: FieldMap) {
-        for name in fieldMap.keys {
-            let fields = fieldMap.map[name]!
-            guard fields.count > 1 else { continue }
+        guard fieldMap.hasDuplicates else { return }
+        for (k, name) in fieldMap.keys.enumerated() {
+            guard fieldMap.next[fieldMap.first[k]] >= 0 else { continue }
+            let fields = fieldMap.fields(k)
             for i in 0..<fields.count {
                 for j in (i + 1)..<fields.count {
                     if let c = findConflict(false, name, fields[i], fields[j]) { conflicts.append(c) }
@@ -155,9 +198,10 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func collectConflictsBetween(_ conflicts: inout [Conflict], _ exclusive: Bool, _ map1: FieldMap, _ map2: FieldMap) {
-        for name in map1.keys {
-            guard let fields2 = map2.map[name] else { continue }
-            for f1 in map1.map[name]! {
+        for (k1, name) in map1.keys.enumerated() {
+            guard let k2 = map2.keyIndex(name) else { continue }
+            let fields2 = map2.fields(k2)
+            for f1 in map1.fields(k1) {
                 for f2 in fields2 {
                     if let c = findConflict(exclusive, name, f1, f2) { conflicts.append(c) }
                 }
