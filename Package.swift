@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
         .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )
