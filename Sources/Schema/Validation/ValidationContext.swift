@@ -144,7 +144,8 @@ final class ValidationContext {
     @exclusivity(unchecked) var fieldDefStack: [ValidationFieldEntry?] = []
     @exclusivity(unchecked) var defaultStack: [Bool] = []
     @exclusivity(unchecked) var directive: DirectiveType?
-    @exclusivity(unchecked) var argument: InputValue?
+    @exclusivity(unchecked) var argumentEntry: ValidationArgumentEntry?
+    var argument: InputValue? { argumentEntry?.def }
     /// Whether the current argument is defined (cheaper than `argument != nil`).
     @exclusivity(unchecked) var argumentKnown = false
 
@@ -357,7 +358,7 @@ final class ValidationContext {
         let ot = def?.outputType
         typeStack.append(ot); typeEntryStack.append(ot == nil ? nil : def!.namedType)
         for v in vField { v.enterField(f) }
-        if !f.arguments.isEmpty { let args = def?.def.arguments; for a in f.arguments { walkArgument(a, args) } }
+        if !f.arguments.isEmpty { let args = def?.arguments; for a in f.arguments { walkArgument(a, args) } }
         walkDirectives(f.directives, .FIELD)
         if let ss = f.selectionSet { walkSelectionSet(ss) }
         for v in vField { v.leaveField(f) }
@@ -382,25 +383,26 @@ final class ValidationContext {
         for d in ds {
             directive = index.directives[d.name.value]
             for v in vDirective { v.enterDirective(d, location) }
-            let args = directive?.arguments
+            let args = directive == nil ? nil : index.directiveArguments[d.name.value]
             if !d.arguments.isEmpty { for a in d.arguments { walkArgument(a, args) } }
             for v in vDirective { v.leaveDirective(d) }
             directive = nil
         }
     }
 
-    private func walkArgument(_ a: Argument, _ defs: [InputValue]?) {
-        let def = defs?.first { $0.name == a.name.value }
-        argument = def
+    private func walkArgument(_ a: Argument, _ defs: [ValidationArgumentEntry]?) {
+        var def: ValidationArgumentEntry?
+        if let defs { let n = a.name.value; for d in defs where d.name == n { def = d; break } }
+        argumentEntry = def
         argumentKnown = def != nil
-        defaultStack.append(def?.defaultValue != nil)
-        inputTypeStack.append(def.flatMap { index.isInputTypeRef($0.type) ? $0.type : nil })
+        defaultStack.append(def?.hasDefault ?? false)
+        inputTypeStack.append(def?.inputType)
         for v in vArgument { v.enterArgument(a) }
         walkValue(a.value)
         for v in vArgument { v.leaveArgument(a) }
         inputTypeStack.removeLast()
         defaultStack.removeLast()
-        argument = nil
+        argumentEntry = nil
         argumentKnown = false
     }
 

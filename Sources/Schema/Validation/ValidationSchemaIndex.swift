@@ -51,6 +51,18 @@ final class ValidationTypeEntry: @unchecked Sendable {
     }
 }
 
+/// An argument definition of a field or directive, with what the walk needs.
+final class ValidationArgumentEntry: Sendable {
+    let name: String
+    let def: InputValue
+    /// The argument's type when it is an input type, else nil.
+    let inputType: TypeRef?
+    let hasDefault: Bool
+    init(_ def: InputValue, isInput: Bool) {
+        name = def.name; self.def = def; inputType = isInput ? def.type : nil; hasDefault = def.defaultValue != nil
+    }
+}
+
 /// A field of an object or interface type.
 final class ValidationFieldEntry: @unchecked Sendable {
     let def: OutputField
@@ -65,8 +77,11 @@ final class ValidationFieldEntry: @unchecked Sendable {
     let requiredArguments: [InputValue]
     /// `__typename`, `__schema` or `__type`.
     let isMeta: Bool
-    init(_ def: OutputField, _ namedType: ValidationTypeEntry?, meta: Bool = false) {
-        self.def = def; isMeta = meta; name = def.name; type = def.type; self.namedType = namedType
+    let arguments: [ValidationArgumentEntry]
+    init(_ def: OutputField, _ namedType: ValidationTypeEntry?, _ types: [String: ValidationTypeEntry], meta: Bool = false) {
+        self.def = def; isMeta = meta
+        arguments = def.arguments.map { ValidationArgumentEntry($0, isInput: types[$0.type.namedType]?.isInput ?? false) }
+        name = def.name; type = def.type; self.namedType = namedType
         outputType = namedType?.isOutput == true ? def.type : nil
         requiredArguments = def.arguments.filter { $0.type.isNonNull && $0.defaultValue == nil }
     }
@@ -76,6 +91,8 @@ final class ValidationSchemaIndex: Sendable {
     let types: [String: ValidationTypeEntry]
     let queryType: ValidationTypeEntry?
     let directives: [String: DirectiveType]
+    /// Directive name → its argument entries.
+    let directiveArguments: [String: [ValidationArgumentEntry]]
 
     /// Every entry (keeps them alive: fields refer to types unowned).
     private let entries: [ValidationTypeEntry]
@@ -95,12 +112,12 @@ final class ValidationSchemaIndex: Sendable {
         for (name, t) in schema.types { all[name] = ValidationTypeEntry(name: name, flags: flags(t)) }
         for (name, t) in schema.types {
             var fields: [ValidationFieldEntry] = []
-            if let fs = t.fields { fields = fs.map { ValidationFieldEntry($0, all[$0.type.namedType]) } }
+            if let fs = t.fields { fields = fs.map { ValidationFieldEntry($0, all[$0.type.namedType], all) } }
             if t.isComposite {
-                fields.append(ValidationFieldEntry(typenameMetaField, all["String"], meta: true))
+                fields.append(ValidationFieldEntry(typenameMetaField, all["String"], all, meta: true))
                 if name == schema.queryType {
-                    fields.append(ValidationFieldEntry(schemaMetaField, all["__Schema"], meta: true))
-                    fields.append(ValidationFieldEntry(typeMetaField, all["__Type"], meta: true))
+                    fields.append(ValidationFieldEntry(schemaMetaField, all["__Schema"], all, meta: true))
+                    fields.append(ValidationFieldEntry(typeMetaField, all["__Type"], all, meta: true))
                 }
             }
             all[name]!.setFields(fields)
@@ -110,8 +127,13 @@ final class ValidationSchemaIndex: Sendable {
         types = final
         queryType = final[schema.queryType]
         var ds: [String: DirectiveType] = [:]
-        for d in schema.directives where ds[d.name] == nil { ds[d.name] = d }
+        var da: [String: [ValidationArgumentEntry]] = [:]
+        for d in schema.directives where ds[d.name] == nil {
+            ds[d.name] = d
+            da[d.name] = d.arguments.map { ValidationArgumentEntry($0, isInput: all[$0.type.namedType]?.isInput ?? false) }
+        }
         directives = ds
+        directiveArguments = da
     }
 
     // MARK: Cache keyed by schema identity
