@@ -1,3 +1,0 @@
-import XCTest
-@testable import Resolvers
-final class ResolversPlaceholderTests: XCTestCase { func testModuleLinks() {} }

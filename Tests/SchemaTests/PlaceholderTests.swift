@@ -1,3 +1,0 @@
-import XCTest
-@testable import Schema
-final class SchemaPlaceholderTests: XCTestCase { func testModuleLinks() {} }
