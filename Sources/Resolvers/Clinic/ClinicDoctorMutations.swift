@@ -197,7 +197,7 @@ enum ClinicDoctorMutations {
         let settings = try await ctx.settings()
         let ip = ctx.ip
         return try await ctx.write { conn in
-            // FOR UPDATE waits for bookings in flight (they hold FOR SHARE) and
+            // FOR UPDATE waits for bookings in flight (they lock the row too) and
             // keeps new ones out until this commits.
             let doctor = try ClinicMutations.lockDoctor(conn, id, mode: "UPDATE")
             let clashes = try conn.query("""

@@ -106,9 +106,12 @@ enum ClinicMutations {
         let now = ctx.now
         let ip = ctx.ip
         return try await ctx.write { conn in
-            // FOR SHARE: concurrent bookings proceed together, while time off
-            // and availability changes (which lock the row) wait for them.
-            let doctor = try lockDoctor(conn, doctorID, mode: "SHARE")
+            // FOR UPDATE: one doctor's bookings take turns (so racing inserts
+            // never wait on each other's uncommitted rows in the exclusion
+            // constraint, which PostgreSQL can only break as a deadlock after
+            // deadlock_timeout), and time off and availability changes wait too.
+            // The exclusion constraint stays the guarantee against overlaps.
+            let doctor = try lockDoctor(conn, doctorID, mode: "UPDATE")
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
             guard try conn.query("SELECT 1 FROM patients WHERE id = $1", [.int(Int(patientID))]).first != nil else {
                 throw ClinicError.notFound("No patient with that ID")

@@ -81,6 +81,10 @@ enum ClinicKit {
             }
             return ClinicError.conflict("That slot was just taken")
         }
+        if pg.isDeadlock {
+            // Two racing bookings of one patient with different doctors: one loses.
+            return ClinicError.conflict("That slot was just taken")
+        }
         if pg.isUniqueViolation {
             switch pg.constraint {
             case "users_email_key": return ClinicError.conflict("An account with that email already exists")
