@@ -82,7 +82,7 @@ public struct GraphQLService: Sendable {
                          operationName: request.operationName)
         case .document(let d): document = d
         }
-        let operation = Self.selectOperation(document, name: request.operationName)
+        let operation = document.operation(named: request.operationName)
         let opType = operation?.operation.rawValue ?? "unknown"
         if let op = operation, let allowed = allowedOperations, !allowed.contains(op.operation) {
             return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("Only queries may be sent with GET; use POST for \(op.operation.rawValue)s.", code: "BAD_REQUEST")]),
@@ -104,15 +104,5 @@ public struct GraphQLService: Sendable {
                                             variables: request.variables, context: context)
         return .init(result: result, kind: result.hasData ? .executed : .requestError, operationType: opType,
                      operationName: request.operationName ?? operation?.name?.value)
-    }
-
-    /// The operation a request names (or its only one); nil when ambiguous or unknown.
-    public static func selectOperation(_ document: Document, name: String?) -> OperationDefinition? {
-        let ops = document.definitions.compactMap { d -> OperationDefinition? in
-            if case .operation(let o) = d { return o }
-            return nil
-        }
-        if let name { return ops.first { $0.name?.value == name } }
-        return ops.count == 1 ? ops[0] : nil
     }
 }

@@ -76,28 +76,12 @@ public struct Executor: Sendable {
 
     public func execute(document: Document, operationName: String?, variables: [String: JSON],
                         context: any Sendable, rootValue: (any Sendable)? = nil) async -> ExecutionResult {
-        // Operation selection (GetOperation, spec 6.1).
-        var operations: [OperationDefinition] = []
-        var fragments: [String: FragmentDefinition] = [:]
-        for def in document.definitions {
-            switch def {
-            case .operation(let op): operations.append(op)
-            case .fragment(let f): fragments[f.name.value] = f
-            default: break
-            }
-        }
-        let operation: OperationDefinition
-        if let operationName {
-            guard let op = operations.first(where: { $0.name?.value == operationName }) else {
-                return requestError("Unknown operation named \"\(operationName)\".")
-            }
-            operation = op
-        } else {
-            guard let first = operations.first else { return requestError("Must provide an operation.") }
-            guard operations.count == 1 else {
-                return requestError("Must provide operation name if query contains multiple operations.")
-            }
-            operation = first
+        // Operation selection (GetOperation, spec 6.1), with the reason when there is none.
+        let fragments = document.fragmentsByName
+        guard let operation = document.operation(named: operationName) else {
+            if let operationName { return requestError("Unknown operation named \"\(operationName)\".") }
+            return requestError(document.operations.isEmpty ? "Must provide an operation."
+                                : "Must provide operation name if query contains multiple operations.")
         }
         guard let rootType = executable.schema.rootType(for: operation.operation) else {
             return requestError("Schema is not configured to execute \(operation.operation.rawValue) operation.")

@@ -52,21 +52,8 @@ public func checkLimits(schema: GraphQLSchema, document: Document, operationName
 
 public func measureOperation(schema: GraphQLSchema, document: Document, operationName: String?,
                              variables: [String: JSON]) -> OperationComplexity? {
-    var operations: [OperationDefinition] = []
-    var fragments: [String: FragmentDefinition] = [:]
-    for def in document.definitions {
-        switch def {
-        case .operation(let op): operations.append(op)
-        case .fragment(let f): fragments[f.name.value] = f
-        default: break
-        }
-    }
-    let operation: OperationDefinition?
-    if let operationName {
-        operation = operations.first { $0.name?.value == operationName }
-    } else {
-        operation = operations.count == 1 ? operations[0] : nil
-    }
+    let fragments = document.fragmentsByName
+    let operation = document.operation(named: operationName)
     guard let operation, let root = schema.rootType(for: operation.operation) else { return nil }
     var m = LimitMeasurer(schema: schema, fragments: fragments, variables: variables, operation: operation)
     let depth = m.depth(operation.selectionSet)
