@@ -245,6 +245,35 @@ final class ExecutionTests: XCTestCase {
         XCTAssertEqual(counter.count("Person.pets"), 2)
         XCTAssertEqual(r.data?["people"].flatMap { if case .array(let a) = $0 { return a.count } else { return nil } }, 10)
     }
+
+    func testAliasesOfOneFieldWithEqualArgumentsCallTheResolverOncePerParent() async throws {
+        // A root resolver that, like the clinic's, answers exactly one value
+        // per parent it is given: aliases must not hand it the root twice.
+        let schema = try SchemaBuilder.build(sdl: """
+        type Query { one: Int names(prefix: String = "n"): [String!]! item: Item }
+        type Item { id: ID! tags(n: Int = 1): [String!]! }
+        """)
+        let parentsSeen = CallCounter()
+        let note: @Sendable (FieldBatch) -> Void = { b in parentsSeen.append("\(b.typeName).\(b.fieldName):\(b.parents.count)") }
+        var r: [String: BatchResolver] = [:]
+        r["Query.one"] = { b in note(b); return [.leaf(.int(1))] }
+        r["Query.names"] = { b in
+            note(b)
+            guard case .string(let prefix)? = b.arguments["prefix"] else { return [.null] }
+            return [.list([.leaf(.string(prefix + "1"))])]
+        }
+        r["Query.item"] = { b in note(b); return [.object(JSON.object([("id", .string("i1"))]), typeName: "Item")] }
+        r["Item.tags"] = { b in note(b); return b.parents.map { _ in .list([.leaf(.string("t"))]) } }
+        let ex = Executor(schema: ExecutableSchema(schema: schema, resolvers: r))
+        let res = try await ex.run("""
+        { a: one b: one c: names d: names e: names(prefix: "x")
+          i: item { id t1: tags t2: tags(n: 1) t3: tags(n: 2) } j: item { id t4: tags } }
+        """)
+        XCTAssertEqual(res.errors.map(\.message), [])
+        XCTAssertEqual(res.dataText, #"{"a":1,"b":1,"c":["n1"],"d":["n1"],"e":["x1"],"i":{"id":"i1","t1":["t"],"t2":["t"],"t3":["t"]},"j":{"id":"i1","t4":["t"]}}"#)
+        // i and j are two objects: one call with both; t3's arguments differ: its own call.
+        XCTAssertEqual(parentsSeen.entries.sorted(), ["Item.tags:1", "Item.tags:2", "Query.item:1", "Query.names:1", "Query.names:1", "Query.one:1"])
+    }
 }
 
 func pathText(_ path: [PathComponent]?) -> String {

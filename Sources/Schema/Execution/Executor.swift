@@ -167,9 +167,18 @@ private final class Group {
     let field: CollectedField
     let def: OutputField
     let plan: FieldPlan
+    /// Distinct parent objects: the resolver sees each one once, even when
+    /// the same field with the same arguments is selected under several
+    /// aliases of one object (`{ a: me { id } b: me { id } }`).
     var parents: [any Sendable] = []
+    /// The object cell of the last parent added (aliases of one object are
+    /// added while that object is expanded, so they follow each other).
+    var lastParentCell = -1
+    /// Per response position: its cell, its alias's collected field, and the
+    /// index of its parent in `parents`.
     var cells: [Int] = []
     var fields: [CollectedField] = []
+    var parentIndex: [Int] = []
     init(typeName: String, field: CollectedField, def: OutputField, plan: FieldPlan) {
         self.typeName = typeName; self.field = field; self.def = def; self.plan = plan
     }
@@ -504,7 +513,12 @@ private final class ExecutionRun {
             level.groupIndex[gid] = level.groups.count
             level.groups.append(group)
         }
-        group.parents.append(parent)
+        let objectCell = cells[cell].parent
+        if group.lastParentCell != objectCell || group.parents.isEmpty {
+            group.parents.append(parent)
+            group.lastParentCell = objectCell
+        }
+        group.parentIndex.append(group.parents.count - 1)
         group.cells.append(cell)
         group.fields.append(f)
     }
@@ -552,7 +566,7 @@ private final class ExecutionRun {
             let type = g.plan.type
             for (i, cell) in g.cells.enumerated() {
                 if nullEvents > 0 && !isAlive(cells[cell].parent) { continue }
-                complete(values[i], type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
+                complete(values[g.parentIndex[i]], type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
             }
         }
         if pending.isEmpty { return [] }
