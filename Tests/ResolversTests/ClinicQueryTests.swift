@@ -29,6 +29,24 @@ final class ClinicQueryTests: XCTestCase {
         return out
     }
 
+    func testTheSameRootFieldUnderTwoAliasesAnswersBoth() async throws {
+        let f = try await fixture()
+        _ = try await f.doctor(lastName: "Alias")
+        let patient = try await f.patient()
+        let me = await f.h.graphql("{ a: me { id } b: me { id email } }", as: patient.viewer)
+        clinicEq(me.clinicCodes, [], "\(me)")
+        clinicEq(me.at("data.a.id")?.stringValue, patient.globalID)
+        clinicEq(me.at("data.b.id")?.stringValue, patient.globalID)
+        let docs = await f.h.graphql("{ a: doctors(first: 2) { nodes { id } } b: doctors(first: 2) { nodes { id } } }", as: nil)
+        clinicEq(docs.clinicCodes, [], "\(docs)")
+        clinicTrue((docs.at("data.a.nodes")?.arrayValue?.count ?? 0) > 0, "\(docs)")
+        clinicEq(docs.at("data.a"), docs.at("data.b"))
+        let specs = await f.h.graphql("{ a: specializations b: specializations }", as: nil)
+        clinicEq(specs.clinicCodes, [], "\(specs)")
+        clinicEq(specs.at("data.a"), specs.at("data.b"))
+        clinicTrue(specs.at("data.a")?.arrayValue?.isEmpty == false, "\(specs)")
+    }
+
     func testAppointmentPagesOfSevenEqualOnePageOfAHundredInEveryOrder() async throws {
         // A database of its own: the totals below count every appointment.
         let f = try await ClinicFixture.make(try await ClinicTestHarness.fresh(prefix: "clinic_pages"))
