@@ -318,7 +318,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 return
             }
             core.counters.accepted.add(1, ordering: .relaxed)
-            if core.counters.open.load(ordering: .relaxed) >= config.maxConnections {
+            if core.counters.open.load(ordering: .relaxed) >= config.maxConnections && evictIdleConnections() == 0 {
                 core.counters.refused.add(1, ordering: .relaxed)
                 _ = Self.overloadResponse.withUnsafeBytes { raw in
                     send(fd, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
@@ -340,6 +340,26 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 core.counters.open.subtract(1, ordering: .relaxed)
             }
         }
+    }
+
+    /// At the connection cap, closes this loop's longest-idle connections (no
+    /// request begun, nothing to write) so that a crowd of idle sockets cannot
+    /// lock new clients out; returns how many it closed. A batch at a time
+    /// (1 % of the cap) keeps the scan rare while the cap is under pressure.
+    private func evictIdleConnections() -> Int {
+        var idle: [Connection] = []
+        for case let conn? in connections
+        where conn.phase == .head && !conn.requestStarted && !conn.hasPendingOutput && conn.handlerTask == nil {
+            idle.append(conn)
+        }
+        guard !idle.isEmpty else { return 0 }
+        let batch = min(idle.count, max(1, core.configuration.maxConnections / 100))
+        // Every idle connection's deadline is when it went idle plus the same
+        // timeout, so the earliest deadlines are the longest idle.
+        idle.sort { $0.deadline < $1.deadline }
+        for conn in idle.prefix(batch) { closeConnection(conn) }
+        core.counters.evictedIdle.add(batch, ordering: .relaxed)
+        return batch
     }
 
     /// Registers an accepted socket (already counted in `open`) with this loop.

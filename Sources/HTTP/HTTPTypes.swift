@@ -205,8 +205,10 @@ public struct HTTPServerMetrics: Sendable, Equatable {
     public var totalAccepted: Int
     /// Responses written for complete requests (handler responses and protocol-error responses).
     public var requestsServed: Int
-    /// Connections refused because of `maxConnections`.
+    /// Connections refused because of `maxConnections` (no idle one could make room).
     public var connectionsRefused: Int
+    /// Idle connections closed to make room for new ones at `maxConnections`.
+    public var idleConnectionsEvicted: Int
     /// Requests rejected for protocol errors (4xx/5xx produced by the server itself).
     public var protocolErrors: Int
 }
@@ -238,6 +240,7 @@ final class MetricsCounters: Sendable {
     let accepted = Atomic<Int>(0)
     let served = Atomic<Int>(0)
     let refused = Atomic<Int>(0)
+    let evictedIdle = Atomic<Int>(0)
     let protocolErrors = Atomic<Int>(0)
 
     var snapshot: HTTPServerMetrics {
@@ -245,6 +248,7 @@ final class MetricsCounters: Sendable {
                           totalAccepted: accepted.load(ordering: .relaxed),
                           requestsServed: served.load(ordering: .relaxed),
                           connectionsRefused: refused.load(ordering: .relaxed),
+                          idleConnectionsEvicted: evictedIdle.load(ordering: .relaxed),
                           protocolErrors: protocolErrors.load(ordering: .relaxed))
     }
 }

@@ -282,21 +282,42 @@ final class HTTPRobustnessTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(start), 0.5)
     }
 
-    func testConnectionCapRefusesWith503() throws {
-        let server = try startServer { $0.maxConnections = 2 }
+    func testConnectionCapClosesTheLongestIdleConnectionForANewOne() throws {
+        let server = try startServer { $0.maxConnections = 2; $0.threads = 1 }
         let a = try RawClient(port: server.boundPort)
         let b = try RawClient(port: server.boundPort)
         for c in [a, b] {
             c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             XCTAssertEqual(c.readResponse()?.status, 200)
         }
+        // Both are idle keep-alive connections: the newcomer takes a's place (idle the longest).
+        let c = try RawClient(port: server.boundPort)
+        c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(c.readResponse()?.status, 200)
+        XCTAssertTrue(a.waitForClose())
+        b.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(b.readResponse()?.status, 200)
+        XCTAssertEqual(server.metrics.connectionsRefused, 0)
+        XCTAssertEqual(server.metrics.idleConnectionsEvicted, 1)
+    }
+
+    func testConnectionCapRefusesWith503WhenNoConnectionIsIdle() throws {
+        let server = try startServer { $0.maxConnections = 2; $0.threads = 1 }
+        // One waits for its handler, the other is halfway through its head: neither is idle.
+        let a = try RawClient(port: server.boundPort)
+        a.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        let b = try RawClient(port: server.boundPort)
+        b.send("GET / HTTP/1.1\r\nHost:")
+        usleep(100_000)
         let refused = try RawClient(port: server.boundPort)
         XCTAssertEqual(refused.readResponse()?.status, 503)
         XCTAssertTrue(refused.waitForClose())
         XCTAssertEqual(server.metrics.connectionsRefused, 1)
-        // Existing connections still work.
-        a.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        XCTAssertEqual(a.readResponse()?.status, 200)
+        XCTAssertEqual(server.metrics.idleConnectionsEvicted, 0)
+        // The existing connections still work.
+        XCTAssertTrue(a.readResponse()?.text.contains("path=/slow") ?? false)
+        b.send(" x\r\n\r\n")
+        XCTAssertEqual(b.readResponse()?.status, 200)
     }
 
     func testGracefulShutdownFinishesInFlightRequestAndRefusesNewConnections() throws {
