@@ -3,6 +3,7 @@
 // headless Chromium through web/e2e/run_e2e.py (selenium). Screenshots of every
 // screen land in test-output/web/. Any failing scenario fails the test.
 import Foundation
+import Postgres
 import XCTest
 
 final class WebEndToEndTests: XCTestCase {
@@ -42,6 +43,7 @@ final class WebEndToEndTests: XCTestCase {
     func runScenarios(size: String) throws {
         let server = try ClinicProcess(environment: ["CLINIC_WEB_DIR": Self.root + "/web/dist"])
         defer { server.stop() }
+        try addStartedScheduledVisit(databaseURL: server.databaseURL)
         let out = Self.root + "/test-output/web"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let (status, output) = try run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
@@ -50,6 +52,35 @@ final class WebEndToEndTests: XCTestCase {
                                        cwd: Self.root, timeout: 900)
         print(output)
         XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
+    }
+
+    /// The receptionist's scenario confirms and completes a visit that has
+    /// already started. The demo seed has one or not depending on the hour, so
+    /// the test makes its own: a SCHEDULED visit of the demo patient that began
+    /// 30 to 90 minutes ago (earlier when a doctor is busy then), whatever the
+    /// hour or the day.
+    func addStartedScheduledVisit(databaseURL: String) throws {
+        let conn = try Connection(databaseURL)
+        let doctors = try conn.query("SELECT id FROM doctors ORDER BY id").rows.map { try $0.int("id") }
+        for step in 1...96 {
+            for doctor in doctors {
+                do {
+                    _ = try conn.query("""
+                        WITH z AS (SELECT time_zone AS zone FROM system_settings),
+                             s AS (SELECT date_trunc('hour', now()) - $2::int * interval '30 minutes' AS starts_at)
+                        INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason)
+                        SELECT p.id, $1, (s.starts_at AT TIME ZONE z.zone)::date, (s.starts_at AT TIME ZONE z.zone)::time,
+                               s.starts_at, s.starts_at + interval '30 minutes', 'SCHEDULED', 'e2e: started visit'
+                        FROM patients p JOIN users u ON u.id = p.user_id, z, s
+                        WHERE u.email = 'patient@clinic.test'
+                        """, [.int(doctor), .int(step)])
+                    return
+                } catch let error as PostgresError where error.sqlState == "23P01" {
+                    continue  // that doctor or the patient is busy then: try another
+                }
+            }
+        }
+        XCTFail("no free time in the last 48 hours for a started visit")
     }
 
     func testPhoneSizedWindowRunsEveryScenario() throws {
