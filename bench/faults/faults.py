@@ -442,8 +442,123 @@ def soak(seconds=None):
         server.stop()
 
 
+# --- kill -9 of a worker mid-batch ---------------------------------------------------
+
+class SMTPSink:
+    """A minimal SMTP server on loopback that records each message's Message-ID
+    and answers DATA after `delay` seconds, so a worker is caught mid-batch."""
+
+    def __init__(self, delay=0.05):
+        self.delay = delay
+        self.ids = []
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.session, args=(conn,), daemon=True).start()
+
+    def session(self, conn):
+        f = conn.makefile("rb")
+        try:
+            conn.sendall(b"220 sink ESMTP\r\n")
+            while True:
+                line = f.readline()
+                if not line:
+                    return
+                verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO"):
+                    conn.sendall(b"250-sink\r\n250 8BITMIME\r\n")
+                elif verb == b"DATA":
+                    conn.sendall(b"354 go ahead\r\n")
+                    message_id, subject = None, ""
+                    while True:
+                        l = f.readline()
+                        if not l or l == b".\r\n":
+                            break
+                        if l.lower().startswith(b"message-id:"):
+                            message_id = l.split(b":", 1)[1].strip().decode()
+                        elif l.lower().startswith(b"subject:"):
+                            subject = l.split(b":", 1)[1].strip().decode(errors="replace")
+                    time.sleep(self.delay)
+                    with self.lock:
+                        self.ids.append((message_id, subject))
+                    conn.sendall(b"250 queued\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 ok\r\n")
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def count(self, subject_prefix=""):
+        with self.lock:
+            return sum(1 for _, subject in self.ids if subject.startswith(subject_prefix))
+
+
+def worker_kill(rows=200):
+    server = Server()  # keeps the embedded cluster up while the workers come and go
+    try:
+        worker_kill_run(rows)
+    finally:
+        server.stop()
+
+
+def worker_kill_run(rows):
+    sink = SMTPSink()
+    run = uuid.uuid4().hex[:8]
+    user = psql("SELECT id FROM users WHERE email = 'patient@clinic.test'")[0]
+    psql("INSERT INTO notifications (user_id, channel, kind, subject, body, recipient) "
+         "SELECT %s, 'EMAIL', 'CUSTOM', 'faults-%s ' || g, 'body ' || g, 'p' || g || '@example.test' "
+         "FROM generate_series(1, %d) g" % (user, run, rows))
+    env = dict(os.environ, SMTP_URL="smtp://127.0.0.1:%d" % sink.port, LOG_LEVEL="info")
+    log = open(os.path.join(DATA, "faults-worker.log"), "ab")
+    first = subprocess.Popen([BIN, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 60
+    while sink.count("faults-" + run) < 25 and time.time() < deadline:
+        time.sleep(0.01)
+    first.kill()  # SIGKILL mid-batch: rows stay leased to a dead worker
+    first.wait()
+    killed_at = sink.count("faults-" + run)
+    start = time.time()
+    second = subprocess.Popen([BIN, "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    pending = rows
+    while time.time() - start < 150:
+        pending = int(psql("SELECT count(*) FROM notifications WHERE subject LIKE 'faults-%s %%' AND status <> 'SENT'" % run)[0])
+        if pending == 0:
+            break
+        time.sleep(1)
+    drained = time.time() - start
+    second.terminate()
+    second.wait(30)
+    flagged = int(psql("SELECT count(*) FROM notifications WHERE subject LIKE 'faults-%s %%' "
+                       "AND last_error LIKE 'possibly duplicated%%'" % run)[0])
+    with sink.lock:
+        ids = [m for m, subject in sink.ids if subject.startswith("faults-" + run)]
+    distinct = len(set(ids))
+    duplicates = len(ids) - distinct
+    print("worker_kill: %d messages; worker killed with SIGKILL after %d were accepted by the relay; a second worker "
+          "drained the rest in %.0f s (the lease is 60 s); rows not SENT %d; messages at the relay %d, distinct "
+          "Message-IDs %d, sent twice %d, rows flagged 'possibly duplicated' %d"
+          % (rows, killed_at, drained, pending, len(ids), distinct, duplicates, flagged), flush=True)
+    verdict("worker_kill", pending == 0 and distinct == rows and duplicates <= flagged,
+            "%d sent twice, %d flagged" % (duplicates, flagged))
+
+
 SCENARIOS = {"db_outage": db_outage, "idle_connections": idle_connections, "never_read": never_read,
-             "backup_disk_full": backup_disk_full, "soak": soak}
+             "backup_disk_full": backup_disk_full, "worker_kill": worker_kill, "soak": soak}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or [n for n in SCENARIOS if n != "soak"]
