@@ -40,7 +40,9 @@ function home(v: Viewer): string {
   return "/appointments";
 }
 
-const publicPaths = ["/login", "/register", "/forgot", "/reset"];
+// "/reset-password" is the path of reset links sent before they moved to "/reset".
+const resetPaths = ["/reset", "/reset-password"];
+const publicPaths = ["/login", "/register", "/forgot", ...resetPaths];
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang());
@@ -86,7 +88,7 @@ function Shell() {
   if (!viewer) {
     return (
       <Frame viewer={null}>
-        {path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : path === "/reset" ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
+        {path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : resetPaths.includes(path) ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
       </Frame>
     );
   }
