@@ -350,10 +350,20 @@ def soak(seconds=None):
     seconds = float(seconds or os.environ.get("SOAK_SECONDS", "1800"))
     server = Server()
     try:
-        admin = login("admin@clinic.test", "admin-demo-pass")
-        patient = login("patient@clinic.test", "patient-demo-pass")
+        # Access tokens live 15 minutes: sign in again every 10, as a client refreshing would.
+        tokens = {}
+
+        def token(email, password):
+            t = tokens.get(email)
+            if t is None or time.time() - t[1] > 600:
+                t = tokens[email] = (login(email, password), time.time())
+            return t[0]
+
+        def admin():
+            return token("admin@clinic.test", "admin-demo-pass")
+
         doctors = [n["id"] for n in gql("{ doctors(first: 8) { nodes { id } } }")[1]["data"]["doctors"]["nodes"]]
-        patients = [n["id"] for n in gql("{ patients(first: 40) { nodes { id } } }", token=admin)[1]["data"]["patients"]["nodes"]]
+        patients = [n["id"] for n in gql("{ patients(first: 40) { nodes { id } } }", token=admin())[1]["data"]["patients"]["nodes"]]
         stop = threading.Event()
         lock = threading.Lock()
         counts, unexpected = {}, {}
@@ -384,7 +394,7 @@ def soak(seconds=None):
                     note("slots", s, b)
                 else:
                     s, b, _ = gql("{ appointments(first: 100) { nodes { date time status patient { user { fullName } } "
-                                  "doctor { user { fullName } } } } }", token=admin, conn=conn)
+                                  "doctor { user { fullName } } } } }", token=admin(), conn=conn)
                     note("admin_list", s, b)
 
         def bookings():
@@ -399,19 +409,19 @@ def soak(seconds=None):
                     continue
                 s, b, _ = gql("mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }",
                               {"i": {"doctorId": d, "date": date, "time": free[n % len(free)]["time"], "reason": "soak",
-                                     "patientId": patients[n % len(patients)]}}, token=admin)
+                                     "patientId": patients[n % len(patients)]}}, token=admin())
                 note("book", s, b, expected=("CONFLICT",))
                 booked = ((b or {}).get("data") or {}).get("bookAppointment")
                 if booked:
                     s, b, _ = gql("mutation($id: ID!) { cancelAppointment(id: $id, reason: \"soak\") { status } }",
-                                  {"id": booked["id"]}, token=admin)
+                                  {"id": booked["id"]}, token=admin())
                     note("cancel", s, b)
 
         def logins():
             while not stop.is_set():
                 s, b, _ = gql('mutation { login(email: "patient@clinic.test", password: "patient-demo-pass") { accessToken } }')
                 note("login", s, b)
-                s, b, _ = gql("{ me { id email } }", token=patient)
+                s, b, _ = gql("{ me { id email } }", token=token("patient@clinic.test", "patient-demo-pass"))
                 note("me", s, b)
                 time.sleep(0.5)
 
