@@ -54,6 +54,10 @@ public final class ClinicServices: Sendable {
     public let settingsCache: SettingsCache
     public let viewerCache: ViewerCache
     public let limiter: RateLimiter
+    /// Seals secrets an outbox row must carry until sent (the reset token);
+    /// its key is derived from the JWT secret, so every process that shares
+    /// JWT_SECRET (server, `clinic worker`) can open what another sealed.
+    public let secretSeal: SecretSeal
     /// Receives operational messages (the server routes them to its logger).
     public let log: @Sendable (String) -> Void
 
@@ -76,6 +80,7 @@ public final class ClinicServices: Sendable {
         self.settingsCache = SettingsCache()
         self.viewerCache = ViewerCache()
         self.limiter = RateLimiter()
+        self.secretSeal = SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret"))
         self.log = log
     }
 }

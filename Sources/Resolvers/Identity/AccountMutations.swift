@@ -128,16 +128,16 @@ enum AccountMutations {
                 let userID = try row.id("id")
                 _ = try conn.query("INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
                                    [.int(Int(userID)), .bytea(hash), now.pg, now.adding(seconds: services.tokens.resetTokenTTL).pg])
-                let link = services.publicURL + "/reset-password?token=" + token
-                let minutes = services.tokens.resetTokenTTL / 60
-                // The final text, in the user's language (PASSWORD_RESET goes as stored).
-                let (subject, body) = NotificationTemplates.passwordReset(
-                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"), link: link, minutes: minutes,
-                    clinicName: try row.optionalString("clinic_name") ?? "")
+                // The stored text has a placeholder where the link goes; the token
+                // travels sealed beside it, for the worker only (PasswordResetEmail).
+                let (subject, body) = PasswordResetEmail.redacted(
+                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"),
+                    minutes: services.tokens.resetTokenTTL / 60, clinicName: try row.optionalString("clinic_name") ?? "")
+                let sealed = PasswordResetEmail.seal(token: token, with: services.secretSeal)
                 _ = try conn.query("""
-                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at)
-                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5)
-                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg])
+                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at, sealed_secret)
+                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5, $6)
+                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg, .bytea(sealed)])
                 try Audit.record(conn, actor: userID, action: "auth.password_reset_request",
                                  target: GlobalID.encode(type: "User", id: userID), ip: ip)
             }

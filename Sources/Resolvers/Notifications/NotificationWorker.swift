@@ -138,17 +138,21 @@ public final class NotificationWorker: Sendable {
         var scheduledAt: Instant
         var deliveryKey: String
         var recipientName: String
+        var firstName: String
         var locale: String
         var clinicName: String
         /// Appointment data when the row has one.
         var appointment: NotificationTemplates.AppointmentDetails?
         var appointmentActive: Bool
         var appointmentStartsAt: Instant?
+        /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
+        var sealedSecret: [UInt8]?
         var logDuplicate: Bool
         var previousHolder: String?
     }
 
     enum Outcome: Sendable, Equatable {
+        /// Sent; the row keeps this text (never a secret: see `Content.stored`).
         case sent(subject: String, body: String)
         case retry(String)
         case permanent(String)
@@ -183,7 +187,7 @@ public final class NotificationWorker: Sendable {
             for r in rows { flags[try r.id("id")] = (try r.bool("log_duplicate"), try r.optionalString("prev_locked_by")) }
             let details = try conn.query("""
                 SELECT n.id, n.user_id, n.channel, n.kind, n.subject, n.body, n.recipient, n.attempts, n.scheduled_at,
-                       n.delivery_key::text AS delivery_key, n.appointment_id,
+                       n.delivery_key::text AS delivery_key, n.appointment_id, n.sealed_secret,
                        u.first_name, u.last_name, u.locale, s.clinic_name,
                        a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
                        du.last_name AS doctor_last_name
@@ -216,21 +220,43 @@ public final class NotificationWorker: Sendable {
                                attempts: try r.int("attempts"), scheduledAt: try r.instant("scheduled_at"),
                                deliveryKey: try r.string("delivery_key"),
                                recipientName: "\(try r.string("first_name")) \(try r.string("last_name"))",
+                               firstName: try r.string("first_name"),
                                locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
                                appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
+                               sealedSecret: try r.optionalBytes("sealed_secret"),
                                logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
             }
         }
     }
 
+    /// What a row is sent with, and what the row keeps afterwards (the same,
+    /// except where the message carries a secret: that never goes back into
+    /// the readable columns).
+    struct Content: Sendable {
+        var sent: (subject: String, body: String)
+        var stored: (subject: String, body: String)
+    }
+
     /// The subject and body a row is sent with: appointment kinds are rendered
-    /// from the appointment's current data in the patient's language; others
-    /// (PASSWORD_RESET, CUSTOM) go as stored.
-    static func content(_ c: Claimed) -> (subject: String, body: String) {
+    /// from the appointment's current data in the patient's language;
+    /// PASSWORD_RESET from its sealed token (nil when the seal is missing or
+    /// cannot be opened: the row fails, the person asks for a new link);
+    /// others (CUSTOM) go as stored.
+    func content(_ c: Claimed) -> Content? {
         if NotificationTemplates.appointmentKinds.contains(c.kind), let a = c.appointment {
-            return NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
+            let text = NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
+            return Content(sent: text, stored: text)
         }
-        return (c.subject, c.body)
+        if c.kind == "PASSWORD_RESET" {
+            guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: services.secretSeal) else { return nil }
+            let minutes = services.tokens.resetTokenTTL / 60
+            let link = PasswordResetEmail.link(publicURL: services.publicURL, token: token)
+            return Content(sent: PasswordResetEmail.deliverable(locale: c.locale, firstName: c.firstName, minutes: minutes,
+                                                                clinicName: c.clinicName, link: link),
+                           stored: PasswordResetEmail.redacted(locale: c.locale, firstName: c.firstName, minutes: minutes,
+                                                               clinicName: c.clinicName))
+        }
+        return Content(sent: (c.subject, c.body), stored: (c.subject, c.body))
     }
 
     func deliver(_ batch: [Claimed], now: Instant) async -> [Int64: Outcome] {
@@ -244,14 +270,17 @@ public final class NotificationWorker: Sendable {
                 outcomes[c.id] = .skipped("not sent: the appointment is no longer upcoming")
                 continue
             }
-            let content = Self.content(c)
+            guard let content = content(c) else {
+                outcomes[c.id] = .skipped("not sent: the reset link could not be unsealed (JWT_SECRET changed?); request a new link")
+                continue
+            }
             if c.channel == "SMS" {
-                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.body), content))
+                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.sent.body), content.stored))
             } else {
                 let m = EmailMessage(deliveryKey: c.deliveryKey, fromAddress: mailFromAddress, fromName: mailFromName ?? c.clinicName,
-                                     toAddress: c.recipient, toName: c.recipientName, subject: content.subject, body: content.body,
-                                     date: now.secondsSinceEpoch)
-                emails.append((c.id, m, content))
+                                     toAddress: c.recipient, toName: c.recipientName, subject: content.sent.subject,
+                                     body: content.sent.body, date: now.secondsSinceEpoch)
+                emails.append((c.id, m, content.stored))
             }
         }
         let (email, sms) = (self.email, self.sms)
@@ -311,7 +340,7 @@ public final class NotificationWorker: Sendable {
                 case .sent(let subject, let body):
                     result = try conn.query("""
                         UPDATE notifications SET status = 'SENT', sent_at = $2, attempts = attempts + 1, subject = $3, body = $4,
-                               locked_until = NULL, locked_by = NULL
+                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
                         """, [.int(Int(c.id)), nts(now), .text(String(subject.prefix(1000))), .text(String(body.prefix(10_000))), .text(me)])
                 case .retry(let why):
@@ -321,18 +350,20 @@ public final class NotificationWorker: Sendable {
                            SET attempts = attempts + 1, last_error = $2,
                                status = CASE WHEN attempts + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
                                scheduled_at = CASE WHEN attempts + 1 >= $3 THEN scheduled_at ELSE $4 END,
+                               sealed_secret = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE sealed_secret END,
                                locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .int(maxAttempts), nts(next), .text(me)])
                 case .permanent(let why):
                     result = try conn.query("""
                         UPDATE notifications SET status = 'FAILED', attempts = attempts + 1, last_error = $2,
-                               locked_until = NULL, locked_by = NULL
+                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .text(me)])
                 case .skipped(let why):
                     result = try conn.query("""
-                        UPDATE notifications SET status = 'FAILED', last_error = $2, locked_until = NULL, locked_by = NULL
+                        UPDATE notifications SET status = 'FAILED', last_error = $2, sealed_secret = NULL,
+                               locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(why), .text(me)])
                 }
