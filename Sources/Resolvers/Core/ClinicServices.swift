@@ -20,7 +20,11 @@ public struct TokenSettings: Sendable {
 public struct RateLimitSettings: Sendable {
     public var anonymous: (count: Int, periodSeconds: Int) = (100, 3600)
     public var user: (count: Int, periodSeconds: Int) = (1000, 3600)
+    /// Failed logins (and failed current-password checks), per IP and per account.
     public var login: (count: Int, periodSeconds: Int) = (10, 900)
+    /// Password hashing attempts per IP, successful or not (login, register,
+    /// changePassword, resetPassword): RATE_LIMIT_PASSWORD_HASHING.
+    public var passwordHashing: (count: Int, periodSeconds: Int) = (30, 900)
     public init() {}
 }
 
@@ -43,6 +47,8 @@ public final class ClinicServices: Sendable {
     public let readPool: ConnectionPool
     public let signer: JWTSigner
     public let hasher: PasswordHasher
+    /// Where requests hash and verify passwords (bounded; see PasswordHashing.swift).
+    public let passwordHashing: PasswordHashingPool
     public let tokens: TokenSettings
     public let rateLimits: RateLimitSettings
     public let clock: Clock
@@ -70,6 +76,7 @@ public final class ClinicServices: Sendable {
         self.readPool = readPool ?? pool
         self.signer = signer
         self.hasher = hasher
+        self.passwordHashing = PasswordHashingPool(hasher: hasher)
         self.tokens = tokens
         self.rateLimits = rateLimits
         self.clock = clock

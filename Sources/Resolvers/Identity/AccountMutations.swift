@@ -45,8 +45,9 @@ enum AccountMutations {
             let address = try input.string("address", max: IdentityLimits.address, required: true)!
             let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
             let contactPhone = try input.string("emergencyPhone", max: IdentityLimits.phone, required: true)!
-            let hash = try ctx.services.hasher.hash(password)
             let now = ctx.now, ip = ctx.ip, services = ctx.services
+            try services.admitPasswordHashing(ip: ip, now: now)
+            let hash = try await services.passwordHashing.hash(password)
             let phoneValue: PostgresValue? = if case .value(let p) = phone, !p.isEmpty { .text(p) } else { nil }
             do {
                 let (user, refresh) = try await ctx.write { conn in
@@ -161,8 +162,9 @@ enum AccountMutations {
             if let violation = PasswordPolicy.check(newPassword, email: target.1) {
                 throw ClinicError.badInput(violation.message, field: "newPassword")
             }
-            let newHash = try ctx.services.hasher.hash(newPassword)
             let ip = ctx.ip
+            try ctx.services.admitPasswordHashing(ip: ip, now: now)
+            let newHash = try await ctx.services.passwordHashing.hash(newPassword)
             let userID = try await ctx.write { conn -> Int64? in
                 // Consume the token; a concurrent use of the same token finds it used.
                 guard let row = try conn.query("""
@@ -183,32 +185,7 @@ enum AccountMutations {
         }
 
         r.root("Mutation.changePassword") { args, ctx, _ in
-            let viewer = try ctx.requireViewer()
-            guard case .string(let current)? = args["currentPassword"] else {
-                throw ClinicError.badInput("The current password is required.", field: "currentPassword")
-            }
-            guard case .string(let newPassword)? = args["newPassword"] else {
-                throw ClinicError.badInput("A new password is required.", field: "newPassword")
-            }
-            guard let row = try await ctx.read({ conn in
-                try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
-                    .first.map { (try $0.string("email"), try $0.string("password_hash")) }
-            }) else { throw ClinicError.unauthenticated() }
-            guard ctx.services.hasher.verify(current, against: row.1) else {
-                throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
-            }
-            if let violation = PasswordPolicy.check(newPassword, email: row.0) {
-                throw ClinicError.badInput(violation.message, field: "newPassword")
-            }
-            let newHash = try ctx.services.hasher.hash(newPassword)
-            let now = ctx.now, ip = ctx.ip
-            try await ctx.write { conn in
-                try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
-                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
-                                 target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
-            }
-            ctx.services.viewerCache.invalidate(viewer.userID)
-            return .bool(true)
+            try await changePassword(args, ctx)
         }
     }
 
@@ -238,7 +215,9 @@ enum AccountMutations {
     /// Every call counts (each alias of a mutation is its own call): a locked
     /// IP or account answers RATE_LIMITED before the password is looked at;
     /// failures count against both; unknown and malformed emails cost one
-    /// dummy verify so they answer as slowly as a wrong password.
+    /// dummy verify so they answer as slowly as a wrong password. Every
+    /// attempt that reaches hashing, successful or not, also takes a slot of
+    /// the IP's hashing budget (RateLimitSettings.passwordHashing).
     static func login(_ args: [String: JSON], _ ctx: RequestContext) async throws -> ResolvedValue {
         let services = ctx.services, now = ctx.now, ip = ctx.ip
         let rawEmail: String = if case .string(let s)? = args["email"] { s } else { "" }
@@ -253,24 +232,33 @@ enum AccountMutations {
 
         struct Candidate: Sendable { var user: UserRow; var hash: String }
         var candidate: Candidate?
-        if let email {
-            do {
+        let verified: Bool
+        do {
+            try services.admitPasswordHashing(ip: ip, now: now)
+            if let email {
                 candidate = try await ctx.read { conn in
                     try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
                                    [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
                 }
-            } catch {
-                throttle.abandoned(ip: ip, account: accountKey)
-                throw error
             }
+            if let candidate {
+                verified = try await services.passwordHashing.verify(password, against: candidate.hash)
+            } else {
+                try await services.passwordHashing.dummyVerify(password)
+                verified = false
+            }
+        } catch {
+            // Refused by the hashing budget or a full pool, or the database
+            // failed: the password was not checked, so this is no guess.
+            throttle.abandoned(ip: ip, account: accountKey)
+            throw error
         }
         // From here on a failure keeps its slot in both counters.
         guard let candidate else {
-            services.hasher.dummyVerify(password)
             try await recordFailure(ctx, email: email, reason: email == nil ? "malformed_email" : "unknown_email")
             throw ClinicError.unauthenticated(badCredentials)
         }
-        guard services.hasher.verify(password, against: candidate.hash) else {
+        guard verified else {
             try await recordFailure(ctx, email: email, reason: "wrong_password", userID: candidate.user.id)
             throw ClinicError.unauthenticated(badCredentials)
         }
@@ -279,7 +267,7 @@ enum AccountMutations {
             try await recordFailure(ctx, email: email, reason: "deactivated", userID: candidate.user.id)
             throw ClinicError.unauthenticated("This account has been deactivated (account deactivated).")
         }
-        let rehash = services.hasher.needsRehash(candidate.hash) ? try? services.hasher.hash(password) : nil
+        let rehash = services.hasher.needsRehash(candidate.hash) ? try? await services.passwordHashing.hash(password) : nil
         let user = candidate.user
         let refresh = try await ctx.write { conn in
             if let rehash {
@@ -289,6 +277,59 @@ enum AccountMutations {
             return try RefreshTokens.insert(conn, userID: user.id, family: nil, parentID: nil, now: now, ttl: services.tokens.refreshTokenTTL).token
         }
         return payload(ctx, user: user, refreshToken: refresh)
+    }
+
+    /// A guess of the current password is a password guess: it counts against
+    /// the login limits of the IP and of the account (the same counters, so
+    /// guesses through `login` and `changePassword` add up), each alias one
+    /// attempt; a stolen access token thus gives no unlimited guessing. The
+    /// right password clears the account's counter as a login does.
+    static func changePassword(_ args: [String: JSON], _ ctx: RequestContext) async throws -> ResolvedValue {
+        let viewer = try ctx.requireViewer()
+        guard case .string(let current)? = args["currentPassword"] else {
+            throw ClinicError.badInput("The current password is required.", field: "currentPassword")
+        }
+        guard case .string(let newPassword)? = args["newPassword"] else {
+            throw ClinicError.badInput("A new password is required.", field: "newPassword")
+        }
+        let services = ctx.services, now = ctx.now, ip = ctx.ip
+        guard let row = try await ctx.read({ conn in
+            try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
+                .first.map { (email: try $0.string("email"), hash: try $0.string("password_hash")) }
+        }) else { throw ClinicError.unauthenticated() }
+        let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
+        let accountKey = LoginThrottle.accountKey(row.email)
+        if let retry = throttle.begin(ip: ip, account: accountKey, now: now) {
+            throw ClinicError.rateLimited(retryAfter: retry)
+        }
+        let verified: Bool
+        do {
+            try services.admitPasswordHashing(ip: ip, now: now)
+            verified = try await services.passwordHashing.verify(current, against: row.hash)
+        } catch {
+            throttle.abandoned(ip: ip, account: accountKey)
+            throw error
+        }
+        guard verified else {
+            try await ctx.write { conn in
+                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change_failed",
+                                 target: GlobalID.encode(type: "User", id: viewer.userID),
+                                 details: .object([("reason", .string("wrong_current_password"))]), ip: ip)
+            }
+            throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
+        }
+        throttle.succeeded(ip: ip, account: accountKey)
+        if let violation = PasswordPolicy.check(newPassword, email: row.email) {
+            throw ClinicError.badInput(violation.message, field: "newPassword")
+        }
+        let newHash = try await services.passwordHashing.hash(newPassword)
+        try await ctx.write { conn in
+            try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
+            try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
+                             target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
+        }
+        services.viewerCache.invalidate(viewer.userID)
+        return .bool(true)
     }
 
     /// auth.login_failed in its own small transaction: the login itself fails.

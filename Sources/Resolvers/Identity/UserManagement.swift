@@ -180,7 +180,7 @@ enum UserManagement {
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let phone: PostgresValue? = if case .value(let p) = try input.nullableString("phone", max: IdentityLimits.phone), !p.isEmpty { .text(p) } else { nil }
-            let hash = try ctx.services.hasher.hash(password)
+            let hash = try await ctx.services.passwordHashing.hash(password)
             let ip = ctx.ip
             do {
                 let user = try await ctx.write { conn in
