@@ -275,11 +275,12 @@ public final class NotificationWorker: Sendable {
                 continue
             }
             if c.channel == "SMS" {
-                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.sent.body), content.stored))
+                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.sent.body, kind: c.kind),
+                               content.stored))
             } else {
                 let m = EmailMessage(deliveryKey: c.deliveryKey, fromAddress: mailFromAddress, fromName: mailFromName ?? c.clinicName,
                                      toAddress: c.recipient, toName: c.recipientName, subject: content.sent.subject,
-                                     body: content.sent.body, date: now.secondsSinceEpoch)
+                                     body: content.sent.body, date: now.secondsSinceEpoch, kind: c.kind)
                 emails.append((c.id, m, content.stored))
             }
         }
@@ -423,7 +424,8 @@ public final class NotificationWorker: Sendable {
     // MARK: - Construction for the server
 
     /// The worker `clinic serve`/`clinic worker` run. Without a URL, that
-    /// channel is written to the log (marked NOT SENT). A bad URL or sender
+    /// channel is written to the log (marked NOT SENT; in production without
+    /// the text, which may hold reset links or health data). A bad URL or sender
     /// throws an error whose description is one line.
     public static func makeWorker(services: ClinicServices, smtpURL: String?, mailFrom: String, smsWebhookURL: String?,
                                   log: @escaping @Sendable (String) -> Void) throws -> NotificationWorker {
@@ -437,13 +439,13 @@ public final class NotificationWorker: Sendable {
         if let url = smtpURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             email = SMTPTransport(configuration: try SMTPConfiguration.parse(url))
         } else {
-            email = LogEmailTransport(log: log)
+            email = LogEmailTransport(log: log, revealsContent: !services.isProduction)
         }
         let sms: any SMSTransport
         if let url = smsWebhookURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             sms = SMSWebhookTransport(configuration: try SMSWebhookConfiguration.parse(url))
         } else {
-            sms = LogSMSTransport(log: log)
+            sms = LogSMSTransport(log: log, revealsContent: !services.isProduction)
         }
         return NotificationWorker(services: services, email: email, sms: sms, mailFrom: mailFrom, log: log)
     }
