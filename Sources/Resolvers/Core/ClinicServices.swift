@@ -25,6 +25,9 @@ public struct RateLimitSettings: Sendable {
     /// Password hashing attempts per IP, successful or not (login, register,
     /// changePassword, resetPassword): RATE_LIMIT_PASSWORD_HASHING.
     public var passwordHashing: (count: Int, periodSeconds: Int) = (30, 900)
+    /// Messages (email or SMS) the worker sends one person per window; the
+    /// rest are not sent (FAILED with a reason, audited). NOTIFY_LIMIT_PER_USER.
+    public var notificationsPerUser: (count: Int, periodSeconds: Int) = (20, 3600)
     public init() {}
 }
 

@@ -36,7 +36,7 @@ enum AccountMutations {
             let password = try input.password("password", email: email)
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
-            let phone = try input.nullableString("phone", max: IdentityLimits.phone)
+            let phone = try input.nullablePhone("phone", kind: .international)
             let today = LocalDate(daysSinceEpoch: Int(ctx.now.secondsSinceEpoch / 86_400))
             guard let dateOfBirth = try input.dateOfBirth("dateOfBirth", today: today.adding(days: 1)) else {
                 throw ClinicError.badInput("dateOfBirth is required.", field: input.path("dateOfBirth"))
@@ -44,7 +44,7 @@ enum AccountMutations {
             let gender = try input.gender("gender") ?? "UNDISCLOSED"
             let address = try input.string("address", max: IdentityLimits.address, required: true)!
             let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
-            let contactPhone = try input.string("emergencyPhone", max: IdentityLimits.phone, required: true)!
+            let contactPhone = try input.phone("emergencyPhone", required: true, kind: .dialable)!
             let now = ctx.now, ip = ctx.ip, services = ctx.services
             try services.admitPasswordHashing(ip: ip, now: now)
             let hash = try await services.passwordHashing.hash(password)

@@ -120,9 +120,32 @@ public final class NotificationWorker: Sendable {
             try await refreshQueued(now: now)
             return 0
         }
-        let outcomes = await deliver(batch, now: now)
+        let recent = try await sentRecently(to: Set(batch.map(\.userID)), now: now)
+        let outcomes = await deliver(batch, now: now, sentRecently: recent)
         try await mark(batch, outcomes, now: now)
         return batch.count
+    }
+
+    /// Messages that count against the per-user limit: every kind but
+    /// PASSWORD_RESET, which has its own (3 per address per hour) and must
+    /// still reach someone whose quota others' actions used up.
+    static func countsAgainstUserLimit(_ kind: String) -> Bool { kind != "PASSWORD_RESET" }
+
+    /// Per user, the messages sent to them within the limit's window (from
+    /// the table, so every worker process and restart sees the same count).
+    func sentRecently(to users: Set<Int64>, now: Instant) async throws -> [Int64: Int] {
+        let window = services.rateLimits.notificationsPerUser.periodSeconds
+        return try await services.pool.withConnection { conn in
+            var counts: [Int64: Int] = [:]
+            for r in try conn.query("""
+                SELECT user_id, count(*) AS n FROM notifications
+                 WHERE user_id = ANY($1) AND status = 'SENT' AND sent_at > $2 AND kind <> 'PASSWORD_RESET'
+                 GROUP BY user_id
+                """, [.intArray(users.map { Int($0) }), nts(now.adding(seconds: -Int64(window)))]) {
+                counts[try r.id("user_id")] = try r.int("n")
+            }
+            return counts
+        }
     }
 
     /// A claimed row with what its message needs.
@@ -158,6 +181,9 @@ public final class NotificationWorker: Sendable {
         case permanent(String)
         /// Not attempted (a reminder of an appointment that is no longer upcoming).
         case skipped(String)
+        /// Not attempted: the user already got their limit of messages this
+        /// hour (RateLimitSettings.notificationsPerUser); logged and audited.
+        case suppressed(String)
     }
 
     func claim(now: Instant) async throws -> [Claimed] {
@@ -259,8 +285,10 @@ public final class NotificationWorker: Sendable {
         return Content(sent: (c.subject, c.body), stored: (c.subject, c.body))
     }
 
-    func deliver(_ batch: [Claimed], now: Instant) async -> [Int64: Outcome] {
+    func deliver(_ batch: [Claimed], now: Instant, sentRecently: [Int64: Int] = [:]) async -> [Int64: Outcome] {
         var outcomes: [Int64: Outcome] = [:]
+        var sentTo = sentRecently
+        let limit = services.rateLimits.notificationsPerUser
         var emails: [(Int64, EmailMessage, (String, String))] = []
         var texts: [(Int64, SMSMessage, (String, String))] = []
         for c in batch {
@@ -269,6 +297,14 @@ public final class NotificationWorker: Sendable {
                !c.appointmentActive || (c.appointmentStartsAt.map { !(now < $0) } ?? false) {
                 outcomes[c.id] = .skipped("not sent: the appointment is no longer upcoming")
                 continue
+            }
+            if Self.countsAgainstUserLimit(c.kind) {
+                if sentTo[c.userID, default: 0] >= limit.count {
+                    outcomes[c.id] = .suppressed("not sent: this person already got \(limit.count) messages in the last "
+                                                 + "\(limit.periodSeconds / 60) minutes (NOTIFY_LIMIT_PER_USER)")
+                    continue
+                }
+                sentTo[c.userID, default: 0] += 1
             }
             guard let content = content(c) else {
                 outcomes[c.id] = .skipped("not sent: the reset link could not be unsealed (JWT_SECRET changed?); request a new link")
@@ -361,7 +397,14 @@ public final class NotificationWorker: Sendable {
                                sealed_secret = NULL, locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .text(me)])
-                case .skipped(let why):
+                case .skipped(let why), .suppressed(let why):
+                    if case .suppressed = o {
+                        try Audit.record(conn, actor: nil, action: "notification.suppressed",
+                                         target: GlobalID.encode(type: "Notification", id: c.id),
+                                         details: .object([("user", .string(GlobalID.encode(type: "User", id: c.userID))),
+                                                           ("kind", .string(c.kind)), ("channel", .string(c.channel))]),
+                                         ip: nil)
+                    }
                     result = try conn.query("""
                         UPDATE notifications SET status = 'FAILED', last_error = $2, sealed_secret = NULL,
                                locked_until = NULL, locked_by = NULL
@@ -389,6 +432,9 @@ public final class NotificationWorker: Sendable {
                 log("notification \(c.id) FAILED (permanent): \(why)")
             case .skipped:
                 break
+            case .suppressed(let why):
+                recorder.update { $0.failed += 1 }
+                log("notification \(c.id) (\(c.kind), \(c.channel)) to user \(c.userID) \(why)")
             }
         }
         if !lost.isEmpty {
