@@ -28,6 +28,10 @@ extension Instant {
 enum AccountMutations {
     static let badCredentials = "Invalid email or password."
     static let resetEmailsPerHour = 3
+    /// Reset requests one client IP may make per hour, whatever the addresses:
+    /// without it one request of aliased `requestPasswordReset`s mails
+    /// hundreds of inboxes through the clinic's relay.
+    static let resetRequestsPerIPPerHour = 20
 
     static func register(_ r: inout ResolverRegistry) {
         r.root("Mutation.register") { args, ctx, _ in
@@ -107,6 +111,9 @@ enum AccountMutations {
         r.root("Mutation.requestPasswordReset") { args, ctx, _ in
             let email = try InputReader(args).email("email")
             let services = ctx.services, now = ctx.now, ip = ctx.ip
+            if let wait = services.limiter.acquire("reset-ip:\(ip ?? "?")", limit: resetRequestsPerIPPerHour, periodSeconds: 3600, now: now) {
+                throw ClinicError.rateLimited(retryAfter: wait)
+            }
             let (token, hash) = OpaqueToken.generate()
             // At most a few reset emails per address per hour, so nobody can flood
             // an inbox through us; the answer stays `true` either way.
@@ -173,8 +180,6 @@ enum AccountMutations {
                     """, [.bytea(hash), now.pg]).first else { return nil }
                 let userID = try row.id("user_id")
                 try setPassword(conn, userID: userID, hash: newHash, now: now)
-                _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
-                                   [.int(Int(userID)), now.pg])
                 try Audit.record(conn, actor: userID, action: "auth.password_reset", target: GlobalID.encode(type: "User", id: userID), ip: ip)
                 return userID
             }
@@ -193,11 +198,15 @@ enum AccountMutations {
         ClinicError.unauthenticated("The refresh token is not valid; sign in again.")
     }
 
-    /// New hash, every session ended: token version bumped, refresh tokens revoked.
+    /// New hash, every session ended: token version bumped, refresh tokens
+    /// revoked, and every outstanding reset link dead (a password changed
+    /// because a mailbox was compromised must not leave a working link in it).
     static func setPassword(_ conn: Connection, userID: Int64, hash: String, now: Instant) throws {
         _ = try conn.query("UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1",
                            [.int(Int(userID)), .text(hash)])
         try RefreshTokens.revokeAll(conn, userID: userID, now: now)
+        _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                           [.int(Int(userID)), now.pg])
     }
 
     /// The AuthPayload, and the caller becomes `user` for the rest of this
