@@ -83,4 +83,19 @@ final class NotificationPumpingTests: XCTestCase {
         let junk = await h.graphql("mutation { updatePatientProfile(input: { emergencyPhone: \"ask the neighbour\" }) { id } }", token: token)
         XCTAssertEqual(junk.at("errors.0.extensions.field")?.stringValue, "input.emergencyPhone", "\(junk)")
     }
+
+    func testAnSMSToAFreeTextNumberStoredBeforeTheCheckIsNotSent() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "legacyphone")
+        let f = try await h.notificationFixture()
+        let id = try await h.enqueueNotification(f, channel: "SMS")
+        try await h.sql("UPDATE notifications SET recipient = 'ask at the front desk' WHERE id = $1", [.int(Int(id))])
+        let web = try HTTPSink()
+        defer { web.stop() }
+        try await notifyAssertEqual(try await h.notificationWorker(sms: web).runOnce(), 1)
+        XCTAssertTrue(web.requests.isEmpty)
+        let row = try await h.notificationRow(id)
+        XCTAssertEqual(try row.string("status"), "FAILED")
+        let why = try row.string("last_error")
+        XCTAssertTrue(why.contains("not an international phone number"), why)
+    }
 }

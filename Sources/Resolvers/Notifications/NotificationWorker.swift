@@ -298,6 +298,12 @@ public final class NotificationWorker: Sendable {
                 outcomes[c.id] = .skipped("not sent: the appointment is no longer upcoming")
                 continue
             }
+            // Numbers stored before phone numbers were checked may be free
+            // text; an SMS goes only to an international number.
+            if c.channel == "SMS", !PhoneNumber.isValid(c.recipient, kind: .international) {
+                outcomes[c.id] = .permanent("not sent: the recipient is not an international phone number (+ and country code)")
+                continue
+            }
             if Self.countsAgainstUserLimit(c.kind) {
                 if sentTo[c.userID, default: 0] >= limit.count {
                     outcomes[c.id] = .suppressed("not sent: this person already got \(limit.count) messages in the last "
