@@ -84,4 +84,46 @@ final class IdentityResetSecrecyTests: XCTestCase {
         XCTAssertTrue(why.contains("request a new link"), why)
         XCTAssertTrue(try row.bool("cleared"))
     }
+
+    /// Rows written before migration 0009 kept the raw link in `body`: the
+    /// migration hides the token and fails the pending ones (no working link
+    /// can be rebuilt for them).
+    func testMigrationRedactsResetLinksStoredBeforeSealing() async throws {
+        let all = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("db/migrations").path
+        let before = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-0008-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: before, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: before) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: all) where file.hasSuffix(".sql") && file < "0009" {
+            try FileManager.default.copyItem(atPath: all + "/" + file, toPath: before.appendingPathComponent(file).path)
+        }
+        let uri = try TestCluster.shared().createDatabase(prefix: "legacyreset")
+        let pool = ConnectionPool(connectionString: uri, size: 1)
+        defer { pool.close() }
+        _ = try await Migrator(directory: before.path).migrate(pool: pool)
+        let token = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde"
+        try await pool.withConnection { conn in
+            let user = try conn.query("INSERT INTO users (email, password_hash, first_name, last_name) VALUES ('old@example.test', '!', 'O', 'L') RETURNING id")
+                .first!.id("id")
+            for status in ["PENDING", "SENT"] {
+                _ = try conn.query("""
+                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, status, sent_at)
+                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', 'Reset', $2, 'old@example.test', $3, CASE WHEN $3 = 'SENT' THEN now() END)
+                    """, [.int(Int(user)), .text("Open:\n\nhttps://clinic.test/reset-password?token=\(token)\n\nThanks"), .text(status)])
+            }
+        }
+        _ = try await Migrator(directory: all).migrate(pool: pool)
+        let rows = try await pool.withConnection { conn in
+            try conn.query("SELECT n::text AS everything, body, status, last_error FROM notifications n ORDER BY id").rows
+        }
+        XCTAssertEqual(rows.count, 2)
+        for r in rows {
+            XCTAssertFalse(try r.string("everything").contains(token))
+            let body = try r.string("body")
+            XCTAssertTrue(body.contains("/reset-password?token=[hidden]"), body)
+        }
+        XCTAssertEqual(try rows[0].string("status"), "FAILED")
+        XCTAssertEqual(try rows[0].optionalString("last_error")?.contains("request a new link"), true)
+        XCTAssertEqual(try rows[1].string("status"), "SENT")
+    }
 }
