@@ -75,6 +75,13 @@ public struct JWTSigner: Sendable {
         self.secret = secret
     }
 
+    /// A key for another purpose (e.g. sealing secrets at rest), derived from
+    /// this signer's secret so one configured secret (JWT_SECRET) serves both
+    /// without the two uses ever sharing a key: HMAC(secret, label ‖ purpose).
+    public func derivedKey(purpose: String) -> [UInt8] {
+        HMAC.sha256(key: secret, message: Array("clinic derived key\u{0}\(purpose)".utf8))
+    }
+
     public func sign(_ claims: AccessTokenClaims) -> String {
         let payload = TokenJSON.serialize(object: [
             ("iss", .string(claims.iss)), ("aud", .string(claims.aud)), ("sub", .string(claims.sub)),

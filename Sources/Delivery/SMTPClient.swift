@@ -5,13 +5,14 @@
 /// Where and how to reach the relay, from `SMTP_URL`.
 public struct SMTPConfiguration: Sendable, Equatable {
     public enum Security: Sendable, Equatable {
-        /// `smtp://`: STARTTLS when the server offers it, plain otherwise.
+        /// `smtp://` without credentials: STARTTLS when the server offers it,
+        /// plain otherwise. (With credentials `smtp://` means `.startTLSRequired`.)
         case opportunistic
         /// `smtp+starttls://` or `?starttls=required`: refuse to send without STARTTLS.
         case startTLSRequired
         /// `smtps://`: TLS from the first byte.
         case implicitTLS
-        /// `?starttls=never`: plain even when offered (test sinks).
+        /// `?starttls=never` (no credentials) or `smtp+insecure://`: plain even when offered.
         case plain
     }
 
@@ -25,6 +26,10 @@ public struct SMTPConfiguration: Sendable, Equatable {
     public var timeout: Double
     /// Our name in EHLO (`?helo=`).
     public var heloName: String
+    /// Only `smtp+insecure://` sets it: the operator said in the URL that the
+    /// relay password may cross the network in clear (e.g. a relay on a
+    /// private link that cannot do TLS). Otherwise credentials go over TLS or not at all.
+    public var allowsCleartextCredentials = false
 
     public init(host: String, port: Int, security: Security = .opportunistic, username: String? = nil, password: String? = nil,
                 verification: TLSVerification = .verifyPeer, timeout: Double = 30, heloName: String = "localhost") {
@@ -33,7 +38,12 @@ public struct SMTPConfiguration: Sendable, Equatable {
     }
 
     /// Parses `smtp://[user:pass@]host[:port][?starttls=required|never&tls_verify=none&timeout=S&helo=NAME]`,
-    /// `smtps://…` and `smtp+starttls://…`. The error message is one line, fit for a startup failure.
+    /// `smtps://…`, `smtp+starttls://…` and `smtp+insecure://…`. The error message is one line, fit for a startup failure.
+    ///
+    /// Credentials never go in clear unless the URL says so: `smtp://user:pass@…`
+    /// requires STARTTLS (a relay or a man in the middle that does not offer
+    /// it gets no password and no mail), `?starttls=never` with credentials is
+    /// refused, and only `smtp+insecure://user:pass@…` sends them without TLS.
     public static func parse(_ url: String) throws(URLError) -> SMTPConfiguration {
         let parsed = try ParsedURL.parse(url, name: "SMTP_URL")
         var config: SMTPConfiguration
@@ -41,7 +51,10 @@ public struct SMTPConfiguration: Sendable, Equatable {
         case "smtp": config = SMTPConfiguration(host: parsed.host, port: parsed.port ?? 25)
         case "smtps": config = SMTPConfiguration(host: parsed.host, port: parsed.port ?? 465, security: .implicitTLS)
         case "smtp+starttls": config = SMTPConfiguration(host: parsed.host, port: parsed.port ?? 587, security: .startTLSRequired)
-        default: throw URLError("SMTP_URL: scheme must be smtp, smtps or smtp+starttls, got \"\(parsed.scheme)\"")
+        case "smtp+insecure":
+            config = SMTPConfiguration(host: parsed.host, port: parsed.port ?? 25, security: .plain)
+            config.allowsCleartextCredentials = true
+        default: throw URLError("SMTP_URL: scheme must be smtp, smtps, smtp+starttls or smtp+insecure, got \"\(parsed.scheme)\"")
         }
         config.username = parsed.user
         config.password = parsed.password
@@ -52,6 +65,10 @@ public struct SMTPConfiguration: Sendable, Equatable {
                 config.security = .startTLSRequired
             case ("starttls", "never"):
                 guard config.security == .opportunistic else { throw URLError("SMTP_URL: starttls=never contradicts the scheme") }
+                guard config.username == nil else {
+                    throw URLError("SMTP_URL: starttls=never would send the relay password in clear; "
+                                   + "use smtp+insecure://user:pass@host if that is really meant")
+                }
                 config.security = .plain
             case ("starttls", "opportunistic"): break
             case ("tls_verify", "none"): config.verification = .none
@@ -68,12 +85,14 @@ public struct SMTPConfiguration: Sendable, Equatable {
         if config.username != nil, config.password == nil {
             throw URLError("SMTP_URL: a user name needs a password (smtp://user:pass@host:port)")
         }
+        if config.username != nil, config.security == .opportunistic { config.security = .startTLSRequired }
         return config
     }
 
     /// The URL without the password, for logs.
     public var redacted: String {
-        let scheme = security == .implicitTLS ? "smtps" : security == .startTLSRequired ? "smtp+starttls" : "smtp"
+        let scheme = allowsCleartextCredentials ? "smtp+insecure"
+            : security == .implicitTLS ? "smtps" : security == .startTLSRequired ? "smtp+starttls" : "smtp"
         let user = username.map { "\($0):***@" } ?? ""
         return "\(scheme)://\(user)\(host):\(port)"
     }
@@ -155,6 +174,11 @@ final class SMTPSession {
                 }
             }
             if let user = config.username, let password = config.password {
+                // Whatever the configuration path, the password never leaves in clear unasked.
+                guard stream.isTLS || config.allowsCleartextCredentials else {
+                    throw SMTPError(code: 530, message: "refusing to send the relay credentials without TLS "
+                                    + "(smtp+insecure:// allows it)", stage: "EHLO")
+                }
                 guard let mechanisms = extensions["AUTH"], mechanisms.uppercased().split(separator: " ").contains("PLAIN") else {
                     throw SMTPError(code: 530, message: "the server does not offer AUTH PLAIN"
                                     + (stream.isTLS ? "" : " (many servers offer it only after STARTTLS)"), stage: "EHLO")

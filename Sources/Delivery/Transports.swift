@@ -14,11 +14,14 @@ public struct EmailMessage: Sendable, Equatable {
     public var body: String
     /// Seconds since 1970 for the Date header.
     public var date: Int64
+    /// The template it was made from ("PASSWORD_RESET", …), for logs that must not show the text.
+    public var kind: String
 
     public init(deliveryKey: String, fromAddress: String, fromName: String?, toAddress: String, toName: String?,
-                subject: String, body: String, date: Int64) {
+                subject: String, body: String, date: Int64, kind: String = "") {
         self.deliveryKey = deliveryKey; self.fromAddress = fromAddress; self.fromName = fromName
         self.toAddress = toAddress; self.toName = toName; self.subject = subject; self.body = body; self.date = date
+        self.kind = kind
     }
 
     /// `<key@domain-of-sender>`.
@@ -47,7 +50,11 @@ public struct SMSMessage: Sendable, Equatable {
     public var deliveryKey: String
     public var to: String
     public var body: String
-    public init(deliveryKey: String, to: String, body: String) { self.deliveryKey = deliveryKey; self.to = to; self.body = body }
+    /// The template it was made from, for logs that must not show the text.
+    public var kind: String
+    public init(deliveryKey: String, to: String, body: String, kind: String = "") {
+        self.deliveryKey = deliveryKey; self.to = to; self.body = body; self.kind = kind
+    }
 }
 
 /// The result of one delivery attempt.
@@ -72,29 +79,65 @@ public protocol SMSTransport: Sendable {
 }
 
 /// Without SMTP_URL: each email goes to the log, clearly marked as not sent,
-/// and counts as delivered so the outbox drains.
+/// and counts as delivered so the outbox drains. With `revealsContent`
+/// (development: a developer needs the reset link) the log has the subject
+/// and body; without it (production) only that a message of this kind to a
+/// masked recipient was not sent: bodies carry reset links and appointment
+/// details, which have no place in logs.
 public struct LogEmailTransport: EmailTransport {
     let log: @Sendable (String) -> Void
-    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    let revealsContent: Bool
+    public init(log: @escaping @Sendable (String) -> Void, revealsContent: Bool = true) {
+        self.log = log; self.revealsContent = revealsContent
+    }
     public var label: String { "log (emails NOT SENT: no SMTP_URL)" }
     public func send(_ messages: [EmailMessage]) -> [DeliveryOutcome] {
         messages.map { m in
-            log("EMAIL NOT SENT (no SMTP_URL configured) to=\(m.toAddress) subject=\(m.subject) message-id=\(m.messageID)\n\(m.body)")
+            if revealsContent {
+                log("EMAIL NOT SENT (no SMTP_URL configured) to=\(m.toAddress) subject=\(m.subject) message-id=\(m.messageID)\n\(m.body)")
+            } else {
+                log("EMAIL NOT SENT (no SMTP_URL configured) to=\(RecipientMask.email(m.toAddress)) kind=\(m.kind.isEmpty ? "?" : m.kind) "
+                    + "message-id=\(m.messageID)")
+            }
             return .sent
         }
     }
 }
 
-/// Without SMS_WEBHOOK_URL: each SMS goes to the log, marked as not sent.
+/// Without SMS_WEBHOOK_URL: each SMS goes to the log, marked as not sent
+/// (the text only with `revealsContent`, as for emails).
 public struct LogSMSTransport: SMSTransport {
     let log: @Sendable (String) -> Void
-    public init(log: @escaping @Sendable (String) -> Void) { self.log = log }
+    let revealsContent: Bool
+    public init(log: @escaping @Sendable (String) -> Void, revealsContent: Bool = true) {
+        self.log = log; self.revealsContent = revealsContent
+    }
     public var label: String { "log (SMS NOT SENT: no SMS_WEBHOOK_URL)" }
     public func send(_ messages: [SMSMessage]) -> [DeliveryOutcome] {
         messages.map { m in
-            log("SMS NOT SENT (no SMS_WEBHOOK_URL configured) to=\(m.to) key=\(m.deliveryKey): \(m.body)")
+            if revealsContent {
+                log("SMS NOT SENT (no SMS_WEBHOOK_URL configured) to=\(m.to) key=\(m.deliveryKey): \(m.body)")
+            } else {
+                log("SMS NOT SENT (no SMS_WEBHOOK_URL configured) to=\(RecipientMask.phone(m.to)) kind=\(m.kind.isEmpty ? "?" : m.kind) "
+                    + "key=\(m.deliveryKey)")
+            }
             return .sent
         }
+    }
+}
+
+/// Recipients as logs may show them: enough to tell messages apart, not to
+/// learn who the clinic's patients are.
+public enum RecipientMask {
+    /// "lucia.pena@example.test" → "l***@example.test".
+    public static func email(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@"), at != address.startIndex else { return "***" }
+        return String(address[address.startIndex]) + "***" + String(address[at...])
+    }
+
+    /// "+52 55 1234 5678" → "***78".
+    public static func phone(_ number: String) -> String {
+        "***" + String(number.filter(\.isNumber).suffix(2))
     }
 }
 

@@ -84,7 +84,8 @@ final class SMTPDeliveryTests: XCTestCase {
     func testAuthPlainSendsCredentialsFromTheURL() throws {
         let sink = try SMTPSink(behaviour: .init(offerAuth: true))
         defer { sink.stop() }
-        let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp://mailer%40clinic:p%3Ass@127.0.0.1:\(sink.port)"))
+        // The sink has no TLS: only a URL that says so plainly may send the password in clear.
+        let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp+insecure://mailer%40clinic:p%3Ass@127.0.0.1:\(sink.port)"))
         XCTAssertEqual(t.send([message()]), [.sent])
         let auth = try XCTUnwrap(sink.messages.first?.authPlain)
         XCTAssertEqual(MIME.decodeBase64(auth), [0] + Array("mailer@clinic".utf8) + [0] + Array("p:ss".utf8))
@@ -93,9 +94,30 @@ final class SMTPDeliveryTests: XCTestCase {
     func testCredentialsAreRefusedWhenServerOffersNoAuth() throws {
         let sink = try SMTPSink()
         defer { sink.stop() }
-        let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp://u:p@127.0.0.1:\(sink.port)"))
+        let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp+insecure://u:p@127.0.0.1:\(sink.port)"))
         guard case .permanent(let why)? = t.send([message()]).first else { return XCTFail("expected a permanent failure") }
         XCTAssertTrue(why.contains("AUTH PLAIN"), why)
+    }
+
+    /// A relay (or a man in the middle) that does not offer STARTTLS gets
+    /// neither the password nor the mail from `smtp://user:pass@…`.
+    func testCredentialsNeverGoInClearWhenStartTLSIsNotOffered() throws {
+        let sink = try SMTPSink(behaviour: .init(offerAuth: true))
+        defer { sink.stop() }
+        let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp://u:secret@127.0.0.1:\(sink.port)"))
+        guard case .permanent(let why)? = t.send([message()]).first else { return XCTFail("expected a refusal") }
+        XCTAssertTrue(why.contains("STARTTLS"), why)
+        XCTAssertFalse(sink.commands.contains { $0.uppercased().hasPrefix("AUTH") }, "\(sink.commands)")
+        XCTAssertTrue(sink.messages.isEmpty)
+
+        // Even a configuration built by hand (no URL parsing) does not send them.
+        var handMade = SMTPConfiguration(host: "127.0.0.1", port: sink.port, security: .opportunistic, username: "u", password: "secret")
+        handMade.timeout = 5
+        guard case .permanent(let again)? = SMTPTransport(configuration: handMade).send([message()]).first else {
+            return XCTFail("expected a refusal")
+        }
+        XCTAssertTrue(again.contains("without TLS"), again)
+        XCTAssertFalse(sink.commands.contains { $0.uppercased().hasPrefix("AUTH") }, "\(sink.commands)")
     }
 
     func testRequiredStartTLSFailsWhenNotOfferedAndNothingIsSent() throws {
@@ -130,8 +152,14 @@ final class SMTPDeliveryTests: XCTestCase {
         XCTAssertEqual(try SMTPConfiguration.parse("smtp://m:25?starttls=never").security, .plain)
         XCTAssertEqual(try SMTPConfiguration.parse("smtp://m:25?tls_verify=none&timeout=5").timeout, 5)
         XCTAssertEqual(try SMTPConfiguration.parse("smtp://[::1]:2525").host, "::1")
+        XCTAssertEqual(try SMTPConfiguration.parse("smtp://u:p@relay").security, .startTLSRequired, "credentials need TLS")
+        let insecure = try SMTPConfiguration.parse("smtp+insecure://u:p@relay")
+        XCTAssertEqual(insecure.security, .plain); XCTAssertTrue(insecure.allowsCleartextCredentials)
+        XCTAssertEqual(insecure.redacted, "smtp+insecure://u:***@relay:25")
+        XCTAssertFalse(try SMTPConfiguration.parse("smtp://relay?starttls=never").allowsCleartextCredentials)
         for bad in ["relay:25", "http://relay", "smtp://:25", "smtp://relay:0", "smtp://relay:99999", "smtp://relay?bogus=1",
-                    "smtp://user@relay", "smtps://relay?starttls=required"] {
+                    "smtp://user@relay", "smtps://relay?starttls=required",
+                    "smtp://u:p@relay?starttls=never"] {
             XCTAssertThrowsError(try SMTPConfiguration.parse(bad), bad) { error in
                 let text = "\(error)"
                 XCTAssertTrue(text.hasPrefix("SMTP_URL:") && !text.contains("\n"), text)

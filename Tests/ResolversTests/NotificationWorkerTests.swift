@@ -81,6 +81,12 @@ func notifyAssertGreaterThan<T: Comparable>(_ a: @autoclosure () async throws ->
 }
 
 final class NotificationWorkerTests: XCTestCase {
+    static var withoutPerPersonLimit: RateLimitSettings {
+        var limits = RateLimitSettings()
+        limits.notificationsPerUser = (1_000_000, 3600)
+        return limits
+    }
+
     func testBookingConfirmationArrivesWithEncodedHeadersAndSpanishText() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         let f = try await h.notificationFixture()
@@ -220,7 +226,8 @@ final class NotificationWorkerTests: XCTestCase {
     }
 
     func testTwoWorkersOverFiveHundredRowsNeverSendOneTwice() async throws {
-        let h = try await ClinicTestHarness.fresh(prefix: "notify")
+        // Hundreds of rows for one person: the per-person limit is not what this tests.
+        let h = try await ClinicTestHarness.fresh(prefix: "notify", rateLimits: Self.withoutPerPersonLimit)
         let f = try await h.notificationFixture()
         try await h.sql("""
             INSERT INTO notifications (user_id, channel, kind, subject, body, recipient)
@@ -247,7 +254,8 @@ final class NotificationWorkerTests: XCTestCase {
     }
 
     func testWorkerKilledMidBatchLosesNothingAndFlagsPossibleDuplicates() async throws {
-        let h = try await ClinicTestHarness.fresh(prefix: "notify")
+        // Hundreds of rows for one person: the per-person limit is not what this tests.
+        let h = try await ClinicTestHarness.fresh(prefix: "notify", rateLimits: Self.withoutPerPersonLimit)
         let f = try await h.notificationFixture()
         try await h.sql("""
             INSERT INTO notifications (user_id, channel, kind, subject, body, recipient)

@@ -20,7 +20,14 @@ public struct TokenSettings: Sendable {
 public struct RateLimitSettings: Sendable {
     public var anonymous: (count: Int, periodSeconds: Int) = (100, 3600)
     public var user: (count: Int, periodSeconds: Int) = (1000, 3600)
+    /// Failed logins (and failed current-password checks), per IP and per account.
     public var login: (count: Int, periodSeconds: Int) = (10, 900)
+    /// Password hashing attempts per IP, successful or not (login, register,
+    /// changePassword, resetPassword): RATE_LIMIT_PASSWORD_HASHING.
+    public var passwordHashing: (count: Int, periodSeconds: Int) = (30, 900)
+    /// Messages (email or SMS) the worker sends one person per window; the
+    /// rest are not sent (FAILED with a reason, audited). NOTIFY_LIMIT_PER_USER.
+    public var notificationsPerUser: (count: Int, periodSeconds: Int) = (20, 3600)
     public init() {}
 }
 
@@ -43,6 +50,8 @@ public final class ClinicServices: Sendable {
     public let readPool: ConnectionPool
     public let signer: JWTSigner
     public let hasher: PasswordHasher
+    /// Where requests hash and verify passwords (bounded; see PasswordHashing.swift).
+    public let passwordHashing: PasswordHashingPool
     public let tokens: TokenSettings
     public let rateLimits: RateLimitSettings
     public let clock: Clock
@@ -54,6 +63,10 @@ public final class ClinicServices: Sendable {
     public let settingsCache: SettingsCache
     public let viewerCache: ViewerCache
     public let limiter: RateLimiter
+    /// Seals secrets an outbox row must carry until sent (the reset token);
+    /// its key is derived from the JWT secret, so every process that shares
+    /// JWT_SECRET (server, `clinic worker`) can open what another sealed.
+    public let secretSeal: SecretSeal
     /// Receives operational messages (the server routes them to its logger).
     public let log: @Sendable (String) -> Void
 
@@ -66,6 +79,7 @@ public final class ClinicServices: Sendable {
         self.readPool = readPool ?? pool
         self.signer = signer
         self.hasher = hasher
+        self.passwordHashing = PasswordHashingPool(hasher: hasher)
         self.tokens = tokens
         self.rateLimits = rateLimits
         self.clock = clock
@@ -76,6 +90,7 @@ public final class ClinicServices: Sendable {
         self.settingsCache = SettingsCache()
         self.viewerCache = ViewerCache()
         self.limiter = RateLimiter()
+        self.secretSeal = SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret"))
         self.log = log
     }
 }

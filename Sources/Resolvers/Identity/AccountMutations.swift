@@ -28,6 +28,10 @@ extension Instant {
 enum AccountMutations {
     static let badCredentials = "Invalid email or password."
     static let resetEmailsPerHour = 3
+    /// Reset requests one client IP may make per hour, whatever the addresses:
+    /// without it one request of aliased `requestPasswordReset`s mails
+    /// hundreds of inboxes through the clinic's relay.
+    static let resetRequestsPerIPPerHour = 20
 
     static func register(_ r: inout ResolverRegistry) {
         r.root("Mutation.register") { args, ctx, _ in
@@ -36,7 +40,7 @@ enum AccountMutations {
             let password = try input.password("password", email: email)
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
-            let phone = try input.nullableString("phone", max: IdentityLimits.phone)
+            let phone = try input.nullablePhone("phone", kind: .international)
             let today = LocalDate(daysSinceEpoch: Int(ctx.now.secondsSinceEpoch / 86_400))
             guard let dateOfBirth = try input.dateOfBirth("dateOfBirth", today: today.adding(days: 1)) else {
                 throw ClinicError.badInput("dateOfBirth is required.", field: input.path("dateOfBirth"))
@@ -44,9 +48,10 @@ enum AccountMutations {
             let gender = try input.gender("gender") ?? "UNDISCLOSED"
             let address = try input.string("address", max: IdentityLimits.address, required: true)!
             let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
-            let contactPhone = try input.string("emergencyPhone", max: IdentityLimits.phone, required: true)!
-            let hash = try ctx.services.hasher.hash(password)
+            let contactPhone = try input.phone("emergencyPhone", required: true, kind: .dialable)!
             let now = ctx.now, ip = ctx.ip, services = ctx.services
+            try services.admitPasswordHashing(ip: ip, now: now)
+            let hash = try await services.passwordHashing.hash(password)
             let phoneValue: PostgresValue? = if case .value(let p) = phone, !p.isEmpty { .text(p) } else { nil }
             do {
                 let (user, refresh) = try await ctx.write { conn in
@@ -106,6 +111,9 @@ enum AccountMutations {
         r.root("Mutation.requestPasswordReset") { args, ctx, _ in
             let email = try InputReader(args).email("email")
             let services = ctx.services, now = ctx.now, ip = ctx.ip
+            if let wait = services.limiter.acquire("reset-ip:\(ip ?? "?")", limit: resetRequestsPerIPPerHour, periodSeconds: 3600, now: now) {
+                throw ClinicError.rateLimited(retryAfter: wait)
+            }
             let (token, hash) = OpaqueToken.generate()
             // At most a few reset emails per address per hour, so nobody can flood
             // an inbox through us; the answer stays `true` either way.
@@ -128,16 +136,16 @@ enum AccountMutations {
                 let userID = try row.id("id")
                 _ = try conn.query("INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
                                    [.int(Int(userID)), .bytea(hash), now.pg, now.adding(seconds: services.tokens.resetTokenTTL).pg])
-                let link = services.publicURL + "/reset-password?token=" + token
-                let minutes = services.tokens.resetTokenTTL / 60
-                // The final text, in the user's language (PASSWORD_RESET goes as stored).
-                let (subject, body) = NotificationTemplates.passwordReset(
-                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"), link: link, minutes: minutes,
-                    clinicName: try row.optionalString("clinic_name") ?? "")
+                // The stored text has a placeholder where the link goes; the token
+                // travels sealed beside it, for the worker only (PasswordResetEmail).
+                let (subject, body) = PasswordResetEmail.redacted(
+                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"),
+                    minutes: services.tokens.resetTokenTTL / 60, clinicName: try row.optionalString("clinic_name") ?? "")
+                let sealed = PasswordResetEmail.seal(token: token, with: services.secretSeal)
                 _ = try conn.query("""
-                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at)
-                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5)
-                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg])
+                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at, sealed_secret)
+                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5, $6)
+                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg, .bytea(sealed)])
                 try Audit.record(conn, actor: userID, action: "auth.password_reset_request",
                                  target: GlobalID.encode(type: "User", id: userID), ip: ip)
             }
@@ -161,8 +169,9 @@ enum AccountMutations {
             if let violation = PasswordPolicy.check(newPassword, email: target.1) {
                 throw ClinicError.badInput(violation.message, field: "newPassword")
             }
-            let newHash = try ctx.services.hasher.hash(newPassword)
             let ip = ctx.ip
+            try ctx.services.admitPasswordHashing(ip: ip, now: now)
+            let newHash = try await ctx.services.passwordHashing.hash(newPassword)
             let userID = try await ctx.write { conn -> Int64? in
                 // Consume the token; a concurrent use of the same token finds it used.
                 guard let row = try conn.query("""
@@ -171,8 +180,6 @@ enum AccountMutations {
                     """, [.bytea(hash), now.pg]).first else { return nil }
                 let userID = try row.id("user_id")
                 try setPassword(conn, userID: userID, hash: newHash, now: now)
-                _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
-                                   [.int(Int(userID)), now.pg])
                 try Audit.record(conn, actor: userID, action: "auth.password_reset", target: GlobalID.encode(type: "User", id: userID), ip: ip)
                 return userID
             }
@@ -183,32 +190,7 @@ enum AccountMutations {
         }
 
         r.root("Mutation.changePassword") { args, ctx, _ in
-            let viewer = try ctx.requireViewer()
-            guard case .string(let current)? = args["currentPassword"] else {
-                throw ClinicError.badInput("The current password is required.", field: "currentPassword")
-            }
-            guard case .string(let newPassword)? = args["newPassword"] else {
-                throw ClinicError.badInput("A new password is required.", field: "newPassword")
-            }
-            guard let row = try await ctx.read({ conn in
-                try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
-                    .first.map { (try $0.string("email"), try $0.string("password_hash")) }
-            }) else { throw ClinicError.unauthenticated() }
-            guard ctx.services.hasher.verify(current, against: row.1) else {
-                throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
-            }
-            if let violation = PasswordPolicy.check(newPassword, email: row.0) {
-                throw ClinicError.badInput(violation.message, field: "newPassword")
-            }
-            let newHash = try ctx.services.hasher.hash(newPassword)
-            let now = ctx.now, ip = ctx.ip
-            try await ctx.write { conn in
-                try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
-                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
-                                 target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
-            }
-            ctx.services.viewerCache.invalidate(viewer.userID)
-            return .bool(true)
+            try await changePassword(args, ctx)
         }
     }
 
@@ -216,11 +198,15 @@ enum AccountMutations {
         ClinicError.unauthenticated("The refresh token is not valid; sign in again.")
     }
 
-    /// New hash, every session ended: token version bumped, refresh tokens revoked.
+    /// New hash, every session ended: token version bumped, refresh tokens
+    /// revoked, and every outstanding reset link dead (a password changed
+    /// because a mailbox was compromised must not leave a working link in it).
     static func setPassword(_ conn: Connection, userID: Int64, hash: String, now: Instant) throws {
         _ = try conn.query("UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1",
                            [.int(Int(userID)), .text(hash)])
         try RefreshTokens.revokeAll(conn, userID: userID, now: now)
+        _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+                           [.int(Int(userID)), now.pg])
     }
 
     /// The AuthPayload, and the caller becomes `user` for the rest of this
@@ -238,7 +224,9 @@ enum AccountMutations {
     /// Every call counts (each alias of a mutation is its own call): a locked
     /// IP or account answers RATE_LIMITED before the password is looked at;
     /// failures count against both; unknown and malformed emails cost one
-    /// dummy verify so they answer as slowly as a wrong password.
+    /// dummy verify so they answer as slowly as a wrong password. Every
+    /// attempt that reaches hashing, successful or not, also takes a slot of
+    /// the IP's hashing budget (RateLimitSettings.passwordHashing).
     static func login(_ args: [String: JSON], _ ctx: RequestContext) async throws -> ResolvedValue {
         let services = ctx.services, now = ctx.now, ip = ctx.ip
         let rawEmail: String = if case .string(let s)? = args["email"] { s } else { "" }
@@ -253,24 +241,33 @@ enum AccountMutations {
 
         struct Candidate: Sendable { var user: UserRow; var hash: String }
         var candidate: Candidate?
-        if let email {
-            do {
+        let verified: Bool
+        do {
+            try services.admitPasswordHashing(ip: ip, now: now)
+            if let email {
                 candidate = try await ctx.read { conn in
                     try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
                                    [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
                 }
-            } catch {
-                throttle.abandoned(ip: ip, account: accountKey)
-                throw error
             }
+            if let candidate {
+                verified = try await services.passwordHashing.verify(password, against: candidate.hash)
+            } else {
+                try await services.passwordHashing.dummyVerify(password)
+                verified = false
+            }
+        } catch {
+            // Refused by the hashing budget or a full pool, or the database
+            // failed: the password was not checked, so this is no guess.
+            throttle.abandoned(ip: ip, account: accountKey)
+            throw error
         }
         // From here on a failure keeps its slot in both counters.
         guard let candidate else {
-            services.hasher.dummyVerify(password)
             try await recordFailure(ctx, email: email, reason: email == nil ? "malformed_email" : "unknown_email")
             throw ClinicError.unauthenticated(badCredentials)
         }
-        guard services.hasher.verify(password, against: candidate.hash) else {
+        guard verified else {
             try await recordFailure(ctx, email: email, reason: "wrong_password", userID: candidate.user.id)
             throw ClinicError.unauthenticated(badCredentials)
         }
@@ -279,7 +276,7 @@ enum AccountMutations {
             try await recordFailure(ctx, email: email, reason: "deactivated", userID: candidate.user.id)
             throw ClinicError.unauthenticated("This account has been deactivated (account deactivated).")
         }
-        let rehash = services.hasher.needsRehash(candidate.hash) ? try? services.hasher.hash(password) : nil
+        let rehash = services.hasher.needsRehash(candidate.hash) ? try? await services.passwordHashing.hash(password) : nil
         let user = candidate.user
         let refresh = try await ctx.write { conn in
             if let rehash {
@@ -289,6 +286,59 @@ enum AccountMutations {
             return try RefreshTokens.insert(conn, userID: user.id, family: nil, parentID: nil, now: now, ttl: services.tokens.refreshTokenTTL).token
         }
         return payload(ctx, user: user, refreshToken: refresh)
+    }
+
+    /// A guess of the current password is a password guess: it counts against
+    /// the login limits of the IP and of the account (the same counters, so
+    /// guesses through `login` and `changePassword` add up), each alias one
+    /// attempt; a stolen access token thus gives no unlimited guessing. The
+    /// right password clears the account's counter as a login does.
+    static func changePassword(_ args: [String: JSON], _ ctx: RequestContext) async throws -> ResolvedValue {
+        let viewer = try ctx.requireViewer()
+        guard case .string(let current)? = args["currentPassword"] else {
+            throw ClinicError.badInput("The current password is required.", field: "currentPassword")
+        }
+        guard case .string(let newPassword)? = args["newPassword"] else {
+            throw ClinicError.badInput("A new password is required.", field: "newPassword")
+        }
+        let services = ctx.services, now = ctx.now, ip = ctx.ip
+        guard let row = try await ctx.read({ conn in
+            try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
+                .first.map { (email: try $0.string("email"), hash: try $0.string("password_hash")) }
+        }) else { throw ClinicError.unauthenticated() }
+        let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
+        let accountKey = LoginThrottle.accountKey(row.email)
+        if let retry = throttle.begin(ip: ip, account: accountKey, now: now) {
+            throw ClinicError.rateLimited(retryAfter: retry)
+        }
+        let verified: Bool
+        do {
+            try services.admitPasswordHashing(ip: ip, now: now)
+            verified = try await services.passwordHashing.verify(current, against: row.hash)
+        } catch {
+            throttle.abandoned(ip: ip, account: accountKey)
+            throw error
+        }
+        guard verified else {
+            try await ctx.write { conn in
+                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change_failed",
+                                 target: GlobalID.encode(type: "User", id: viewer.userID),
+                                 details: .object([("reason", .string("wrong_current_password"))]), ip: ip)
+            }
+            throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
+        }
+        throttle.succeeded(ip: ip, account: accountKey)
+        if let violation = PasswordPolicy.check(newPassword, email: row.email) {
+            throw ClinicError.badInput(violation.message, field: "newPassword")
+        }
+        let newHash = try await services.passwordHashing.hash(newPassword)
+        try await ctx.write { conn in
+            try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
+            try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
+                             target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
+        }
+        services.viewerCache.invalidate(viewer.userID)
+        return .bool(true)
     }
 
     /// auth.login_failed in its own small transaction: the login itself fails.

@@ -1,6 +1,7 @@
 // Reading and bounding the account inputs: every string has a maximum length
 // and every mistake is BAD_USER_INPUT naming the argument path (`input.email`).
 import Crypto
+import Foundation
 import Postgres
 import Schema
 
@@ -12,6 +13,40 @@ enum IdentityLimits {
     static let emergencyContact = 100
     static let medicalText = 10_000
     static let search = 100
+}
+
+/// Phone numbers as people type them ("+52 55 1234 5678", "+1 (555) 010-0199"):
+/// digits with spaces, dots, dashes or parentheses between them, 7 to 15
+/// digits (E.164's maximum). The number SMS go to (`phone`) must be
+/// international (a leading "+" and the country code), so a message cannot be
+/// sent to a guessed country or to free text; an emergency contact's number,
+/// which staff dial by hand, may be local.
+enum PhoneNumber {
+    enum Kind { case international, dialable }
+
+    static func isValid(_ text: String, kind: Kind) -> Bool {
+        var rest = Substring(text)
+        if rest.hasPrefix("+") { rest = rest.dropFirst() } else if kind == .international { return false }
+        guard let first = rest.first, first.isASCII, first.isNumber || first == "(" else { return false }
+        var digits = 0
+        for c in rest.unicodeScalars {
+            switch c {
+            case "0"..."9": digits += 1
+            case " ", "-", ".", "(", ")": continue
+            default: return false
+            }
+        }
+        return (7...15).contains(digits)
+    }
+
+    static func rule(_ kind: Kind, label: String) -> String {
+        switch kind {
+        case .international:
+            return "\(label) must be an international number with the country code, e.g. +52 55 1234 5678 (7 to 15 digits)."
+        case .dialable:
+            return "\(label) must be a phone number of 7 to 15 digits, e.g. +52 55 1234 5678 or 55 1234 5678."
+        }
+    }
 }
 
 /// One input object (or the root arguments) with the path used in error messages.
@@ -61,6 +96,25 @@ struct InputReader {
         case nil: return .absent
         case .null?: return .null
         default: return .value(try string(key, max: max, label: label)!)
+        }
+    }
+
+    /// A phone number (see `PhoneNumber`), trimmed; nil when absent, "" when
+    /// given empty (callers treat that as "no number").
+    func phone(_ key: String, required: Bool = false, kind: PhoneNumber.Kind) throws -> String? {
+        guard let raw = try string(key, max: IdentityLimits.phone, required: required) else { return nil }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        if text.isEmpty, !required { return "" }
+        guard PhoneNumber.isValid(text, kind: kind) else { throw ClinicError.badInput(PhoneNumber.rule(kind, label: key), field: path(key)) }
+        return text
+    }
+
+    /// A nullable phone number: absent → .absent, null → .null, else the checked value.
+    func nullablePhone(_ key: String, kind: PhoneNumber.Kind) throws -> Patch<String> {
+        switch values[key] {
+        case nil: return .absent
+        case .null?: return .null
+        default: return .value(try phone(key, kind: kind)!)
         }
     }
 

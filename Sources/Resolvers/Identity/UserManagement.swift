@@ -132,13 +132,13 @@ enum UserManagement {
             let texts: [(String, String, Int)] = [
                 ("address", "address", IdentityLimits.address),
                 ("emergencyContact", "emergency_contact", IdentityLimits.emergencyContact),
-                ("emergencyPhone", "emergency_phone", IdentityLimits.phone),
                 ("medicalHistory", "medical_history", IdentityLimits.medicalText),
                 ("allergies", "allergies", IdentityLimits.medicalText),
             ]
             for (key, column, max) in texts {
                 if let s = try input.string(key, max: max) { builder.set(column, .text(s)) }
             }
+            if let p = try input.phone("emergencyPhone", kind: .dialable) { builder.set("emergency_phone", .text(p)) }
             let ip = ctx.ip, update = builder
             let patient = try await ctx.write { conn -> PatientRow? in
                 guard let id = try conn.query("SELECT id FROM patients WHERE user_id = $1 FOR UPDATE", [.int(Int(viewer.userID))])
@@ -158,7 +158,7 @@ enum UserManagement {
     static func nameAndPhone(_ input: InputReader, into update: inout UpdateBuilder) throws {
         if let s = try input.string("firstName", max: IdentityLimits.name, allowEmpty: false) { update.set("first_name", .text(s)) }
         if let s = try input.string("lastName", max: IdentityLimits.name, allowEmpty: false) { update.set("last_name", .text(s)) }
-        switch try input.nullableString("phone", max: IdentityLimits.phone) {
+        switch try input.nullablePhone("phone", kind: .international) {
         case .absent: break
         case .null: update.set("phone", nil)
         case .value(let p): update.set("phone", p.isEmpty ? nil : .text(p))
@@ -179,8 +179,8 @@ enum UserManagement {
             let password = try input.password("password", email: email)
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
-            let phone: PostgresValue? = if case .value(let p) = try input.nullableString("phone", max: IdentityLimits.phone), !p.isEmpty { .text(p) } else { nil }
-            let hash = try ctx.services.hasher.hash(password)
+            let phone: PostgresValue? = if case .value(let p) = try input.nullablePhone("phone", kind: .international), !p.isEmpty { .text(p) } else { nil }
+            let hash = try await ctx.services.passwordHashing.hash(password)
             let ip = ctx.ip
             do {
                 let user = try await ctx.write { conn in

@@ -120,9 +120,32 @@ public final class NotificationWorker: Sendable {
             try await refreshQueued(now: now)
             return 0
         }
-        let outcomes = await deliver(batch, now: now)
+        let recent = try await sentRecently(to: Set(batch.map(\.userID)), now: now)
+        let outcomes = await deliver(batch, now: now, sentRecently: recent)
         try await mark(batch, outcomes, now: now)
         return batch.count
+    }
+
+    /// Messages that count against the per-user limit: every kind but
+    /// PASSWORD_RESET, which has its own (3 per address per hour) and must
+    /// still reach someone whose quota others' actions used up.
+    static func countsAgainstUserLimit(_ kind: String) -> Bool { kind != "PASSWORD_RESET" }
+
+    /// Per user, the messages sent to them within the limit's window (from
+    /// the table, so every worker process and restart sees the same count).
+    func sentRecently(to users: Set<Int64>, now: Instant) async throws -> [Int64: Int] {
+        let window = services.rateLimits.notificationsPerUser.periodSeconds
+        return try await services.pool.withConnection { conn in
+            var counts: [Int64: Int] = [:]
+            for r in try conn.query("""
+                SELECT user_id, count(*) AS n FROM notifications
+                 WHERE user_id = ANY($1) AND status = 'SENT' AND sent_at > $2 AND kind <> 'PASSWORD_RESET'
+                 GROUP BY user_id
+                """, [.intArray(users.map { Int($0) }), nts(now.adding(seconds: -Int64(window)))]) {
+                counts[try r.id("user_id")] = try r.int("n")
+            }
+            return counts
+        }
     }
 
     /// A claimed row with what its message needs.
@@ -138,22 +161,29 @@ public final class NotificationWorker: Sendable {
         var scheduledAt: Instant
         var deliveryKey: String
         var recipientName: String
+        var firstName: String
         var locale: String
         var clinicName: String
         /// Appointment data when the row has one.
         var appointment: NotificationTemplates.AppointmentDetails?
         var appointmentActive: Bool
         var appointmentStartsAt: Instant?
+        /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
+        var sealedSecret: [UInt8]?
         var logDuplicate: Bool
         var previousHolder: String?
     }
 
     enum Outcome: Sendable, Equatable {
+        /// Sent; the row keeps this text (never a secret: see `Content.stored`).
         case sent(subject: String, body: String)
         case retry(String)
         case permanent(String)
         /// Not attempted (a reminder of an appointment that is no longer upcoming).
         case skipped(String)
+        /// Not attempted: the user already got their limit of messages this
+        /// hour (RateLimitSettings.notificationsPerUser); logged and audited.
+        case suppressed(String)
     }
 
     func claim(now: Instant) async throws -> [Claimed] {
@@ -183,7 +213,7 @@ public final class NotificationWorker: Sendable {
             for r in rows { flags[try r.id("id")] = (try r.bool("log_duplicate"), try r.optionalString("prev_locked_by")) }
             let details = try conn.query("""
                 SELECT n.id, n.user_id, n.channel, n.kind, n.subject, n.body, n.recipient, n.attempts, n.scheduled_at,
-                       n.delivery_key::text AS delivery_key, n.appointment_id,
+                       n.delivery_key::text AS delivery_key, n.appointment_id, n.sealed_secret,
                        u.first_name, u.last_name, u.locale, s.clinic_name,
                        a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
                        du.last_name AS doctor_last_name
@@ -216,25 +246,49 @@ public final class NotificationWorker: Sendable {
                                attempts: try r.int("attempts"), scheduledAt: try r.instant("scheduled_at"),
                                deliveryKey: try r.string("delivery_key"),
                                recipientName: "\(try r.string("first_name")) \(try r.string("last_name"))",
+                               firstName: try r.string("first_name"),
                                locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
                                appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
+                               sealedSecret: try r.optionalBytes("sealed_secret"),
                                logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
             }
         }
     }
 
-    /// The subject and body a row is sent with: appointment kinds are rendered
-    /// from the appointment's current data in the patient's language; others
-    /// (PASSWORD_RESET, CUSTOM) go as stored.
-    static func content(_ c: Claimed) -> (subject: String, body: String) {
-        if NotificationTemplates.appointmentKinds.contains(c.kind), let a = c.appointment {
-            return NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
-        }
-        return (c.subject, c.body)
+    /// What a row is sent with, and what the row keeps afterwards (the same,
+    /// except where the message carries a secret: that never goes back into
+    /// the readable columns).
+    struct Content: Sendable {
+        var sent: (subject: String, body: String)
+        var stored: (subject: String, body: String)
     }
 
-    func deliver(_ batch: [Claimed], now: Instant) async -> [Int64: Outcome] {
+    /// The subject and body a row is sent with: appointment kinds are rendered
+    /// from the appointment's current data in the patient's language;
+    /// PASSWORD_RESET from its sealed token (nil when the seal is missing or
+    /// cannot be opened: the row fails, the person asks for a new link);
+    /// others (CUSTOM) go as stored.
+    func content(_ c: Claimed) -> Content? {
+        if NotificationTemplates.appointmentKinds.contains(c.kind), let a = c.appointment {
+            let text = NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
+            return Content(sent: text, stored: text)
+        }
+        if c.kind == "PASSWORD_RESET" {
+            guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: services.secretSeal) else { return nil }
+            let minutes = services.tokens.resetTokenTTL / 60
+            let link = PasswordResetEmail.link(publicURL: services.publicURL, token: token)
+            return Content(sent: PasswordResetEmail.deliverable(locale: c.locale, firstName: c.firstName, minutes: minutes,
+                                                                clinicName: c.clinicName, link: link),
+                           stored: PasswordResetEmail.redacted(locale: c.locale, firstName: c.firstName, minutes: minutes,
+                                                               clinicName: c.clinicName))
+        }
+        return Content(sent: (c.subject, c.body), stored: (c.subject, c.body))
+    }
+
+    func deliver(_ batch: [Claimed], now: Instant, sentRecently: [Int64: Int] = [:]) async -> [Int64: Outcome] {
         var outcomes: [Int64: Outcome] = [:]
+        var sentTo = sentRecently
+        let limit = services.rateLimits.notificationsPerUser
         var emails: [(Int64, EmailMessage, (String, String))] = []
         var texts: [(Int64, SMSMessage, (String, String))] = []
         for c in batch {
@@ -244,14 +298,32 @@ public final class NotificationWorker: Sendable {
                 outcomes[c.id] = .skipped("not sent: the appointment is no longer upcoming")
                 continue
             }
-            let content = Self.content(c)
+            // Numbers stored before phone numbers were checked may be free
+            // text; an SMS goes only to an international number.
+            if c.channel == "SMS", !PhoneNumber.isValid(c.recipient, kind: .international) {
+                outcomes[c.id] = .permanent("not sent: the recipient is not an international phone number (+ and country code)")
+                continue
+            }
+            if Self.countsAgainstUserLimit(c.kind) {
+                if sentTo[c.userID, default: 0] >= limit.count {
+                    outcomes[c.id] = .suppressed("not sent: this person already got \(limit.count) messages in the last "
+                                                 + "\(limit.periodSeconds / 60) minutes (NOTIFY_LIMIT_PER_USER)")
+                    continue
+                }
+                sentTo[c.userID, default: 0] += 1
+            }
+            guard let content = content(c) else {
+                outcomes[c.id] = .skipped("not sent: the reset link could not be unsealed (JWT_SECRET changed?); request a new link")
+                continue
+            }
             if c.channel == "SMS" {
-                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.body), content))
+                texts.append((c.id, SMSMessage(deliveryKey: c.deliveryKey, to: c.recipient, body: content.sent.body, kind: c.kind),
+                               content.stored))
             } else {
                 let m = EmailMessage(deliveryKey: c.deliveryKey, fromAddress: mailFromAddress, fromName: mailFromName ?? c.clinicName,
-                                     toAddress: c.recipient, toName: c.recipientName, subject: content.subject, body: content.body,
-                                     date: now.secondsSinceEpoch)
-                emails.append((c.id, m, content))
+                                     toAddress: c.recipient, toName: c.recipientName, subject: content.sent.subject,
+                                     body: content.sent.body, date: now.secondsSinceEpoch, kind: c.kind)
+                emails.append((c.id, m, content.stored))
             }
         }
         let (email, sms) = (self.email, self.sms)
@@ -311,7 +383,7 @@ public final class NotificationWorker: Sendable {
                 case .sent(let subject, let body):
                     result = try conn.query("""
                         UPDATE notifications SET status = 'SENT', sent_at = $2, attempts = attempts + 1, subject = $3, body = $4,
-                               locked_until = NULL, locked_by = NULL
+                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
                         """, [.int(Int(c.id)), nts(now), .text(String(subject.prefix(1000))), .text(String(body.prefix(10_000))), .text(me)])
                 case .retry(let why):
@@ -321,18 +393,27 @@ public final class NotificationWorker: Sendable {
                            SET attempts = attempts + 1, last_error = $2,
                                status = CASE WHEN attempts + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
                                scheduled_at = CASE WHEN attempts + 1 >= $3 THEN scheduled_at ELSE $4 END,
+                               sealed_secret = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE sealed_secret END,
                                locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .int(maxAttempts), nts(next), .text(me)])
                 case .permanent(let why):
                     result = try conn.query("""
                         UPDATE notifications SET status = 'FAILED', attempts = attempts + 1, last_error = $2,
-                               locked_until = NULL, locked_by = NULL
+                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .text(me)])
-                case .skipped(let why):
+                case .skipped(let why), .suppressed(let why):
+                    if case .suppressed = o {
+                        try Audit.record(conn, actor: nil, action: "notification.suppressed",
+                                         target: GlobalID.encode(type: "Notification", id: c.id),
+                                         details: .object([("user", .string(GlobalID.encode(type: "User", id: c.userID))),
+                                                           ("kind", .string(c.kind)), ("channel", .string(c.channel))]),
+                                         ip: nil)
+                    }
                     result = try conn.query("""
-                        UPDATE notifications SET status = 'FAILED', last_error = $2, locked_until = NULL, locked_by = NULL
+                        UPDATE notifications SET status = 'FAILED', last_error = $2, sealed_secret = NULL,
+                               locked_until = NULL, locked_by = NULL
                          WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
                         """, [.int(Int(c.id)), .text(why), .text(me)])
                 }
@@ -357,6 +438,9 @@ public final class NotificationWorker: Sendable {
                 log("notification \(c.id) FAILED (permanent): \(why)")
             case .skipped:
                 break
+            case .suppressed(let why):
+                recorder.update { $0.failed += 1 }
+                log("notification \(c.id) (\(c.kind), \(c.channel)) to user \(c.userID) \(why)")
             }
         }
         if !lost.isEmpty {
@@ -392,7 +476,8 @@ public final class NotificationWorker: Sendable {
     // MARK: - Construction for the server
 
     /// The worker `clinic serve`/`clinic worker` run. Without a URL, that
-    /// channel is written to the log (marked NOT SENT). A bad URL or sender
+    /// channel is written to the log (marked NOT SENT; in production without
+    /// the text, which may hold reset links or health data). A bad URL or sender
     /// throws an error whose description is one line.
     public static func makeWorker(services: ClinicServices, smtpURL: String?, mailFrom: String, smsWebhookURL: String?,
                                   log: @escaping @Sendable (String) -> Void) throws -> NotificationWorker {
@@ -406,13 +491,13 @@ public final class NotificationWorker: Sendable {
         if let url = smtpURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             email = SMTPTransport(configuration: try SMTPConfiguration.parse(url))
         } else {
-            email = LogEmailTransport(log: log)
+            email = LogEmailTransport(log: log, revealsContent: !services.isProduction)
         }
         let sms: any SMSTransport
         if let url = smsWebhookURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             sms = SMSWebhookTransport(configuration: try SMSWebhookConfiguration.parse(url))
         } else {
-            sms = LogSMSTransport(log: log)
+            sms = LogSMSTransport(log: log, revealsContent: !services.isProduction)
         }
         return NotificationWorker(services: services, email: email, sms: sms, mailFrom: mailFrom, log: log)
     }

@@ -204,6 +204,17 @@ final class ClinicTestHarness: Sendable {
         return Int64(try r.first!.int("id"))
     }
 
+    /// The token of `userID`'s latest pending reset email, unsealed the way
+    /// the worker does (the stored body only has a placeholder).
+    func pendingResetToken(for userID: Int64) async throws -> String {
+        let row = try await sql("""
+            SELECT sealed_secret FROM notifications WHERE user_id = $1 AND kind = 'PASSWORD_RESET' AND status = 'PENDING'
+             ORDER BY id DESC LIMIT 1
+            """, [.int(Int(userID))])
+        let sealed = try XCTUnwrap(try row.first?.optionalBytes("sealed_secret"), "no pending reset email")
+        return try XCTUnwrap(PasswordResetEmail.unseal(sealed, with: services.secretSeal))
+    }
+
     /// A valid access token for `user` in its current database state.
     func token(for user: HarnessUser) async throws -> String {
         let version = try await sql("SELECT token_version FROM users WHERE id = $1", [.int(Int(user.id))]).first!.int("token_version")
