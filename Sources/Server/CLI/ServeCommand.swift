@@ -52,6 +52,7 @@ enum ServeCommand: Subcommand {
             var httpConfig = HTTPServerConfiguration()
             httpConfig.host = config.host
             httpConfig.port = config.port
+            httpConfig.errorResponse = { status in GraphQLHTTPHandler.protocolErrorResponse(status: status) }
             let server = HTTPServer(configuration: httpConfig, handler: { request in await handler.handle(request) })
             do { try server.start() } catch {
                 fail("cannot listen on \(config.host):\(config.port): \(error)")
