@@ -204,7 +204,8 @@ public struct GraphQLHTTPHandler: Sendable {
             var outcome = await service.run(op, context: context, allowIntrospection: allowIntrospection,
                                             allowedOperations: isGet ? [.query] : nil)
             if isGet, outcome.kind == .requestError, outcome.operationType == "mutation" || outcome.operationType == "subscription" {
-                var r = requestError(405, "BAD_REQUEST", "Mutations cannot be sent with GET; use POST.", mediaType: mediaType)
+                var r = requestError(405, "BAD_REQUEST", "Only queries may be sent with GET; use POST for \(outcome.operationType)s.",
+                                     mediaType: mediaType)
                 r.headers.append(("Allow", "POST"))
                 return (r, [])
             }
@@ -245,7 +246,10 @@ public struct GraphQLHTTPHandler: Sendable {
         metrics.recordRequest(operation: outcomes.count == 1 ? outcomes[0].operationType : "batch", status: status,
                               seconds: seconds, statements: statements, errorCodes: codes)
         var fields: [(String, JSON)] = [("sql", .int(statements))]
-        if let name = outcomes.first?.operationName { fields.append(("operation", .string(name))) }
+        if let name = outcomes.first?.operationName {
+            // The client's text: bounded so one request cannot write a megabyte of log.
+            fields.append(("operation", .string(name.count > 100 ? String(name.prefix(100)) + "…" : name)))
+        }
         if let user = authenticator.userID(in: context) { fields.append(("user", .string(user))) }
         if !codes.isEmpty { fields.append(("errors", .string(Set(codes).sorted().joined(separator: ",")))) }
         var response = HTTPResponse(status: status, headers: [("Content-Type", "\(mediaType); charset=utf-8")], body: body)

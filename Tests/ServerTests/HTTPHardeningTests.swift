@@ -154,7 +154,23 @@ final class HTTPHardeningTests: XCTestCase {
         }
     }
 
+    func testLoggedOperationNamesAreBounded() throws {
+        let server = try proxied
+        let name = "op" + String(repeating: "n", count: 50_000)
+        _ = try server.post(JSON.object([("query", .string("query x { __typename }")), ("operationName", .string(name))]).serializedString)
+        let line = try XCTUnwrap(server.serverLog.split(separator: "\n").first { $0.contains("operation=opnnn") })
+        XCTAssertLessThan(line.utf8.count, 1_000, "a client's string is cut short in the log")
+    }
+
     // MARK: Status codes and bodies
+
+    func testSubscriptionsOverGETAre405NamingTheOperationType() throws {
+        let q = "subscription { __typename }".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        let r = try HTTPClient(port: try proxied.port).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(r.status, 405)
+        XCTAssertEqual(r.header("allow"), "POST")
+        XCTAssertTrue(r.body.contains("use POST for subscriptions"), r.body)
+    }
 
     /// Errors the HTTP layer answers before any handler runs carry the GraphQL error shape too.
     func testProtocolErrorsHaveJSONBodiesWithACode() throws {
