@@ -217,6 +217,30 @@ final class HTTPHardeningTests: XCTestCase {
         XCTAssertEqual(batch.status, 200, batch.body)
     }
 
+    /// Each unknown field of an input object used to quote the whole object in its
+    /// error: 60,000 keys in a 1 MiB variable made a response of tens of gigabytes.
+    func testVariableErrorsStaySmallWhateverTheInput() throws {
+        let server = try proxied
+        let keys = JSON.object((0..<60_000).map { ("k\($0)", JSON.int($0)) })
+        let started = Date()
+        let r = try server.post(JSON.object([("query", .string("query($f: DoctorFilter) { doctors(filter: $f) { totalCount } }")),
+                                             ("variables", .object([("f", keys)]))]).serializedString,
+                                headers: ["Content-Type": "application/json", "Accept": modern])
+        XCTAssertEqual(r.status, 400)
+        XCTAssertEqual(errorCode(r.body), "BAD_USER_INPUT")
+        XCTAssertLessThan(r.body.utf8.count, 100_000)
+        guard case .array(let errors)? = try JSONParser.parse(Array(r.body.utf8))["errors"] else { return XCTFail(r.body) }
+        XCTAssertEqual(errors.count, 51, "50 errors, then one saying the rest were dropped (graphql-js maxErrors)")
+        XCTAssertEqual(errors.last?["message"], .string("Too many errors processing variables, error limit reached. Execution aborted."))
+        // A long list of bad items: the same bound.
+        let list = try server.post(JSON.object([("query", .string("query($s: [AppointmentStatus!]) { appointments(filter: { status: $s }) { totalCount } }")),
+                                                ("variables", .object([("s", .array(Array(repeating: .string("NOPE"), count: 100_000)))]))]).serializedString,
+                                   headers: ["Content-Type": "application/json", "Accept": modern])
+        XCTAssertEqual(list.status, 400)
+        XCTAssertLessThan(list.body.utf8.count, 100_000)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+
     func testNULInAStringArgumentIsBadUserInputNamingTheArgument() throws {
         let server = try proxied
         let cases: [(String, [(String, JSON)], String)] = [
