@@ -18,6 +18,9 @@ public struct ResolverRegistry {
         precondition(resolvers[key] == nil, "resolver \(key) registered twice")
         resolvers[key] = { batch in
             guard let ctx = batch.context as? RequestContext else { throw ClinicError.internal() }
+            if let field = ArgumentText.pathOfNUL(in: batch.arguments) {
+                throw ClinicError.badInput("\(field) must not contain the NUL character (U+0000)", field: field)
+            }
             do {
                 return try await body(batch, ctx)
             } catch let e as GraphQLError {
@@ -47,6 +50,39 @@ public struct ResolverRegistry {
                 do { out.append(try await body(p, batch.arguments, ctx)) } catch let e as GraphQLError { out.append(.error(e)) }
             }
             return out
+        }
+    }
+}
+
+/// Every argument a resolver reads passes here first. PostgreSQL's text types
+/// cannot hold U+0000, so a string with one would fail deep in SQL as an
+/// internal error; it is refused as bad input, naming the argument, before any
+/// resolver runs (one place, whatever the field).
+enum ArgumentText {
+    /// The path (`input.email`, `ids[2]`) of the first string holding U+0000, or nil.
+    static func pathOfNUL(in arguments: [String: JSON]) -> String? {
+        for (name, value) in arguments.sorted(by: { $0.key < $1.key }) {
+            if let path = pathOfNUL(in: value, at: name) { return path }
+        }
+        return nil
+    }
+
+    static func pathOfNUL(in value: JSON, at path: String) -> String? {
+        switch value {
+        case .string(let s):
+            return s.utf8.contains(0) ? path : nil
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let p = pathOfNUL(in: item, at: "\(path)[\(i)]") { return p }
+            }
+            return nil
+        case .object(let members):
+            for (key, member) in members {
+                if let p = pathOfNUL(in: member, at: "\(path).\(key)") { return p }
+            }
+            return nil
+        case .null, .bool, .int, .double:
+            return nil
         }
     }
 }

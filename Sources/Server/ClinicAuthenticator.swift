@@ -5,8 +5,8 @@ import Resolvers
 struct ClinicAuthenticator: RequestAuthenticator {
     let services: ClinicServices
 
-    func authenticate(bearer: String?, request: HTTPRequest, requestID: String) async -> AuthenticationOutcome {
-        switch await Authentication.authenticate(services: services, bearer: bearer, ip: request.remoteAddress, requestID: requestID) {
+    func authenticate(bearer: String?, request: HTTPRequest, clientAddress: String, requestID: String) async -> AuthenticationOutcome {
+        switch await Authentication.authenticate(services: services, bearer: bearer, ip: clientAddress, requestID: requestID) {
         case .success(let context): return .context(context)
         case .failure(.invalidToken(let message)): return .unauthenticated(message)
         case .failure(.rateLimited(let retryAfter)): return .rateLimited(retryAfter: retryAfter)

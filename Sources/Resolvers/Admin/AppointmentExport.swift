@@ -1,5 +1,6 @@
 // `Query.exportAppointments`: RFC 4180 CSV (header row, CRLF line ends,
-// fields with commas, quotes, CR or LF quoted with quotes doubled, UTF-8),
+// fields with commas, quotes, CR or LF quoted with quotes doubled, UTF-8;
+// fields a spreadsheet would run as formulas neutralized, see `quoted`),
 // the same filter semantics as `Query.appointments`, from the read pool.
 import Postgres
 import Schema
@@ -57,14 +58,24 @@ public enum AppointmentExport {
         return out
     }
 
+    /// A field as it goes into the file. A field a spreadsheet would run as a
+    /// formula (OWASP "CSV injection": it starts with `=`, `+`, `-`, `@`, tab
+    /// or CR) gets a leading `'`, which spreadsheets show as text, and is
+    /// always quoted so the neutralized cell is unmistakable; other fields are
+    /// quoted only when RFC 4180 needs it.
     public static func quoted(_ field: String) -> String {
-        let needsQuotes = field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        let isFormula = field.utf8.first.map(formulaTriggers.contains) ?? false
+        let needsQuotes = isFormula
+            || field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else { return field }
-        var s = "\""
+        var s = isFormula ? "\"'" : "\""
         for c in field.unicodeScalars {
             if c == "\"" { s.append("\"\"") } else { s.unicodeScalars.append(c) }
         }
         s.append("\"")
         return s
     }
+
+    /// First bytes that make a spreadsheet evaluate a cell.
+    static let formulaTriggers: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
 }

@@ -19,7 +19,7 @@ public enum ClinicArea {
         r.root("Query.doctor") { args, ctx, _ in
             let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Doctor", field: "id")
             let row = try await ctx.read { conn in try ClinicLoad.doctors(conn, [id])[id] }
-            return row.map { .object($0, typeName: "Doctor") } ?? .null
+            return try found(row.map { .object($0, typeName: "Doctor") }, "Doctor")
         }
         r.root("Query.specializations") { _, ctx, _ in
             let names = try await ctx.read { conn in
@@ -49,7 +49,7 @@ public enum ClinicArea {
             let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
             let viewer = ctx.viewer
             let row = try await ctx.read { conn in try ClinicLoad.visibleAppointment(conn, id, viewer: viewer) }
-            return row.map { .object($0, typeName: "Appointment") } ?? .null
+            return try found(row.map { .object($0, typeName: "Appointment") }, "Appointment")
         }
         r.root("Query.patients") { args, ctx, batch in
             .object(try await ClinicPages.patients(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
@@ -59,13 +59,13 @@ public enum ClinicArea {
             let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Patient", field: "id")
             let viewer = ctx.viewer
             let row = try await ctx.read { conn in try ClinicLoad.visiblePatient(conn, id, viewer: viewer) }
-            return row.map { .object($0, typeName: "Patient") } ?? .null
+            return try found(row.map { .object($0, typeName: "Patient") }, "Patient")
         }
         r.root("Query.node") { args, ctx, _ in
             guard let text = ClinicKit.string(args, "id"), let decoded = GlobalID.decode(text) else {
                 throw ClinicError.badInput(GlobalIDError.malformed(ClinicKit.string(args, "id") ?? "").message, field: "id")
             }
-            return try await node(type: decoded.type, id: decoded.id, ctx: ctx)
+            return try found(try await node(type: decoded.type, id: decoded.id, ctx: ctx), decoded.type)
         }
         r.root("Query.systemSettings") { _, ctx, _ in
             let row = try await ctx.read { conn in try SettingsRow.load(conn) }
@@ -73,18 +73,27 @@ public enum ClinicArea {
         }
     }
 
-    static func node(type: String, id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
+    /// A lookup by ID answers the record or NOT_FOUND, never a silent null;
+    /// "not there" and "not yours" read the same, so existence does not leak
+    /// (INTERFACE.md "Errors": an ID the caller may not know exists).
+    static func found(_ value: ResolvedValue?, _ typeName: String) throws -> ResolvedValue {
+        guard let value else { throw ClinicError.notFound("No \(typeName) with that ID") }
+        return value
+    }
+
+    /// The record of a global ID if it exists and the viewer may know it does; nil otherwise.
+    static func node(type: String, id: Int64, ctx: RequestContext) async throws -> ResolvedValue? {
         let viewer = ctx.viewer
         switch type {
         case "Doctor":
             let row = try await ctx.read { conn in try ClinicLoad.doctors(conn, [id])[id] }
-            return row.map { .object($0, typeName: "Doctor") } ?? .null
+            return row.map { .object($0, typeName: "Doctor") }
         case "Patient":
             let row = try await ctx.read { conn in try ClinicLoad.visiblePatient(conn, id, viewer: viewer) }
-            return row.map { .object($0, typeName: "Patient") } ?? .null
+            return row.map { .object($0, typeName: "Patient") }
         case "Appointment":
             let row = try await ctx.read { conn in try ClinicLoad.visibleAppointment(conn, id, viewer: viewer) }
-            return row.map { .object($0, typeName: "Appointment") } ?? .null
+            return row.map { .object($0, typeName: "Appointment") }
         case "User":
             // Staff see every user; others themselves, doctors (public), and
             // the patients of the appointments they attend.
@@ -104,22 +113,22 @@ public enum ClinicArea {
                 return try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = \(idParam) AND u.deleted_at IS NULL AND (\(vis))",
                                       p.values).first.map(UserRow.init)
             }
-            return row.map { .object($0, typeName: "User") } ?? .null
+            return row.map { .object($0, typeName: "User") }
         case "Notification":
             guard let viewer else { throw ClinicError.unauthenticated("You must be signed in to read this Notification.") }
             let row = try await ctx.read { conn -> NotificationRow? in
                 try conn.query("SELECT \(NotificationRow.columns) FROM notifications n WHERE n.id = $1 AND ($2 OR n.user_id = $3)",
                                [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(NotificationRow.init)
             }
-            return row.map { .object($0, typeName: "Notification") } ?? .null
+            return row.map { .object($0, typeName: "Notification") }
         case "AuditEntry":
             // The type rule (SUPERADMIN) is applied by the guard on the returned object.
             let row = try await ctx.read { conn in
                 try conn.query("SELECT \(AuditEntryRow.columns) FROM audit_log l WHERE l.id = $1", [.int(Int(id))]).first.map(AuditEntryRow.init)
             }
-            return row.map { .object($0, typeName: "AuditEntry") } ?? .null
+            return row.map { .object($0, typeName: "AuditEntry") }
         default:
-            return .null
+            return nil
         }
     }
 

@@ -10,14 +10,49 @@ public enum BuiltinScalars {
 
 /// graphql-js `inspect` for a JSON value.
 func inspectJSON(_ v: JSON) -> String {
+    var out = ""
+    writeInspected(v, into: &out)
+    if out.utf8.count > inspectLimit {
+        out = String(decoding: out.utf8.prefix(inspectLimit), as: UTF8.self) + "…"
+    }
+    return out
+}
+
+/// Longest value text an error message quotes. One value can cause many
+/// errors (each unknown field of an object quotes the whole object), so the
+/// text must not grow with the input: 60,000 unknown keys in a 1 MiB variable
+/// once made a response of tens of gigabytes.
+let inspectLimit = 500
+
+private func writeInspected(_ v: JSON, into out: inout String) {
+    guard out.utf8.count <= inspectLimit else { return }
     switch v {
-    case .null: return "null"
-    case .bool(let b): return b ? "true" : "false"
-    case .int(let i): return String(i)
-    case .double(let d): return formatDouble(d)
-    case .string(let s): return printStringLiteral(s)
-    case .array(let a): return a.isEmpty ? "[]" : "[" + a.map(inspectJSON).joined(separator: ", ") + "]"
-    case .object(let o): return o.isEmpty ? "{}" : "{ " + o.map { "\($0.0): \(inspectJSON($0.1))" }.joined(separator: ", ") + " }"
+    case .null: out += "null"
+    case .bool(let b): out += b ? "true" : "false"
+    case .int(let i): out += String(i)
+    case .double(let d): out += formatDouble(d)
+    case .string(let s):
+        // A long string is cut before it is escaped.
+        out += printStringLiteral(s.utf8.count > inspectLimit ? String(decoding: s.utf8.prefix(inspectLimit + 1), as: UTF8.self) : s)
+    case .array(let a):
+        if a.isEmpty { out += "[]"; return }
+        out += "["
+        for (i, item) in a.enumerated() {
+            if out.utf8.count > inspectLimit { return }
+            if i > 0 { out += ", " }
+            writeInspected(item, into: &out)
+        }
+        out += "]"
+    case .object(let o):
+        if o.isEmpty { out += "{}"; return }
+        out += "{ "
+        for (i, (key, value)) in o.enumerated() {
+            if out.utf8.count > inspectLimit { return }
+            if i > 0 { out += ", " }
+            out += key + ": "
+            writeInspected(value, into: &out)
+        }
+        out += " }"
     }
 }
 

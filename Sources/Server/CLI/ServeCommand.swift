@@ -52,6 +52,7 @@ enum ServeCommand: Subcommand {
             var httpConfig = HTTPServerConfiguration()
             httpConfig.host = config.host
             httpConfig.port = config.port
+            httpConfig.errorResponse = { status in GraphQLHTTPHandler.protocolErrorResponse(status: status) }
             let server = HTTPServer(configuration: httpConfig, handler: { request in await handler.handle(request) })
             do { try server.start() } catch {
                 fail("cannot listen on \(config.host):\(config.port): \(error)")
@@ -61,7 +62,11 @@ enum ServeCommand: Subcommand {
             let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
             workerBox.worker = worker
             logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
-                                           ("environment", .string(config.environment)), ("worker", .bool(runWorker))])
+                                           ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
+                                           ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
+            if config.isProduction && config.allowedHosts.hosts == nil {
+                logger.warn("CLINIC_ALLOWED_HOSTS is not set: any Host header is answered (set it to the public host names)")
+            }
             await HTTPServer.waitForTerminationSignal()
             logger.info("shutting down")
             await server.shutdown(gracePeriod: .seconds(10))
