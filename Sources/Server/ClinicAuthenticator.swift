@@ -10,6 +10,7 @@ struct ClinicAuthenticator: RequestAuthenticator {
         case .success(let context): return .context(context)
         case .failure(.invalidToken(let message)): return .unauthenticated(message)
         case .failure(.rateLimited(let retryAfter)): return .rateLimited(retryAfter: retryAfter)
+        case .failure(.unavailable): return .unavailable
         }
     }
 

@@ -67,6 +67,10 @@ public struct Configuration: Sendable {
     public var rateLimitAnonymous: RateLimit
     public var rateLimitUser: RateLimit
     public var rateLimitLogin: RateLimit
+    /// Password-hashing attempts per client IP, successful or not (RATE_LIMIT_PASSWORD_HASHING).
+    public var rateLimitPasswordHashing: RateLimit
+    /// Messages sent to one person per window (NOTIFY_LIMIT_PER_USER).
+    public var notifyLimitPerUser: RateLimit
     public var smtpURL: String?
     public var mailFrom: String
     public var smsWebhookURL: String?
@@ -117,6 +121,9 @@ public struct Configuration: Sendable {
             rateLimitAnonymous: try RateLimit.parse(value("RATE_LIMIT_ANON") ?? "100/hour", name: "RATE_LIMIT_ANON"),
             rateLimitUser: try RateLimit.parse(value("RATE_LIMIT_USER") ?? "1000/hour", name: "RATE_LIMIT_USER"),
             rateLimitLogin: try RateLimit.parse(value("RATE_LIMIT_LOGIN") ?? "10/15min", name: "RATE_LIMIT_LOGIN"),
+            rateLimitPasswordHashing: try RateLimit.parse(value("RATE_LIMIT_PASSWORD_HASHING") ?? "30/15min",
+                                                          name: "RATE_LIMIT_PASSWORD_HASHING"),
+            notifyLimitPerUser: try RateLimit.parse(value("NOTIFY_LIMIT_PER_USER") ?? "20/hour", name: "NOTIFY_LIMIT_PER_USER"),
             smtpURL: value("SMTP_URL"),
             mailFrom: value("MAIL_FROM") ?? "clinic@localhost",
             smsWebhookURL: value("SMS_WEBHOOK_URL"),

@@ -22,6 +22,8 @@ public enum AuthenticationOutcome: Sendable {
     case context(any Sendable)
     case unauthenticated(String)
     case rateLimited(retryAfter: Int)
+    /// The server cannot check credentials right now (its database is down).
+    case unavailable
 }
 
 public struct GraphQLHTTPHandler: Sendable {
@@ -184,6 +186,9 @@ public struct GraphQLHTTPHandler: Sendable {
                                  extraHeaders: [("Retry-After", String(retryAfter))], extra: [("retryAfter", .int(retryAfter))])
             r.headers.append(("Cache-Control", "no-store"))
             return (r, [])
+        case .unavailable:
+            return (requestError(503, "INTERNAL_SERVER_ERROR", "The service is unavailable for a moment; try again.",
+                                 mediaType: mediaType, extraHeaders: [("Retry-After", "1"), ("Cache-Control", "no-store")]), [])
         }
 
         let allowIntrospection: Bool

@@ -26,6 +26,21 @@ final class IdentityTokenTests: XCTestCase {
         XCTAssertEqual(r.data?.at("me.id")?.stringValue, user.globalID)
     }
 
+    func testAValidTokenThatCannotBeCheckedIsUnavailableNotUnauthenticated() async throws {
+        // The database is down (nothing listens on this socket): a 401 would make
+        // clients sign the user out for the server's fault; the answer is 503.
+        let h = try await ClinicTestHarness.shared(for: Self.self)
+        let user = try await h.createUser()
+        let down = ClinicServices(pool: ConnectionPool(connectionString: "postgresql:///clinic?host=/nonexistent-socket-dir&connect_timeout=2", size: 1),
+                                  signer: try JWTSigner(secret: ClinicTestHarness.jwtSecret), hasher: PasswordHasher(cost: .low))
+        let token = try await h.token(for: user)
+        let outcome = await Authentication.authenticate(services: down, bearer: token, ip: "127.0.0.1", requestID: "r1")
+        guard case .failure(.unavailable) = outcome else { return XCTFail("\(outcome)") }
+        // A bad token is still a 401 without asking the database.
+        let forged = await Authentication.authenticate(services: down, bearer: token + "x", ip: "127.0.0.1", requestID: "r2")
+        guard case .failure(.invalidToken) = forged else { return XCTFail("\(forged)") }
+    }
+
     func testTamperedTokensAreRejectedForTheWholeRequest() async throws {
         let h = try await ClinicTestHarness.shared(for: Self.self)
         let user = try await h.createUser()

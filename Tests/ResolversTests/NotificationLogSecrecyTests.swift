@@ -28,7 +28,7 @@ final class NotificationLogSecrecyTests: XCTestCase {
         try await notifyAssertEqual(try await worker.runOnce(), 2)
         let log = lines.all.joined(separator: "\n")
         XCTAssertFalse(log.contains(token), log)
-        XCTAssertFalse(log.contains("reset-password"), log)
+        XCTAssertFalse(log.contains("/reset?token="), log)
         XCTAssertFalse(log.contains("Lucía"), "no names or appointment text: \(log)")
         XCTAssertFalse(log.contains("Núñez"), log)
         XCTAssertFalse(log.contains("lucia.pena@"), "the recipient is masked: \(log)")
@@ -47,7 +47,7 @@ final class NotificationLogSecrecyTests: XCTestCase {
                                                        mailFrom: "clinic@clinic.test", smsWebhookURL: nil, log: lines.sink)
         try await notifyAssertEqual(try await worker.runOnce(), 1)
         let log = lines.all.joined(separator: "\n")
-        XCTAssertTrue(log.contains("https://clinic.test/reset-password?token=" + token), log)
+        XCTAssertTrue(log.contains("https://clinic.test/reset?token=" + token), log)
     }
 
     func testRecipientMasks() {

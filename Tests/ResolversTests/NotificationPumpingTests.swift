@@ -46,7 +46,7 @@ final class NotificationPumpingTests: XCTestCase {
         // A reset email still goes out: it has its own limit.
         _ = await f.h.graphql("mutation { requestPasswordReset(email: \"\(pat.email)\") }")
         try await notifyAssertEqual(try await worker.runOnce(), 1)
-        XCTAssertEqual(smtp.messages.last?.decodedBody.contains("/reset-password?token="), true)
+        XCTAssertEqual(smtp.messages.last?.decodedBody.contains("/reset?token="), true)
 
         // After the window the person gets messages again.
         f.h.services.clock.advance(seconds: 3600)

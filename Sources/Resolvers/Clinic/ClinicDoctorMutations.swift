@@ -61,8 +61,7 @@ enum ClinicDoctorMutations {
             let last = String((ClinicKit.string(input, "lastName") ?? "").trimmingSpaces)
             guard !first.isEmpty, first.count <= 100 else { throw ClinicError.badInput("The first name must be 1 to 100 characters", field: "input.firstName") }
             guard !last.isEmpty, last.count <= 100 else { throw ClinicError.badInput("The last name must be 1 to 100 characters", field: "input.lastName") }
-            let hash: String
-            do { hash = try ctx.services.hasher.hash(password) } catch { throw ClinicError.internal() }
+            let hash = try await ctx.services.passwordHashing.hash(password)
             who = .new(email: email, hash: hash, first: first, last: last)
         }
         let ip = ctx.ip

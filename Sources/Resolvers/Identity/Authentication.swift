@@ -11,6 +11,9 @@ public enum AuthenticationFailure: Error, Sendable, Equatable {
     case invalidToken(String)
     /// 429: the caller's request budget is spent.
     case rateLimited(retryAfter: Int)
+    /// 503: the token could not be checked (the database did not answer).
+    /// Never a 401: clients sign the user out on a 401, and this is our fault.
+    case unavailable
 }
 
 public enum Authentication {
@@ -44,7 +47,7 @@ public enum Authentication {
                 state = try await context.read { conn in try loadViewerState(conn, userID: userID) }
             } catch {
                 services.log("viewer lookup failed (request \(requestID)): \(error)")
-                return .failure(.invalidToken("The access token could not be checked; try again."))
+                return .failure(.unavailable)
             }
             if let state { services.viewerCache.put(userID, state, now: now) }
         }

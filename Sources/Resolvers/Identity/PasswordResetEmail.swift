@@ -14,7 +14,7 @@ enum PasswordResetEmail {
     static let linkPlaceholder = "[reset link hidden: it was sent only to the account's email address]"
 
     static func link(publicURL: String, token: String) -> String {
-        publicURL + "/reset-password?token=" + token
+        publicURL + "/reset?token=" + token
     }
 
     /// The text as stored and shown in the API (no secret in it).

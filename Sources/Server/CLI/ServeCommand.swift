@@ -88,6 +88,8 @@ enum ServeCommand: Subcommand {
         limits.anonymous = (config.rateLimitAnonymous.count, config.rateLimitAnonymous.periodSeconds)
         limits.user = (config.rateLimitUser.count, config.rateLimitUser.periodSeconds)
         limits.login = (config.rateLimitLogin.count, config.rateLimitLogin.periodSeconds)
+        limits.passwordHashing = (config.rateLimitPasswordHashing.count, config.rateLimitPasswordHashing.periodSeconds)
+        limits.notificationsPerUser = (config.notifyLimitPerUser.count, config.notifyLimitPerUser.periodSeconds)
         return ClinicServices(pool: pool, readPool: readPool, signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
                               tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
                               publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
