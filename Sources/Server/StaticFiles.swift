@@ -31,6 +31,8 @@ public struct StaticFiles: Sendable {
             ("Content-Type", Self.mimeType(file)),
             ("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache"),
             ("Content-Security-Policy", Self.contentSecurityPolicy),
+            // Reset links carry their token in the URL: never pass it on as a referrer.
+            ("Referrer-Policy", "no-referrer"),
         ], body: [UInt8](data))
     }
 
