@@ -132,6 +132,8 @@ final class ValidationContext {
     let maxErrors: Int
     let scalars: [String: any ScalarCoercing]
     private(set) var errors: [GraphQLError] = []
+    /// Pairs of fields OverlappingFieldsCanBeMerged compared (its work, for tests).
+    var overlappingFieldsComparisons = 0
     /// Fragments by name (the last definition wins, as in graphql-js).
     let fragments: [String: FragmentDefinition]
 

@@ -45,7 +45,8 @@ def typo(name, rnd):
 
 
 class Gen:
-    def __init__(self, schema, rnd, err):
+    def __init__(self, schema, rnd, err, amplify=0):
+        self.amplify = amplify  # how many selection sets may still repeat a field
         self.s = schema
         self.r = rnd
         self.err = err  # probability of each deliberate mistake
@@ -210,6 +211,15 @@ class Gen:
             sub = "" if is_leaf_type(get_named_type(f.type)) else " { __typename }"
             sels.append(f"{nm}{self.args(f)}{sub}")
             sels.append(f"{nm}{self.args(f)}{sub}")
+        if self.amplify > 0 and names and r.random() < 0.5:
+            self.amplify -= 1
+            # One field written a few ways, repeated many times: the shape
+            # classes of OverlappingFieldsCanBeMerged (identical copies,
+            # copies differing in arguments, alias or selection).
+            nm = r.choice(names)
+            variants = [self.field(t, fields, nm, depth + 1) for _ in range(r.randrange(1, 4))]
+            sels += [r.choice(variants) for _ in range(r.randrange(5, 25))]
+            r.shuffle(sels)
         return "{ " + " ".join(sels) + " }"
 
     def field(self, parent, fields, name, depth):
@@ -394,6 +404,11 @@ def main():
         while len(docs) < count:
             err = rnd.choice([0.0, 0.0, 0.0, 0.03, 0.08, 0.2])
             docs.append(Gen(schema, rnd, err).document())
+        # Documents repeating fields many times (a separate stream, so the
+        # corpus above stays as it was).
+        amp = random.Random("graphql-differential-amplified-" + sname)
+        for _ in range(max(1, count // 6)):
+            docs.append(Gen(schema, amp, amp.choice([0.0, 0.0, 0.05, 0.2]), amplify=2).document())
         for doc in docs:
             rec = {"schema": sname, "doc": doc}
             if docs_only:
