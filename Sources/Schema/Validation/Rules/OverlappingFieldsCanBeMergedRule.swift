@@ -160,7 +160,15 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     /// far above what real documents (and the differential corpus) reach.
     private var conflictsFound = 0
     static let conflictLimit = 10_000
-    private var stopped: Bool { conflictsFound >= Self.conflictLimit }
+    /// Conflicts found in the current selection set at its own level (each
+    /// one error), and how deep in sub-selection comparisons the rule is.
+    private var errorsInSelectionSet = 0
+    private var subSelectionDepth = 0
+    /// Past `conflictLimit`, or past what validation reports: errors beyond
+    /// `maxErrors` are dropped (validation then aborts), so finding them is waste.
+    private var stopped: Bool {
+        conflictsFound >= Self.conflictLimit || context.errors.count + errorsInSelectionSet > context.maxErrors
+    }
     /// Lists smaller than this (pairs) are compared directly, without shape classes.
     private static let directPairLimit = 16
 
@@ -169,6 +177,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.selectionSet]) }
 
     override func enterSelectionSet(_ s: SelectionSet) {
+        errorsInSelectionSet = 0
         let conflicts = findConflictsWithinSelectionSet(context.parentTypeEntry, s)
         for c in conflicts {
             report("Fields \"\(c.responseName)\" conflict because \(reasonMessage(c.reason)). Use different aliases on the fields to fetch both if this was intentional.",
@@ -258,6 +267,8 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func findConflictsBetweenSubSelectionSets(_ exclusive: Bool, _ p1: ValidationTypeEntry?, _ s1: SelectionSet, _ p2: ValidationTypeEntry?, _ s2: SelectionSet) -> [Conflict] {
+        subSelectionDepth += 1
+        defer { subSelectionDepth -= 1 }
         var conflicts: [Conflict] = []
         let (map1, names1) = getFieldsAndFragmentNames(p1, s1)
         let (map2, names2) = getFieldsAndFragmentNames(p2, s2)
@@ -295,7 +306,11 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
             for (i, a) in items1.enumerated() {
                 for j in (within ? i + 1 : 0)..<list2.count {
                     if stopped { return }
-                    if let c = findConflict(exclusive, name, map1.items[a], list2Map.items[list2[j]], nil) { record(&conflicts, c) }
+                    let b = list2[j]
+                    let c1 = map1.classes[a], c2 = list2Map.classes[b]
+                    if let c = findConflict(exclusive, name, map1.items[a], list2Map.items[b], c1 >= 0 && c2 >= 0 ? (c1, c2) : nil) {
+                        record(&conflicts, c)
+                    }
                 }
             }
             return
@@ -334,6 +349,8 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
             for j in js {
                 if stopped { return }
                 let c2 = classes2[j]
+                // Pairs compared meanwhile may have settled this one.
+                if !mayConflict(c1, c2) { continue }
                 if let c = findConflict(exclusive, name, map1.items[items1[i]], list2Map.items[list2[j]], (c1, c2)) { record(&conflicts, c) }
             }
         }
@@ -342,24 +359,29 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     private func record(_ conflicts: inout [Conflict], _ c: Conflict) {
         conflicts.append(c)
         conflictsFound += 1
+        if subSelectionDepth == 0 { errorsInSelectionSet += 1 }
     }
 
     /// False when fields of classes `c1` and `c2` cannot conflict: the same
-    /// head, nothing spread below either, and every sub-response name they share
-    /// holds the same self-safe class in both.
+    /// head, nothing spread below either, and under every sub-response name
+    /// they share, fields of one self-safe class in each, the same class or a
+    /// pair of classes already compared without conflict (non-exclusively,
+    /// which covers the exclusive comparison too).
     private func mayConflict(_ c1: Int, _ c2: Int) -> Bool {
         let a = classInfos[c1], b = classInfos[c2]
         if a.head != b.head || !a.pure || !b.pure { return true }
         if c1 == c2 { return !a.selfSafe }
-        let (small, large) = a.profile.count <= b.profile.count ? (a.profile, b.profile) : (b.profile, a.profile)
-        if small.isEmpty { return false }
-        if large.count <= 8 {
-            for (k, sig) in small { for (k2, sig2) in large where k2 == k { if sig < 0 || sig != sig2 { return true } } }
+        if a.profile.isEmpty || b.profile.isEmpty { return false }
+        func settled(_ s1: Int, _ s2: Int) -> Bool {
+            s1 >= 0 && s2 >= 0 && (s1 == s2 || safePairs.contains(SafePair(a: Int32(s1), b: Int32(s2), exclusive: false)))
+        }
+        if a.profile.count * b.profile.count <= 64 {
+            for (k1, s1) in a.profile { for (k2, s2) in b.profile where k1 == k2 { if !settled(s1, s2) { return true } } }
             return false
         }
         var byKey: [String: Int] = [:]
-        for (k, sig) in large { byKey[k] = sig }
-        for (k, sig) in small { if let sig2 = byKey[k], sig < 0 || sig != sig2 { return true } }
+        for (k, sig) in b.profile { byKey[k] = sig }
+        for (k, s1) in a.profile { if let s2 = byKey[k], !settled(s1, s2) { return true } }
         return false
     }
 
@@ -391,7 +413,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
             if byHead[info.head] != nil { out.insert(c) }
             for (head, classes) in byHead where head != info.head { out.formUnion(classes) }
             for (k, _) in info.profile { for other in byHeadAndKey[HeadKey(head: info.head, key: k)] ?? [] { out.insert(other) } }
-            return out.count >= all.count ? all : all.filter { out.contains($0) }
+            return out.count >= all.count ? all : Array(out)
         }
     }
 
