@@ -6,9 +6,13 @@ final class KnownArgumentNamesRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.directive, .argument]) }
     override func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {
         inDirective = true
-        guard let def = context.directive else { return }
-        for a in d.arguments where !def.arguments.contains(where: { $0.name == a.name.value }) {
-            let s = suggestionList(a.name.value, def.arguments.map(\.name))
+        // A directive the document defines replaces the schema's (graphql-js).
+        let names: [String]
+        if let defined = context.documentDirectives[d.name.value] { names = defined.arguments.map(\.name.value) }
+        else if let def = context.directive { names = def.arguments.map(\.name) }
+        else { return }
+        for a in d.arguments where !names.contains(a.name.value) {
+            let s = suggestionList(a.name.value, names)
             report("Unknown argument \"\(a.name.value)\" on directive \"@\(d.name.value)\"." + didYouMeanQuoted(s), [a.loc])
         }
     }
