@@ -23,6 +23,8 @@ if [ -n "$VAL_BENCH_BASELINE" ]; then
     rm -rf "$BASEDIR" && mkdir -p "$BASEDIR/Sources"
     cp -r Package.swift Sources/valbench "$BASEDIR/" && mv "$BASEDIR/valbench" "$BASEDIR/Sources/"
     (cd ../.. && git archive "$VAL_BENCH_BASELINE" Sources/QueryLanguage Sources/Schema) | tar -x -C "$BASEDIR"
+    # Revisions before the selection limit have no ParseOptions.maxSelections.
+    grep -q maxSelections "$BASEDIR/Sources/QueryLanguage/SyntaxError.swift" || sed -i 's/, maxSelections: \.max//' "$BASEDIR/Sources/valbench/main.swift"
     swift build -c release --package-path "$BASEDIR" --scratch-path "$SCRATCH-baseline" > "$SCRATCH-baseline.log" 2>&1 \
         || { tail -20 "$SCRATCH-baseline.log"; exit 1; }
     BASE="$SCRATCH-baseline/release/valbench"
