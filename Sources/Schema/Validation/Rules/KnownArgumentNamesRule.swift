@@ -7,11 +7,14 @@ final class KnownArgumentNamesRule: RuleVisitor {
     override func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {
         inDirective = true
         // A directive the document defines replaces the schema's (graphql-js).
-        let names: [String]
-        if let defined = context.documentDirectives[d.name.value] { names = defined.arguments.map(\.name.value) }
-        else if let def = context.directive { names = def.arguments.map(\.name) }
-        else { return }
-        for a in d.arguments where !names.contains(a.name.value) {
+        let defined = context.documentDirectives[d.name.value]
+        if defined == nil && context.directive == nil { return }
+        func known(_ n: String) -> Bool {
+            if let defined { return defined.arguments.contains { $0.name.value == n } }
+            return context.directive!.arguments.contains { $0.name == n }
+        }
+        for a in d.arguments where !known(a.name.value) {
+            let names = defined.map { $0.arguments.map(\.name.value) } ?? context.directive!.arguments.map(\.name)
             let s = suggestionList(a.name.value, names)
             report("Unknown argument \"\(a.name.value)\" on directive \"@\(d.name.value)\"." + didYouMeanQuoted(s), [a.loc])
         }

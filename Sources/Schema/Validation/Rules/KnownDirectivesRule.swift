@@ -6,16 +6,17 @@ final class KnownDirectivesRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.directive]) }
     override func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {
         let name = d.name.value
-        let locations: [String]
         if let defined = context.documentDirectives[name] {
-            locations = defined.locations.map(\.value)
+            check(name, d, location, defined.locations.isEmpty) { l in defined.locations.contains { $0.value == l.rawValue } }
         } else if let def = context.directive {
-            locations = def.locations.map(\.rawValue)
+            check(name, d, location, def.locations.isEmpty) { def.locations.contains($0) }
         } else {
-            locations = []
+            report("Unknown directive \"@\(name)\".", [d.loc])
         }
-        if locations.isEmpty { report("Unknown directive \"@\(name)\".", [d.loc]); return }
-        if let l = location, !locations.contains(l.rawValue) {
+    }
+    private func check(_ name: String, _ d: Directive, _ location: DirectiveLocation?, _ noLocations: Bool, _ allows: (DirectiveLocation) -> Bool) {
+        if noLocations { report("Unknown directive \"@\(name)\".", [d.loc]); return }
+        if let l = location, !allows(l) {
             report("Directive \"@\(name)\" may not be used on \(l.rawValue).", [d.loc])
         }
     }

@@ -163,11 +163,15 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     /// Conflicts found in the current selection set at its own level (each
     /// one error), and how deep in sub-selection comparisons the rule is.
     private var errorsInSelectionSet = 0
+    /// How many errors validation still reports (set per selection set).
+    private var errorsAllowed = Int.max
     private var subSelectionDepth = 0
+    /// Pairs compared in the current selection set (added to the context's count).
+    private var comparisons = 0
     /// Past `conflictLimit`, or past what validation reports: errors beyond
     /// `maxErrors` are dropped (validation then aborts), so finding them is waste.
     private var stopped: Bool {
-        conflictsFound >= Self.conflictLimit || context.errors.count + errorsInSelectionSet > context.maxErrors
+        conflictsFound >= Self.conflictLimit || errorsInSelectionSet > errorsAllowed
     }
     /// Lists smaller than this (pairs) are compared directly, without shape classes.
     private static let directPairLimit = 16
@@ -178,7 +182,10 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
 
     override func enterSelectionSet(_ s: SelectionSet) {
         errorsInSelectionSet = 0
+        errorsAllowed = context.maxErrors - context.errors.count
+        comparisons = 0
         let conflicts = findConflictsWithinSelectionSet(context.parentTypeEntry, s)
+        if comparisons > 0 { context.overlappingFieldsComparisons += comparisons }
         for c in conflicts {
             report("Fields \"\(c.responseName)\" conflict because \(reasonMessage(c.reason)). Use different aliases on the fields to fetch both if this was intentional.",
                    (c.fields1 + c.fields2).map(\.loc))
@@ -330,7 +337,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
             if stopped { return }
             let candidates: [Int]
             if let known = candidatesByClass[c1] { candidates = known } else {
-                candidates = index.candidates(for: c1, classInfos).filter { mayConflict(c1, $0) }
+                candidates = index.candidates(for: c1, classInfos, settled: settled).filter { mayConflict(c1, $0) }
                 candidatesByClass[c1] = candidates
             }
             var js: [Int] = []
@@ -362,6 +369,12 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         if subSelectionDepth == 0 { errorsInSelectionSet += 1 }
     }
 
+    /// Whether sub-fields of signatures `s1` and `s2` (one self-safe class
+    /// each) are known not to conflict.
+    private func settled(_ s1: Int, _ s2: Int) -> Bool {
+        s1 >= 0 && s2 >= 0 && (s1 == s2 || safePairs.contains(SafePair(a: Int32(s1), b: Int32(s2), exclusive: false)))
+    }
+
     /// False when fields of classes `c1` and `c2` cannot conflict: the same
     /// head, nothing spread below either, and under every sub-response name
     /// they share, fields of one self-safe class in each, the same class or a
@@ -372,9 +385,6 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         if a.head != b.head || !a.pure || !b.pure { return true }
         if c1 == c2 { return !a.selfSafe }
         if a.profile.isEmpty || b.profile.isEmpty { return false }
-        func settled(_ s1: Int, _ s2: Int) -> Bool {
-            s1 >= 0 && s2 >= 0 && (s1 == s2 || safePairs.contains(SafePair(a: Int32(s1), b: Int32(s2), exclusive: false)))
-        }
         if a.profile.count * b.profile.count <= 64 {
             for (k1, s1) in a.profile { for (k2, s2) in b.profile where k1 == k2 { if !settled(s1, s2) { return true } } }
             return false
@@ -387,13 +397,14 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
 
     /// The classes of a list worth a look for one class: those with another
     /// head or something spread below, and those of its head sharing a
-    /// sub-response name with it — a superset of what `mayConflict` lets
-    /// through, found without visiting every class of the list.
+    /// sub-response name under which their classes are not settled (see
+    /// `mayConflict`) — found through an index, without visiting every class.
     private struct CandidateIndex {
         var all: [Int]
         var byHead: [Int: [Int]] = [:]
         var impure: [Int] = []
-        var byHeadAndKey: [HeadKey: [Int]] = [:]
+        /// (head, sub-response name) → signature → classes.
+        var bySignature: [HeadKey: [Int: [Int]]] = [:]
         struct HeadKey: Hashable { var head: Int; var key: String }
 
         init(_ classes: [Int], _ infos: [ClassInfo]) {
@@ -402,17 +413,21 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
                 let info = infos[c]
                 byHead[info.head, default: []].append(c)
                 if !info.pure { impure.append(c); continue }
-                for (k, _) in info.profile { byHeadAndKey[HeadKey(head: info.head, key: k), default: []].append(c) }
+                for (k, sig) in info.profile { bySignature[HeadKey(head: info.head, key: k), default: [:]][sig, default: []].append(c) }
             }
         }
 
-        func candidates(for c: Int, _ infos: [ClassInfo]) -> [Int] {
+        func candidates(for c: Int, _ infos: [ClassInfo], settled: (Int, Int) -> Bool) -> [Int] {
             let info = infos[c]
             if !info.pure { return all }
             var out = Set(impure)
-            if byHead[info.head] != nil { out.insert(c) }
+            if byHead[info.head] != nil, !info.selfSafe { out.insert(c) }
             for (head, classes) in byHead where head != info.head { out.formUnion(classes) }
-            for (k, _) in info.profile { for other in byHeadAndKey[HeadKey(head: info.head, key: k)] ?? [] { out.insert(other) } }
+            for (k, sig) in info.profile {
+                for (otherSig, classes) in bySignature[HeadKey(head: info.head, key: k)] ?? [:] where !settled(sig, otherSig) {
+                    out.formUnion(classes)
+                }
+            }
             return out.count >= all.count ? all : Array(out)
         }
     }
@@ -430,7 +445,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func compareFields(_ parentExclusive: Bool, _ responseName: String, _ f1: NodeAndDef, _ f2: NodeAndDef) -> Conflict? {
-        context.overlappingFieldsComparisons += 1
+        comparisons += 1
         let exclusive = parentExclusive || (f1.parentType !== f2.parentType && f1.parentType?.isObject == true && f2.parentType?.isObject == true)
         let type1 = f1.def?.type, type2 = f2.def?.type
         if !exclusive {
