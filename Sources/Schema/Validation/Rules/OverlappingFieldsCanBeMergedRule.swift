@@ -36,7 +36,8 @@ private final class FieldMap {
     /// Per name: index in `items` of its first and last field.
     var first: [Int] = [], last: [Int] = []
     var items: [NodeAndDef] = []
-    /// Per item: its shape class, -1 until asked for (see `classOf`).
+    /// Per item: its shape class, -1 until asked for (see `classOf`); empty
+    /// until the first is asked for (most maps never need one).
     var classes: [Int] = []
     /// Per item: the next item with the same name, or -1.
     var next: [Int] = []
@@ -51,7 +52,7 @@ private final class FieldMap {
     }
     func append(_ key: String, _ v: NodeAndDef) {
         let item = items.count
-        items.append(v); classes.append(-1); next.append(-1)
+        items.append(v); next.append(-1)
         if let k = keyIndex(key) {
             next[last[k]] = item; last[k] = item; hasDuplicates = true
             return
@@ -64,6 +65,9 @@ private final class FieldMap {
             index = d
         }
     }
+    /// The shape class of item `i`, -1 when not computed yet.
+    @inline(__always) func knownClass(_ i: Int) -> Int { classes.isEmpty ? -1 : classes[i] }
+
     /// The item indices of the `k`-th name, in order.
     func itemIndices(_ k: Int) -> [Int] {
         var out: [Int] = []
@@ -182,7 +186,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
 
     override func enterSelectionSet(_ s: SelectionSet) {
         errorsInSelectionSet = 0
-        errorsAllowed = context.maxErrors - context.errors.count
+        errorsAllowed = Int.max  // set at the first conflict (see `record`)
         comparisons = 0
         let conflicts = findConflictsWithinSelectionSet(context.parentTypeEntry, s)
         if comparisons > 0 { context.overlappingFieldsComparisons += comparisons }
@@ -314,7 +318,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
                 for j in (within ? i + 1 : 0)..<list2.count {
                     if stopped { return }
                     let b = list2[j]
-                    let c1 = map1.classes[a], c2 = list2Map.classes[b]
+                    let c1 = map1.knownClass(a), c2 = list2Map.knownClass(b)
                     if let c = findConflict(exclusive, name, map1.items[a], list2Map.items[b], c1 >= 0 && c2 >= 0 ? (c1, c2) : nil) {
                         record(&conflicts, c)
                     }
@@ -366,7 +370,10 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     private func record(_ conflicts: inout [Conflict], _ c: Conflict) {
         conflicts.append(c)
         conflictsFound += 1
-        if subSelectionDepth == 0 { errorsInSelectionSet += 1 }
+        if subSelectionDepth == 0 {
+            if errorsInSelectionSet == 0 { errorsAllowed = context.maxErrors - context.errors.count }
+            errorsInSelectionSet += 1
+        }
     }
 
     /// Whether sub-fields of signatures `s1` and `s2` (one self-safe class
@@ -512,6 +519,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
 
     /// The shape class of `map.items[i]`, computed (with its whole selection) on first use.
     private func classOf(_ map: FieldMap, _ i: Int) -> Int {
+        if map.classes.isEmpty { map.classes = Array(repeating: -1, count: map.items.count) }
         let known = map.classes[i]
         if known >= 0 { return known }
         let item = map.items[i]
