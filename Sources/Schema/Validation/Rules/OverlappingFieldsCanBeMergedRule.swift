@@ -18,7 +18,8 @@
 //   sub-response name under which their sub-fields differ (`ClassInfo.profile`).
 //   Such a comparison would find nothing and touch no memo.
 // What is left is compared in graphql-js's order, so verdicts and messages are
-// graphql-js's, up to `conflictLimit` conflicts in one document.
+// graphql-js's, up to `conflictLimit` conflicts in one document. The rule also
+// stops once validation would abort (`maxErrors` errors): the rest is dropped.
 import QueryLanguage
 
 private struct NodeAndDef {
@@ -75,14 +76,8 @@ private final class FieldMap {
         while i >= 0 { out.append(i); i = next[i] }
         return out
     }
-    /// The shape class and `selectionShape` of this map (nil until computed).
+    /// The interned `SelectionShape` of this map's selection set, nil until computed.
     var selectionShape: Int?
-}
-
-/// A field of a FieldMap with its shape class.
-private struct ClassedField {
-    var field: NodeAndDef
-    var shape: Int
 }
 
 /// What identifies a field for this rule (see the header).
