@@ -65,8 +65,11 @@ struct Parser {
     /// End offset of the last consumed token.
     var prevEnd = 0
     var tokenCount = 0
+    /// Fields, fragment spreads, inline fragments and directives parsed so far.
+    var selectionCount = 0
     var depth = 0
     let maxTokens: Int
+    let maxSelections: Int
     let maxDepth: Int
     let noLocation: Bool
 
@@ -74,6 +77,7 @@ struct Parser {
         lexer = Lexer(buf)
         token = Token(kind: .sof, start: 0, end: 0, line: 1, column: 1)
         maxTokens = options.maxTokens
+        maxSelections = options.maxSelections
         maxDepth = options.maxDepth
         noLocation = options.noLocation
     }
@@ -87,6 +91,16 @@ struct Parser {
             tokenCount += 1
             if tokenCount > maxTokens { throw tooManyTokens() }
         }
+    }
+
+    /// Counts one selection or directive starting at `t` against `maxSelections`.
+    @inline(__always) mutating func countSelection(_ t: Token) throws(GraphQLSyntaxError) {
+        selectionCount += 1
+        if selectionCount > maxSelections { throw tooManySelections(t) }
+    }
+
+    @inline(never) func tooManySelections(_ t: Token) -> GraphQLSyntaxError {
+        lexer.error("Document contains more than \(maxSelections) fields, fragments and directives. Parsing aborted.", at: t.start)
     }
 
     @inline(never) func tooManyTokens() -> GraphQLSyntaxError {
@@ -296,6 +310,7 @@ struct Parser {
     }
 
     @inline(__always) mutating func parseSelection() throws(GraphQLSyntaxError) -> Selection {
+        try countSelection(token)
         if token.kind == .spread { return try parseFragment() }
         return try parseField()
     }
@@ -434,6 +449,7 @@ struct Parser {
         var dirs: [Directive] = []
         while token.kind == .at {
             let start = token
+            try countSelection(start)
             try advance()
             let name = try parseName()
             let args = try parseArguments(const: isConst)

@@ -15,12 +15,18 @@ public struct GraphQLSyntaxError: Error, Sendable, Equatable {
 public struct ParseOptions: Sendable {
     /// Maximum number of tokens (EOF not counted) before parsing aborts.
     public var maxTokens: Int = 15_000
+    /// Maximum number of fields, fragment spreads, inline fragments and
+    /// directives before parsing aborts: it bounds the work of validation
+    /// (OverlappingFieldsCanBeMerged compares same-named fields pairwise), as
+    /// `maxTokens` bounds the parser's.
+    public var maxSelections: Int = ParseOptions.defaultMaxSelections
+    public static let defaultMaxSelections = 2_000
     /// Maximum nesting of selection sets, list/object values and list types.
     public var maxDepth: Int = 256
     /// When true, nodes get `Location.none` instead of their source location.
     public var noLocation: Bool = false
-    public init(maxTokens: Int = 15_000, maxDepth: Int = 256, noLocation: Bool = false) {
-        self.maxTokens = maxTokens; self.maxDepth = maxDepth; self.noLocation = noLocation
+    public init(maxTokens: Int = 15_000, maxSelections: Int = ParseOptions.defaultMaxSelections, maxDepth: Int = 256, noLocation: Bool = false) {
+        self.maxTokens = maxTokens; self.maxSelections = maxSelections; self.maxDepth = maxDepth; self.noLocation = noLocation
     }
 }
 

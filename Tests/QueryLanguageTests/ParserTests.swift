@@ -315,6 +315,26 @@ final class ParserTests: XCTestCase {
         }
     }
 
+    func testSelectionLimitCountsFieldsFragmentsAndDirectives() throws {
+        var opts = ParseOptions()
+        opts.maxSelections = 5
+        // a, ...F, @skip, inline fragment, b: five.
+        XCTAssertNoThrow(try parse("{ a ...F @skip(if: true) ... on Q { b } }", options: opts))
+        XCTAssertThrowsError(try parse("{ a ...F @skip(if: true) ... on Q { b c } }", options: opts)) { e in
+            XCTAssertEqual((e as? GraphQLSyntaxError)?.message,
+                           "Syntax Error: Document contains more than 5 fields, fragments and directives. Parsing aborted.")
+            XCTAssertEqual((e as? GraphQLSyntaxError)?.column, 39)
+        }
+    }
+
+    func testDefaultSelectionLimitIs2000() throws {
+        XCTAssertNoThrow(try parse("{ " + String(repeating: "a ", count: 2_000) + "}"))
+        XCTAssertThrowsError(try parse("{ " + String(repeating: "a @b ", count: 1_001) + "}")) { e in
+            XCTAssertEqual((e as? GraphQLSyntaxError)?.message,
+                           "Syntax Error: Document contains more than 2000 fields, fragments and directives. Parsing aborted.")
+        }
+    }
+
     func testRejectsDeepNestingOfObjectsAndListTypes() {
         var opts = ParseOptions()
         opts.maxTokens = 10_000_000

@@ -73,6 +73,7 @@ struct Hooks: OptionSet {
     static let value = Hooks(rawValue: 1 << 10)
     static let objectField = Hooks(rawValue: 1 << 11)
     static let namedType = Hooks(rawValue: 1 << 12)
+    static let typeSystemNode = Hooks(rawValue: 1 << 13)
 }
 
 /// A rule's visitor: override the hooks named in `hooks`.
@@ -106,8 +107,13 @@ class RuleVisitor {
     func leaveValue(_ v: ValueNode) {}
     func enterObjectField(_ f: ObjectField) {}
     func leaveObjectField(_ f: ObjectField) {}
-    /// Named types in variable definitions and type conditions.
+    /// Named types in variable definitions, type conditions and type-system definitions.
     func enterNamedType(_ n: NamedType) {}
+    /// A type-system node that can hold directives (schema, type, field,
+    /// argument, enum value, input field definitions and extensions), entered
+    /// before its directives. `typeName` groups a type with its extensions
+    /// ("" for the schema), nil for the nodes inside them.
+    func enterTypeSystemNode(_ directives: [Directive], typeName: String?) {}
 }
 
 struct ValidationAborted: Error {}
@@ -132,8 +138,17 @@ final class ValidationContext {
     let maxErrors: Int
     let scalars: [String: any ScalarCoercing]
     private(set) var errors: [GraphQLError] = []
+    /// Pairs of fields OverlappingFieldsCanBeMerged compared (its work, for tests).
+    var overlappingFieldsComparisons = 0
     /// Fragments by name (the last definition wins, as in graphql-js).
     let fragments: [String: FragmentDefinition]
+    /// Directives and types the document defines. graphql-js's rules accept
+    /// them as if the schema had them (a directive defined in the document
+    /// replaces the schema's, the last definition wins).
+    let documentDirectives: [String: DirectiveDefinition]
+    let documentTypeNames: [String]
+    /// True while walking a type-system definition or extension.
+    private(set) var inTypeSystemDefinition = false
 
     // TypeInfo state.
     @exclusivity(unchecked) var parentTypeStack: [ValidationTypeEntry?] = []
@@ -152,8 +167,19 @@ final class ValidationContext {
     init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing]) {
         self.schema = schema; self.index = ValidationSchemaIndex.of(schema); self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
         var f: [String: FragmentDefinition] = [:]
-        for d in document.definitions { if case .fragment(let x) = d { f[x.name.value] = x } }
+        var directives: [String: DirectiveDefinition] = [:]
+        var typeNames: [String] = []
+        for d in document.definitions {
+            switch d {
+            case .fragment(let x): f[x.name.value] = x
+            case .directive(let x): directives[x.name.value] = x
+            case .type(let t) where !t.isExtension: typeNames.append(t.name.value)
+            default: break
+            }
+        }
         fragments = f
+        documentDirectives = directives
+        documentTypeNames = typeNames
     }
 
     func report(_ message: String, _ locs: [Location]) {
@@ -255,6 +281,7 @@ final class ValidationContext {
     private var vVariableDefinition: [RuleVisitor] = [], vSelectionSet: [RuleVisitor] = [], vField: [RuleVisitor] = []
     private var vFragmentSpread: [RuleVisitor] = [], vInlineFragment: [RuleVisitor] = [], vDirective: [RuleVisitor] = []
     private var vArgument: [RuleVisitor] = [], vValue: [RuleVisitor] = [], vObjectField: [RuleVisitor] = [], vNamedType: [RuleVisitor] = []
+    private var vTypeSystemNode: [RuleVisitor] = []
 
     func run(_ visitors: [RuleVisitor]) {
         for v in visitors {
@@ -272,6 +299,7 @@ final class ValidationContext {
             if h.contains(.value) { vValue.append(v) }
             if h.contains(.objectField) { vObjectField.append(v) }
             if h.contains(.namedType) { vNamedType.append(v) }
+            if h.contains(.typeSystemNode) { vTypeSystemNode.append(v) }
         }
         walkDocument()
         if pendingAbort {
@@ -289,11 +317,90 @@ final class ValidationContext {
                 walkOperation(op)
             case .fragment(let f):
                 walkFragmentDefinition(f)
-            default:
-                break
+            case .schema(let d):
+                inTypeSystemDefinition = true
+                walkTypeSystemDefinition(d)
+                inTypeSystemDefinition = false
+            case .type(let d):
+                inTypeSystemDefinition = true
+                walkTypeSystemDefinition(d)
+                inTypeSystemDefinition = false
+            case .directive(let d):
+                inTypeSystemDefinition = true
+                for a in d.arguments { walkInputValueDefinition(a, .ARGUMENT_DEFINITION) }
+                inTypeSystemDefinition = false
             }
         }
         for v in vDocument { v.leaveDocument(document) }
+    }
+
+    // MARK: Type-system definitions
+    // graphql-js validates a whole document, so besides ExecutableDefinitions
+    // its rules report what they find in type-system definitions too (unknown
+    // types and directives, directives in the wrong place, their arguments).
+    // The walk follows graphql-js's visitor keys; TypeInfo sets nothing there
+    // but the directive and its arguments.
+
+    private func enterTypeSystemNode(_ directives: [Directive], typeName: String?) {
+        for v in vTypeSystemNode { v.enterTypeSystemNode(directives, typeName: typeName) }
+    }
+
+    private func walkTypeSystemDefinition(_ d: SchemaDefinition) {
+        enterTypeSystemNode(d.directives, typeName: "")
+        walkDirectives(d.directives, .SCHEMA)
+        for o in d.operationTypes { walkNamedType(o.type) }
+    }
+
+    private func walkTypeSystemDefinition(_ d: TypeDefinition) {
+        switch d {
+        case .scalar(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            walkDirectives(x.directives, .SCALAR)
+        case .object(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            for i in x.interfaces { walkNamedType(i) }
+            walkDirectives(x.directives, .OBJECT)
+            for f in x.fields { walkFieldDefinition(f) }
+        case .interface(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            for i in x.interfaces { walkNamedType(i) }
+            walkDirectives(x.directives, .INTERFACE)
+            for f in x.fields { walkFieldDefinition(f) }
+        case .union(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            walkDirectives(x.directives, .UNION)
+            for t in x.types { walkNamedType(t) }
+        case .enumeration(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            walkDirectives(x.directives, .ENUM)
+            for value in x.values {
+                enterTypeSystemNode(value.directives, typeName: nil)
+                walkDirectives(value.directives, .ENUM_VALUE)
+            }
+        case .inputObject(let x):
+            enterTypeSystemNode(x.directives, typeName: x.name.value)
+            walkDirectives(x.directives, .INPUT_OBJECT)
+            for f in x.fields { walkInputValueDefinition(f, .INPUT_FIELD_DEFINITION) }
+        }
+    }
+
+    private func walkFieldDefinition(_ f: FieldDefinition) {
+        enterTypeSystemNode(f.directives, typeName: nil)
+        for a in f.arguments { walkInputValueDefinition(a, .ARGUMENT_DEFINITION) }
+        walkNamedType(f.type.namedType)
+        walkDirectives(f.directives, .FIELD_DEFINITION)
+    }
+
+    private func walkInputValueDefinition(_ a: InputValueDefinition, _ location: DirectiveLocation) {
+        enterTypeSystemNode(a.directives, typeName: nil)
+        walkNamedType(a.type.namedType)
+        if let dv = a.defaultValue {
+            // No input type here (graphql-js's TypeInfo has none either).
+            inputTypeStack.append(nil); defaultStack.append(false)
+            walkValue(dv)
+            inputTypeStack.removeLast(); defaultStack.removeLast()
+        }
+        walkDirectives(a.directives, location)
     }
 
     private func walkOperation(_ op: OperationDefinition) {

@@ -45,7 +45,8 @@ def typo(name, rnd):
 
 
 class Gen:
-    def __init__(self, schema, rnd, err):
+    def __init__(self, schema, rnd, err, amplify=0):
+        self.amplify = amplify  # how many selection sets may still repeat a field
         self.s = schema
         self.r = rnd
         self.err = err  # probability of each deliberate mistake
@@ -210,6 +211,15 @@ class Gen:
             sub = "" if is_leaf_type(get_named_type(f.type)) else " { __typename }"
             sels.append(f"{nm}{self.args(f)}{sub}")
             sels.append(f"{nm}{self.args(f)}{sub}")
+        if self.amplify > 0 and names and r.random() < 0.5:
+            self.amplify -= 1
+            # One field written a few ways, repeated many times: the shape
+            # classes of OverlappingFieldsCanBeMerged (identical copies,
+            # copies differing in arguments, alias or selection).
+            nm = r.choice(names)
+            variants = [self.field(t, fields, nm, depth + 1) for _ in range(r.randrange(1, 4))]
+            sels += [r.choice(variants) for _ in range(r.randrange(5, 25))]
+            r.shuffle(sels)
         return "{ " + " ".join(sels) + " }"
 
     def field(self, parent, fields, name, depth):
@@ -372,11 +382,37 @@ HANDWRITTEN = {
         "{ dogOrHuman { ... on Being { name } ... on Canine { mother { name } } } }",
         "mutation { renameDog(id: 1, name: \"Rex\") { name } configure(input: {requiredField: true}) }",
         "{ search(text: \"a\") { name ... on Human { iq } ... on Alien { iq: numEyes } } }",
+        # Type-system definitions in an executable document: besides "not
+        # executable", graphql-js's other rules report what they find in them.
+        """{ dog { name } }
+type Extra implements Unknwn & Being @onObject @nope @onField { a(x: Strin = 1 @onArgumentDefinition @onField): Dgo @deprecated(reason: 1) @deprecated b: String @include }""",
+        """{ dog { name } } schema @onSchema @onQuery { query: QueryRoot mutation: Nope }""",
+        """{ dog { name } } extend schema @onSchema @onSchema""",
+        """{ dog { name } } directive @myDir(a: Int!, b: Unknown @onArgumentDefinition) repeatable on FIELD | QUERY""",
+        """directive @myDir(a: Int!) on FIELD
+{ dog @myDir @myDir { name @myDir(a: 1, b: 2) } }""",
+        """directive @skip(a: Int) on QUERY
+query Q @skip { dog @skip(if: true) { name } }""",
+        """{ dog { name } }
+union U @onUnion @onObject = Dog | Nope
+enum E @onEnum { A @onEnumValue @onEnum B @deprecated(reason: "x", reason: "y") }
+input I @onInputObject { a: Int = {x: 1, x: 2} @onInputFieldDefinition @onArgumentDefinition b: [Strng] }
+scalar S @onScalar @onScalar
+extend type Dog @onObject @onObject
+type Dog @onObject
+interface X implements Y @onInterface { a: Q }""",
+        """type T { a: Int }
+{ dog { ... on T { __typename } } }""",
+        """{ dog { name } } extend type Extra { a: Int } extend scalar Foo @onScalar extend input In { a: Unknwn }""",
+        "directive @onFrag on FRAGMENT_SPREAD | INLINE_FRAGMENT\n{ dog { ...F @onFrag ... @onFrag @onFrag { name } } } fragment F on Dog @onFrag { name }",
+        "schema { query: QueryRoot } extend schema @onSchema\ndirective @onSchema on SCHEMA\n{ __typename }",
     ],
     "clinic": [
         "{ me { id } }",
         "{ node(id: \"1\") { id ... on User { email } } }",
         "query ($first: Int) { doctors(first: $first) { edges { cursor node { id } } pageInfo { hasNextPage } } }",
+        "{ me { id } }\ntype Extra @auth(requires: [ADMN]) @auth(requires: []) { a(x: Dat = \"x\" @auth): DateTim @deprecated(reason: \"r\") @specifiedBy(url: \"u\") }",
+        "{ me { id } }\nextend type User @auth(requires: ADMIN) { extra: Strng } extend type User @auth(requires: SELF)\nextend enum Role { NEW @deprecated(reason: 1) }",
     ],
 }
 
@@ -394,6 +430,11 @@ def main():
         while len(docs) < count:
             err = rnd.choice([0.0, 0.0, 0.0, 0.03, 0.08, 0.2])
             docs.append(Gen(schema, rnd, err).document())
+        # Documents repeating fields many times (a separate stream, so the
+        # corpus above stays as it was).
+        amp = random.Random("graphql-differential-amplified-" + sname)
+        for _ in range(max(1, count // 6)):
+            docs.append(Gen(schema, amp, amp.choice([0.0, 0.0, 0.05, 0.2]), amplify=2).document())
         for doc in docs:
             rec = {"schema": sname, "doc": doc}
             if docs_only:

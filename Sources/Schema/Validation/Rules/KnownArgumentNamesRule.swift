@@ -6,9 +6,16 @@ final class KnownArgumentNamesRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.directive, .argument]) }
     override func enterDirective(_ d: Directive, _ location: DirectiveLocation?) {
         inDirective = true
-        guard let def = context.directive else { return }
-        for a in d.arguments where !def.arguments.contains(where: { $0.name == a.name.value }) {
-            let s = suggestionList(a.name.value, def.arguments.map(\.name))
+        // A directive the document defines replaces the schema's (graphql-js).
+        let defined = context.documentDirectives[d.name.value]
+        if defined == nil && context.directive == nil { return }
+        func known(_ n: String) -> Bool {
+            if let defined { return defined.arguments.contains { $0.name.value == n } }
+            return context.directive!.arguments.contains { $0.name == n }
+        }
+        for a in d.arguments where !known(a.name.value) {
+            let names = defined.map { $0.arguments.map(\.name.value) } ?? context.directive!.arguments.map(\.name)
+            let s = suggestionList(a.name.value, names)
             report("Unknown argument \"\(a.name.value)\" on directive \"@\(d.name.value)\"." + didYouMeanQuoted(s), [a.loc])
         }
     }

@@ -2,6 +2,24 @@
 // graphql-js's algorithm: fields and fragment names of each selection set are
 // cached and every pair of fragments is compared at most once (PairSet), so
 // large selection sets with many fragments stay far from quadratic.
+//
+// Same-named fields are compared pairwise, as in graphql-js; repeating one
+// field thousands of times made that quadratic (CVE-2023-26144 in graphql-js).
+// Here every field gets a shape class: fields of one class are ones this rule
+// cannot tell apart (parent type, response name, field name, arguments, and the
+// classes and fragment names of its selection), so one comparison of two
+// classes answers for every pair of fields with those classes:
+// - a pair of classes found not to conflict is remembered (`safePairs`) and not
+//   compared again. graphql-js would find nothing either: its memo of compared
+//   fragment pairs only grows, so a repeated comparison visits a subset of what
+//   the first one visited, and adds nothing to the memo;
+// - pairs that cannot conflict are not even enumerated: the same field with the
+//   same arguments and type, no fragment anywhere below either, and no shared
+//   sub-response name under which their sub-fields differ (`ClassInfo.profile`).
+//   Such a comparison would find nothing and touch no memo.
+// What is left is compared in graphql-js's order, so verdicts and messages are
+// graphql-js's, up to `conflictLimit` conflicts in one document. The rule also
+// stops once validation would abort (`maxErrors` errors): the rest is dropped.
 import QueryLanguage
 
 private struct NodeAndDef {
@@ -19,6 +37,9 @@ private final class FieldMap {
     /// Per name: index in `items` of its first and last field.
     var first: [Int] = [], last: [Int] = []
     var items: [NodeAndDef] = []
+    /// Per item: its shape class, -1 until asked for (see `classOf`); empty
+    /// until the first is asked for (most maps never need one).
+    var classes: [Int] = []
     /// Per item: the next item with the same name, or -1.
     var next: [Int] = []
     var hasDuplicates = false
@@ -45,13 +66,55 @@ private final class FieldMap {
             index = d
         }
     }
-    /// The fields of the `k`-th name.
-    func fields(_ k: Int) -> [NodeAndDef] {
-        var out: [NodeAndDef] = []
+    /// The shape class of item `i`, -1 when not computed yet.
+    @inline(__always) func knownClass(_ i: Int) -> Int { classes.isEmpty ? -1 : classes[i] }
+
+    /// The item indices of the `k`-th name, in order.
+    func itemIndices(_ k: Int) -> [Int] {
+        var out: [Int] = []
         var i = first[k]
-        while i >= 0 { out.append(items[i]); i = next[i] }
+        while i >= 0 { out.append(i); i = next[i] }
         return out
     }
+    /// The interned `SelectionShape` of this map's selection set, nil until computed.
+    var selectionShape: Int?
+}
+
+/// What identifies a field for this rule (see the header).
+private struct FieldShape: Hashable {
+    var parentType: ObjectIdentifier?
+    var responseName: String
+    var name: String
+    var arguments: String
+    /// The shape of its selection set, -1 when it has none.
+    var selection: Int
+}
+
+/// A selection set as this rule sees it: its fields' classes (inline fragments
+/// flattened) and the fragments it spreads.
+private struct SelectionShape: Hashable {
+    var fields: [Int]
+    var fragmentNames: [String]
+}
+
+/// The field name, arguments and type: two fields with equal heads are compared
+/// only through their selections.
+private struct FieldHead: Hashable {
+    var name: String
+    var arguments: String
+    var type: TypeRef?
+}
+
+private struct ClassInfo {
+    var head: Int
+    /// No fragment spread anywhere in the selection below.
+    var pure: Bool
+    /// Two fields of this class never conflict: pure, and under each
+    /// sub-response name only fields of one self-safe class.
+    var selfSafe: Bool
+    /// Per sub-response name: the class of its fields when they are all of one
+    /// self-safe class, else a number no other name or class has (< 0).
+    var profile: [(key: String, signature: Int)]
 }
 
 private indirect enum ConflictReason {
@@ -82,10 +145,46 @@ private struct PairSet {
 final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     private var comparedFragmentPairs = PairSet()
     private var cache: [Int: (FieldMap, [String])] = [:]
+    /// Shape classes: interned `FieldShape`s, their infos, and interned selection shapes.
+    private var classIDs: [FieldShape: Int] = [:]
+    private var classInfos: [ClassInfo] = []
+    private var selectionShapeIDs: [SelectionShape: Int] = [:]
+    private var headIDs: [FieldHead: Int] = [:]
+    private var uniqueSignatures = 0
+    /// Class pairs (ordered, with the parent exclusivity) compared without conflict.
+    private var safePairs: Set<SafePair> = []
+    /// Conflicts found so far, nested ones included. The rule stops at
+    /// `conflictLimit`: one error can hold a conflict for every pair of two
+    /// long lists of subfields (graphql-js would print them all); the limit is
+    /// far above what real documents (and the differential corpus) reach.
+    private var conflictsFound = 0
+    static let conflictLimit = 10_000
+    /// Conflicts found in the current selection set at its own level (each
+    /// one error), and how deep in sub-selection comparisons the rule is.
+    private var errorsInSelectionSet = 0
+    /// How many errors validation still reports (set per selection set).
+    private var errorsAllowed = Int.max
+    private var subSelectionDepth = 0
+    /// Pairs compared in the current selection set (added to the context's count).
+    private var comparisons = 0
+    /// Past `conflictLimit`, or past what validation reports: errors beyond
+    /// `maxErrors` are dropped (validation then aborts), so finding them is waste.
+    private var stopped: Bool {
+        conflictsFound >= Self.conflictLimit || errorsInSelectionSet > errorsAllowed
+    }
+    /// Lists smaller than this (pairs) are compared directly, without shape classes.
+    private static let directPairLimit = 16
+
+    private struct SafePair: Hashable { var a: Int32; var b: Int32; var exclusive: Bool }
+
     init(_ c: ValidationContext) { super.init(c, [.selectionSet]) }
 
     override func enterSelectionSet(_ s: SelectionSet) {
+        errorsInSelectionSet = 0
+        errorsAllowed = Int.max  // set at the first conflict (see `record`)
+        comparisons = 0
         let conflicts = findConflictsWithinSelectionSet(context.parentTypeEntry, s)
+        if comparisons > 0 { context.overlappingFieldsComparisons += comparisons }
         for c in conflicts {
             report("Fields \"\(c.responseName)\" conflict because \(reasonMessage(c.reason)). Use different aliases on the fields to fetch both if this was intentional.",
                    (c.fields1 + c.fields2).map(\.loc))
@@ -150,7 +249,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func collectConflictsBetweenFieldsAndFragment(_ conflicts: inout [Conflict], _ exclusive: Bool, _ fieldMap: FieldMap, _ fieldMapKey: Int?, _ fragmentName: String) {
-        guard let fragment = context.fragments[fragmentName] else { return }
+        guard !stopped, let fragment = context.fragments[fragmentName] else { return }
         let (fieldMap2, referenced) = getReferencedFieldsAndFragmentNames(fragment)
         if fieldMap === fieldMap2 { return }
         collectConflictsBetween(&conflicts, exclusive, fieldMap, fieldMap2)
@@ -162,7 +261,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func collectConflictsBetweenFragments(_ conflicts: inout [Conflict], _ exclusive: Bool, _ name1: String, _ name2: String) {
-        if name1 == name2 { return }
+        if name1 == name2 || stopped { return }
         if comparedFragmentPairs.has(name1, name2, exclusive) { return }
         comparedFragmentPairs.add(name1, name2, exclusive)
         guard let f1 = context.fragments[name1], let f2 = context.fragments[name2] else { return }
@@ -174,6 +273,8 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
     }
 
     private func findConflictsBetweenSubSelectionSets(_ exclusive: Bool, _ p1: ValidationTypeEntry?, _ s1: SelectionSet, _ p2: ValidationTypeEntry?, _ s2: SelectionSet) -> [Conflict] {
+        subSelectionDepth += 1
+        defer { subSelectionDepth -= 1 }
         var conflicts: [Conflict] = []
         let (map1, names1) = getFieldsAndFragmentNames(p1, s1)
         let (map2, names2) = getFieldsAndFragmentNames(p2, s2)
@@ -188,29 +289,165 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         guard fieldMap.hasDuplicates else { return }
         for (k, name) in fieldMap.keys.enumerated() {
             guard fieldMap.next[fieldMap.first[k]] >= 0 else { continue }
-            let fields = fieldMap.fields(k)
-            for i in 0..<fields.count {
-                for j in (i + 1)..<fields.count {
-                    if let c = findConflict(false, name, fields[i], fields[j]) { conflicts.append(c) }
-                }
-            }
+            comparePairs(&conflicts, false, name, fieldMap, fieldMap.itemIndices(k), nil, [])
         }
     }
 
     private func collectConflictsBetween(_ conflicts: inout [Conflict], _ exclusive: Bool, _ map1: FieldMap, _ map2: FieldMap) {
         for (k1, name) in map1.keys.enumerated() {
             guard let k2 = map2.keyIndex(name) else { continue }
-            let fields2 = map2.fields(k2)
-            for f1 in map1.fields(k1) {
-                for f2 in fields2 {
-                    if let c = findConflict(exclusive, name, f1, f2) { conflicts.append(c) }
+            comparePairs(&conflicts, exclusive, name, map1, map1.itemIndices(k1), map2, map2.itemIndices(k2))
+        }
+    }
+
+    /// Compares the fields graphql-js compares, in its order: each `items1[i]`
+    /// with each later one of `items1` (`map2` nil), or with each of `items2`.
+    /// Small lists directly; larger ones by shape class, skipping the pairs of
+    /// classes known not to conflict (`safePairs`) or that cannot (`mayConflict`).
+    private func comparePairs(_ conflicts: inout [Conflict], _ exclusive: Bool, _ name: String,
+                              _ map1: FieldMap, _ items1: [Int], _ map2: FieldMap?, _ items2: [Int]) {
+        let within = map2 == nil
+        let list2Map = map2 ?? map1, list2 = within ? items1 : items2
+        if items1.count * list2.count <= Self.directPairLimit {
+            for (i, a) in items1.enumerated() {
+                for j in (within ? i + 1 : 0)..<list2.count {
+                    if stopped { return }
+                    let b = list2[j]
+                    let c1 = map1.knownClass(a), c2 = list2Map.knownClass(b)
+                    if let c = findConflict(exclusive, name, map1.items[a], list2Map.items[b], c1 >= 0 && c2 >= 0 ? (c1, c2) : nil) {
+                        record(&conflicts, c)
+                    }
                 }
+            }
+            return
+        }
+        let classes1 = items1.map { classOf(map1, $0) }
+        let classes2 = within ? classes1 : list2.map { classOf(list2Map, $0) }
+        // Positions in list 2 of each distinct class, ascending.
+        var positions: [Int: [Int]] = [:]
+        var distinct2: [Int] = []
+        for (j, c) in classes2.enumerated() {
+            if positions[c] == nil { distinct2.append(c) }
+            positions[c, default: []].append(j)
+        }
+        let index = CandidateIndex(distinct2, classInfos)
+        var candidatesByClass: [Int: [Int]] = [:]
+        for (i, c1) in classes1.enumerated() {
+            if stopped { return }
+            let candidates: [Int]
+            if let known = candidatesByClass[c1] { candidates = known } else {
+                candidates = index.candidates(for: c1, classInfos, settled: settled).filter { mayConflict(c1, $0) }
+                candidatesByClass[c1] = candidates
+            }
+            var js: [Int] = []
+            for c2 in candidates where !safePairs.contains(SafePair(a: Int32(c1), b: Int32(c2), exclusive: exclusive)) {
+                let ps = positions[c2]!
+                if within {
+                    // The positions after i (binary search).
+                    var lo = 0, hi = ps.count
+                    while lo < hi { let m = (lo + hi) / 2; if ps[m] <= i { lo = m + 1 } else { hi = m } }
+                    js.append(contentsOf: ps[lo...])
+                } else {
+                    js.append(contentsOf: ps)
+                }
+            }
+            if candidates.count > 1 { js.sort() }
+            for j in js {
+                if stopped { return }
+                let c2 = classes2[j]
+                // Pairs compared meanwhile may have settled this one.
+                if !mayConflict(c1, c2) { continue }
+                if let c = findConflict(exclusive, name, map1.items[items1[i]], list2Map.items[list2[j]], (c1, c2)) { record(&conflicts, c) }
             }
         }
     }
 
+    private func record(_ conflicts: inout [Conflict], _ c: Conflict) {
+        conflicts.append(c)
+        conflictsFound += 1
+        if subSelectionDepth == 0 {
+            if errorsInSelectionSet == 0 { errorsAllowed = context.maxErrors - context.errors.count }
+            errorsInSelectionSet += 1
+        }
+    }
 
-    private func findConflict(_ parentExclusive: Bool, _ responseName: String, _ f1: NodeAndDef, _ f2: NodeAndDef) -> Conflict? {
+    /// Whether sub-fields of signatures `s1` and `s2` (one self-safe class
+    /// each) are known not to conflict.
+    private func settled(_ s1: Int, _ s2: Int) -> Bool {
+        s1 >= 0 && s2 >= 0 && (s1 == s2 || safePairs.contains(SafePair(a: Int32(s1), b: Int32(s2), exclusive: false)))
+    }
+
+    /// False when fields of classes `c1` and `c2` cannot conflict: the same
+    /// head, nothing spread below either, and under every sub-response name
+    /// they share, fields of one self-safe class in each, the same class or a
+    /// pair of classes already compared without conflict (non-exclusively,
+    /// which covers the exclusive comparison too).
+    private func mayConflict(_ c1: Int, _ c2: Int) -> Bool {
+        let a = classInfos[c1], b = classInfos[c2]
+        if a.head != b.head || !a.pure || !b.pure { return true }
+        if c1 == c2 { return !a.selfSafe }
+        if a.profile.isEmpty || b.profile.isEmpty { return false }
+        if a.profile.count * b.profile.count <= 64 {
+            for (k1, s1) in a.profile { for (k2, s2) in b.profile where k1 == k2 { if !settled(s1, s2) { return true } } }
+            return false
+        }
+        var byKey: [String: Int] = [:]
+        for (k, sig) in b.profile { byKey[k] = sig }
+        for (k, s1) in a.profile { if let s2 = byKey[k], !settled(s1, s2) { return true } }
+        return false
+    }
+
+    /// The classes of a list worth a look for one class: those with another
+    /// head or something spread below, and those of its head sharing a
+    /// sub-response name under which their classes are not settled (see
+    /// `mayConflict`) — found through an index, without visiting every class.
+    private struct CandidateIndex {
+        var all: [Int]
+        var byHead: [Int: [Int]] = [:]
+        var impure: [Int] = []
+        /// (head, sub-response name) → signature → classes.
+        var bySignature: [HeadKey: [Int: [Int]]] = [:]
+        struct HeadKey: Hashable { var head: Int; var key: String }
+
+        init(_ classes: [Int], _ infos: [ClassInfo]) {
+            all = classes
+            for c in classes {
+                let info = infos[c]
+                byHead[info.head, default: []].append(c)
+                if !info.pure { impure.append(c); continue }
+                for (k, sig) in info.profile { bySignature[HeadKey(head: info.head, key: k), default: [:]][sig, default: []].append(c) }
+            }
+        }
+
+        func candidates(for c: Int, _ infos: [ClassInfo], settled: (Int, Int) -> Bool) -> [Int] {
+            let info = infos[c]
+            if !info.pure { return all }
+            var out = Set(impure)
+            if byHead[info.head] != nil, !info.selfSafe { out.insert(c) }
+            for (head, classes) in byHead where head != info.head { out.formUnion(classes) }
+            for (k, sig) in info.profile {
+                for (otherSig, classes) in bySignature[HeadKey(head: info.head, key: k)] ?? [:] where !settled(sig, otherSig) {
+                    out.formUnion(classes)
+                }
+            }
+            return out.count >= all.count ? all : Array(out)
+        }
+    }
+
+    /// graphql-js `findConflict`; `classes` (when known) consults and fills `safePairs`.
+    private func findConflict(_ parentExclusive: Bool, _ responseName: String, _ f1: NodeAndDef, _ f2: NodeAndDef, _ classes: (Int, Int)?) -> Conflict? {
+        if let (c1, c2) = classes {
+            let pair = SafePair(a: Int32(c1), b: Int32(c2), exclusive: parentExclusive)
+            if safePairs.contains(pair) { return nil }
+            let c = compareFields(parentExclusive, responseName, f1, f2)
+            if c == nil { safePairs.insert(pair) }
+            return c
+        }
+        return compareFields(parentExclusive, responseName, f1, f2)
+    }
+
+    private func compareFields(_ parentExclusive: Bool, _ responseName: String, _ f1: NodeAndDef, _ f2: NodeAndDef) -> Conflict? {
+        comparisons += 1
         let exclusive = parentExclusive || (f1.parentType !== f2.parentType && f1.parentType?.isObject == true && f2.parentType?.isObject == true)
         let type1 = f1.def?.type, type2 = f2.def?.type
         if !exclusive {
@@ -271,6 +508,72 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         let n1 = t1.namedType, n2 = t2.namedType
         if context.index.types[n1]?.isLeaf == true || context.index.types[n2]?.isLeaf == true { return n1 != n2 }
         return false
+    }
+
+    // MARK: Shape classes
+
+    /// The shape class of `map.items[i]`, computed (with its whole selection) on first use.
+    private func classOf(_ map: FieldMap, _ i: Int) -> Int {
+        if map.classes.isEmpty { map.classes = Array(repeating: -1, count: map.items.count) }
+        let known = map.classes[i]
+        if known >= 0 { return known }
+        let item = map.items[i]
+        var selection = -1
+        var childProfile: [(String, Int)] = []
+        var pure = true, selfSafe = true
+        if let ss = item.node.selectionSet {
+            let (sub, fragmentNames) = getFieldsAndFragmentNames(item.def?.namedType, ss)
+            if let shape = sub.selectionShape { selection = shape } else {
+                let fields = sub.items.indices.map { classOf(sub, $0) }
+                let key = SelectionShape(fields: fields, fragmentNames: fragmentNames)
+                if let id = selectionShapeIDs[key] { selection = id } else {
+                    selection = selectionShapeIDs.count
+                    selectionShapeIDs[key] = selection
+                }
+                sub.selectionShape = selection
+            }
+            pure = fragmentNames.isEmpty
+            for (k, name) in sub.keys.enumerated() {
+                let members = sub.itemIndices(k).map { sub.classes[$0] }
+                pure = pure && members.allSatisfy { classInfos[$0].pure }
+                let uniform = members.allSatisfy { $0 == members[0] } && classInfos[members[0]].selfSafe
+                if uniform { childProfile.append((name, members[0])) } else {
+                    uniqueSignatures += 1
+                    childProfile.append((name, -uniqueSignatures))
+                    selfSafe = false
+                }
+            }
+            selfSafe = selfSafe && pure
+        }
+        let arguments = argumentsKey(item.node.arguments)
+        let shape = FieldShape(parentType: item.parentType.map(ObjectIdentifier.init), responseName: item.node.responseKey,
+                               name: item.node.name.value, arguments: arguments, selection: selection)
+        let id: Int
+        if let existing = classIDs[shape] { id = existing } else {
+            id = classInfos.count
+            classIDs[shape] = id
+            // Repeated argument names make `sameArguments` order-dependent (even
+            // false for a field and its copy): such a field gets a head of its own.
+            var headArguments = arguments
+            if arguments.hasPrefix("!") { uniqueSignatures += 1; headArguments += "#\(uniqueSignatures)" }
+            let head = FieldHead(name: item.node.name.value, arguments: headArguments, type: item.def?.type)
+            let headID: Int
+            if let h = headIDs[head] { headID = h } else { headID = headIDs.count; headIDs[head] = headID }
+            classInfos.append(ClassInfo(head: headID, pure: pure, selfSafe: selfSafe, profile: childProfile))
+        }
+        map.classes[i] = id
+        return id
+    }
+
+    /// The arguments as `sameArguments` sees them: sorted by name, values
+    /// printed with object fields sorted. With a name repeated, in source order
+    /// and marked with "!" (see `classOf`).
+    private func argumentsKey(_ arguments: [Argument]) -> String {
+        if arguments.isEmpty { return "" }
+        let names = Set(arguments.map(\.name.value))
+        let ordered = names.count == arguments.count ? arguments.sorted { naturalLess($0.name.value, $1.name.value) } : arguments
+        let printed = ordered.map { $0.name.value + ":" + printValueNode(sortValue($0.value)) }.joined(separator: ",")
+        return names.count == arguments.count ? printed : "!" + printed
     }
 
     private func getFieldsAndFragmentNames(_ parent: ValidationTypeEntry?, _ s: SelectionSet) -> (FieldMap, [String]) {

@@ -12,6 +12,14 @@ final class ProvidedRequiredArgumentsRule: RuleVisitor {
         }
     }
     override func leaveDirective(_ d: Directive) {
+        // A directive the document defines replaces the schema's (graphql-js).
+        if let defined = context.documentDirectives[d.name.value] {
+            for a in defined.arguments {
+                guard case .nonNull = a.type, a.defaultValue == nil, !d.arguments.contains(where: { $0.name.value == a.name.value }) else { continue }
+                report("Directive \"@\(d.name.value)\" argument \"\(a.name.value)\" of type \"\(printTypeNode(a.type))\" is required, but it was not provided.", [d.loc])
+            }
+            return
+        }
         guard let def = context.index.directives[d.name.value] else { return }
         for a in def.arguments where a.type.isNonNull && a.defaultValue == nil {
             if !d.arguments.contains(where: { $0.name.value == a.name }) {

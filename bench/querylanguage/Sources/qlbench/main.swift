@@ -60,7 +60,7 @@ if args.count >= 3 && args[1] == "stack" {
         // kb 0: inside a Task on the global concurrent executor (as the HTTP
         // server runs handlers), with that thread's own stack.
         Task.detached {
-            for d in docs { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
+            for d in docs { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000, maxSelections: .max)) }
             sem.signal()
         }
         sem.wait()
@@ -69,7 +69,7 @@ if args.count >= 3 && args[1] == "stack" {
     }
     let t = Thread {
         let which = args.count > 3 ? [docs[Int(args[3])!]] : docs
-        for d in which { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000)) }
+        for d in which { _ = try? parse(d, options: ParseOptions(maxTokens: 1_000_000, maxSelections: .max)) }
         sem.signal()
     }
     t.stackSize = kb * 1024
