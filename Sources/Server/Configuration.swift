@@ -64,6 +64,8 @@ public struct Configuration: Sendable {
     public var introspection: IntrospectionPolicy
     public var maxQueryDepth: Int
     public var maxQueryCost: Int
+    /// Root mutation fields per operation and per batch (MAX_MUTATION_FIELDS).
+    public var maxMutationFields: Int
     public var rateLimitAnonymous: RateLimit
     public var rateLimitUser: RateLimit
     public var rateLimitLogin: RateLimit
@@ -118,6 +120,7 @@ public struct Configuration: Sendable {
             introspection: .on,
             maxQueryDepth: try int("MAX_QUERY_DEPTH", 12, range: 1...1000),
             maxQueryCost: try int("MAX_QUERY_COST", 10_000, range: 1...100_000_000),
+            maxMutationFields: try int("MAX_MUTATION_FIELDS", 10, range: 1...1000),
             rateLimitAnonymous: try RateLimit.parse(value("RATE_LIMIT_ANON") ?? "100/hour", name: "RATE_LIMIT_ANON"),
             rateLimitUser: try RateLimit.parse(value("RATE_LIMIT_USER") ?? "1000/hour", name: "RATE_LIMIT_USER"),
             rateLimitLogin: try RateLimit.parse(value("RATE_LIMIT_LOGIN") ?? "10/15min", name: "RATE_LIMIT_LOGIN"),

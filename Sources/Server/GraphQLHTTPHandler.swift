@@ -199,6 +199,26 @@ public struct GraphQLHTTPHandler: Sendable {
         }
         let isGet = request.method == "GET" || request.method == "HEAD"
 
+        // Each alias of a root mutation field runs its resolver (password hashing,
+        // messages): the bound on one operation holds for a batch as a whole.
+        if isBatch {
+            let total = operations.reduce(0) { $0 + service.rootMutationFields($1) }
+            let limit = service.limits.maxRootMutationFields
+            if total > limit {
+                let error = GraphQLError("Query is too complex: \(total) root mutation fields in this batch exceed the maximum of \(limit).",
+                                         code: "QUERY_TOO_COMPLEX")
+                metrics.recordRequest(operation: "batch", status: 200, seconds: 0, statements: 0, errorCodes: ["QUERY_TOO_COMPLEX"])
+                let one = ExecutionResult(data: nil, errors: [error]).jsonBytes()
+                var bytes: [UInt8] = [UInt8(ascii: "[")]
+                for i in operations.indices {
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    bytes += one
+                }
+                bytes.append(UInt8(ascii: "]"))
+                return (HTTPResponse(status: 200, headers: [("Content-Type", "\(mediaType); charset=utf-8")], body: bytes), [])
+            }
+        }
+
         var outcomes: [GraphQLOutcome] = []
         for op in operations {
             if op.query == nil, op.variables["__invalid"] != nil {

@@ -69,6 +69,15 @@ public struct GraphQLService: Sendable {
         return errors.isEmpty ? .document(document) : .errors(errors)
     }
 
+    /// Root mutation fields `request` would run (0 for a query, or when it does
+    /// not parse or validate: `run` reports that), so that a batch can be
+    /// bounded as a whole by the same limit as one operation.
+    public func rootMutationFields(_ request: GraphQLRequest) -> Int {
+        guard let query = request.query, case .document(let document) = prepare(query),
+              document.operation(named: request.operationName)?.operation == .mutation else { return 0 }
+        return rootFieldCount(document: document, operationName: request.operationName)
+    }
+
     public func run(_ request: GraphQLRequest, context: any Sendable, allowIntrospection: Bool = true,
                     allowedOperations: Set<OperationType>? = nil) async -> GraphQLOutcome {
         guard let query = request.query else {
@@ -96,7 +105,7 @@ public struct GraphQLService: Sendable {
             }
         }
         if let error = checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
-                                   variables: request.variables, limits: limits) {
+                                   variables: request.variables, limits: limits, scalars: executable.scalars) {
             return .init(result: ExecutionResult(data: nil, errors: [error]), kind: .requestError, operationType: opType,
                          operationName: request.operationName)
         }

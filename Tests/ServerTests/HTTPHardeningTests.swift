@@ -217,6 +217,34 @@ final class HTTPHardeningTests: XCTestCase {
         XCTAssertEqual(batch.status, 200, batch.body)
     }
 
+    /// Ten entries of a few aliased logins each stay under the per-operation
+    /// bound but would run dozens of password hashes: the batch is bounded too.
+    func testRootMutationFieldsAreBoundedAcrossABatch() throws {
+        let server = try ClinicProcess(seedDemo: false, environment: ["MAX_MUTATION_FIELDS": "4"])
+        let login = #"l%d: login(email: \"nobody@clinic.test\", password: \"wrong-password-123456\") { accessToken }"#
+        func entry(_ aliases: Int) -> String {
+            #"{"query":"mutation { "# + (0..<aliases).map { String(format: login, $0) }.joined(separator: " ") + #" }"}"#
+        }
+        let over = try server.post("[" + [entry(2), entry(2), #"{"query":"{ __typename }"}"#, entry(1)].joined(separator: ",") + "]")
+        XCTAssertEqual(over.status, 200, over.body)
+        let answers = try JSONParser.parse(Array(over.body.utf8))
+        guard case .array(let items) = answers else { return XCTFail(over.body) }
+        XCTAssertEqual(items.count, 4)
+        for item in items {
+            XCTAssertEqual(errorCode(item.serializedString), "QUERY_TOO_COMPLEX", over.body)
+            XCTAssertNil(item["data"], over.body)
+        }
+        XCTAssertTrue(over.body.contains("5 root mutation fields in this batch exceed the maximum of 4"), over.body)
+        // At the bound the batch runs (each wrong login answers for itself).
+        let at = try server.post("[" + [entry(2), entry(2)].joined(separator: ",") + "]")
+        XCTAssertEqual(at.status, 200, at.body)
+        XCTAssertFalse(at.body.contains("QUERY_TOO_COMPLEX"), at.body)
+        // One operation over the bound is a request error of its own.
+        let one = try server.post(entry(5))
+        XCTAssertEqual(one.status, 200, one.body)  // legacy application/json: 200 with the code
+        XCTAssertEqual(errorCode(one.body), "QUERY_TOO_COMPLEX")
+    }
+
     /// Each unknown field of an input object used to quote the whole object in its
     /// error: 60,000 keys in a 1 MiB variable made a response of tens of gigabytes.
     func testVariableErrorsStaySmallWhateverTheInput() throws {

@@ -23,7 +23,8 @@ enum ServeCommand: Subcommand {
             let services = try makeServices(config, db, logger: logger)
             let executable = try ClinicAPI.makeExecutableSchema(areas: ClinicAreas.all)
             let service = GraphQLService(executable: executable,
-                                         limits: OperationLimits(maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost))
+                                         limits: OperationLimits(maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost,
+                                                                 maxRootMutationFields: config.maxMutationFields))
             let metrics = Metrics()
             let pool = services.pool
             let staticFiles = StaticFiles(root: webDistDirectory())
