@@ -142,7 +142,9 @@ final class GraphQLJSDifferentialData: Sendable {
         state.withLock { s in
             switch op {
             case "increment":
-                guard case .int(let counter)? = s.query["counter"], case .int(let by)? = args["by"] else { return .null }
+                guard case .int(let counter)? = s.query["counter"] else { return .null }
+                var by = 0
+                if case .int(let n)? = args["by"] { by = n }
                 s.query = s.query.setting("counter", .int(counter + by))
                 return .int(counter + by)
             case "counter": return s.query["counter"] ?? .null

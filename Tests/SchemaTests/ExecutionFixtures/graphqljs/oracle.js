@@ -17,7 +17,7 @@
 //   `field(args)` with the coerced arguments printed canonically (sorted
 //   keys, see canonical()); {"$echo": "arg"} is that argument's value;
 //   {"$mutation": op} runs an in-memory effect on the document's own copy of
-//   the data (increment, rename, push, counter);
+//   the data (increment by `by`, null adding 0; rename; push; counter);
 // - list arguments: for a list value (or each list member of an object
 //   value), every argument other than first/offset whose value is a string,
 //   number or boolean keeps the object items that lack that member or whose
@@ -104,7 +104,7 @@ function makeRuntime(data) {
   }
   function mutate(op, args) {
     switch (op) {
-      case "increment": state.Query.counter += args.by; return state.Query.counter;
+      case "increment": state.Query.counter += args.by ?? 0; return state.Query.counter;
       case "counter": return state.Query.counter;
       case "push": state.Query.pushed.push(args.tag); return state.Query.pushed.slice();
       case "rename": {
