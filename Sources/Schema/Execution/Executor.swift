@@ -400,8 +400,9 @@ private final class ExecutionRun {
                 case .success(let args):
                     p.arguments = args
                     p.argKey = JSON.object(args.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
-                case .failure(var e):
-                    e.locations = []  // located at the field, as graphql-js's locatedError does
+                case .failure(let e):
+                    // Located at the argument's value (at the field when it is
+                    // missing), as graphql-js's locatedError keeps the error's own nodes.
                     p.argError = e
                     p.hasArgError = true
                 }

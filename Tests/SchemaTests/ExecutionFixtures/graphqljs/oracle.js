@@ -334,6 +334,9 @@ class Generator {
 
   /// A literal or a variable for an input position of `type`.
   argumentValue(type) {
+    // A nullable variable with a default where a non-null type is expected:
+    // given null, the field raises an argument error.
+    if (g.isNonNullType(type) && this.chance(0.1)) return this.variable(type.ofType, true, true);
     if (this.chance(0.3)) return this.variable(type, true);
     return this.literal(type);
   }
