@@ -64,6 +64,16 @@ final class GraphQLJSDifferentialData: Sendable {
                 let named = schema.types[field.type.namedType]
                 guard !field.arguments.isEmpty || named?.isComposite == true || typeName == schema.mutationType else { continue }
                 let fieldName = field.name
+                if typeName == schema.queryType || typeName == schema.mutationType {
+                    // Like the clinic's root resolvers: one answer per operation. The
+                    // executor hands the root once, however many aliases select a
+                    // root field (issue 14); a second copy would be a count mismatch.
+                    resolvers["\(typeName).\(fieldName)"] = { [self] batch in
+                        let json = (batch.parents.first as? DifferentialObject)?.json ?? .null
+                        return [self.resolve(json, typeName, fieldName, batch.arguments)]
+                    }
+                    continue
+                }
                 resolvers["\(typeName).\(fieldName)"] = { [self] batch in
                     batch.parents.map { parent in
                         let json = (parent as? DifferentialObject)?.json ?? .null
