@@ -264,7 +264,9 @@ final class ExecutionGraphQLJSDifferentialTests: XCTestCase {
             let schema = try SchemaBuilder.build(sdl: String(contentsOf: Self.fixtures.appendingPathComponent(sdl), encoding: .utf8))
             let data = try GraphQLJSDifferentialData(schema: schema,
                                                      data: JSONParser.parse(Array(Data(contentsOf: Self.fixtures.appendingPathComponent(json)))))
-            sides[name] = Side(executor: Executor(schema: data.executable()), data: data)
+            var executor = Executor(schema: data.executable())
+            executor.onInternalError = { error, path in print("INTERNAL \(path): \(error)") }
+            sides[name] = Side(executor: executor, data: data)
         }
         return sides
     }

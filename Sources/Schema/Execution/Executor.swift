@@ -310,7 +310,6 @@ private final class ExecutionRun {
     var errors: [GraphQLError] = []
     /// The cell each error of `errors` comes from (0: the operation itself).
     var errorCells: [Int] = []
-    var nullEvents = 0
     /// Object or list cell → its first child that threw out of it (a
     /// non-null position that became null). graphql-js completes children in
     /// order and stops at that one, so children after it never ran there:
@@ -876,7 +875,6 @@ private final class ExecutionRun {
     /// Nulls `cell` and, through non-null positions, its parents (spec 6.4.4).
     func nullify(_ cell: Int) {
         cells[cell].value = .null
-        nullEvents += 1
         var c = cell
         while cells[c].nonNull {
             let p = cells[c].parent

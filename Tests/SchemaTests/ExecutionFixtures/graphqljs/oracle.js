@@ -349,7 +349,9 @@ class Generator {
     const nullable = !g.isNonNullType(type);
     const r = withDefault ? 0 : this.random();
     if (r < 0.2) {
+      this.constant = true;  // a default value cannot hold variables
       v.defaultLiteral = withDefault ? this.literal(new g.GraphQLNonNull(type)) : this.literal(type);
+      this.constant = false;
       v.provided = !(allowAbsent && this.chance(0.6));
       if (v.provided) v.value = this.jsonValue(type);
     } else if (nullable && r < 0.35) {
@@ -369,13 +371,13 @@ class Generator {
     if (g.isListType(type)) {
       if (this.chance(0.2)) return this.literal(type.ofType);  // a single value for a list (input coercion)
       const n = this.int(0, 3);
-      return "[" + Array.from({ length: n }, () => this.literalItem(type.ofType)).join(", ") + "]";
+      return "[" + Array.from({ length: n }, () => this.nestedValue(type.ofType)).join(", ") + "]";
     }
     if (g.isInputObjectType(type)) {
       const parts = [];
       for (const f of Object.values(type.getFields())) {
         const required = g.isNonNullType(f.type) && f.defaultValue === undefined;
-        if (required || this.chance(0.5)) parts.push(`${f.name}: ${this.literal(f.type)}`);
+        if (required || this.chance(0.5)) parts.push(`${f.name}: ${this.nestedValue(f.type)}`);
       }
       return "{" + parts.join(", ") + "}";
     }
@@ -383,8 +385,10 @@ class Generator {
     return this.scalarLiteral(type.name);
   }
 
-  literalItem(type) {
-    if (g.isNonNullType(type)) return this.literal(type);
+  /// A list item or input field: a literal, or now and then a variable
+  /// (absent ones leave an input field out, and its default applies).
+  nestedValue(type) {
+    if (!this.constant && this.chance(0.12)) return this.variable(type, !g.isNonNullType(type));
     return this.literal(type);
   }
 
