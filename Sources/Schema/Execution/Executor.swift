@@ -315,6 +315,8 @@ private final class ExecutionRun {
     /// order and stops at that one, so children after it never ran there:
     /// their errors are dropped (see `reached`) to answer like it does.
     var abortedAt: [Int: Int] = [:]
+    /// Whether `abortedAt` has an entry (read per field: a plain flag is cheaper).
+    var anyAborted = false
     var collectCache: [String: CollectedFields] = [:]
     var plans: [ObjectIdentifier: FieldPlan] = [:]
     var groupIDs: [GroupKey: Int] = [:]
@@ -880,6 +882,7 @@ private final class ExecutionRun {
             let p = cells[c].parent
             if p < 0 { break }
             abortedAt[p] = min(abortedAt[p] ?? c, c)
+            anyAborted = true
             cells[p].value = .null
             c = p
         }
@@ -889,8 +892,12 @@ private final class ExecutionRun {
     /// this cell: no parent on its way up stopped at an earlier child. Cells
     /// below a nulled parent are still run when reached (graphql-js runs the
     /// fields before the one that threw, and reports their errors).
+    @inline(__always)
     func reached(_ cell: Int) -> Bool {
-        if abortedAt.isEmpty { return true }
+        !anyAborted || reachedAfterAbort(cell)
+    }
+
+    func reachedAfterAbort(_ cell: Int) -> Bool {
         var c = cell
         while c > 0 {
             let p = cells[c].parent
@@ -903,7 +910,7 @@ private final class ExecutionRun {
     /// The errors graphql-js reports, in its order: those of reached cells,
     /// in depth-first response order (the order it meets them).
     func orderedErrors() -> [GraphQLError] {
-        if errors.count < 2 && abortedAt.isEmpty { return errors }
+        if errors.count < 2 && !anyAborted { return errors }
         var keep: [(chain: [Int], index: Int)] = []
         for (i, cell) in errorCells.enumerated() where reached(cell) {
             var chain: [Int] = []
