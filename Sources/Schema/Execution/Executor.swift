@@ -99,7 +99,8 @@ public struct Executor: Sendable {
 
         let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, context: context)
         await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())
-        return ExecutionResult(cells: run.resultCells(), errors: run.errors)
+        let errors = run.orderedErrors()
+        return ExecutionResult(cells: run.resultCells(), errors: errors)
     }
 
     private func requestError(_ message: String) -> ExecutionResult {
@@ -307,7 +308,15 @@ private final class ExecutionRun {
     let context: any Sendable
     @exclusivity(unchecked) var cells: [Cell] = []
     var errors: [GraphQLError] = []
-    var nullEvents = 0
+    /// The cell each error of `errors` comes from (0: the operation itself).
+    var errorCells: [Int] = []
+    /// Object or list cell → its first child that threw out of it (a
+    /// non-null position that became null). graphql-js completes children in
+    /// order and stops at that one, so children after it never ran there:
+    /// their errors are dropped (see `reached`) to answer like it does.
+    var abortedAt: [Int: Int] = [:]
+    /// Whether `abortedAt` has an entry (read per field: a plain flag is cheaper).
+    var anyAborted = false
     var collectCache: [String: CollectedFields] = [:]
     var plans: [ObjectIdentifier: FieldPlan] = [:]
     var groupIDs: [GroupKey: Int] = [:]
@@ -324,13 +333,22 @@ private final class ExecutionRun {
 
     func execute(operation: OperationDefinition, rootType: String, rootValue: any Sendable) async {
         cells.append(Cell(value: .pending, parent: -1, nonNull: false, key: .key("")))
-        let fields = collect(rootType, [operation.selectionSet])
+        let fields: CollectedFields
+        do {
+            fields = try collect(rootType, [operation.selectionSet])
+        } catch {
+            // graphql-js: an operation error, `data` null and no path.
+            cells[0].value = .null
+            errors.append(error)
+            errorCells.append(0)
+            return
+        }
         let root = ObjectWork(value: rootValue, typeName: rootType, cell: 0, fields: fields, field: nil)
         if operation.operation == .mutation {
             // Root fields one at a time, each with its whole subtree.
             let entries = expand([root])
             for entry in entries {
-                if nullEvents > 0 && !isAlive(entry.cell) { break }
+                if !reached(entry.cell) { break }
                 isMutation = true
                 var level = Level()
                 handle(entry.parent, entry.readable, entry.typeName, entry.field, entry.cell, &level)
@@ -348,15 +366,15 @@ private final class ExecutionRun {
 
     /// The collected subfields of `field` on concrete type `typeName`,
     /// remembered per field (most fields always meet the same type).
-    func subfields(_ field: CollectedField, _ typeName: String) -> CollectedFields {
+    func subfields(_ field: CollectedField, _ typeName: String) throws(GraphQLError) -> CollectedFields {
         if let c = field.subfields, field.subfieldsType == typeName { return c }
-        let c = collect(typeName, field.nodes.compactMap(\.selectionSet))
+        let c = try collect(typeName, field.nodes.compactMap(\.selectionSet))
         field.subfields = c
         field.subfieldsType = typeName
         return c
     }
 
-    func collect(_ typeName: String, _ sets: [SelectionSet]) -> CollectedFields {
+    func collect(_ typeName: String, _ sets: [SelectionSet]) throws(GraphQLError) -> CollectedFields {
         var cacheable = true
         var key = typeName
         for s in sets {
@@ -364,7 +382,7 @@ private final class ExecutionRun {
             key += "|\(s.loc.start):\(s.loc.end)"
         }
         if cacheable, let hit = collectCache[key] { return hit }
-        let result = collector.collect(objectType: typeName, selectionSets: sets)
+        let result = try collector.collect(objectType: typeName, selectionSets: sets)
         if cacheable { collectCache[key] = result }
         return result
     }
@@ -383,8 +401,9 @@ private final class ExecutionRun {
                 case .success(let args):
                     p.arguments = args
                     p.argKey = JSON.object(args.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
-                case .failure(var e):
-                    e.locations = []  // located at the field, as graphql-js's locatedError does
+                case .failure(let e):
+                    // Located at the argument's value (at the field when it is
+                    // missing), as graphql-js's locatedError keeps the error's own nodes.
                     p.argError = e
                     p.hasArgError = true
                 }
@@ -425,7 +444,7 @@ private final class ExecutionRun {
         var entries: [FieldEntry] = []
         entries.reserveCapacity(works.count * 4)
         for w in works {
-            if nullEvents > 0 && !isAlive(w.cell) { continue }
+            if !reached(w.cell) { continue }
             let first = cells.count
             let readable = w.value as? any FieldReadable
             for f in w.fields.fields {
@@ -449,7 +468,7 @@ private final class ExecutionRun {
         cells.reserveCapacity(cellCount)
         for wi in works.indices {
             let objectCell = works[wi].cell
-            if nullEvents > 0 && !isAlive(objectCell) { continue }
+            if !reached(objectCell) { continue }
             let first = cells.count
             let readable = works[wi].value as? any FieldReadable
             let collected = works[wi].fields
@@ -483,7 +502,7 @@ private final class ExecutionRun {
         }
         if p.direct {
             // A plain read from the loaded parent: no call, completed now.
-            if nullEvents > 0 && !isAlive(cells[cell].parent) { return }
+            if !reached(cell) { return }
             let value: ResolvedValue
             if let readable { value = readable.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
             if p.simpleLeaf, case .leaf(let j) = value {
@@ -565,7 +584,7 @@ private final class ExecutionRun {
             let parentName = g.typeName
             let type = g.plan.type
             for (i, cell) in g.cells.enumerated() {
-                if nullEvents > 0 && !isAlive(cells[cell].parent) { continue }
+                if !reached(cell) { continue }
                 complete(values[g.parentIndex[i]], type, cell: cell, field: g.fields[i], parentType: parentName, plan: g.plan, pending: &pending)
             }
         }
@@ -594,7 +613,7 @@ private final class ExecutionRun {
                 for (k, i) in idx.enumerated() {
                     guard let err = verdicts[k] else { continue }
                     let o = pending[i]
-                    if nullEvents > 0 && !isAlive(o.cell) { continue }
+                    if !reached(o.cell) { continue }
                     recordError(err, at: o.cell, field: o.field!)
                     nullify(o.cell)
                 }
@@ -791,7 +810,16 @@ private final class ExecutionRun {
                     }
                     concrete = runtime
                 }
-                pending.append(ObjectWork(value: obj, typeName: concrete, cell: cell, fields: subfields(field, concrete), field: field))
+                let fields: CollectedFields
+                do {
+                    fields = try subfields(field, concrete)
+                } catch {
+                    // A @skip/@include variable that is null: this object's field error.
+                    recordError(error, at: cell, field: field)
+                    nullify(cell)
+                    return
+                }
+                pending.append(ObjectWork(value: obj, typeName: concrete, cell: cell, fields: fields, field: field))
             case .input:
                 cells[cell].value = .null
             }
@@ -843,28 +871,60 @@ private final class ExecutionRun {
         if e.locations.isEmpty { e.locations = field.nodes.map { ErrorLocation($0.loc) } }
         if e.code == nil { e.extensions.insert(("code", .string("INTERNAL_SERVER_ERROR")), at: 0) }
         errors.append(e)
+        errorCells.append(cell)
     }
 
     /// Nulls `cell` and, through non-null positions, its parents (spec 6.4.4).
     func nullify(_ cell: Int) {
         cells[cell].value = .null
-        nullEvents += 1
         var c = cell
         while cells[c].nonNull {
             let p = cells[c].parent
             if p < 0 { break }
+            abortedAt[p] = min(abortedAt[p] ?? c, c)
+            anyAborted = true
             cells[p].value = .null
             c = p
         }
     }
 
-    func isAlive(_ cell: Int) -> Bool {
+    /// Whether graphql-js, completing depth-first in order, would have run
+    /// this cell: no parent on its way up stopped at an earlier child. Cells
+    /// below a nulled parent are still run when reached (graphql-js runs the
+    /// fields before the one that threw, and reports their errors).
+    @inline(__always)
+    func reached(_ cell: Int) -> Bool {
+        !anyAborted || reachedAfterAbort(cell)
+    }
+
+    func reachedAfterAbort(_ cell: Int) -> Bool {
         var c = cell
-        while c >= 0 {
-            if case .null = cells[c].value { return false }
-            c = cells[c].parent
+        while c > 0 {
+            let p = cells[c].parent
+            if let at = abortedAt[p], c > at { return false }
+            c = p
         }
         return true
+    }
+
+    /// The errors graphql-js reports, in its order: those of reached cells,
+    /// in depth-first response order (the order it meets them).
+    func orderedErrors() -> [GraphQLError] {
+        if errors.count < 2 && !anyAborted { return errors }
+        var keep: [(chain: [Int], index: Int)] = []
+        for (i, cell) in errorCells.enumerated() where reached(cell) {
+            var chain: [Int] = []
+            var c = cell
+            while c >= 0 { chain.append(c); c = cells[c].parent }
+            keep.append((chain.reversed(), i))
+        }
+        // Siblings are allocated together and in order, so at the first
+        // difference of two root paths the lower cell comes first.
+        keep.sort { a, b in
+            for (x, y) in zip(a.chain, b.chain) where x != y { return x < y }
+            return a.chain.count != b.chain.count ? a.chain.count < b.chain.count : a.index < b.index
+        }
+        return keep.map { errors[$0.index] }
     }
 
     func path(_ cell: Int) -> [PathComponent] {

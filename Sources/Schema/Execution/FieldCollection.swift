@@ -60,8 +60,13 @@ struct FieldCollector {
     let fragments: [String: FragmentDefinition]
     let variables: [String: JSON]
 
-    /// Whether @skip/@include let a selection through.
-    func shouldInclude(_ directives: [Directive]) -> Bool {
+    /// The `if` argument @skip and @include declare.
+    static let ifArgument = [InputValue(name: "if", type: .nonNull(.named("Boolean")))]
+
+    /// Whether @skip/@include let a selection through. A variable that is
+    /// null or was not provided throws the argument error graphql-js raises
+    /// (a field error where the selection is collected, spec 6.3.2).
+    func shouldInclude(_ directives: [Directive]) throws(GraphQLError) -> Bool {
         for d in directives {
             let name = d.name.value
             guard name == "skip" || name == "include" else { continue }
@@ -70,7 +75,14 @@ struct FieldCollector {
             switch arg.value {
             case .boolean(let b, _): value = b
             case .variable(let v):
-                if case .bool(let b)? = variables[v.name.value] { value = b } else { value = false }
+                if case .bool(let b)? = variables[v.name.value] { value = b; break }
+                switch coerceArgumentValues(schema: schema, scalars: [:], definitions: Self.ifArgument, arguments: [arg],
+                                            variables: variables, location: d.loc) {
+                case .failure(let e): throw e
+                case .success(let args):
+                    guard case .bool(let b)? = args["if"] else { return false }
+                    value = b
+                }
             default: value = false
             }
             if name == "skip" && value { return false }
@@ -84,22 +96,22 @@ struct FieldCollector {
         return schema.isPossibleType(objectType, of: condition)
     }
 
-    func collect(objectType: String, selectionSets: [SelectionSet]) -> CollectedFields {
+    func collect(objectType: String, selectionSets: [SelectionSet]) throws(GraphQLError) -> CollectedFields {
         var order: [CollectedField] = []
         var index: [String: CollectedField] = [:]
         var visited: Set<String> = []
         for set in selectionSets {
-            collect(objectType, set, &order, &index, &visited)
+            try collect(objectType, set, &order, &index, &visited)
         }
         return CollectedFields(fields: order)
     }
 
     private func collect(_ objectType: String, _ set: SelectionSet, _ order: inout [CollectedField],
-                         _ index: inout [String: CollectedField], _ visited: inout Set<String>) {
+                         _ index: inout [String: CollectedField], _ visited: inout Set<String>) throws(GraphQLError) {
         for selection in set.selections {
             switch selection {
             case .field(let field):
-                guard shouldInclude(field.directives) else { continue }
+                guard try shouldInclude(field.directives) else { continue }
                 let key = field.responseKey
                 if let existing = index[key] {
                     existing.nodes.append(field)
@@ -110,15 +122,15 @@ struct FieldCollector {
                 }
             case .fragmentSpread(let spread):
                 let name = spread.name.value
-                guard !visited.contains(name), shouldInclude(spread.directives) else { continue }
+                guard !visited.contains(name), try shouldInclude(spread.directives) else { continue }
                 visited.insert(name)
                 guard let fragment = fragments[name],
                       typeApplies(fragment.typeCondition.name.value, to: objectType) else { continue }
-                collect(objectType, fragment.selectionSet, &order, &index, &visited)
+                try collect(objectType, fragment.selectionSet, &order, &index, &visited)
             case .inlineFragment(let inline):
-                guard shouldInclude(inline.directives) else { continue }
+                guard try shouldInclude(inline.directives) else { continue }
                 if let cond = inline.typeCondition, !typeApplies(cond.name.value, to: objectType) { continue }
-                collect(objectType, inline.selectionSet, &order, &index, &visited)
+                try collect(objectType, inline.selectionSet, &order, &index, &visited)
             }
         }
     }
@@ -126,6 +138,7 @@ struct FieldCollector {
     /// Names of fields selected directly under `nodes`, every type condition
     /// included (for `FieldBatch.selectedFields`).
     func selectedFieldNames(_ nodes: [Field]) -> Set<String> {
+        func shouldInclude(_ directives: [Directive]) -> Bool { (try? self.shouldInclude(directives)) ?? false }
         var names: Set<String> = []
         var visited: Set<String> = []
         func walk(_ set: SelectionSet) {
