@@ -47,6 +47,8 @@ public struct FieldBatch: Sendable {
     public var typeName: String
     public var fieldName: String
     /// The parents, in order; the resolver returns one value per parent.
+    /// Each parent object appears once, even when several aliases select the
+    /// field with the same arguments on it (they share the value).
     public var parents: [any Sendable]
     /// Coerced arguments, defaults applied (absent optional ones are missing).
     public var arguments: [String: JSON]
