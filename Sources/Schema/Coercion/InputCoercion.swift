@@ -24,11 +24,15 @@ public struct CoercionErrors: Error, Sendable, Equatable {
 }
 
 /// Coerces the request's variables against the operation's definitions (spec 6.1.2).
+/// After `maxErrors` errors it stops with one "Too many errors" error, as graphql-js's
+/// execute does (maxErrors: 50): each error quotes the value it is about, and an object
+/// with n unknown fields would otherwise give n messages of n fields each.
 public func coerceVariableValues(schema: GraphQLSchema, scalars: [String: any ScalarCoercing], definitions: [VariableDefinition],
-                                 inputs: [String: JSON]) -> Result<[String: JSON], CoercionErrors> {
+                                 inputs: [String: JSON], maxErrors: Int = 50) -> Result<[String: JSON], CoercionErrors> {
     var coerced: [String: JSON] = [:]
     var errors: [GraphQLError] = []
-    for def in definitions {
+    var tooManyErrors = false
+    for def in definitions where !tooManyErrors {
         let name = def.variable.name.value
         let typeRef = TypeRef(def.type)
         let typeStr = printTypeNode(def.type)
@@ -54,12 +58,18 @@ public func coerceVariableValues(schema: GraphQLSchema, scalars: [String: any Sc
         var coercion = InputValueCoercion(schema: schema, scalars: scalars)
         let result = coercion.coerce(value, typeRef, [])
         for failure in coercion.failures {
+            if errors.count >= maxErrors { tooManyErrors = true; break }
             var prefix = "Variable \"$\(name)\" got invalid value \(inspectJSON(failure.value))"
             if !failure.path.isEmpty { prefix += " at \"\(name)\(printPath(failure.path))\"" }
             errors.append(GraphQLError(prefix + "; " + failure.message, code: "BAD_USER_INPUT", locations: errorLocations([def.loc]),
                                        extra: [("field", .string(name + printPath(failure.path)))]))
         }
         if coercion.failures.isEmpty, let result { coerced[name] = result }
+        // The other errors come one per variable; checked here, after adding, as graphql-js does on the next one.
+        if errors.count > maxErrors { errors.removeLast(errors.count - maxErrors); tooManyErrors = true }
+    }
+    if tooManyErrors {
+        errors.append(GraphQLError("Too many errors processing variables, error limit reached. Execution aborted.", code: "BAD_USER_INPUT"))
     }
     return errors.isEmpty ? .success(coerced) : .failure(CoercionErrors(errors))
 }
