@@ -46,6 +46,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     case .success(let coerced):
         // A coerced value is in the scalars' canonical form; coercing it again is the identity.
+        // Only for unique variable names: with `($a: Role = ADMIN, $a: Float)`, which validation
+        // rejects, the second $a meets the first one's value.
+        let names = operation.variableDefinitions.map(\.variable.name.value)
+        guard Set(names).count == names.count else { return 0 }
         let again = coerceVariableValues(schema: clinicSchema, scalars: ClinicScalars.all,
                                          definitions: operation.variableDefinitions, inputs: coerced)
         guard case .success(let twice) = again, twice == coerced else {

@@ -63,15 +63,20 @@ struct ConnectionModel {
     mutating func receive(_ bytes: ArraySlice<UInt8>) {
         guard !closed else { return }
         buffer.append(contentsOf: bytes)
-        // Each pass of the loop must consume input, change phase or return; anything
-        // else repeated more often than there are bytes is a loop.
-        var steps = 0
+        // A step that asks to go on must have consumed input, changed phase or answered;
+        // otherwise the loop would spin on the same bytes forever.
         while !closed {
-            steps += 1
-            if steps > buffer.count + 16 { fatalError("no progress on \(buffered) buffered bytes in phase \(phase)") }
+            let before = (consumed, phase, events.count)
             if !step() { return }
+            if (consumed, phase, events.count) == before {
+                fatalError("no progress on \(buffered) buffered bytes in phase \(phase)")
+            }
         }
     }
+
+    /// Bytes consumed since the connection opened (`start` moves back on compaction).
+    private var consumed = 0
+    private mutating func consume(_ count: Int) { start += count; consumed += count }
 
     /// One step; false when more input is needed.
     private mutating func step() -> Bool {
@@ -80,7 +85,7 @@ struct ConnectionModel {
             while buffered >= 1 && buffer[start] == CR {
                 if buffered < 2 { return false }
                 if buffer[start + 1] != LF { fail(400); return false }
-                start += 2
+                consume(2)
             }
             if buffered == 0 { return false }
             let scan = buffer.withUnsafeBufferPointer { all in
@@ -99,7 +104,7 @@ struct ConnectionModel {
                 let parsed = buffer.withUnsafeBufferPointer { all in
                     HTTPParser.parseHead(UnsafeBufferPointer(rebasing: all[start..<(start + length)]), maxBodyBytes: maxBodyBytes)
                 }
-                start += length
+                consume(length)
                 switch parsed {
                 case let .failure(error):
                     fail(error.status); return false
@@ -120,19 +125,19 @@ struct ConnectionModel {
             if case let .length(length) = head.framing {
                 guard buffered >= length else { return false }
                 body = Array(buffer[start..<(start + length)])
-                start += length
+                consume(length)
                 dispatch()
                 return true
             }
             guard var decoder = chunked else { fatalError("chunked framing without a decoder") }
             let before = body.count
-            let (consumed, outcome) = buffer.withUnsafeBufferPointer { all in
+            let (used, outcome) = buffer.withUnsafeBufferPointer { all in
                 decoder.decode(UnsafeBufferPointer(rebasing: all[start...]), into: &body)
             }
-            precondition(consumed >= 0 && consumed <= buffered, "consumed \(consumed) of \(buffered) bytes")
+            precondition(used >= 0 && used <= buffered, "consumed \(used) of \(buffered) bytes")
             precondition(body.count >= before && body.count <= maxBodyBytes, "body grew to \(body.count) bytes")
             chunked = decoder
-            start += consumed
+            consume(used)
             switch outcome {
             case .needMore:
                 compact(); return false
