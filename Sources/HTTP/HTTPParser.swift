@@ -266,15 +266,14 @@ struct ChunkedDecoder {
             case .done:
                 return (i, .done)
             case .size:
-                // Need a full line.
+                // Need a full line. The limit counts the bytes before LF, checked as they are seen,
+                // so the answer does not depend on where the input was split.
                 var j = i
                 while j < n && input[j] != LF {
-                    if j - i > Self.maxSizeLine { return (i, .failure(400)) }
                     j += 1
+                    if j - i > Self.maxSizeLine { return (i, .failure(400)) }
                 }
-                if j >= n {
-                    return (i, n - i > Self.maxSizeLine ? .failure(400) : .needMore)
-                }
+                if j >= n { return (i, .needMore) }
                 // line is input[i..<j], must end with CR
                 if j == i || input[j - 1] != CR { return (i, .failure(400)) }
                 let lineEnd = j - 1
@@ -317,15 +316,16 @@ struct ChunkedDecoder {
                 i += 1
                 state = .size
             case .trailer:
+                // As for the size line: the limit is checked byte by byte, before the line's end is
+                // known, so one read and many small reads give the same answer.
                 var j = i
                 while j < n && input[j] != LF {
+                    if trailerBytes + (j + 1 - i) > maxTrailerBytes { return (i, .failure(431)) }
                     let c = input[j]
                     if c == CR && j + 1 < n && input[j + 1] != LF { return (i, .failure(400)) }
                     j += 1
                 }
-                if j >= n {
-                    return (i, trailerBytes + (n - i) > maxTrailerBytes ? .failure(431) : .needMore)
-                }
+                if j >= n { return (i, .needMore) }
                 if j == i || input[j - 1] != CR { return (i, .failure(400)) }
                 let lineLength = j + 1 - i
                 trailerBytes += lineLength

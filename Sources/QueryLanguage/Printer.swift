@@ -300,8 +300,15 @@ public func printBlockString(_ value: String, preferMultipleLines: Bool = false)
     let printAsMultipleLines = preferMultipleLines || !isSingleLine || value.unicodeScalars.count > 70
         || forceTrailingNewLine || forceLeadingNewLine || hasTrailingTripleQuotes
     let first = value.unicodeScalars.first?.value
-    let skipLeadingNewLine = isSingleLine && (first == 0x20 || first == 0x09)
-    let before = (printAsMultipleLines && !skipLeadingNewLine) || forceLeadingNewLine ? "\n" : ""
+    let startsWithWhitespace = first == 0x20 || first == 0x09
+    let skipLeadingNewLine = isSingleLine && startsWithWhitespace
+    // Python's line breaks include U+000B, U+000C, U+001C–U+001E, U+0085, U+2028 and
+    // U+2029, GraphQL's do not: a value such as " x\u{1E}y" is one GraphQL line, and a
+    // newline before it would make its indentation common indentation that the parser
+    // strips (graphql-core prints it so and loses the space; graphql-js keeps it).
+    let isOneGraphQLLine = !bytes.contains(0x0A) && !bytes.contains(0x0D)
+    let leadingNewLineWouldDedent = isOneGraphQLLine && startsWithWhitespace
+    let before = ((printAsMultipleLines && !skipLeadingNewLine) || forceLeadingNewLine) && !leadingNewLineWouldDedent ? "\n" : ""
     let after = printAsMultipleLines || forceTrailingNewLine ? "\n" : ""
     return "\"\"\"" + before + escapedValue + after + "\"\"\""
 }

@@ -100,6 +100,46 @@ final class HTTPParserTests: XCTestCase {
         XCTAssertEqual(decode("0\r\nX: " + String(repeating: "a", count: 200) + "\r\n\r\n").0, .failure(431))
     }
 
+    /// The outcome of decoding `text` in one call and one byte per call (the rest kept, as the event loop does).
+    private func decodeWholeAndBytewise(_ text: String, maxTrailer: Int = 100) -> (whole: ChunkedDecoder.Outcome, bytewise: ChunkedDecoder.Outcome) {
+        let whole = decode(text, maxBody: 100, maxTrailer: maxTrailer).0
+        var decoder = ChunkedDecoder(maxBodyBytes: 100, maxTrailerBytes: maxTrailer)
+        var body: [UInt8] = []
+        var pending: [UInt8] = []
+        var outcome = ChunkedDecoder.Outcome.needMore
+        for byte in text.utf8 where outcome == .needMore {
+            pending.append(byte)
+            let (consumed, o) = pending.withUnsafeBufferPointer { decoder.decode($0, into: &body) }
+            pending.removeFirst(consumed)
+            outcome = o
+        }
+        return (whole, outcome)
+    }
+
+    /// Found by `fuzz/run.sh http`: how TCP splits a chunked body must not change the answer. A trailer
+    /// line over the limit ending in a bare LF was 400 in one read and 431 in small reads; a chunk-size
+    /// line one byte over its limit was accepted in one read and 400 in small reads.
+    func testChunkedDecoderOutcomeDoesNotDependOnHowTheInputIsSplit() {
+        let overlongTrailerEndingInBareLF = "0\r\nX-T: a\r\nraiailer:" + String(repeating: "\0", count: 100) + "\u{FA}\n"
+        let split1 = decodeWholeAndBytewise(overlongTrailerEndingInBareLF, maxTrailer: 96)
+        XCTAssertEqual(split1.whole, .failure(431))
+        XCTAssertEqual(split1.bytewise, .failure(431))
+
+        // "1;eee…e\r" is maxSizeLine + 1 bytes before its LF.
+        let sizeLineOverLimit = "1;" + String(repeating: "e", count: ChunkedDecoder.maxSizeLine - 2) + "\r\na\r\n0\r\n\r\n"
+        let split2 = decodeWholeAndBytewise(sizeLineOverLimit)
+        XCTAssertEqual(split2.whole, .failure(400))
+        XCTAssertEqual(split2.bytewise, .failure(400))
+
+        // At the limits exactly, both ways accept.
+        let sizeLineAtLimit = "1;" + String(repeating: "e", count: ChunkedDecoder.maxSizeLine - 3) + "\r\na\r\n0\r\n\r\n"
+        XCTAssertEqual(decodeWholeAndBytewise(sizeLineAtLimit).whole, .done)
+        XCTAssertEqual(decodeWholeAndBytewise(sizeLineAtLimit).bytewise, .done)
+        let trailerAtLimit = "0\r\n" + "X: " + String(repeating: "a", count: 93) + "\r\n\r\n" // 100 bytes of trailer section
+        XCTAssertEqual(decodeWholeAndBytewise(trailerAtLimit).whole, .done)
+        XCTAssertEqual(decodeWholeAndBytewise(trailerAtLimit).bytewise, .done)
+    }
+
     func testChunkedDecoderAccumulatesAcrossCalls() {
         var decoder = ChunkedDecoder(maxBodyBytes: 100, maxTrailerBytes: 100)
         var body: [UInt8] = []

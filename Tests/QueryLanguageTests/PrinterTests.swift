@@ -59,6 +59,25 @@ final class PrinterTests: XCTestCase {
         XCTAssertEqual(e, GraphQLSyntaxError(message: "Syntax Error: Expected Name, found <EOF>.", line: 1, column: 4))
     }
 
+    /// Found by `fuzz/run.sh parser`: a block string that is one GraphQL line, starts with a space and
+    /// holds a character Python counts as a line break (U+001E, U+0085, …) was printed with a newline
+    /// after the opening quotes, so reparsing stripped the space as common indentation and print →
+    /// parse → print was not stable. The value must survive the round trip (as in graphql-js).
+    func testBlockStringRoundTripKeepsLeadingSpaceBeforePythonOnlyLineBreaks() throws {
+        let fuzzerInput = "\"\"\" Acaeandl& date, ISO 860\u{1E}\u{1E}\0\0\u{1E}Date @specifiedBy(\u{1E}1: 2026-12-01.\"\"\"\nscalar Date"
+        for source in [fuzzerInput, "\"\"\" x\u{1E}y\"\"\"\nscalar S", "\"\"\" x\u{85} y\"\"\"\nscalar S", "\"\"\"\ta\u{2028} b\"\"\"\nscalar S"] {
+            let document = try parse(source)
+            let printed = printAST(document)
+            let reparsed = try parse(printed)
+            guard case .type(.scalar(let original)) = document.definitions[0], case .type(.scalar(let again)) = reparsed.definitions[0] else {
+                return XCTFail("expected a scalar definition")
+            }
+            XCTAssertEqual(again.description?.value, original.description?.value, "printed: \(printed.debugDescription)")
+            XCTAssertEqual(printAST(reparsed), printed)
+        }
+        XCTAssertEqual(printBlockString(" x\u{1E}y"), "\"\"\" x\u{1E}y\n\"\"\"")
+    }
+
     /// Block strings and string escapes agree with graphql-core's printer for
     /// values that are not reachable from parsed documents.
     func testPrintBlockStringMatchesGraphQLCore() throws {

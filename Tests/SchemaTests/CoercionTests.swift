@@ -152,6 +152,25 @@ final class CoercionTests: XCTestCase {
                        ["Variable \"$p\" got invalid value 3; Expected type \"Point\" to be an object."])
     }
 
+    /// Each unknown field's error quotes the whole object, so n unknown fields made n errors of n fields
+    /// each: quadratic (found with fuzz/run.sh coercion's slow units: 2,000 keys give 2,000 messages of
+    /// 30 KB; a 1 MiB body asks for gigabytes). As graphql-js's execute (maxErrors: 50), the 51st error
+    /// stops coercion with one "Too many errors" error instead.
+    func testVariableErrorsStopAtFiftyLikeGraphQLJS() throws {
+        let unknownFields = (0..<2_000).map { ("unknown\($0)", JSON.int($0)) }
+        let r = try variables("($p: Point, $q: Point)", ["p": .object([("x", .int(1))] + unknownFields), "q": .int(1)])
+        guard case .failure(let failure) = r else { return XCTFail("expected errors") }
+        XCTAssertEqual(failure.errors.count, 51)
+        XCTAssertEqual(failure.errors.last?.message, "Too many errors processing variables, error limit reached. Execution aborted.")
+        XCTAssertEqual(failure.errors.last?.code, "BAD_USER_INPUT")
+        XCTAssertTrue(failure.errors[0].message.hasPrefix("Variable \"$p\" got invalid value { x: 1, unknown0: 0, "))
+
+        // Under the limit nothing changes: every error is reported.
+        let few = try variables("($p: Point)", ["p": .object([("x", .int(1))] + unknownFields.prefix(50))])
+        XCTAssertEqual(messages(few).count, 50)
+        XCTAssertFalse(messages(few).contains { $0.hasPrefix("Too many errors") })
+    }
+
     func testNestedErrorsGiveThePathInMessageAndExtensions() throws {
         let r = try variables("($f: Filter)", ["f": .object([("points", .array([.object([("x", .string("no"))])]))])])
         XCTAssertEqual(messages(r), ["Variable \"$f\" got invalid value \"no\" at \"f.points[0].x\"; Int cannot represent non-integer value: \"no\""])

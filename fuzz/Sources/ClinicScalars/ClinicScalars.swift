@@ -1,0 +1,1 @@
+../../../Sources/Resolvers/Scalars/ClinicScalars.swift

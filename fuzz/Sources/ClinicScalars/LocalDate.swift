@@ -1,0 +1,1 @@
+../../../Sources/Resolvers/Calendar/LocalDate.swift

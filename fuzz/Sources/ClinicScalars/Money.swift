@@ -1,0 +1,1 @@
+../../../Sources/Resolvers/Scalars/Money.swift
