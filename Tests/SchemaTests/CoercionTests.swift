@@ -152,6 +152,30 @@ final class CoercionTests: XCTestCase {
                        ["Variable \"$p\" got invalid value 3; Expected type \"Point\" to be an object."])
     }
 
+    /// An integral number beyond Int64 (but below 1e21) quoted in an error used to
+    /// trap converting it to Int64: one request crashed the server (found by
+    /// fuzz/run.sh coercion). JavaScript prints it in plain digits.
+    func testHugeIntegralNumbersAreQuotedNotTrapped() throws {
+        XCTAssertEqual(formatDouble(1e20), "100000000000000000000")
+        XCTAssertEqual(formatDouble(-1.5e20), "-150000000000000000000")
+        XCTAssertEqual(formatDouble(9.3e18), "9300000000000000000")
+        XCTAssertEqual(formatDouble(1e21), "1e+21")
+        XCTAssertEqual(formatDouble(42), "42")
+        let schema = try SchemaBuilder.build(sdl: "type Query { f(a: Int, b: Float!, i: ID): Int }")
+        let doc = try parse("query($a: Int, $b: Float!, $i: ID) { f(a: $a, b: $b, i: $i) }")
+        guard case .operation(let op) = doc.definitions[0] else { return XCTFail() }
+        let huge = try JSONParser.parse(Array(#"{"a": 10737414444444444423, "b": 14444444444444444, "i": 1e20}"#.utf8))
+        guard case .object(let members) = huge else { return XCTFail() }
+        switch coerceVariableValues(schema: schema, scalars: [:], definitions: op.variableDefinitions,
+                                    inputs: Dictionary(uniqueKeysWithValues: members)) {
+        case .success(let v): XCTFail("\(v)")
+        case .failure(let f):
+            XCTAssertEqual(f.errors.count, 2, "\(f.errors.map(\.message))")
+            XCTAssertTrue(f.errors[0].message.contains("Int cannot represent non 32-bit signed integer value: 1073741444444444"), f.errors[0].message)
+            XCTAssertTrue(f.errors[1].message.contains("100000000000000000000"), f.errors[1].message)
+        }
+    }
+
     /// Each unknown field's error quotes the whole object, so n unknown fields made n errors of n fields
     /// each: quadratic (found with fuzz/run.sh coercion's slow units: 2,000 keys give 2,000 messages of
     /// 30 KB; a 1 MiB body asks for gigabytes). As graphql-js's execute (maxErrors: 50), the 51st error

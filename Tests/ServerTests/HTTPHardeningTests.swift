@@ -245,6 +245,17 @@ final class HTTPHardeningTests: XCTestCase {
         XCTAssertEqual(errorCode(one.body), "QUERY_TOO_COMPLEX")
     }
 
+    /// One anonymous request with an integral variable beyond Int64 used to kill
+    /// the server (the error message converted it to Int64 and trapped).
+    func testAHugeIntegralVariableIsBadInputAndTheServerLives() throws {
+        let server = try ClinicProcess(seedDemo: false)
+        let r = try server.post(#"{"query":"query($a: Int) { doctors(first: $a) { totalCount } }","variables":{"a":10737414444444444423}}"#)
+        XCTAssertEqual(errorCode(r.body), "BAD_USER_INPUT", r.body)
+        XCTAssertTrue(r.body.contains("non 32-bit signed integer value: 1073741444444444"), r.body)
+        XCTAssertTrue(server.isRunning)
+        XCTAssertEqual(try server.post(#"{"query":"{ __typename }"}"#).status, 200)
+    }
+
     /// Each unknown field of an input object used to quote the whole object in its
     /// error: 60,000 keys in a 1 MiB variable made a response of tens of gigabytes.
     func testVariableErrorsStaySmallWhateverTheInput() throws {

@@ -56,12 +56,22 @@ private func writeInspected(_ v: JSON, into out: inout String) {
     }
 }
 
-/// A double as JavaScript prints it (integral values without ".0").
+/// A double as JavaScript prints it: integral values below 1e21 in plain
+/// digits (the shortest round-trip digits, then zeros: 1.2e19 is
+/// "12000000000000000000"), others as Swift's shortest form.
 func formatDouble(_ d: Double) -> String {
     if d.isNaN { return "NaN" }
     if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
-    if d == d.rounded(), abs(d) < 1e21 { return String(Int64(d)) }
-    return "\(d)"
+    guard d == d.rounded(), abs(d) < 1e21 else { return "\(d)" }
+    if abs(d) < 9.2e18 { return String(Int64(d)) }
+    // Beyond Int64: expand Swift's shortest "d.ddde+XX" with zeros, as JavaScript does.
+    let text = "\(abs(d))"
+    guard let e = text.firstIndex(of: "e"), let exponent = Int(text[text.index(after: e)...]) else { return "\(d)" }
+    let digits = text[..<e].filter { $0 != "." }
+    let integerDigits = exponent + 1
+    let body = integerDigits >= digits.count ? digits + String(repeating: "0", count: integerDigits - digits.count)
+                                             : String(digits.prefix(integerDigits))
+    return (d < 0 ? "-" : "") + body
 }
 
 private let minInt = -2147483648, maxInt = 2147483647
