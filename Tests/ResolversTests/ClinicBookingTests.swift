@@ -267,11 +267,19 @@ final class ClinicBookingTests: XCTestCase {
         clinicEq(await set("CANCELLED").clinicCodes, ["CONFLICT"])
         clinicEq(await set("SCHEDULED").clinicCodes, ["CONFLICT"])
         clinicEq(await set("NO_SHOW").clinicCodes, ["CONFLICT"])
-        // SCHEDULED cannot jump straight to COMPLETED.
-        let other = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -3)
-        let jump = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(ClinicFixture.appointmentID(other))\", status: COMPLETED) { id } }",
-                                     as: f.admin.viewer)
-        XCTAssertEqual(jump.clinicCodes, ["CONFLICT"])
+        // A started SCHEDULED visit closes directly (most are never confirmed); a future one does not.
+        let started = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -3)
+        let closed = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(ClinicFixture.appointmentID(started))\", status: COMPLETED) { status } }",
+                                       as: f.admin.viewer)
+        XCTAssertEqual(closed.clinicCodes, [], "\(closed)")
+        XCTAssertEqual(closed.at("data.setAppointmentStatus.status")?.stringValue, "COMPLETED")
+        let missed = try await f.h.createAppointment(patientID: pat.patientID!, doctorID: doc.doctorID!, daysFromNow: -4)
+        let noShow = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(ClinicFixture.appointmentID(missed))\", status: NO_SHOW) { status } }",
+                                       as: f.admin.viewer)
+        XCTAssertEqual(noShow.at("data.setAppointmentStatus.status")?.stringValue, "NO_SHOW", "\(noShow)")
+        let future = await f.book(as: pat.viewer, doctor: doc, date: try await f.date(13), time: "13:00").at("data.bookAppointment.id")!.stringValue!
+        let tooEarly = await f.h.graphql("mutation { setAppointmentStatus(id: \"\(future)\", status: NO_SHOW) { id } }", as: f.admin.viewer)
+        XCTAssertEqual(tooEarly.clinicCodes, ["CONFLICT"])
         let audit = try await f.h.sql("SELECT count(*) AS n FROM audit_log WHERE action = 'appointment.status_change' AND target_id = $1", [.text(gid)])
         XCTAssertEqual(try audit.first!.int("n"), 2)
     }

@@ -43,6 +43,8 @@ final class WebEndToEndTests: XCTestCase {
     func runScenarios(size: String) throws {
         let server = try ClinicProcess(environment: ["CLINIC_WEB_DIR": Self.root + "/web/dist"])
         defer { server.stop() }
+        // One to confirm and complete, one to close as a no-show without confirming.
+        try addStartedScheduledVisit(databaseURL: server.databaseURL)
         try addStartedScheduledVisit(databaseURL: server.databaseURL)
         let out = Self.root + "/test-output/web"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -54,11 +56,11 @@ final class WebEndToEndTests: XCTestCase {
         XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
     }
 
-    /// The receptionist's scenario confirms and completes a visit that has
-    /// already started. The demo seed has one or not depending on the hour, so
-    /// the test makes its own: a SCHEDULED visit of the demo patient that began
-    /// 30 to 90 minutes ago (earlier when a doctor is busy then), whatever the
-    /// hour or the day.
+    /// The receptionist's scenario closes visits that have already started. The
+    /// demo seed has them or not depending on the hour, so the test makes its
+    /// own: a SCHEDULED visit of the demo patient that began 30 to 90 minutes
+    /// ago (earlier when the doctors or the patient are busy then), whatever
+    /// the hour or the day.
     func addStartedScheduledVisit(databaseURL: String) throws {
         let conn = try Connection(databaseURL)
         let doctors = try conn.query("SELECT id FROM doctors ORDER BY id").rows.map { try $0.int("id") }

@@ -308,6 +308,15 @@ def scenario_admin(b):
     b.toast("Cita actualizada")
     b.wait(lambda d: "Completada" in d.find_element(By.CSS_SELECTOR, sel).text, 15, "completed badge")
     b.shot("admin-board-completed")
+    # Most visits are never confirmed: a started SCHEDULED one is closed directly (the test
+    # server holds two started visits the scenario made itself).
+    card = find_card(b, past, lambda c: has_button(c, "Confirmar") and has_button(c, "No asistió") and started(c))
+    assert card is not None, "no second started SCHEDULED appointment"
+    sel = f"[data-id='{card.get_attribute('data-id')}']"
+    b.click("No asistió", card)
+    b.toast("Cita actualizada")
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, sel + " .badge-no_show"), 15, "no-show badge")
+    b.shot("admin-board-no-show")
 
     # Reports: charts and CSV export.
     b.go("/admin/reports")

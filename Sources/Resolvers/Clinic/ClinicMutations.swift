@@ -229,8 +229,11 @@ enum ClinicMutations {
 
     // MARK: - status
 
+    /// INTERFACE.md "Statuses". Most visits are never confirmed beforehand, so a
+    /// SCHEDULED one may be closed as COMPLETED or NO_SHOW directly once it has
+    /// started (checked below), like a CONFIRMED one.
     static let transitions: [AppointmentStatus: Set<AppointmentStatus>] = [
-        .SCHEDULED: [.CONFIRMED, .CANCELLED],
+        .SCHEDULED: [.CONFIRMED, .CANCELLED, .COMPLETED, .NO_SHOW],
         .CONFIRMED: [.COMPLETED, .NO_SHOW, .CANCELLED],
     ]
 
