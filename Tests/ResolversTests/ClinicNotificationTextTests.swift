@@ -39,7 +39,7 @@ final class ClinicNotificationTextTests: XCTestCase {
             clinicName: try await clinicName(f), doctorName: "Dr. Núñez", patientFirstName: "Lucía", date: day,
             time: LocalTime(iso: "10:30")!, appointmentID: id)
         let email = NotificationTemplates.appointment(kind: "BOOKING_CONFIRMATION", channel: "EMAIL", locale: "es", details)
-        XCTAssertEqual(t["BOOKING_CONFIRMATION/EMAIL"]?.subject, "Confirmación de cita – Dr. Núñez")
+        XCTAssertEqual(t["BOOKING_CONFIRMATION/EMAIL"]?.subject, "Cita reservada – Dr. Núñez")
         XCTAssertEqual(t["BOOKING_CONFIRMATION/EMAIL"]?.body, email.body)
         XCTAssertTrue(email.body.hasPrefix("Hola Lucía:"), email.body)
         XCTAssertTrue(email.body.contains(NotificationTemplates.longDate(day, .es) + " a las 10:30"), email.body)
@@ -53,7 +53,7 @@ final class ClinicNotificationTextTests: XCTestCase {
         let listed = await f.h.graphql("{ notifications { nodes { kind channel subject status } } }", as: pat.viewer)
         let subjects = (listed.at("data.notifications.nodes")?.arrayValue ?? [])
             .filter { $0["channel"]?.stringValue == "EMAIL" }.compactMap { $0["subject"]?.stringValue }
-        XCTAssertEqual(Set(subjects), ["Confirmación de cita – Dr. Núñez", "Recordatorio de cita – Dr. Núñez"], "\(listed)")
+        XCTAssertEqual(Set(subjects), ["Cita reservada – Dr. Núñez", "Recordatorio de cita – Dr. Núñez"], "\(listed)")
     }
 
     func testEnglishPatientsBookingRescheduleAndCancelAreEnqueuedInEnglish() async throws {
@@ -67,7 +67,7 @@ final class ClinicNotificationTextTests: XCTestCase {
         let gid = try XCTUnwrap(json.at("data.bookAppointment.id")?.stringValue)
         let id = clinicRawID(gid)
         var t = try await texts(f, id)
-        XCTAssertEqual(t["BOOKING_CONFIRMATION/EMAIL"]?.subject, "Appointment confirmation – Dr. Ortega")
+        XCTAssertEqual(t["BOOKING_CONFIRMATION/EMAIL"]?.subject, "Appointment booked – Dr. Ortega")
         XCTAssertTrue(t["BOOKING_CONFIRMATION/EMAIL"]?.body.hasPrefix("Hello Jane,") == true, "\(String(describing: t["BOOKING_CONFIRMATION/EMAIL"]))")
         XCTAssertTrue(t["BOOKING_CONFIRMATION/EMAIL"]?.body.contains(NotificationTemplates.longDate(day, .en) + " at 11:00") == true)
         XCTAssertEqual(t["REMINDER/EMAIL"]?.subject, "Appointment reminder – Dr. Ortega")

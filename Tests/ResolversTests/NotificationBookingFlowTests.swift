@@ -32,7 +32,7 @@ final class NotificationBookingFlowTests: XCTestCase {
         let worker = try h.notificationWorker(smtp: sink)
         try await notifyAssertEqual(try await worker.runOnce(), 1, "the confirmation is due now; the reminder is not")
         let mail = try XCTUnwrap(sink.messages.first)
-        XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(mail.header("Subject"))), "Confirmación de cita – Dr. Núñez")
+        XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(mail.header("Subject"))), "Cita reservada – Dr. Núñez")
         XCTAssertEqual(MIME.decodeHeader(try XCTUnwrap(mail.header("To"))), "Lucía Núñez Peña <\(patient.email)>")
         let body = mail.decodedBody
         XCTAssertTrue(body.contains("a las 10:30"), body)

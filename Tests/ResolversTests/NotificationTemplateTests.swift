@@ -22,7 +22,20 @@ final class NotificationTemplateTests: XCTestCase {
         }
         XCTAssertEqual(subjects.count, 8, "each kind and language has its own subject")
         XCTAssertEqual(NotificationTemplates.appointment(kind: "BOOKING_CONFIRMATION", channel: "EMAIL", locale: "es", details).subject,
-                       "Confirmación de cita – Dr. Núñez")
+                       "Cita reservada – Dr. Núñez")
+    }
+
+    /// A booking starts SCHEDULED: its messages say it is reserved, not confirmed
+    /// (staff, or the patient, confirm it later).
+    func testBookingMessagesSayReservedNotConfirmed() {
+        for channel in ["EMAIL", "SMS"] {
+            let es = NotificationTemplates.appointment(kind: "BOOKING_CONFIRMATION", channel: channel, locale: "es", details)
+            let en = NotificationTemplates.appointment(kind: "BOOKING_CONFIRMATION", channel: channel, locale: "en", details)
+            XCTAssertTrue(es.body.contains("reservada"), es.body)
+            XCTAssertFalse(es.body.lowercased().contains("confirmada"), es.body)
+            XCTAssertTrue(en.body.contains("booked"), en.body)
+            XCTAssertFalse(en.body.contains("confirmed"), en.body)
+        }
     }
 
     func testUnknownOrMissingLocaleIsSpanish() {

@@ -47,7 +47,7 @@ public enum NotificationTemplates {
             let (subject, line): (String, String)
             switch kind {
             case "BOOKING_CONFIRMATION":
-                (subject, line) = ("Confirmación de cita – \(d.doctorName)", "Su cita con \(d.doctorName) en \(d.clinicName) quedó confirmada para el \(when).")
+                (subject, line) = ("Cita reservada – \(d.doctorName)", "Su cita con \(d.doctorName) en \(d.clinicName) quedó reservada para el \(when). La clínica se la confirmará.")
             case "RESCHEDULED":
                 (subject, line) = ("Cita reprogramada – \(d.doctorName)", "Su cita con \(d.doctorName) en \(d.clinicName) se cambió al \(when).")
             case "CANCELLED":
@@ -70,7 +70,7 @@ public enum NotificationTemplates {
             let (subject, line): (String, String)
             switch kind {
             case "BOOKING_CONFIRMATION":
-                (subject, line) = ("Appointment confirmation – \(d.doctorName)", "Your appointment with \(d.doctorName) at \(d.clinicName) is confirmed for \(when).")
+                (subject, line) = ("Appointment booked – \(d.doctorName)", "Your appointment with \(d.doctorName) at \(d.clinicName) is booked for \(when). The clinic will confirm it.")
             case "RESCHEDULED":
                 (subject, line) = ("Appointment rescheduled – \(d.doctorName)", "Your appointment with \(d.doctorName) at \(d.clinicName) has moved to \(when).")
             case "CANCELLED":
@@ -95,11 +95,11 @@ public enum NotificationTemplates {
     static func sms(kind: String, lang: Language, _ d: AppointmentDetails) -> String {
         let when = shortDate(d.date, lang) + " " + d.time.iso
         switch (lang, kind) {
-        case (.es, "BOOKING_CONFIRMATION"): return "\(d.clinicName): cita confirmada el \(when). Código \(d.shortCode)"
+        case (.es, "BOOKING_CONFIRMATION"): return "\(d.clinicName): cita reservada el \(when). Código \(d.shortCode)"
         case (.es, "RESCHEDULED"): return "\(d.clinicName): su cita se cambió al \(when). Código \(d.shortCode)"
         case (.es, "CANCELLED"): return "\(d.clinicName): su cita del \(when) fue cancelada. Código \(d.shortCode)"
         case (.es, _): return "\(d.clinicName): recordatorio de su cita el \(when). Código \(d.shortCode)"
-        case (.en, "BOOKING_CONFIRMATION"): return "\(d.clinicName): appointment confirmed for \(when). Code \(d.shortCode)"
+        case (.en, "BOOKING_CONFIRMATION"): return "\(d.clinicName): appointment booked for \(when). Code \(d.shortCode)"
         case (.en, "RESCHEDULED"): return "\(d.clinicName): your appointment moved to \(when). Code \(d.shortCode)"
         case (.en, "CANCELLED"): return "\(d.clinicName): your appointment on \(when) was cancelled. Code \(d.shortCode)"
         case (.en, _): return "\(d.clinicName): reminder of your appointment on \(when). Code \(d.shortCode)"
