@@ -12,7 +12,7 @@ import QueryLanguage
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
 
-    if let document = try? parse(source) {
+    if let document = try? parse(source), !hasShorthandQueryAfterTypeSystemDefinition(document) {
         let printed = printAST(document)
         let reparsed: Document
         do {
@@ -41,4 +41,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+/// `enum E query { f }` is a body-less enum and a query; printed as graphql-js
+/// prints it (`enum E\n\n{\n  f\n}`: an anonymous query is written as a bare
+/// selection set) it reads back as `enum E { f }`. graphql-js 16 prints the
+/// same ambiguous text, and our printer follows it byte for byte, so such
+/// documents are left out of the round-trip property.
+func hasShorthandQueryAfterTypeSystemDefinition(_ document: Document) -> Bool {
+    zip(document.definitions, document.definitions.dropFirst()).contains { previous, next in
+        guard case .operation(let op) = next, op.operation == .query, op.name == nil,
+              op.variableDefinitions.isEmpty, op.directives.isEmpty else { return false }
+        switch previous {
+        case .type, .schema: return true
+        default: return false
+        }
+    }
 }
