@@ -95,6 +95,16 @@ def gql(query, variables=None, token=None, timeout=15, conn=None):
             c.close()
 
 
+def probe_latencies(count=20):
+    """Seconds each of `count` `{ __typename }` requests took; every one must succeed."""
+    latencies = []
+    for _ in range(count):
+        status, body, seconds = gql("{ __typename }", timeout=5)
+        assert status == 200, (status, body)
+        latencies.append(seconds)
+    return latencies
+
+
 def codes(body):
     return sorted({(e.get("extensions") or {}).get("code", "?") for e in (body or {}).get("errors") or []})
 
@@ -250,11 +260,7 @@ def idle_connections(count=10000, slow=300):
             except OSError:
                 break
         time.sleep(1)
-        latencies = []
-        for _ in range(20):
-            s, b, dt = gql("{ __typename }", timeout=5)
-            assert s == 200, (s, b)
-            latencies.append(dt)
+        latencies = probe_latencies()
         for s in slowloris:  # one header byte every few seconds
             try:
                 s.send(b"X")
@@ -308,11 +314,7 @@ def never_read(clients=200, pipelined=50):
                 pass
             sinks.append(s)
         time.sleep(3)
-        latencies = []
-        for _ in range(20):
-            s, b, dt = gql("{ __typename }", timeout=5)
-            assert s == 200, (s, b)
-            latencies.append(dt)
+        latencies = probe_latencies()
         rss1 = server.rss_kb()
         for s in sinks:
             s.close()
