@@ -12,10 +12,13 @@ Exit status 0 when every scenario passed, 1 otherwise (the failure is printed).
 import argparse
 import datetime
 import glob
+import json
 import os
 import sys
 import time
 import traceback
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -113,6 +116,81 @@ class Browser:
         path = os.path.join(self.out, f"{self.tag}-{self.count:02d}-{name}.png")
         self.driver.save_screenshot(path)
         return path
+
+
+class Api:
+    """The GraphQL API beside the browser: creates the data a scenario needs and
+    reads back the effect of every submitted form."""
+
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+        self.tokens = {}
+
+    def gql(self, query, variables=None, as_user=None):
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if as_user:
+            headers["Authorization"] = "Bearer " + self.token(*as_user)
+        req = urllib.request.Request(self.base + "/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(),
+                                     headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                body = json.load(r)
+        except urllib.error.HTTPError as e:
+            body = json.loads(e.read() or b"{}")
+            if e.code == 401 and as_user:
+                self.tokens.pop(as_user, None)
+                return self.gql(query, variables, as_user)
+        if body.get("errors"):
+            raise AssertionError(f"API error: {body['errors']}")
+        return body["data"]
+
+    def token(self, email, password):
+        if (email, password) not in self.tokens:
+            d = self.gql("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }", {"e": email, "p": password})
+            self.tokens[(email, password)] = d["login"]["accessToken"]
+        return self.tokens[(email, password)]
+
+    def try_login(self, email, password):
+        try:
+            self.gql("mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }", {"e": email, "p": password})
+            return True
+        except AssertionError:
+            return False
+
+    def appointment(self, aid):
+        return self.gql("query($id: ID!) { appointment(id: $id) { id date time status reason notes } }", {"id": aid}, ADMIN)["appointment"]
+
+    def register_patient(self, first, last, email):
+        self.gql("""mutation($i: RegisterInput!) { register(input: $i) { accessToken } }""", {"i": {
+            "email": email, "password": PASSWORD, "firstName": first, "lastName": last, "phone": "+525500000000", "dateOfBirth": "1985-06-01",
+            "gender": "UNDISCLOSED", "address": "Calle 1", "emergencyContact": "Contacto", "emergencyPhone": "+525511111111"}})
+        me = self.gql("{ me { patient { id } } }", None, (email, PASSWORD))
+        return me["me"]["patient"]["id"]
+
+    def first_doctor(self):
+        return self.gql("{ doctors(filter: {isAvailable: true}, first: 1) { nodes { id user { fullName } } } }")["doctors"]["nodes"][0]
+
+    def free_slots(self, doctor_id, start_days, skip=None):
+        """(date, [times]) of the first weekday from `start_days` on with free slots (other than `skip`)."""
+        for i in range(30):
+            day = weekday_from(start_days + i).isoformat()
+            if day == skip:
+                continue
+            slots = self.gql("query($d: ID!, $date: Date!) { availableSlots(doctorId: $d, date: $date) { time } }", {"d": doctor_id, "date": day})
+            times = [x["time"] for x in slots["availableSlots"]]
+            if len(times) >= 2:
+                return day, times
+        raise AssertionError("no free slots within 30 days")
+
+    def book_for(self, patient_id, doctor_id, day, at, reason):
+        d = self.gql("mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }",
+                     {"i": {"doctorId": doctor_id, "date": day, "time": at, "reason": reason, "patientId": patient_id}}, ADMIN)
+        return d["bookAppointment"]["id"]
+
+
+ADMIN = ("admin@clinic.test", "admin-demo-pass")
+SUPERADMIN = ("superadmin@clinic.test", "superadmin-demo-pass")
+DOCTOR = ("dr.garcia@clinic.test", "doctor-demo-pass")
 
 
 def xpath_literal(s):
@@ -360,13 +438,168 @@ def scenario_admin(b):
     sign_out(b)
 
 
-def scenario_doctor(b):
-    sign_in(b, "dr.garcia@clinic.test", "doctor-demo-pass")
+def card_by_id(b, aid):
+    return b.css(f"[data-id='{aid}']")
+
+
+def reschedule_in_card(b, aid, day, at):
+    """Opens "Cambiar" on the card, picks `day` and the slot `at`, confirms."""
+    b.click("Cambiar", card_by_id(b, aid))
+    box = b.css(f"[data-id='{aid}'] .confirm-box")
+    b.set_value(box.find_element(By.CSS_SELECTOR, "input[type=date]"), day)
+    time.sleep(0.3)
+    slot = b.wait(lambda d: next((x for x in d.find_elements(By.CSS_SELECTOR, f"[data-id='{aid}'] .slot") if x.text == at), False), 15, f"slot {at}")
+    slot.click()
+    b.shot("reschedule-picked")
+    b.click("Confirmar cambio", card_by_id(b, aid))
+    b.toast("Cita cambiada")
+
+
+def cancel_in_card(b, aid, reason):
+    b.click("Cancelar cita", card_by_id(b, aid))
+    b.css(f"[data-id='{aid}'] .confirm-box")
+    b.fill("Motivo de la cancelación (opcional)", reason)
+    b.shot("cancel-with-reason")
+    b.click("Sí, cancelar", card_by_id(b, aid))
+    b.toast("Cita cancelada")
+
+
+def scenario_staff_appointments(b, api, stamp):
+    """A caller's appointments found across days, their reason edited, moved and
+    cancelled with a reason, from the list and from the day board; paging, the
+    status filter and the CSV of the filter. The data is made here through the API."""
+    last = f"Llamada{stamp}"
+    patient = api.register_patient("Rosa", last, f"walkin.{stamp}@example.test")
+    doctor = api.first_doctor()
+    day1, times1 = api.free_slots(doctor["id"], 3)
+    a1 = api.book_for(patient, doctor["id"], day1, times1[0], "Dolor de espalda (e2e)")
+    day2, times2 = api.free_slots(doctor["id"], 5, skip=day1)
+    a2 = api.book_for(patient, doctor["id"], day2, times2[0], "Control (e2e)")
+
+    sign_in(b, *ADMIN)
+    b.go("/admin/appointments")
+    b.css("h1")
+    b.no_loading()
+    b.shot("admin-appointments")
+    b.fill("Hasta", (datetime.date.today() + datetime.timedelta(days=60)).isoformat())
+    b.fill("Buscar paciente", last)
+    b.wait(lambda d: len(Select(b.field("Paciente")).options) > 1, 15, "patient option")
+    Select(b.field("Paciente")).select_by_value(patient)
+    b.wait(lambda d: len(board_cards(b)) == 2, 15, "the caller's two appointments")
+    b.shot("admin-appointments-filtered")
+
+    # Edit the reason.
+    b.click("Editar motivo", card_by_id(b, a1))
+    b.fill("Motivo de la consulta", "Dolor lumbar desde el lunes (e2e)")
+    b.click("Guardar motivo", card_by_id(b, a1))
+    b.toast("Motivo guardado")
+    assert api.appointment(a1)["reason"] == "Dolor lumbar desde el lunes (e2e)", api.appointment(a1)
+
+    # Reschedule to another free slot of the same doctor.
+    new_day, new_times = api.free_slots(doctor["id"], 8, skip=day2)
+    reschedule_in_card(b, a1, new_day, new_times[-1])
+    got = api.appointment(a1)
+    assert (got["date"], got["time"]) == (new_day, new_times[-1]), got
+
+    # Cancel with a reason.
+    b.no_loading()
+    cancel_in_card(b, a1, "El paciente llamó para cancelar")
+    assert api.appointment(a1)["status"] == "CANCELLED", api.appointment(a1)
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-id='{a1}'] .badge-cancelled"), 15, "cancelled badge")
+    b.shot("admin-appointments-cancelled")
+
+    # Status filter and the CSV of the current filter.
+    b.field("Cancelada").click()
+    b.wait(lambda d: [c.get_attribute("data-id") for c in board_cards(b)] == [a1], 15, "only the cancelled one")
+    for f in glob.glob(os.path.join(b.downloads, "*.csv")):
+        os.remove(f)
+    b.click("Descargar CSV")
+    b.toast("CSV descargado (1 filas)")
+    b.wait(lambda d: glob.glob(os.path.join(b.downloads, "*.csv")), 15, "CSV file")
+    time.sleep(0.5)
+    with open(glob.glob(os.path.join(b.downloads, "*.csv"))[0], encoding="utf-8") as fh:
+        lines = fh.read().strip().splitlines()
+    assert len(lines) == 2 and a1 in lines[1] and "CANCELLED" in lines[1], lines
+    b.field("Cancelada").click()
+
+    # Keyset paging over every patient's appointments in four months.
+    Select(b.field("Paciente")).select_by_value("")
+    b.fill("Desde", (datetime.date.today() - datetime.timedelta(days=60)).isoformat())
+    total = api.gql("query($f: AppointmentFilter) { appointments(filter: $f, first: 0) { totalCount } }",
+                    {"f": {"from": (datetime.date.today() - datetime.timedelta(days=60)).isoformat(),
+                           "to": (datetime.date.today() + datetime.timedelta(days=60)).isoformat()}}, ADMIN)["appointments"]["totalCount"]
+    assert total > 25, f"only {total} appointments to page through"
+    b.text_present(f"1–25 de {total}")
+    first_page = [c.get_attribute("data-id") for c in board_cards(b)]
+    b.click("Siguiente", b.css("nav.pager"))
+    b.text_present(f"26–{min(50, total)} de {total}")
+    second_page = [c.get_attribute("data-id") for c in board_cards(b)]
+    assert not set(first_page) & set(second_page), "pages overlap"
+    b.shot("admin-appointments-page2")
+    b.click("Anterior", b.css("nav.pager"))
+    b.text_present(f"1–25 de {total}")
+
+    # The same actions on the day board: move the second one within its day, then cancel it.
+    b.go("/admin/board")
+    b.set_value(b.field("Fecha"), day2)
+    card_by_id(b, a2)
+    reschedule_in_card(b, a2, day2, times2[1])
+    got = api.appointment(a2)
+    assert (got["date"], got["time"]) == (day2, times2[1]), got
+    b.no_loading()
+    cancel_in_card(b, a2, "Reagendará por teléfono")
+    assert api.appointment(a2)["status"] == "CANCELLED", api.appointment(a2)
+    b.shot("admin-board-cancelled")
+    sign_out(b)
+
+
+def monday(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def grid_to_week_of(b, day):
+    """Moves the week grid from this week to the week holding `day`."""
+    for _ in range((monday(day) - monday(datetime.date.today())).days // 7):
+        b.click("Semana siguiente")
+        b.no_loading()
+    b.css(f"td[data-date='{day.isoformat()}']")
+
+
+def scenario_doctor(b, api, stamp):
+    """The doctor's week grid shows a booking (with the patient) and time off, both made through the API."""
+    me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
+    patient = api.register_patient("Tomás", f"Semana{stamp}", f"week.{stamp}@example.test")
+    day, times = api.free_slots(me, 2)
+    api.book_for(patient, me, day, times[0], "Revisión (e2e)")
+    off_day, off_times = api.free_slots(me, 2, skip=day)
+    off_from = api.gql("query($d: ID!, $date: Date!) { availableSlots(doctorId: $d, date: $date) { startsAt endsAt } }",
+                       {"d": me, "date": off_day}, None)["availableSlots"][0]
+    api.gql("mutation($i: TimeOffInput!) { addTimeOff(input: $i) { id } }",
+            {"i": {"doctorId": me, "from": off_from["startsAt"], "to": off_from["endsAt"], "reason": "Congreso (e2e)"}}, ADMIN)
+
+    sign_in(b, *DOCTOR)
     b.wait(lambda d: d.current_url.endswith("/doctor"), 15, "doctor agenda")
     b.no_loading()
     b.click("Semana")
     b.no_loading()
     b.shot("doctor-week")
+    b.click("Calendario")
+    b.no_loading()
+    grid_to_week_of(b, datetime.date.fromisoformat(day))
+    cell = b.css(f"td[data-date='{day}'][data-time='{times[0]}']")
+    assert cell.get_attribute("data-kind") == "booked" and f"Semana{stamp}" in cell.text, cell.text
+    b.shot("doctor-week-grid")
+    b.go("/doctor")
+    b.click("Calendario")
+    b.no_loading()
+    grid_to_week_of(b, datetime.date.fromisoformat(off_day))
+    cell = b.css(f"td[data-date='{off_day}'][data-time='{off_times[0]}']")
+    assert cell.get_attribute("data-kind") == "off", cell.get_attribute("data-kind")
+    b.shot("doctor-week-grid-time-off")
+    b.go("/doctor")
+    b.no_loading()
+    b.click("Semana")
+    b.no_loading()
     links = [a for a in b.all(".card-main a") if a.is_displayed()]
     if not links:
         b.click("Siguiente")
@@ -423,13 +656,15 @@ def main():
     os.makedirs(downloads, exist_ok=True)
     stamp = f"{w}{int(time.time()) % 100000}"
     b = Browser(args.base_url, w, h, os.path.abspath(args.out), tag, downloads)
+    api = Api(args.base_url)
     failures = []
     state = {}
     scenarios = [
         ("public", lambda: scenario_public_screens(b)),
         ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, stamp)))),
         ("admin", lambda: scenario_admin(b)),
-        ("doctor", lambda: scenario_doctor(b)),
+        ("staff_appointments", lambda: scenario_staff_appointments(b, api, stamp)),
+        ("doctor", lambda: scenario_doctor(b, api, stamp)),
         ("superadmin", lambda: scenario_superadmin(b, state.get("last", "García"))),
     ]
     only = set(filter(None, args.only.split(",")))

@@ -12,6 +12,7 @@ import { BookScreen } from "./screens/patient/Book";
 import { Notifications, Profile } from "./screens/patient/ProfileScreens";
 import { DoctorAgenda, PatientChart } from "./screens/doctor/DoctorScreens";
 import { AdminBook, DayBoard, DoctorsList, PatientsList, SendNotice } from "./screens/admin/AdminScreens";
+import { AppointmentsScreen } from "./screens/admin/AppointmentsScreen";
 import { Reports } from "./screens/admin/Reports";
 import { Audit, Backups, Settings, Users } from "./screens/superadmin/SuperScreens";
 import { Loading, ToastProvider } from "./ui/kit";
@@ -23,7 +24,8 @@ function navFor(v: Viewer): NavItem[] {
   const items: NavItem[] = [];
   if (v.role === "SUPERADMIN") items.push({ to: "/super/users", es: "Usuarios", en: "Users" }, { to: "/super/settings", es: "Configuración", en: "Settings" },
     { to: "/super/audit", es: "Auditoría", en: "Audit" }, { to: "/super/backups", es: "Respaldos", en: "Backups" });
-  if (v.role === "ADMIN" || v.role === "SUPERADMIN") items.push({ to: "/admin/board", es: "Agenda del día", en: "Day board" }, { to: "/admin/book", es: "Reservar", en: "Book" },
+  if (v.role === "ADMIN" || v.role === "SUPERADMIN") items.push({ to: "/admin/board", es: "Agenda del día", en: "Day board" }, { to: "/admin/appointments", es: "Citas", en: "Appointments" },
+    { to: "/admin/book", es: "Reservar", en: "Book" },
     { to: "/admin/patients", es: "Pacientes", en: "Patients" }, { to: "/admin/doctors", es: "Médicos", en: "Doctors" },
     { to: "/admin/notice", es: "Aviso", en: "Notice" }, { to: "/admin/reports", es: "Reportes", en: "Reports" });
   if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" });
@@ -104,11 +106,12 @@ function route(path: string, v: Viewer): ReactNode {
     case "/book": return <BookScreen />;
     case "/profile": return <Profile />;
     case "/notifications": return <Notifications />;
-    case "/doctor": return <DoctorAgenda />;
+    case "/doctor": return <DoctorAgenda doctorId={v.doctor?.id ?? null} />;
   }
   if (staff) {
     switch (path) {
       case "/admin/board": return <DayBoard />;
+      case "/admin/appointments": return <AppointmentsScreen />;
       case "/admin/book": return <AdminBook />;
       case "/admin/patients": return <PatientsList />;
       case "/admin/doctors": return <DoctorsList />;

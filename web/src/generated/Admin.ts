@@ -3,68 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query DayBoard($date: Date!) {\n  appointments(filter: { from: $date, to: $date }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    totalCount\n    nodes {\n      id\n      time\n      startsAt\n      endsAt\n      status\n      reason\n      notes\n      patient {\n        id\n        user {\n          fullName\n          phone\n        }\n      }\n      doctor {\n        id\n        specialization\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nmutation SetAppointmentStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    id\n    status\n    notes\n  }\n}\n\nquery PatientList($search: String, $first: Int!) {\n  patients(search: $search, first: $first) {\n    totalCount\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String) {\n  doctors(filter: { search: $search }, first: 100) {\n    totalCount\n    nodes {\n      id\n      specialization\n      consultationFee\n      isAvailable\n      licenseNumber\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n";
-
-export type DayBoardQuery = {
-  /** Clients see their own, doctors also those they attend, staff see all. */
-  appointments: {
-    totalCount: number;
-    nodes: Array<{
-      id: string;
-      time: Types.Time;
-      startsAt: Types.DateTime;
-      endsAt: Types.DateTime;
-      status: Types.AppointmentStatus;
-      reason: string;
-      /** Internal clinic notes: staff only. */
-      notes: string | null;
-      patient: {
-        id: string;
-        user: {
-          fullName: string;
-          phone: string | null;
-        };
-      };
-      doctor: {
-        id: string;
-        specialization: string;
-        user: {
-          fullName: string;
-        };
-      };
-    }>;
-  };
-};
-
-export type DayBoardQueryVariables = {
-  date: Types.Date;
-};
-
-export const DayBoardDocument: Types.TypedDocument<DayBoardQuery, DayBoardQueryVariables> = {
-  source: documentSource,
-  operationName: "DayBoard",
-};
-
-export type SetAppointmentStatusMutation = {
-  /** Staff: confirm, complete, mark no-show; also set internal notes. */
-  setAppointmentStatus: {
-    id: string;
-    status: Types.AppointmentStatus;
-    /** Internal clinic notes: staff only. */
-    notes: string | null;
-  };
-};
-
-export type SetAppointmentStatusMutationVariables = {
-  id: string;
-  status: Types.AppointmentStatus;
-  notes?: string | null;
-};
-
-export const SetAppointmentStatusDocument: Types.TypedDocument<SetAppointmentStatusMutation, SetAppointmentStatusMutationVariables> = {
-  source: documentSource,
-  operationName: "SetAppointmentStatus",
-};
+const documentSource = "query PatientList($search: String, $first: Int!) {\n  patients(search: $search, first: $first) {\n    totalCount\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String) {\n  doctors(filter: { search: $search }, first: 100) {\n    totalCount\n    nodes {\n      id\n      specialization\n      consultationFee\n      isAvailable\n      licenseNumber\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n";
 
 export type PatientListQuery = {
   patients: {

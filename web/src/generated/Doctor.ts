@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n";
+const documentSource = "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n\n# A doctor's week as a grid: every slot of the schedule, and the appointments\n# that fill the taken ones (the rest of the taken ones are time off or past).\nquery DoctorWeek($id: ID!, $from: Date!, $to: Date!) {\n  doctor(id: $id) {\n    id\n    user {\n      fullName\n    }\n    schedule(from: $from, to: $to) {\n      date\n      slots {\n        time\n        available\n      }\n    }\n  }\n  appointments(filter: { doctorId: $id, from: $from, to: $to, status: [SCHEDULED, CONFIRMED, COMPLETED, NO_SHOW] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
 
 export type DoctorAgendaQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
@@ -70,4 +70,47 @@ export type PatientChartQueryVariables = {
 export const PatientChartDocument: Types.TypedDocument<PatientChartQuery, PatientChartQueryVariables> = {
   source: documentSource,
   operationName: "PatientChart",
+};
+
+export type DoctorWeekQuery = {
+  doctor: {
+    id: string;
+    user: {
+      fullName: string;
+    };
+    /** Every slot between two dates (inclusive, at most 31 days) with whether it is free. */
+    schedule: Array<{
+      date: Types.Date;
+      slots: Array<{
+        time: Types.Time;
+        available: boolean;
+      }>;
+    }>;
+  } | null;
+  /** Clients see their own, doctors also those they attend, staff see all. */
+  appointments: {
+    nodes: Array<{
+      id: string;
+      date: Types.Date;
+      time: Types.Time;
+      status: Types.AppointmentStatus;
+      patient: {
+        id: string;
+        user: {
+          fullName: string;
+        };
+      };
+    }>;
+  };
+};
+
+export type DoctorWeekQueryVariables = {
+  id: string;
+  from: Types.Date;
+  to: Types.Date;
+};
+
+export const DoctorWeekDocument: Types.TypedDocument<DoctorWeekQuery, DoctorWeekQueryVariables> = {
+  source: documentSource,
+  operationName: "DoctorWeek",
 };

@@ -154,3 +154,115 @@ export function useMutation() {
   }, []);
   return { busy, error, setError, run, field: (name: string) => error?.fieldMessage(name) };
 }
+
+/** One page of a Relay connection, as every list query selects it. */
+export interface Page<N> {
+  nodes: N[];
+  totalCount?: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
+
+/**
+ * A connection read page after page ("Load more"): the first page reloads when
+ * `deps` change, later pages are appended with the previous page's end cursor.
+ */
+export function usePaged<N>(load: (after: string | null) => Promise<Page<N>>, deps: unknown[]) {
+  const first = useQuery(() => load(null), deps);
+  const [more, setMore] = useState<Page<N>[]>([]);
+  const m = useMutation();
+  useEffect(() => setMore([]), [first.data]);
+  const last = more.length > 0 ? more[more.length - 1] : first.data;
+  const loadMore = async () => {
+    const after = last?.pageInfo.endCursor ?? null;
+    const r = await m.run(() => load(after));
+    if (r) setMore((ps) => [...ps, r]);
+  };
+  return {
+    nodes: [...(first.data?.nodes ?? []), ...more.flatMap((p) => p.nodes)],
+    totalCount: first.data?.totalCount ?? 0,
+    hasMore: last?.pageInfo.hasNextPage ?? false,
+    loading: first.loading && !first.data,
+    error: first.error ?? m.error,
+    busy: m.busy,
+    loadMore,
+    reload: first.reload,
+  };
+}
+
+/** The "Load more" button under a paged list, with how many are shown. */
+export function MoreButton({ paged }: { paged: { nodes: unknown[]; totalCount: number; hasMore: boolean; busy: boolean; loadMore: () => void } }) {
+  const { t } = useI18n();
+  if (!paged.hasMore) return null;
+  return (
+    <p className="more">
+      <span className="muted small">{t(`${paged.nodes.length} de ${paged.totalCount}`, `${paged.nodes.length} of ${paged.totalCount}`)}</span>{" "}
+      <button type="button" onClick={paged.loadMore} disabled={paged.busy}>{t("Cargar más", "Load more")}</button>
+    </p>
+  );
+}
+
+/**
+ * Keyset paging one page at a time (Previous / Next): the cursors already
+ * visited are kept so "Previous" goes back without offsets.
+ */
+export function useKeysetPages<N>(load: (after: string | null) => Promise<Page<N>>, deps: unknown[]) {
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useEffect(() => setCursors([null]), deps);
+  const after = cursors[cursors.length - 1];
+  const q = useQuery(() => load(after), [...deps, after]);
+  const page = q.data;
+  return {
+    nodes: page?.nodes ?? [],
+    totalCount: page?.totalCount ?? 0,
+    pageNumber: cursors.length,
+    loading: q.loading && !q.data,
+    error: q.error,
+    reload: q.reload,
+    hasNext: page?.pageInfo.hasNextPage ?? false,
+    hasPrevious: cursors.length > 1,
+    next: () => { if (page?.pageInfo.endCursor) setCursors([...cursors, page.pageInfo.endCursor]); },
+    previous: () => setCursors(cursors.slice(0, -1)),
+  };
+}
+
+/** Previous / Next under a keyset-paged list. */
+export function Pager({ pages, pageSize }: { pages: ReturnType<typeof useKeysetPages>; pageSize: number }) {
+  const { t } = useI18n();
+  const start = (pages.pageNumber - 1) * pageSize + 1;
+  const end = start + pages.nodes.length - 1;
+  return (
+    <nav className="pager" aria-label={t("Páginas", "Pages")}>
+      <button type="button" onClick={pages.previous} disabled={!pages.hasPrevious}>{t("Anterior", "Previous")}</button>
+      <span className="muted small" aria-live="polite">
+        {pages.nodes.length === 0 ? t("Sin resultados", "No results") : t(`${start}–${end} de ${pages.totalCount}`, `${start}–${end} of ${pages.totalCount}`)}
+      </span>
+      <button type="button" onClick={pages.next} disabled={!pages.hasNext}>{t("Siguiente", "Next")}</button>
+    </nav>
+  );
+}
+
+/** Every page of a connection (for pickers that must offer all options). */
+export async function allPages<N>(load: (after: string | null) => Promise<Page<N>>): Promise<N[]> {
+  const out: N[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 100; i++) {
+    const p: Page<N> = await load(after);
+    out.push(...p.nodes);
+    if (!p.pageInfo.hasNextPage || !p.pageInfo.endCursor) break;
+    after = p.pageInfo.endCursor;
+  }
+  return out;
+}
+
+/** Saves text as a file through a temporary object URL. */
+export function downloadText(text: string, fileName: string, type = "text/csv;charset=utf-8") {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}

@@ -1,24 +1,22 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
-import {
-  AddTimeOffDocument, DayBoardDocument, DoctorListDocument, PatientListDocument, SendNoticeDocument, SetAppointmentStatusDocument, SetWorkingHoursDocument,
-} from "../../generated/Admin";
-import type { DayBoardQuery, DoctorListQuery } from "../../generated/Admin";
-import type { AppointmentStatus, NotificationChannel } from "../../generated/schema-types";
+import { AddTimeOffDocument, DoctorListDocument, PatientListDocument, SendNoticeDocument, SetWorkingHoursDocument } from "../../generated/Admin";
+import type { DoctorListQuery } from "../../generated/Admin";
+import { StaffAppointmentsDocument } from "../../generated/StaffAppointments";
+import type { NotificationChannel } from "../../generated/schema-types";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { BookFlow } from "../patient/Book";
-import { Empty, FormError, Loading, SelectField, StatusBadge, TextArea, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
-
-type BoardItem = DayBoardQuery["appointments"]["nodes"][number];
+import { Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, useQuery, usePaged, useToast } from "../../ui/kit";
+import { StaffAppointmentCard, isActive } from "./StaffAppointment";
 
 export function DayBoard() {
   const { t, lang } = useI18n();
   const [date, setDate] = useState(isoDate());
-  const q = useQuery(() => request(DayBoardDocument, { date }), [date]);
-  const items = q.data?.appointments.nodes ?? [];
+  const q = usePaged(async (after) => (await request(StaffAppointmentsDocument, { filter: { from: date, to: date }, first: 100, after })).appointments, [date]);
+  const items = q.nodes;
   const now = Date.now();
-  const next = items.find((a) => (a.status === "SCHEDULED" || a.status === "CONFIRMED") && new Date(a.endsAt).getTime() > now);
+  const next = items.find((a) => isActive(a) && new Date(a.endsAt).getTime() > now);
   const doctors = [...new Set(items.map((a) => a.doctor.user.fullName))];
   return (
     <>
@@ -30,59 +28,21 @@ export function DayBoard() {
           <button type="button" onClick={() => setDate(isoDate(1, date))} aria-label={t("Día siguiente", "Next day")}>›</button>
         </div>
       </div>
-      <p className="muted">{formatDate(lang, date)} · {t(`${items.length} citas`, `${items.length} appointments`)}</p>
-      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : items.length === 0 ? <Empty>{t("No hay citas este día.", "No appointments this day.")}</Empty> : (
+      <p className="muted">{formatDate(lang, date)} · {t(`${q.totalCount} citas`, `${q.totalCount} appointments`)}</p>
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : items.length === 0 ? <Empty>{t("No hay citas este día.", "No appointments this day.")}</Empty> : (
         <div className="board">
           {doctors.map((d) => (
             <section key={d} className="board-col" aria-label={d}>
               <h2>{d}</h2>
               <ul className="cards">
-                {items.filter((a) => a.doctor.user.fullName === d).map((a) => <BoardCard key={a.id} a={a} isNext={a.id === next?.id} onChange={q.reload} />)}
+                {items.filter((a) => a.doctor.user.fullName === d).map((a) => <StaffAppointmentCard key={a.id + a.updatedAt} a={a} isNext={a.id === next?.id} onChange={q.reload} />)}
               </ul>
             </section>
           ))}
         </div>
       )}
+      <MoreButton paged={q} />
     </>
-  );
-}
-
-function BoardCard({ a, isNext, onChange }: { a: BoardItem; isNext: boolean; onChange: () => void }) {
-  const { t } = useI18n();
-  const toast = useToast();
-  const [notes, setNotes] = useState(a.notes ?? "");
-  const [open, setOpen] = useState(false);
-  const m = useMutation();
-  const set = async (status: AppointmentStatus) => {
-    if (await m.run(() => request(SetAppointmentStatusDocument, { id: a.id, status, notes: notes === (a.notes ?? "") ? null : notes }))) {
-      toast(t("Cita actualizada.", "Appointment updated."));
-      onChange();
-    }
-  };
-  return (
-    <li className={"card board-card" + (isNext ? " next" : "")} data-testid="board-card" data-id={a.id} data-starts={a.startsAt}>
-      <div className="card-main">
-        <strong>{a.time} · {a.patient.user.fullName}</strong>
-        {isNext && <span className="next-tag">{t("Siguiente", "Next")}</span>}
-        <span className="muted small">{a.reason}</span>
-      </div>
-      <StatusBadge status={a.status} />
-      <div className="actions">
-        {a.status === "SCHEDULED" && <button type="button" onClick={() => set("CONFIRMED")} disabled={m.busy}>{t("Confirmar", "Confirm")}</button>}
-        {(a.status === "SCHEDULED" || a.status === "CONFIRMED") && new Date(a.startsAt).getTime() <= Date.now() && <>
-          <button type="button" onClick={() => set("COMPLETED")} disabled={m.busy}>{t("Completar", "Complete")}</button>
-          <button type="button" onClick={() => set("NO_SHOW")} disabled={m.busy}>{t("No asistió", "No-show")}</button>
-        </>}
-        <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{t("Notas", "Notes")}</button>
-      </div>
-      {open && (
-        <div className="notes">
-          <TextArea label={t("Notas internas", "Internal notes")} value={notes} onChange={(e) => setNotes(e.target.value)} error={m.field("notes")} />
-          <button type="button" onClick={() => set(a.status)} disabled={m.busy}>{t("Guardar notas", "Save notes")}</button>
-        </div>
-      )}
-      <FormError error={m.error} />
-    </li>
   );
 }
 

@@ -3,7 +3,7 @@ import { request } from "../../api/client";
 import { ClinicReportDocument, ExportAppointmentsDocument } from "../../generated/Reports";
 import type { ClinicReportQuery } from "../../generated/Reports";
 import { isoDate, statusLabel, useI18n } from "../../i18n";
-import { FormError, Loading, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
+import { FormError, Loading, TextField, downloadText, useMutation, useQuery, useToast } from "../../ui/kit";
 
 type Report = ClinicReportQuery["report"];
 
@@ -17,15 +17,7 @@ export function Reports() {
   const download = async () => {
     const r = await exp.run(() => request(ExportAppointmentsDocument, { filter: { from, to } }));
     if (!r) return;
-    const blob = new Blob([r.exportAppointments], { type: "text/csv;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `citas-${from}-${to}.csv`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    downloadText(r.exportAppointments, `citas-${from}-${to}.csv`);
     const rows = Math.max(0, r.exportAppointments.trim().split("\n").length - 1);
     toast(t(`CSV descargado (${rows} filas).`, `CSV downloaded (${rows} rows).`));
   };

@@ -4,10 +4,11 @@ import { DoctorAgendaDocument, PatientChartDocument } from "../../generated/Doct
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
 import { Empty, FormError, Loading, StatusBadge, useQuery } from "../../ui/kit";
+import { WeekGrid } from "./WeekGrid";
 
-export function DoctorAgenda() {
+export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
   const { t, lang } = useI18n();
-  const [view, setView] = useState<"day" | "week">("day");
+  const [view, setView] = useState<"day" | "week" | "grid">("day");
   const [from, setFrom] = useState(isoDate());
   const to = view === "day" ? from : isoDate(6, from);
   const q = useQuery(() => request(DoctorAgendaDocument, { from, to }), [from, to]);
@@ -20,12 +21,15 @@ export function DoctorAgenda() {
         <div className="toolbar" role="group" aria-label={t("Vista", "View")}>
           <button type="button" aria-pressed={view === "day"} onClick={() => setView("day")}>{t("Día", "Day")}</button>
           <button type="button" aria-pressed={view === "week"} onClick={() => setView("week")}>{t("Semana", "Week")}</button>
-          <button type="button" onClick={() => setFrom(isoDate(view === "day" ? -1 : -7, from))} aria-label={t("Anterior", "Previous")}>‹</button>
-          <button type="button" onClick={() => setFrom(isoDate())}>{t("Hoy", "Today")}</button>
-          <button type="button" onClick={() => setFrom(isoDate(view === "day" ? 1 : 7, from))} aria-label={t("Siguiente", "Next")}>›</button>
+          {doctorId && <button type="button" aria-pressed={view === "grid"} onClick={() => setView("grid")}>{t("Calendario", "Calendar")}</button>}
+          {view !== "grid" && <>
+            <button type="button" onClick={() => setFrom(isoDate(view === "day" ? -1 : -7, from))} aria-label={t("Anterior", "Previous")}>‹</button>
+            <button type="button" onClick={() => setFrom(isoDate())}>{t("Hoy", "Today")}</button>
+            <button type="button" onClick={() => setFrom(isoDate(view === "day" ? 1 : 7, from))} aria-label={t("Siguiente", "Next")}>›</button>
+          </>}
         </div>
       </div>
-      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : byDate.size === 0 ? <Empty>{t("Sin citas en este periodo.", "No appointments in this period.")}</Empty> :
+      {view === "grid" && doctorId ? <WeekGrid doctorId={doctorId} linkPatients /> : q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : byDate.size === 0 ? <Empty>{t("Sin citas en este periodo.", "No appointments in this period.")}</Empty> :
         [...byDate.entries()].map(([date, list]) => (
           <section key={date}>
             <h2>{formatDate(lang, date)}</h2>
