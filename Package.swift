@@ -26,8 +26,10 @@ let package = Package(
         .target(name: "Delivery", dependencies: ["CCrypto"]),
 
         // The clinic.
-        .target(name: "Resolvers", dependencies: ["Schema", "Postgres", "Crypto", "Delivery"]),
-        .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "Resolvers", "Postgres", "HTTP", "Crypto"]),
+        // Its rules as plain Swift: calendar and time, booking rules, accounts, notification texts.
+        .target(name: "ClinicDomain", dependencies: ["Crypto"]),
+        .target(name: "Resolvers", dependencies: ["ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
+        .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         .executableTarget(name: "clinic", dependencies: ["Server"]),
 
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], exclude: ["oracle.py", "corpus.py"]),
@@ -36,8 +38,9 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
+        .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain"]),
+        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "ClinicDomain", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

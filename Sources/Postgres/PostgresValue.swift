@@ -3,6 +3,12 @@
 /// server infers the column's type (text, varchar, enum, ...) from context.
 /// `nil` (a `PostgresValue?` of `.none`) is SQL NULL, also with OID 0: write
 /// `$1::int IS NULL` where the type cannot be inferred.
+///
+/// Dates, times and timestamps travel as text in PostgreSQL's ISO input form
+/// (`2026-12-01`, `09:30`, `2026-12-01T09:30:00Z`) with their type's OID: this
+/// module converts nothing between calendars and instants. The clinic's one
+/// time model (ClinicDomain's LocalDate, LocalTime, Instant) formats and parses
+/// those texts; ClinicStore binds them.
 public enum PostgresValue: Sendable, Hashable {
     case int(Int)              // int8
     case int32(Int32)          // int4
@@ -11,9 +17,9 @@ public enum PostgresValue: Sendable, Hashable {
     case text(String)          // unknown: inferred by the server
     case uuid(String)
     case bytea([UInt8])
-    case date(PGDate)
-    case time(PGTime)
-    case timestamp(PGTimestamp) // timestamptz
+    case date(String)          // date, ISO text
+    case time(String)          // time, ISO text
+    case timestamp(String)     // timestamptz, ISO text with offset
     case numeric(PGNumeric)
     case jsonb(String)
     case intArray([Int])       // int8[]
@@ -49,11 +55,9 @@ public enum PostgresValue: Sendable, Hashable {
         case .int32(let value): return String(value)
         case .double(let value): return PostgresValue.doubleText(value)
         case .bool(let value): return value ? "t" : "f"
-        case .text(let value), .uuid(let value), .jsonb(let value): return value
+        case .text(let value), .uuid(let value), .jsonb(let value), .date(let value), .time(let value), .timestamp(let value):
+            return value
         case .bytea(let bytes): return PostgresValue.hexBytea(bytes)
-        case .date(let value): return value.description
-        case .time(let value): return value.description
-        case .timestamp(let value): return value.description
         case .numeric(let value): return value.text
         case .intArray(let values): return "{" + values.map(String.init).joined(separator: ",") + "}"
         case .textArray(let values), .uuidArray(let values):
@@ -108,9 +112,6 @@ extension Int32: PostgresEncodable { public var postgresValue: PostgresValue { .
 extension Double: PostgresEncodable { public var postgresValue: PostgresValue { .double(self) } }
 extension Bool: PostgresEncodable { public var postgresValue: PostgresValue { .bool(self) } }
 extension String: PostgresEncodable { public var postgresValue: PostgresValue { .text(self) } }
-extension PGDate: PostgresEncodable { public var postgresValue: PostgresValue { .date(self) } }
-extension PGTime: PostgresEncodable { public var postgresValue: PostgresValue { .time(self) } }
-extension PGTimestamp: PostgresEncodable { public var postgresValue: PostgresValue { .timestamp(self) } }
 extension PGNumeric: PostgresEncodable { public var postgresValue: PostgresValue { .numeric(self) } }
 extension Optional where Wrapped: PostgresEncodable {
     /// `nil` stays SQL NULL.

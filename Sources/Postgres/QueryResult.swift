@@ -72,12 +72,6 @@ public struct Row: Sendable {
     public func optionalBool(_ column: String) throws -> Bool? { try decode(Bool.self, column) }
     public func double(_ column: String) throws -> Double { try decode(Double.self, column) }
     public func optionalDouble(_ column: String) throws -> Double? { try decode(Double.self, column) }
-    public func date(_ column: String) throws -> PGDate { try decode(PGDate.self, column) }
-    public func optionalDate(_ column: String) throws -> PGDate? { try decode(PGDate.self, column) }
-    public func time(_ column: String) throws -> PGTime { try decode(PGTime.self, column) }
-    public func optionalTime(_ column: String) throws -> PGTime? { try decode(PGTime.self, column) }
-    public func timestamp(_ column: String) throws -> PGTimestamp { try decode(PGTimestamp.self, column) }
-    public func optionalTimestamp(_ column: String) throws -> PGTimestamp? { try decode(PGTimestamp.self, column) }
     public func numeric(_ column: String) throws -> PGNumeric { try decode(PGNumeric.self, column) }
     public func optionalNumeric(_ column: String) throws -> PGNumeric? { try decode(PGNumeric.self, column) }
     /// uuid (or any text) as a String.
@@ -145,24 +139,6 @@ extension Double: PostgresDecodable {
             guard let value = Double(text) else { throw mismatch(text, Double.self) }
             return value
         }
-    }
-}
-extension PGDate: PostgresDecodable {
-    public static func decode(postgresText text: String) throws -> PGDate {
-        guard let value = PGDate(text) else { throw mismatch(text, PGDate.self) }
-        return value
-    }
-}
-extension PGTime: PostgresDecodable {
-    public static func decode(postgresText text: String) throws -> PGTime {
-        guard let value = PGTime(text) else { throw mismatch(text, PGTime.self) }
-        return value
-    }
-}
-extension PGTimestamp: PostgresDecodable {
-    public static func decode(postgresText text: String) throws -> PGTimestamp {
-        guard let value = PGTimestamp(text) else { throw mismatch(text, PGTimestamp.self) }
-        return value
     }
 }
 extension PGNumeric: PostgresDecodable {

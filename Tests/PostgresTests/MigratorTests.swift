@@ -37,7 +37,7 @@ final class MigratorTests: XCTestCase {
         XCTAssertEqual(second, [])
         let recorded = try await pool.withConnection { connection in
             try connection.query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version").rows.map {
-                (try $0.int("version"), try $0.string("name"), try $0.string("checksum").count, try $0.timestamp("applied_at"))
+                (try $0.int("version"), try $0.string("name"), try $0.string("checksum").count, try $0.string("applied_at"))
             }
         }
         XCTAssertEqual(recorded.map(\.0), [1, 2])

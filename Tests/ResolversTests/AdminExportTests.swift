@@ -1,5 +1,6 @@
 // `exportAppointments`: RFC 4180 CSV parsed back by Python's csv module,
 // tricky reasons, filter semantics like `appointments`, the row cap.
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -1,5 +1,6 @@
 // `report(from, to)`: every figure cross-checked against independent SQL for
 // the same range; role rules; range validation; bounded statements.
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -1,6 +1,7 @@
 // Runs requests against the clinic schema with the administration area
 // registered (added here until ClinicAreas.all includes AdminArea), on any
 // harness's database and services.
+import ClinicDomain
 import Foundation
 import Postgres
 import QueryLanguage

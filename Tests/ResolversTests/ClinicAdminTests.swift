@@ -1,5 +1,6 @@
 // Doctor administration and settings: createDoctor, updateDoctor,
 // setWorkingHours, addTimeOff, updateSystemSettings.
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -1,4 +1,5 @@
 // Booking, rescheduling, cancelling and statuses against real PostgreSQL.
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -1,6 +1,7 @@
 // The outbox rows the clinic mutations enqueue carry their final text, in the
 // patient's language (users.locale), so pending rows read right in the
 // `notifications` query before the worker sends them.
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

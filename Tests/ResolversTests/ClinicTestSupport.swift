@@ -1,5 +1,6 @@
 // Helpers of the clinic tests: doctors with working hours, patients, staff,
 // bookings through the API, error codes.
+import ClinicDomain
 import Foundation
 import Postgres
 import QueryLanguage

@@ -1,3 +1,4 @@
+import ClinicDomain
 import XCTest
 import Schema
 @testable import Resolvers

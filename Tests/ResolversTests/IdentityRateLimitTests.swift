@@ -1,6 +1,7 @@
 // Rate limits: the login limit per account and per IP (failures only, every
 // alias counts, the right password refused while locked out, expiry), and the
 // anonymous per-IP request limit.
+import ClinicDomain
 import Postgres
 @testable import Resolvers
 import Schema

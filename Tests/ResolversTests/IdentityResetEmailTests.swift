@@ -1,5 +1,6 @@
 // requestPasswordReset enqueues the final email text in the user's language
 // (with the link hidden: IdentityResetSecrecyTests).
+import ClinicDomain
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -2,6 +2,7 @@
 // the person by email and nowhere else: not through `notifications`,
 // `node(id:)` or the audit log, before or after sending, and not in the
 // database row once the email is out (security review, issue #15 item 1).
+import ClinicDomain
 import Delivery
 import Postgres
 @testable import Resolvers

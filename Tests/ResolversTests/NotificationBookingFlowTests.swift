@@ -1,5 +1,6 @@
 // From a booking through the API to the email at the SMTP sink: the clinic's
 // mutation enqueues the outbox rows, the worker renders and delivers them.
+import ClinicDomain
 import Delivery
 import Postgres
 @testable import Resolvers

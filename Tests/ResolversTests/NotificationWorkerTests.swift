@@ -1,6 +1,7 @@
 // The outbox worker against a real PostgreSQL, a real SMTP sink and a real
 // HTTP sink (both in Delivery/Testing, on loopback ports). Time moves through
 // services.clock.advance and scheduled_at, never by sleeping.
+import ClinicDomain
 import Delivery
 import Postgres
 @testable import Resolvers
@@ -122,7 +123,7 @@ final class NotificationWorkerTests: XCTestCase {
 
         XCTAssertEqual(try row.string("status"), "SENT")
         XCTAssertEqual(try row.int("attempts"), 1)
-        XCTAssertNotNil(try row.optionalTimestamp("sent_at"))
+        XCTAssertNotNil(try row.decode(Instant.self, "sent_at") as Instant?)
         XCTAssertNil(try row.optionalString("locked_by"))
         XCTAssertEqual(try row.string("subject"), "Cita reservada – Dr. Núñez", "the row shows what was sent")
         XCTAssertEqual(worker.metrics.sent, 1)
@@ -157,7 +158,7 @@ final class NotificationWorkerTests: XCTestCase {
         let sink = try SMTPSink(behaviour: .init(rcpt: "451 4.3.0 mailbox busy"))
         defer { sink.stop() }
         let worker = try h.notificationWorker(smtp: sink)
-        var lastScheduled = try await h.notificationRow(id).timestamp("scheduled_at").microsecondsSinceEpoch
+        var lastScheduled = try await h.notificationRow(id).decode(Instant.self, "scheduled_at").microsecondsSinceEpoch
         for attempt in 1...5 {
             try await notifyAssertEqual(try await worker.runOnce(), 1, "attempt \(attempt)")
             let row = try await h.notificationRow(id)
@@ -166,7 +167,7 @@ final class NotificationWorkerTests: XCTestCase {
             XCTAssertTrue(lastError.contains("451"), lastError)
             if attempt < 5 {
                 XCTAssertEqual(try row.string("status"), "PENDING")
-                let scheduled = try row.timestamp("scheduled_at").microsecondsSinceEpoch
+                let scheduled = try row.decode(Instant.self, "scheduled_at").microsecondsSinceEpoch
                 let delay = Double(scheduled - h.services.clock.now.microsecondsSinceEpoch) / 1e6
                 let base = 30.0 * Double(1 << (attempt - 1))
                 XCTAssertGreaterThan(delay, base * 0.75, "backoff after attempt \(attempt)")

@@ -1,3 +1,4 @@
+import ClinicDomain
 import XCTest
 import QueryLanguage
 import Schema

@@ -1,6 +1,7 @@
 // Backups: `pg_dump -Fc` archives in BACKUP_DIR, registered in `backups`, and
 // `pg_restore` for the operator's `clinic restore`. The client programs run in
 // child processes waited on a GCD thread, never on the cooperative pool.
+import ClinicDomain
 import Dispatch
 import Foundation
 import Postgres

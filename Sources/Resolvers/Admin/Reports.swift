@@ -2,6 +2,7 @@
 // clinic-local date is in [from, to], run on the read pool. Only the parts
 // selected in the query are computed; utilization (the expensive part) has its
 // own batch resolvers so it runs only when asked for, once per level.
+import ClinicDomain
 import Postgres
 import Schema
 

@@ -1,10 +1,6 @@
 // Who is asking. Built once per request from a verified access token and
 // one cached lookup of the user's current state.
-
-public enum Role: String, Sendable, CaseIterable {
-    case CLIENT, ADMIN, SUPERADMIN
-    public var isStaff: Bool { self != .CLIENT }
-}
+import ClinicDomain
 
 public struct Viewer: Sendable, Equatable {
     public var userID: Int64

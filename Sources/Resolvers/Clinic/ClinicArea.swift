@@ -1,4 +1,5 @@
 // Doctors, schedules, slots and appointments.
+import ClinicDomain
 import Postgres
 import Schema
 
@@ -231,9 +232,8 @@ enum ClinicRules {
     /// Clients: their own active appointment until the cancellation window;
     /// staff: any active appointment.
     static func canModify(_ a: AppointmentRow, viewer: Viewer?, settings: SettingsRow, now: Instant) -> Bool {
-        guard let viewer, a.status.isActive else { return false }
-        if viewer.isStaff { return true }
-        guard a.isSelf(viewer) else { return false }
-        return now < a.startsAt.adding(seconds: -Int64(settings.cancellationWindowHours) * 3600)
+        guard let viewer else { return false }
+        return a.status.allowsChange(isStaff: viewer.isStaff, isOwner: a.isSelf(viewer), window: settings.cancellationWindow,
+                                     startsAt: a.startsAt, now: now)
     }
 }

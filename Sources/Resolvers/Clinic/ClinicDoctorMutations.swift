@@ -1,5 +1,6 @@
 // Doctor administration and the clinic settings: createDoctor, updateDoctor,
 // setWorkingHours, addTimeOff, updateSystemSettings.
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema

@@ -1,5 +1,6 @@
 // Loading rows for the clinic area: by ids (one statement per batch), with
 // row-level visibility in the SQL, and the data slot calendars are cut from.
+import ClinicDomain
 import Postgres
 import Schema
 

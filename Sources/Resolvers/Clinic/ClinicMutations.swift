@@ -2,6 +2,7 @@
 // writes its audit entry and enqueues its notifications in the outbox. The
 // double-booking guard is the database's exclusion constraint: a losing
 // concurrent booking gets 23P01, answered as CONFLICT.
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema
@@ -48,14 +49,6 @@ enum ClinicMutations {
             throw ClinicError.forbidden("You may not change this appointment.")
         }
         return a
-    }
-
-    static func insideWindow(_ a: AppointmentRow, settings: SettingsRow, now: Instant) -> Bool {
-        now >= a.startsAt.adding(seconds: -Int64(settings.cancellationWindowHours) * 3600)
-    }
-
-    static func windowMessage(_ settings: SettingsRow, _ verb: String) -> String {
-        "Appointments can be \(verb) online only until \(settings.cancellationWindowHours) hours before they start; please call the clinic"
     }
 
     static func validate(_ cal: SlotCalendar, date: LocalDate, time: LocalTime, doctor: DoctorRow, field: String) throws -> SlotCalendar.Slot {
@@ -154,8 +147,8 @@ enum ClinicMutations {
             guard a.status.isActive else {
                 throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be rescheduled")
             }
-            if !viewer.isStaff, insideWindow(a, settings: settings, now: now) {
-                throw ClinicError.forbidden(windowMessage(settings, "rescheduled"))
+            if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
+                throw ClinicError.forbidden(settings.cancellationWindow.refusal("rescheduled"))
             }
             let doctor = try lockDoctor(conn, a.doctorID, mode: "SHARE")
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
@@ -191,8 +184,8 @@ enum ClinicMutations {
         return try await ctx.write { conn in
             let a = try loadForChange(conn, id, viewer: viewer, mutation: "cancelAppointment")
             guard a.status.isActive else { throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be cancelled") }
-            if !viewer.isStaff, insideWindow(a, settings: settings, now: now) {
-                throw ClinicError.forbidden(windowMessage(settings, "cancelled"))
+            if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
+                throw ClinicError.forbidden(settings.cancellationWindow.refusal("cancelled"))
             }
             _ = try conn.query("UPDATE appointments SET status = 'CANCELLED', cancellation_reason = $2 WHERE id = $1",
                                [.int(Int(id)), reason.map { .text($0) }])

@@ -1,5 +1,6 @@
 // Keyset-paginated lists of the clinic: appointments (root and per patient /
 // per doctor, batched with a window function), doctors and patients.
+import ClinicDomain
 import Postgres
 import Schema
 

@@ -1,6 +1,7 @@
 // Shared helpers of the clinic area: argument reading, SQL building, row
 // visibility, error mapping. Everything is namespaced under `ClinicKit` so the
 // shared Resolvers module gets no loose helper names.
+import ClinicDomain
 import Postgres
 import Schema
 
@@ -64,7 +65,7 @@ enum ClinicKit {
         return out + "%"
     }
 
-    static func ts(_ i: Instant) -> PostgresValue { .timestamp(PGTimestamp(microsecondsSinceEpoch: i.microsecondsSinceEpoch)) }
+    static func ts(_ i: Instant) -> PostgresValue { i.postgresValue }
     static func ids(_ xs: [Int64]) -> PostgresValue { .intArray(xs.map { Int($0) }) }
 
     // MARK: errors

@@ -1,6 +1,7 @@
 // Small in-process caches and limiters. One server instance keeps them in
 // memory; several instances behind a balancer each keep their own (see the
 // README's "Scaling out" for how limits are shared then).
+import ClinicDomain
 import Synchronization
 
 /// The user state an access token is checked against on every request.

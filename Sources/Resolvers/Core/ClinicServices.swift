@@ -1,5 +1,6 @@
 // Process-wide services the resolvers share: database pools, token signer,
 // password hasher, limits, caches. Built once at startup (and in tests).
+import ClinicDomain
 import Crypto
 import Foundation
 import Postgres
@@ -29,19 +30,6 @@ public struct RateLimitSettings: Sendable {
     /// rest are not sent (FAILED with a reason, audited). NOTIFY_LIMIT_PER_USER.
     public var notificationsPerUser: (count: Int, periodSeconds: Int) = (20, 3600)
     public init() {}
-}
-
-/// Where "now" comes from: the wall clock, or a test's hand.
-public final class Clock: Sendable {
-    private let offsetMicros = Atomic<Int64>(0)
-    public init() {}
-    public var now: Instant {
-        var tv = timeval()
-        gettimeofday(&tv, nil)
-        return Instant(microsecondsSinceEpoch: Int64(tv.tv_sec) * 1_000_000 + Int64(tv.tv_usec) + offsetMicros.load(ordering: .relaxed))
-    }
-    /// Moves this clock forward (tests of expiry and reminders).
-    public func advance(seconds: Int64) { offsetMicros.add(seconds * 1_000_000, ordering: .relaxed) }
 }
 
 public final class ClinicServices: Sendable {

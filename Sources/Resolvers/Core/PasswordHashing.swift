@@ -12,6 +12,7 @@
 // (RateLimitSettings.passwordHashing, 30 per 15 minutes by default),
 // successful or not, taken before any hashing: the failure-only login limit
 // alone lets one IP run unbounded successful logins (or registrations).
+import ClinicDomain
 import Crypto
 import Dispatch
 import Foundation

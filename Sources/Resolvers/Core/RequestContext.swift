@@ -1,5 +1,6 @@
 // Everything one request's resolvers share: who asks, the statement counter,
 // and access to the database through the pool's own threads.
+import ClinicDomain
 import Postgres
 import Schema
 import Synchronization

@@ -1,16 +1,15 @@
 // Rows as loaded from PostgreSQL, answering their plain fields themselves
 // (FieldReadable: no resolver call, no query) and their relationship to the
 // viewer (Owned: decided from columns loaded with the row).
+import ClinicDomain
 import Postgres
 import Schema
 
 extension Row {
     func id(_ column: String) throws -> Int64 { Int64(try int(column)) }
     func optionalID(_ column: String) throws -> Int64? { try optionalInt(column).map(Int64.init) }
-    func instant(_ column: String) throws -> Instant { Instant(microsecondsSinceEpoch: try timestamp(column).microsecondsSinceEpoch) }
-    func optionalInstant(_ column: String) throws -> Instant? {
-        try optionalTimestamp(column).map { Instant(microsecondsSinceEpoch: $0.microsecondsSinceEpoch) }
-    }
+    func instant(_ column: String) throws -> Instant { try decode(Instant.self, column) }
+    func optionalInstant(_ column: String) throws -> Instant? { try decode(Instant.self, column) }
     func localDate(_ column: String) throws -> LocalDate {
         let text = try string(column)
         guard let d = LocalDate(iso: text) else { throw PostgresError.decoding("\(column): not a date: \(text)") }
@@ -207,11 +206,6 @@ public struct WorkingHoursRow: FieldReadable {
 
 // MARK: - Appointments
 
-public enum AppointmentStatus: String, Sendable, CaseIterable {
-    case SCHEDULED, CONFIRMED, COMPLETED, CANCELLED, NO_SHOW
-    public var isActive: Bool { self == .SCHEDULED || self == .CONFIRMED }
-}
-
 public struct AppointmentRow: FieldReadable, Owned {
     public var id: Int64
     public var patientID: Int64
@@ -368,6 +362,8 @@ public struct SettingsRow: FieldReadable {
         cancellationWindowHours = try r.int("cancellation_window_hours"); reminderHoursBefore = try r.int("reminder_hours_before")
         bookingHorizonDays = try r.int("booking_horizon_days"); defaultSlotMinutes = try r.int("default_slot_minutes")
     }
+
+    public var cancellationWindow: CancellationWindow { CancellationWindow(hours: cancellationWindowHours) }
 
     public var zone: ClinicTimeZone { ClinicTimeZone(identifier: timeZone) ?? ClinicTimeZone(identifier: "UTC")! }
 

@@ -4,6 +4,7 @@
 // form `1,<scope>,<key>…,<id>` where each key is `i<int>`, `t<microseconds>`,
 // `s<base64url UTF-8>` or `n` (null). `scope` names the list and its order
 // ("appointments.startsAt.asc"), so a cursor of one list is refused by another.
+import ClinicDomain
 import Schema
 
 public enum CursorValue: Sendable, Hashable {

@@ -1,4 +1,5 @@
 // Sign-up, sign-in, token refresh, sign-out and passwords.
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema
@@ -22,7 +23,7 @@ struct AuthPayloadObject: FieldReadable {
 }
 
 extension Instant {
-    var pg: PostgresValue { .timestamp(PGTimestamp(microsecondsSinceEpoch: microsecondsSinceEpoch)) }
+    var pg: PostgresValue { postgresValue }
 }
 
 enum AccountMutations {

@@ -2,6 +2,7 @@
 // check it against the user's current state (active, token version, role)
 // through one cached lookup, so deactivation, deletion, a role change or a
 // password change stops the token on the very next request.
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema

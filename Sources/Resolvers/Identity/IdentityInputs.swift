@@ -1,5 +1,6 @@
 // Reading and bounding the account inputs: every string has a maximum length
 // and every mistake is BAD_USER_INPUT naming the argument path (`input.email`).
+import ClinicDomain
 import Crypto
 import Foundation
 import Postgres

@@ -15,6 +15,7 @@
 // handed out, and only while it is still unused and unrevoked and the
 // parent was rotated at most `reuseGraceSeconds` ago. After the window the
 // seal is useless: presenting the parent then is reuse.
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema
@@ -36,20 +37,20 @@ enum RefreshTokens {
             INSERT INTO refresh_tokens (user_id, token_hash, family_id, parent_id, issued_at, expires_at)
             VALUES ($1, $2, COALESCE($3::uuid, gen_random_uuid()), $4, $5, $6) RETURNING id
             """, [.int(Int(userID)), .bytea(hash), family.map { .uuid($0) }, parentID.map { .int(Int($0)) },
-                  .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch)),
-                  .timestamp(PGTimestamp(microsecondsSinceEpoch: now.adding(seconds: ttl).microsecondsSinceEpoch))])
+                  now.postgresValue,
+                  now.adding(seconds: ttl).postgresValue])
         return (token, raw, try r.first!.id("id"))
     }
 
     /// Revokes every live refresh token of a user (password change, deactivation, …).
     static func revokeAll(_ conn: Connection, userID: Int64, now: Instant) throws {
         _ = try conn.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                           [.int(Int(userID)), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch))])
+                           [.int(Int(userID)), now.postgresValue])
     }
 
     static func revokeFamily(_ conn: Connection, family: String, now: Instant) throws {
         _ = try conn.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
-                           [.uuid(family), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch))])
+                           [.uuid(family), now.postgresValue])
     }
 
     /// What presenting a refresh token leads to.
@@ -95,7 +96,7 @@ enum RefreshTokens {
                 let successor = try conn.query("""
                     SELECT token_hash FROM refresh_tokens
                     WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
-                    """, [.int(Int(successorID)), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch))]).first
+                    """, [.int(Int(successorID)), now.postgresValue]).first
                 if let successor, ConstantTime.equals(try successor.bytes("token_hash"), Crypto.SHA256.hash(successorRaw)) {
                     try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
                                      details: .object([("family", .string(stored.family)), ("graceReplay", .bool(true))]), ip: ip)
@@ -115,7 +116,7 @@ enum RefreshTokens {
         let next = try insert(conn, userID: stored.userID, family: stored.family, parentID: stored.id, now: now,
                               ttl: services.tokens.refreshTokenTTL)
         _ = try conn.query("UPDATE refresh_tokens SET used_at = $2, replaced_by = $3, successor_seal = $4 WHERE id = $1",
-                           [.int(Int(stored.id)), .timestamp(PGTimestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch)),
+                           [.int(Int(stored.id)), now.postgresValue,
                             .int(Int(next.id)), .bytea(seal(successor: next.raw, parent: raw))])
         try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
                          details: .object([("family", .string(stored.family))]), ip: ip)

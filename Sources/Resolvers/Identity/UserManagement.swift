@@ -1,5 +1,6 @@
 // Profiles, the admin user operations, the user queries, and the User →
 // patient/doctor relations (one statement per level).
+import ClinicDomain
 import Crypto
 import Postgres
 import Schema

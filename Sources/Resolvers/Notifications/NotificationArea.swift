@@ -1,6 +1,7 @@
 // Notifications in the API: `Query.notifications` (own rows for clients,
 // enforced in SQL; all for staff), `Notification.user` / `.appointment`
 // (one statement per level), and `Mutation.sendNotification` (staff).
+import ClinicDomain
 import Postgres
 import Schema
 

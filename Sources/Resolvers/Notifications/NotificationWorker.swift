@@ -13,6 +13,7 @@
 // delivery key (Message-ID / Idempotency-Key), logging "possibly duplicated"
 // once. Reminders are ordinary rows with a future scheduled_at: restarts lose
 // nothing and no timer lives in memory.
+import ClinicDomain
 import Delivery
 import Foundation
 import Postgres
@@ -528,7 +529,7 @@ public struct NotificationConfigError: Error, Sendable, CustomStringConvertible 
     public var description: String { message }
 }
 
-func nts(_ i: Instant) -> PostgresValue { .timestamp(PGTimestamp(microsecondsSinceEpoch: i.microsecondsSinceEpoch)) }
+func nts(_ i: Instant) -> PostgresValue { i.postgresValue }
 
 /// Sleep until signalled or a timeout passes; a signal with no waiter is kept for the next wait.
 final class Wakeup: Sendable {

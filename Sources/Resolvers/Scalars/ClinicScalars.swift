@@ -4,6 +4,7 @@
 // `LocalDate(iso:)`, `LocalTime(iso:)`, `Instant(rfc3339:)`, `Money(input:)`
 // without re-validating. A bad literal becomes GRAPHQL_VALIDATION_FAILED, a
 // bad variable BAD_USER_INPUT; that mapping is the engine's.
+import ClinicDomain
 import QueryLanguage
 import Schema
 

@@ -9,6 +9,7 @@
 // Refuses a database where any user table has rows unless --force; with
 // --force (or when only empty tables exist) the public schema is dropped and
 // recreated first.
+import ClinicDomain
 import Foundation
 import Postgres
 import Resolvers

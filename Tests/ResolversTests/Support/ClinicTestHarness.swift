@@ -11,6 +11,7 @@
 //
 // `ClinicTestHarness.fresh()` gives a private database and services (rate
 // limiter, caches, clock) when a test must not share them.
+import ClinicDomain
 import Crypto
 import Foundation
 import Postgres

@@ -87,9 +87,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// Fixed-width ASCII digit helpers shared by the date, time and instant parsers.
-enum DigitParsing {
+public enum DigitParsing {
     /// The non-negative number in `b[start..<start+count]`, nil unless all ASCII digits.
-    static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    public static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
         guard start >= 0, count > 0, start + count <= b.count else { return nil }
         var v = 0
         for i in start..<(start + count) {
@@ -100,7 +100,7 @@ enum DigitParsing {
         return v
     }
 
-    static func pad(_ v: Int, _ width: Int) -> String {
+    public static func pad(_ v: Int, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }

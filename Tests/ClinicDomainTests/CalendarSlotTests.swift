@@ -1,5 +1,5 @@
 import XCTest
-@testable import Resolvers
+@testable import ClinicDomain
 
 final class CalendarSlotTests: XCTestCase {
     private func date(_ s: String) -> LocalDate { LocalDate(iso: s)! }

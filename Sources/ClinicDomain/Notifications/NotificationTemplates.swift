@@ -92,7 +92,7 @@ public enum NotificationTemplates {
         }
     }
 
-    static func sms(kind: String, lang: Language, _ d: AppointmentDetails) -> String {
+    public static func sms(kind: String, lang: Language, _ d: AppointmentDetails) -> String {
         let when = shortDate(d.date, lang) + " " + d.time.iso
         switch (lang, kind) {
         case (.es, "BOOKING_CONFIRMATION"): return "\(d.clinicName): cita reservada el \(when). Código \(d.shortCode)"
@@ -148,7 +148,7 @@ public enum NotificationTemplates {
     }
 
     /// "01/12/2026" in Spanish, "2026-12-01" in English (short, and unambiguous for each reader).
-    static func shortDate(_ d: LocalDate, _ lang: Language) -> String {
+    public static func shortDate(_ d: LocalDate, _ lang: Language) -> String {
         lang == .en ? d.iso : (d.day < 10 ? "0" : "") + "\(d.day)/" + (d.month < 10 ? "0" : "") + "\(d.month)/\(d.year)"
     }
 }

@@ -9,31 +9,31 @@
 // placeholder text again and clears the seal.
 import Crypto
 
-enum PasswordResetEmail {
+public enum PasswordResetEmail {
     /// What `Notification.body` shows where the email had the link.
-    static let linkPlaceholder = "[reset link hidden: it was sent only to the account's email address]"
+    public static let linkPlaceholder = "[reset link hidden: it was sent only to the account's email address]"
 
-    static func link(publicURL: String, token: String) -> String {
+    public static func link(publicURL: String, token: String) -> String {
         publicURL + "/reset?token=" + token
     }
 
     /// The text as stored and shown in the API (no secret in it).
-    static func redacted(locale: String?, firstName: String, minutes: Int64, clinicName: String) -> (subject: String, body: String) {
+    public static func redacted(locale: String?, firstName: String, minutes: Int64, clinicName: String) -> (subject: String, body: String) {
         NotificationTemplates.passwordReset(locale: locale, firstName: firstName, link: linkPlaceholder, minutes: minutes,
                                             clinicName: clinicName)
     }
 
     /// The text the person receives, with the working link.
-    static func deliverable(locale: String?, firstName: String, minutes: Int64, clinicName: String, link: String)
+    public static func deliverable(locale: String?, firstName: String, minutes: Int64, clinicName: String, link: String)
         -> (subject: String, body: String) {
         NotificationTemplates.passwordReset(locale: locale, firstName: firstName, link: link, minutes: minutes, clinicName: clinicName)
     }
 
-    static func seal(token: String, with seal: SecretSeal) -> [UInt8] { seal.seal(Array(token.utf8)) }
+    public static func seal(token: String, with seal: SecretSeal) -> [UInt8] { seal.seal(Array(token.utf8)) }
 
     /// The token from a sealed value, or nil when it cannot be opened (e.g.
     /// JWT_SECRET changed since the request).
-    static func unseal(_ sealed: [UInt8], with seal: SecretSeal) -> String? {
+    public static func unseal(_ sealed: [UInt8], with seal: SecretSeal) -> String? {
         seal.open(sealed).map { String(decoding: $0, as: UTF8.self) }
     }
 }

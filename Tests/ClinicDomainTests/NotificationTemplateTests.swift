@@ -1,4 +1,4 @@
-@testable import Resolvers
+@testable import ClinicDomain
 import XCTest
 
 final class NotificationTemplateTests: XCTestCase {

@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-@testable import Resolvers
+@testable import ClinicDomain
 
 /// Across spring-forward and fall-back weeks of 2026 in three zones, for hours
 /// that cover the transition (00:00–04:00) and a normal day (08:00–17:00), no

@@ -127,7 +127,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         return out + (offset < 0 ? "-" : "+") + DigitParsing.pad(a / 3600, 2) + ":" + DigitParsing.pad(a % 3600 / 60, 2)
     }
 
-    static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
+    public static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
         let (q, r) = a.quotientAndRemainder(dividingBy: b)
         return r < 0 ? (q - 1, r + b) : (q, r)
     }

@@ -1,6 +1,6 @@
 import XCTest
 import Foundation
-@testable import Resolvers
+@testable import ClinicDomain
 
 final class CalendarValueTests: XCTestCase {
     private func date(_ s: String) -> LocalDate { LocalDate(iso: s)! }
