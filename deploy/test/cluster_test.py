@@ -1,0 +1,537 @@
+#!/usr/bin/env python3
+"""The production layout of deploy/, started for real on this machine (issue #18).
+
+PostgreSQL primary with a streaming replica, three `clinic serve --no-worker`
+instances, two `clinic worker` processes and nginx (deploy/nginx/clinic.conf,
+with the ports and a self-signed certificate substituted), all in a temporary
+directory. Then, through nginx over HTTPS:
+
+  tls        HTTPS answers with HSTS; plain HTTP redirects to HTTPS
+  spread     the load reaches every instance (their own /metrics counters)
+  failover   under load, one instance SIGKILLed and another restarted with
+             SIGTERM: no query fails; every booking the client saw succeed is
+             in the database once, none twice
+  replica    the replica stopped: a report fails clearly and quickly, bookings
+             still work; started again: reports work
+  outbox     500 SMS queued: the two workers send each exactly once (counted by
+             the webhook sink, by Idempotency-Key), both take a share
+
+Usage: deploy/test/cluster_test.py [--clinic BIN] [--keep]
+Exit status: 0 passed, 1 failed, 77 skipped (a needed program is missing; the
+reason is printed). Python standard library only.
+"""
+import argparse
+import glob
+import http.client
+import http.server
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import date, timedelta
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SKIP = 77
+failures = []
+
+
+def log(msg):
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def check(cond, what):
+    log(("ok    " if cond else "FAIL  ") + what)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def free_ports(n):
+    socks, ports = [], []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+def wait_for(what, predicate, timeout=60, interval=0.2):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if predicate():
+                return True
+        except Exception:
+            pass
+        time.sleep(interval)
+    raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
+
+
+class Postgres:
+    """One PostgreSQL server; run as the `postgres` user when we are root."""
+
+    def __init__(self, bindir, base, name, port):
+        self.bindir, self.port = bindir, port
+        self.data = os.path.join(base, name)
+        self.logfile = os.path.join(base, name + ".log")
+
+    def cmd(self, *args):
+        argv = [os.path.join(self.bindir, args[0]), *args[1:]]
+        return (["runuser", "-u", "postgres", "--"] + argv) if os.geteuid() == 0 else argv
+
+    def run(self, *args):
+        subprocess.run(self.cmd(*args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def init_primary(self):
+        self.run("initdb", "-D", self.data, "-U", "clinic", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+                    f"unix_socket_directories = '{os.path.dirname(self.data)}'\n"
+                    "wal_level = replica\nmax_wal_senders = 5\nhot_standby = on\nmax_connections = 200\n"
+                    "fsync = off\nfull_page_writes = off\n")
+
+    def init_replica(self, primary):
+        self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "clinic",
+                 "-D", self.data, "-R", "-X", "stream", "-c", "fast", "--no-sync")
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
+            f.write(f"\nport = {self.port}\n")
+
+    def start(self):
+        self.run("pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "60", "start")
+
+    def stop(self):
+        subprocess.run(self.cmd("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def sql(self, statement, db="clinic"):
+        out = subprocess.run([os.path.join(self.bindir, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "clinic",
+                              "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement],
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+
+class Client:
+    """HTTPS to nginx, one kept-alive connection per client (reopened after an error)."""
+
+    def __init__(self, port, context, token=None):
+        self.port, self.context, self.token, self.conn = port, context, token, None
+
+    def request(self, method, path, body=None, headers=None):
+        h = {"Accept": "application/graphql-response+json, application/json"}
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        h.update(headers or {})
+        if self.conn is None:
+            self.conn = http.client.HTTPSConnection("localhost", self.port, context=self.context, timeout=30)
+        try:
+            self.conn.request(method, path, body=body, headers=h)
+            r = self.conn.getresponse()
+            data = r.read()
+            return r.status, dict(r.getheaders()), data
+        except Exception:
+            self.conn.close()
+            self.conn = None
+            raise
+
+    def gql(self, query, variables=None, get=False):
+        if get:
+            path = "/graphql?" + urllib.parse.urlencode({"query": query, **({"variables": json.dumps(variables)} if variables else {})})
+            status, headers, data = self.request("GET", path)
+        else:
+            status, headers, data = self.request("POST", "/graphql", json.dumps({"query": query, "variables": variables or {}}),
+                                                 {"Content-Type": "application/json"})
+        return status, headers, json.loads(data) if data.startswith(b"{") else {"raw": data.decode(errors="replace")}
+
+    def must(self, query, variables=None):
+        status, _, body = self.gql(query, variables)
+        if status != 200 or body.get("errors"):
+            raise RuntimeError(f"{status}: {json.dumps(body)[:500]}")
+        return body["data"]
+
+
+class SMSSink(http.server.ThreadingHTTPServer):
+    """The SMS webhook: records each delivery's Idempotency-Key."""
+
+    def __init__(self, port):
+        self.lock = threading.Lock()
+        self.keys = []
+        self.paths = []
+
+        sink = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                self.rfile.read(length)
+                with sink.lock:
+                    sink.keys.append(self.headers.get("Idempotency-Key"))
+                    sink.paths.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", port), Handler)
+
+
+class Cluster:
+    def __init__(self, clinic, base):
+        self.clinic, self.base = clinic, base
+        self.procs = {}
+        bindir = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        (self.pg_port, self.replica_port, self.https_port, self.http_port, self.sms_port,
+         *self.app_ports) = free_ports(8)
+        self.primary = Postgres(bindir, base, "primary", self.pg_port)
+        self.replica = Postgres(bindir, base, "replica", self.replica_port)
+        self.env = {k: v for k, v in os.environ.items()
+                    if not (k.startswith("CLINIC_") or k.startswith("DATABASE_") or k.startswith("RATE_LIMIT") or
+                            k in ("SMTP_URL", "SMS_WEBHOOK_URL", "JWT_SECRET"))}
+        self.env.update({
+            "DATABASE_URL": f"postgresql://clinic@127.0.0.1:{self.pg_port}/clinic",
+            "DATABASE_READ_URL": f"postgresql://clinic@127.0.0.1:{self.replica_port}/clinic",
+            "CLINIC_ENV": "production",
+            "JWT_SECRET": secrets.token_hex(32),
+            "TRUSTED_PROXIES": "127.0.0.1/32",
+            "CLINIC_PUBLIC_URL": f"https://localhost:{self.https_port}",
+            "SMS_WEBHOOK_URL": f"http://127.0.0.1:{self.sms_port}/sms",
+            "RATE_LIMIT_ANON": "1000000/hour",
+            "RATE_LIMIT_USER": "1000000/hour",
+            "CLINIC_DATA_DIR": os.path.join(base, "data"),
+            "BACKUP_DIR": os.path.join(base, "backups"),
+            "LOG_FORMAT": "json",
+            "DB_POOL_SIZE": "4",
+        })
+
+    # -- processes -------------------------------------------------------------------------------
+
+    def spawn(self, name, argv, env=None):
+        logf = open(os.path.join(self.base, name + ".log"), "ab")
+        self.procs[name] = subprocess.Popen(argv, env=env or self.env, stdout=logf, stderr=subprocess.STDOUT)
+        return self.procs[name]
+
+    def start_app(self, i):
+        port = self.app_ports[i]
+        self.spawn(f"app{i}", [self.clinic, "serve", "--no-worker"], dict(self.env, CLINIC_PORT=str(port)))
+        wait_for(f"app{i} /readyz", lambda: self.direct(port, "/readyz")[0] == 200)
+
+    def direct(self, port, path):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            c.request("GET", path)
+            r = c.getresponse()
+            return r.status, r.read().decode()
+        finally:
+            c.close()
+
+    def served_requests(self, i):
+        _, text = self.direct(self.app_ports[i], "/metrics")
+        return sum(float(m) for m in re.findall(r"^clinic_http_requests_total\{[^}]*\} (\S+)$", text, re.M))
+
+    def start(self):
+        os.chmod(self.base, 0o755)
+        if os.geteuid() == 0:
+            shutil.chown(self.base, "postgres")
+        log("PostgreSQL primary")
+        self.primary.init_primary()
+        self.primary.start()
+        self.primary.sql("CREATE DATABASE clinic", db="postgres")
+        log("streaming replica (pg_basebackup -R)")
+        self.replica.init_replica(self.primary)
+        self.replica.start()
+        wait_for("replica in recovery", lambda: self.replica.sql("SELECT pg_is_in_recovery()") == "t")
+        log("clinic migrate, create-superadmin")
+        subprocess.run([self.clinic, "migrate"], env=self.env, check=True, capture_output=True)
+        subprocess.run([self.clinic, "create-superadmin", "--email", "root@clinic.example"], env=self.env, check=True,
+                       input=b"cluster-test-superadmin-pass\n", capture_output=True)
+        self.sms = SMSSink(self.sms_port)
+        threading.Thread(target=self.sms.serve_forever, daemon=True).start()
+        log(f"three servers on {self.app_ports}, two workers")
+        for i in range(3):
+            self.start_app(i)
+        for i in range(2):  # each worker its own webhook path, so the sink sees who sent what
+            self.spawn(f"worker{i}", [self.clinic, "worker"], dict(self.env, SMS_WEBHOOK_URL=self.env["SMS_WEBHOOK_URL"] + str(i)))
+        log("nginx with a self-signed certificate")
+        self.start_nginx()
+
+    def start_nginx(self):
+        d = os.path.join(self.base, "nginx")
+        os.makedirs(d)
+        self.cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", self.cert],
+                       check=True, capture_output=True)
+        site = open(os.path.join(ROOT, "deploy/nginx/clinic.conf")).read()
+        ports = iter(self.app_ports)
+        site = re.sub(r"server 127\.0\.0\.1:\d+", lambda _: f"server 127.0.0.1:{next(ports)}", site)
+        site = re.sub(r"\n\s*listen \[::\]:[^\n]*", "", site)
+        site = site.replace("listen 80;", f"listen 127.0.0.1:{self.http_port};")
+        site = site.replace("listen 443 ssl http2;", f"listen 127.0.0.1:{self.https_port} ssl http2;")
+        site = site.replace("https://$host$request_uri", f"https://$host:{self.https_port}$request_uri")
+        site = site.replace("/etc/ssl/clinic/fullchain.pem", self.cert).replace("/etc/ssl/clinic/privkey.pem", key)
+        site = site.replace("server_name clinic.example.org;", "server_name localhost;")
+        for t in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            os.makedirs(os.path.join(d, t), mode=0o777)
+            os.chmod(os.path.join(d, t), 0o777)
+        temp = "".join(f"    {t}_temp_path {d}/{t};\n".replace("body_temp", "client_body_temp") for t in
+                       ("body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        conf = (("user nobody nogroup;\n" if os.geteuid() == 0 else "") +
+                f"worker_processes 2;\npid {d}/nginx.pid;\nerror_log {d}/error.log warn;\n"
+                "events { worker_connections 4096; }\n"
+                f"http {{\n    include /etc/nginx/mime.types;\n    access_log {d}/access.log;\n{temp}{site}\n}}\n")
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(conf)
+        subprocess.run(["nginx", "-t", "-p", d + "/", "-c", d + "/nginx.conf"], check=True, capture_output=True)
+        self.spawn("nginx", ["nginx", "-p", d + "/", "-c", d + "/nginx.conf", "-g", "daemon off;"])
+        self.tls = ssl.create_default_context(cafile=self.cert)
+        wait_for("nginx", lambda: Client(self.https_port, self.tls).request("GET", "/healthz")[0] == 200)
+
+    def stop(self):
+        for name, p in self.procs.items():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs.values():
+            try:
+                p.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        if hasattr(self, "sms"):
+            self.sms.shutdown()
+        self.replica.stop()
+        self.primary.stop()
+
+    def client(self, token=None):
+        return Client(self.https_port, self.tls, token)
+
+
+# -- scenarios ---------------------------------------------------------------------------------------
+
+def setup_data(c):
+    root = c.client()
+    token = root.must('mutation { login(email: "root@clinic.example", password: "cluster-test-superadmin-pass") { accessToken } }')
+    admin = c.client(token["login"]["accessToken"])
+    doctor = admin.must("""mutation($i: CreateDoctorInput!) { createDoctor(input: $i) { id } }""",
+                        {"i": {"email": "dr.cluster@clinic.example", "password": "cluster-test-doctor-pass",
+                               "firstName": "Ana", "lastName": "Cluster", "licenseNumber": "CL-1",
+                               "specialization": "General", "experienceYears": 5, "consultationFee": "50.00"}})["createDoctor"]["id"]
+    admin.must("""mutation($d: ID!, $h: [WorkingHoursInput!]!) { setWorkingHours(doctorId: $d, hours: $h) { id } }""",
+               {"d": doctor, "h": [{"weekday": w, "start": "08:00", "end": "20:00", "slotMinutes": 30} for w in range(1, 8)]})
+    reg = c.client().must("""mutation($i: RegisterInput!) { register(input: $i) { accessToken } }""",
+                          {"i": {"email": "patient.cluster@clinic.example", "password": "cluster-test-patient-pass",
+                                 "firstName": "Pat", "lastName": "Cluster", "dateOfBirth": "1980-01-02", "gender": "UNDISCLOSED",
+                                 "address": "Calle 1", "emergencyContact": "Someone", "emergencyPhone": "+34600000000"}})
+    patient = c.client(reg["register"]["accessToken"])
+    slots = []
+    for days in range(2, 32):
+        day = (date.today() + timedelta(days=days)).isoformat()
+        got = admin.must("query($d: ID!, $day: Date!) { availableSlots(doctorId: $d, date: $day) { date time } }",
+                         {"d": doctor, "day": day})["availableSlots"]
+        slots += [(s["date"], s["time"]) for s in got]
+    return admin, patient, doctor, slots
+
+
+def scenario_tls(c):
+    status, headers, _ = c.client().gql("{ __typename }")
+    check(status == 200, "HTTPS: a query through nginx answers 200")
+    check("preload" in headers.get("Strict-Transport-Security", ""), "HTTPS: HSTS with preload")
+    h = http.client.HTTPConnection("127.0.0.1", c.http_port, timeout=5)
+    h.request("GET", "/graphql?query=%7B__typename%7D", headers={"Host": "localhost"})
+    r = h.getresponse()
+    check(r.status == 301 and r.getheader("Location", "").startswith(f"https://localhost:{c.https_port}/graphql"),
+          f"HTTP redirects to HTTPS ({r.status} {r.getheader('Location')})")
+
+
+def scenario_spread(c):
+    before = [c.served_requests(i) for i in range(3)]
+    def reader():
+        cl = c.client()
+        for _ in range(60):
+            cl.gql("{ doctors(first: 5) { nodes { id specialization } } }", get=True)
+    threads = [threading.Thread(target=reader) for _ in range(6)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    delta = [c.served_requests(i) - before[i] for i in range(3)]
+    check(all(d > 0 for d in delta) and sum(delta) >= 360, f"360 queries spread over the three instances: {delta}")
+
+
+def scenario_failover(c, patient, doctor, slots):
+    stop = threading.Event()
+    reads = {"ok": 0, "failed": []}
+    lock = threading.Lock()
+
+    def reader():
+        cl = c.client()
+        while not stop.is_set():
+            try:
+                status, _, body = cl.gql("{ doctors(first: 5) { nodes { id } } }", get=True)
+                good = status == 200 and "errors" not in body
+                detail = f"{status} {json.dumps(body)[:200]}"
+            except Exception as e:
+                good, detail = False, repr(e)
+            with lock:
+                if good:
+                    reads["ok"] += 1
+                else:
+                    reads["failed"].append(detail)
+
+    outcomes = {}
+
+    def booker():
+        cl = c.client(patient.token)
+        for day, tm in slots:
+            if stop.is_set():
+                break
+            try:
+                status, _, body = cl.gql("""mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }""",
+                                         {"i": {"doctorId": doctor, "date": day, "time": tm, "reason": "failover"}})
+                ok = status == 200 and not body.get("errors")
+                outcomes[(day, tm)] = "ok" if ok else f"{status} {json.dumps(body)[:200]}"
+            except Exception as e:
+                outcomes[(day, tm)] = repr(e)
+            time.sleep(0.01)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)] + [threading.Thread(target=booker)]
+    [t.start() for t in threads]
+    time.sleep(2)
+    log("SIGKILL app0")
+    c.procs["app0"].kill()
+    time.sleep(2)
+    log("SIGTERM app1, then start it again")
+    c.procs["app1"].send_signal(signal.SIGTERM)
+    c.procs["app1"].wait(timeout=30)
+    c.start_app(1)
+    time.sleep(2)
+    log("start app0 again")
+    c.start_app(0)
+    time.sleep(2)
+    stop.set()
+    [t.join() for t in threads]
+    check(reads["ok"] > 100 and not reads["failed"],
+          f"queries during SIGKILL + SIGTERM restart: {reads['ok']} ok, {len(reads['failed'])} failed {reads['failed'][:3]}")
+    rows = c.primary.sql("SELECT to_char(starts_at AT TIME ZONE (SELECT time_zone FROM system_settings LIMIT 1), 'YYYY-MM-DD HH24:MI'), count(*) "
+                         "FROM appointments WHERE reason = 'failover' GROUP BY 1")
+    in_db = {tuple(line.split("|")[0].split(" ")): int(line.split("|")[1]) for line in rows.splitlines() if line}
+    booked_ok = [k for k, v in outcomes.items() if v == "ok"]
+    lost = [k for k in booked_ok if in_db.get(k, 0) != 1]
+    doubled = [k for k, n in in_db.items() if n > 1]
+    unknown = [k for k in in_db if outcomes.get(k) != "ok"]
+    refused = [v for v in outcomes.values() if v != "ok"]
+    check(len(booked_ok) > 5 and not lost and not doubled,
+          f"bookings during the restarts: {len(booked_ok)} ok, none lost ({lost[:3]}), none doubled ({doubled[:3]}); "
+          f"{len(refused)} refused {refused[:2]}, {len(unknown)} stored although the client saw an error")
+
+
+REPORT = "{ report(from: \"%s\", to: \"%s\") { totalAppointments } }" % (
+    date.today() - timedelta(days=30), date.today() + timedelta(days=60))
+
+
+def scenario_replica(c, admin, patient, doctor, slot):
+    log("stop the replica")
+    c.replica.stop()
+    start = time.time()
+    status, _, body = admin.gql(REPORT)
+    took = time.time() - start
+    codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+    check(bool(codes) and took < 10, f"replica down: a report fails clearly in {took:.1f} s ({status}, codes {codes})")
+    status, _, body = patient.gql("""mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }""",
+                                  {"i": {"doctorId": doctor, "date": slot[0], "time": slot[1], "reason": "replica down"}})
+    check(status == 200 and not body.get("errors"), f"replica down: booking still works ({status} {json.dumps(body)[:200]})")
+    c.replica.start()
+    def report_works():
+        s, _, b = admin.gql(REPORT)
+        last[0] = (s, b)
+        return s == 200 and not b.get("errors")
+    last = [None]
+    try:
+        wait_for("reports after the replica restart", report_works, timeout=30, interval=1)
+        check(True, "replica back: reports work again")
+    except RuntimeError as e:
+        check(False, f"replica back: {e}; last answer {json.dumps(last[0])[:300]}")
+
+
+def scenario_outbox(c, count=500, per_user=10):
+    users = count // per_user
+    c.primary.sql(
+        "INSERT INTO users (email, password_hash, first_name, last_name, phone, notify_by_sms) "
+        f"SELECT 'sms' || g || '@clinic.example', '!', 'Sms', 'User' || g, '+3460000' || lpad(g::text, 4, '0'), true "
+        f"FROM generate_series(1, {users}) g;"
+        "INSERT INTO notifications (user_id, channel, kind, subject, body, recipient) "
+        "SELECT u.id, 'SMS', 'CUSTOM', '', 'outbox test ' || n, u.phone FROM users u, generate_series(1, "
+        f"{per_user}) n WHERE u.email LIKE 'sms%@clinic.example'")
+    start = time.time()
+    try:
+        wait_for("every queued SMS sent", lambda: c.primary.sql(
+            "SELECT count(*) FROM notifications WHERE body LIKE 'outbox test %' AND status = 'SENT'") == str(count),
+            timeout=180, interval=1)
+    except RuntimeError as e:
+        state = c.primary.sql("SELECT status, count(*) FROM notifications WHERE body LIKE 'outbox test %' GROUP BY 1")
+        check(False, f"outbox: {e}: {state}")
+        return
+    took = time.time() - start
+    with c.sms.lock:
+        keys, paths = list(c.sms.keys), list(c.sms.paths)
+    shares = [paths.count(f"/sms{i}") for i in range(2)]
+    check(len(keys) == count and len(set(keys)) == count,
+          f"outbox: {count} SMS, {len(keys)} deliveries, {len(set(keys))} distinct, in {took:.1f} s")
+    check(all(shares), f"outbox: both workers took a share ({shares})")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--clinic", default=os.environ.get("CLINIC_BIN"))
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
+    args = ap.parse_args()
+    clinic = args.clinic or next((p for p in (os.path.join(ROOT, ".build/release/clinic"), os.path.join(ROOT, ".build/debug/clinic"))
+                                  if os.path.exists(p)), None)
+    missing = [name for name, ok in (("nginx", shutil.which("nginx")), ("openssl", shutil.which("openssl")),
+                                     ("PostgreSQL server binaries", glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup")),
+                                     ("a built clinic binary (--clinic or CLINIC_BIN)", clinic and os.path.exists(clinic)))
+               if not ok]
+    if missing:
+        print("SKIPPED: the production cluster test needs " + ", ".join(missing))
+        return SKIP
+    base = tempfile.mkdtemp(prefix="clinic-cluster-")
+    c = Cluster(os.path.abspath(clinic), base)
+    try:
+        c.start()
+        admin, patient, doctor, slots = setup_data(c)
+        log(f"{len(slots)} free slots over the next days")
+        scenario_tls(c)
+        scenario_spread(c)
+        scenario_failover(c, patient, doctor, slots[:-1])
+        scenario_replica(c, admin, patient, doctor, slots[-1])
+        scenario_outbox(c)
+    except Exception as e:
+        failures.append(f"setup or scenario crashed: {e!r}")
+        log(f"FAIL  {e!r}")
+    finally:
+        c.stop()
+        if failures:
+            for name in sorted(os.listdir(base)):
+                if name.endswith(".log"):
+                    tail = open(os.path.join(base, name), errors="replace").read()[-1500:]
+                    print(f"--- {name} (tail) ---\n{tail}")
+        if args.keep or failures:
+            log(f"logs kept in {base}")
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    print("PASSED" if not failures else f"FAILED: {len(failures)} check(s)\n  " + "\n  ".join(failures))
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
