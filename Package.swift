@@ -21,13 +21,13 @@ let package = Package(
         // Infrastructure.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTP"),
-        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"], exclude: ["Resources"]),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"]),
         // Email over SMTP (STARTTLS through OpenSSL) and SMS over an HTTP webhook.
         .target(name: "Delivery", dependencies: ["CCrypto"]),
 
         // The clinic.
         // Its rules as plain Swift: calendar and time, booking rules, accounts, notification texts.
-        .target(name: "ClinicDomain", dependencies: ["Crypto"]),
+        .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
         .target(name: "Resolvers", dependencies: ["ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
         .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         .executableTarget(name: "clinic", dependencies: ["Server"]),
@@ -38,7 +38,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
-        .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain"]),
+        .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
         .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "ClinicDomain", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
     ],

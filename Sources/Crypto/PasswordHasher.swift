@@ -34,6 +34,9 @@ public struct PasswordHasher: Sendable {
 
     public init(cost: Cost = .standard) { self.cost = cost }
 
+    /// The longest passphrase crypt takes, in UTF-8 bytes after `normalize`.
+    public static let maximumPassphraseBytes = LibXCrypt.maxPassphraseBytes
+
     /// NFKC, as SP 800-63B asks, so "ｐａｓｓ" and "pass", "ﬁ" and "fi" are one password.
     public static func normalize(_ password: String) -> String {
         password.precomposedStringWithCompatibilityMapping

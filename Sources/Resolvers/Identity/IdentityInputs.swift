@@ -6,50 +6,6 @@ import Foundation
 import Postgres
 import Schema
 
-/// Maximum lengths of the account inputs (INTERFACE.md "Policies").
-enum IdentityLimits {
-    static let name = 100
-    static let phone = 50
-    static let address = 500
-    static let emergencyContact = 100
-    static let medicalText = 10_000
-    static let search = 100
-}
-
-/// Phone numbers as people type them ("+52 55 1234 5678", "+1 (555) 010-0199"):
-/// digits with spaces, dots, dashes or parentheses between them, 7 to 15
-/// digits (E.164's maximum). The number SMS go to (`phone`) must be
-/// international (a leading "+" and the country code), so a message cannot be
-/// sent to a guessed country or to free text; an emergency contact's number,
-/// which staff dial by hand, may be local.
-enum PhoneNumber {
-    enum Kind { case international, dialable }
-
-    static func isValid(_ text: String, kind: Kind) -> Bool {
-        var rest = Substring(text)
-        if rest.hasPrefix("+") { rest = rest.dropFirst() } else if kind == .international { return false }
-        guard let first = rest.first, first.isASCII, first.isNumber || first == "(" else { return false }
-        var digits = 0
-        for c in rest.unicodeScalars {
-            switch c {
-            case "0"..."9": digits += 1
-            case " ", "-", ".", "(", ")": continue
-            default: return false
-            }
-        }
-        return (7...15).contains(digits)
-    }
-
-    static func rule(_ kind: Kind, label: String) -> String {
-        switch kind {
-        case .international:
-            return "\(label) must be an international number with the country code, e.g. +52 55 1234 5678 (7 to 15 digits)."
-        case .dialable:
-            return "\(label) must be a phone number of 7 to 15 digits, e.g. +52 55 1234 5678 or 55 1234 5678."
-        }
-    }
-}
-
 /// One input object (or the root arguments) with the path used in error messages.
 struct InputReader {
     let values: [String: JSON]

@@ -1,4 +1,5 @@
 // migrate, seed, create-superadmin: database chores from the command line.
+import ClinicDomain
 import Crypto
 import Foundation
 import Postgres

@@ -1,5 +1,6 @@
 // Password rules for a single-factor password, NIST SP 800-63B rev 4 §3.1.1.2:
 // length 15…128, no composition rules, NFKC, blocklist, context (email).
+import Crypto
 
 public enum PasswordPolicyViolation: Equatable, Sendable {
     case tooShort(minimum: Int)
@@ -36,7 +37,7 @@ public enum PasswordPolicy {
         let normalized = PasswordHasher.normalize(password)
         let length = normalized.unicodeScalars.count
         if length < minimumLength { return .tooShort(minimum: minimumLength) }
-        if length > maximumLength || normalized.utf8.count > LibXCrypt.maxPassphraseBytes {
+        if length > maximumLength || normalized.utf8.count > PasswordHasher.maximumPassphraseBytes {
             return .tooLong(maximum: maximumLength)
         }
         if normalized.utf8.contains(0) { return .invalidCharacter }

@@ -1,5 +1,6 @@
 import XCTest
-@testable import Crypto
+@testable import ClinicDomain
+import Crypto
 
 final class PasswordPolicyTests: XCTestCase {
     let email = "jane.doe@example.com"
@@ -66,7 +67,7 @@ final class PasswordPolicyTests: XCTestCase {
         XCTAssertTrue(CommonPasswords.set.contains("password"))
         XCTAssertTrue(CommonPasswords.set.contains("123456"))
         let txt = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/Crypto/Resources/common-passwords.txt").standardized
+            .appendingPathComponent("../../Sources/ClinicDomain/Accounts/Resources/common-passwords.txt").standardized
         let text = try String(contentsOf: txt, encoding: .utf8)
         XCTAssertEqual(text, CommonPasswords.text + "\n", "CommonPasswords.swift is stale: rerun generate-common-passwords.py")
     }
