@@ -21,7 +21,6 @@ Exit status: 0 passed, 1 failed, 77 skipped (a needed program is missing; the
 reason is printed). Python standard library only.
 """
 import argparse
-import glob
 import http.client
 import http.server
 import json
@@ -30,17 +29,17 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 from datetime import date, timedelta
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+from testlib import Postgres, clinic_binary, free_ports, make_base, postgres_bindir, wait_for  # noqa: E402
 SKIP = 77
 failures = []
 
@@ -54,73 +53,6 @@ def check(cond, what):
     if not cond:
         failures.append(what)
     return cond
-
-
-def free_ports(n):
-    socks, ports = [], []
-    for _ in range(n):
-        s = socket.socket()
-        s.bind(("127.0.0.1", 0))
-        socks.append(s)
-        ports.append(s.getsockname()[1])
-    for s in socks:
-        s.close()
-    return ports
-
-
-def wait_for(what, predicate, timeout=60, interval=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:
-            pass
-        time.sleep(interval)
-    raise RuntimeError(f"timed out after {timeout} s waiting for {what}")
-
-
-class Postgres:
-    """One PostgreSQL server; run as the `postgres` user when we are root."""
-
-    def __init__(self, bindir, base, name, port):
-        self.bindir, self.port = bindir, port
-        self.data = os.path.join(base, name)
-        self.logfile = os.path.join(base, name + ".log")
-
-    def cmd(self, *args):
-        argv = [os.path.join(self.bindir, args[0]), *args[1:]]
-        return (["runuser", "-u", "postgres", "--"] + argv) if os.geteuid() == 0 else argv
-
-    def run(self, *args):
-        subprocess.run(self.cmd(*args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-
-    def init_primary(self):
-        self.run("initdb", "-D", self.data, "-U", "clinic", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync")
-        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
-            f.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                    f"unix_socket_directories = '{os.path.dirname(self.data)}'\n"
-                    "wal_level = replica\nmax_wal_senders = 5\nhot_standby = on\nmax_connections = 200\n"
-                    "fsync = off\nfull_page_writes = off\n")
-
-    def init_replica(self, primary):
-        self.run("pg_basebackup", "-h", "127.0.0.1", "-p", str(primary.port), "-U", "clinic",
-                 "-D", self.data, "-R", "-X", "stream", "-c", "fast", "--no-sync")
-        with open(os.path.join(self.data, "postgresql.conf"), "a") as f:
-            f.write(f"\nport = {self.port}\n")
-
-    def start(self):
-        self.run("pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "60", "start")
-
-    def stop(self):
-        subprocess.run(self.cmd("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop"),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def sql(self, statement, db="clinic"):
-        out = subprocess.run([os.path.join(self.bindir, "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "clinic",
-                              "-d", db, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement],
-                             check=True, capture_output=True, text=True)
-        return out.stdout.strip()
 
 
 class Client:
@@ -193,7 +125,7 @@ class Cluster:
     def __init__(self, clinic, base):
         self.clinic, self.base = clinic, base
         self.procs = {}
-        bindir = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        bindir = postgres_bindir()
         (self.pg_port, self.replica_port, self.https_port, self.http_port, self.sms_port,
          *self.app_ports) = free_ports(8)
         self.primary = Postgres(bindir, base, "primary", self.pg_port)
@@ -243,11 +175,8 @@ class Cluster:
         return sum(float(m) for m in re.findall(r"^clinic_http_requests_total\{[^}]*\} (\S+)$", text, re.M))
 
     def start(self):
-        os.chmod(self.base, 0o755)
-        if os.geteuid() == 0:
-            shutil.chown(self.base, "postgres")
         log("PostgreSQL primary")
-        self.primary.init_primary()
+        self.primary.init("wal_level = replica\nmax_wal_senders = 5\nhot_standby = on\n")
         self.primary.start()
         self.primary.sql("CREATE DATABASE clinic", db="postgres")
         log("streaming replica (pg_basebackup -R)")
@@ -495,17 +424,16 @@ def main():
     ap.add_argument("--clinic", default=os.environ.get("CLINIC_BIN"))
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (logs)")
     args = ap.parse_args()
-    clinic = args.clinic or next((p for p in (os.path.join(ROOT, ".build/release/clinic"), os.path.join(ROOT, ".build/debug/clinic"))
-                                  if os.path.exists(p)), None)
+    clinic = clinic_binary(ROOT, args.clinic)
     missing = [name for name, ok in (("nginx", shutil.which("nginx")), ("openssl", shutil.which("openssl")),
-                                     ("PostgreSQL server binaries", glob.glob("/usr/lib/postgresql/*/bin/pg_basebackup")),
-                                     ("a built clinic binary (--clinic or CLINIC_BIN)", clinic and os.path.exists(clinic)))
+                                     ("PostgreSQL server binaries", postgres_bindir()),
+                                     ("a built clinic binary (--clinic or CLINIC_BIN)", clinic))
                if not ok]
     if missing:
         print("SKIPPED: the production cluster test needs " + ", ".join(missing))
         return SKIP
-    base = tempfile.mkdtemp(prefix="clinic-cluster-")
-    c = Cluster(os.path.abspath(clinic), base)
+    base = make_base("clinic-cluster-")
+    c = Cluster(clinic, base)
     try:
         c.start()
         admin, patient, doctor, slots = setup_data(c)
