@@ -14,33 +14,37 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CXCrypt", pkgConfig: "libxcrypt", providers: [.apt(["libcrypt-dev"])]),
 
+        // The one JSON value, parser, serializer and string escaper, and base64.
+        .target(name: "JSON"),
+
         // The pure GraphQL core: no I/O, no clinic.
         .target(name: "QueryLanguage"),
-        .target(name: "Schema", dependencies: ["QueryLanguage"]),
+        .target(name: "Schema", dependencies: ["QueryLanguage", "JSON"]),
 
         // Infrastructure.
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
         .target(name: "HTTP"),
-        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt"]),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt", "JSON"]),
         // Email over SMTP (STARTTLS through OpenSSL) and SMS over an HTTP webhook.
-        .target(name: "Delivery", dependencies: ["CCrypto"]),
+        .target(name: "Delivery", dependencies: ["CCrypto", "JSON"]),
 
         // The clinic.
         // Its rules as plain Swift: calendar and time, booking rules, accounts, notification texts.
         .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
-        .target(name: "Resolvers", dependencies: ["ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
-        .target(name: "Server", dependencies: ["QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
+        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
+        .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         .executableTarget(name: "clinic", dependencies: ["Server"]),
 
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], exclude: ["oracle.py", "corpus.py"]),
-        .testTarget(name: "SchemaTests", dependencies: ["Schema", "QueryLanguage"], exclude: ["Fixtures", "ExecutionFixtures"]),
+        .testTarget(name: "SchemaTests", dependencies: ["JSON", "Schema", "QueryLanguage"], exclude: ["Fixtures", "ExecutionFixtures"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], exclude: ["Fixtures"]),
         .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
-        .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery"]),
+        .testTarget(name: "CryptoTests", dependencies: ["Crypto", "JSON"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON"]),
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
-        .testTarget(name: "ResolversTests", dependencies: ["Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "ClinicDomain", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
+        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
+        .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,19 +10,20 @@ import PackageDescription
 let package = Package(
     name: "clinic-fuzz",
     targets: [
+        .target(name: "JSON"),
         .target(name: "QueryLanguage"),
-        .target(name: "Schema", dependencies: ["QueryLanguage"]),
+        .target(name: "Schema", dependencies: ["QueryLanguage", "JSON"]),
         .target(name: "HTTP"),
-        .target(name: "ClinicScalars", dependencies: ["Schema", "QueryLanguage"]),
+        .target(name: "ClinicScalars", dependencies: ["JSON", "Schema", "QueryLanguage"]),
 
         .target(name: "LibFuzzerMain"),
 
         // One executable per harness: Harness.swift defines LLVMFuzzerTestOneInput,
         // main.swift hands over to libFuzzer's driver.
         .executableTarget(name: "FuzzParser", dependencies: ["QueryLanguage", "LibFuzzerMain"]),
-        .executableTarget(name: "FuzzJSON", dependencies: ["Schema", "LibFuzzerMain"]),
+        .executableTarget(name: "FuzzJSON", dependencies: ["JSON", "LibFuzzerMain"]),
         .executableTarget(name: "FuzzHTTP", dependencies: ["HTTP", "LibFuzzerMain"]),
-        .executableTarget(name: "FuzzCoercion", dependencies: ["Schema", "QueryLanguage", "ClinicScalars", "LibFuzzerMain"]),
+        .executableTarget(name: "FuzzCoercion", dependencies: ["JSON", "Schema", "QueryLanguage", "ClinicScalars", "LibFuzzerMain"]),
     ],
     swiftLanguageModes: [.v6]
 )

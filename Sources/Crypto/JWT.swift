@@ -1,5 +1,6 @@
 // JWT access tokens (RFC 7519) profiled per RFC 8725 and RFC 9068:
 // HS256 only, `typ: at+jwt`, required iss/aud/exp/iat/sub/jti.
+import JSON
 
 public struct AccessTokenClaims: Sendable, Equatable {
     public var iss: String
@@ -83,12 +84,12 @@ public struct JWTSigner: Sendable {
     }
 
     public func sign(_ claims: AccessTokenClaims) -> String {
-        let payload = TokenJSON.serialize(object: [
+        let payload = JSON.object([
             ("iss", .string(claims.iss)), ("aud", .string(claims.aud)), ("sub", .string(claims.sub)),
-            ("jti", .string(claims.jti)), ("iat", .integer(claims.iat)), ("exp", .integer(claims.exp)),
-            ("role", .string(claims.role)), ("ver", .integer(Int64(claims.ver))),
+            ("jti", .string(claims.jti)), ("iat", .int(Int(claims.iat))), ("exp", .int(Int(claims.exp))),
+            ("role", .string(claims.role)), ("ver", .int(claims.ver)),
         ])
-        let signingInput = JWTSigner.header + "." + Base64.urlEncode(Array(payload.utf8))
+        let signingInput = JWTSigner.header + "." + Base64.urlEncode(payload.serialized())
         let mac = HMAC.sha256(key: secret, message: Array(signingInput.utf8))
         return signingInput + "." + Base64.urlEncode(mac)
     }
@@ -105,8 +106,7 @@ public struct JWTSigner: Sendable {
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else { throw .malformed }
 
         // Header: decoded strictly and compared to the pinned values; never used for key selection.
-        guard let headerBytes = Base64.urlDecode(parts[0]),
-              case .object(let header)? = TokenJSON.parse(headerBytes) else { throw .malformed }
+        guard let headerBytes = Base64.urlDecode(parts[0]), let header = Self.object(headerBytes) else { throw .malformed }
         guard header["alg"] == .string("HS256") else { throw .unsupportedAlgorithm }
         guard header["typ"] == .string("at+jwt") else { throw .wrongType }
         guard header["crit"] == nil else { throw .malformed }  // no extensions understood (RFC 7515 §4.1.11)
@@ -116,8 +116,7 @@ public struct JWTSigner: Sendable {
         let signingInput = Array(bytes[..<parts[1].endIndex])
         guard ConstantTime.equals(HMAC.sha256(key: secret, message: signingInput), signature) else { throw .badSignature }
 
-        guard let payloadBytes = Base64.urlDecode(parts[1]),
-              case .object(let claims)? = TokenJSON.parse(payloadBytes) else { throw .malformed }
+        guard let payloadBytes = Base64.urlDecode(parts[1]), let claims = Self.object(payloadBytes) else { throw .malformed }
 
         func string(_ name: String) throws(TokenError) -> String {
             guard let v = claims[name] else { throw .missingClaim(name) }
@@ -126,8 +125,8 @@ public struct JWTSigner: Sendable {
         }
         func integer(_ name: String) throws(TokenError) -> Int64 {
             guard let v = claims[name] else { throw .missingClaim(name) }
-            guard case .integer(let n) = v else { throw .invalidClaim(name) }
-            return n
+            guard case .int(let n) = v else { throw .invalidClaim(name) }
+            return Int64(n)
         }
 
         let iss = try string("iss")
@@ -144,16 +143,25 @@ public struct JWTSigner: Sendable {
         let jti = try string("jti")
         let role = try string("role")
         let ver = try integer("ver")
-        guard let version = Int(exactly: ver) else { throw .invalidClaim("ver") }
+        let version = Int(ver)
         guard iat >= 0 else { throw .invalidClaim("iat") }
         guard exp > iat else { throw .invalidClaim("exp") }
         // Overflow-safe forms of now >= exp + leeway, iat > now + leeway, now < nbf - leeway.
         guard now - leeway < exp else { throw .expired }
         guard iat - leeway <= now else { throw .issuedInFuture }
         if let nbfValue = claims["nbf"] {
-            guard case .integer(let nbf) = nbfValue else { throw .invalidClaim("nbf") }
+            guard case .int(let n) = nbfValue else { throw .invalidClaim("nbf") }
+            let nbf = Int64(n)
             guard nbf >= 0, nbf - leeway <= now else { throw .notYetValid }
         }
         return AccessTokenClaims(iss: iss, aud: audience, sub: sub, jti: jti, iat: iat, exp: exp, role: role, ver: version)
+    }
+
+    /// A header or claims set: a JSON object, read strictly (duplicate member
+    /// names refused, RFC 7515 §5.2; nesting bounded) so no other reader could
+    /// see a different value in the same signed bytes.
+    static func object(_ bytes: [UInt8]) -> JSON? {
+        guard let value = try? JSONParser.parse(bytes, maxDepth: 16, duplicateKeys: .reject), case .object = value else { return nil }
+        return value
     }
 }

@@ -1,5 +1,6 @@
 // Opaque bearer secrets (refresh and password-reset tokens): 256 random bits
 // handed to the client as base64url; only their SHA-256 is stored.
+import JSON
 
 public enum OpaqueToken {
     public static let byteCount = 32

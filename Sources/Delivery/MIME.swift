@@ -1,6 +1,7 @@
 // The text encodings of an Internet message: quoted-printable bodies
 // (RFC 2045 §6.7), encoded-words for non-ASCII header text (RFC 2047), and
 // header folding (RFC 5322 §2.2.3). Lines end in CRLF.
+import JSON
 
 public enum MIME {
     // MARK: - Quoted-printable
@@ -80,12 +81,12 @@ public enum MIME {
         for ch in text {
             let bytes = Array(String(ch).utf8)
             if chunk.count + bytes.count > 45, !chunk.isEmpty {
-                words.append("=?UTF-8?B?" + base64(chunk) + "?=")
+                words.append("=?UTF-8?B?" + Base64.encode(chunk) + "?=")
                 chunk = []
             }
             chunk += bytes
         }
-        if !chunk.isEmpty { words.append("=?UTF-8?B?" + base64(chunk) + "?=") }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?" + Base64.encode(chunk) + "?=") }
         return words.joined(separator: "\r\n ")
     }
 
@@ -104,7 +105,7 @@ public enum MIME {
             let encoding = parts[1].uppercased()
             let payload = String(parts[2])
             if encoding == "B" {
-                out += String(decoding: decodeBase64(payload) ?? [], as: UTF8.self)
+                out += String(decoding: Base64.decode(payload, ignoringLineBreaks: true) ?? [], as: UTF8.self)
             } else {
                 out += decodeQuotedPrintable(payload.replacingAll("_", with: " "))
             }
@@ -147,48 +148,6 @@ public enum MIME {
         case 0x61...0x66: return c - 0x61 + 10
         default: return nil
         }
-    }
-
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    public static func base64(_ bytes: [UInt8]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 2 < bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], alphabet[Int(n & 63)]]
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], 0x3D, 0x3D]
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out += [alphabet[Int(n >> 18 & 63)], alphabet[Int(n >> 12 & 63)], alphabet[Int(n >> 6 & 63)], 0x3D]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    public static func decodeBase64(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        for c in text.utf8 {
-            if c == 0x3D { break }
-            if c == 0x0D || c == 0x0A || c == 0x20 { continue }
-            guard let v = alphabet.firstIndex(of: c) else { return nil }
-            values.append(UInt8(v))
-        }
-        var out: [UInt8] = []
-        var i = 0
-        while i + 1 < values.count {
-            let a = values[i], b = values[i + 1]
-            out.append(a << 2 | b >> 4)
-            if i + 2 < values.count { out.append((b & 0xF) << 4 | values[i + 2] >> 2) }
-            if i + 3 < values.count { out.append((values[i + 2] & 0x3) << 6 | values[i + 3]) }
-            i += 4
-        }
-        return out
     }
 }
 

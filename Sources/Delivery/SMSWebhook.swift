@@ -1,6 +1,7 @@
 // SMS through a webhook: `POST {"to": …, "body": …}` as JSON to
 // SMS_WEBHOOK_URL over HTTP/1.1 (https through OpenSSL). 2xx is sent, 4xx is
 // a permanent refusal, 5xx and timeouts are worth another try.
+import JSON
 
 /// A configuration URL that does not parse; the message is one line.
 public struct URLError: Error, Sendable, CustomStringConvertible, Equatable {
@@ -119,7 +120,7 @@ public struct SMSWebhookConfiguration: Sendable, Equatable {
         var target = parsed.path
         if let q = url.firstIndex(of: "?") { target += String(url[q...]) }
         var auth: String?
-        if let u = parsed.user { auth = MIME.base64(Array((u + ":" + (parsed.password ?? "")).utf8)) }
+        if let u = parsed.user { auth = Base64.encode(Array((u + ":" + (parsed.password ?? "")).utf8)) }
         return SMSWebhookConfiguration(host: parsed.host, port: parsed.port ?? (https ? 443 : 80), path: target, useTLS: https,
                                        verification: .verifyPeer, timeout: timeout, basicAuth: auth)
     }
@@ -137,7 +138,7 @@ public struct SMSWebhookTransport: SMSTransport {
     }
 
     func sendOne(_ m: SMSMessage) -> DeliveryOutcome {
-        let body = Array(("{\"to\":" + Self.jsonString(m.to) + ",\"body\":" + Self.jsonString(m.body) + "}").utf8)
+        let body = JSON.object([("to", .string(m.to)), ("body", .string(m.body))]).serialized()
         let c = configuration
         var head = "POST \(c.path) HTTP/1.1\r\nHost: \(c.host)\(c.port == (c.useTLS ? 443 : 80) ? "" : ":\(c.port)")\r\n"
         head += "Content-Type: application/json; charset=utf-8\r\nContent-Length: \(body.count)\r\n"
@@ -163,26 +164,5 @@ public struct SMSWebhookTransport: SMSTransport {
         } catch {
             return .retry("SMS webhook: \(error)")
         }
-    }
-
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = Array("0123456789abcdef")
-                    out += "\\u00" + String(hex[Int(u.value >> 4)]) + String(hex[Int(u.value & 0xF)])
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
     }
 }

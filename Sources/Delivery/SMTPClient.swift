@@ -1,6 +1,7 @@
 // An SMTP client of our own (RFC 5321): EHLO, STARTTLS (RFC 3207) through
 // OpenSSL, AUTH PLAIN (RFC 4616), MAIL FROM / RCPT TO / DATA with
 // dot-stuffing, several messages per session (RSET after a refused one).
+import JSON
 
 /// Where and how to reach the relay, from `SMTP_URL`.
 public struct SMTPConfiguration: Sendable, Equatable {
@@ -183,7 +184,7 @@ final class SMTPSession {
                     throw SMTPError(code: 530, message: "the server does not offer AUTH PLAIN"
                                     + (stream.isTLS ? "" : " (many servers offer it only after STARTTLS)"), stage: "EHLO")
                 }
-                let token = MIME.base64([0] + Array(user.utf8) + [0] + Array(password.utf8))
+                let token = Base64.encode([0] + Array(user.utf8) + [0] + Array(password.utf8))
                 try command("AUTH PLAIN " + token, expect: 235, stage: "AUTH PLAIN")
             }
         } catch {

@@ -4,6 +4,7 @@
 // groups pending fields by (parent type, field name, coerced arguments) and
 // makes ONE call per group with every parent object of that level, so a
 // relation costs one round trip per level whatever the list sizes.
+import JSON
 import QueryLanguage
 
 /// Coerces a custom (or built-in) scalar. `JSON` is the internal form on both

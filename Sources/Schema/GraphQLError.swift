@@ -1,5 +1,6 @@
 // The error shape of the GraphQL response (spec 7.1.2), shared by validation,
 // coercion and execution.
+import JSON
 import QueryLanguage
 
 public enum PathComponent: Sendable, Equatable {

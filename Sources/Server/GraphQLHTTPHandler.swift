@@ -2,6 +2,7 @@
 // codes, batches, CORS and security headers. The GraphQL work itself is
 // GraphQLService's; who the caller is comes from `Authenticator`.
 import HTTP
+import JSON
 import QueryLanguage
 import Schema
 import Foundation

@@ -1,6 +1,7 @@
 // One GraphQL operation from source text to result: parse (with the size and
 // token limits), validate, check the operation limits, execute. Documents
 // that parsed and validated once are cached by their text.
+import JSON
 import QueryLanguage
 import Schema
 

@@ -1,6 +1,7 @@
 // One log line per event, text or JSON (LOG_FORMAT). Never given tokens,
 // passwords or variables: callers pass only what is safe to keep.
 import Foundation
+import JSON
 import Schema
 import Synchronization
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import XCTest
 @testable import Delivery
 
@@ -46,7 +47,7 @@ final class SMSWebhookTests: XCTestCase {
     func testWebhookURLForms() throws {
         let c = try SMSWebhookConfiguration.parse("https://user:pw@sms.example/hook?x=1")
         XCTAssertTrue(c.useTLS); XCTAssertEqual(c.port, 443); XCTAssertEqual(c.path, "/hook?x=1")
-        XCTAssertEqual(c.basicAuth, MIME.base64(Array("user:pw".utf8)))
+        XCTAssertEqual(c.basicAuth, Base64.encode(Array("user:pw".utf8)))
         XCTAssertEqual(try SMSWebhookConfiguration.parse("http://127.0.0.1:9000").path, "/")
         XCTAssertThrowsError(try SMSWebhookConfiguration.parse("ftp://x"))
         XCTAssertThrowsError(try SMSWebhookConfiguration.parse("sms.example/hook"))

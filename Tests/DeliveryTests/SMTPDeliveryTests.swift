@@ -1,3 +1,4 @@
+import JSON
 import XCTest
 @testable import Delivery
 
@@ -88,7 +89,7 @@ final class SMTPDeliveryTests: XCTestCase {
         let t = SMTPTransport(configuration: try SMTPConfiguration.parse("smtp+insecure://mailer%40clinic:p%3Ass@127.0.0.1:\(sink.port)"))
         XCTAssertEqual(t.send([message()]), [.sent])
         let auth = try XCTUnwrap(sink.messages.first?.authPlain)
-        XCTAssertEqual(MIME.decodeBase64(auth), [0] + Array("mailer@clinic".utf8) + [0] + Array("p:ss".utf8))
+        XCTAssertEqual(Base64.decode(auth, ignoringLineBreaks: true), [0] + Array("mailer@clinic".utf8) + [0] + Array("p:ss".utf8))
     }
 
     func testCredentialsAreRefusedWhenServerOffersNoAuth() throws {

@@ -2,6 +2,7 @@
 // tricky reasons, filter semantics like `appointments`, the row cap.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

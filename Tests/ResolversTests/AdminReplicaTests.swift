@@ -6,6 +6,7 @@
 // (reports fail, writes still succeed).
 import Crypto
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

@@ -2,6 +2,7 @@
 // the same range; role rules; range validation; bounded statements.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

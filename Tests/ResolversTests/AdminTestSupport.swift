@@ -3,6 +3,7 @@
 // harness's database and services.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 import QueryLanguage
 @testable import Resolvers

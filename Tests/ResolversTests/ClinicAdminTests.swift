@@ -2,6 +2,7 @@
 // setWorkingHours, addTimeOff, updateSystemSettings.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

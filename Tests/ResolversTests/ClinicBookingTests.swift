@@ -1,6 +1,7 @@
 // Booking, rescheduling, cancelling and statuses against real PostgreSQL.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

@@ -2,6 +2,7 @@
 // bookings through the API, error codes.
 import ClinicDomain
 import Foundation
+import JSON
 import Postgres
 import QueryLanguage
 @testable import Resolvers

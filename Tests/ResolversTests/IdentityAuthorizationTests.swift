@@ -2,6 +2,7 @@
 // matrix of the identity operations and the protected User fields holds for
 // each kind of caller (anonymous, patient, doctor, another client, admin, superadmin).
 import ClinicDomain
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

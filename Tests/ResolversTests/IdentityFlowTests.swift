@@ -2,6 +2,7 @@
 // refresh rotation, reuse detection, grace window, logout, password reset and change.
 import ClinicDomain
 import Crypto
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

@@ -2,6 +2,7 @@
 // alias counts, the right password refused while locked out, expiry), and the
 // anonymous per-IP request limit.
 import ClinicDomain
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

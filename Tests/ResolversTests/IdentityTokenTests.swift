@@ -2,6 +2,7 @@
 // the token version (deactivation, deletion, role change) on the very next
 // request, and what authentication costs per request.
 import Crypto
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema

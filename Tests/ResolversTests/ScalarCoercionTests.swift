@@ -1,4 +1,5 @@
 import ClinicDomain
+import JSON
 import XCTest
 import QueryLanguage
 import Schema

@@ -81,8 +81,4 @@ final class CodegenTypeScriptTests: XCTestCase {
         XCTAssertThrowsError(try generator().documentModule(source: "{ me { id } }", fileName: "X.graphql"))
         XCTAssertThrowsError(try generator().documentModule(source: "query X { me { nope } }", fileName: "X.graphql"))
     }
-
-    func testJSStringLiteralEscapesQuotesNewlinesAndScriptClose() {
-        XCTAssertEqual(jsStringLiteral("a\"b\\c\nd</script>"), "\"a\\\"b\\\\c\\nd\\u003c/script>\"")
-    }
 }

@@ -1,3 +1,4 @@
+import JSON
 import XCTest
 import QueryLanguage
 @testable import Schema

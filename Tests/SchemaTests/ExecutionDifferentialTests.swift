@@ -3,6 +3,7 @@
 // python3 or graphql-core is missing). The data and resolution rules are
 // shared through ExecutionFixtures/differential (see oracle.py).
 import Foundation
+import JSON
 import XCTest
 @testable import Schema
 import QueryLanguage

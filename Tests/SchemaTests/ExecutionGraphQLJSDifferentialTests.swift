@@ -14,6 +14,7 @@
 // schema.graphql). EXEC_DIFF_SECONDS=N keeps generating with new seeds for N
 // seconds. Without node or node-graphql the test skips.
 import Foundation
+import JSON
 import Synchronization
 import XCTest
 import QueryLanguage

@@ -1,4 +1,5 @@
 // A small in-memory schema and data set for the execution tests.
+import JSON
 import XCTest
 import Synchronization
 @testable import Schema

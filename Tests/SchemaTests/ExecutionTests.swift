@@ -1,4 +1,5 @@
 // Spec-derived execution tests (spec section 6) on an in-memory schema.
+import JSON
 import XCTest
 @testable import Schema
 import QueryLanguage

@@ -1,5 +1,6 @@
 // Operation limits (contract INTERFACE.md "Operation limits").
 import Foundation
+import JSON
 import XCTest
 @testable import Schema
 import QueryLanguage

@@ -1,5 +1,6 @@
 // The `clinic` executable's GraphQL tools and schema commands, run as a user would.
 import Foundation
+import JSON
 import Schema
 import XCTest
 

@@ -5,6 +5,7 @@
 // they are missing the test fails (it does not skip). Screenshots land in
 // test-output/explorer/.
 import Foundation
+import JSON
 import Schema
 import XCTest
 

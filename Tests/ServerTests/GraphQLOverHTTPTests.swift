@@ -1,5 +1,6 @@
 // INTERFACE.md "HTTP", end to end: the real binary, a real database, raw TCP.
 import Foundation
+import JSON
 import Schema
 import XCTest
 

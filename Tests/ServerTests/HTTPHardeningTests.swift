@@ -2,6 +2,7 @@
 // behind proxies, the Host header, log lines clients cannot forge, JSON
 // bodies on every 4xx, NUL characters, and lockouts answered 429.
 import Foundation
+import JSON
 import Schema
 import Server
 import XCTest

@@ -13,6 +13,7 @@
 // with working hours, a registered patient and their appointment), never the
 // demo seed. EXEC_HTTP_DOCUMENTS sets the documents per role (default 40).
 import Foundation
+import JSON
 import Schema
 import XCTest
 

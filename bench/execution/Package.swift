@@ -8,9 +8,10 @@ import PackageDescription
 let package = Package(
     name: "execbench",
     targets: [
+        .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "QueryLanguage", path: "Sources/QueryLanguage"),
-        .target(name: "Schema", dependencies: ["QueryLanguage"], path: "Sources/Schema"),
-        .executableTarget(name: "execbench", dependencies: ["Schema", "QueryLanguage"], path: "Sources/execbench"),
+        .target(name: "Schema", dependencies: ["QueryLanguage", "JSON"], path: "Sources/Schema"),
+        .executableTarget(name: "execbench", dependencies: ["JSON", "Schema", "QueryLanguage"], path: "Sources/execbench"),
     ],
     swiftLanguageModes: [.v6]
 )

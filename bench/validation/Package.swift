@@ -8,8 +8,9 @@ import PackageDescription
 let package = Package(
     name: "valbench",
     targets: [
+        .target(name: "JSON", path: "Sources/JSON"),
         .target(name: "QueryLanguage", path: "Sources/QueryLanguage"),
-        .target(name: "Schema", dependencies: ["QueryLanguage"], path: "Sources/Schema"),
+        .target(name: "Schema", dependencies: ["QueryLanguage", "JSON"], path: "Sources/Schema"),
         .executableTarget(name: "valbench", dependencies: ["Schema", "QueryLanguage"], path: "Sources/valbench"),
     ],
     swiftLanguageModes: [.v6]

@@ -5,6 +5,7 @@
 // @auth rules of the schema (Report ADMIN, revenue/utilization SUPERADMIN, …)
 // are enforced by the engine's guards, not here.
 import Foundation
+import JSON
 import Postgres
 import Schema
 

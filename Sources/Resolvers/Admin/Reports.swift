@@ -3,6 +3,7 @@
 // selected in the query are computed; utilization (the expensive part) has its
 // own batch resolvers so it runs only when asked for, once per level.
 import ClinicDomain
+import JSON
 import Postgres
 import Schema
 

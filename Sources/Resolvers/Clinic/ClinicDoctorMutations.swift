@@ -2,6 +2,7 @@
 // setWorkingHours, addTimeOff, updateSystemSettings.
 import ClinicDomain
 import Crypto
+import JSON
 import Postgres
 import Schema
 

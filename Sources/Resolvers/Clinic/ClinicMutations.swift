@@ -4,6 +4,7 @@
 // concurrent booking gets 23P01, answered as CONFLICT.
 import ClinicDomain
 import Crypto
+import JSON
 import Postgres
 import Schema
 

@@ -1,6 +1,7 @@
 // Keyset-paginated lists of the clinic: appointments (root and per patient /
 // per doctor, batched with a window function), doctors and patients.
 import ClinicDomain
+import JSON
 import Postgres
 import Schema
 

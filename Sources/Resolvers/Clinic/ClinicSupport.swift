@@ -2,6 +2,7 @@
 // visibility, error mapping. Everything is namespaced under `ClinicKit` so the
 // shared Resolvers module gets no loose helper names.
 import ClinicDomain
+import JSON
 import Postgres
 import Schema
 

@@ -1,5 +1,6 @@
 // The errors a user can cause, with the codes INTERFACE.md assigns. Resolvers
 // throw these; the executor puts them at the field's path.
+import JSON
 import Schema
 
 public enum ClinicError {

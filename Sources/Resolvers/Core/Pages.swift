@@ -1,5 +1,6 @@
 // Relay connections over keyset pages: `edges`, `nodes` and `pageInfo` come
 // from the rows already fetched; `totalCount` is counted only when selected.
+import JSON
 import Schema
 
 public struct EdgeObject: FieldReadable {

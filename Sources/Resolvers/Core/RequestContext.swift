@@ -1,6 +1,7 @@
 // Everything one request's resolvers share: who asks, the statement counter,
 // and access to the database through the pool's own threads.
 import ClinicDomain
+import JSON
 import Postgres
 import Schema
 import Synchronization

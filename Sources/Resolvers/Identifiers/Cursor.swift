@@ -5,6 +5,7 @@
 // `s<base64url UTF-8>` or `n` (null). `scope` names the list and its order
 // ("appointments.startsAt.asc"), so a cursor of one list is refused by another.
 import ClinicDomain
+import JSON
 import Schema
 
 public enum CursorValue: Sendable, Hashable {
@@ -46,18 +47,18 @@ public struct Cursor: Sendable, Hashable {
             switch k {
             case .int(let i): parts.append("i\(i)")
             case .instant(let t): parts.append("t\(t.microsecondsSinceEpoch)")
-            case .string(let s): parts.append("s" + Base64URL.encode(Array(s.utf8)))
+            case .string(let s): parts.append("s" + Base64.urlEncode(Array(s.utf8)))
             case .null: parts.append("n")
             }
         }
         parts.append(String(id))
-        return Base64URL.encode(Array(parts.joined(separator: ",").utf8))
+        return Base64.urlEncode(Array(parts.joined(separator: ",").utf8))
     }
 
     /// The cursor in `text`, which must come from `encoded` of a cursor of the
     /// same `scope` (and, when given, keys of the expected kinds).
     public static func decode(_ text: String, scope: String, keyKinds: [CursorKeyKind]? = nil) throws(CursorError) -> Cursor {
-        guard !text.isEmpty, text.utf8.count <= maximumLength, let bytes = Base64URL.decode(text),
+        guard !text.isEmpty, text.utf8.count <= maximumLength, let bytes = Base64.urlDecode(text),
               let plain = String(validating: bytes, as: UTF8.self) else { throw .malformed }
         let parts = plain.split(separator: ",", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts[0] == "1", let id = parseCanonicalInt64(parts[parts.count - 1]) else { throw .malformed }
@@ -74,7 +75,7 @@ public struct Cursor: Sendable, Hashable {
                 guard let v = parseCanonicalInt64(body) else { throw .malformed }
                 keys.append(.instant(Instant(microsecondsSinceEpoch: v)))
             case "s":
-                guard let b = Base64URL.decode(String(body)), let s = String(validating: b, as: UTF8.self) else { throw .malformed }
+                guard let b = Base64.urlDecode(String(body)), let s = String(validating: b, as: UTF8.self) else { throw .malformed }
                 keys.append(.string(s))
             case "n":
                 guard body.isEmpty else { throw .malformed }
@@ -157,4 +158,10 @@ public struct PageArgumentError: Error, Sendable, Equatable {
     public var argument: String
     public var message: String
     public init(argument: String, message: String) { self.argument = argument; self.message = message }
+}
+
+/// Canonical decimal Int64: no sign but a leading `-`, no leading zeros, no `-0`.
+func parseCanonicalInt64(_ s: Substring) -> Int64? {
+    guard let v = Int64(s), String(v) == s else { return nil }
+    return v
 }

@@ -1,6 +1,7 @@
 // Opaque global IDs: base64url("Type:id"), e.g. "RG9jdG9yOjQy" for Doctor 42.
 // Opaque so clients never build them by hand; typed so `node(id:)` knows the
 // table and an argument can refuse an ID of another type.
+import JSON
 
 public enum GlobalID {
     /// Longest string `decode` looks at; real IDs are far shorter.
@@ -8,7 +9,7 @@ public enum GlobalID {
 
     /// `id` must be ≥ 0 (database keys); `type` an object type name.
     public static func encode(type: String, id: Int64) -> String {
-        Base64URL.encode(Array("\(type):\(id)".utf8))
+        Base64.urlEncode(Array("\(type):\(id)".utf8))
     }
 
     /// The type name and key of a well-formed ID, nil for anything else: not
@@ -16,7 +17,7 @@ public enum GlobalID {
     /// identifier starting with a capital, a negative, zero-padded or
     /// overflowing number. The type is not checked against the schema.
     public static func decode(_ s: String) -> (type: String, id: Int64)? {
-        guard !s.isEmpty, s.utf8.count <= maximumLength, let bytes = Base64URL.decode(s),
+        guard !s.isEmpty, s.utf8.count <= maximumLength, let bytes = Base64.urlDecode(s),
               let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         let typeBytes = bytes[..<colon]
         guard let first = typeBytes.first, first >= UInt8(ascii: "A"), first <= UInt8(ascii: "Z"),

@@ -1,6 +1,7 @@
 // Sign-up, sign-in, token refresh, sign-out and passwords.
 import ClinicDomain
 import Crypto
+import JSON
 import Postgres
 import Schema
 

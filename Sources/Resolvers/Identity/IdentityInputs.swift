@@ -3,6 +3,7 @@
 import ClinicDomain
 import Crypto
 import Foundation
+import JSON
 import Postgres
 import Schema
 

@@ -17,6 +17,7 @@
 // seal is useless: presenting the parent then is reuse.
 import ClinicDomain
 import Crypto
+import JSON
 import Postgres
 import Schema
 

@@ -2,6 +2,7 @@
 // enforced in SQL; all for staff), `Notification.user` / `.appointment`
 // (one statement per level), and `Mutation.sendNotification` (staff).
 import ClinicDomain
+import JSON
 import Postgres
 import Schema
 

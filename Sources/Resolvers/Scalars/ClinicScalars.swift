@@ -5,6 +5,7 @@
 // without re-validating. A bad literal becomes GRAPHQL_VALIDATION_FAILED, a
 // bad variable BAD_USER_INPUT; that mapping is the engine's.
 import ClinicDomain
+import JSON
 import QueryLanguage
 import Schema
 

@@ -1,5 +1,6 @@
 // The five specified scalars (spec 3.5): Int (32-bit), Float, String, Boolean, ID.
 // Messages follow graphql-js (`inspect` for JSON values, `print` for literals).
+import JSON
 import QueryLanguage
 
 public enum BuiltinScalars {

@@ -1,6 +1,7 @@
 // Input coercion (spec 3.5, 3.10, 5.6, 6.1.2, 6.4.1), graphql-js's
 // `coerceVariableValues`, `coerceInputValue`, `getArgumentValues` and
 // `valueFromAST`, with graphql-js's messages. Errors carry code BAD_USER_INPUT.
+import JSON
 import QueryLanguage
 
 /// A scalar's coercer: the caller's, else a built-in one, else nil (accept as is).

@@ -5,6 +5,7 @@
 // ONE resolver call with all its parents, so the number of resolver calls is
 // bounded by the query's shape, never by its data. Fields without a resolver
 // are read from the parent (`FieldReadable`, or a `JSON` object) for free.
+import JSON
 import QueryLanguage
 
 public struct ExecutionResult: Sendable {

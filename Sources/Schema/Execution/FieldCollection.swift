@@ -1,5 +1,6 @@
 // CollectFields (spec 6.3.2): fragments, inline fragments, @skip/@include,
 // aliases and merging of fields that share a response key.
+import JSON
 import QueryLanguage
 
 /// The fields one response key stands for, in document order.

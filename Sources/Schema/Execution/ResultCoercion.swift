@@ -1,5 +1,6 @@
 // Result coercion of the built-in scalars, with graphql-js's rules and
 // messages (spec 3.5). Input coercion lives in Schema/Coercion.
+import JSON
 
 enum BuiltinScalarCoercion {
     static let names: Set<String> = ["Int", "Float", "String", "Boolean", "ID"]

@@ -2,6 +2,7 @@
 // specifiedByURL, isOneOf, args/inputFields(includeDeprecated:),
 // isRepeatable). Answered from the GraphQLSchema, no I/O, as ordinary batch
 // resolvers and FieldReadable objects that plug into the same executor.
+import JSON
 import QueryLanguage
 
 enum Introspection {

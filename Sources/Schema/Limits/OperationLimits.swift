@@ -20,6 +20,7 @@
 //
 // Every fragment is measured once per context (memoized), so fragment-heavy
 // documents cost time linear in their size.
+import JSON
 import QueryLanguage
 
 public struct OperationLimits: Sendable, Equatable {

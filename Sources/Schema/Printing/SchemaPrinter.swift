@@ -1,5 +1,6 @@
 // SDL printer: graphql-core's `print_schema`, optionally keeping applied
 // custom directives (such as `@auth(requires: [...])`) on types and fields.
+import JSON
 import QueryLanguage
 
 /// The schema as SDL, identical to graphql-core's `print_schema(schema)`.

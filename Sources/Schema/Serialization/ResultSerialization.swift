@@ -19,6 +19,7 @@ public extension GraphQLError {
     }
 }
 
+import JSON
 import Synchronization
 
 /// The executor's finished response tree: cell 0 is `data`. Serialized

@@ -1,6 +1,7 @@
 // `clinic graphql validate|format|typescript` and `clinic schema print`:
 // the GraphQL core used as a tool on any schema, for frontend CI.
 import Foundation
+import JSON
 import QueryLanguage
 import Schema
 import Resolvers

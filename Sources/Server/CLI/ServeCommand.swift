@@ -3,6 +3,7 @@
 import Crypto
 import Foundation
 import HTTP
+import JSON
 import Postgres
 import Resolvers
 import Schema

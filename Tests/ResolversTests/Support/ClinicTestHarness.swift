@@ -14,6 +14,7 @@
 import ClinicDomain
 import Crypto
 import Foundation
+import JSON
 import Postgres
 import QueryLanguage
 @testable import Resolvers

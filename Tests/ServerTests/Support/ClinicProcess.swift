@@ -1,6 +1,7 @@
 // Starts the real `clinic` binary on a free port against a throwaway
 // database, and talks to it over TCP: end-to-end, no fakes.
 import Foundation
+import JSON
 import Postgres
 import Schema
 import XCTest

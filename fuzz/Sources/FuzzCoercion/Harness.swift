@@ -9,6 +9,7 @@
 // document first): it must succeed or return BAD_USER_INPUT errors, never
 // trap, and coercing a coerced value again must give it back unchanged.
 import ClinicScalars
+import JSON
 import QueryLanguage
 import Schema
 

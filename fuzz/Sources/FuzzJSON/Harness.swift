@@ -1,4 +1,4 @@
-// libFuzzer harness: the JSON parser (Sources/Schema/Serialization/JSONParser.swift).
+// libFuzzer harness: the JSON parser (Sources/JSON/JSONParser.swift).
 //
 // Any bytes must parse or throw JSONParseError, never trap; a value that
 // parses must serialize to JSON that parses back to the same value. Numbers
@@ -6,7 +6,7 @@
 // doubles as JavaScript does (1.0 → "1", 1.7623922337203686e17 →
 // "176239223372036860"), which reads back as an .int that converts to the
 // same double. That is the intended wire form, not a round-trip failure.
-import Schema
+import JSON
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -4,6 +4,7 @@
 // parse → validate → limits → execute → serialize path of a dashboard query
 // (with and without the document cache). Times are CPU time of the process
 // (all threads). bench_core.py prints the same for graphql-core.
+import JSON
 import QueryLanguage
 import Schema
 

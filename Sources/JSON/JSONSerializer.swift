@@ -2,7 +2,9 @@
 //
 // Strings are escaped as JSON.stringify does (quote, backslash, the short
 // escapes \b \f \n \r \t, other control characters as \u00XX; everything else,
-// U+2028/U+2029 included, raw UTF-8). Doubles print like JavaScript's
+// U+2028/U+2029 included, raw UTF-8); `.javaScriptSafe` also escapes `<`,
+// U+2028 and U+2029, so the literal can sit in an HTML <script> (no `</script>`
+// or `<!--` inside) and is valid JavaScript source everywhere. Doubles print like JavaScript's
 // Number.prototype.toString (1.0 → 1, 1e21 → 1e+21, 1e-7 → 1e-7), which is
 // also valid JSON. NaN and infinities have no JSON form: they print as null
 // here, and result coercion turns them into field errors before they get here.
@@ -18,6 +20,15 @@ public extension JSON {
 
     /// The compact JSON text of this value.
     var serializedString: String { String(decoding: serialized(), as: UTF8.self) }
+}
+
+/// Escapes beyond JSON.stringify's.
+public struct JSONEscaping: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// `<` as `\u003c`, U+2028 and U+2029 as `\u2028`/`\u2029`: safe inside an
+    /// HTML <script> element and in pre-ES2019 JavaScript source.
+    public static let javaScriptSafe = JSONEscaping(rawValue: 1)
 }
 
 public enum JSONWriter {
@@ -59,7 +70,7 @@ public enum JSONWriter {
         }
     }
 
-    static func writeNull(into out: inout [UInt8]) {
+    public static func writeNull(into out: inout [UInt8]) {
         out.append(UInt8(ascii: "n")); out.append(UInt8(ascii: "u")); out.append(UInt8(ascii: "l")); out.append(UInt8(ascii: "l"))
     }
 
@@ -99,7 +110,24 @@ public enum JSONWriter {
         out.append(contentsOf: javaScriptNumber(d).utf8)
     }
 
-    public static func writeString(_ s: String, into out: inout [UInt8]) {
+    /// `s` as a quoted JSON string literal.
+    public static func writeString(_ s: String, into out: inout [UInt8], escaping: JSONEscaping = []) {
+        if escaping.contains(.javaScriptSafe) { writeEscaped(s, into: &out, javaScriptSafe: true) }
+        else { writeEscaped(s, into: &out, javaScriptSafe: false) }
+    }
+
+    /// `s` as a quoted JSON string literal.
+    public static func quoted(_ s: String, escaping: JSONEscaping = []) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count + 2)
+        writeString(s, into: &out, escaping: escaping)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// One loop for both forms; each call site passes a constant, so the
+    /// plain form's fast path carries no extra test once inlined.
+    @inline(__always)
+    private static func writeEscaped(_ s: String, into out: inout [UInt8], javaScriptSafe: Bool) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { buf in
@@ -108,7 +136,13 @@ public enum JSONWriter {
             let n = buf.count
             while i < n {
                 let b = buf[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C { i += 1; continue }
+                if b >= 0x20 && b != 0x22 && b != 0x5C && !(javaScriptSafe && (b == 0x3C || b == 0xE2)) { i += 1; continue }
+                var width = 1
+                if javaScriptSafe && b == 0xE2 {
+                    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; other E2 sequences pass.
+                    guard i + 2 < n, buf[i + 1] == 0x80, buf[i + 2] == 0xA8 || buf[i + 2] == 0xA9 else { i += 1; continue }
+                    width = 3
+                }
                 if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<i])) }
                 out.append(0x5C)
                 switch b {
@@ -119,10 +153,12 @@ public enum JSONWriter {
                 case 0x0A: out.append(UInt8(ascii: "n"))
                 case 0x0D: out.append(UInt8(ascii: "r"))
                 case 0x09: out.append(UInt8(ascii: "t"))
+                case 0xE2:
+                    out.append(contentsOf: [UInt8(ascii: "u"), 0x32, 0x30, 0x32, buf[i + 2] == 0xA8 ? 0x38 : 0x39])
                 default:
                     out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
                 }
-                i += 1
+                i += width
                 runStart = i
             }
             if runStart < n { out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[runStart..<n])) }

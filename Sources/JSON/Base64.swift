@@ -1,24 +1,11 @@
-// Hex and base64 (RFC 4648), pure Swift.
-
-public enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    /// Lowercase hex, two digits per byte.
-    public static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
+// The one base64 (RFC 4648), pure Swift: tokens, IDs and cursors use the URL
+// form, mail (SMTP AUTH, RFC 2047 encoded-words) the standard one.
 
 /// RFC 4648 §4 ("base64", with `=` padding) and §5 ("base64url", here always
 /// without padding as JWS requires). Decoding is strict: no whitespace, no
 /// characters outside the alphabet, and the unused trailing bits must be zero
-/// (so every byte string has exactly one accepted encoding).
+/// (so every byte string has exactly one accepted encoding). MIME text, whose
+/// base64 may be folded over lines, is read with `decode(_:ignoringLineBreaks:)`.
 public enum Base64 {
     private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -34,9 +21,12 @@ public enum Base64 {
     /// Standard base64 with padding.
     public static func encode(_ bytes: [UInt8]) -> String { encode(bytes, standardAlphabet, pad: true) }
 
-    /// Strict standard base64: padding required to a multiple of 4.
-    public static func decode(_ string: String) -> [UInt8]? {
+    /// Strict standard base64: padding required to a multiple of 4. With
+    /// `ignoringLineBreaks`, CR, LF, space and tab are dropped first (MIME folds
+    /// encoded text over lines, RFC 2045 §6.8); the rest is as strict.
+    public static func decode(_ string: String, ignoringLineBreaks: Bool = false) -> [UInt8]? {
         var chars = Array(string.utf8)
+        if ignoringLineBreaks { chars.removeAll { $0 == 0x0D || $0 == 0x0A || $0 == 0x20 || $0 == 0x09 } }
         guard chars.count % 4 == 0 else { return nil }
         var padding = 0
         while padding < 2, chars.last == UInt8(ascii: "=") { chars.removeLast(); padding += 1 }
@@ -51,7 +41,7 @@ public enum Base64 {
     /// impossible lengths and non-zero trailing bits.
     public static func urlDecode(_ string: String) -> [UInt8]? { decode(Array(string.utf8), urlTable) }
 
-    static func urlDecode(_ chars: ArraySlice<UInt8>) -> [UInt8]? { decode(Array(chars), urlTable) }
+    public static func urlDecode(_ chars: ArraySlice<UInt8>) -> [UInt8]? { decode(Array(chars), urlTable) }
 
     private static func encode(_ bytes: [UInt8], _ alphabet: [UInt8], pad: Bool) -> String {
         var out = [UInt8]()

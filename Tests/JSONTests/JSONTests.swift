@@ -1,8 +1,8 @@
-// JSON writer, response serialization and the strict request-body parser.
+// The JSON value, its strict parser and its serializer.
 import XCTest
-@testable import Schema
+import JSON
 
-final class SerializationTests: XCTestCase {
+final class JSONTests: XCTestCase {
     func text(_ j: JSON) -> String { j.serializedString }
 
     func testEscapesEveryControlCharacterQuoteAndBackslash() {
@@ -12,6 +12,22 @@ final class SerializationTests: XCTestCase {
         let out = text(.string(s))
         XCTAssertEqual(out, #""\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\/"# + "\u{7F}\u{2028}\u{2029}é😀\"")
         XCTAssertEqual(try JSONParser.parse(out), .string(s), "round trip")
+    }
+
+    func testJavaScriptSafeEscapingAlsoCoversScriptCloseAndLineSeparators() {
+        XCTAssertEqual(JSONWriter.quoted("a\"b\\c\nd</script>"), #""a\"b\\c\nd</script>""#)
+        XCTAssertEqual(JSONWriter.quoted("a\"b\\c\nd</script>", escaping: .javaScriptSafe), #""a\"b\\c\nd\u003c/script>""#)
+        XCTAssertEqual(JSONWriter.quoted("x\u{2028}y\u{2029}z\u{2030}é<!--", escaping: .javaScriptSafe),
+                       "\"x\\u2028y\\u2029z\u{2030}é\\u003c!--\"")
+        XCTAssertEqual(JSONWriter.quoted("\u{2028}", escaping: .javaScriptSafe), #""\u2028""#)
+        XCTAssertEqual(JSONWriter.quoted("\u{E2}", escaping: .javaScriptSafe), "\"\u{E2}\"", "â is not a separator")
+    }
+
+    func testDuplicateKeysCanBeRefused() {
+        XCTAssertThrowsError(try JSONParser.parse(#"{"alg":"HS256","alg":"none"}"#, duplicateKeys: .reject))
+        let many = "{" + (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"k3\":99}"
+        XCTAssertThrowsError(try JSONParser.parse(many, duplicateKeys: .reject))
+        XCTAssertEqual(try JSONParser.parse(#"{"a":{"b":1},"b":{"b":2}}"#, duplicateKeys: .reject)["b"], .object([("b", .int(2))]))
     }
 
     func testPrintsDoublesLikeJavaScript() {
@@ -27,18 +43,6 @@ final class SerializationTests: XCTestCase {
     func testSerializesNestedValuesInOrder() {
         let j = JSON.object([("z", .int(1)), ("a", .array([.null, .bool(true), .double(2.5), .string("x")])), ("m", .object([]))])
         XCTAssertEqual(text(j), #"{"z":1,"a":[null,true,2.5,"x"],"m":{}}"#)
-    }
-
-    func testResponseOrderDataThenErrorsThenExtensions() {
-        let e = GraphQLError("Boom", code: "INTERNAL_SERVER_ERROR", locations: [ErrorLocation(line: 2, column: 3)],
-                             path: [.key("a"), .index(0), .key("b")])
-        let r = ExecutionResult(data: .object([("a", .null)]), errors: [e], extensions: [("sqlStatements", .int(3))])
-        XCTAssertEqual(String(decoding: r.jsonBytes(), as: UTF8.self),
-                       #"{"data":{"a":null},"errors":[{"message":"Boom","locations":[{"line":2,"column":3}],"path":["a",0,"b"],"extensions":{"code":"INTERNAL_SERVER_ERROR"}}],"extensions":{"sqlStatements":3}}"#)
-        let requestError = ExecutionResult(data: nil, errors: [GraphQLError("Bad", code: "BAD_REQUEST")])
-        XCTAssertEqual(String(decoding: requestError.jsonBytes(), as: UTF8.self),
-                       #"{"errors":[{"message":"Bad","extensions":{"code":"BAD_REQUEST"}}]}"#)
-        XCTAssertEqual(String(decoding: ExecutionResult(data: .null).jsonBytes(), as: UTF8.self), #"{"data":null}"#)
     }
 
     func testParsesValidDocuments() throws {
@@ -126,34 +130,6 @@ final class SerializationTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(accepted, 100, "the fuzz also exercises accepted inputs")
-    }
-}
-
-final class ResultCellSerializationTests: XCTestCase {
-    /// `jsonBytes()` writes `data` straight from the executor's cells; it must
-    /// equal the text of the `data` JSON value (keys, order, nulls, lists,
-    /// escapes, numbers) for every shape of result, including null propagation.
-    func testResponseBytesFromCellsEqualTheDataValueText() async throws {
-        let queries = [
-            #"{ person(id: "1") { __typename n: name id age role score tags } t: __typename }"#,
-            #"{ people { id required friends { name bestFriend { id } } pets { ... on Dog { barks } ... on Cat { lives } } } }"#,
-            "{ people { id required } }",
-            "{ peopleNullable { id required } }",
-            #"{ named { name ... on Person { age } } failing hugeFloat badEnum }"#,
-            #"{ echo(value: 5, text: "q\"uo\\te\n\u0001é") }"#,
-        ]
-        let ex = try makeTestExecutor(people: 4, personRequiredNullFor: [3])
-        for q in queries {
-            let r = try await ex.run(q)
-            XCTAssertTrue(r.hasData, q)
-            let fromCells = String(decoding: r.jsonBytes(), as: UTF8.self)
-            let fromValue = String(decoding: ExecutionResult(data: r.data, errors: r.errors).jsonBytes(), as: UTF8.self)
-            XCTAssertEqual(fromCells, fromValue, q)
-            XCTAssertTrue(fromCells.hasPrefix(#"{"data":"#), fromCells)
-        }
-        var r = try await ex.run("{ people { id required } }")
-        r.data = .object([("replaced", .bool(false))])
-        XCTAssertEqual(String(decoding: r.jsonBytes(), as: UTF8.self).prefix(29), #"{"data":{"replaced":false},"e"#)
     }
 
     func testWritesIntegersAndNonIntegralDoublesDirectly() {

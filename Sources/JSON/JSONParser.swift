@@ -6,7 +6,9 @@
 // nesting deeper than `maxDepth`, and anything after the value but
 // whitespace. Integers that fit `Int` stay `.int`; other numbers are
 // `.double` (out-of-range magnitudes are an error, not ±∞). Duplicate keys:
-// the last value wins, at the first key's position (as JSON.parse does).
+// by default the last value wins, at the first key's position (as JSON.parse
+// does); readers of signed tokens ask for `.reject` instead (RFC 7515 §5.2,
+// RFC 8725: two parsers must never read one token differently).
 // It never traps: every index is bounds-checked.
 
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -18,9 +20,17 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 public enum JSONParser {
-    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws -> JSON {
+    /// What a member name that appears twice in one object does.
+    public enum DuplicateKeys: Sendable {
+        /// The last value wins, at the first key's position.
+        case lastWins
+        /// The document is refused.
+        case reject
+    }
+
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 64, duplicateKeys: DuplicateKeys = .lastWins) throws -> JSON {
         try bytes.withUnsafeBufferPointer { buf throws(JSONParseError) -> JSON in
-            var p = Cursor(buf: buf, maxDepth: maxDepth)
+            var p = Cursor(buf: buf, maxDepth: maxDepth, rejectsDuplicateKeys: duplicateKeys == .reject)
             p.skipWhitespace()
             let v = try p.value(depth: 0)
             p.skipWhitespace()
@@ -29,17 +39,20 @@ public enum JSONParser {
         }
     }
 
-    public static func parse(_ text: String, maxDepth: Int = 64) throws -> JSON {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+    public static func parse(_ text: String, maxDepth: Int = 64, duplicateKeys: DuplicateKeys = .lastWins) throws -> JSON {
+        try parse(Array(text.utf8), maxDepth: maxDepth, duplicateKeys: duplicateKeys)
     }
 }
 
 private struct Cursor {
     let buf: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    let rejectsDuplicateKeys: Bool
     var i = 0
 
-    init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int) { self.buf = buf; self.maxDepth = maxDepth }
+    init(buf: UnsafeBufferPointer<UInt8>, maxDepth: Int, rejectsDuplicateKeys: Bool) {
+        self.buf = buf; self.maxDepth = maxDepth; self.rejectsDuplicateKeys = rejectsDuplicateKeys
+    }
 
     func fail(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: i) }
 
@@ -85,6 +98,7 @@ private struct Cursor {
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else { throw fail("Expected a string key") }
+            let keyOffset = i
             let key = try string()
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else { throw fail("Expected ':' after a key") }
@@ -97,11 +111,12 @@ private struct Cursor {
                 for (k, m) in members.enumerated() { d[m.0] = k }
                 index = d
             }
-            if index != nil {
-                if let k = index![key] { members[k].1 = v } else { index![key] = members.count; members.append((key, v)) }
-            } else if let k = members.firstIndex(where: { $0.0 == key }) {
+            let existing = index != nil ? index![key] : members.firstIndex(where: { $0.0 == key })
+            if let k = existing {
+                if rejectsDuplicateKeys { throw JSONParseError(message: "Duplicate key \"\(key)\"", offset: keyOffset) }
                 members[k].1 = v
             } else {
+                if index != nil { index![key] = members.count }
                 members.append((key, v))
             }
             skipWhitespace()
