@@ -235,6 +235,34 @@ def pick_slot(b, start_days):
     raise AssertionError("no free slot found in 14 days")
 
 
+def scenario_password_reset(b, api, token):
+    """Forgot password submitted (the stored email is read back through the API),
+    then the emailed path /reset-password?token=… sets a new password that signs in."""
+    patient = ("patient@clinic.test", "patient-demo-pass")
+    before = api.gql("{ notifications(first: 0) { totalCount } }", None, patient)["notifications"]["totalCount"]
+    b.go("/forgot")
+    b.css("form")
+    b.shot("forgot-password")
+    b.fill("Correo electrónico", patient[0])
+    b.click("Enviar enlace")
+    b.css("p[role=status]")
+    b.shot("forgot-password-sent")
+    after = api.gql("{ notifications(status: PENDING, first: 100) { totalCount nodes { kind } } }", None, patient)["notifications"]
+    assert "PASSWORD_RESET" in [n["kind"] for n in after["nodes"]], after
+    assert api.gql("{ notifications(first: 0) { totalCount } }", None, patient)["notifications"]["totalCount"] == before + 1
+    assert token, "no --reset-token given: the reset form cannot be submitted"
+    b.go("/reset-password?token=" + token)
+    b.css("form")
+    assert b.field("Código del correo").get_attribute("value") == token, "token not taken from the link"
+    b.fill("Nueva contraseña", "quiet harbor pebble 4821 reset")
+    b.shot("reset-password")
+    b.click("Guardar")
+    b.toast("Contraseña cambiada")
+    b.wait(lambda d: "/login" in d.current_url, 15, "sign-in page after the reset")
+    assert api.try_login(patient[0], "quiet harbor pebble 4821 reset"), "the new password does not sign in"
+    assert not api.try_login(patient[0], patient[1]), "the old password still signs in"
+
+
 def scenario_public_screens(b):
     b.go("/login")
     b.css("form")
@@ -244,12 +272,12 @@ def scenario_public_screens(b):
     b.click("Entrar")
     b.css(".form-error")
     b.shot("signin-error")
-    b.go("/forgot")
-    b.css("form")
-    b.shot("forgot-password")
     b.go("/reset?token=example")
     b.css("form")
-    b.shot("reset-password")
+    b.fill("Nueva contraseña", "quiet harbor pebble 4821 reset")
+    b.click("Guardar")
+    b.css(".form-error")
+    b.shot("reset-password-bad-token")
     # English switch
     b.go("/login")
     b.click("EN")
@@ -259,7 +287,7 @@ def scenario_public_screens(b):
     b.text_present("Iniciar sesión")
 
 
-def scenario_patient(b, stamp):
+def scenario_patient(b, api, stamp):
     b.go("/register")
     b.css("form")
     b.shot("register")
@@ -324,12 +352,42 @@ def scenario_patient(b, stamp):
     b.text_present("No tienes citas próximas.")
     b.shot("patient-appointments-cancelled")
 
-    for path, name in (("/profile", "patient-profile"), ("/notifications", "patient-notifications")):
-        b.go(path)
-        b.css("h1")
-        b.no_loading()
-        b.shot(name)
-    sign_out(b)
+    me = (email, PASSWORD)
+    b.go("/notifications")
+    b.css("h1")
+    b.no_loading()
+    shown = len(b.all(".cards .card"))
+    total = api.gql("{ notifications(first: 0) { totalCount } }", None, me)["notifications"]["totalCount"]
+    assert shown == min(total, 50) and total > 0, f"{shown} notifications shown, {total} in the API"
+    b.shot("patient-notifications")
+
+    b.go("/profile")
+    b.css("h1")
+    b.no_loading()
+    b.shot("patient-profile")
+    contact = b.css("form[aria-labelledby=contact-h]")
+    b.fill("Teléfono", "+525598765432")
+    b.field("Por SMS").click()
+    b.click("Guardar", contact)
+    b.toast("Perfil guardado")
+    got = api.gql("{ me { phone notifyBySms } }", None, me)["me"]
+    assert got == {"phone": "+525598765432", "notifyBySms": True}, got
+    medical = b.css("form[aria-labelledby=med-h]")
+    b.fill("Alergias", "Penicilina (e2e)")
+    b.click("Guardar", medical)
+    b.toast("Datos médicos guardados")
+    assert api.gql("{ me { patient { allergies } } }", None, me)["me"]["patient"]["allergies"] == "Penicilina (e2e)"
+    b.shot("patient-profile-saved")
+    pw = b.css("form[aria-labelledby=pw-h]")
+    b.fill("Contraseña actual", PASSWORD)
+    b.fill("Nueva contraseña", PASSWORD + " new")
+    b.click("Cambiar", pw)
+    b.toast("Contraseña cambiada")
+    assert api.try_login(email, PASSWORD + " new"), "the changed password does not sign in"
+    # A password change ends every session of the account, this one included.
+    b.driver.execute_script("sessionStorage.clear()")
+    b.go("/login")
+    b.css("form")
     return email, last
 
 
@@ -565,6 +623,110 @@ def grid_to_week_of(b, day):
     b.css(f"td[data-date='{day.isoformat()}']")
 
 
+def wait_cell(b, day, at, kind, text=""):
+    """Waits until the grid cell of `day` at `at` is of `kind` (and shows `text`)."""
+    sel = f"td[data-date='{day}'][data-time='{at}']"
+    b.wait(lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, sel) if c.get_attribute("data-kind") == kind and text in c.text), False),
+           15, f"{kind} cell {day} {at}")
+
+
+def local_input(iso_instant):
+    """An API instant as the browser's datetime-local value (same machine, same zone)."""
+    return datetime.datetime.fromisoformat(iso_instant.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%dT%H:%M")
+
+
+def doctor_by_search(api, text):
+    return api.gql("""query($s: String) { doctors(filter: {search: $s}, first: 5) { nodes { id specialization consultationFee bio isAvailable
+        workingHours { weekday start end slotMinutes } } } }""", {"s": text})["doctors"]["nodes"]
+
+
+def scenario_admin_screens(b, api, stamp):
+    """A new doctor created and edited, weekly hours and time off saved, the
+    calendar showing the time off, and a notice sent: each read back through the API."""
+    last = f"Nuevo{stamp}"
+    sign_in(b, *ADMIN)
+    b.go("/admin/doctors")
+    b.css("h1")
+    b.no_loading()
+    b.click("Nuevo médico")
+    form = b.css("form[aria-label='Nuevo médico']")
+    for label, value in (("Nombre", "Elena"), ("Apellidos", last), ("Correo electrónico", f"dr.{stamp}@example.test"),
+                         ("Contraseña inicial", PASSWORD), ("Cédula profesional", f"LIC-{stamp}"), ("Especialidad", "Dermatología"),
+                         ("Años de experiencia", "7"), ("Costo de consulta", "550.00"), ("Presentación", "Dermatóloga (e2e)")):
+        b.fill(label, value)
+    b.shot("admin-doctor-new")
+    b.click("Crear médico", form)
+    b.toast("Médico creado")
+    found = doctor_by_search(api, last)
+    assert len(found) == 1 and found[0]["specialization"] == "Dermatología" and found[0]["consultationFee"] == "550.00", found
+    did = found[0]["id"]
+
+    b.fill("Buscar por nombre o especialidad", last)
+    card = b.wait(lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "[data-testid=doctor]") if c.get_attribute("data-id") == did), False), 15, "the new doctor")
+    b.click("Editar", card)
+    edit = b.css("form[aria-label='Editar médico']")
+    b.fill("Costo de consulta", "620.00")
+    b.fill("Presentación", "Dermatología clínica y pediátrica (e2e)")
+    b.click("Guardar médico", edit)
+    b.toast("Médico guardado")
+    got = doctor_by_search(api, last)[0]
+    assert (got["consultationFee"], got["bio"]) == ("620.00", "Dermatología clínica y pediátrica (e2e)"), got
+
+    # Weekly hours: Monday and Wednesday mornings.
+    b.click("Horario y ausencias", card)
+    b.css(".editor h3")
+    b.click("Añadir franja")
+    b.click("Añadir franja")
+    rows = b.all(".editor .row select")
+    Select(rows[1]).select_by_value("3")
+    b.shot("admin-doctor-hours")
+    b.click("Guardar horario")
+    b.toast("Horario guardado")
+    hours = sorted((h["weekday"], h["start"], h["end"]) for h in doctor_by_search(api, last)[0]["workingHours"])
+    assert hours == [(1, "09:00", "13:00"), (3, "09:00", "13:00")], hours
+
+    # Time off over the first hour of the next Monday with free slots.
+    for i in range(1, 30):
+        monday_day = datetime.date.today() + datetime.timedelta(days=i)
+        if monday_day.weekday() == 0:
+            break
+    slots = api.gql("query($d: ID!, $date: Date!) { availableSlots(doctorId: $d, date: $date) { time startsAt endsAt } }",
+                    {"d": did, "date": monday_day.isoformat()})["availableSlots"]
+    assert len(slots) >= 3, slots
+    b.fill("Desde", local_input(slots[0]["startsAt"]))
+    b.fill("Hasta", local_input(slots[1]["endsAt"]))
+    b.fill("Motivo", "Curso (e2e)")
+    b.click("Registrar ausencia")
+    b.toast("Ausencia registrada")
+    day = api.gql("query($id: ID!, $d: Date!) { doctor(id: $id) { schedule(from: $d, to: $d) { slots { time available } } } }",
+                  {"id": did, "d": monday_day.isoformat()})["doctor"]["schedule"][0]["slots"]
+    free = {x["time"]: x["available"] for x in day}
+    assert (free[slots[0]["time"]], free[slots[1]["time"]], free[slots[2]["time"]]) == (False, False, True), free
+    b.shot("admin-doctor-time-off")
+    b.click("Calendario", card)
+    grid_to_week_of(b, monday_day)
+    wait_cell(b, monday_day.isoformat(), slots[0]["time"], "off")
+    b.shot("admin-doctor-calendar")
+
+    # A notice to the patients with an appointment on a day made for it.
+    patient = api.register_patient("Aviso", f"Aviso{stamp}", f"notice.{stamp}@example.test")
+    doctor = api.first_doctor()
+    nday, ntimes = api.free_slots(doctor["id"], 10)
+    api.book_for(patient, doctor["id"], nday, ntimes[0], "Para el aviso (e2e)")
+    b.go("/admin/notice")
+    b.css("form")
+    b.fill("Pacientes con cita el día", nday)
+    b.fill("Asunto", f"Aviso e2e {stamp}")
+    b.fill("Mensaje", "La clínica abrirá a las 9:30 ese día.")
+    b.shot("admin-notice-filled")
+    b.click("Enviar")
+    b.toast("Aviso enviado a")
+    subjects = [n["subject"] for n in api.gql("{ notifications(first: 20) { nodes { subject } } }", None,
+                                                (f"notice.{stamp}@example.test", PASSWORD))["notifications"]["nodes"]]
+    assert f"Aviso e2e {stamp}" in subjects, subjects
+    sign_out(b)
+
+
 def scenario_doctor(b, api, stamp):
     """The doctor's week grid shows a booking (with the patient) and time off, both made through the API."""
     me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
@@ -586,34 +748,29 @@ def scenario_doctor(b, api, stamp):
     b.click("Calendario")
     b.no_loading()
     grid_to_week_of(b, datetime.date.fromisoformat(day))
-    cell = b.css(f"td[data-date='{day}'][data-time='{times[0]}']")
-    assert cell.get_attribute("data-kind") == "booked" and f"Semana{stamp}" in cell.text, cell.text
+    wait_cell(b, day, times[0], "booked", f"Semana{stamp}")
     b.shot("doctor-week-grid")
     b.go("/doctor")
     b.click("Calendario")
     b.no_loading()
     grid_to_week_of(b, datetime.date.fromisoformat(off_day))
-    cell = b.css(f"td[data-date='{off_day}'][data-time='{off_times[0]}']")
-    assert cell.get_attribute("data-kind") == "off", cell.get_attribute("data-kind")
+    wait_cell(b, off_day, off_times[0], "off")
     b.shot("doctor-week-grid-time-off")
+    # The booked patient's chart, from the grid's link.
     b.go("/doctor")
+    b.click("Calendario")
     b.no_loading()
-    b.click("Semana")
+    grid_to_week_of(b, datetime.date.fromisoformat(day))
+    wait_cell(b, day, times[0], "booked", f"Semana{stamp}")
+    b.click(f"Tomás Semana{stamp}")
+    b.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Tomás Semana{stamp}", 15, "the patient's chart")
     b.no_loading()
-    links = [a for a in b.all(".card-main a") if a.is_displayed()]
-    if not links:
-        b.click("Siguiente")
-        b.no_loading()
-        links = [a for a in b.all(".card-main a") if a.is_displayed()]
-    if links:
-        links[0].click()
-        b.css("h1")
-        b.no_loading()
-        b.shot("doctor-patient-chart")
+    b.text_present("Revisión (e2e)")
+    b.shot("doctor-patient-chart")
     sign_out(b)
 
 
-def scenario_superadmin(b, last):
+def scenario_superadmin(b, api, stamp, last):
     sign_in(b, "superadmin@clinic.test", "superadmin-demo-pass")
     b.wait(lambda d: d.current_url.endswith("/super/users"), 15, "users page")
     b.no_loading()
@@ -628,17 +785,75 @@ def scenario_superadmin(b, last):
     row = b.wait(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "tbody tr") if last in r.text), False), 15, "row after reload")
     value = Select(row.find_element(By.TAG_NAME, "select")).first_selected_option.get_attribute("value")
     assert value == "ADMIN", f"role after reload is {value}"
-    for path, name in (("/super/settings", "super-settings"), ("/super/audit", "super-audit"), ("/super/backups", "super-backups")):
-        b.go(path)
-        b.css("h1")
-        b.no_loading()
-        b.shot(name)
-        if name == "super-audit":
-            before = len(b.all("tbody tr"))
-            assert before > 0, "empty audit log after mutations"
-            if any(x.text == "Cargar más" for x in b.all("button")):
-                b.click("Cargar más")
-                b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tbody tr")) > before, 15, "next audit page")
+
+    # Create a user, deactivate, delete: each read back through the API.
+    ulast = f"Usuario{stamp}"
+    b.click("Nuevo usuario")
+    form = b.css("form[aria-label='Nuevo usuario']")
+    for label, value in (("Nombre", "Iván"), ("Apellidos", ulast), ("Correo electrónico", f"user.{stamp}@example.test"),
+                         ("Contraseña inicial", PASSWORD), ("Teléfono (opcional)", "+525512340000")):
+        b.fill(label, value)
+    Select(form.find_element(By.TAG_NAME, "select")).select_by_value("ADMIN")
+    b.shot("super-user-new")
+    b.click("Crear usuario", form)
+    b.toast("Usuario creado")
+    users_q = "query($s: String) { users(search: $s, first: 5) { nodes { id role isActive } } }"
+    got = api.gql(users_q, {"s": ulast}, SUPERADMIN)["users"]["nodes"]
+    assert len(got) == 1 and got[0]["role"] == "ADMIN" and got[0]["isActive"], got
+    b.fill("Buscar", ulast)
+    row = b.wait(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "tbody tr") if ulast in r.text), False), 15, "the new user's row")
+    row.find_element(By.CSS_SELECTOR, "input[type=checkbox]").click()
+    b.toast("Usuario actualizado")
+    b.wait(lambda d: not api.gql(users_q, {"s": ulast}, SUPERADMIN)["users"]["nodes"][0]["isActive"], 15, "user deactivated in the API")
+    b.shot("super-user-deactivated")
+    b.click(f"Eliminar a Iván {ulast}")
+    b.click("Sí, eliminar")
+    b.toast("Usuario eliminado")
+    assert api.gql(users_q, {"s": ulast}, SUPERADMIN)["users"]["nodes"] == [], "deleted user still listed"
+    b.shot("super-user-deleted")
+
+    # Settings saved.
+    b.go("/super/settings")
+    b.css("h1")
+    b.no_loading()
+    b.shot("super-settings")
+    b.fill("Nombre de la clínica", f"Clínica e2e {stamp}")
+    b.fill("Recordatorio (horas antes)", "12")
+    b.click("Guardar")
+    b.toast("Configuración guardada")
+    got = api.gql("{ systemSettings { clinicName reminderHoursBefore } }", None, SUPERADMIN)["systemSettings"]
+    assert got == {"clinicName": f"Clínica e2e {stamp}", "reminderHoursBefore": 12}, got
+
+    # The superadmin's report figures match the API's.
+    b.go("/admin/reports")
+    b.css("[data-testid=advanced-figures]")
+    frm = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
+    rep = api.gql("query($f: Date!, $t: Date!) { report(from: $f, to: $t) { revenue utilization } }",
+                  {"f": frm, "t": datetime.date.today().isoformat()}, SUPERADMIN)["report"]
+    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=revenue]").text == "$" + rep["revenue"], 15, "revenue figure")
+    assert b.css("[data-testid=utilization]").text == f"{rep['utilization'] * 100:.1f}%"
+    b.driver.execute_script("document.querySelector('[data-testid=advanced-figures]').scrollIntoView()")
+    time.sleep(0.5)
+    b.shot("super-reports")
+
+    b.go("/super/audit")
+    b.css("h1")
+    b.no_loading()
+    b.shot("super-audit")
+    before = len(b.all("tbody tr"))
+    assert before > 0, "empty audit log after mutations"
+    if any(x.text == "Cargar más" for x in b.all("button")):
+        b.click("Cargar más")
+        b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tbody tr")) > before, 15, "next audit page")
+
+    b.go("/super/backups")
+    b.css("h1")
+    b.no_loading()
+    count = len(api.gql("{ backups { id } }", None, SUPERADMIN)["backups"])
+    b.click("Crear respaldo")
+    b.toast("Respaldo creado", 60)
+    assert len(api.gql("{ backups { id } }", None, SUPERADMIN)["backups"]) == count + 1
+    b.shot("super-backups")
     sign_out(b)
 
 
@@ -648,6 +863,7 @@ def main():
     ap.add_argument("--size", default="1366x900")
     ap.add_argument("--out", default="test-output/web")
     ap.add_argument("--only", default="", help="comma-separated scenario names")
+    ap.add_argument("--reset-token", default="", help="a password-reset token stored for patient@clinic.test")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
     os.makedirs(args.out, exist_ok=True)
@@ -661,11 +877,13 @@ def main():
     state = {}
     scenarios = [
         ("public", lambda: scenario_public_screens(b)),
-        ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, stamp)))),
+        ("password_reset", lambda: scenario_password_reset(b, api, args.reset_token)),
+        ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, api, stamp)))),
         ("admin", lambda: scenario_admin(b)),
         ("staff_appointments", lambda: scenario_staff_appointments(b, api, stamp)),
+        ("admin_screens", lambda: scenario_admin_screens(b, api, stamp)),
         ("doctor", lambda: scenario_doctor(b, api, stamp)),
-        ("superadmin", lambda: scenario_superadmin(b, state.get("last", "García"))),
+        ("superadmin", lambda: scenario_superadmin(b, api, stamp, state.get("last", "García"))),
     ]
     only = set(filter(None, args.only.split(",")))
     try:

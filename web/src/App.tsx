@@ -116,7 +116,7 @@ function route(path: string, v: Viewer): ReactNode {
       case "/admin/patients": return <PatientsList />;
       case "/admin/doctors": return <DoctorsList />;
       case "/admin/notice": return <SendNotice />;
-      case "/admin/reports": return <Reports />;
+      case "/admin/reports": return <Reports superadmin={v.role === "SUPERADMIN"} />;
     }
   }
   if (v.role === "SUPERADMIN") {

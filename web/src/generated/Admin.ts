@@ -3,11 +3,15 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query PatientList($search: String, $first: Int!) {\n  patients(search: $search, first: $first) {\n    totalCount\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String) {\n  doctors(filter: { search: $search }, first: 100) {\n    totalCount\n    nodes {\n      id\n      specialization\n      consultationFee\n      isAvailable\n      licenseNumber\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n";
+const documentSource = "query PatientList($search: String, $first: Int!, $after: String) {\n  patients(search: $search, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String, $after: String) {\n  doctors(filter: { search: $search }, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      experienceYears\n      bio\n      consultationFee\n      isAvailable\n      licenseNumber\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n\nmutation CreateDoctor($input: CreateDoctorInput!) {\n  createDoctor(input: $input) {\n    id\n    user {\n      fullName\n    }\n  }\n}\n\nmutation UpdateDoctor($id: ID!, $input: UpdateDoctorInput!) {\n  updateDoctor(id: $id, input: $input) {\n    id\n    specialization\n    experienceYears\n    consultationFee\n    bio\n    isAvailable\n  }\n}\n";
 
 export type PatientListQuery = {
   patients: {
     totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       dateOfBirth: Types.Date;
@@ -25,6 +29,7 @@ export type PatientListQuery = {
 export type PatientListQueryVariables = {
   search?: string | null;
   first: number;
+  after?: string | null;
 };
 
 export const PatientListDocument: Types.TypedDocument<PatientListQuery, PatientListQueryVariables> = {
@@ -35,9 +40,15 @@ export const PatientListDocument: Types.TypedDocument<PatientListQuery, PatientL
 export type DoctorListQuery = {
   doctors: {
     totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       specialization: string;
+      experienceYears: number;
+      bio: string;
       consultationFee: Types.Decimal;
       isAvailable: boolean;
       licenseNumber: string;
@@ -60,6 +71,7 @@ export type DoctorListQuery = {
 
 export type DoctorListQueryVariables = {
   search?: string | null;
+  after?: string | null;
 };
 
 export const DoctorListDocument: Types.TypedDocument<DoctorListQuery, DoctorListQueryVariables> = {
@@ -120,4 +132,43 @@ export type SendNoticeMutationVariables = {
 export const SendNoticeDocument: Types.TypedDocument<SendNoticeMutation, SendNoticeMutationVariables> = {
   source: documentSource,
   operationName: "SendNotice",
+};
+
+export type CreateDoctorMutation = {
+  createDoctor: {
+    id: string;
+    user: {
+      fullName: string;
+    };
+  };
+};
+
+export type CreateDoctorMutationVariables = {
+  input: Types.CreateDoctorInput;
+};
+
+export const CreateDoctorDocument: Types.TypedDocument<CreateDoctorMutation, CreateDoctorMutationVariables> = {
+  source: documentSource,
+  operationName: "CreateDoctor",
+};
+
+export type UpdateDoctorMutation = {
+  updateDoctor: {
+    id: string;
+    specialization: string;
+    experienceYears: number;
+    consultationFee: Types.Decimal;
+    bio: string;
+    isAvailable: boolean;
+  };
+};
+
+export type UpdateDoctorMutationVariables = {
+  id: string;
+  input: Types.UpdateDoctorInput;
+};
+
+export const UpdateDoctorDocument: Types.TypedDocument<UpdateDoctorMutation, UpdateDoctorMutationVariables> = {
+  source: documentSource,
+  operationName: "UpdateDoctor",
 };

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50) {\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n";
+const documentSource = "query Specializations {\n  specializations\n}\n\nquery DoctorsForBooking($specialization: String, $after: String) {\n  doctors(filter: { specialization: $specialization, isAvailable: true }, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      experienceYears\n      consultationFee\n      bio\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery FreeSlots($doctorId: ID!, $date: Date!) {\n  availableSlots(doctorId: $doctorId, date: $date) {\n    time\n    startsAt\n  }\n}\n\nmutation BookAppointment($input: BookAppointmentInput!) {\n  bookAppointment(input: $input) {\n    id\n    date\n    time\n    status\n    doctor {\n      user {\n        fullName\n      }\n    }\n  }\n}\n";
 
 export type SpecializationsQuery = {
   specializations: Array<string>;
@@ -18,6 +18,11 @@ export const SpecializationsDocument: Types.TypedDocument<SpecializationsQuery, 
 
 export type DoctorsForBookingQuery = {
   doctors: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       specialization: string;
@@ -33,6 +38,7 @@ export type DoctorsForBookingQuery = {
 
 export type DoctorsForBookingQueryVariables = {
   specialization?: string | null;
+  after?: string | null;
 };
 
 export const DoctorsForBookingDocument: Types.TypedDocument<DoctorsForBookingQuery, DoctorsForBookingQueryVariables> = {

@@ -3,11 +3,16 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query DoctorAgenda($from: Date!, $to: Date!) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30) {\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n\n# A doctor's week as a grid: every slot of the schedule, and the appointments\n# that fill the taken ones (the rest of the taken ones are time off or past).\nquery DoctorWeek($id: ID!, $from: Date!, $to: Date!) {\n  doctor(id: $id) {\n    id\n    user {\n      fullName\n    }\n    schedule(from: $from, to: $to) {\n      date\n      slots {\n        time\n        available\n      }\n    }\n  }\n  appointments(filter: { doctorId: $id, from: $from, to: $to, status: [SCHEDULED, CONFIRMED, COMPLETED, NO_SHOW] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100) {\n    nodes {\n      id\n      date\n      time\n      status\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
+const documentSource = "query DoctorAgenda($from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n  }\n}\n\nquery PatientAppointments($id: ID!, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n\n# A doctor's week as a grid: every slot of the schedule, and the appointments\n# that fill the taken ones (the rest of the taken ones are time off or past).\nquery DoctorWeek($id: ID!, $from: Date!, $to: Date!) {\n  doctor(id: $id) {\n    id\n    user {\n      fullName\n    }\n    schedule(from: $from, to: $to) {\n      date\n      slots {\n        time\n        available\n      }\n    }\n  }\n}\n\nquery WeekAppointments($id: ID!, $from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { doctorId: $id, from: $from, to: $to, status: [SCHEDULED, CONFIRMED, COMPLETED, NO_SHOW] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      status\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
 
 export type DoctorAgendaQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
   appointments: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       date: Types.Date;
@@ -27,6 +32,7 @@ export type DoctorAgendaQuery = {
 export type DoctorAgendaQueryVariables = {
   from: Types.Date;
   to: Types.Date;
+  after?: string | null;
 };
 
 export const DoctorAgendaDocument: Types.TypedDocument<DoctorAgendaQuery, DoctorAgendaQueryVariables> = {
@@ -45,7 +51,27 @@ export type PatientChartQuery = {
     user: {
       fullName: string;
     };
+  } | null;
+};
+
+export type PatientChartQueryVariables = {
+  id: string;
+};
+
+export const PatientChartDocument: Types.TypedDocument<PatientChartQuery, PatientChartQueryVariables> = {
+  source: documentSource,
+  operationName: "PatientChart",
+};
+
+export type PatientAppointmentsQuery = {
+  patient: {
+    id: string;
     appointments: {
+      totalCount: number;
+      pageInfo: {
+        hasNextPage: boolean;
+        endCursor: string | null;
+      };
       nodes: Array<{
         id: string;
         date: Types.Date;
@@ -63,13 +89,14 @@ export type PatientChartQuery = {
   } | null;
 };
 
-export type PatientChartQueryVariables = {
+export type PatientAppointmentsQueryVariables = {
   id: string;
+  after?: string | null;
 };
 
-export const PatientChartDocument: Types.TypedDocument<PatientChartQuery, PatientChartQueryVariables> = {
+export const PatientAppointmentsDocument: Types.TypedDocument<PatientAppointmentsQuery, PatientAppointmentsQueryVariables> = {
   source: documentSource,
-  operationName: "PatientChart",
+  operationName: "PatientAppointments",
 };
 
 export type DoctorWeekQuery = {
@@ -87,8 +114,26 @@ export type DoctorWeekQuery = {
       }>;
     }>;
   } | null;
+};
+
+export type DoctorWeekQueryVariables = {
+  id: string;
+  from: Types.Date;
+  to: Types.Date;
+};
+
+export const DoctorWeekDocument: Types.TypedDocument<DoctorWeekQuery, DoctorWeekQueryVariables> = {
+  source: documentSource,
+  operationName: "DoctorWeek",
+};
+
+export type WeekAppointmentsQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
   appointments: {
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       date: Types.Date;
@@ -104,13 +149,14 @@ export type DoctorWeekQuery = {
   };
 };
 
-export type DoctorWeekQueryVariables = {
+export type WeekAppointmentsQueryVariables = {
   id: string;
   from: Types.Date;
   to: Types.Date;
+  after?: string | null;
 };
 
-export const DoctorWeekDocument: Types.TypedDocument<DoctorWeekQuery, DoctorWeekQueryVariables> = {
+export const WeekAppointmentsDocument: Types.TypedDocument<WeekAppointmentsQuery, WeekAppointmentsQueryVariables> = {
   source: documentSource,
-  operationName: "DoctorWeek",
+  operationName: "WeekAppointments",
 };

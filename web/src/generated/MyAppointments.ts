@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query MyAppointments($today: Date!) {\n  upcoming: appointments(\n    filter: { from: $today, status: [SCHEDULED, CONFIRMED] }\n    orderBy: { field: STARTS_AT, direction: ASC }\n    first: 50\n  ) {\n    totalCount\n    nodes {\n      ...AppointmentCard\n    }\n  }\n  past: appointments(\n    filter: { to: $today }\n    orderBy: { field: STARTS_AT, direction: DESC }\n    first: 30\n  ) {\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n";
+const documentSource = "query MyUpcoming($today: Date!, $after: String) {\n  appointments(filter: { from: $today, status: [SCHEDULED, CONFIRMED] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nquery MyPast($today: Date!, $after: String) {\n  appointments(filter: { to: $today }, orderBy: { field: STARTS_AT, direction: DESC }, first: 30, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...AppointmentCard\n    }\n  }\n}\n\nfragment AppointmentCard on Appointment {\n  id\n  date\n  time\n  startsAt\n  status\n  reason\n  canModify\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nmutation CancelAppointment($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    id\n    status\n    canModify\n  }\n}\n\nmutation RescheduleAppointment($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    id\n    date\n    time\n    status\n  }\n}\n";
 
 export type AppointmentCardFragment = {
   id: string;
@@ -23,30 +23,14 @@ export type AppointmentCardFragment = {
   };
 };
 
-export type MyAppointmentsQuery = {
+export type MyUpcomingQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
-  upcoming: {
+  appointments: {
     totalCount: number;
-    nodes: Array<{
-      id: string;
-      date: Types.Date;
-      time: Types.Time;
-      startsAt: Types.DateTime;
-      status: Types.AppointmentStatus;
-      reason: string;
-      /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
-      canModify: boolean;
-      doctor: {
-        id: string;
-        specialization: string;
-        user: {
-          fullName: string;
-        };
-      };
-    }>;
-  };
-  /** Clients see their own, doctors also those they attend, staff see all. */
-  past: {
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       date: Types.Date;
@@ -67,13 +51,52 @@ export type MyAppointmentsQuery = {
   };
 };
 
-export type MyAppointmentsQueryVariables = {
+export type MyUpcomingQueryVariables = {
   today: Types.Date;
+  after?: string | null;
 };
 
-export const MyAppointmentsDocument: Types.TypedDocument<MyAppointmentsQuery, MyAppointmentsQueryVariables> = {
+export const MyUpcomingDocument: Types.TypedDocument<MyUpcomingQuery, MyUpcomingQueryVariables> = {
   source: documentSource,
-  operationName: "MyAppointments",
+  operationName: "MyUpcoming",
+};
+
+export type MyPastQuery = {
+  /** Clients see their own, doctors also those they attend, staff see all. */
+  appointments: {
+    totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+    nodes: Array<{
+      id: string;
+      date: Types.Date;
+      time: Types.Time;
+      startsAt: Types.DateTime;
+      status: Types.AppointmentStatus;
+      reason: string;
+      /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
+      canModify: boolean;
+      doctor: {
+        id: string;
+        specialization: string;
+        user: {
+          fullName: string;
+        };
+      };
+    }>;
+  };
+};
+
+export type MyPastQueryVariables = {
+  today: Types.Date;
+  after?: string | null;
+};
+
+export const MyPastDocument: Types.TypedDocument<MyPastQuery, MyPastQueryVariables> = {
+  source: documentSource,
+  operationName: "MyPast",
 };
 
 export type CancelAppointmentMutation = {

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n";
+const documentSource = "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n\n# The advanced figures: SUPERADMIN only (the fields carry @auth).\nquery SuperReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    revenue\n    utilization\n    byDoctor {\n      revenue\n      utilization\n      appointments\n      completed\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
 
 export type ClinicReportQuery = {
   report: {
@@ -73,4 +73,35 @@ export type ExportAppointmentsQueryVariables = {
 export const ExportAppointmentsDocument: Types.TypedDocument<ExportAppointmentsQuery, ExportAppointmentsQueryVariables> = {
   source: documentSource,
   operationName: "ExportAppointments",
+};
+
+export type SuperReportQuery = {
+  report: {
+    revenue: Types.Decimal;
+    utilization: number;
+    byDoctor: Array<{
+      /** Completed appointments × consultation fee. */
+      revenue: Types.Decimal;
+      /** Booked slots / offered slots in the period, 0…1. */
+      utilization: number;
+      appointments: number;
+      completed: number;
+      doctor: {
+        id: string;
+        user: {
+          fullName: string;
+        };
+      };
+    }>;
+  };
+};
+
+export type SuperReportQueryVariables = {
+  from: Types.Date;
+  to: Types.Date;
+};
+
+export const SuperReportDocument: Types.TypedDocument<SuperReportQuery, SuperReportQueryVariables> = {
+  source: documentSource,
+  operationName: "SuperReport",
 };

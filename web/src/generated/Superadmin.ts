@@ -3,11 +3,15 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query UserList($role: Role, $search: String) {\n  users(role: $role, search: $search, first: 100) {\n    totalCount\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n";
+const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n";
 
 export type UserListQuery = {
   users: {
     totalCount: number;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
     nodes: Array<{
       id: string;
       fullName: string;
@@ -22,6 +26,7 @@ export type UserListQuery = {
 export type UserListQueryVariables = {
   role?: Types.Role | null;
   search?: string | null;
+  after?: string | null;
 };
 
 export const UserListDocument: Types.TypedDocument<UserListQuery, UserListQueryVariables> = {
@@ -95,6 +100,7 @@ export const UpdateSettingsDocument: Types.TypedDocument<UpdateSettingsMutation,
 
 export type AuditLogQuery = {
   auditLog: {
+    totalCount: number;
     pageInfo: {
       hasNextPage: boolean;
       endCursor: string | null;
@@ -155,4 +161,35 @@ export type CreateBackupMutationVariables = Record<string, never>;
 export const CreateBackupDocument: Types.TypedDocument<CreateBackupMutation, CreateBackupMutationVariables> = {
   source: documentSource,
   operationName: "CreateBackup",
+};
+
+export type CreateUserMutation = {
+  createUser: {
+    id: string;
+    /** Private contact data: the user themself and staff. */
+    email: string | null;
+    role: Types.Role;
+  };
+};
+
+export type CreateUserMutationVariables = {
+  input: Types.CreateUserInput;
+};
+
+export const CreateUserDocument: Types.TypedDocument<CreateUserMutation, CreateUserMutationVariables> = {
+  source: documentSource,
+  operationName: "CreateUser",
+};
+
+export type DeleteUserMutation = {
+  deleteUser: boolean;
+};
+
+export type DeleteUserMutationVariables = {
+  id: string;
+};
+
+export const DeleteUserDocument: Types.TypedDocument<DeleteUserMutation, DeleteUserMutationVariables> = {
+  source: documentSource,
+  operationName: "DeleteUser",
 };

@@ -1,14 +1,15 @@
 import { useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
-import { AddTimeOffDocument, DoctorListDocument, PatientListDocument, SendNoticeDocument, SetWorkingHoursDocument } from "../../generated/Admin";
+import { AddTimeOffDocument, CreateDoctorDocument, DoctorListDocument, PatientListDocument, SendNoticeDocument, SetWorkingHoursDocument, UpdateDoctorDocument } from "../../generated/Admin";
 import type { DoctorListQuery } from "../../generated/Admin";
 import { StaffAppointmentsDocument } from "../../generated/StaffAppointments";
 import type { NotificationChannel } from "../../generated/schema-types";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { BookFlow } from "../patient/Book";
-import { Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, useQuery, usePaged, useToast } from "../../ui/kit";
+import { Checkbox, Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, usePaged, useToast } from "../../ui/kit";
 import { StaffAppointmentCard, isActive } from "./StaffAppointment";
+import { WeekGrid } from "../doctor/WeekGrid";
 
 export function DayBoard() {
   const { t, lang } = useI18n();
@@ -47,7 +48,7 @@ export function DayBoard() {
 }
 
 function usePatientSearch(search: string) {
-  return useQuery(() => request(PatientListDocument, { search: search || null, first: 50 }), [search]);
+  return usePaged(async (after) => (await request(PatientListDocument, { search: search || null, first: 50, after })).patients, [search]);
 }
 
 export function AdminBook() {
@@ -63,12 +64,13 @@ export function AdminBook() {
           <TextField label={t("Buscar paciente", "Search patient")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
           {q.loading ? <Loading /> : (
             <ul className="cards">
-              {q.data?.patients.nodes.map((p) => (
+              {q.nodes.map((p) => (
                 <li key={p.id} className="card"><div className="card-main"><strong>{p.user.fullName}</strong><span className="muted small">{p.user.email}</span></div>
                   <button type="button" onClick={() => setPatient({ id: p.id, name: p.user.fullName })}>{t("Elegir", "Choose")}</button></li>
               ))}
             </ul>
           )}
+          <MoreButton paged={q} />
         </>
       ) : (
         <>
@@ -88,13 +90,14 @@ export function PatientsList() {
     <>
       <h1>{t("Pacientes", "Patients")}</h1>
       <TextField label={t("Buscar por nombre o correo", "Search by name or email")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.patients.nodes.length ?? 0) === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : q.nodes.length === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
-          <caption>{t(`${q.data?.patients.totalCount} pacientes`, `${q.data?.patients.totalCount} patients`)}</caption>
+          <caption>{t(`${q.totalCount} pacientes`, `${q.totalCount} patients`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Teléfono", "Phone")}</th><th>{t("Nacimiento", "Born")}</th></tr></thead>
-          <tbody>{q.data?.patients.nodes.map((p) => <tr key={p.id}><td>{p.user.fullName}</td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
+          <tbody>{q.nodes.map((p) => <tr key={p.id}><td>{p.user.fullName}</td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
         </table></div>
       )}
+      <MoreButton paged={q} />
     </>
   );
 }
@@ -105,28 +108,86 @@ const weekdays: Array<[string, string]> = [["Lun", "Mon"], ["Mar", "Tue"], ["Mi�
 export function DoctorsList() {
   const { t } = useI18n();
   const [search, setSearch] = useState("");
-  const [editing, setEditing] = useState<string | null>(null);
-  const q = useQuery(() => request(DoctorListDocument, { search: search || null }), [search]);
+  const [open, setOpen] = useState<{ id: string; what: "hours" | "edit" | "grid" } | null>(null);
+  const [creating, setCreating] = useState(false);
+  const q = usePaged(async (after) => (await request(DoctorListDocument, { search: search || null, after })).doctors, [search]);
+  const toggle = (id: string, what: "hours" | "edit" | "grid") => setOpen(open?.id === id && open.what === what ? null : { id, what });
+  const isOpen = (id: string, what: string) => open?.id === id && open.what === what;
   return (
     <>
-      <h1>{t("Médicos", "Doctors")}</h1>
+      <div className="page-head">
+        <h1>{t("Médicos", "Doctors")}</h1>
+        <button type="button" className="primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>{t("Nuevo médico", "New doctor")}</button>
+      </div>
+      {creating && <DoctorForm onSaved={() => { setCreating(false); q.reload(); }} />}
       <TextField label={t("Buscar por nombre o especialidad", "Search by name or specialty")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : (
         <ul className="cards">
-          {q.data?.doctors.nodes.map((d) => (
-            <li key={d.id} className="card column">
+          {q.nodes.map((d) => (
+            <li key={d.id} className="card column" data-testid="doctor" data-id={d.id}>
               <div className="card-main">
                 <strong>{d.user.fullName}</strong>
                 <span>{d.specialization} · ${d.consultationFee} · {d.isAvailable ? t("Disponible", "Available") : t("No disponible", "Unavailable")}</span>
                 <span className="muted small">{d.workingHours.map((h) => `${t(...weekdays[h.weekday - 1])} ${h.start}–${h.end}`).join(", ") || t("Sin horario", "No hours")}</span>
               </div>
-              <button type="button" onClick={() => setEditing(editing === d.id ? null : d.id)} aria-expanded={editing === d.id}>{t("Horario y ausencias", "Hours & time off")}</button>
-              {editing === d.id && <HoursEditor d={d} onSaved={q.reload} />}
+              <div className="actions">
+                <button type="button" onClick={() => toggle(d.id, "edit")} aria-expanded={isOpen(d.id, "edit")}>{t("Editar", "Edit")}</button>
+                <button type="button" onClick={() => toggle(d.id, "hours")} aria-expanded={isOpen(d.id, "hours")}>{t("Horario y ausencias", "Hours & time off")}</button>
+                <button type="button" onClick={() => toggle(d.id, "grid")} aria-expanded={isOpen(d.id, "grid")}>{t("Calendario", "Calendar")}</button>
+              </div>
+              {isOpen(d.id, "edit") && <DoctorForm d={d} onSaved={q.reload} />}
+              {isOpen(d.id, "hours") && <HoursEditor d={d} onSaved={q.reload} />}
+              {isOpen(d.id, "grid") && <WeekGrid doctorId={d.id} />}
             </li>
           ))}
         </ul>
       )}
+      <MoreButton paged={q} />
     </>
+  );
+}
+
+/** Creates a doctor with a new account, or edits one (`d`): the fields the API lets staff set. */
+function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [f, setF] = useState({
+    firstName: "", lastName: "", email: "", password: "", licenseNumber: "",
+    specialization: d?.specialization ?? "", experienceYears: String(d?.experienceYears ?? 0), consultationFee: d?.consultationFee ?? "",
+    bio: d?.bio ?? "", isAvailable: d?.isAvailable ?? true,
+  });
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const m = useMutation();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const common = { specialization: f.specialization, experienceYears: Number(f.experienceYears), consultationFee: f.consultationFee, bio: f.bio };
+    if (d) {
+      if (await m.run(() => request(UpdateDoctorDocument, { id: d.id, input: { ...common, isAvailable: f.isAvailable } }))) { toast(t("Médico guardado.", "Doctor saved.")); onSaved(); }
+    } else if (await m.run(() => request(CreateDoctorDocument, { input: {
+      ...common, firstName: f.firstName, lastName: f.lastName, email: f.email, password: f.password, licenseNumber: f.licenseNumber, userId: null,
+    } }))) {
+      toast(t("Médico creado.", "Doctor created."));
+      onSaved();
+    }
+  };
+  return (
+    <form className="panel grid2 editor" onSubmit={submit} noValidate aria-label={d ? t("Editar médico", "Edit doctor") : t("Nuevo médico", "New doctor")}>
+      {!d && <>
+        <TextField label={t("Nombre", "First name")} value={f.firstName} onChange={set("firstName")} error={m.field("firstName")} />
+        <TextField label={t("Apellidos", "Last name")} value={f.lastName} onChange={set("lastName")} error={m.field("lastName")} />
+        <TextField label={t("Correo electrónico", "Email")} type="email" value={f.email} onChange={set("email")} error={m.field("email")} />
+        <TextField label={t("Contraseña inicial", "Initial password")} type="password" autoComplete="new-password" value={f.password} onChange={set("password")} error={m.field("password")}
+          hint={t("De 15 a 128 caracteres.", "15 to 128 characters.")} />
+        <TextField label={t("Cédula profesional", "Licence number")} value={f.licenseNumber} onChange={set("licenseNumber")} error={m.field("licenseNumber")} />
+      </>}
+      {d && <p className="muted small span2">{t("Cédula profesional", "Licence number")}: {d.licenseNumber}</p>}
+      <TextField label={t("Especialidad", "Specialty")} value={f.specialization} onChange={set("specialization")} error={m.field("specialization")} />
+      <TextField label={t("Años de experiencia", "Years of experience")} type="number" min={0} value={f.experienceYears} onChange={set("experienceYears")} error={m.field("experienceYears")} />
+      <TextField label={t("Costo de consulta", "Consultation fee")} inputMode="decimal" value={f.consultationFee} onChange={set("consultationFee")} error={m.field("consultationFee")} hint="450.00" />
+      <TextArea className="span2" label={t("Presentación", "Bio")} value={f.bio} onChange={set("bio")} error={m.field("bio")} />
+      {d && <Checkbox label={t("Acepta citas", "Accepts appointments")} checked={f.isAvailable} onChange={(v) => setF({ ...f, isAvailable: v })} />}
+      <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{d ? t("Guardar médico", "Save doctor") : t("Crear médico", "Create doctor")}</button></div>
+    </form>
   );
 }
 

@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from "react";
 import { request } from "../../api/client";
-import { ClinicReportDocument, ExportAppointmentsDocument } from "../../generated/Reports";
+import { ClinicReportDocument, ExportAppointmentsDocument, SuperReportDocument } from "../../generated/Reports";
 import type { ClinicReportQuery } from "../../generated/Reports";
 import { isoDate, statusLabel, useI18n } from "../../i18n";
 import { FormError, Loading, TextField, downloadText, useMutation, useQuery, useToast } from "../../ui/kit";
 
 type Report = ClinicReportQuery["report"];
 
-export function Reports() {
+export function Reports({ superadmin }: { superadmin: boolean }) {
   const { t } = useI18n();
   const toast = useToast();
   const [from, setFrom] = useState(isoDate(-30));
@@ -34,6 +34,7 @@ export function Reports() {
       </div>
       <FormError error={exp.error} />
       {q.loading && !r ? <Loading /> : q.error ? <FormError error={q.error} /> : r ? <ReportView r={r} /> : null}
+      {superadmin && <AdvancedFigures from={from} to={to} />}
     </>
   );
 }
@@ -94,5 +95,30 @@ function ReportView({ r }: { r: Report }) {
         <tbody>{r.byStatus.map((s) => <tr key={s.status}><td>{statusLabel(t, s.status)}</td><td>{s.count}</td></tr>)}</tbody>
       </table></div>
     </>
+  );
+}
+
+/** Revenue and utilization, clinic-wide and per doctor (SUPERADMIN). */
+function AdvancedFigures({ from, to }: { from: string; to: string }) {
+  const { t } = useI18n();
+  const q = useQuery(() => request(SuperReportDocument, { from, to }), [from, to]);
+  const r = q.data?.report;
+  if (q.loading && !r) return <Loading />;
+  if (q.error || !r) return <FormError error={q.error} />;
+  return (
+    <section aria-labelledby="advanced-h" data-testid="advanced-figures">
+      <h2 id="advanced-h">{t("Ingresos y ocupación", "Revenue and utilization")}</h2>
+      <div className="kpis">
+        <div className="kpi"><span>{t("Ingresos", "Revenue")}</span><strong data-testid="revenue">${r.revenue}</strong></div>
+        <div className="kpi"><span>{t("Ocupación", "Utilization")}</span><strong data-testid="utilization">{pct(r.utilization)}</strong></div>
+      </div>
+      <div className="table-wrap"><table className="stack">
+        <caption>{t("Por médico", "By doctor")}</caption>
+        <thead><tr><th>{t("Médico", "Doctor")}</th><th>{t("Citas", "Appointments")}</th><th>{t("Completadas", "Completed")}</th><th>{t("Ingresos", "Revenue")}</th><th>{t("Ocupación", "Utilization")}</th></tr></thead>
+        <tbody>{r.byDoctor.map((d) => (
+          <tr key={d.doctor.id}><td>{d.doctor.user.fullName}</td><td>{d.appointments}</td><td>{d.completed}</td><td>${d.revenue}</td><td>{pct(d.utilization)}</td></tr>
+        ))}</tbody>
+      </table></div>
+    </section>
   );
 }

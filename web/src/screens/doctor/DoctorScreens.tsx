@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { request } from "../../api/client";
-import { DoctorAgendaDocument, PatientChartDocument } from "../../generated/Doctor";
+import { DoctorAgendaDocument, PatientAppointmentsDocument, PatientChartDocument } from "../../generated/Doctor";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { Empty, FormError, Loading, StatusBadge, useQuery } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, StatusBadge, usePaged, useQuery } from "../../ui/kit";
 import { WeekGrid } from "./WeekGrid";
 
 export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
@@ -11,9 +11,9 @@ export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
   const [view, setView] = useState<"day" | "week" | "grid">("day");
   const [from, setFrom] = useState(isoDate());
   const to = view === "day" ? from : isoDate(6, from);
-  const q = useQuery(() => request(DoctorAgendaDocument, { from, to }), [from, to]);
-  const byDate = new Map<string, NonNullable<typeof q.data>["appointments"]["nodes"]>();
-  for (const a of q.data?.appointments.nodes ?? []) byDate.set(a.date, [...(byDate.get(a.date) ?? []), a]);
+  const q = usePaged(async (after) => (await request(DoctorAgendaDocument, { from, to, after })).appointments, [from, to]);
+  const byDate = new Map<string, typeof q.nodes>();
+  for (const a of q.nodes) byDate.set(a.date, [...(byDate.get(a.date) ?? []), a]);
   return (
     <>
       <div className="page-head">
@@ -46,6 +46,7 @@ export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
             </ul>
           </section>
         ))}
+      {view !== "grid" && <MoreButton paged={q} />}
     </>
   );
 }
@@ -53,6 +54,10 @@ export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
 export function PatientChart({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const q = useQuery(() => request(PatientChartDocument, { id }), [id]);
+  const appts = usePaged(async (after) => {
+    const r = await request(PatientAppointmentsDocument, { id, after });
+    return r.patient?.appointments ?? { nodes: [], pageInfo: { hasNextPage: false } };
+  }, [id]);
   if (q.loading) return <Loading />;
   const p = q.data?.patient;
   if (q.error || !p) return <FormError error={q.error} />;
@@ -66,13 +71,14 @@ export function PatientChart({ id }: { id: string }) {
       </div>
       <h2>{t("Citas", "Appointments")}</h2>
       <ul className="cards">
-        {p.appointments.nodes.map((a) => (
+        {appts.nodes.map((a) => (
           <li key={a.id} className="card">
             <div className="card-main"><strong>{formatDate(lang, a.date)} · {a.time}</strong><span>{a.doctor.user.fullName} — {a.doctor.specialization}</span><span className="muted">{a.reason}</span></div>
             <StatusBadge status={a.status} />
           </li>
         ))}
       </ul>
+      <MoreButton paged={appts} />
     </>
   );
 }

@@ -2,10 +2,10 @@
 // patient), time off (taken without an appointment, in the future) or past.
 import { useState } from "react";
 import { request } from "../../api/client";
-import { DoctorWeekDocument } from "../../generated/Doctor";
+import { DoctorWeekDocument, WeekAppointmentsDocument } from "../../generated/Doctor";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { FormError, Loading, useQuery } from "../../ui/kit";
+import { FormError, Loading, allPages, useQuery } from "../../ui/kit";
 
 /** Monday of the week holding `date` (YYYY-MM-DD). */
 export function mondayOf(date: string): string {
@@ -19,10 +19,16 @@ export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPat
   const { t, lang } = useI18n();
   const [from, setFrom] = useState(mondayOf(isoDate()));
   const to = isoDate(6, from);
-  const q = useQuery(() => request(DoctorWeekDocument, { id: doctorId, from, to }), [doctorId, from]);
-  const days = q.data?.doctor?.schedule ?? [];
+  const q = useQuery(async () => {
+    const [week, appointments] = await Promise.all([
+      request(DoctorWeekDocument, { id: doctorId, from, to }),
+      allPages(async (after) => (await request(WeekAppointmentsDocument, { id: doctorId, from, to, after })).appointments),
+    ]);
+    return { days: week.doctor?.schedule ?? [], appointments };
+  }, [doctorId, from]);
+  const days = q.data?.days ?? [];
   const times = [...new Set(days.flatMap((d) => d.slots.map((s) => s.time)))].sort();
-  const booked = new Map((q.data?.appointments.nodes ?? []).map((a) => [`${a.date} ${a.time}`, a]));
+  const booked = new Map((q.data?.appointments ?? []).map((a) => [`${a.date} ${a.time}`, a]));
   const now = Date.now();
   const cell = (date: string, time: string): Cell => {
     const slot = days.find((d) => d.date === date)?.slots.find((s) => s.time === time);

@@ -1,19 +1,21 @@
 import { useState } from "react";
 import { request } from "../../api/client";
-import { CancelAppointmentDocument, MyAppointmentsDocument, RescheduleAppointmentDocument } from "../../generated/MyAppointments";
+import { CancelAppointmentDocument, MyPastDocument, MyUpcomingDocument, RescheduleAppointmentDocument } from "../../generated/MyAppointments";
 import type { AppointmentCardFragment } from "../../generated/MyAppointments";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { Empty, FormError, Loading, StatusBadge, useMutation, useQuery, useToast } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, StatusBadge, useMutation, usePaged, useToast } from "../../ui/kit";
 import { SlotPicker } from "./SlotPicker";
 
 export function MyAppointments() {
   const { t } = useI18n();
-  const q = useQuery(() => request(MyAppointmentsDocument, { today: isoDate() }), []);
-  if (q.loading && !q.data) return <Loading />;
-  if (q.error) return <FormError error={q.error} />;
-  const upcoming = q.data?.upcoming.nodes ?? [];
-  const past = (q.data?.past.nodes ?? []).filter((a) => !upcoming.some((u) => u.id === a.id));
+  const up = usePaged(async (after) => (await request(MyUpcomingDocument, { today: isoDate(), after })).appointments, []);
+  const old = usePaged(async (after) => (await request(MyPastDocument, { today: isoDate(), after })).appointments, []);
+  if (up.loading || old.loading) return <Loading />;
+  if (up.error || old.error) return <FormError error={up.error ?? old.error} />;
+  const upcoming = up.nodes;
+  const past = old.nodes.filter((a) => !upcoming.some((u) => u.id === a.id));
+  const reload = () => { up.reload(); old.reload(); };
   return (
     <>
       <div className="page-head">
@@ -23,12 +25,14 @@ export function MyAppointments() {
       <section aria-labelledby="upcoming-h">
         <h2 id="upcoming-h">{t("Próximas", "Upcoming")}</h2>
         {upcoming.length === 0 ? <Empty>{t("No tienes citas próximas.", "You have no upcoming appointments.")}</Empty> :
-          <ul className="cards">{upcoming.map((a) => <AppointmentItem key={a.id} a={a} onChange={q.reload} />)}</ul>}
+          <ul className="cards">{upcoming.map((a) => <AppointmentItem key={a.id} a={a} onChange={reload} />)}</ul>}
+        <MoreButton paged={up} />
       </section>
       <section aria-labelledby="past-h">
         <h2 id="past-h">{t("Anteriores", "Past")}</h2>
         {past.length === 0 ? <Empty>{t("Aún no hay citas anteriores.", "No past appointments yet.")}</Empty> :
-          <ul className="cards">{past.map((a) => <AppointmentItem key={a.id} a={a} onChange={q.reload} past />)}</ul>}
+          <ul className="cards">{past.map((a) => <AppointmentItem key={a.id} a={a} onChange={reload} past />)}</ul>}
+        <MoreButton paged={old} />
       </section>
     </>
   );

@@ -3,7 +3,7 @@ import { request } from "../../api/client";
 import { BookAppointmentDocument, DoctorsForBookingDocument, SpecializationsDocument } from "../../generated/Booking";
 import { formatDate, useI18n } from "../../i18n";
 import { navigate } from "../../router";
-import { Empty, FormError, Loading, TextArea, useMutation, useQuery, useToast } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, TextArea, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 import { SlotPicker, nextWorkday } from "./SlotPicker";
 
 /** Specialization → doctor → date → slot → reason → confirm. With `patient`, staff book for that patient. */
@@ -17,7 +17,7 @@ export function BookFlow({ patient, done }: { patient?: { id: string; name: stri
   const [reason, setReason] = useState("");
   const [confirming, setConfirming] = useState(false);
   const specs = useQuery(() => request(SpecializationsDocument, {}), []);
-  const doctors = useQuery(() => (spec ? request(DoctorsForBookingDocument, { specialization: spec }) : Promise.resolve(null)), [spec]);
+  const doctors = usePaged(async (after) => (spec ? (await request(DoctorsForBookingDocument, { specialization: spec, after })).doctors : { nodes: [], pageInfo: { hasNextPage: false } }), [spec]);
   const m = useMutation();
   const step = !spec ? 1 : !doctor ? 2 : !time ? 3 : !confirming ? 4 : 5;
 
@@ -53,9 +53,9 @@ export function BookFlow({ patient, done }: { patient?: { id: string; name: stri
       {spec && (
         <section aria-labelledby="doc-h">
           <h2 id="doc-h">2. {t("Médico", "Doctor")}</h2>
-          {doctors.loading ? <Loading /> : (doctors.data?.doctors.nodes.length ?? 0) === 0 ? <Empty>{t("No hay médicos disponibles.", "No doctors available.")}</Empty> : (
+          {doctors.loading ? <Loading /> : doctors.nodes.length === 0 ? <Empty>{t("No hay médicos disponibles.", "No doctors available.")}</Empty> : (
             <ul className="cards doctors">
-              {doctors.data?.doctors.nodes.map((d) => (
+              {doctors.nodes.map((d) => (
                 <li key={d.id} className={"card doctor" + (doctor?.id === d.id ? " selected" : "")}>
                   <button type="button" className="card-button" aria-pressed={doctor?.id === d.id}
                     onClick={() => { setDoctor({ id: d.id, name: d.user.fullName, fee: d.consultationFee }); setTime(null); setConfirming(false); }}>
@@ -68,6 +68,7 @@ export function BookFlow({ patient, done }: { patient?: { id: string; name: stri
               ))}
             </ul>
           )}
+          <MoreButton paged={doctors} />
         </section>
       )}
 

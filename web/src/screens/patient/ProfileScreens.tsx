@@ -5,7 +5,7 @@ import { ChangePasswordDocument, MyProfileDocument, UpdatePatientProfileDocument
 import { MyNotificationsDocument } from "../../generated/Notifications";
 import type { Gender } from "../../generated/schema-types";
 import { formatDateTime, useI18n } from "../../i18n";
-import { Checkbox, Empty, FormError, Loading, SelectField, TextArea, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
+import { Checkbox, Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 
 export function Profile() {
   const { t } = useI18n();
@@ -89,14 +89,14 @@ export function Profile() {
 
 export function Notifications() {
   const { t, lang } = useI18n();
-  const q = useQuery(() => request(MyNotificationsDocument, { first: 50, after: null }), []);
+  const q = usePaged(async (after) => (await request(MyNotificationsDocument, { first: 50, after })).notifications, []);
   return (
     <>
       <h1>{t("Notificaciones", "Notifications")}</h1>
-      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.notifications.nodes.length ?? 0) === 0 ?
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : q.nodes.length === 0 ?
         <Empty>{t("No tienes notificaciones.", "You have no notifications.")}</Empty> : (
           <ul className="cards">
-            {q.data?.notifications.nodes.map((n) => (
+            {q.nodes.map((n) => (
               <li key={n.id} className="card">
                 <div className="card-main">
                   <strong>{n.subject}</strong>
@@ -107,6 +107,7 @@ export function Notifications() {
             ))}
           </ul>
         )}
+      <MoreButton paged={q} />
     </>
   );
 }

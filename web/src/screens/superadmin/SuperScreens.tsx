@@ -1,11 +1,12 @@
 import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
-import type { AuditLogQuery } from "../../generated/Superadmin";
-import { AuditLogDocument, BackupsDocument, CreateBackupDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument } from "../../generated/Superadmin";
+import {
+  AuditLogDocument, BackupsDocument, CreateBackupDocument, CreateUserDocument, DeleteUserDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument,
+} from "../../generated/Superadmin";
 import type { Role } from "../../generated/schema-types";
 import { formatDateTime, useI18n } from "../../i18n";
-import { Empty, FormError, Loading, SelectField, TextField, useMutation, useQuery, useToast } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, SelectField, TextField, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 
 const roles: Role[] = ["CLIENT", "ADMIN", "SUPERADMIN"];
 
@@ -14,14 +15,23 @@ export function Users() {
   const toast = useToast();
   const [search, setSearch] = useState("");
   const [role, setRole] = useState<Role | "">("");
-  const q = useQuery(() => request(UserListDocument, { search: search || null, role: role || null }), [search, role]);
+  const [creating, setCreating] = useState(false);
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const q = usePaged(async (after) => (await request(UserListDocument, { search: search || null, role: role || null, after })).users, [search, role]);
   const m = useMutation();
   const update = async (id: string, input: { role?: Role; isActive?: boolean }) => {
     if (await m.run(() => request(UpdateUserDocument, { id, input }))) { toast(t("Usuario actualizado.", "User updated.")); q.reload(); }
   };
+  const remove = async (id: string) => {
+    if (await m.run(() => request(DeleteUserDocument, { id }))) { toast(t("Usuario eliminado.", "User deleted.")); setDeleting(null); q.reload(); }
+  };
   return (
     <>
-      <h1>{t("Usuarios y roles", "Users and roles")}</h1>
+      <div className="page-head">
+        <h1>{t("Usuarios y roles", "Users and roles")}</h1>
+        <button type="button" className="primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>{t("Nuevo usuario", "New user")}</button>
+      </div>
+      {creating && <UserForm onSaved={() => { setCreating(false); q.reload(); }} />}
       <div className="toolbar">
         <TextField label={t("Buscar", "Search")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
         <SelectField label={t("Rol", "Role")} value={role} onChange={(e) => setRole(e.target.value as Role | "")}>
@@ -30,11 +40,11 @@ export function Users() {
         </SelectField>
       </div>
       <FormError error={m.error} />
-      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.users.nodes.length ?? 0) === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : q.nodes.length === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
-          <caption>{t(`${q.data?.users.totalCount} usuarios`, `${q.data?.users.totalCount} users`)}</caption>
-          <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Rol", "Role")}</th><th>{t("Activo", "Active")}</th></tr></thead>
-          <tbody>{q.data?.users.nodes.map((u) => (
+          <caption>{t(`${q.totalCount} usuarios`, `${q.totalCount} users`)}</caption>
+          <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Rol", "Role")}</th><th>{t("Activo", "Active")}</th><th>{t("Acciones", "Actions")}</th></tr></thead>
+          <tbody>{q.nodes.map((u) => (
             <tr key={u.id} data-email={u.email ?? ""}>
               <td>{u.fullName}</td><td>{u.email}</td>
               <td><label className="sr-only" htmlFor={"role-" + u.id}>{t(`Rol de ${u.fullName}`, `Role of ${u.fullName}`)}</label>
@@ -42,11 +52,44 @@ export function Users() {
                   {roles.map((r) => <option key={r} value={r}>{r}</option>)}
                 </select></td>
               <td><input type="checkbox" aria-label={t(`${u.fullName} activo`, `${u.fullName} active`)} checked={u.isActive} disabled={m.busy} onChange={(e) => update(u.id, { isActive: e.target.checked })} /></td>
+              <td>{deleting === u.id ? (
+                <span className="actions" role="group" aria-label={t(`Confirmar eliminación de ${u.fullName}`, `Confirm deleting ${u.fullName}`)}>
+                  <button type="button" className="danger" onClick={() => remove(u.id)} disabled={m.busy}>{t("Sí, eliminar", "Yes, delete")}</button>
+                  <button type="button" onClick={() => setDeleting(null)}>{t("No", "No")}</button>
+                </span>
+              ) : <button type="button" className="danger" onClick={() => setDeleting(u.id)} aria-label={t(`Eliminar a ${u.fullName}`, `Delete ${u.fullName}`)}>{t("Eliminar", "Delete")}</button>}</td>
             </tr>
           ))}</tbody>
         </table></div>
       )}
+      <MoreButton paged={q} />
     </>
+  );
+}
+
+function UserForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [f, setF] = useState({ firstName: "", lastName: "", email: "", password: "", phone: "", role: "CLIENT" as Role });
+  const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  const m = useMutation();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await m.run(() => request(CreateUserDocument, { input: { ...f, phone: f.phone || null } }))) { toast(t("Usuario creado.", "User created.")); onSaved(); }
+  };
+  return (
+    <form className="panel grid2" onSubmit={submit} noValidate aria-label={t("Nuevo usuario", "New user")}>
+      <TextField label={t("Nombre", "First name")} value={f.firstName} onChange={set("firstName")} error={m.field("firstName")} />
+      <TextField label={t("Apellidos", "Last name")} value={f.lastName} onChange={set("lastName")} error={m.field("lastName")} />
+      <TextField label={t("Correo electrónico", "Email")} type="email" value={f.email} onChange={set("email")} error={m.field("email")} />
+      <TextField label={t("Contraseña inicial", "Initial password")} type="password" autoComplete="new-password" value={f.password} onChange={set("password")} error={m.field("password")}
+        hint={t("De 15 a 128 caracteres.", "15 to 128 characters.")} />
+      <TextField label={t("Teléfono (opcional)", "Phone (optional)")} type="tel" value={f.phone} onChange={set("phone")} error={m.field("phone")} />
+      <SelectField label={t("Rol", "Role")} value={f.role} onChange={set("role")}>
+        {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+      </SelectField>
+      <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{t("Crear usuario", "Create user")}</button></div>
+    </form>
   );
 }
 
@@ -82,31 +125,20 @@ export function Settings() {
 export function Audit() {
   const { t, lang } = useI18n();
   const [action, setAction] = useState("");
-  const q = useQuery(() => request(AuditLogDocument, { action: action || null, after: null }), [action]);
-  type Page = AuditLogQuery["auditLog"];
-  const [more, setMore] = useState<Page[]>([]);
-  const m = useMutation();
-  useEffect(() => setMore([]), [q.data]);
-  const last: Page | undefined = more.length > 0 ? more[more.length - 1] : q.data?.auditLog;
-  const loadMore = async () => {
-    const r = await m.run(() => request(AuditLogDocument, { action: action || null, after: last?.pageInfo.endCursor ?? null }));
-    if (r) setMore([...more, r.auditLog]);
-  };
-  const rows = [...(q.data?.auditLog.nodes ?? []), ...more.flatMap((p) => p.nodes)];
+  const q = usePaged(async (after) => (await request(AuditLogDocument, { action: action || null, after })).auditLog, [action]);
   return (
     <>
       <h1>{t("Bitácora de auditoría", "Audit log")}</h1>
       <TextField label={t("Acción (p. ej. user.role_change)", "Action (e.g. user.role_change)")} value={action} onChange={(e) => setAction(e.target.value)} />
-      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.auditLog.nodes.length ?? 0) === 0 ? <Empty>{t("Sin entradas.", "No entries.")}</Empty> : (
+      {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : q.nodes.length === 0 ? <Empty>{t("Sin entradas.", "No entries.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
           <thead><tr><th>{t("Fecha", "When")}</th><th>{t("Actor", "Actor")}</th><th>{t("Acción", "Action")}</th><th>{t("Detalles", "Details")}</th><th>IP</th></tr></thead>
-          <tbody>{rows.map((a) => (
+          <tbody>{q.nodes.map((a) => (
             <tr key={a.id}><td>{formatDateTime(lang, a.at)}</td><td>{a.actor?.fullName ?? "—"}</td><td><code>{a.action}</code></td><td className="details">{a.details}</td><td>{a.ip}</td></tr>
           ))}</tbody>
         </table></div>
       )}
-      <FormError error={m.error} />
-      {last?.pageInfo.hasNextPage && <button type="button" onClick={loadMore} disabled={m.busy}>{t("Cargar más", "Load more")}</button>}
+      <MoreButton paged={q} />
     </>
   );
 }
