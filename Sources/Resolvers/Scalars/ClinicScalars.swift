@@ -44,22 +44,13 @@ func describeInput(_ node: ValueNode) -> String {
     }
 }
 
-/// A user's text quoted for a message, cut short so an error never echoes a
+/// A user's text quoted for a message (a GraphQL string literal, as the
+/// engine's own messages quote), cut short so an error never echoes a
 /// megabyte back.
 func quotedInput(_ s: String) -> String {
     let limit = 40
     let shown = s.count > limit ? String(s.prefix(limit)) + "…" : s
-    var out = "\""
-    for ch in shown.unicodeScalars {
-        switch ch {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default:
-            if ch.value < 0x20 { out += "\\u{\(String(ch.value, radix: 16))}" } else { out.unicodeScalars.append(ch) }
-        }
-    }
-    return out + "\""
+    return printString(shown)
 }
 
 /// Shared shape: the scalar is a string in one canonical form.

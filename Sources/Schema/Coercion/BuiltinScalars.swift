@@ -34,7 +34,7 @@ private func writeInspected(_ v: JSON, into out: inout String) {
     case .double(let d): out += formatDouble(d)
     case .string(let s):
         // A long string is cut before it is escaped.
-        out += printStringLiteral(s.utf8.count > inspectLimit ? String(decoding: s.utf8.prefix(inspectLimit + 1), as: UTF8.self) : s)
+        out += printString(s.utf8.count > inspectLimit ? String(decoding: s.utf8.prefix(inspectLimit + 1), as: UTF8.self) : s)
     case .array(let a):
         if a.isEmpty { out += "[]"; return }
         out += "["
@@ -94,9 +94,9 @@ struct IntScalar: ScalarCoercing {
         }
     }
     func parseLiteral(_ value: ValueNode) throws -> JSON {
-        guard case .int(let s, _) = value else { throw CoercionFailure("Int cannot represent non-integer value: \(printValueNode(value))") }
+        guard case .int(let s, _) = value else { throw CoercionFailure("Int cannot represent non-integer value: \(printValue(value))") }
         guard let i = Int(s), i >= minInt && i <= maxInt else {
-            throw CoercionFailure("Int cannot represent non 32-bit signed integer value: \(printValueNode(value))")
+            throw CoercionFailure("Int cannot represent non 32-bit signed integer value: \(printValue(value))")
         }
         return .int(i)
     }
@@ -132,7 +132,7 @@ struct FloatScalar: ScalarCoercing {
         case .int(let s, _), .float(let s, _):
             if let d = Double(s) { return .double(d) }
             fallthrough
-        default: throw CoercionFailure("Float cannot represent non numeric value: \(printValueNode(value))")
+        default: throw CoercionFailure("Float cannot represent non numeric value: \(printValue(value))")
         }
     }
     func serialize(_ value: JSON) throws -> JSON {
@@ -153,7 +153,7 @@ struct StringScalar: ScalarCoercing {
         return value
     }
     func parseLiteral(_ value: ValueNode) throws -> JSON {
-        guard case .string(let s, _, _) = value else { throw CoercionFailure("String cannot represent a non string value: \(printValueNode(value))") }
+        guard case .string(let s, _, _) = value else { throw CoercionFailure("String cannot represent a non string value: \(printValue(value))") }
         return .string(s)
     }
     func serialize(_ value: JSON) throws -> JSON {
@@ -173,7 +173,7 @@ struct BooleanScalar: ScalarCoercing {
         return value
     }
     func parseLiteral(_ value: ValueNode) throws -> JSON {
-        guard case .boolean(let b, _) = value else { throw CoercionFailure("Boolean cannot represent a non boolean value: \(printValueNode(value))") }
+        guard case .boolean(let b, _) = value else { throw CoercionFailure("Boolean cannot represent a non boolean value: \(printValue(value))") }
         return .bool(b)
     }
     func serialize(_ value: JSON) throws -> JSON {
@@ -199,7 +199,7 @@ struct IDScalar: ScalarCoercing {
         switch value {
         case .string(let s, _, _): return .string(s)
         case .int(let s, _): return .string(s)
-        default: throw CoercionFailure("ID cannot represent a non-string and non-integer value: \(printValueNode(value))")
+        default: throw CoercionFailure("ID cannot represent a non-string and non-integer value: \(printValue(value))")
         }
     }
     func serialize(_ value: JSON) throws -> JSON {

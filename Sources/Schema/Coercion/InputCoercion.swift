@@ -36,7 +36,7 @@ public func coerceVariableValues(schema: GraphQLSchema, scalars: [String: any Sc
     for def in definitions where !tooManyErrors {
         let name = def.variable.name.value
         let typeRef = TypeRef(def.type)
-        let typeStr = printTypeNode(def.type)
+        let typeStr = printType(def.type)
         guard let named = schema.types[typeRef.namedType], named.isInputType else {
             errors.append(GraphQLError("Variable \"$\(name)\" expected value of type \"\(typeStr)\" which cannot be used as an input type.",
                                        code: "BAD_USER_INPUT", locations: errorLocations([def.type.loc]), extra: [("field", .string(name))]))
@@ -324,7 +324,7 @@ public func coerceArgumentValues(schema: GraphQLSchema, scalars: [String: any Sc
                                          code: "BAD_USER_INPUT", locations: errorLocations([arg.value.loc])))
         }
         guard let v = valueFromAST(schema: schema, scalars: scalars, value: arg.value, type: def.type, variables: variables) else {
-            return .failure(GraphQLError("Argument \"\(name)\" has invalid value \(printValueNode(arg.value)).",
+            return .failure(GraphQLError("Argument \"\(name)\" has invalid value \(printValue(arg.value)).",
                                          code: "BAD_USER_INPUT", locations: errorLocations([arg.value.loc])))
         }
         coerced[name] = v

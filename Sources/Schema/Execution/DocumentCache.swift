@@ -1,9 +1,11 @@
 // A bounded LRU cache of parsed and validated documents, so a repeated client
 // query skips lexing, parsing and validation.
 //
-// Keyed by SHA-256 of the query text: 32 bytes per entry instead of the text
-// (documents may be up to 100 KB), and collisions are not a practical
-// concern, so the text itself need not be kept or compared.
+// Keyed by the query text itself, compared as UTF-8 bytes (see DocumentKey).
+// An entry already holds the document's AST, which is larger than its text,
+// so keeping the text costs at most as much again; hashing it (SipHash) is
+// cheaper than the digest the cache used to compute, and a hit is confirmed
+// by comparing bytes, not trusted to a digest.
 import QueryLanguage
 import Synchronization
 
@@ -27,16 +29,14 @@ public final class DocumentCache: Sendable {
         self.state = Mutex(LRU())
     }
 
-    public static func key(_ query: String) -> SHA256Digest { SHA256.hash(query) }
-
     /// The cached entry for `query`, marking it most recently used.
     public func get(_ query: String) -> CachedDocument? {
-        let key = DocumentCache.key(query)
+        let key = DocumentKey(query)
         return state.withLock { $0.get(key) }
     }
 
     public func insert(_ query: String, _ entry: CachedDocument) {
-        let key = DocumentCache.key(query)
+        let key = DocumentKey(query)
         let capacity = self.capacity
         state.withLock { $0.insert(key, entry, capacity: capacity) }
     }
@@ -45,7 +45,7 @@ public final class DocumentCache: Sendable {
     /// outside the lock (two racing misses may both run it; the last wins).
     /// A thrown error (e.g. a syntax error) is not cached.
     public func document(for query: String, make: (String) throws -> CachedDocument) rethrows -> CachedDocument {
-        let key = DocumentCache.key(query)
+        let key = DocumentKey(query)
         if let hit = state.withLock({ $0.get(key) }) { return hit }
         let entry = try make(query)
         let capacity = self.capacity
@@ -58,16 +58,40 @@ public final class DocumentCache: Sendable {
     public func removeAll() { state.withLock { $0 = LRU() } }
 }
 
+/// A query text that hashes and compares as its UTF-8 bytes. Not String's own
+/// equality: that is Unicode canonical equivalence, under which two documents
+/// whose string values differ in bytes (`"é"` precomposed or not) would share
+/// one parsed document.
+struct DocumentKey: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) {
+        var t = text
+        t.makeContiguousUTF8()
+        self.text = t
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var t = text
+        t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: DocumentKey, b: DocumentKey) -> Bool {
+        var x = a.text, y = b.text
+        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && p.elementsEqual(q) } }
+    }
+}
+
 /// Doubly linked list over an array of nodes plus an index; O(1) operations.
 private struct LRU: Sendable {
     struct Node: Sendable {
-        var key: SHA256Digest
+        var key: DocumentKey
         var value: CachedDocument
         var prev: Int
         var next: Int
     }
     var nodes: [Node] = []
-    var index: [SHA256Digest: Int] = [:]
+    var index: [DocumentKey: Int] = [:]
     var head = -1  // most recent
     var tail = -1  // least recent
 
@@ -86,13 +110,13 @@ private struct LRU: Sendable {
         if tail < 0 { tail = i }
     }
 
-    mutating func get(_ key: SHA256Digest) -> CachedDocument? {
+    mutating func get(_ key: DocumentKey) -> CachedDocument? {
         guard let i = index[key] else { return nil }
         if head != i { unlink(i); pushFront(i) }
         return nodes[i].value
     }
 
-    mutating func insert(_ key: SHA256Digest, _ value: CachedDocument, capacity: Int) {
+    mutating func insert(_ key: DocumentKey, _ value: CachedDocument, capacity: Int) {
         if let i = index[key] {
             nodes[i].value = value
             if head != i { unlink(i); pushFront(i) }

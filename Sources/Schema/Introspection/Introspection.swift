@@ -222,7 +222,7 @@ struct DefaultValuePrinter {
     let schema: GraphQLSchema
 
     func print(_ node: ValueNode, _ type: TypeRef) -> String {
-        guard let coerced = valueFromAST(schema: schema, scalars: [:], value: node, type: type, variables: nil) else { return printRaw(node) }
+        guard let coerced = valueFromAST(schema: schema, scalars: [:], value: node, type: type, variables: nil) else { return QueryLanguage.printValue(node) }
         return printValue(coerced, type)
     }
 
@@ -258,13 +258,6 @@ struct DefaultValuePrinter {
         }
     }
 
-    func isIntegerText(_ s: String) -> Bool {
-        var u = Array(s.utf8)
-        if u.first == UInt8(ascii: "-") { u.removeFirst() }
-        guard !u.isEmpty, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-        return u.count == 1 || u[0] != 48
-    }
-
     func printGeneric(_ v: JSON) -> String {
         switch v {
         case .null: return "null"
@@ -274,43 +267,6 @@ struct DefaultValuePrinter {
         case .string(let s): return printString(s)
         case .array(let a): return "[" + a.map(printGeneric).joined(separator: ", ") + "]"
         case .object(let m): return "{" + m.map { "\($0.0): \(printGeneric($0.1))" }.joined(separator: ", ") + "}"
-        }
-    }
-
-    /// graphql-js printString: JSON-like escapes, plus \u007F–\u009F.
-    func printString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value <= 0x9F) {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    func printRaw(_ node: ValueNode) -> String {
-        switch node {
-        case .variable(let v): return "$" + v.name.value
-        case .int(let t, _), .float(let t, _): return t
-        case .string(let s, _, _): return printString(s)
-        case .boolean(let b, _): return b ? "true" : "false"
-        case .null: return "null"
-        case .enumValue(let e, _): return e
-        case .list(let items, _): return "[" + items.map(printRaw).joined(separator: ", ") + "]"
-        case .object(let fields, _): return "{" + fields.map { "\($0.name.value): \(printRaw($0.value))" }.joined(separator: ", ") + "}"
         }
     }
 }

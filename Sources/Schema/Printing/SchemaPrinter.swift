@@ -16,6 +16,15 @@ public func printSchema(_ schema: GraphQLSchema, includeAppliedDirectives: Bool)
 
 private let specifiedDirectiveNames: Set<String> = ["include", "skip", "deprecated", "specifiedBy", "oneOf"]
 
+/// True for an optional `-` and decimal digits without a leading zero: an ID
+/// printed as an Int literal (graphql-js astFromValue's integer test).
+func isIntegerText(_ s: String) -> Bool {
+    var u = Array(s.utf8)
+    if u.first == UInt8(ascii: "-") { u.removeFirst() }
+    guard !u.isEmpty, u.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
+    return u.count == 1 || u[0] != 48
+}
+
 /// graphql-js `isPrintableAsBlockString`.
 func isPrintableAsBlockString(_ value: String) -> Bool {
     if value.isEmpty { return true }
@@ -70,7 +79,7 @@ struct SchemaPrinter {
 
     func description(_ d: String?, _ indentation: String = "", _ firstInBlock: Bool = true) -> String {
         guard let d else { return "" }
-        let literal = isPrintableAsBlockString(d) ? blockStringLiteral(d) : printStringLiteral(d)
+        let literal = isPrintableAsBlockString(d) ? printBlockString(d) : printString(d)
         let prefix = !indentation.isEmpty && !firstInBlock ? "\n" + indentation : indentation
         return prefix + literal.replacingAll("\n", with: "\n" + indentation) + "\n"
     }
@@ -78,7 +87,7 @@ struct SchemaPrinter {
     func deprecated(_ reason: String?) -> String {
         guard let reason else { return "" }
         if reason == "No longer supported" { return " @deprecated" }
-        return " @deprecated(reason: \(printStringLiteral(reason)))"
+        return " @deprecated(reason: \(printString(reason)))"
     }
 
     func appliedDirectives(_ ds: [AppliedDirective]) -> String {
@@ -91,7 +100,7 @@ struct SchemaPrinter {
                 let ia = order.firstIndex(of: a) ?? Int.max, ib = order.firstIndex(of: b) ?? Int.max
                 return ia != ib ? ia < ib : a < b
             }
-            out += "(" + names.map { "\($0): \(printValueNode(d.arguments[$0]!))" }.joined(separator: ", ") + ")"
+            out += "(" + names.map { "\($0): \(printValue(d.arguments[$0]!))" }.joined(separator: ", ") + ")"
         }
         return out
     }
@@ -107,7 +116,7 @@ struct SchemaPrinter {
         switch t {
         case .scalar(let s):
             var url = ""
-            if let u = s.specifiedByURL { url = " @specifiedBy(url: \(printStringLiteral(u)))" }
+            if let u = s.specifiedByURL { url = " @specifiedBy(url: \(printString(u)))" }
             return description(s.description) + "scalar \(s.name)" + url + extra(s.directives)
         case .object(let o):
             return description(o.description) + "type \(o.name)" + interfaces(o.interfaces) + extra(o.directives) + fields(o.fields)
@@ -190,20 +199,12 @@ struct SchemaPrinter {
                 case .int(let i): return name == "Float" ? formatDouble(Double(i)) : String(i)
                 case .double(let d): return d.isFinite ? pythonFloat(d) : nil
                 case .string(let s):
-                    if name == "ID", isIntegerString(s) { return s }
-                    return printStringLiteral(s)
+                    if name == "ID", isIntegerText(s) { return s }
+                    return printString(s)
                 default: return nil
                 }
             }
         }
-    }
-
-    func isIntegerString(_ s: String) -> Bool {
-        var u = Substring(s)
-        if u.hasPrefix("-") { u = u.dropFirst() }
-        guard let f = u.first, f.isASCII, f.isNumber else { return false }
-        if f == "0" { return u.count == 1 }
-        return u.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// Python's `str(float)` without a trailing ".0" (graphql-core's astFromValue).
@@ -211,5 +212,35 @@ struct SchemaPrinter {
         var s = "\(d)"
         if s.hasSuffix(".0") { s.removeLast(2) }
         return s
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty, self.contains(target) else { return self }
+        var out = ""
+        var rest = self[...]
+        while let r = rest.range(of: target) {
+            out += rest[rest.startIndex..<r.lowerBound]
+            out += replacement
+            rest = rest[r.upperBound...]
+        }
+        out += rest
+        return out
+    }
+}
+
+extension Substring {
+    func range(of target: String) -> Range<Substring.Index>? {
+        let t = Array(target.utf8)
+        let u = self.utf8
+        var i = u.startIndex
+        while i != u.endIndex {
+            var j = i, k = 0
+            while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
+            if k == t.count { return i..<j }
+            i = u.index(after: i)
+        }
+        return nil
     }
 }

@@ -479,7 +479,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         for a in a2 { values2[a.name.value] = a.value }
         for a in a1 {
             guard let v2 = values2[a.name.value] else { return false }
-            if printValueNode(sortValue(a.value)) != printValueNode(sortValue(v2)) { return false }
+            if printValue(sortValue(a.value)) != printValue(sortValue(v2)) { return false }
         }
         return true
     }
@@ -572,7 +572,7 @@ final class OverlappingFieldsCanBeMergedRule: RuleVisitor {
         if arguments.isEmpty { return "" }
         let names = Set(arguments.map(\.name.value))
         let ordered = names.count == arguments.count ? arguments.sorted { naturalLess($0.name.value, $1.name.value) } : arguments
-        let printed = ordered.map { $0.name.value + ":" + printValueNode(sortValue($0.value)) }.joined(separator: ",")
+        let printed = ordered.map { $0.name.value + ":" + printValue(sortValue($0.value)) }.joined(separator: ",")
         return names.count == arguments.count ? printed : "!" + printed
     }
 

@@ -16,7 +16,7 @@ final class ProvidedRequiredArgumentsRule: RuleVisitor {
         if let defined = context.documentDirectives[d.name.value] {
             for a in defined.arguments {
                 guard case .nonNull = a.type, a.defaultValue == nil, !d.arguments.contains(where: { $0.name.value == a.name.value }) else { continue }
-                report("Directive \"@\(d.name.value)\" argument \"\(a.name.value)\" of type \"\(printTypeNode(a.type))\" is required, but it was not provided.", [d.loc])
+                report("Directive \"@\(d.name.value)\" argument \"\(a.name.value)\" of type \"\(printType(a.type))\" is required, but it was not provided.", [d.loc])
             }
             return
         }

@@ -62,7 +62,7 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
         let named = locationType.namedType
         switch context.schema.types[named] {
         case .enumeration(let e)?:
-            let str = printValueNode(node)
+            let str = printValue(node)
             if case .enumValue(let n, _) = node {
                 if e.value(n) == nil {
                     report("Value \"\(str)\" does not exist in \"\(e.name)\" enum." + didYouMeanQuoted(suggestionList(str, e.values.map(\.name)), subMessage: "the enum value"), [node.loc])
@@ -77,13 +77,13 @@ final class ValuesOfCorrectTypeRule: RuleVisitor {
                 } catch {}
             } else if let custom = context.scalars[named] {
                 do { _ = try custom.parseLiteral(node) } catch let f as CoercionFailure {
-                    report("Expected value of type \"\(locationType)\", found \(printValueNode(node)); \(f.message)", [node.loc])
+                    report("Expected value of type \"\(locationType)\", found \(printValue(node)); \(f.message)", [node.loc])
                 } catch {
-                    report("Expected value of type \"\(locationType)\", found \(printValueNode(node)); \(error)", [node.loc])
+                    report("Expected value of type \"\(locationType)\", found \(printValue(node)); \(error)", [node.loc])
                 }
             }
         default:
-            report("Expected value of type \"\(locationType)\", found \(printValueNode(node)).", [node.loc])
+            report("Expected value of type \"\(locationType)\", found \(printValue(node)).", [node.loc])
         }
     }
 }

@@ -5,6 +5,6 @@ final class VariablesAreInputTypesRule: RuleVisitor {
     init(_ c: ValidationContext) { super.init(c, [.variableDefinition]) }
     override func enterVariableDefinition(_ v: VariableDefinition) {
         guard let t = context.schema.types[v.type.namedType.name.value], !t.isInputType else { return }
-        report("Variable \"$\(v.variable.name.value)\" cannot be non-input type \"\(printTypeNode(v.type))\".", [v.type.loc])
+        report("Variable \"$\(v.variable.name.value)\" cannot be non-input type \"\(printType(v.type))\".", [v.type.loc])
     }
 }
