@@ -74,6 +74,52 @@ final class AdminReportTests: XCTestCase {
         try await f.api.h.sql(q, [.text(f.from.iso), .text(f.to.iso)]).first!.int("n")
     }
 
+    /// The counters of migration 0010 that reports read equal a recount of appointments after
+    /// every kind of change: inserts, status changes, moves to another day and doctor, a
+    /// change that touches no counted column, deletes, and a bulk update.
+    func testCountersEqualARecountAfterEveryKindOfChange() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "report_counters")
+        let data = AdminData(h: h)
+        let d1 = try await data.doctor(lastName: "Uno", specialization: "A", fee: "1.00")
+        let d2 = try await data.doctor(lastName: "Dos", specialization: "B", fee: "2.00")
+        let p = try await h.createUser(role: .CLIENT, patient: true)
+        let today = try await data.today()
+        for day in [-40, -1, 0, 1, 35] {
+            try await data.appointment(doctor: d1, patient: p, date: today.adding(days: day), time: "09:00", status: "SCHEDULED")
+            try await data.appointment(doctor: d2, patient: p, date: today.adding(days: day), time: "10:00", status: "CONFIRMED")
+        }
+        func mismatches() async throws -> Int {
+            try await h.sql("""
+                WITH r AS (SELECT local_date, doctor_id, status, count(*)::int AS n FROM appointments GROUP BY 1, 2, 3),
+                     c AS (SELECT local_date, doctor_id, status, n FROM appointment_daily_counts WHERE n > 0),
+                     rm AS (SELECT date_trunc('month', local_date)::date AS month, doctor_id, status, sum(n)::int AS n FROM r GROUP BY 1, 2, 3),
+                     cm AS (SELECT month, doctor_id, status, n FROM appointment_month_counts WHERE n > 0),
+                     rd AS (SELECT local_date, status, sum(n)::int AS n FROM r GROUP BY 1, 2),
+                     cd AS (SELECT local_date, status, n FROM appointment_date_counts WHERE n > 0)
+                SELECT (SELECT count(*) FROM ((TABLE r EXCEPT TABLE c) UNION ALL (TABLE c EXCEPT TABLE r)) x)
+                     + (SELECT count(*) FROM ((TABLE rm EXCEPT TABLE cm) UNION ALL (TABLE cm EXCEPT TABLE rm)) x)
+                     + (SELECT count(*) FROM ((TABLE rd EXCEPT TABLE cd) UNION ALL (TABLE cd EXCEPT TABLE rd)) x) AS n
+                """).first!.int("n")
+        }
+        let counted = try await h.sql("SELECT coalesce(sum(n), 0)::int AS n FROM appointment_daily_counts").first!.int("n")
+        XCTAssertEqual(counted, 10)
+        var mismatch = try await mismatches()
+        XCTAssertEqual(mismatch, 0, "after the inserts")
+        let changes = [
+            "UPDATE appointments SET status = 'CANCELLED' WHERE local_date = $1::date - 1",
+            "UPDATE appointments SET local_date = local_date + 2, starts_at = starts_at + interval '2 days', ends_at = ends_at + interval '2 days' WHERE local_date = $1::date + 1",
+            "UPDATE appointments SET doctor_id = \(d2.doctorID!) WHERE doctor_id = \(d1.doctorID!) AND local_date = $1::date - 40",
+            "UPDATE appointments SET reason = 'nothing counted changes' WHERE $1::date IS NOT NULL",
+            "DELETE FROM appointments WHERE local_date = $1::date + 35 AND status = 'SCHEDULED'",
+            "UPDATE appointments SET status = 'COMPLETED' WHERE local_date < $1::date AND status <> 'CANCELLED'",
+        ]
+        for change in changes {
+            try await h.sql(change, [.text(today.iso)])
+            mismatch = try await mismatches()
+            XCTAssertEqual(mismatch, 0, "after: \(change)")
+        }
+    }
+
     func testBasicFiguresMatchIndependentSQL() async throws {
         let f = try await Self.fixture.get { try await Self.makeFixture() }
         let r = await f.api.request("""

@@ -28,7 +28,8 @@ import urllib.request
 from datetime import date, timedelta
 
 # Tables whose size follows the clinic's history. (doctors, settings, hours: bounded by staff size.)
-GROWING = {"appointments", "patients", "users", "notifications", "audit_log", "refresh_tokens", "reset_tokens"}
+GROWING = {"appointments", "patients", "users", "notifications", "audit_log", "refresh_tokens", "reset_tokens",
+           "appointment_date_counts", "appointment_month_counts", "appointment_daily_counts"}
 
 
 def operations(today, doctor_id, patient_id):
@@ -73,6 +74,9 @@ def operations(today, doctor_id, patient_id):
          '{ doctor(id: "%s") { schedule(from: "%s", to: "%s") { date slots { time } } } }' % (doctor_id, day, day + timedelta(days=6)),
          1000),
         ("notifications (20)", "patient", "{ notifications(first: 20) { nodes { id status } } }", 400),
+        ("report, the last 365 days", "admin",
+         '{ report(from: "%s", to: "%s") { totalAppointments byStatus { status count } daily { date booked } '
+         'byDoctor { appointments completed } bySpecialization { specialization appointments } } }' % (d(-364), d(0)), 5000),
     ]
 
 

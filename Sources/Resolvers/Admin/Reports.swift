@@ -126,39 +126,56 @@ public enum Reports {
         return ReportRange(from: from, to: to, timeZone: try await ctx.settings().timeZone)
     }
 
-    /// One scan of the range's appointments, aggregated with GROUPING SETS
-    /// by (date, status) and by (doctor, status); status totals, the daily series
-    /// (generate_series, zeros included), per-doctor, per-specialization and
-    /// revenue figures are then aggregated from those groups in the same statement.
+    /// Reads the counters of migration 0010 (kept by triggers in the same transaction as every
+    /// change to appointments), so the work follows the days asked, not the appointments stored:
+    /// per day and status for the daily series and the status totals; per doctor from whole
+    /// months plus the days at the ends of the range; today's appointments alone are read in
+    /// detail, to tell past from future by the hour. `bench/plans` has the before/after.
     static let factsSQL = """
-        WITH f AS MATERIALIZED (
-            SELECT a.status, a.local_date, a.doctor_id,
-                   GROUPING(a.local_date) AS no_date, GROUPING(a.doctor_id) AS no_doctor,
-                   count(*) AS n, count(*) FILTER (WHERE a.starts_at < $3) AS past
-              FROM appointments a
-             WHERE a.local_date BETWEEN $1::date AND $2::date
-             GROUP BY GROUPING SETS ((a.local_date, a.status), (a.doctor_id, a.status))
+        WITH range AS MATERIALIZED (
+            -- Whole months inside [$1, $2]: [full_from, full_to); the days outside them are its ends.
+            SELECT f.full_from, greatest(f.full_from, date_trunc('month', $2::date + 1)::date) AS full_to
+              FROM (SELECT CASE WHEN extract(day FROM $1::date) = 1 THEN $1::date
+                                ELSE (date_trunc('month', $1::date) + interval '1 month')::date END AS full_from) f
+        ), days AS MATERIALIZED (
+            SELECT c.local_date, c.status, c.n FROM appointment_date_counts c
+             WHERE c.local_date BETWEEN $1::date AND $2::date AND c.n > 0
+        ), today AS MATERIALIZED (
+            SELECT ($3::timestamptz AT TIME ZONE s.time_zone)::date AS d FROM system_settings s
         ), doc AS (
-            SELECT f.doctor_id, d.specialization, sum(f.n)::int8 AS n,
-                   coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8 AS completed,
-                   coalesce(sum(f.n) FILTER (WHERE f.status = 'NO_SHOW'), 0)::int8 AS no_shows,
-                   coalesce(sum(f.n) FILTER (WHERE f.status <> 'CANCELLED'), 0)::int8 AS booked,
-                   coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0) * d.consultation_fee AS revenue
-              FROM f JOIN doctors d ON d.id = f.doctor_id
-             WHERE f.no_doctor = 0
-             GROUP BY f.doctor_id, d.specialization, d.consultation_fee
+            SELECT x.doctor_id, d.specialization, sum(x.n)::int8 AS n,
+                   coalesce(sum(x.n) FILTER (WHERE x.status = 'COMPLETED'), 0)::int8 AS completed,
+                   coalesce(sum(x.n) FILTER (WHERE x.status = 'NO_SHOW'), 0)::int8 AS no_shows,
+                   coalesce(sum(x.n) FILTER (WHERE x.status <> 'CANCELLED'), 0)::int8 AS booked,
+                   coalesce(sum(x.n) FILTER (WHERE x.status = 'COMPLETED'), 0) * d.consultation_fee AS revenue
+              FROM (SELECT m.doctor_id, m.status, m.n FROM appointment_month_counts m
+                     WHERE m.month >= (SELECT full_from FROM range) AND m.month < (SELECT full_to FROM range) AND m.n > 0
+                    UNION ALL
+                    SELECT c.doctor_id, c.status, c.n FROM appointment_daily_counts c
+                     WHERE c.local_date BETWEEN $1::date AND least($2::date, (SELECT full_from FROM range) - 1) AND c.n > 0
+                    UNION ALL
+                    SELECT c.doctor_id, c.status, c.n FROM appointment_daily_counts c
+                     WHERE c.local_date BETWEEN greatest($1::date, (SELECT full_to FROM range)) AND $2::date AND c.n > 0) x
+              JOIN doctors d ON d.id = x.doctor_id
+             GROUP BY x.doctor_id, d.specialization, d.consultation_fee
         )
-        SELECT 'status' AS kind, f.status AS key, sum(f.n)::int8 AS n1, sum(f.past)::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
+        SELECT 'status' AS kind, s.status AS key, sum(s.n)::int8 AS n1, sum(s.past)::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
                NULL::text AS money
-          FROM f WHERE f.no_date = 0 GROUP BY f.status
+          FROM (SELECT dy.status, dy.n, CASE WHEN dy.local_date < (SELECT d FROM today) THEN dy.n ELSE 0 END AS past FROM days dy
+                UNION ALL
+                -- Today's appointments are past or not by the hour: the one day read in detail.
+                SELECT a.status, 0, count(*) FROM appointments a
+                 WHERE a.local_date = (SELECT d FROM today) AND a.local_date BETWEEN $1::date AND $2::date AND a.starts_at < $3
+                 GROUP BY a.status) s
+         GROUP BY s.status
         UNION ALL
-        SELECT 'day', days.d::date::text, coalesce(sum(f.n), 0)::int8,
-               coalesce(sum(f.n) FILTER (WHERE f.status = 'COMPLETED'), 0)::int8,
-               coalesce(sum(f.n) FILTER (WHERE f.status = 'CANCELLED'), 0)::int8,
-               coalesce(sum(f.n) FILTER (WHERE f.status = 'NO_SHOW'), 0)::int8, NULL
-          FROM generate_series($1::date, $2::date, interval '1 day') AS days(d)
-          LEFT JOIN f ON f.no_date = 0 AND f.local_date = days.d::date
-         GROUP BY days.d
+        SELECT 'day', g.d::date::text, coalesce(sum(dy.n), 0)::int8,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'COMPLETED'), 0)::int8,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'CANCELLED'), 0)::int8,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'NO_SHOW'), 0)::int8, NULL
+          FROM generate_series($1::date, $2::date, interval '1 day') AS g(d)
+          LEFT JOIN days dy ON dy.local_date = g.d::date
+         GROUP BY g.d
         UNION ALL
         SELECT 'doctor', doc.doctor_id::text, doc.n, doc.completed, doc.no_shows, doc.booked, doc.revenue::text FROM doc
         UNION ALL
