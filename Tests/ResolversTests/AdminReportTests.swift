@@ -120,6 +120,26 @@ final class AdminReportTests: XCTestCase {
         }
     }
 
+    /// Changing the clinic's time zone keeps every appointment's instant and moves its local
+    /// date and time with it (migration 0011), so date windows bounded by instants stay exact.
+    func testLocalDateAndTimeFollowTheTimeZone() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "report_time_zone")
+        let data = AdminData(h: h)
+        let d = try await data.doctor(lastName: "Zona", specialization: "A", fee: "1.00")
+        let p = try await h.createUser(role: .CLIENT, patient: true)
+        let day = try await data.today().adding(days: 10)
+        try await h.sql("UPDATE system_settings SET time_zone = 'UTC'")
+        try await data.appointment(doctor: d, patient: p, date: day, time: "23:30", status: "SCHEDULED")
+        let before = try await h.sql("SELECT starts_at::text AS s FROM appointments").first!.string("s")
+        try await h.sql("UPDATE system_settings SET time_zone = 'Europe/Madrid'")
+        let after = try await h.sql("SELECT starts_at::text AS s, local_date::text AS d, local_time::text AS t FROM appointments").first!
+        XCTAssertEqual(try after.string("s"), before, "the instant is kept")
+        XCTAssertEqual(try after.string("d"), day.adding(days: 1).iso, "23:30 UTC is past midnight in Madrid")
+        XCTAssertEqual(try after.string("t"), "00:30:00")
+        let counted = try await h.sql("SELECT local_date::text AS d FROM appointment_daily_counts WHERE n > 0").first!
+        XCTAssertEqual(try counted.string("d"), day.adding(days: 1).iso, "the counters follow")
+    }
+
     func testBasicFiguresMatchIndependentSQL() async throws {
         let f = try await Self.fixture.get { try await Self.makeFixture() }
         let r = await f.api.request("""

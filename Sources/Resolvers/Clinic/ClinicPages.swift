@@ -39,8 +39,18 @@ enum ClinicPages {
         }
         let from = try ClinicKit.string(f, "from").map { try ClinicKit.date($0, field: "filter.from") }
         let to = try ClinicKit.string(f, "to").map { try ClinicKit.date($0, field: "filter.to") }
-        if let from { conds.append("a.local_date >= \(p.bind(.text(from.iso)))::date") }
-        if let to { conds.append("a.local_date <= \(p.bind(.text(to.iso)))::date") }
+        // The same window as instants too (local_date is starts_at's day in the clinic's time zone,
+        // migration 0011 keeps it so): lists ordered by starts_at then start their index scan at the
+        // window instead of walking every earlier appointment (bench/plans).
+        let zone = "(SELECT zs.time_zone FROM system_settings zs)"
+        if let from {
+            let b = p.bind(.text(from.iso))
+            conds.append("a.local_date >= \(b)::date AND a.starts_at >= (\(b)::date::timestamp AT TIME ZONE \(zone))")
+        }
+        if let to {
+            let b = p.bind(.text(to.iso))
+            conds.append("a.local_date <= \(b)::date AND a.starts_at < ((\(b)::date + 1)::timestamp AT TIME ZONE \(zone))")
+        }
         if let spec = ClinicKit.string(f, "specialization") {
             conds.append("a.doctor_id IN (SELECT sd.id FROM doctors sd WHERE lower(sd.specialization) = lower(\(p.bind(.text(spec)))))")
         }
