@@ -57,6 +57,12 @@ TOKENS[patient_dashboard]=$PATIENT
 QUERIES[admin_list]='{ appointments(first: 100) { nodes { date time status patient { user { fullName } } doctor { user { fullName } } } } }'
 TOKENS[admin_list]=$ADMIN
 QUERIES[free_slots]="{ availableSlots(doctorId: \"$DOCTOR_ID\", date: \"$DAY\") { time } }"
+# Issue #21's two window queries: 100 appointments of a 60-day window, and a report by status over 180 days.
+FROM60=$(date -d "$TODAY -30 days" +%F); TO60=$(date -d "$TODAY +29 days" +%F); FROM180=$(date -d "$TODAY -179 days" +%F)
+QUERIES[admin_window]="{ appointments(first: 100, filter: {from: \"$FROM60\", to: \"$TO60\"}) { nodes { date time status patient { user { fullName } } doctor { user { fullName } } } } }"
+TOKENS[admin_window]=$ADMIN
+QUERIES[report_180]="{ report(from: \"$FROM180\", to: \"$TODAY\") { totalAppointments byStatus { status count } } }"
+TOKENS[report_180]=$ADMIN
 
 # request_body NAME -> the JSON body; auth_header NAME -> "Authorization: Bearer …" or "".
 request_body() { python3 -c 'import json, sys; print(json.dumps({"query": sys.argv[1]}))' "${QUERIES[$1]}"; }
@@ -75,7 +81,7 @@ if r.get("errors") or not r.get("data"):
 def size(v):
     return sum(size(x) for x in v) if isinstance(v, list) else (1 + sum(size(x) for x in v.values()) if isinstance(v, dict) else 0)
 root = next(iter(r["data"].values()))
-nodes = root.get("nodes") if isinstance(root, dict) else root
+nodes = root.get("nodes", root) if isinstance(root, dict) else root
 if name != "typename" and not nodes:
     sys.exit("%s: empty answer: %s" % (name, json.dumps(r)[:500]))
 print(r.get("extensions", {}).get("sqlStatements"))' "$1"
