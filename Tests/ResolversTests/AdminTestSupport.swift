@@ -12,32 +12,20 @@ import XCTest
 
 final class AdminAPI: Sendable {
     let h: ClinicTestHarness
-    let executable: ExecutableSchema
-    let executor: Executor
+    let pipeline: GraphQLService
 
     init(_ h: ClinicTestHarness) throws {
         self.h = h
         var probe = ResolverRegistry()
         for area in ClinicAreas.all { area(&probe) }
         let areas = probe.resolvers["Query.report"] == nil ? ClinicAreas.all + [AdminArea.register] : ClinicAreas.all
-        executable = try ClinicAPI.makeExecutableSchema(areas: areas)
-        executor = Executor(schema: executable)
+        pipeline = GraphQLService(executable: try ClinicAPI.makeExecutableSchema(areas: areas), limits: ClinicTestHarness.limits)
     }
 
     /// One request as `viewer` (no token); statements counted.
     func request(_ query: String, variables: [String: JSON] = [:], as viewer: Viewer?) async -> HarnessResponse {
         let context = RequestContext(services: h.services, viewer: viewer, ip: "127.0.0.1", requestID: "admin-test")
-        let document: Document
-        do { document = try parse(query) } catch {
-            return HarnessResponse(status: 400, json: ExecutionResult(data: nil, errors: [GraphQLError("\(error)", code: "GRAPHQL_PARSE_FAILED")]).responseJSON,
-                                   statements: 0)
-        }
-        let errors = validate(schema: executable.schema, document: document, scalars: executable.scalars)
-        if !errors.isEmpty {
-            return HarnessResponse(status: 400, json: ExecutionResult(data: nil, errors: errors).responseJSON, statements: 0)
-        }
-        let result = await executor.execute(document: document, operationName: nil, variables: variables, context: context)
-        return HarnessResponse(status: result.data == nil ? 400 : 200, json: result.responseJSON, statements: context.statements.count)
+        return await ClinicTestHarness.run(pipeline, query, variables: variables, context: context)
     }
 }
 

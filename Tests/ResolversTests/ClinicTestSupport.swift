@@ -72,8 +72,8 @@ struct ClinicFixture {
     /// Runs a document with a fresh context and returns (response, statements).
     func counted(_ query: String, as viewer: Viewer?) async throws -> (JSON, Int) {
         let ctx = RequestContext(services: h.services, viewer: viewer, ip: nil, requestID: "count")
-        let result = await h.executor.execute(document: try parse(query), operationName: nil, variables: [:], context: ctx)
-        return (result.responseJSON, ctx.statements.count)
+        let response = await ClinicTestHarness.run(h.pipeline, query, context: ctx)
+        return (response.json, response.statements)
     }
 }
 

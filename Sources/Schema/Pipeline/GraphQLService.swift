@@ -1,28 +1,34 @@
-// One GraphQL operation from source text to result: parse (with the size and
-// token limits), validate, check the operation limits, execute. Documents
-// that parsed and validated once are cached by their text.
+// The engine's one entry point: one GraphQL operation from source text to
+// result — document cache, parse (with the size and token limits), validate,
+// operation limits, execute. Documents that parsed and validated once are
+// cached by their text. The HTTP server and the test harnesses both run
+// requests through it, so what the tests see is what clients get.
 import JSON
 import QueryLanguage
-import Schema
 
-/// What the HTTP layer hands us for one operation.
+/// One operation as a transport hands it over.
 public struct GraphQLRequest: Sendable {
     public var query: String?
     public var operationName: String?
     public var variables: [String: JSON]
-    public init(query: String?, operationName: String?, variables: [String: JSON]) {
+    public init(query: String?, operationName: String? = nil, variables: [String: JSON] = [:]) {
         self.query = query; self.operationName = operationName; self.variables = variables
     }
 }
 
-/// The outcome, with what the HTTP layer needs to pick a status code.
+/// The outcome, with what a transport needs to pick a status code.
 public struct GraphQLOutcome: Sendable {
+    /// `requestError`: nothing was executed (no data), e.g. a syntax,
+    /// validation or limit error; `executed`: the result has `data`.
     public enum Kind: Sendable { case executed, requestError }
     public var result: ExecutionResult
     public var kind: Kind
     /// "query", "mutation", "subscription", or "unknown" before parsing succeeded.
     public var operationType: String
     public var operationName: String?
+    public init(result: ExecutionResult, kind: Kind, operationType: String, operationName: String?) {
+        self.result = result; self.kind = kind; self.operationType = operationType; self.operationName = operationName
+    }
 }
 
 public struct GraphQLService: Sendable {
