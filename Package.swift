@@ -35,16 +35,24 @@ let package = Package(
         .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         .executableTarget(name: "clinic", dependencies: ["Server"]),
 
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], exclude: ["oracle.py", "corpus.py"]),
-        .testTarget(name: "SchemaTests", dependencies: ["JSON", "Schema", "QueryLanguage"], exclude: ["Fixtures", "ExecutionFixtures"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], exclude: ["Fixtures"]),
-        .testTarget(name: "HTTPTests", dependencies: ["HTTP"]),
+        // Test support: only test targets (and benchmarks) depend on these, so
+        // the throwaway cluster, the sinks and the raw client never reach the binary.
+        .target(name: "TestSupport"),
+        .target(name: "PostgresTesting", dependencies: ["Postgres"]),
+        .target(name: "DeliveryTesting", dependencies: ["Delivery", "CCrypto"]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage", "TestSupport"], exclude: ["oracle.py", "corpus.py"]),
+        .testTarget(name: "SchemaTests", dependencies: ["JSON", "Schema", "QueryLanguage", "TestSupport"], exclude: ["Fixtures", "ExecutionFixtures"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "PostgresTesting"], exclude: ["Fixtures"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "JSON"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
-        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery"]),
-        .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "Postgres", "Schema", "HTTP"], exclude: ["Browser"]),
+        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
+                                                    "PostgresTesting", "DeliveryTesting", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],
+                    exclude: ["Browser"]),
     ],
     swiftLanguageModes: [.v6]
 )

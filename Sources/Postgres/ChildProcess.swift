@@ -5,7 +5,7 @@ import Glibc
 
 /// Runs helper programs (initdb, pg_ctl) with posix_spawn, optionally as
 /// another user through `runuser`, with output appended to a log file.
-enum ChildProcess {
+public enum ChildProcess {
     struct User: Sendable {
         let name: String
         let uid: uid_t
@@ -86,7 +86,7 @@ enum ChildProcess {
             .split(separator: ":").map { "\($0)/\(name)" }
     }
 
-    static func isAlive(_ pid: pid_t) -> Bool {
+    public static func isAlive(_ pid: pid_t) -> Bool {
         pid > 0 && (kill(pid, 0) == 0 || errno == EPERM)
     }
 }

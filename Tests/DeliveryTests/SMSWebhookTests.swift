@@ -1,3 +1,4 @@
+import DeliveryTesting
 import Foundation
 import JSON
 import XCTest

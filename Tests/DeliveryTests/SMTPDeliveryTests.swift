@@ -1,3 +1,4 @@
+import DeliveryTesting
 import JSON
 import XCTest
 @testable import Delivery

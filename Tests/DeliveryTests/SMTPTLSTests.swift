@@ -2,6 +2,8 @@
 // certificate (made with the openssl command line tool, which the build's
 // libssl-dev brings; the test fails, not skips, without it).
 import Foundation
+import DeliveryTesting
+import TestSupport
 import XCTest
 @testable import Delivery
 
@@ -10,15 +12,9 @@ final class SMTPTLSTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("smtp-tls-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                       "-days", "1", "-subj", "/CN=localhost"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { throw NetworkError("openssl req failed (\(p.terminationStatus))") }
+        let openssl = try ProcessRunner.run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                                        "-days", "1", "-subj", "/CN=localhost"])
+        guard openssl.status == 0 else { throw NetworkError("openssl req failed (\(openssl.status))") }
         return try SinkTLS(certificateFile: cert, keyFile: key)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 @testable import HTTP
 
@@ -15,7 +16,7 @@ final class HTTPRejectionTests: XCTestCase {
 
     func testIdenticalRepeatedContentLengthIsAccepted() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello")
         XCTAssertTrue(client.readResponse()?.text.contains("body=hello") ?? false)
     }
@@ -132,7 +133,7 @@ final class HTTPRejectionTests: XCTestCase {
         let server = try startServer { $0.maxHeaderBytes = 1024 }
         let prefix = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: "
         let pad = String(repeating: "p", count: 1024 - prefix.utf8.count - 4)
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send(prefix + pad + "\r\n\r\n")
         XCTAssertEqual(client.readResponse()?.status, 200)
         try assertRejected(server: server, Array((prefix + pad + "p\r\n\r\n").utf8), 431)
@@ -152,12 +153,12 @@ final class HTTPRobustnessTests: XCTestCase {
     func testClientDisconnectingMidBodyIsCleanedUp() throws {
         let server = try startServer()
         do {
-            let client = try RawClient(port: server.boundPort)
+            let client = try RawHTTPClient(port: server.boundPort)
             client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly-a-little")
             XCTAssertTrue(waitUntil { server.metrics.openConnections == 1 })
         }
         XCTAssertTrue(waitUntil { server.metrics.openConnections == 0 }, "connection released")
-        let healthy = try RawClient(port: server.boundPort)
+        let healthy = try RawHTTPClient(port: server.boundPort)
         healthy.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(healthy.readResponse()?.status, 200)
     }
@@ -165,7 +166,7 @@ final class HTTPRobustnessTests: XCTestCase {
     func testLargeResponseIsWrittenCompletelyAcrossPartialWrites() throws {
         let big = [UInt8]((0..<5_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) })
         let server = try startServer(handler: { _ in HTTPResponse(status: 200, body: big) })
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         usleep(200_000) // let the server fill the socket buffer and wait for EPOLLOUT
         let r = try XCTUnwrap(client.readResponse())
@@ -179,19 +180,19 @@ final class HTTPRobustnessTests: XCTestCase {
         let big = [UInt8](repeating: 120, count: 8_000_000)
         let server = try startServer(handler: { _ in HTTPResponse(status: 200, body: big) })
         do {
-            let client = try RawClient(port: server.boundPort)
+            let client = try RawHTTPClient(port: server.boundPort)
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             usleep(100_000)
         }
         XCTAssertTrue(waitUntil { server.metrics.openConnections == 0 }, "connection released")
-        let healthy = try RawClient(port: server.boundPort)
+        let healthy = try RawHTTPClient(port: server.boundPort)
         healthy.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(healthy.readResponse()?.body.count, big.count)
     }
 
     func testSlowRequestGets408() throws {
         let server = try startServer { $0.requestTimeout = .milliseconds(700) }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         let start = Date()
         client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")
         // Keep trickling bytes that never complete the body: the whole request has a deadline.
@@ -208,7 +209,7 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testSlowHeadersGet408() throws {
         let server = try startServer { $0.requestTimeout = .milliseconds(500) }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\n")
         for _ in 0..<3 {
             usleep(200_000)
@@ -219,7 +220,7 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testFreshConnectionDeadlineRunsFromAcceptNotFirstByte() throws {
         let server = try startServer { $0.requestTimeout = .milliseconds(600) }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         let start = Date()
         usleep(400_000)
         client.send("GET / HTTP/1.1\r\n")
@@ -229,7 +230,7 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testSilentFreshConnectionIsClosedAfterRequestTimeout() throws {
         let server = try startServer { $0.requestTimeout = .milliseconds(400) }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         let start = Date()
         XCTAssertTrue(client.waitForClose())
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.5)
@@ -237,7 +238,7 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testIdleKeepAliveConnectionIsClosedAfterTimeout() throws {
         let server = try startServer { $0.idleTimeout = .milliseconds(600) }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(client.readResponse()?.status, 200)
         let start = Date()
@@ -250,8 +251,8 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testTwoHundredConcurrentKeepAliveConnections() throws {
         let server = try startServer()
-        var clients: [RawClient] = []
-        for _ in 0..<200 { clients.append(try RawClient(port: server.boundPort)) }
+        var clients: [RawHTTPClient] = []
+        for _ in 0..<200 { clients.append(try RawHTTPClient(port: server.boundPort)) }
         for round in 0..<5 {
             for (i, c) in clients.enumerated() { c.send("GET /c\(i)/r\(round) HTTP/1.1\r\nHost: x\r\n\r\n") }
             for (i, c) in clients.enumerated() {
@@ -268,11 +269,11 @@ final class HTTPRobustnessTests: XCTestCase {
     func testSlowHandlerDoesNotBlockOtherConnections() throws {
         // One loop thread only: the waiting handler must not hold it.
         let server = try startServer { $0.threads = 1 }
-        let slow = try RawClient(port: server.boundPort)
+        let slow = try RawHTTPClient(port: server.boundPort)
         let start = Date()
         slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         usleep(20_000)
-        let fast = try RawClient(port: server.boundPort)
+        let fast = try RawHTTPClient(port: server.boundPort)
         for i in 0..<20 {
             fast.send("GET /fast\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
             XCTAssertEqual(fast.readResponse()?.status, 200)
@@ -284,14 +285,14 @@ final class HTTPRobustnessTests: XCTestCase {
 
     func testConnectionCapClosesTheLongestIdleConnectionForANewOne() throws {
         let server = try startServer { $0.maxConnections = 2; $0.threads = 1 }
-        let a = try RawClient(port: server.boundPort)
-        let b = try RawClient(port: server.boundPort)
+        let a = try RawHTTPClient(port: server.boundPort)
+        let b = try RawHTTPClient(port: server.boundPort)
         for c in [a, b] {
             c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             XCTAssertEqual(c.readResponse()?.status, 200)
         }
         // Both are idle keep-alive connections: the newcomer takes a's place (idle the longest).
-        let c = try RawClient(port: server.boundPort)
+        let c = try RawHTTPClient(port: server.boundPort)
         c.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(c.readResponse()?.status, 200)
         XCTAssertTrue(a.waitForClose())
@@ -304,12 +305,12 @@ final class HTTPRobustnessTests: XCTestCase {
     func testConnectionCapRefusesWith503WhenNoConnectionIsIdle() throws {
         let server = try startServer { $0.maxConnections = 2; $0.threads = 1 }
         // One waits for its handler, the other is halfway through its head: neither is idle.
-        let a = try RawClient(port: server.boundPort)
+        let a = try RawHTTPClient(port: server.boundPort)
         a.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        let b = try RawClient(port: server.boundPort)
+        let b = try RawHTTPClient(port: server.boundPort)
         b.send("GET / HTTP/1.1\r\nHost:")
         usleep(100_000)
-        let refused = try RawClient(port: server.boundPort)
+        let refused = try RawHTTPClient(port: server.boundPort)
         XCTAssertEqual(refused.readResponse()?.status, 503)
         XCTAssertTrue(refused.waitForClose())
         XCTAssertEqual(server.metrics.connectionsRefused, 1)
@@ -323,10 +324,10 @@ final class HTTPRobustnessTests: XCTestCase {
     func testGracefulShutdownFinishesInFlightRequestAndRefusesNewConnections() throws {
         let server = try startServer()
         let port = server.boundPort
-        let idle = try RawClient(port: port)
+        let idle = try RawHTTPClient(port: port)
         idle.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(idle.readResponse()?.status, 200)
-        let inFlight = try RawClient(port: port)
+        let inFlight = try RawHTTPClient(port: port)
         inFlight.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         usleep(100_000)
         let done = DispatchSemaphore(value: 0)
@@ -335,7 +336,7 @@ final class HTTPRobustnessTests: XCTestCase {
             done.signal()
         }
         usleep(100_000)
-        XCTAssertThrowsError(try RawClient(port: port), "new connections are refused")
+        XCTAssertThrowsError(try RawHTTPClient(port: port), "new connections are refused")
         XCTAssertTrue(idle.waitForClose(), "idle keep-alive connection closed")
         let r = inFlight.readResponse()
         XCTAssertEqual(r?.status, 200)
@@ -350,7 +351,7 @@ final class HTTPRobustnessTests: XCTestCase {
             try? await Task.sleep(for: .seconds(30))
             return .text("late")
         })
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         usleep(50_000)
         let start = Date()
@@ -362,11 +363,11 @@ final class HTTPRobustnessTests: XCTestCase {
     func testSlowHandlerDoesNotBlockOthersInEveryExecutionMode() throws {
         for mode in [HTTPHandlerExecution.immediate, .eventLoop] {
             let server = try startServer { $0.handlerExecution = mode; $0.threads = 1 }
-            let slow = try RawClient(port: server.boundPort)
+            let slow = try RawHTTPClient(port: server.boundPort)
             let start = Date()
             slow.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /after-slow HTTP/1.1\r\nHost: x\r\n\r\n")
             usleep(20_000)
-            let fast = try RawClient(port: server.boundPort)
+            let fast = try RawHTTPClient(port: server.boundPort)
             for i in 0..<10 {
                 fast.send("GET /fast\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
                 XCTAssertTrue(fast.readResponse()?.text.contains("path=/fast\(i) ") ?? false, "\(mode)")
@@ -382,7 +383,7 @@ final class HTTPRobustnessTests: XCTestCase {
         let server = try startServer()
         var generator = SystemRandomNumberGenerator()
         for i in 0..<60 {
-            let client = try RawClient(port: server.boundPort, timeoutSeconds: 2)
+            let client = try RawHTTPClient(port: server.boundPort, timeoutSeconds: 2)
             let count = Int.random(in: 1...3000, using: &generator)
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             if i % 3 == 0 { bytes = Array("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".utf8) + bytes }
@@ -391,7 +392,7 @@ final class HTTPRobustnessTests: XCTestCase {
             Glibc.shutdown(client.fd, Int32(SHUT_WR))
             if let r = client.readResponse() { XCTAssertTrue((400..<600).contains(r.status), "status \(r.status)") }
         }
-        let healthy = try RawClient(port: server.boundPort)
+        let healthy = try RawHTTPClient(port: server.boundPort)
         healthy.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(healthy.readResponse()?.status, 200)
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
+import TestSupport
 import XCTest
 @testable import HTTP
 
 final class HTTPServerBasicTests: XCTestCase {
     func testSimpleGetReturnsHandlerResponseWithDateAndContentLength() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET /hello?name=J%C3%BCrgen+M&x=1 HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 200)
@@ -20,7 +21,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testPostWithContentLengthBodyReachesHandler() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"query\":\"x\"}")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 200)
@@ -29,7 +30,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testKeepAliveReusesConnection() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         for i in 0..<5 {
             client.send("GET /n\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
             let r = try XCTUnwrap(client.readResponse())
@@ -42,7 +43,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testPipelinedRequestsAreAnsweredInOrder() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nPOST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabcGET /third HTTP/1.1\r\nHost: x\r\n\r\n")
         let paths = (0..<3).compactMap { _ in client.readResponse() }.map { $0.text }
         XCTAssertEqual(paths.count, 3)
@@ -53,7 +54,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testChunkedRequestBodyIsDecoded() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 200)
@@ -65,7 +66,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testExpectContinueGetsInterimResponseBeforeBody() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
         let interim = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(interim.status, 100)
@@ -77,7 +78,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testExpectContinueWithTooLargeBodyIs413WithoutContinue() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n")
         XCTAssertEqual(client.readResponse()?.status, 413)
     }
@@ -88,7 +89,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testHeadResponseHasLengthButNoBody() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /g HTTP/1.1\r\nHost: x\r\n\r\n")
         let head = try XCTUnwrap(client.readResponse(head: true))
         XCTAssertEqual(head.status, 200)
@@ -100,7 +101,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testConnectionCloseIsHonoured() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.header("connection"), "close")
@@ -109,13 +110,13 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testHTTP10ClosesUnlessKeepAlive() throws {
         let server = try startServer()
-        let a = try RawClient(port: server.boundPort)
+        let a = try RawHTTPClient(port: server.boundPort)
         a.send("GET /old HTTP/1.0\r\n\r\n")
         let r = try XCTUnwrap(a.readResponse())
         XCTAssertTrue(r.text.contains("version=HTTP/1.0"))
         XCTAssertTrue(a.waitForClose())
 
-        let b = try RawClient(port: server.boundPort)
+        let b = try RawHTTPClient(port: server.boundPort)
         b.send("GET /ka HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
         XCTAssertEqual(b.readResponse()?.header("connection"), "keep-alive")
         b.send("GET /ka2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
@@ -124,7 +125,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testRequestSplitIntoOneByteWritesIsParsed() throws {
         let server = try startServer()
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         var one: Int32 = 1
         setsockopt(client.fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         for byte in "POST /bytes?a=b HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".utf8 {
@@ -142,7 +143,7 @@ final class HTTPServerBasicTests: XCTestCase {
                                                 ("Bad\r\nName", "v"), ("X-Split", "a\r\nInjected: 1")],
                          body: "made")
         })
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 201)
@@ -155,7 +156,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testIPv6LoopbackListen() throws {
         let server = try startServer { $0.host = "::1" }
-        let client = try RawClient(port: server.boundPort, host: "::1")
+        let client = try RawHTTPClient(port: server.boundPort, host: "::1")
         client.send("GET /six HTTP/1.1\r\nHost: [::1]\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertTrue(r.text.contains("remote=::1 "), r.text)
@@ -163,7 +164,7 @@ final class HTTPServerBasicTests: XCTestCase {
 
     func testBracketedIPv6HostIsAccepted() throws {
         let server = try startServer { $0.host = "[::1]" }
-        let client = try RawClient(port: server.boundPort, host: "::1")
+        let client = try RawHTTPClient(port: server.boundPort, host: "::1")
         client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(client.readResponse()?.status, 200)
     }
@@ -188,14 +189,14 @@ extension XCTestCase {
     }
 
     func assertRejected(server: HTTPServer, _ request: [UInt8], _ status: Int, file: StaticString = #filePath, line: UInt = #line) throws {
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send(request)
         let r = client.readResponse()
         XCTAssertEqual(r?.status, status, "status", file: file, line: line)
         XCTAssertEqual(r?.header("connection"), "close", file: file, line: line)
         XCTAssertEqual(r?.header("content-type"), "text/plain; charset=utf-8", file: file, line: line)
         XCTAssertTrue(client.waitForClose(), "connection closed", file: file, line: line)
-        let healthy = try RawClient(port: server.boundPort)
+        let healthy = try RawHTTPClient(port: server.boundPort)
         healthy.send("GET /healthy HTTP/1.1\r\nHost: x\r\n\r\n")
         XCTAssertEqual(healthy.readResponse()?.status, 200, "server still healthy", file: file, line: line)
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import TestSupport
 import XCTest
 @testable import HTTP
 
@@ -24,7 +25,7 @@ final class HTTPErrorResponseHookTests: XCTestCase {
             $0.maxBodyBytes = 10
             $0.errorResponse = { status in .json(#"{"errors":[{"message":"status \#(status)"}]}"#, status: 200) }
         }
-        let client = try RawClient(port: server.boundPort)
+        let client = try RawHTTPClient(port: server.boundPort)
         client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\n")
         let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 413, "the status stays the server's")
@@ -44,7 +45,7 @@ final class HTTPCancellationTests: XCTestCase {
         })
         let start = Date()
         do {
-            let client = try RawClient(port: server.boundPort)
+            let client = try RawHTTPClient(port: server.boundPort)
             client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
             usleep(100_000)
             var reset = linger(l_onoff: 1, l_linger: 0) // close with RST

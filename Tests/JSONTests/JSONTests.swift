@@ -1,4 +1,5 @@
 // The JSON value, its strict parser and its serializer.
+import TestSupport
 import XCTest
 import JSON
 
@@ -139,17 +140,5 @@ final class JSONTests: XCTestCase {
         for d in [12.5, -0.25, 0.0001, 0.00001, 1e-7, 123456.789, 99999999999999.9, 1e15 + 0.5, 3.14159] {
             XCTAssertEqual(JSON.double(d).serializedString, JSONWriter.javaScriptNumber(d), "\(d)")
         }
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import PostgresTesting
 import XCTest
 import Synchronization
 @testable import Postgres

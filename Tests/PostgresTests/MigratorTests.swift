@@ -1,4 +1,5 @@
 import Foundation
+import PostgresTesting
 import XCTest
 @testable import Postgres
 

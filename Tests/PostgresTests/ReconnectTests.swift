@@ -1,3 +1,4 @@
+import PostgresTesting
 import XCTest
 @testable import Postgres
 

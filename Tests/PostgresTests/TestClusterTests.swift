@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Postgres
+@testable import PostgresTesting
 
 final class TestClusterTests: XCTestCase {
     func testDatabasesAreFreshAndSeparate() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import QueryLanguage
 
@@ -6,27 +7,18 @@ import XCTest
 /// Fails (does not skip) when python3 or graphql-core is missing.
 func runPythonHelper(_ script: String, arguments: [String] = [], file: StaticString = #filePath, line: UInt = #line) -> Data? {
     let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", dir.appendingPathComponent(script).path] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
+    let run: ProcessResult
     do {
-        try process.run()
+        run = try ProcessRunner.run("python3", [dir.appendingPathComponent(script).path] + arguments)
     } catch {
         XCTFail("cannot run python3: \(error)", file: file, line: line)
         return nil
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        XCTFail("\(script) failed (status \(process.terminationStatus)); python3 with graphql-core 3.2 is required: \(String(decoding: errData, as: UTF8.self))", file: file, line: line)
+    guard run.status == 0 else {
+        XCTFail("\(script) failed (status \(run.status)); python3 with graphql-core 3.2 is required: \(run.standardError)", file: file, line: line)
         return nil
     }
-    return data
+    return run.stdout
 }
 
 final class DifferentialTests: XCTestCase {

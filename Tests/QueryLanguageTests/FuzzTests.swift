@@ -1,19 +1,7 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import QueryLanguage
-
-/// SplitMix64: a small deterministic generator for the mutation fuzzer.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-}
 
 let fuzzSeeds: [String] = [
     kitchenSinkQuery, kitchenSinkSDL,
@@ -30,7 +18,7 @@ final class FuzzTests: XCTestCase {
     func testMutatedDocumentsParseOrGiveLocatedSyntaxErrors() throws {
         let seconds = Double(ProcessInfo.processInfo.environment["QL_FUZZ_SECONDS"] ?? "") ?? 3
         let maxIterations = seconds > 3 ? Int.max : 200_000
-        var rng = SplitMix64(state: 0x5EED_2021)
+        var rng = SplitMix64(seed: 0x5EED_2021)
         let alphabet = Array("{}()[]:$@!.\"'#,|&=-+0123456789eE_azAZ \n\r\t\\uU".utf8) + [0xC3, 0xA9, 0xEF, 0xBB, 0xBF, 0xF0, 0x9F, 0x98, 0x80, 0x00]
         let seeds = fuzzSeeds.map { Array($0.utf8) }
         let clock = ContinuousClock()

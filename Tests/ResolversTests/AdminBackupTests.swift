@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import Postgres
 @testable import Resolvers
+import PostgresTesting
 import Schema
 import XCTest
 

@@ -6,6 +6,7 @@ import JSON
 import Postgres
 @testable import Resolvers
 import Schema
+import TestSupport
 import XCTest
 
 final class AdminExportTests: XCTestCase {
@@ -98,17 +99,9 @@ final class AdminExportTests: XCTestCase {
             encoded = ''.join(','.join(field(f) for f in row) + '\\r\\n' for row in rows)
             print(json.dumps({"rows": rows, "roundtrip": encoded.encode('utf-8') == raw}))
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-c", script, input.path]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, errText)
-        let obj = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        let run = try ProcessRunner.run("/usr/bin/python3", ["-c", script, input.path])
+        XCTAssertEqual(run.status, 0, run.standardError)
+        let obj = try JSONSerialization.jsonObject(with: run.stdout) as? [String: Any]
         XCTAssertEqual(obj?["roundtrip"] as? Bool, true, "Python's writer produces byte-identical CSV (minimal quoting, CRLF)")
         return (obj?["rows"] as? [[String]]) ?? []
     }

@@ -10,26 +10,18 @@ import JSON
 import Postgres
 @testable import Resolvers
 import Schema
+import TestSupport
 import XCTest
 
 final class AdminReplicaTests: XCTestCase {
     /// Runs a program (as `postgres` when we are root, like the clusters), failing the test on a bad exit.
     func run(_ program: String, _ args: [String], asPostgres: Bool) throws {
-        let p = Process()
-        if asPostgres && geteuid() == 0 {
-            p.executableURL = URL(fileURLWithPath: FileManager.default.fileExists(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser")
-            p.arguments = ["-u", "postgres", "--", program] + args
-        } else {
-            p.executableURL = URL(fileURLWithPath: program)
-            p.arguments = args
-        }
-        let pipe = Pipe()
-        p.standardOutput = pipe; p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, "\(program) \(args): \(out)")
-        if p.terminationStatus != 0 { throw BackupToolError("\(program) failed: \(out)") }
+        let runuser = FileManager.default.fileExists(atPath: "/usr/sbin/runuser") ? "/usr/sbin/runuser" : "/sbin/runuser"
+        let result = asPostgres && geteuid() == 0
+            ? try ProcessRunner.run(runuser, ["-u", "postgres", "--", program] + args, mergingOutput: true)
+            : try ProcessRunner.run(program, args, mergingOutput: true)
+        XCTAssertEqual(result.status, 0, "\(program) \(args): \(result.output)")
+        if result.status != 0 { throw BackupToolError("\(program) failed: \(result.output)") }
     }
 
     func waitUntil(_ what: String, timeout: TimeInterval = 30, _ condition: () async throws -> Bool) async throws {

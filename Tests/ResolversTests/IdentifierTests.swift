@@ -1,18 +1,11 @@
 import ClinicDomain
+import TestSupport
 import XCTest
 import JSON
 import Schema
 @testable import Resolvers
 
 final class IdentifierTests: XCTestCase {
-    private struct LCG {
-        var state: UInt64
-        mutating func next(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(state >> 33) % n
-        }
-    }
-
     private func b64(_ s: String) -> String { Base64.urlEncode(Array(s.utf8)) }
 
     // MARK: GlobalID
@@ -65,11 +58,11 @@ final class IdentifierTests: XCTestCase {
     }
 
     func testRandomStringsEitherFailOrAreCanonicalIDs() {
-        var rng = LCG(state: 7)
+        var rng = SplitMix64(seed: 7)
         let chars = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=+/:. ")
         var accepted = 0
         for _ in 0..<4000 {
-            let s = String((0..<rng.next(20)).map { _ in chars[rng.next(chars.count)] })
+            let s = String((0..<rng.below(20)).map { _ in chars[rng.below(chars.count)] })
             if let d = GlobalID.decode(s) {
                 accepted += 1
                 XCTAssertEqual(GlobalID.encode(type: d.type, id: d.id), s)
@@ -77,8 +70,8 @@ final class IdentifierTests: XCTestCase {
         }
         // Also mutate valid IDs: any accepted mutation must be another canonical ID.
         for _ in 0..<3000 {
-            var c = Array(GlobalID.encode(type: ["Doctor", "Patient", "Appointment"][rng.next(3)], id: Int64(rng.next(1_000_000))))
-            c[rng.next(c.count)] = chars[rng.next(chars.count)]
+            var c = Array(GlobalID.encode(type: ["Doctor", "Patient", "Appointment"][rng.below(3)], id: Int64(rng.below(1_000_000))))
+            c[rng.below(c.count)] = chars[rng.below(chars.count)]
             let s = String(c)
             if let d = GlobalID.decode(s) { XCTAssertEqual(GlobalID.encode(type: d.type, id: d.id), s) }
         }
@@ -129,16 +122,16 @@ final class IdentifierTests: XCTestCase {
     }
 
     func testRandomAndMutatedCursorsEitherFailOrReEncodeIdentically() {
-        var rng = LCG(state: 99)
+        var rng = SplitMix64(seed: 99)
         let chars = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_=")
         for _ in 0..<3000 {
-            let s = String((0..<rng.next(40)).map { _ in chars[rng.next(chars.count)] })
+            let s = String((0..<rng.below(40)).map { _ in chars[rng.below(chars.count)] })
             if let c = try? Cursor.decode(s, scope: "doctors") { XCTAssertEqual(c.encoded, s) }
         }
         for _ in 0..<3000 {
-            let base = Cursor(scope: "doctors", keys: [.string("Ana \(rng.next(1000))"), .int(Int64(rng.next(100)))], id: Int64(rng.next(10_000)))
+            let base = Cursor(scope: "doctors", keys: [.string("Ana \(rng.below(1000))"), .int(Int64(rng.below(100)))], id: Int64(rng.below(10_000)))
             var c = Array(base.encoded)
-            c[rng.next(c.count)] = chars[rng.next(chars.count)]
+            c[rng.below(c.count)] = chars[rng.below(chars.count)]
             let s = String(c)
             if let decoded = try? Cursor.decode(s, scope: "doctors") { XCTAssertEqual(decoded.encoded, s) }
         }

@@ -4,8 +4,10 @@
 // database row once the email is out (security review, issue #15 item 1).
 import ClinicDomain
 import Delivery
+import DeliveryTesting
 import Postgres
 @testable import Resolvers
+import PostgresTesting
 import Schema
 import XCTest
 

@@ -2,6 +2,7 @@
 // mutation enqueues the outbox rows, the worker renders and delivers them.
 import ClinicDomain
 import Delivery
+import DeliveryTesting
 import Postgres
 @testable import Resolvers
 import Schema

@@ -5,6 +5,7 @@
 // audit entry. Reset emails have their own limit and are not held back. And
 // the number SMS go to is an international phone number, not free text.
 import Delivery
+import DeliveryTesting
 import Postgres
 @testable import Resolvers
 import Schema

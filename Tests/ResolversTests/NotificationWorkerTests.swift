@@ -3,6 +3,7 @@
 // services.clock.advance and scheduled_at, never by sleeping.
 import ClinicDomain
 import Delivery
+import DeliveryTesting
 import Postgres
 @testable import Resolvers
 import Schema

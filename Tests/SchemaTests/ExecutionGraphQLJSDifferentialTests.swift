@@ -16,6 +16,7 @@
 import Foundation
 import JSON
 import Synchronization
+import TestSupport
 import XCTest
 import QueryLanguage
 @testable import Schema
@@ -273,16 +274,8 @@ final class ExecutionGraphQLJSDifferentialTests: XCTestCase {
     }
 
     func requireGraphQLJS() throws {
-        let node = Process()
-        node.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        node.arguments = ["node", "-e", "require('graphql')"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["NODE_PATH"] = (environment["NODE_PATH"].map { $0 + ":" } ?? "") + "/usr/share/nodejs"
-        node.environment = environment
-        node.standardError = Pipe()
-        let started = (try? node.run()) != nil
-        if started { node.waitUntilExit() }
-        if !started || node.terminationStatus != 0 {
+        let node = try? ProcessRunner.run("node", ["-e", "require('graphql')"], environment: DifferentialSupport.nodeEnvironment)
+        if node?.status != 0 {
             throw XCTSkip("node with graphql-js (Debian's node-graphql, on NODE_PATH=/usr/share/nodejs) is not installed")
         }
     }

@@ -1,6 +1,7 @@
 // Introspection checked against graphql-core 3.2 (LIVE: fails when python3
 // or graphql-core is missing) and by hand.
 import Foundation
+import TestSupport
 import XCTest
 @testable import Schema
 import QueryLanguage
@@ -8,24 +9,16 @@ import QueryLanguage
 /// Runs a script of ExecutionFixtures with python3; fails (never skips) when
 /// python3 or graphql-core is missing. Returns stdout.
 func runExecutionOracle(_ script: String, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line) -> (ok: Bool, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", executionFixture(script).path] + arguments
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do { try process.run() } catch {
+    let run: ProcessResult
+    do { run = try ProcessRunner.run("python3", [executionFixture(script).path] + arguments) } catch {
         XCTFail("cannot run python3: \(error)", file: file, line: line)
         return (false, "")
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self) + String(decoding: errData, as: UTF8.self)
+    let text = run.output
     if text.contains("No module named 'graphql'") {
         XCTFail("python3 with graphql-core 3.2 is required (pip install graphql-core==3.2.*)", file: file, line: line)
     }
-    return (process.terminationStatus == 0, text)
+    return (run.status == 0, text)
 }
 
 func executionFixture(_ name: String) -> URL {

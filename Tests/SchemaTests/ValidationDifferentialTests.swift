@@ -6,6 +6,7 @@
 // validated by Fixtures/ValidationOracle.js (node with Debian's node-graphql,
 // found through NODE_PATH=/usr/share/nodejs). Missing tools fail the test.
 import Foundation
+import TestSupport
 import XCTest
 import QueryLanguage
 @testable import Schema
@@ -27,36 +28,20 @@ enum DifferentialSupport {
         try run("node", script, args, stdin: stdin)
     }
 
+    /// Debian's node-graphql lives in /usr/share/nodejs, which node does not search by default.
+    static var nodeEnvironment: [String: String] {
+        ["NODE_PATH": (ProcessInfo.processInfo.environment["NODE_PATH"].map { $0 + ":" } ?? "") + "/usr/share/nodejs"]
+    }
+
     /// Runs `interpreter` on a fixture script and returns its stdout; throws on failure.
     static func run(_ interpreter: String, _ script: String, _ args: [String], stdin: String?) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [interpreter, fixtures.appendingPathComponent(script).path] + args
-        var env = ProcessInfo.processInfo.environment
-        env["NODE_PATH"] = (env["NODE_PATH"].map { $0 + ":" } ?? "") + "/usr/share/nodejs"
-        p.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = inp
-        try p.run()
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
-        // Drain stderr concurrently so a chatty failure cannot deadlock the pipes.
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let done = DispatchSemaphore(value: 0)
-        let errHandle = err.fileHandleForReading
-        DispatchQueue.global().async { errBox.data = errHandle.readDataToEndOfFile(); done.signal() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        done.wait()
-        let errData = errBox.data.prefix(4000)
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw NSError(domain: "python", code: Int(p.terminationStatus),
-                          userInfo: [NSLocalizedDescriptionKey: "\(interpreter) \(script) failed: " + String(decoding: errData, as: UTF8.self)])
+        let run = try ProcessRunner.run(interpreter, [fixtures.appendingPathComponent(script).path] + args,
+                                        environment: nodeEnvironment, stdin: stdin)
+        guard run.status == 0 else {
+            throw NSError(domain: "python", code: Int(run.status),
+                          userInfo: [NSLocalizedDescriptionKey: "\(interpreter) \(script) failed: " + String(run.standardError.prefix(4000))])
         }
-        return String(decoding: data, as: UTF8.self)
+        return run.standardOutput
     }
 }
 

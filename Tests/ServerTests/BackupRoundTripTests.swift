@@ -3,6 +3,7 @@
 // checksum of every table; refuse a non-empty database without --force.
 import Foundation
 import Postgres
+import PostgresTesting
 import XCTest
 
 final class BackupRoundTripTests: XCTestCase {

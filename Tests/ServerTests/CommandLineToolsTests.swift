@@ -2,6 +2,7 @@
 import Foundation
 import JSON
 import Schema
+import TestSupport
 import XCTest
 
 final class CommandLineToolsTests: XCTestCase {
@@ -32,15 +33,8 @@ final class CommandLineToolsTests: XCTestCase {
             throw XCTSkip("the contract checker \(tool) is not here (it lives outside the repository, in ../shared); "
                           + "set CLINIC_SHARED_DIR to check the schema against the contract")
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", tool, root + "/schema.graphql"]
-        let out = Pipe()
-        p.standardOutput = out; p.standardError = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0, text)
+        let checked = try ProcessRunner.run("python3", [tool, root + "/schema.graphql"], mergingOutput: true)
+        XCTAssertEqual(checked.status, 0, checked.output)
     }
 
     func testFormatPrintsCanonicalTextAndJSONErrors() throws {

@@ -2,30 +2,23 @@
 // determinism, dump/restore) against the test run's own cluster.
 import Foundation
 import Postgres
+import PostgresTesting
+import TestSupport
 import XCTest
 
 final class DatabaseScriptTests: XCTestCase {
     func testDatabaseScriptSuitePasses() throws {
         let cluster = try TestCluster.shared()
         let script = ClinicProcess.repositoryRoot + "/db/tests/run.sh"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [script]
-        var env = ProcessInfo.processInfo.environment
-        env["PGHOST"] = cluster.cluster.socketDirectory
-        env["PGUSER"] = "postgres"
         let bin = try PostgresToolsPath.binDirectory()
-        env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        let run = try ProcessRunner.run("/bin/bash", [script], environment: [
+            "PGHOST": cluster.cluster.socketDirectory,
+            "PGUSER": "postgres",
+            "PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"),
+        ], mergingOutput: true)
+        let text = run.output
         let last = text.split(separator: "\n").last.map(String.init) ?? ""
-        XCTAssertEqual(p.terminationStatus, 0, text)
+        XCTAssertEqual(run.status, 0, text)
         XCTAssertTrue(last.hasSuffix(" 0 failed"), last)
     }
 }

@@ -7,6 +7,7 @@
 import Foundation
 import JSON
 import Schema
+import TestSupport
 import XCTest
 
 final class ExplorerBrowserTests: XCTestCase {
@@ -26,33 +27,11 @@ final class ExplorerBrowserTests: XCTestCase {
             XCTFail("\(path) is missing: apt-get install \(package)")
             ok = false
         }
-        if ok, (try? run("/usr/bin/python3", ["-c", "import selenium"], timeout: 60))?.0 != 0 {
+        if ok, (try? ProcessRunner.run("/usr/bin/python3", ["-c", "import selenium"], timeout: 60))?.statusAndOutput.0 != 0 {
             XCTFail("python3 cannot import selenium: apt-get install python3-selenium")
             ok = false
         }
         return ok
-    }
-
-    /// Runs a program to completion (bounded), returning its status and combined output.
-    func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: Self.root)
-        let logPath = NSTemporaryDirectory() + "explorer-browser-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let log = FileHandle(forWritingAtPath: logPath)
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(100_000) }
-        let timedOut = p.isRunning
-        if timedOut { p.terminate() }
-        p.waitUntilExit()
-        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-        return timedOut ? (-1, output + "\n(timed out after \(Int(timeout)) s)") : (p.terminationStatus, output)
     }
 
     func isPNG(_ path: String) -> Bool {
@@ -83,7 +62,8 @@ final class ExplorerBrowserTests: XCTestCase {
                     "--docs-type", "Query", "--docs-type", "Mutation", "--docs-type", "Appointment",
                     "--docs-type", "AppointmentStatus", "--docs-type", "Doctor"]
         for name in names { args += ["--expect", name] }
-        let (status, output) = try run("/usr/bin/python3", args, timeout: 240)
+        let (status, output) = try ProcessRunner.run("/usr/bin/python3", args, directory: Self.root, mergingOutput: true,
+                                                     timeout: 240).statusAndOutput
         print(output)
         XCTAssertEqual(status, 0, "explorer driver failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
         guard status == 0 else { return }

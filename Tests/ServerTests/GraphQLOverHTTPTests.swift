@@ -2,6 +2,7 @@
 import Foundation
 import JSON
 import Schema
+import TestSupport
 import XCTest
 
 final class GraphQLOverHTTPTests: XCTestCase {
@@ -67,7 +68,7 @@ final class GraphQLOverHTTPTests: XCTestCase {
         for body in ["{not json", #"{"variables":{}}"#, #"{"query": 5}"#, "[]", #""just a string""#] {
             let r = try server.post(body, headers: ["Content-Type": "application/json", "Accept": modern])
             XCTAssertEqual(r.status, 400, body)
-            XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "BAD_REQUEST", body)
+            XCTAssertEqual(code(try JSONParser.parse(r.body)), "BAD_REQUEST", body)
         }
         let legacy = try server.post("{not json")
         XCTAssertEqual(legacy.status, 400)
@@ -75,11 +76,11 @@ final class GraphQLOverHTTPTests: XCTestCase {
 
     func testGetRunsQueriesAndRefusesMutations() throws {
         let q = "{ __typename }".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let ok = try HTTPClient(port: server.port).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let ok = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(ok.status, 200)
-        XCTAssertTrue(ok.body.contains("\"Query\""))
+        XCTAssertTrue(ok.text.contains("\"Query\""))
         let m = "mutation { logout(refreshToken: \"x\") }".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let refused = try HTTPClient(port: server.port).request("GET /graphql?query=\(m) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let refused = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /graphql?query=\(m) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(refused.status, 405)
         XCTAssertEqual(refused.header("allow"), "POST")
     }
@@ -96,21 +97,21 @@ final class GraphQLOverHTTPTests: XCTestCase {
     func testBatchesAnswerEachEntryAndAreCappedAtTen() throws {
         let two = try server.post(#"[{"query":"{ __typename }"},{"query":"{ nope }"}]"#, headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(two.status, 200)
-        guard case .array(let items) = try JSONParser.parse(Array(two.body.utf8)) else { return XCTFail(two.body) }
+        guard case .array(let items) = try JSONParser.parse(two.text) else { return XCTFail(two.text) }
         XCTAssertEqual(items.count, 2)
         XCTAssertEqual(items[0]["data"]?["__typename"], .string("Query"))
         XCTAssertEqual(code(items[1]), "GRAPHQL_VALIDATION_FAILED")
         let eleven = "[" + Array(repeating: #"{"query":"{ __typename }"}"#, count: 11).joined(separator: ",") + "]"
         let r = try server.post(eleven)
         XCTAssertEqual(r.status, 400)
-        XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "BAD_REQUEST")
+        XCTAssertEqual(code(try JSONParser.parse(r.body)), "BAD_REQUEST")
     }
 
     func testUnknownOperationNameAndBadVariables() throws {
         let body = #"{"query":"query A { __typename } query B { __typename }","operationName":"C"}"#
         let r = try server.post(body, headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(r.status, 400)
-        XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "BAD_REQUEST")
+        XCTAssertEqual(code(try JSONParser.parse(r.body)), "BAD_REQUEST")
         let missing = try server.post(#"{"query":"query A { __typename } query B { __typename }"}"#, headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(missing.status, 400)
         let v = try server.graphql("query($f: Int) { doctors(first: $f) { totalCount } }", variables: [("f", .string("ten"))], accept: modern)
@@ -124,7 +125,7 @@ final class GraphQLOverHTTPTests: XCTestCase {
         for header in ["Bearer garbage", "Bearer eyJhbGciOiJub25lIn0.e30.", "Basic abc", "Bearer"] {
             let r = try server.post(#"{"query":"{ __typename }"}"#, headers: ["Content-Type": "application/json", "Authorization": header])
             XCTAssertEqual(r.status, 401, header)
-            XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "UNAUTHENTICATED", header)
+            XCTAssertEqual(code(try JSONParser.parse(r.body)), "UNAUTHENTICATED", header)
         }
     }
 
@@ -158,39 +159,39 @@ final class GraphQLOverHTTPTests: XCTestCase {
 
     func testExplorerPageEscapesThePrefilledQuery() throws {
         let q = "{ __typename } </textarea><script>alert(1)</script>".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let r = try HTTPClient(port: server.port).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
+        let r = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(r.status, 200)
         XCTAssertTrue(r.header("content-type")?.hasPrefix("text/html") == true)
-        XCTAssertTrue(r.body.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"))
-        XCTAssertFalse(r.body.contains("<script>alert(1)"))
+        XCTAssertTrue(r.text.contains("&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"))
+        XCTAssertFalse(r.text.contains("<script>alert(1)"))
         XCTAssertNotNil(r.header("content-security-policy"))
-        let js = try HTTPClient(port: server.port).request("GET /graphql/explorer.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let js = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /graphql/explorer.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(js.status, 200)
     }
 
     func testHealthReadinessAndMetrics() throws {
-        XCTAssertEqual(try HTTPClient(port: server.port).request("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
-        XCTAssertEqual(try HTTPClient(port: server.port).request("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
+        XCTAssertEqual(try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
+        XCTAssertEqual(try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
         _ = try server.graphql("{ __typename }")
-        let m = try HTTPClient(port: server.port).request("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let m = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(m.status, 200)
         for name in ["clinic_http_requests_total", "clinic_request_duration_seconds_bucket", "clinic_sql_statements_per_request",
                      "clinic_db_pool_in_use", "clinic_http_open_connections", "clinic_graphql_errors_total"] {
-            XCTAssertTrue(m.body.contains(name), name)
+            XCTAssertTrue(m.text.contains(name), name)
         }
     }
 
     func testOversizedBodiesAndHeadersAreRefused() throws {
-        let client = try HTTPClient(port: server.port)
+        let client = try RawHTTPClient(port: server.port, timeoutSeconds: 15)
         let r = try client.request("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n")
         XCTAssertEqual(r.status, 413)
-        let big = try HTTPClient(port: server.port).request("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
+        let big = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 20_000))\r\n\r\n")
         XCTAssertEqual(big.status, 431)
-        XCTAssertEqual(try HTTPClient(port: server.port).request("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
+        XCTAssertEqual(try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 200)
     }
 
     func testCorsOnlyForConfiguredOrigins() throws {
-        let pre = try HTTPClient(port: server.port).request("OPTIONS /graphql HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n")
+        let pre = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("OPTIONS /graphql HTTP/1.1\r\nHost: x\r\nOrigin: https://app.example\r\nAccess-Control-Request-Method: POST\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(pre.header("access-control-allow-origin"), "https://app.example")
         XCTAssertEqual(pre.header("access-control-max-age"), "600")
         XCTAssertNil(pre.header("access-control-allow-credentials"))
@@ -203,8 +204,8 @@ final class GraphQLOverHTTPTests: XCTestCase {
         XCTAssertEqual(r.header("x-content-type-options"), "nosniff")
         XCTAssertEqual(r.header("cache-control"), "no-store")
         XCTAssertNotNil(r.header("referrer-policy"))
-        let json = try JSONParser.parse(Array(r.body.utf8))
-        XCTAssertNotNil(json["extensions"]?["sqlStatements"], r.body)
+        let json = try JSONParser.parse(r.body)
+        XCTAssertNotNil(json["extensions"]?["sqlStatements"], r.text)
     }
 
     func testDemoAdminSignsInAndSeesItself() throws {
@@ -222,19 +223,19 @@ final class GraphQLOverHTTPTests: XCTestCase {
     func testLoginLockoutSaysRetryAfter() throws {
         let small = try ClinicProcess(seedDemo: false, environment: ["RATE_LIMIT_LOGIN": "3/15min"])
         defer { small.stop() }
-        var last: HTTPClient.Response?
+        var last: RawResponse?
         for _ in 0..<5 {
             last = try small.post(#"{"query":"mutation { login(email: \"nobody@clinic.test\", password: \"wrong-password-123456\") { accessToken } }"}"#)
         }
         let r = try XCTUnwrap(last)
-        XCTAssertEqual(code(try JSONParser.parse(Array(r.body.utf8))), "RATE_LIMITED", r.body)
+        XCTAssertEqual(code(try JSONParser.parse(r.text)), "RATE_LIMITED", r.text)
         XCTAssertNotNil(r.header("retry-after"))
     }
 
     func testGarbageBytesDoNotHurtTheServer() throws {
         for junk in ["\u{0}\u{1}\u{2}garbage\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
                      "POST /graphql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"] {
-            let c = try HTTPClient(port: server.port)
+            let c = try RawHTTPClient(port: server.port, timeoutSeconds: 15)
             c.send(junk)
             _ = c.readAll()
             c.closeConnection()

@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import Schema
 import Server
+import TestSupport
 import XCTest
 
 final class HTTPHardeningTests: XCTestCase {
@@ -43,7 +44,7 @@ final class HTTPHardeningTests: XCTestCase {
         return c
     }
 
-    func failedLogin(_ server: ClinicProcess, email: String, forwardedFor: String?, accept: String = "application/json") throws -> HTTPClient.Response {
+    func failedLogin(_ server: ClinicProcess, email: String, forwardedFor: String?, accept: String = "application/json") throws -> RawResponse {
         var headers = ["Content-Type": "application/json", "Accept": accept]
         if let forwardedFor { headers["X-Forwarded-For"] = forwardedFor }
         return try server.post(#"{"query":"mutation { login(email: \"\#(email)\", password: \"wrong-password-123456\") { accessToken } }"}"#,
@@ -55,20 +56,20 @@ final class HTTPHardeningTests: XCTestCase {
     func testForwardedForNamesTheClientOnlyBehindATrustedProxy() throws {
         let server = try proxied
         // Two failures lock out the address the proxy saw, not the proxy itself.
-        for _ in 0..<2 { XCTAssertEqual(errorCode(try failedLogin(server, email: "a@clinic.test", forwardedFor: "198.51.100.7").body), "UNAUTHENTICATED") }
+        for _ in 0..<2 { XCTAssertEqual(errorCode(try failedLogin(server, email: "a@clinic.test", forwardedFor: "198.51.100.7").text), "UNAUTHENTICATED") }
         let locked = try failedLogin(server, email: "b@clinic.test", forwardedFor: "198.51.100.7")
-        XCTAssertEqual(errorCode(locked.body), "RATE_LIMITED", locked.body)
+        XCTAssertEqual(errorCode(locked.text), "RATE_LIMITED", locked.text)
         // Another client behind the same proxy is not locked out by the first one.
         let other = try failedLogin(server, email: "c@clinic.test", forwardedFor: "198.51.100.8")
-        XCTAssertEqual(errorCode(other.body), "UNAUTHENTICATED", other.body)
+        XCTAssertEqual(errorCode(other.text), "UNAUTHENTICATED", other.text)
         // A client cannot pick its address: what it wrote left of the proxy's entry is not believed.
         let spoofed = try failedLogin(server, email: "d@clinic.test", forwardedFor: "203.0.113.99, 198.51.100.7")
-        XCTAssertEqual(errorCode(spoofed.body), "RATE_LIMITED", spoofed.body)
+        XCTAssertEqual(errorCode(spoofed.text), "RATE_LIMITED", spoofed.text)
         // Trusted hops (10.0.0.0/8) are skipped from the right; garbage stops the walk at the last good address.
         let chained = try failedLogin(server, email: "e@clinic.test", forwardedFor: "198.51.100.7, 10.1.2.3")
-        XCTAssertEqual(errorCode(chained.body), "RATE_LIMITED", chained.body)
+        XCTAssertEqual(errorCode(chained.text), "RATE_LIMITED", chained.text)
         let garbage = try failedLogin(server, email: "f@clinic.test", forwardedFor: "198.51.100.7, not-an-address, 10.1.2.3")
-        XCTAssertEqual(errorCode(garbage.body), "UNAUTHENTICATED", garbage.body)
+        XCTAssertEqual(errorCode(garbage.text), "UNAUTHENTICATED", garbage.text)
         XCTAssertTrue(server.serverLog.contains("ip=10.1.2.3"), server.serverLog)
         XCTAssertFalse(server.serverLog.contains("ip=not-an-address"))
     }
@@ -79,7 +80,7 @@ final class HTTPHardeningTests: XCTestCase {
         for i in 0..<2 { _ = try failedLogin(server, email: "g\(i)@clinic.test", forwardedFor: "198.51.100.\(i)") }
         // Every request came from 127.0.0.1, whatever the header claims.
         let locked = try failedLogin(server, email: "h@clinic.test", forwardedFor: "198.51.100.50")
-        XCTAssertEqual(errorCode(locked.body), "RATE_LIMITED", locked.body)
+        XCTAssertEqual(errorCode(locked.text), "RATE_LIMITED", locked.text)
         XCTAssertFalse(server.serverLog.contains("ip=198.51.100"), server.serverLog)
         XCTAssertTrue(server.serverLog.contains("ip=127.0.0.1"), server.serverLog)
     }
@@ -121,15 +122,15 @@ final class HTTPHardeningTests: XCTestCase {
 
     func testUnlistedHostsAreRefused() throws {
         let server = try proxied
-        let ok = try HTTPClient(port: server.port).request("GET /healthz HTTP/1.1\r\nHost: X\r\nConnection: close\r\n\r\n")
+        let ok = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.1\r\nHost: X\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(ok.status, 200)
-        let evil = try HTTPClient(port: server.port).request(
+        let evil = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request(
             "POST /graphql HTTP/1.1\r\nHost: evil.example\r\nContent-Type: application/json\r\nContent-Length: 26\r\nConnection: close\r\n\r\n{\"query\":\"{ __typename }\"}")
         XCTAssertEqual(evil.status, 400)
-        XCTAssertEqual(errorCode(evil.body), "BAD_REQUEST", evil.body)
-        let other = try HTTPClient(port: server.port).request("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n")
+        XCTAssertEqual(errorCode(evil.text), "BAD_REQUEST", evil.text)
+        let other = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(other.status, 400)
-        let none = try HTTPClient(port: server.port).request("GET /healthz HTTP/1.0\r\n\r\n")
+        let none = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request("GET /healthz HTTP/1.0\r\n\r\n")
         XCTAssertEqual(none.status, 400)
     }
 
@@ -167,10 +168,10 @@ final class HTTPHardeningTests: XCTestCase {
 
     func testSubscriptionsOverGETAre405NamingTheOperationType() throws {
         let q = "subscription { __typename }".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        let r = try HTTPClient(port: try proxied.port).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let r = try RawHTTPClient(port: try proxied.port, timeoutSeconds: 15).request("GET /graphql?query=\(q) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         XCTAssertEqual(r.status, 405)
         XCTAssertEqual(r.header("allow"), "POST")
-        XCTAssertTrue(r.body.contains("use POST for subscriptions"), r.body)
+        XCTAssertTrue(r.text.contains("use POST for subscriptions"), r.text)
     }
 
     /// Errors the HTTP layer answers before any handler runs carry the GraphQL error shape too.
@@ -186,20 +187,20 @@ final class HTTPHardeningTests: XCTestCase {
             ("GET /graphql HTTP/2.0\r\nHost: x\r\n\r\n", 505),
         ]
         for (raw, status) in cases {
-            let r = try HTTPClient(port: server.port).request(raw)
+            let r = try RawHTTPClient(port: server.port, timeoutSeconds: 15).request(raw)
             XCTAssertEqual(r.status, status, String(raw.prefix(60)))
             XCTAssertTrue(r.header("content-type")?.hasPrefix("application/json") == true, "\(status): \(r.header("content-type") ?? "none")")
-            XCTAssertEqual(errorCode(r.body), "BAD_REQUEST", "\(status): \(r.body)")
+            XCTAssertEqual(errorCode(r.text), "BAD_REQUEST", "\(status): \(r.text)")
         }
     }
 
     func testRequestNotReceivedInTimeIs408WithAJSONBody() throws {
-        let client = try HTTPClient(port: try proxied.port, timeoutSeconds: 20)
+        let client = try RawHTTPClient(port: try proxied.port, timeoutSeconds: 20)
         defer { client.closeConnection() }
         client.send("POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\"")
-        let r = try client.readResponse()
+        let r = try XCTUnwrap(client.readResponse())
         XCTAssertEqual(r.status, 408)
-        XCTAssertEqual(errorCode(r.body), "BAD_REQUEST", r.body)
+        XCTAssertEqual(errorCode(r.text), "BAD_REQUEST", r.text)
     }
 
     func testLockedOutLoginIs429UnderEitherMediaType() throws {
@@ -207,15 +208,15 @@ final class HTTPHardeningTests: XCTestCase {
         for _ in 0..<2 { _ = try failedLogin(server, email: "lock@clinic.test", forwardedFor: "192.0.2.44") }
         for accept in ["application/json", modern] {
             let r = try failedLogin(server, email: "lock@clinic.test", forwardedFor: "192.0.2.44", accept: accept)
-            XCTAssertEqual(r.status, 429, "\(accept): \(r.body)")
-            XCTAssertEqual(errorCode(r.body), "RATE_LIMITED")
+            XCTAssertEqual(r.status, 429, "\(accept): \(r.text)")
+            XCTAssertEqual(errorCode(r.text), "RATE_LIMITED")
             XCTAssertNotNil(r.header("retry-after"))
             XCTAssertTrue(r.header("content-type")?.hasPrefix(accept) == true)
         }
         // In a batch each entry answers for itself and the batch is 200.
         let batch = try server.post(#"[{"query":"mutation { login(email: \"lock@clinic.test\", password: \"wrong-password-123456\") { accessToken } }"},{"query":"{ __typename }"}]"#,
                                     headers: ["Content-Type": "application/json", "X-Forwarded-For": "192.0.2.44"])
-        XCTAssertEqual(batch.status, 200, batch.body)
+        XCTAssertEqual(batch.status, 200, batch.text)
     }
 
     /// Ten entries of a few aliased logins each stay under the per-operation
@@ -227,23 +228,23 @@ final class HTTPHardeningTests: XCTestCase {
             #"{"query":"mutation { "# + (0..<aliases).map { String(format: login, $0) }.joined(separator: " ") + #" }"}"#
         }
         let over = try server.post("[" + [entry(2), entry(2), #"{"query":"{ __typename }"}"#, entry(1)].joined(separator: ",") + "]")
-        XCTAssertEqual(over.status, 200, over.body)
-        let answers = try JSONParser.parse(Array(over.body.utf8))
-        guard case .array(let items) = answers else { return XCTFail(over.body) }
+        XCTAssertEqual(over.status, 200, over.text)
+        let answers = try JSONParser.parse(over.body)
+        guard case .array(let items) = answers else { return XCTFail(over.text) }
         XCTAssertEqual(items.count, 4)
         for item in items {
-            XCTAssertEqual(errorCode(item.serializedString), "QUERY_TOO_COMPLEX", over.body)
-            XCTAssertNil(item["data"], over.body)
+            XCTAssertEqual(errorCode(item.serializedString), "QUERY_TOO_COMPLEX", over.text)
+            XCTAssertNil(item["data"], over.text)
         }
-        XCTAssertTrue(over.body.contains("5 root mutation fields in this batch exceed the maximum of 4"), over.body)
+        XCTAssertTrue(over.text.contains("5 root mutation fields in this batch exceed the maximum of 4"), over.text)
         // At the bound the batch runs (each wrong login answers for itself).
         let at = try server.post("[" + [entry(2), entry(2)].joined(separator: ",") + "]")
-        XCTAssertEqual(at.status, 200, at.body)
-        XCTAssertFalse(at.body.contains("QUERY_TOO_COMPLEX"), at.body)
+        XCTAssertEqual(at.status, 200, at.text)
+        XCTAssertFalse(at.text.contains("QUERY_TOO_COMPLEX"), at.text)
         // One operation over the bound is a request error of its own.
         let one = try server.post(entry(5))
-        XCTAssertEqual(one.status, 200, one.body)  // legacy application/json: 200 with the code
-        XCTAssertEqual(errorCode(one.body), "QUERY_TOO_COMPLEX")
+        XCTAssertEqual(one.status, 200, one.text)  // legacy application/json: 200 with the code
+        XCTAssertEqual(errorCode(one.text), "QUERY_TOO_COMPLEX")
     }
 
     /// One anonymous request with an integral variable beyond Int64 used to kill
@@ -251,8 +252,8 @@ final class HTTPHardeningTests: XCTestCase {
     func testAHugeIntegralVariableIsBadInputAndTheServerLives() throws {
         let server = try ClinicProcess(seedDemo: false)
         let r = try server.post(#"{"query":"query($a: Int) { doctors(first: $a) { totalCount } }","variables":{"a":10737414444444444423}}"#)
-        XCTAssertEqual(errorCode(r.body), "BAD_USER_INPUT", r.body)
-        XCTAssertTrue(r.body.contains("non 32-bit signed integer value: 1073741444444444"), r.body)
+        XCTAssertEqual(errorCode(r.text), "BAD_USER_INPUT", r.text)
+        XCTAssertTrue(r.text.contains("non 32-bit signed integer value: 1073741444444444"), r.text)
         XCTAssertTrue(server.isRunning)
         XCTAssertEqual(try server.post(#"{"query":"{ __typename }"}"#).status, 200)
     }
@@ -267,9 +268,9 @@ final class HTTPHardeningTests: XCTestCase {
                                              ("variables", .object([("f", keys)]))]).serializedString,
                                 headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(r.status, 400)
-        XCTAssertEqual(errorCode(r.body), "BAD_USER_INPUT")
-        XCTAssertLessThan(r.body.utf8.count, 100_000)
-        guard case .array(let errors)? = try JSONParser.parse(Array(r.body.utf8))["errors"] else { return XCTFail(r.body) }
+        XCTAssertEqual(errorCode(r.text), "BAD_USER_INPUT")
+        XCTAssertLessThan(r.text.utf8.count, 100_000)
+        guard case .array(let errors)? = try JSONParser.parse(r.text)["errors"] else { return XCTFail(r.text) }
         XCTAssertEqual(errors.count, 51, "50 errors, then one saying the rest were dropped (graphql-js maxErrors)")
         XCTAssertEqual(errors.last?["message"], .string("Too many errors processing variables, error limit reached. Execution aborted."))
         // A long list of bad items: the same bound.
@@ -277,7 +278,7 @@ final class HTTPHardeningTests: XCTestCase {
                                                 ("variables", .object([("s", .array(Array(repeating: .string("NOPE"), count: 100_000)))]))]).serializedString,
                                    headers: ["Content-Type": "application/json", "Accept": modern])
         XCTAssertEqual(list.status, 400)
-        XCTAssertLessThan(list.body.utf8.count, 100_000)
+        XCTAssertLessThan(list.text.utf8.count, 100_000)
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 

@@ -15,25 +15,11 @@
 import Foundation
 import JSON
 import Schema
+import TestSupport
 import XCTest
 
 final class RootFieldIndependenceHTTPTests: XCTestCase {
     static let password = "Whole-equals-parts-2026!"
-
-    /// Deterministic per seed (SplitMix64).
-    struct SeededRandom {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
-        mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
-    }
 
     /// Writes read queries over the clinic schema from the fields a role may read.
     struct ReadQueryGenerator {
@@ -42,7 +28,7 @@ final class RootFieldIndependenceHTTPTests: XCTestCase {
         let rules: Set<String>
         /// Known IDs by type name, for `id`-like arguments.
         let ids: [String: [String]]
-        var random: SeededRandom
+        var random: SplitMix64
         var aliases = 0
 
         /// Fields whose answer moves with the clock (free slots, the cancellation window).
@@ -181,7 +167,7 @@ final class RootFieldIndependenceHTTPTests: XCTestCase {
         var compared = 0, withErrors = 0, rootFields = 0
         for (role, token, rules) in [("ADMIN", admin, Set(["ANYONE", "AUTHENTICATED", "SELF", "TREATING_DOCTOR", "ADMIN"])),
                                      ("CLIENT", client, Set(["ANYONE", "AUTHENTICATED", "SELF"]))] {
-            var generator = ReadQueryGenerator(schema: schema, rules: rules, ids: ids, random: SeededRandom(state: role == "ADMIN" ? 14 : 41))
+            var generator = ReadQueryGenerator(schema: schema, rules: rules, ids: ids, random: SplitMix64(seed: role == "ADMIN" ? 14 : 41))
             for n in 0..<perRole {
                 let roots = generator.rootSelections()
                 guard !roots.isEmpty else { continue }
@@ -296,5 +282,3 @@ final class RootFieldIndependenceHTTPTests: XCTestCase {
         return f.string(from: date)
     }
 }
-
-extension RootFieldIndependenceHTTPTests.SeededRandom: RandomNumberGenerator {}

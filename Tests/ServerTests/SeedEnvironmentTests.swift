@@ -3,6 +3,7 @@
 // touches the database (issue #15 item 11).
 import Foundation
 import Postgres
+import PostgresTesting
 import XCTest
 
 final class SeedEnvironmentTests: XCTestCase {

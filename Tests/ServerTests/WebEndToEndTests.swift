@@ -4,39 +4,16 @@
 // screen land in test-output/web/. Any failing scenario fails the test.
 import Foundation
 import Postgres
+import TestSupport
 import XCTest
 
 final class WebEndToEndTests: XCTestCase {
     static var root: String { ClinicProcess.repositoryRoot }
 
-    /// Runs a program to completion, returning its status and combined output.
-    func run(_ executable: String, _ arguments: [String], cwd: String, timeout: TimeInterval, environment: [String: String]? = nil) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        if let environment { p.environment = environment }
-        let logPath = NSTemporaryDirectory() + "web-e2e-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: logPath) }
-        let log = FileHandle(forWritingAtPath: logPath)
-        p.standardOutput = log
-        p.standardError = log
-        try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(200_000) }
-        if p.isRunning {
-            p.terminate()
-            p.waitUntilExit()
-            return (-1, ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "") + "\n(timed out after \(Int(timeout)) s)")
-        }
-        return (p.terminationStatus, (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
-    }
-
     func buildWeb() throws {
-        var env = ProcessInfo.processInfo.environment
-        env["CLINIC_BIN"] = ClinicProcess.binaryPath
-        let (status, output) = try run("/bin/bash", [Self.root + "/web/build.sh"], cwd: Self.root, timeout: 600, environment: env)
+        let (status, output) = try ProcessRunner.run("/bin/bash", [Self.root + "/web/build.sh"], directory: Self.root,
+                                                     environment: ["CLINIC_BIN": ClinicProcess.binaryPath],
+                                                     mergingOutput: true, timeout: 600).statusAndOutput
         XCTAssertEqual(status, 0, "web/build.sh failed:\n\(output)")
     }
 
@@ -51,10 +28,10 @@ final class WebEndToEndTests: XCTestCase {
         let resetToken = try addPasswordResetToken(databaseURL: server.databaseURL, email: "patient@clinic.test")
         let out = Self.root + "/test-output/web"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let (status, output) = try run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
-                                                           "--base-url", "http://127.0.0.1:\(server.port)",
-                                                           "--size", size, "--out", out, "--reset-token", resetToken],
-                                       cwd: Self.root, timeout: 900)
+        let (status, output) = try ProcessRunner.run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
+                                                                          "--base-url", "http://127.0.0.1:\(server.port)",
+                                                                          "--size", size, "--out", out, "--reset-token", resetToken],
+                                                     directory: Self.root, mergingOutput: true, timeout: 900).statusAndOutput
         print(output)
         XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
     }

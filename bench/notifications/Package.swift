@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Delivery throughput of the notification outbox: a throwaway PostgreSQL, N
-// outbox rows, W workers, and the local SMTP sink of Delivery/Testing.
+// outbox rows, W workers, and the local SMTP sink of DeliveryTesting.
 // The project's modules come in through symlinks under Sources/.
 import PackageDescription
 
@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt", "JSON"], exclude: ["Resources"]),
         .target(name: "Delivery", dependencies: ["CCrypto", "JSON"]),
         .target(name: "Resolvers", dependencies: ["JSON", "Schema", "Postgres", "Crypto", "Delivery"]),
-        .executableTarget(name: "notifybench", dependencies: ["Resolvers", "Postgres", "Delivery", "Crypto"]),
+        .target(name: "PostgresTesting", dependencies: ["Postgres"]),
+        .target(name: "DeliveryTesting", dependencies: ["Delivery", "CCrypto"]),
+        .executableTarget(name: "notifybench", dependencies: ["Resolvers", "Postgres", "Delivery", "Crypto", "PostgresTesting", "DeliveryTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Emails/s the outbox workers deliver to the local SMTP sink (Delivery/Testing),
+# Emails/s the outbox workers deliver to the local SMTP sink (DeliveryTesting),
 # through a throwaway PostgreSQL cluster. Usage: bench/notifications/run.sh [ROWS]
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -16,6 +16,7 @@ import Crypto
 import Foundation
 import JSON
 import Postgres
+import PostgresTesting
 import QueryLanguage
 @testable import Resolvers
 import Schema

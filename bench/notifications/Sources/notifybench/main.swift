@@ -5,8 +5,10 @@
 // Prints one Markdown table row: rows, workers, seconds, emails/s, duplicates.
 import Crypto
 import Delivery
+import DeliveryTesting
 import Foundation
 import Postgres
+import PostgresTesting
 import Resolvers
 
 let args = CommandLine.arguments

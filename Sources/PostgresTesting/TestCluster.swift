@@ -1,4 +1,5 @@
 import Foundation
+import Postgres
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,35 +1,54 @@
-// A tiny blocking TCP client for talking raw HTTP/1.1 to the server under test.
-
-import Dispatch
+// The tests' one HTTP/1.1 client: a blocking TCP socket that sends exactly the
+// bytes a test gives it (so malformed requests can be sent too) and reads
+// Content-Length framed responses.
 import Foundation
+#if canImport(Glibc)
 import Glibc
-import XCTest
-@testable import HTTP
+#endif
 
-struct RawResponse {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
 
-    func header(_ name: String) -> String? {
+    public init(status: Int, headers: [(String, String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
-enum ClientError: Error { case connect(Int32), resolve }
+public enum RawHTTPClientError: Error, CustomStringConvertible {
+    case resolve(String)
+    case connect(Int32)
+    case noResponse
 
-final class RawClient {
-    let fd: Int32
+    public var description: String {
+        switch self {
+        case .resolve(let host): "cannot resolve \(host)"
+        case .connect(let code): "connect failed: \(String(cString: strerror(code)))"
+        case .noResponse: "connection closed (or timed out) before a whole response"
+        }
+    }
+}
+
+public final class RawHTTPClient {
+    public let fd: Int32
     private var buffer: [UInt8] = []
+    private var closed = false
 
-    init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 5) throws {
+    public init(port: Int, host: String = "127.0.0.1", timeoutSeconds: Int = 5) throws {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var result: UnsafeMutablePointer<addrinfo>? = nil
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else { throw ClientError.resolve }
+        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else { throw RawHTTPClientError.resolve(host) }
         defer { freeaddrinfo(result) }
         fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -37,16 +56,22 @@ final class RawClient {
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         if connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
             let e = errno
-            close(fd)
-            throw ClientError.connect(e)
+            Glibc.close(fd)
+            throw RawHTTPClientError.connect(e)
         }
     }
 
-    deinit { close(fd) }
+    deinit { closeConnection() }
+
+    public func closeConnection() {
+        guard !closed else { return }
+        closed = true
+        Glibc.close(fd)
+    }
 
     /// Sends everything; returns false if the peer reset the connection.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    public func send(_ bytes: [UInt8]) -> Bool {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
@@ -57,7 +82,15 @@ final class RawClient {
     }
 
     @discardableResult
-    func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+    public func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Sends one request and reads its response, then closes the connection.
+    public func request(_ raw: String) throws -> RawResponse {
+        defer { closeConnection() }
+        send(raw)
+        guard let response = readResponse() else { throw RawHTTPClientError.noResponse }
+        return response
+    }
 
     /// Reads more bytes into the buffer; false on EOF, error or timeout.
     private func fill() -> Bool {
@@ -69,7 +102,7 @@ final class RawClient {
     }
 
     /// Reads one response (an interim 1xx response counts as one). nil on EOF/timeout.
-    func readResponse(head: Bool = false) -> RawResponse? {
+    public func readResponse(head: Bool = false) -> RawResponse? {
         var headEnd: Int? = nil
         while headEnd == nil {
             if let r = findCRLFCRLF() { headEnd = r; break }
@@ -106,9 +139,16 @@ final class RawClient {
         return nil
     }
 
+    /// Everything (buffered or still to come) until the peer closes or the receive timeout.
+    public func readAll() -> [UInt8] {
+        while fill() {}
+        defer { buffer = [] }
+        return buffer
+    }
+
     /// True if the server closes the connection (EOF or reset) within the receive timeout,
     /// ignoring any bytes it still sends.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         while true {
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, 4096, 0) }
@@ -117,56 +157,10 @@ final class RawClient {
         }
     }
 
-    func setReceiveTimeout(milliseconds: Int) {
+    public func setReceiveTimeout(milliseconds: Int) {
         var tv = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    var bufferedByteCount: Int { buffer.count }
-}
-
-/// Runs async work from a synchronous test and waits for it.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
-    let box = ResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task {
-        box.value = await body()
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.value!
-}
-
-final class ResultBox<T>: @unchecked Sendable {
-    var value: T?
-}
-
-/// A request handler echoing what it received; `/slow` sleeps 500 ms first.
-let echoHandler: HTTPHandler = { request in
-    if request.path == "/slow" {
-        try? await Task.sleep(for: .milliseconds(500))
-    }
-    if request.path == "/status" {
-        return .status(Int(request.queryItem("code") ?? "200") ?? 200)
-    }
-    let query = request.queryItems.map { "\($0.name)=\($0.value)" }.joined(separator: "&")
-    let text = "method=\(request.method) path=\(request.path) query=\(query) version=\(request.version) "
-        + "remote=\(request.remoteAddress) ct=\(request.headers["content-type"] ?? "-") "
-        + "bodylen=\(request.body.count) body=\(request.bodyText)"
-    return .text(text)
-}
-
-extension XCTestCase {
-    func startServer(_ configure: (inout HTTPServerConfiguration) -> Void = { _ in },
-                     handler: @escaping HTTPHandler = echoHandler) throws -> HTTPServer {
-        var config = HTTPServerConfiguration(host: "127.0.0.1", port: 0)
-        config.threads = 2
-        configure(&config)
-        let server = HTTPServer(configuration: config, handler: handler)
-        try server.start()
-        addTeardownBlock {
-            blocking { await server.shutdown(gracePeriod: .milliseconds(200)) }
-        }
-        return server
-    }
+    public var bufferedByteCount: Int { buffer.count }
 }

@@ -2,6 +2,7 @@
 // server on 127.0.0.1 (ephemeral ports) that record what they receive and
 // answer as told. A thread per connection; not for production.
 import CCrypto
+import Delivery
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -177,7 +178,7 @@ public final class SMTPSink: Sendable {
         public var rawBody: String { split().1 }
 
         func split() -> (String, String) {
-            guard let r = data.firstRange(ofText: "\r\n\r\n") else { return (data, "") }
+            guard let r = data.range(of: "\r\n\r\n") else { return (data, "") }
             return (String(data[..<r.lowerBound]), String(data[r.upperBound...]))
         }
     }
