@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
         .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
         .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
-        .executableTarget(name: "clinic", dependencies: ["Server"]),
+        // `main` and the CLI: argument parsing and dispatch over Server's app; the
+        // `graphql` tools use the GraphQL core directly, on any schema.
+        .executableTarget(name: "clinic", dependencies: ["Server", "Schema", "QueryLanguage", "JSON"]),
 
         // Test support: only test targets (and benchmarks) depend on these, so
         // the throwaway cluster, the sinks and the raw client never reach the binary.

@@ -1,4 +1,3 @@
 import Foundation
-import Server
 
 exit(await ClinicCommand.main())

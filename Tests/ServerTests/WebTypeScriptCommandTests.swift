@@ -1,7 +1,6 @@
-// `clinic graphql typescript` (TypeScriptCommand.run): files written, exit codes.
+// `clinic graphql typescript`, run as a user would: files written, exit codes.
 import Foundation
 import XCTest
-@testable import Server
 
 final class WebTypeScriptCommandTests: XCTestCase {
     var dir: String = ""
@@ -16,9 +15,13 @@ final class WebTypeScriptCommandTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
+    func typescript(_ arguments: [String]) throws -> Int32 {
+        try ClinicProcess.runCommand(["graphql", "typescript"] + arguments).0
+    }
+
     func testWritesSharedModuleAndOneModulePerDocument() throws {
         try "query Hello($name: String!) { hello(name: $name) count }".write(toFile: dir + "/Hello.graphql", atomically: true, encoding: .utf8)
-        let status = TypeScriptCommand.run(["--schema", dir + "/schema.graphql", dir + "/Hello.graphql", "--out", dir + "/gen"])
+        let status = try typescript(["--schema", dir + "/schema.graphql", dir + "/Hello.graphql", "--out", dir + "/gen"])
         XCTAssertEqual(status, 0)
         let module = try String(contentsOfFile: dir + "/gen/Hello.ts", encoding: .utf8)
         XCTAssertTrue(module.contains("export type HelloQuery = {\n  hello: string;\n  count: number | null;\n};"), module)
@@ -28,8 +31,8 @@ final class WebTypeScriptCommandTests: XCTestCase {
 
     func testInvalidDocumentExitsOneAndMissingSchemaExitsTwo() throws {
         try "query Bad { nope }".write(toFile: dir + "/Bad.graphql", atomically: true, encoding: .utf8)
-        XCTAssertEqual(TypeScriptCommand.run(["--schema", dir + "/schema.graphql", dir + "/Bad.graphql", "--out", dir + "/gen"]), 1)
-        XCTAssertEqual(TypeScriptCommand.run(["--schema", dir + "/missing.graphql", dir + "/Bad.graphql"]), 2)
-        XCTAssertEqual(TypeScriptCommand.run([]), 2)
+        XCTAssertEqual(try typescript(["--schema", dir + "/schema.graphql", dir + "/Bad.graphql", "--out", dir + "/gen"]), 1)
+        XCTAssertEqual(try typescript(["--schema", dir + "/missing.graphql", dir + "/Bad.graphql"]), 2)
+        XCTAssertEqual(try typescript([]), 2)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 import JSON
 import QueryLanguage
 import Schema
-import Resolvers
+import Server
 
 enum GraphQLToolsCommand: Subcommand {
     static func run(_ arguments: [String]) async -> Int32 {
@@ -120,8 +120,7 @@ enum SchemaCommand: Subcommand {
             return 2
         }
         do {
-            let schema = try SchemaBuilder.build(sdl: EmbeddedSchema.sdl)
-            let sdl = printSchema(schema, includeAppliedDirectives: true)
+            let sdl = try ServedSchema.printed()
             writeStdout(sdl.hasSuffix("\n") ? sdl : sdl + "\n")
             return 0
         } catch {

@@ -3,8 +3,8 @@
 import Foundation
 import Postgres
 
-final class DatabaseHandle: Sendable {
-    let url: String
+public final class DatabaseHandle: Sendable {
+    public let url: String
     let readURL: String
     let lease: EmbeddedCluster.Lease?
 
@@ -12,7 +12,7 @@ final class DatabaseHandle: Sendable {
         self.url = url; self.readURL = readURL; self.lease = lease
     }
 
-    static func open(_ config: Configuration) throws -> DatabaseHandle {
+    public static func open(_ config: Configuration) throws -> DatabaseHandle {
         if let url = config.databaseURL {
             return DatabaseHandle(url: url, readURL: config.databaseReadURL ?? url, lease: nil)
         }
@@ -21,8 +21,9 @@ final class DatabaseHandle: Sendable {
         return DatabaseHandle(url: lease.uri, readURL: config.databaseReadURL ?? lease.uri, lease: lease)
     }
 
-    func close() {
-        do { try lease?.release() } catch { fail("could not stop the embedded database: \(error)") }
+    /// Lets go of the embedded cluster (the last user stops it).
+    public func close() throws {
+        try lease?.release()
     }
 }
 
@@ -41,24 +42,9 @@ func databaseFilesDirectory() -> String {
     return "db"
 }
 
-/// Runs `body` with configuration and an open database, turning every error
-/// into one line on stderr and exit code 1.
-func withDatabase(_ body: (Configuration, DatabaseHandle) async throws -> Int32) async -> Int32 {
-    let config: Configuration
-    do { config = try Configuration.fromEnvironment() } catch {
-        fail("\(error)")
-        return 1
-    }
-    let db: DatabaseHandle
-    do { db = try DatabaseHandle.open(config) } catch {
-        fail("cannot open the database: \(error)")
-        return 1
-    }
-    defer { db.close() }
-    do {
-        return try await body(config, db)
-    } catch {
-        fail("\(error)")
-        return 1
-    }
+/// An operation refused for a reason the operator can act on; its description
+/// is the one line the command prints.
+public struct OperationRefused: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

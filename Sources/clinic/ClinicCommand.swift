@@ -1,12 +1,15 @@
-// `clinic <command>`: each subcommand is a small type with a `run`.
+// `clinic <command>`: each subcommand is a small type with a `run` that reads
+// its arguments, calls the app (Server) and turns the outcome into output and
+// an exit code.
 import Foundation
+import Server
 
 protocol Subcommand {
     /// Returns the process exit code.
     static func run(_ arguments: [String]) async -> Int32
 }
 
-public enum ClinicCommand {
+enum ClinicCommand {
     static let usage = """
     usage: clinic <command> [options]
 
@@ -24,7 +27,7 @@ public enum ClinicCommand {
 
     """
 
-    public static func main() async -> Int32 {
+    static func main() async -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         var args = Array(CommandLine.arguments.dropFirst())
         guard let command = args.first else {
@@ -59,4 +62,28 @@ func fail(_ message: String) {
 
 func writeStdout(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// Runs `body` with configuration and an open database, turning every error
+/// into one line on stderr and exit code 1.
+func withDatabase(_ body: (Configuration, DatabaseHandle) async throws -> Int32) async -> Int32 {
+    let config: Configuration
+    do { config = try Configuration.fromEnvironment() } catch {
+        fail("\(error)")
+        return 1
+    }
+    let db: DatabaseHandle
+    do { db = try DatabaseHandle.open(config) } catch {
+        fail("cannot open the database: \(error)")
+        return 1
+    }
+    defer {
+        do { try db.close() } catch { fail("could not stop the embedded database: \(error)") }
+    }
+    do {
+        return try await body(config, db)
+    } catch {
+        fail("\(error)")
+        return 1
+    }
 }

@@ -1,0 +1,63 @@
+// The app behind `clinic backup [--out DIR]` and `clinic restore FILE [--force]`.
+//
+// backup: `pg_dump -Fc` of the configured database (DATABASE_URL or the
+// embedded cluster) into DIR (default BACKUP_DIR, i.e. <data dir>/backups);
+// returns the archive's path. Archives written to BACKUP_DIR are registered in
+// the `backups` table (listed by the `backups` query).
+//
+// restore: `pg_restore` into the configured database, in one transaction.
+// Refuses a database where any user table has rows unless --force; with
+// --force (or when only empty tables exist) the public schema is dropped and
+// recreated first.
+import ClinicDomain
+import Foundation
+import Postgres
+import Resolvers
+import Schema
+
+public enum DatabaseBackups {
+    /// Dumps the database into `out` (default BACKUP_DIR); returns the archive's path.
+    public static func backup(_ config: Configuration, _ db: DatabaseHandle, into out: String?) async throws -> String {
+        let directory = absolute(out ?? config.backupDirectory)
+        let connection = try Connection(db.url)
+        defer { connection.close() }
+        let major = try BackupTools.serverMajorVersion(connection)
+        let now = Instant(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
+        let made = try await BackupTools.dump(databaseURL: db.url, serverMajor: major, into: directory, now: now)
+        if directory == absolute(config.backupDirectory) {
+            // Registered (and audited) when the backups table exists, i.e. the database is migrated.
+            if (try? connection.query("SELECT to_regclass('public.backups') IS NOT NULL AS x").first?.bool("x")) == true {
+                _ = try connection.transaction { conn in
+                    let id = try conn.query("INSERT INTO backups (file_name, size_bytes) VALUES ($1, $2) RETURNING id",
+                                            [.text(made.fileName), .int(made.sizeBytes)]).first!.int("id")
+                    try Audit.record(conn, actor: nil, action: "backup.create", target: GlobalID.encode(type: "Backup", id: Int64(id)),
+                                     details: .object([("fileName", .string(made.fileName)), ("sizeBytes", .int(made.sizeBytes)),
+                                                       ("via", .string("cli"))]), ip: nil)
+                }
+            }
+        }
+        return directory + "/" + made.fileName
+    }
+
+    /// Restores `archive` (an absolute path) in one transaction; refuses a
+    /// database with rows in any user table unless `force`.
+    public static func restore(_ db: DatabaseHandle, archive path: String, force: Bool) async throws {
+        let connection = try Connection(db.url)
+        defer { connection.close() }
+        if let table = try BackupTools.firstNonEmptyTable(connection) {
+            guard force else {
+                throw OperationRefused("the database is not empty (\(table) has rows); restore replaces everything in it: use --force")
+            }
+        }
+        let major = try BackupTools.serverMajorVersion(connection)
+        try await BackupTools.verifyArchive(path, serverMajor: major)
+        if try BackupTools.hasUserTables(connection) { try BackupTools.resetPublicSchema(connection) }
+        try await BackupTools.restore(archive: path, databaseURL: db.url, serverMajor: major)
+    }
+
+    /// `path` made absolute against the working directory, with `.`/`..` resolved.
+    public static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: full).standardizedFileURL.path
+    }
+}

@@ -1,0 +1,93 @@
+// The app behind migrate, seed and create-superadmin: database chores.
+import ClinicDomain
+import Crypto
+import Foundation
+import Postgres
+import Resolvers
+
+public enum DatabaseMigrations {
+    /// Applies pending migrations from db/migrations; returns the versions applied.
+    public static func apply(_ url: String) async throws -> [String] {
+        let pool = ConnectionPool(connectionString: url, size: 1)
+        defer { pool.close() }
+        let migrator = try Migrator(directory: databaseFilesDirectory() + "/migrations")
+        return try await migrator.migrate(pool: pool).map { String($0) }
+    }
+}
+
+public enum DatabaseSeeds {
+    static let demoPasswords = [
+        "superadmin@clinic.test": "superadmin-demo-pass",
+        "admin@clinic.test": "admin-demo-pass",
+        "patient@clinic.test": "patient-demo-pass",
+        "dr.garcia@clinic.test": "doctor-demo-pass",
+    ]
+    static let benchPasswords = [
+        "bench-admin@clinic.test": "bench-admin-pass",
+        "*@bench.test": "bench-patient-pass",
+    ]
+
+    /// Migrates, then runs db/seed/demo.sql (scale nil) or db/seed/scale.sql at
+    /// `scale`, with the published passwords hashed here. Returns the time taken.
+    public static func seed(_ db: DatabaseHandle, scale: Int?) async throws -> Swift.Duration {
+        _ = try await DatabaseMigrations.apply(db.url)
+        let started = ContinuousClock.now
+        let file = databaseFilesDirectory() + "/seed/" + (scale == nil ? "demo.sql" : "scale.sql")
+        guard let script = FileManager.default.contents(atPath: file).flatMap({ String(data: $0, encoding: .utf8) }) else {
+            throw OperationRefused("cannot read \(file)")
+        }
+        let hasher = PasswordHasher()
+        let passwords = scale == nil ? demoPasswords : benchPasswords
+        var hashes: [(String, String)] = []
+        for (email, password) in passwords.sorted(by: { $0.key < $1.key }) {
+            hashes.append((email, try hasher.hash(password)))
+        }
+        let connection = try Connection(db.url)
+        defer { connection.close() }
+        try connection.execute("CREATE TEMP TABLE seed_password_hashes (email text PRIMARY KEY, hash text NOT NULL)")
+        for (email, hash) in hashes {
+            _ = try connection.query("INSERT INTO seed_password_hashes VALUES ($1, $2)", [.text(email), .text(hash)])
+        }
+        if let scale {
+            _ = try connection.query("SELECT set_config('clinic.scale', $1, false)", [.text(String(scale))])
+        }
+        try connection.execute(script)
+        return started.duration(to: .now)
+    }
+}
+
+public enum Superadmins {
+    /// The normalized address, or why it is refused.
+    public static func normalizedEmail(_ text: String) throws -> String {
+        guard let email = EmailAddress.normalize(text) else { throw OperationRefused("\(text) is not a valid email address") }
+        return email
+    }
+
+    /// Refuses a password the password policy rejects.
+    public static func checkPassword(_ password: String, email: String) throws {
+        if let violation = PasswordPolicy.check(password, email: email) {
+            throw OperationRefused("password rejected: \(violation.message)")
+        }
+    }
+
+    /// Migrates, then creates the SUPERADMIN account (audited as created via the CLI).
+    public static func create(_ db: DatabaseHandle, email: String, password: String) async throws {
+        _ = try await DatabaseMigrations.apply(db.url)
+        let hash = try PasswordHasher().hash(password)
+        let connection = try Connection(db.url)
+        defer { connection.close() }
+        do {
+            try connection.transaction { conn in
+                let r = try conn.query("""
+                    INSERT INTO users (email, password_hash, first_name, last_name, role)
+                    VALUES ($1, $2, 'Super', 'Admin', 'SUPERADMIN') RETURNING id
+                    """, [.text(email), .text(hash)])
+                _ = try conn.query("INSERT INTO audit_log (actor_id, action, target_id, details) VALUES (NULL, 'user.create', $1, $2)",
+                                   [.text(GlobalID.encode(type: "User", id: Int64(try r.rows[0].int("id")))),
+                                    .jsonb("{\"role\":\"SUPERADMIN\",\"via\":\"cli\"}")])
+            }
+        } catch let e as PostgresError where e.isUniqueViolation {
+            throw OperationRefused("a user with email \(email) already exists")
+        }
+    }
+}

@@ -1,0 +1,28 @@
+// The app behind `clinic worker`, and the in-process worker of `clinic serve`.
+import Foundation
+import HTTP
+import Resolvers
+
+extension ClinicServer {
+    /// The notification worker alone, until SIGTERM/SIGINT.
+    public static func runWorker(_ config: Configuration, _ db: DatabaseHandle) async throws {
+        let logger = Logger(level: config.logLevel, format: config.logFormat)
+        let services = try makeServices(config, db, logger: logger)
+        let worker = try NotificationRunner.start(services: services, config: config, logger: logger)
+        logger.info("notification worker running", [("smtp", .bool(config.smtpURL != nil)), ("sms", .bool(config.smsWebhookURL != nil))])
+        await HTTPServer.waitForTerminationSignal()
+        logger.info("stopping the worker")
+        await worker.stop()
+        services.pool.close()
+    }
+}
+
+/// The notification worker: claims due outbox rows and delivers them.
+enum NotificationRunner {
+    static func start(services: ClinicServices, config: Configuration, logger: Logger) throws -> NotificationWorker {
+        let worker = try NotificationWorker.makeWorker(services: services, smtpURL: config.smtpURL, mailFrom: config.mailFrom,
+                                                       smsWebhookURL: config.smsWebhookURL, log: { logger.info($0) })
+        worker.start()
+        return worker
+    }
+}

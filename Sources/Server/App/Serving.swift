@@ -1,0 +1,122 @@
+// The app behind `clinic serve`: the HTTP server over the clinic API, with the
+// notification worker in-process unless asked not to.
+import Crypto
+import Foundation
+import JSON
+import HTTP
+import Postgres
+import Resolvers
+import Schema
+
+public enum ClinicServer {
+    /// Serves until SIGTERM/SIGINT, then drains connections and stops the worker.
+    public static func serve(_ config: Configuration, _ db: DatabaseHandle, runWorker: Bool) async throws {
+        let logger = Logger(level: config.logLevel, format: config.logFormat)
+        if !config.isProduction {
+            let applied = try await DatabaseMigrations.apply(db.url)
+            if !applied.isEmpty { logger.info("migrations applied", [("versions", .string(applied.joined(separator: ",")))]) }
+        }
+        let services = try makeServices(config, db, logger: logger)
+        let executable = try ClinicAPI.makeExecutableSchema(areas: ClinicAreas.all)
+        let service = GraphQLService(executable: executable,
+                                     limits: OperationLimits(maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost,
+                                                             maxRootMutationFields: config.maxMutationFields))
+        let metrics = Metrics()
+        let pool = services.pool
+        let staticFiles = StaticFiles(root: webDistDirectory())
+        let serverBox = ServerBox()
+        let workerBox = WorkerBox()
+        let handler = GraphQLHTTPHandler(
+            service: service, authenticator: ClinicAuthenticator(services: services), configuration: config,
+            metrics: metrics, logger: logger, staticFiles: staticFiles,
+            extraMetrics: { workerBox.worker?.metrics.prometheusText ?? "" },
+            readiness: {
+                (try? await pool.withConnection { conn in try conn.query("SELECT 1").count == 1 }) ?? false
+            },
+            gauges: {
+                let m = pool.metrics
+                var g: [(name: String, help: String, value: Double)] = [
+                    ("clinic_db_pool_in_use", "Database connections in use.", Double(m.inUse)),
+                    ("clinic_db_pool_idle", "Idle database connections.", Double(m.idle)),
+                    ("clinic_db_pool_waiting", "Callers waiting for a database connection.", Double(m.waiting)),
+                    ("clinic_sql_statements_total", "SQL statements issued since start.", Double(pool.statementsTotal.count)),
+                ]
+                if let s = serverBox.server {
+                    g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
+                }
+                return g
+            })
+        var httpConfig = HTTPServerConfiguration()
+        httpConfig.host = config.host
+        httpConfig.port = config.port
+        httpConfig.errorResponse = { status in GraphQLHTTPHandler.protocolErrorResponse(status: status) }
+        let server = HTTPServer(configuration: httpConfig, handler: { request in await handler.handle(request) })
+        do { try server.start() } catch {
+            throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
+        }
+        serverBox.server = server
+        let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
+        workerBox.worker = worker
+        logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
+                                       ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
+                                       ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
+        if config.isProduction && config.allowedHosts.hosts == nil {
+            logger.warn("CLINIC_ALLOWED_HOSTS is not set: any Host header is answered (set it to the public host names)")
+        }
+        await HTTPServer.waitForTerminationSignal()
+        logger.info("shutting down")
+        await server.shutdown(gracePeriod: .seconds(10))
+        await worker?.stop()
+        services.pool.close()
+        if services.readPool !== services.pool { services.readPool.close() }
+    }
+
+    static func makeServices(_ config: Configuration, _ db: DatabaseHandle, logger: Logger) throws -> ClinicServices {
+        let secret = try jwtSecret(config)
+        let pool = ConnectionPool(connectionString: db.url, size: config.poolSize)
+        let readPool = db.readURL == db.url ? nil : ConnectionPool(connectionString: db.readURL, size: max(2, config.poolSize / 2))
+        var tokens = TokenSettings()
+        tokens.accessTokenTTL = Int64(config.accessTokenTTL)
+        tokens.refreshTokenTTL = Int64(config.refreshTokenTTL)
+        var limits = RateLimitSettings()
+        limits.anonymous = (config.rateLimitAnonymous.count, config.rateLimitAnonymous.periodSeconds)
+        limits.user = (config.rateLimitUser.count, config.rateLimitUser.periodSeconds)
+        limits.login = (config.rateLimitLogin.count, config.rateLimitLogin.periodSeconds)
+        limits.passwordHashing = (config.rateLimitPasswordHashing.count, config.rateLimitPasswordHashing.periodSeconds)
+        limits.notificationsPerUser = (config.notifyLimitPerUser.count, config.notifyLimitPerUser.periodSeconds)
+        return ClinicServices(pool: pool, readPool: readPool, signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
+                              tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
+                              publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
+                              log: { logger.error($0) })
+    }
+
+    /// JWT_SECRET, or in development a secret generated once into the data dir.
+    static func jwtSecret(_ config: Configuration) throws -> [UInt8] {
+        if let s = config.jwtSecret { return Array(s.utf8) }
+        let path = config.dataDirectory + "/jwt-secret"
+        if let data = FileManager.default.contents(atPath: path), data.count >= 32 { return [UInt8](data) }
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        let secret = Array(Base64.urlEncode(SecureRandom.bytes(count: 48)).utf8)
+        guard FileManager.default.createFile(atPath: path, contents: Data(secret), attributes: [.posixPermissions: 0o600]) else {
+            throw ConfigurationError("cannot write \(path); set JWT_SECRET or make the data dir writable")
+        }
+        return secret
+    }
+
+    static func webDistDirectory() -> String {
+        if let dir = ProcessInfo.processInfo.environment["CLINIC_WEB_DIR"], !dir.isEmpty { return dir }
+        return (databaseFilesDirectory() as NSString).deletingLastPathComponent + "/web/dist"
+    }
+}
+
+/// Lets the metrics closure see the server once it exists.
+final class ServerBox: @unchecked Sendable {
+    // Written once before any request can read it.
+    var server: HTTPServer?
+}
+
+/// Likewise for the in-process notification worker.
+final class WorkerBox: @unchecked Sendable {
+    // Written once, right after the server starts; read by /metrics.
+    var worker: NotificationWorker?
+}
