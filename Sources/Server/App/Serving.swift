@@ -26,7 +26,7 @@ public enum ClinicServer {
         let staticFiles = StaticFiles(root: webDistDirectory())
         let serverBox = ServerBox()
         let workerBox = WorkerBox()
-        let handler = GraphQLHTTPHandler(
+        let application = HTTPApplication(
             service: service, authenticator: ClinicAuthenticator(services: services), configuration: config,
             metrics: metrics, logger: logger, staticFiles: staticFiles,
             extraMetrics: { workerBox.worker?.metrics.prometheusText ?? "" },
@@ -49,8 +49,8 @@ public enum ClinicServer {
         var httpConfig = HTTPServerConfiguration()
         httpConfig.host = config.host
         httpConfig.port = config.port
-        httpConfig.errorResponse = { status in GraphQLHTTPHandler.protocolErrorResponse(status: status) }
-        let server = HTTPServer(configuration: httpConfig, handler: { request in await handler.handle(request) })
+        httpConfig.errorResponse = { status in HTTPApplication.protocolErrorResponse(status: status) }
+        let server = HTTPServer(configuration: httpConfig, handler: { request in await application.handle(request) })
         do { try server.start() } catch {
             throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
         }

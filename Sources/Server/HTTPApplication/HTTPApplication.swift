@@ -1,0 +1,83 @@
+// GraphQL over HTTP as an application: a chain of small middlewares around
+// the routes. The order is part of the contract's behaviour:
+//
+//   ClientAddressMiddleware    who the client is (TRUSTED_PROXIES), for everything after
+//   RequestLogMiddleware       one access-log line, whatever answered
+//   MetricsMiddleware          GraphQL requests counted, refusals included
+//   CORSHeadersMiddleware      Access-Control-Allow-Origin last, on every answer
+//   SecurityHeadersMiddleware  nosniff, no-referrer, no-store, DENY, HSTS, on every answer
+//   HostAllowListMiddleware    a Host not answered to reaches no route (CLINIC_ALLOWED_HOSTS)
+//   CORSPreflightMiddleware    OPTIONS /graphql, only for hosts answered to
+//   Router                     /graphql, the explorer script, /healthz, /readyz, /metrics, web files
+//
+// Rate limits are not a middleware: the request budget is the caller's
+// (RATE_LIMIT_ANON by address, RATE_LIMIT_USER by account), known only once
+// the bearer token is checked, so the authenticator applies it in /graphql.
+import HTTP
+import Schema
+
+public struct HTTPApplication: Sendable {
+    let chain: MiddlewareChain
+
+    public init(service: GraphQLService, authenticator: any RequestAuthenticator, configuration: Configuration,
+                metrics: Metrics, logger: Logger, staticFiles: StaticFiles?,
+                extraMetrics: @escaping @Sendable () -> String = { "" },
+                readiness: @escaping @Sendable () async -> Bool,
+                gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)]) {
+        let explorer = ExplorerRoute()
+        let router = Router(
+            graphQL: GraphQLRoute(service: service, authenticator: authenticator, introspection: configuration.introspection,
+                                  isProduction: configuration.isProduction, explorer: explorer),
+            explorer: explorer,
+            operations: OperationsRoutes(metrics: metrics, readiness: readiness, gauges: gauges, extraMetrics: extraMetrics),
+            staticFiles: staticFiles)
+        chain = MiddlewareChain(Self.middlewares(configuration: configuration, metrics: metrics, logger: logger),
+                                endpoint: { await router.respond(to: $0) })
+    }
+
+    /// The middlewares in order, outermost first.
+    static func middlewares(configuration: Configuration, metrics: Metrics, logger: Logger) -> [any Middleware] {
+        [
+            ClientAddressMiddleware(trustedProxies: configuration.trustedProxies),
+            RequestLogMiddleware(logger: logger),
+            MetricsMiddleware(metrics: metrics),
+            CORSHeadersMiddleware(allowedOrigins: configuration.corsAllowedOrigins),
+            SecurityHeadersMiddleware(isProduction: configuration.isProduction),
+            HostAllowListMiddleware(allowedHosts: configuration.allowedHosts),
+            CORSPreflightMiddleware(allowedOrigins: configuration.corsAllowedOrigins),
+        ]
+    }
+
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        await chain.respond(to: ServerRequest(http: request, id: Self.makeRequestID(), clientAddress: request.remoteAddress)).http
+    }
+
+    /// The body of errors the HTTP server answers by itself, before any
+    /// handler sees the request (a body over 1 MiB, headers over 16 KiB, a
+    /// request not received in time, broken framing): the GraphQL error shape
+    /// with a code, like every other 4xx of the API. The server cannot know
+    /// what the client accepts yet, so it is plain `application/json`.
+    public static func protocolErrorResponse(status: Int) -> HTTPResponse {
+        let message: String
+        switch status {
+        case 400: message = "The request is not valid HTTP/1.1."
+        case 408: message = "The request was not received in time."
+        case 413: message = "The request body is larger than the limit of 1 MiB."
+        case 417: message = "Only the expectation 100-continue is supported."
+        case 431: message = "The request headers are larger than the limit of 16 KiB."
+        case 501: message = "That transfer coding is not supported; use Content-Length or chunked."
+        case 505: message = "Only HTTP/1.0 and HTTP/1.1 are supported."
+        default: message = httpReasonPhrase(status) + "."
+        }
+        // Each of these is the client's doing, 501 and 505 included.
+        let result = ExecutionResult(data: nil, errors: [GraphQLError(message, code: "BAD_REQUEST")])
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8"),
+                                                      ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")],
+                            body: result.jsonBytes())
+    }
+
+    static func makeRequestID() -> String {
+        var g = SystemRandomNumberGenerator()
+        return String(g.next() as UInt64, radix: 36)
+    }
+}

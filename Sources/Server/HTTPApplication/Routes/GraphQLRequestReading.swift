@@ -1,0 +1,130 @@
+// Reading a GraphQL-over-HTTP request (INTERFACE.md "HTTP"): the operations of
+// a GET query string or a POST body (one object or a batch), the content type,
+// and the bearer token.
+import Foundation
+import HTTP
+import JSON
+import Schema
+
+enum GraphQLRequestReading {
+    /// The operations of a GET/HEAD or POST request, or the refusal to send
+    /// (400/405/415). In a batch, a malformed entry stands in its place as an
+    /// operation without a query whose operationName is the message.
+    static func operations(_ request: HTTPRequest) -> Result<(operations: [GraphQLRequest], isBatch: Bool), Refusal> {
+        switch request.method {
+        case "GET", "HEAD":
+            guard let query = request.queryItem("query") else {
+                return .failure(Refusal(400, "The request has no query."))
+            }
+            var variables: [String: JSON] = [:]
+            if let text = request.queryItem("variables"), !text.isEmpty {
+                guard let v = try? JSONParser.parse(Array(text.utf8)) else {
+                    return .failure(Refusal(400, "The variables parameter is not valid JSON."))
+                }
+                switch v {
+                case .object(let members): variables = Dictionary(members, uniquingKeysWith: { $1 })
+                case .null: break
+                default: return .failure(Refusal(400, "Variables must be a JSON object."))
+                }
+            }
+            return .success(([GraphQLRequest(query: query, operationName: request.queryItem("operationName").flatMap { $0.isEmpty ? nil : $0 },
+                                             variables: variables)], false))
+        case "POST":
+            if let error = checkContentType(request.headers["content-type"]) {
+                return .failure(Refusal(415, error))
+            }
+            let body: JSON
+            do { body = try JSONParser.parse(request.body) } catch {
+                return .failure(Refusal(400, "The request body is not valid JSON."))
+            }
+            switch body {
+            case .array(let items):
+                guard !items.isEmpty else {
+                    return .failure(Refusal(400, "A batch must contain at least one operation."))
+                }
+                guard items.count <= 10 else {
+                    return .failure(Refusal(400, "A batch may contain at most 10 operations; this one has \(items.count)."))
+                }
+                let operations = items.map { item in
+                    switch operation(from: item) {
+                    case .success(let op): return op
+                    case .failure(let malformed):
+                        // One malformed entry answers for itself; the others still run.
+                        return GraphQLRequest(query: nil, operationName: malformed.message, variables: ["__invalid": .bool(true)])
+                    }
+                }
+                return .success((operations, true))
+            default:
+                switch operation(from: body) {
+                case .success(let op): return .success(([op], false))
+                case .failure(let malformed): return .failure(Refusal(400, malformed.message))
+                }
+            }
+        default:
+            return .failure(Refusal(405, "Use GET or POST for /graphql.", headers: [("Allow", "GET, POST, OPTIONS")]))
+        }
+    }
+
+    /// Why a request is refused before anything runs (always BAD_REQUEST).
+    struct Refusal: Error {
+        var status: Int
+        var message: String
+        var headers: [(String, String)]
+        init(_ status: Int, _ message: String, headers: [(String, String)] = []) {
+            self.status = status; self.message = message; self.headers = headers
+        }
+    }
+
+    enum Bearer { case absent, token(String), malformed }
+
+    static func bearerToken(_ header: String?) -> Bearer {
+        guard let header else { return .absent }
+        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .malformed }
+        return .token(String(parts[1]))
+    }
+
+    /// nil when acceptable; else why the content type is refused (415).
+    static func checkContentType(_ header: String?) -> String? {
+        guard let header else { return "Content-Type must be application/json." }
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard parts.first == "application/json" else {
+            return "Content-Type must be application/json; \(parts.first ?? "none") is not accepted."
+        }
+        for p in parts.dropFirst() where p.hasPrefix("charset=") {
+            let cs = p.dropFirst("charset=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            if cs != "utf-8" && cs != "utf8" { return "Only UTF-8 request bodies are accepted (charset=\(cs))." }
+        }
+        return nil
+    }
+
+    struct MalformedOperation: Error { var message: String }
+
+    static func operation(from json: JSON) -> Result<GraphQLRequest, MalformedOperation> {
+        guard case .object(let members) = json else { return .failure(MalformedOperation(message: "The request body must be a JSON object (or an array of them).")) }
+        let dict = Dictionary(members, uniquingKeysWith: { $1 })
+        let query: String
+        switch dict["query"] {
+        case .string(let q)?: query = q
+        case nil, .null?: return .failure(MalformedOperation(message: "The request has no query."))
+        default: return .failure(MalformedOperation(message: "The query must be a string."))
+        }
+        var opName: String?
+        switch dict["operationName"] {
+        case .string(let n)?: opName = n.isEmpty ? nil : n
+        case nil, .null?: break
+        default: return .failure(MalformedOperation(message: "operationName must be a string."))
+        }
+        var variables: [String: JSON] = [:]
+        switch dict["variables"] {
+        case .object(let v)?: variables = Dictionary(v, uniquingKeysWith: { $1 })
+        case nil, .null?: break
+        default: return .failure(MalformedOperation(message: "Variables must be a JSON object."))
+        }
+        switch dict["extensions"] {
+        case .object?, nil, .null?: break
+        default: return .failure(MalformedOperation(message: "Extensions must be a JSON object."))
+        }
+        return .success(GraphQLRequest(query: query, operationName: opName, variables: variables))
+    }
+}
