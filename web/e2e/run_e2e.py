@@ -360,6 +360,7 @@ def scenario_patient(b, api, stamp):
     # Cancel.
     b.click("Cancelar cita", card)
     b.css(".confirm-box")
+    b.fill("Motivo de la cancelación (opcional)", "Ya me siento mejor")
     b.shot("cancel-confirm")
     b.click("Sí, cancelar")
     b.toast("Cita cancelada")
@@ -549,7 +550,18 @@ def scenario_staff_appointments(b, api, stamp):
     a2 = api.book_for(patient, doctor["id"], day2, times2[0], "Control (e2e)")
 
     sign_in(b, *ADMIN)
+    if b.driver.get_window_size()["width"] <= 720:
+        b.click("Menú")
+        b.css("nav#nav.open")
+        b.shot("admin-menu-open")
+    b.click("EN")
+    b.text_present("Day board")
     b.go("/admin/appointments")
+    b.text_present("Download CSV")
+    b.no_loading()
+    b.shot("admin-appointments-english")
+    b.click("ES")
+    b.text_present("Descargar CSV")
     b.css("h1")
     b.no_loading()
     b.shot("admin-appointments")
@@ -654,11 +666,29 @@ def doctor_by_search(api, text):
         workingHours { weekday start end slotMinutes } } } }""", {"s": text})["doctors"]["nodes"]
 
 
+def check_load_more(b, api, total_query, as_user, row_selector, page=50):
+    """A list of `page` rows offers "Cargar más" exactly when the API holds more, and loading adds the next page."""
+    total = api.gql(total_query, None, as_user)
+    total = next(iter(total.values()))["totalCount"]
+    b.no_loading()
+    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, row_selector)) == min(page, total), 15, f"{min(page, total)} rows")
+    more = [x for x in b.all("button") if x.text == "Cargar más"]
+    assert bool(more) == (total > page), f"total {total}, load-more shown: {bool(more)}"
+    if more:
+        b.click("Cargar más")
+        b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, row_selector)) == min(2 * page, total), 15, "the next page")
+    return total
+
+
 def scenario_admin_screens(b, api, stamp):
     """A new doctor created and edited, weekly hours and time off saved, the
     calendar showing the time off, and a notice sent: each read back through the API."""
     last = f"Nuevo{stamp}"
     sign_in(b, *ADMIN)
+    b.go("/admin/patients")
+    b.css("h1")
+    check_load_more(b, api, "{ patients(first: 0) { totalCount } }", ADMIN, "tbody tr")
+    b.shot("admin-patients-paged")
     b.go("/admin/doctors")
     b.css("h1")
     b.no_loading()
@@ -787,7 +817,7 @@ def scenario_doctor(b, api, stamp):
 def scenario_superadmin(b, api, stamp, last):
     sign_in(b, "superadmin@clinic.test", "superadmin-demo-pass")
     b.wait(lambda d: d.current_url.endswith("/super/users"), 15, "users page")
-    b.no_loading()
+    check_load_more(b, api, "{ users(first: 0) { totalCount } }", SUPERADMIN, "tbody tr")
     b.shot("super-users")
     b.fill("Buscar", last)
     row = b.wait(lambda d: next((r for r in d.find_elements(By.CSS_SELECTOR, "tbody tr") if last in r.text), False), 15, "the registered user's row")

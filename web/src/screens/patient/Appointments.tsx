@@ -4,7 +4,7 @@ import { CancelAppointmentDocument, MyPastDocument, MyUpcomingDocument, Reschedu
 import type { AppointmentCardFragment } from "../../generated/MyAppointments";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { Empty, FormError, Loading, MoreButton, StatusBadge, useMutation, usePaged, useToast } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, StatusBadge, TextField, useMutation, usePaged, useToast } from "../../ui/kit";
 import { SlotPicker } from "./SlotPicker";
 
 export function MyAppointments() {
@@ -44,10 +44,11 @@ function AppointmentItem({ a, onChange, past }: { a: AppointmentCardFragment; on
   const [mode, setMode] = useState<"view" | "reschedule" | "cancel">("view");
   const [date, setDate] = useState(a.date);
   const [time, setTime] = useState<string | null>(null);
+  const [cancelReason, setCancelReason] = useState("");
   const m = useMutation();
   const active = a.status === "SCHEDULED" || a.status === "CONFIRMED";
   const cancel = async () => {
-    if (await m.run(() => request(CancelAppointmentDocument, { id: a.id, reason: null }))) {
+    if (await m.run(() => request(CancelAppointmentDocument, { id: a.id, reason: cancelReason.trim() || null }))) {
       toast(t("Cita cancelada.", "Appointment cancelled."));
       onChange();
     }
@@ -77,6 +78,8 @@ function AppointmentItem({ a, onChange, past }: { a: AppointmentCardFragment; on
         ) : mode === "cancel" ? (
           <div className="confirm-box" role="group" aria-label={t("Confirmar cancelación", "Confirm cancellation")}>
             <p>{t("¿Seguro que quieres cancelar esta cita?", "Cancel this appointment?")}</p>
+            <TextField label={t("Motivo de la cancelación (opcional)", "Cancellation reason (optional)")} maxLength={1000} value={cancelReason}
+              onChange={(e) => setCancelReason(e.target.value)} error={m.field("reason")} />
             <button type="button" className="danger" onClick={cancel} disabled={m.busy}>{t("Sí, cancelar", "Yes, cancel")}</button>
             <button type="button" onClick={() => setMode("view")}>{t("No", "No")}</button>
             <FormError error={m.error} />
