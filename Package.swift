@@ -55,6 +55,8 @@ let package = Package(
                                                     "PostgresTesting", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],
                     exclude: ["Browser"]),
+        // The layout itself: generated files are what their generators write.
+        .testTarget(name: "LayoutTests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

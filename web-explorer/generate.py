@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-r'''Writes Sources/Server/ExplorerPage.swift from explorer.html and explorer.js.
+r'''Writes Sources/Server/Generated/ExplorerPage.swift from explorer.html and explorer.js.
 
-Run from anywhere: python3 web-explorer/generate.py
+Run from anywhere: python3 web-explorer/generate.py (--stdout prints instead of writing)
 Both files are embedded as Swift raw string literals #"""..."""#. A raw literal
 ends at the first `"""#`, so that sequence must not occur in the sources; the
 script refuses (rather than silently altering code) if it does. Inside a raw
@@ -15,7 +15,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-OUT = os.path.join(ROOT, "Sources", "Server", "ExplorerPage.swift")
+OUT = os.path.join(ROOT, "Sources", "Server", "Generated", "ExplorerPage.swift")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
        "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 
@@ -59,6 +59,9 @@ enum ExplorerPage {{
 """#
 }}
 '''
+    if "--stdout" in sys.argv[1:]:
+        sys.stdout.write(swift)
+        return
     with open(OUT, "w", encoding="utf-8") as f:
         f.write(swift)
     print(f"wrote {os.path.relpath(OUT, ROOT)} ({len(html)} + {len(script)} characters)")

@@ -16,13 +16,6 @@ final class CommandLineToolsTests: XCTestCase {
         XCTAssertEqual(printed, file)
     }
 
-    func testEmbeddedSchemaIsUpToDate() throws {
-        let embedded = try String(contentsOfFile: root + "/Sources/Resolvers/EmbeddedSchema.swift", encoding: .utf8)
-        let file = try String(contentsOfFile: root + "/schema.graphql", encoding: .utf8)
-        XCTAssertTrue(embedded.contains(file.hasSuffix("\n") ? String(file.dropLast()) : file),
-                      "run scripts/embed-schema (./clinic does it before building)")
-    }
-
     /// The contract's checker lives outside the repository (`../shared`, or
     /// `CLINIC_SHARED_DIR`); a clone without it skips this test instead of failing.
     func testRepositorySchemaSatisfiesTheContract() throws {

@@ -1,1 +1,1 @@
-../../../Sources/Resolvers/EmbeddedSchema.swift
+../../../Sources/Resolvers/Generated/EmbeddedSchema.swift

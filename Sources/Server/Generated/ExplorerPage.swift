@@ -4,7 +4,6 @@
 //
 // The query explorer served at GET /graphql to browsers. The page is static;
 // its script is served from /graphql/explorer.js so the CSP needs no inline script.
-import JSON
 enum ExplorerPage {
     static let scriptPath = "/graphql/explorer.js"
     static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
