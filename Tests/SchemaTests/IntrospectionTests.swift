@@ -98,7 +98,11 @@ final class IntrospectionTests: XCTestCase {
         XCTAssertEqual(r.data?["__typename"], .string("Q"))
     }
 
-    func testIntrospectionDisallowedErrorsNameEachMetaField() throws {
+    func testNoSchemaIntrospectionRuleNamesEachMetaField() throws {
+        let schema = try SchemaBuilder.build(sdl: "type Query { a: Int }")
+        func introspectionDisallowedErrors(document: Document) -> [GraphQLError] {
+            validate(schema: schema, document: document, rules: [.noSchemaIntrospection])
+        }
         let doc = try parse("{ __typename a: __schema { types { name } } ...F } fragment F on Query { __type(name: \"X\") { name } }")
         let errors = introspectionDisallowedErrors(document: doc)
         XCTAssertEqual(errors.map(\.message), [

@@ -270,33 +270,3 @@ struct DefaultValuePrinter {
         }
     }
 }
-
-/// When introspection is turned off: one validation-style error per
-/// `__schema`/`__type` field anywhere in the document (fragments included),
-/// with graphql-js's wording and code GRAPHQL_VALIDATION_FAILED.
-public func introspectionDisallowedErrors(document: Document) -> [GraphQLError] {
-    var errors: [GraphQLError] = []
-    func walk(_ set: SelectionSet) {
-        for s in set.selections {
-            switch s {
-            case .field(let f):
-                let n = f.name.value
-                if n == "__schema" || n == "__type" {
-                    errors.append(GraphQLError("GraphQL introspection has been disabled, but the requested query contained the field \"\(n)\".",
-                                               code: "GRAPHQL_VALIDATION_FAILED", locations: [ErrorLocation(f.loc)]))
-                }
-                if let sub = f.selectionSet { walk(sub) }
-            case .inlineFragment(let i): walk(i.selectionSet)
-            case .fragmentSpread: break
-            }
-        }
-    }
-    for def in document.definitions {
-        switch def {
-        case .operation(let op): walk(op.selectionSet)
-        case .fragment(let f): walk(f.selectionSet)
-        default: break
-        }
-    }
-    return errors
-}

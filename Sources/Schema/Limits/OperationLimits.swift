@@ -1,25 +1,12 @@
-// Operation limits (contract INTERFACE.md "Operation limits"), computed on the
-// validated document before any resolver runs.
+// Operation limits (contract INTERFACE.md "Operation limits"), checked on the
+// validated document before any resolver runs. Each limit is a validation
+// rule beside the spec's (Validation/Rules: MaxRootMutationFieldsRule,
+// MaxIntrospectionDepthRule, MaxDepthRule, MaxCostRule), run on the request's
+// operation with its coerced variables; their errors are QUERY_TOO_COMPLEX.
 //
-// - Depth: fields on the longest chain, leaf included, fragments expanded;
-//   fields inside `__schema`/`__type` do not count. Introspection is bounded
-//   like graphql-js's MaxIntrospectionDepthRule instead: a third level of
-//   `fields`/`inputFields`/`interfaces`/`possibleTypes` nested in one another
-//   is rejected.
-// - Cost: each field 1; a connection field multiplies its selection's cost by
-//   min(first, 100), `first` taken from the coerced arguments exactly as
-//   execution sees them (variables coerced, defaults applied: `1e2` is 100;
-//   absent or null → its schema default); `edges`/`nodes` right inside it do
-//   not multiply again; other list fields multiply by 10; aliases count
-//   separately. Fields inside `__schema`/`__type` cost nothing, but each
-//   `__schema` and `__type` costs a fixed amount reflecting its answer (see
-//   `OperationLimits.schemaIntrospectionCost`), so aliases cannot ask for the
-//   schema many times. Arithmetic saturates at Int.max.
-// - Root mutation fields: each alias counts (fragments expanded, distinct
-//   response names, @skip/@include not evaluated: the most that can run).
-//
-// Every fragment is measured once per context (memoized), so fragment-heavy
-// documents cost time linear in their size.
+// They are not in the cached spec-rule pass: cost depends on the variables
+// (`first: $n`) and all of them on the operation the request selects, so the
+// pipeline runs them per request (GraphQLService.run), after the cached pass.
 import JSON
 import QueryLanguage
 
@@ -53,257 +40,57 @@ public struct OperationComplexity: Sendable, Equatable {
     public var rootMutationFields: Int
 }
 
-/// One QUERY_TOO_COMPLEX error when the selected operation exceeds `limits`,
-/// else nil (also nil when the operation cannot be selected: execution
-/// reports that).
-public func checkLimits(schema: GraphQLSchema, document: Document, operationName: String?, variables: [String: JSON],
-                        limits: OperationLimits, scalars: [String: any ScalarCoercing] = [:]) -> GraphQLError? {
-    guard let c = measureOperation(schema: schema, document: document, operationName: operationName, variables: variables,
-                                   limits: limits, scalars: scalars) else {
-        return nil
+public extension ValidationRule {
+    /// Root fields of a mutation over `maximum`: QUERY_TOO_COMPLEX.
+    static func maxRootMutationFields(_ maximum: Int) -> ValidationRule {
+        ValidationRule("MaxRootMutationFields") { MaxRootMutationFieldsRule($0, maximum: maximum) }
     }
-    if c.rootMutationFields > limits.maxRootMutationFields {
-        return GraphQLError("Query is too complex: \(c.rootMutationFields) root mutation fields exceed the maximum of \(limits.maxRootMutationFields).",
-                            code: "QUERY_TOO_COMPLEX")
+    /// graphql-js's MaxIntrospectionDepth with the contract's code, QUERY_TOO_COMPLEX.
+    static let maxIntrospectionDepthTooComplex = ValidationRule("MaxIntrospectionDepth") {
+        MaxIntrospectionDepthRule($0, code: "QUERY_TOO_COMPLEX")
     }
-    if c.introspectionTooDeep {
-        return GraphQLError("Maximum introspection depth exceeded", code: "QUERY_TOO_COMPLEX")
-    }
-    if c.depth > limits.maxDepth {
-        return GraphQLError("Query is too complex: depth \(c.depth) exceeds the maximum of \(limits.maxDepth).", code: "QUERY_TOO_COMPLEX")
-    }
-    if c.cost > limits.maxCost {
-        return GraphQLError("Query is too complex: cost \(c.cost) exceeds the maximum of \(limits.maxCost).", code: "QUERY_TOO_COMPLEX")
-    }
-    return nil
+    /// Depth over `maximum`: QUERY_TOO_COMPLEX.
+    static func maxDepth(_ maximum: Int) -> ValidationRule { ValidationRule("MaxDepth") { MaxDepthRule($0, maximum: maximum) } }
+    /// Cost over `limits.maxCost`: QUERY_TOO_COMPLEX.
+    static func maxCost(_ limits: OperationLimits) -> ValidationRule { ValidationRule("MaxCost") { MaxCostRule($0, limits: limits) } }
+    /// Introspection turned off: GRAPHQL_VALIDATION_FAILED per `__schema`/`__type`.
+    static let noSchemaIntrospection = ValidationRule("NoSchemaIntrospection", NoSchemaIntrospectionRule.init)
 }
 
-/// Measures the selected operation; nil when it cannot be selected or its
-/// variables fail coercion (execution reports both). `limits` supplies the
-/// introspection costs; `scalars` the custom scalars' coercers (without one,
-/// a custom scalar's value is taken as is, as in execution).
+/// The operation-limit rules, in the order their errors take precedence
+/// (the introspection bound reports while walking, the others when their
+/// operation has been walked).
+public func operationLimitRules(_ limits: OperationLimits) -> [ValidationRule] {
+    [.maxRootMutationFields(limits.maxRootMutationFields), .maxIntrospectionDepthTooComplex, .maxDepth(limits.maxDepth), .maxCost(limits)]
+}
+
+/// The first QUERY_TOO_COMPLEX error of the selected operation, else nil
+/// (also nil when the operation cannot be selected or its variables fail
+/// coercion: execution reports both).
+public func checkLimits(schema: GraphQLSchema, document: Document, operationName: String?, variables: [String: JSON],
+                        limits: OperationLimits, scalars: [String: any ScalarCoercing] = [:]) -> GraphQLError? {
+    guard let operation = document.operation(named: operationName),
+          case .success(let coerced) = coerceVariableValues(schema: schema, scalars: scalars, definitions: operation.variableDefinitions,
+                                                            inputs: variables) else { return nil }
+    return validate(schema: schema, document: document, rules: operationLimitRules(limits), scalars: scalars,
+                    operation: SelectedOperation(operationName: operationName, variableValues: coerced)).first
+}
+
+/// What the limit rules measure for the selected operation (for tests and
+/// tools); nil when it cannot be selected or its variables fail coercion.
 public func measureOperation(schema: GraphQLSchema, document: Document, operationName: String?,
                              variables: [String: JSON], limits: OperationLimits = OperationLimits(),
                              scalars: [String: any ScalarCoercing] = [:]) -> OperationComplexity? {
     let fragments = document.fragmentsByName
-    let operation = document.operation(named: operationName)
-    guard let operation, let root = schema.rootType(for: operation.operation) else { return nil }
-    guard case .success(let coerced) = coerceVariableValues(schema: schema, scalars: scalars, definitions: operation.variableDefinitions,
+    guard let operation = document.operation(named: operationName), let root = schema.rootType(for: operation.operation),
+          case .success(let coerced) = coerceVariableValues(schema: schema, scalars: scalars, definitions: operation.variableDefinitions,
                                                             inputs: variables) else { return nil }
-    var m = LimitMeasurer(schema: schema, scalars: scalars, fragments: fragments, variables: coerced, limits: limits)
-    let depth = m.depth(operation.selectionSet)
-    let cost = m.cost(operation.selectionSet, parentType: root, insideConnection: false)
-    let tooDeep = m.introspectionTooDeep(operation.selectionSet)
-    let mutationFields = operation.operation == .mutation ? rootFieldCount(operation, fragments: fragments) : 0
-    return OperationComplexity(depth: depth, cost: cost, introspectionTooDeep: tooDeep, rootMutationFields: mutationFields)
-}
-
-/// The number of root fields of the selected operation that can run: distinct
-/// response names (each alias counts), fragments expanded, @skip/@include
-/// not evaluated. 0 when no operation can be selected. The server can sum it
-/// over the mutations of a batch to bound the batch as a whole.
-public func rootFieldCount(document: Document, operationName: String?) -> Int {
-    guard let operation = document.operation(named: operationName) else { return 0 }
-    return rootFieldCount(operation, fragments: document.fragmentsByName)
-}
-
-private func rootFieldCount(_ operation: OperationDefinition, fragments: [String: FragmentDefinition]) -> Int {
-    var names: Set<String> = []
-    var visited: Set<String> = []
-    func collect(_ set: SelectionSet) {
-        for s in set.selections {
-            switch s {
-            case .field(let f): names.insert(f.responseKey)
-            case .inlineFragment(let i): collect(i.selectionSet)
-            case .fragmentSpread(let spread):
-                guard visited.insert(spread.name.value).inserted, let frag = fragments[spread.name.value] else { continue }
-                collect(frag.selectionSet)
-            }
-        }
-    }
-    collect(operation.selectionSet)
-    return names.count
-}
-
-private struct LimitMeasurer {
-    let schema: GraphQLSchema
-    let scalars: [String: any ScalarCoercing]
-    let fragments: [String: FragmentDefinition]
-    /// The operation's variables, coerced (defaults applied).
-    let variables: [String: JSON]
-    let limits: OperationLimits
-    var depthMemo: [String: Int] = [:]
-    var costMemo: [String: Int] = [:]
-    var introspectionMemo: [String: Bool] = [:]
-    var visiting: Set<String> = []
-
-    init(schema: GraphQLSchema, scalars: [String: any ScalarCoercing], fragments: [String: FragmentDefinition],
-         variables: [String: JSON], limits: OperationLimits) {
-        self.schema = schema; self.scalars = scalars; self.fragments = fragments; self.variables = variables; self.limits = limits
-    }
-
-    // MARK: Depth
-
-    mutating func depth(_ set: SelectionSet) -> Int {
-        var best = 0
-        for s in set.selections {
-            switch s {
-            case .field(let f):
-                let name = f.name.value
-                var d = 1
-                if name != "__schema" && name != "__type", let sub = f.selectionSet { d += depth(sub) }
-                best = max(best, d)
-            case .inlineFragment(let i):
-                best = max(best, depth(i.selectionSet))
-            case .fragmentSpread(let spread):
-                let name = spread.name.value
-                if let memo = depthMemo[name] { best = max(best, memo); continue }
-                guard let frag = fragments[name], !visiting.contains(name) else { continue }
-                visiting.insert(name)
-                let d = depth(frag.selectionSet)
-                visiting.remove(name)
-                depthMemo[name] = d
-                best = max(best, d)
-            }
-        }
-        return best
-    }
-
-    // MARK: Cost
-
-    mutating func cost(_ set: SelectionSet, parentType: String, insideConnection: Bool) -> Int {
-        var total = 0
-        for s in set.selections {
-            switch s {
-            case .field(let f):
-                total = add(total, fieldCost(f, parentType: parentType, insideConnection: insideConnection))
-            case .inlineFragment(let i):
-                let t = i.typeCondition?.name.value ?? parentType
-                total = add(total, cost(i.selectionSet, parentType: t, insideConnection: insideConnection))
-            case .fragmentSpread(let spread):
-                let name = spread.name.value
-                let key = insideConnection ? name + "|c" : name
-                if let memo = costMemo[key] { total = add(total, memo); continue }
-                guard let frag = fragments[name], !visiting.contains(key) else { continue }
-                visiting.insert(key)
-                let c = cost(frag.selectionSet, parentType: frag.typeCondition.name.value, insideConnection: insideConnection)
-                visiting.remove(key)
-                costMemo[key] = c
-                total = add(total, c)
-            }
-        }
-        return total
-    }
-
-    mutating func fieldCost(_ f: Field, parentType: String, insideConnection: Bool) -> Int {
-        let name = f.name.value
-        if name == "__schema" { return limits.schemaIntrospectionCost }
-        if name == "__type" { return limits.typeIntrospectionCost }
-        guard let sub = f.selectionSet,
-              let def = schema.types[parentType]?.fields?.first(where: { $0.name == name }) else { return 1 }
-        let childType = def.type.namedType
-        let childCost = cost(sub, parentType: childType, insideConnection: isConnection(def))
-        let multiplier: Int
-        if isConnection(def) {
-            multiplier = connectionSize(f, def)
-        } else if case .list = def.type.nullable {
-            multiplier = (insideConnection && (name == "edges" || name == "nodes")) ? 1 : 10
-        } else {
-            multiplier = 1
-        }
-        return add(1, mul(multiplier, childCost))
-    }
-
-    func isConnection(_ def: OutputField) -> Bool {
-        let t = def.type.namedType
-        guard t.hasSuffix("Connection"), def.argument("first") != nil,
-              let fields = schema.types[t]?.fields else { return false }
-        return fields.contains { $0.name == "edges" || $0.name == "nodes" }
-    }
-
-    /// min(first, 100) with `first` as execution will see it: the coerced
-    /// argument (variables coerced, defaults applied); absent or null → the
-    /// schema default. Arguments that fail coercion (execution reports them)
-    /// count as the maximum.
-    func connectionSize(_ f: Field, _ def: OutputField) -> Int {
-        let maximum = 100
-        guard case .success(let arguments) = coerceArgumentValues(schema: schema, scalars: scalars, definitions: def.arguments,
-                                                                  arguments: f.arguments, variables: variables, location: f.loc)
-        else { return maximum }
-        var first: Int? = nil
-        switch arguments["first"] {
-        case .int(let n)?: first = n
-        case nil, .null?:
-            if let arg = def.argument("first"), let d = arg.defaultValue,
-               case .int(let n)? = valueFromAST(schema: schema, scalars: scalars, value: d, type: arg.type, variables: nil) { first = n }
-        default: break
-        }
-        return min(max(first ?? maximum, 0), maximum)
-    }
-
-    func add(_ a: Int, _ b: Int) -> Int {
-        let (r, o) = a.addingReportingOverflow(b)
-        return o ? Int.max : r
-    }
-
-    func mul(_ a: Int, _ b: Int) -> Int {
-        let (r, o) = a.multipliedReportingOverflow(by: b)
-        return o ? Int.max : r
-    }
-
-    // MARK: Introspection depth (graphql-js MaxIntrospectionDepthRule)
-
-    mutating func introspectionTooDeep(_ set: SelectionSet) -> Bool {
-        for s in set.selections {
-            switch s {
-            case .field(let f):
-                if f.name.value == "__schema" || f.name.value == "__type" {
-                    if let sub = f.selectionSet, listDepthExceeded(sub, depth: 0) { return true }
-                } else if let sub = f.selectionSet, introspectionTooDeep(sub) {
-                    return true
-                }
-            case .inlineFragment(let i):
-                if introspectionTooDeep(i.selectionSet) { return true }
-            case .fragmentSpread(let spread):
-                let name = spread.name.value
-                let key = "top|" + name
-                if let memo = introspectionMemo[key] { if memo { return true } else { continue } }
-                guard let frag = fragments[name], !visiting.contains(key) else { continue }
-                visiting.insert(key)
-                let r = introspectionTooDeep(frag.selectionSet)
-                visiting.remove(key)
-                introspectionMemo[key] = r
-                if r { return true }
-            }
-        }
-        return false
-    }
-
-    mutating func listDepthExceeded(_ set: SelectionSet, depth: Int) -> Bool {
-        for s in set.selections {
-            switch s {
-            case .field(let f):
-                var d = depth
-                let n = f.name.value
-                if n == "fields" || n == "interfaces" || n == "possibleTypes" || n == "inputFields" {
-                    d += 1
-                    if d >= 3 { return true }
-                }
-                if let sub = f.selectionSet, listDepthExceeded(sub, depth: d) { return true }
-            case .inlineFragment(let i):
-                if listDepthExceeded(i.selectionSet, depth: depth) { return true }
-            case .fragmentSpread(let spread):
-                let name = spread.name.value
-                let key = "\(depth)|" + name
-                if let memo = introspectionMemo[key] { if memo { return true } else { continue } }
-                guard let frag = fragments[name], !visiting.contains(key) else { continue }
-                visiting.insert(key)
-                let r = listDepthExceeded(frag.selectionSet, depth: depth)
-                visiting.remove(key)
-                introspectionMemo[key] = r
-                if r { return true }
-            }
-        }
-        return false
-    }
+    var depth = DepthMeasurer(fragments: fragments)
+    var cost = CostMeasurer(schema: schema, scalars: scalars, fragments: fragments, variables: coerced, limits: limits)
+    let tooDeep = !validate(schema: schema, document: document, rules: [.maxIntrospectionDepthTooComplex], scalars: scalars,
+                            operation: SelectedOperation(operationName: operationName, variableValues: coerced)).isEmpty
+    return OperationComplexity(depth: depth.depth(operation.selectionSet),
+                               cost: cost.cost(operation.selectionSet, parentType: root, insideConnection: false),
+                               introspectionTooDeep: tooDeep,
+                               rootMutationFields: operation.operation == .mutation ? rootFieldCount(operation, fragments: fragments) : 0)
 }

@@ -34,8 +34,9 @@ public struct GraphQLOutcome: Sendable {
 public struct GraphQLService: Sendable {
     public static let maxDocumentBytes = 100 * 1024
     public static let maxTokens = 15_000
-    /// The spec's rules. Introspection depth is an operation limit here
-    /// (QUERY_TOO_COMPLEX from checkLimits), not a validation error.
+    /// The spec's rules, run once per document text (cached). Introspection
+    /// depth runs with the operation-limit rules instead (QUERY_TOO_COMPLEX),
+    /// per request: see checkLimits.
     static let rules = specifiedRules.filter { $0.name != "MaxIntrospectionDepth" }
 
     public let executable: ExecutableSchema
@@ -105,7 +106,8 @@ public struct GraphQLService: Sendable {
                          kind: .requestError, operationType: opType, operationName: request.operationName)
         }
         if !allowIntrospection {
-            let errors = introspectionDisallowedErrors(document: document)
+            let errors = validate(schema: executable.schema, document: document, rules: [.noSchemaIntrospection],
+                                  scalars: executable.scalars)
             if !errors.isEmpty {
                 return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: opType,
                              operationName: request.operationName)

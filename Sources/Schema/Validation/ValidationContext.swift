@@ -2,6 +2,7 @@
 // over the document keeps graphql-js's TypeInfo (parent type, field, input
 // type, …) and calls every rule's hooks in rule order, so rules stay small and
 // errors come out in graphql-js's order.
+import JSON
 import QueryLanguage
 
 /// A validation rule: a name and a factory for its per-document visitor.
@@ -40,19 +41,34 @@ public let specifiedRules: [ValidationRule] = [
     ValidationRule("VariablesInAllowedPosition", VariablesInAllowedPositionRule.init),
     ValidationRule("OverlappingFieldsCanBeMerged", OverlappingFieldsCanBeMergedRule.init),
     ValidationRule("UniqueInputFieldNames", UniqueInputFieldNamesRule.init),
-    ValidationRule("MaxIntrospectionDepth", MaxIntrospectionDepthRule.init),
+    ValidationRule("MaxIntrospectionDepth") { MaxIntrospectionDepthRule($0) },
 ]
 
-/// Validates an executable document; errors carry code GRAPHQL_VALIDATION_FAILED.
+/// The operation a request runs and its variable values, coerced (defaults
+/// applied), when the caller has them: rules that measure an operation as
+/// execution will run it (the operation-limit rules) measure that one only,
+/// with these values. Without it they measure every operation, variables
+/// absent.
+public struct SelectedOperation: Sendable {
+    public var operationName: String?
+    public var variableValues: [String: JSON]
+    public init(operationName: String?, variableValues: [String: JSON]) {
+        self.operationName = operationName; self.variableValues = variableValues
+    }
+}
+
+/// Validates an executable document; errors carry code GRAPHQL_VALIDATION_FAILED
+/// (the operation-limit rules': QUERY_TOO_COMPLEX).
 public func validate(schema: GraphQLSchema, document: Document, rules: [ValidationRule] = specifiedRules, maxErrors: Int = 100) -> [GraphQLError] {
     validate(schema: schema, document: document, rules: rules, maxErrors: maxErrors, scalars: [:])
 }
 
 /// As above; `scalars` supplies custom scalars' `parseLiteral` to ValuesOfCorrectType
-/// (a custom scalar without a coercer accepts any literal, as in graphql-js).
+/// (a custom scalar without a coercer accepts any literal, as in graphql-js);
+/// `operation` the request's operation and coerced variables, if known.
 public func validate(schema: GraphQLSchema, document: Document, rules: [ValidationRule] = specifiedRules, maxErrors: Int = 100,
-                     scalars: [String: any ScalarCoercing]) -> [GraphQLError] {
-    let context = ValidationContext(schema: schema, document: document, maxErrors: maxErrors, scalars: scalars)
+                     scalars: [String: any ScalarCoercing], operation: SelectedOperation? = nil) -> [GraphQLError] {
+    let context = ValidationContext(schema: schema, document: document, maxErrors: maxErrors, scalars: scalars, operation: operation)
     let visitors = rules.map { $0.make(context) }
     context.run(visitors)
     return context.errors
@@ -82,6 +98,7 @@ class RuleVisitor {
     let hooks: Hooks
     init(_ context: ValidationContext, _ hooks: Hooks) { self.context = context; self.hooks = hooks }
     func report(_ message: String, _ locs: [Location]) { context.report(message, locs) }
+    func report(_ message: String, _ locs: [Location], code: String) { context.report(message, locs, code: code) }
 
     func enterDocument(_ d: Document) {}
     func leaveDocument(_ d: Document) {}
@@ -164,8 +181,13 @@ final class ValidationContext {
     /// Whether the current argument is defined (cheaper than `argument != nil`).
     @exclusivity(unchecked) var argumentKnown = false
 
-    init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing]) {
+    /// The request's operation and coerced variables, when the caller has them.
+    let selected: SelectedOperation?
+
+    init(schema: GraphQLSchema, document: Document, maxErrors: Int, scalars: [String: any ScalarCoercing],
+         operation: SelectedOperation? = nil) {
         self.schema = schema; self.index = ValidationSchemaIndex.of(schema); self.document = document; self.maxErrors = maxErrors; self.scalars = scalars
+        self.selected = operation
         var f: [String: FragmentDefinition] = [:]
         var directives: [String: DirectiveDefinition] = [:]
         var typeNames: [String] = []
@@ -182,12 +204,23 @@ final class ValidationContext {
         documentTypeNames = typeNames
     }
 
-    func report(_ message: String, _ locs: [Location]) {
+    func report(_ message: String, _ locs: [Location], code: String = "GRAPHQL_VALIDATION_FAILED") {
         // Raising here unwinds the walk (see `run`).
         pendingAbort = pendingAbort || errors.count >= maxErrors
         if pendingAbort { return }
-        errors.append(GraphQLError(message, code: "GRAPHQL_VALIDATION_FAILED", locations: errorLocations(locs)))
+        errors.append(GraphQLError(message, code: code, locations: errorLocations(locs)))
     }
+
+    /// Whether `o` is the operation to measure: the selected one when the
+    /// caller named it (operation names are unique in a valid document), else every one.
+    func isMeasured(_ o: OperationDefinition) -> Bool {
+        guard let selected else { return true }
+        guard let op = document.operation(named: selected.operationName) else { return false }
+        return op.name?.value == o.name?.value
+    }
+
+    /// The variable values rules measure with (coerced), empty when unknown.
+    var variableValues: [String: JSON] { selected?.variableValues ?? [:] }
     private var pendingAbort = false
 
     // MARK: TypeInfo accessors

@@ -1,11 +1,14 @@
 // graphql-js's recommended rule: introspection queries may not nest
-// fields/interfaces/possibleTypes/inputFields three deep.
+// fields/interfaces/possibleTypes/inputFields three deep. Among the spec's
+// rules it reports GRAPHQL_VALIDATION_FAILED as graphql-js does; among the
+// operation-limit rules the contract's QUERY_TOO_COMPLEX.
 import QueryLanguage
 
 final class MaxIntrospectionDepthRule: RuleVisitor {
     var visiting: Set<String> = []
     var skipDepth = 0
-    init(_ c: ValidationContext) { super.init(c, [.field]) }
+    let code: String
+    init(_ c: ValidationContext, code: String = "GRAPHQL_VALIDATION_FAILED") { self.code = code; super.init(c, [.field]) }
 
     func tooDeep(_ s: Selection, _ depth: Int) -> Bool {
         switch s {
@@ -30,7 +33,7 @@ final class MaxIntrospectionDepthRule: RuleVisitor {
     override func enterField(_ f: Field) {
         if skipDepth > 0 { skipDepth += 1; return }
         if f.name.value == "__schema" || f.name.value == "__type", tooDeep(.field(f), 0) {
-            report("Maximum introspection depth exceeded", [f.loc])
+            report("Maximum introspection depth exceeded", [f.loc], code: code)
             skipDepth = 1
         }
     }
