@@ -80,6 +80,9 @@ public struct Configuration: Sendable {
     public var backupDirectory: String
     public var logFormat: String
     public var logLevel: String
+    /// Seconds /readyz answers 503 after SIGTERM before the listener closes (SHUTDOWN_DRAIN_SECONDS;
+    /// 5 in production, 0 in development).
+    public var shutdownDrainSeconds: Int
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
         func value(_ key: String) -> String? {
@@ -133,7 +136,9 @@ public struct Configuration: Sendable {
             publicURL: value("CLINIC_PUBLIC_URL") ?? "http://127.0.0.1:8080",
             backupDirectory: value("BACKUP_DIR") ?? (dataDir + "/backups"),
             logFormat: value("LOG_FORMAT") ?? "text",
-            logLevel: value("LOG_LEVEL") ?? "info")
+            logLevel: value("LOG_LEVEL") ?? "info",
+            shutdownDrainSeconds: 0)
+        c.shutdownDrainSeconds = try int("SHUTDOWN_DRAIN_SECONDS", c.isProduction ? 5 : 0, range: 0...300)
         if let p = value("GRAPHQL_INTROSPECTION") {
             guard let policy = IntrospectionPolicy(rawValue: p.lowercased()) else {
                 throw ConfigurationError("GRAPHQL_INTROSPECTION=\(p): expected on, off or staff")

@@ -59,7 +59,8 @@ public final class Metrics: Sendable {
             out += "# TYPE \(name) counter\n\(name) \(n)\n"
         }
         for g in gauges {
-            out += "# HELP \(g.name) \(g.help)\n# TYPE \(g.name) gauge\n\(g.name) \(format(g.value))\n"
+            let type = g.name.hasSuffix("_total") ? "counter" : "gauge"
+            out += "# HELP \(g.name) \(g.help)\n# TYPE \(g.name) \(type)\n\(g.name) \(format(g.value))\n"
         }
         return out
     }

@@ -7,6 +7,7 @@ import HTTP
 import Postgres
 import Resolvers
 import Schema
+import Synchronization
 
 public enum ClinicServer {
     /// Serves until SIGTERM/SIGINT, then drains connections and stops the worker.
@@ -26,12 +27,15 @@ public enum ClinicServer {
         let staticFiles = StaticFiles(root: webDistDirectory())
         let serverBox = ServerBox()
         let workerBox = WorkerBox()
+        let draining = Atomic<Bool>(false)
         let application = HTTPApplication(
             service: service, authenticator: ClinicAuthenticator(services: services), configuration: config,
             metrics: metrics, logger: logger, staticFiles: staticFiles,
             extraMetrics: { workerBox.worker?.metrics.prometheusText ?? "" },
             readiness: {
-                (try? await pool.withConnection { conn in try conn.query("SELECT 1").count == 1 }) ?? false
+                if draining.load(ordering: .relaxed) { return "draining" }
+                let up = (try? await pool.withConnection { conn in try conn.query("SELECT 1").count == 1 }) ?? false
+                return up ? nil : "database unavailable"
             },
             gauges: {
                 let m = pool.metrics
@@ -44,7 +48,7 @@ public enum ClinicServer {
                 if let s = serverBox.server {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
                 }
-                return g
+                return g + ProcessMetrics.gauges()
             })
         var httpConfig = HTTPServerConfiguration()
         httpConfig.host = config.host
@@ -63,7 +67,16 @@ public enum ClinicServer {
         if config.isProduction && config.allowedHosts.hosts == nil {
             logger.warn("CLINIC_ALLOWED_HOSTS is not set: any Host header is answered (set it to the public host names)")
         }
+        _ = ProcessMetrics.startTime
         await HTTPServer.waitForTerminationSignal()
+        // Rolling restarts: /readyz answers 503 first, so a balancer that checks it stops sending new
+        // requests, while everything that still arrives is served; then the listener closes and
+        // in-flight requests finish.
+        draining.store(true, ordering: .relaxed)
+        if config.shutdownDrainSeconds > 0 {
+            logger.info("draining: /readyz is 503", [("seconds", .int(config.shutdownDrainSeconds))])
+            try? await Task.sleep(for: .seconds(config.shutdownDrainSeconds))
+        }
         logger.info("shutting down")
         await server.shutdown(gracePeriod: .seconds(10))
         await worker?.stop()

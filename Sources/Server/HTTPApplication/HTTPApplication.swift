@@ -22,7 +22,7 @@ public struct HTTPApplication: Sendable {
     public init(service: GraphQLService, authenticator: any RequestAuthenticator, configuration: Configuration,
                 metrics: Metrics, logger: Logger, staticFiles: StaticFiles?,
                 extraMetrics: @escaping @Sendable () -> String = { "" },
-                readiness: @escaping @Sendable () async -> Bool,
+                readiness: @escaping @Sendable () async -> String?,
                 gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)]) {
         let explorer = ExplorerRoute()
         let router = Router(

@@ -106,6 +106,14 @@ final class ClinicProcess: @unchecked Sendable {
     var serverLog: String { (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "" }
     var isRunning: Bool { process.isRunning }
 
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits for the process to end by itself; returns the exit status.
+    func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
     func stop() -> Int32 {

@@ -4,14 +4,16 @@ import HTTP
 
 struct OperationsRoutes: Sendable {
     let metrics: Metrics
-    let readiness: @Sendable () async -> Bool
+    /// nil when ready, else why not ("draining", "database unavailable").
+    let readiness: @Sendable () async -> String?
     let gauges: @Sendable () -> [(name: String, help: String, value: Double)]
     let extraMetrics: @Sendable () -> String
 
     func health() -> HTTPResponse { .plainText(200, "ok\n") }
 
     func ready() async -> HTTPResponse {
-        await readiness() ? .plainText(200, "ready\n") : .plainText(503, "database unavailable\n")
+        if let reason = await readiness() { return .plainText(503, reason + "\n") }
+        return .plainText(200, "ready\n")
     }
 
     func metricsText() -> HTTPResponse {
