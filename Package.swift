@@ -31,11 +31,13 @@ let package = Package(
         // The clinic.
         // Its rules as plain Swift: calendar and time, booking rules, accounts, notification texts.
         .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
-        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "Schema", "Postgres", "Crypto", "Delivery"]),
-        .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "Resolvers", "Postgres", "HTTP", "Crypto"]),
+        // Every SQL statement of the clinic, one file per aggregate.
+        .target(name: "ClinicStore", dependencies: ["JSON", "ClinicDomain", "Postgres"]),
+        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "Postgres", "Crypto", "Delivery"]),
+        .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "ClinicStore", "Resolvers", "Postgres", "HTTP", "Crypto"]),
         // `main` and the CLI: argument parsing and dispatch over Server's app; the
         // `graphql` tools use the GraphQL core directly, on any schema.
-        .executableTarget(name: "clinic", dependencies: ["Server", "Schema", "QueryLanguage", "JSON"]),
+        .executableTarget(name: "clinic", dependencies: ["Server", "ClinicDomain", "ClinicStore", "Resolvers", "Schema", "QueryLanguage", "JSON"]),
 
         // Test support: only test targets (and benchmarks) depend on these, so
         // the throwaway cluster, the sinks and the raw client never reach the binary.
@@ -51,9 +53,9 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "JSON"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
-        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
+        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
                                                     "PostgresTesting", "DeliveryTesting", "TestSupport"]),
-        .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],
+        .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],
                     exclude: ["Browser"]),
         // The layout itself: generated files are what their generators write.
         .testTarget(name: "LayoutTests", dependencies: ["TestSupport"]),

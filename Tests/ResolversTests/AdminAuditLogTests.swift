@@ -1,5 +1,7 @@
 // `auditLog`: filters, keyset pages (newest first), totalCount only when
 // selected, actors batched in one statement per level; SUPERADMIN only.
+import ClinicDomain
+import ClinicStore
 import Foundation
 import Postgres
 @testable import Resolvers
@@ -17,7 +19,7 @@ final class AdminAuditLogTests: XCTestCase {
         try await h.services.pool.transaction { conn in
             for i in 0..<25 {
                 let actor: Int64? = i % 5 == 4 ? nil : (i % 2 == 0 ? admin.id : other.id)
-                try Audit.record(conn, actor: actor, action: i % 3 == 0 ? "appointment.book" : "user.update", target: "T\(i)",
+                try AuditLog.record(conn, actor: actor, action: i % 3 == 0 ? "appointment.book" : "user.update", target: "T\(i)",
                                  details: .object([("n", .int(i))]), ip: "10.0.0.\(i)")
             }
             _ = try conn.query("UPDATE audit_log SET at = timestamptz '2026-01-01 00:00Z' + make_interval(mins => (id % 7)::int)")

@@ -1,5 +1,6 @@
 // `createBackup` / `backups`: a real pg_dump archive in BACKUP_DIR, registered
 // with its size, audited; SUPERADMIN only.
+import ClinicStore
 import Crypto
 import Foundation
 import Postgres

@@ -4,6 +4,7 @@
 // test proves it by pausing the replica's WAL replay (reports stop seeing new
 // rows while writes and primary reads do), and by stopping the replica
 // (reports fail, writes still succeed).
+import ClinicStore
 import Crypto
 import Foundation
 import JSON

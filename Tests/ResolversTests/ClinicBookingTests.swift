@@ -1,4 +1,5 @@
 // Booking, rescheduling, cancelling and statuses against real PostgreSQL.
+import ClinicStore
 import ClinicDomain
 import Foundation
 import JSON

@@ -1,5 +1,7 @@
 // Doctors, appointments and patients lists, node(id:), visibility, the role
 // matrix and statement counts against real PostgreSQL.
+import ClinicDomain
+import ClinicStore
 import Foundation
 import Postgres
 @testable import Resolvers

@@ -1,3 +1,4 @@
+import ClinicStore
 import ClinicDomain
 import TestSupport
 import XCTest

@@ -1,6 +1,7 @@
 // Authorization: every field of the schema is covered by a rule, and the role
 // matrix of the identity operations and the protected User fields holds for
 // each kind of caller (anonymous, patient, doctor, another client, admin, superadmin).
+import ClinicStore
 import ClinicDomain
 import JSON
 import Postgres

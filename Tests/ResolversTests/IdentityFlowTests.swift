@@ -1,5 +1,6 @@
 // Accounts end to end, in process against a real PostgreSQL: register, login,
 // refresh rotation, reuse detection, grace window, logout, password reset and change.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON

@@ -1,5 +1,6 @@
 // The notification queries and the sendNotification mutation through the
 // executable schema, against a real database.
+import ClinicDomain
 import JSON
 import Postgres
 @testable import Resolvers

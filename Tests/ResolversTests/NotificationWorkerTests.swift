@@ -326,7 +326,7 @@ final class NotificationWorkerTests: XCTestCase {
         XCTAssertTrue(check)
 
         let dueIn = Int64(try await h.sql("SELECT extract(epoch FROM scheduled_at - $2)::int8 AS s FROM notifications WHERE id = $1",
-                                          [.int(Int(id)), nts(h.services.clock.now)]).first!.int("s"))
+                                          [.int(Int(id)), h.services.clock.now.postgresValue]).first!.int("s"))
         XCTAssertGreaterThan(dueIn, 3600)
         h.services.clock.advance(seconds: dueIn - 3600)
         try await notifyAssertEqual(try await worker.runOnce(), 0, "still 1 h early")

@@ -14,12 +14,14 @@ let package = Package(
         .target(name: "QueryLanguage"),
         .target(name: "Schema", dependencies: ["QueryLanguage", "JSON"]),
         .target(name: "Postgres", dependencies: ["CLibPQ"]),
-        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt", "JSON"], exclude: ["Resources"]),
+        .target(name: "Crypto", dependencies: ["CCrypto", "CXCrypt", "JSON"]),
         .target(name: "Delivery", dependencies: ["CCrypto", "JSON"]),
-        .target(name: "Resolvers", dependencies: ["JSON", "Schema", "Postgres", "Crypto", "Delivery"]),
+        .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
+        .target(name: "ClinicStore", dependencies: ["JSON", "ClinicDomain", "Postgres"]),
+        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "Postgres", "Crypto", "Delivery"]),
         .target(name: "PostgresTesting", dependencies: ["Postgres"]),
         .target(name: "DeliveryTesting", dependencies: ["Delivery", "CCrypto"]),
-        .executableTarget(name: "notifybench", dependencies: ["Resolvers", "Postgres", "Delivery", "Crypto", "PostgresTesting", "DeliveryTesting"]),
+        .executableTarget(name: "notifybench", dependencies: ["ClinicDomain", "Resolvers", "Postgres", "Delivery", "Crypto", "PostgresTesting", "DeliveryTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

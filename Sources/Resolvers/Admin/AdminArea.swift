@@ -4,6 +4,7 @@
 // when unset); the audit log and the backup registry from the primary. The
 // @auth rules of the schema (Report ADMIN, revenue/utilization SUPERADMIN, …)
 // are enforced by the engine's guards, not here.
+import ClinicStore
 import Foundation
 import JSON
 import Postgres
@@ -24,7 +25,7 @@ public enum AdminArea {
             .string(try await AppointmentExport.csv(args, ctx: ctx))
         }
         r.root("Query.auditLog") { args, ctx, batch in
-            .object(try await AuditLog.page(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
+            .object(try await AuditLogArea.page(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
                     typeName: "AuditEntryConnection")
         }
         r.batch("AuditEntry.actor") { batch, ctx in
@@ -37,10 +38,7 @@ public enum AdminArea {
             }
         }
         r.root("Query.backups") { _, ctx, _ in
-            let rows = try await ctx.read { conn in
-                try conn.query("SELECT \(BackupRow.columns) FROM backups b ORDER BY b.created_at DESC, b.id DESC")
-                    .rows.map(BackupRow.init)
-            }
+            let rows = try await ctx.read { conn in try BackupStore.list(conn) }
             return .list(rows.map { .object($0, typeName: "Backup") })
         }
         r.root("Mutation.createBackup") { _, ctx, _ in
@@ -53,41 +51,23 @@ extension AdminArea {
     /// `node(id:)` for an AuditEntry ID (for Query.node's owner to call): the entry or null.
     /// The type's @auth rule (SUPERADMIN) is applied by the engine's object guard.
     public static func auditEntryNode(_ id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
-        let row = try await ctx.read { conn in
-            try conn.query("SELECT \(AuditEntryRow.columns) FROM audit_log l WHERE l.id = $1", [.int(Int(id))]).first.map(AuditEntryRow.init)
-        }
+        let row = try await ctx.read { conn in try AuditLog.entry(conn, id) }
         return row.map { .object($0, typeName: "AuditEntry") } ?? .null
     }
 }
 
 // MARK: - Audit log
 
-enum AuditLog {
+enum AuditLogArea {
     static let scope = "auditLog"
 
     static func page(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant], defaultFirst: 50)
-        var p = SQLParams()
-        var conds: [String] = []
-        if let action = ClinicKit.string(args, "action") {
-            conds.append("l.action = \(p.bind(.text(action)))")
-        }
-        if let actor = ClinicKit.string(args, "actorId") {
-            conds.append("l.actor_id = \(p.bind(.int(Int(try ClinicKit.id(actor, "User", field: "actorId")))))")
-        }
-        let countWhere = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
-        let countParams = p.values
-        if let after = page.after, case .instant(let k)? = after.keys.first {
-            conds.append("(l.at, l.id) < (\(p.bind(ClinicKit.ts(k))), \(p.bind(.int(Int(after.id)))))")
-        }
-        let whereSQL = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
-        let sql = "SELECT \(AuditEntryRow.columns) FROM audit_log l \(whereSQL) ORDER BY l.at DESC, l.id DESC LIMIT \(page.fetchLimit)"
-        let params = p.values
-        let (rows, total) = try await ctx.read { conn -> ([AuditEntryRow], Int?) in
-            let rows = try conn.query(sql, params).rows.map(AuditEntryRow.init)
-            let total = countTotal
-                ? try conn.query("SELECT count(*) AS n FROM audit_log l \(countWhere)", countParams).first?.int("n") : nil
-            return (rows, total)
+        let action = ClinicKit.string(args, "action")
+        let actor = try ClinicKit.string(args, "actorId").map { try ClinicKit.id($0, "User", field: "actorId") }
+        let (rows, total) = try await ctx.read { conn in
+            try AuditLog.page(conn, action: action, actorID: actor, after: ClinicPages.after(page), limit: page.fetchLimit,
+                              countTotal: countTotal)
         }
         return ConnectionObject(rows: rows, page: page, totalCount: total) {
             Cursor(scope: scope, keys: [.instant($0.at)], id: $0.id).encoded

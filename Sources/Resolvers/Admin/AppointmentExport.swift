@@ -2,8 +2,8 @@
 // fields with commas, quotes, CR or LF quoted with quotes doubled, UTF-8;
 // fields a spreadsheet would run as formulas neutralized, see `quoted`),
 // the same filter semantics as `Query.appointments`, from the read pool.
+import ClinicStore
 import JSON
-import Postgres
 import Schema
 
 public enum AppointmentExport {
@@ -14,26 +14,11 @@ public enum AppointmentExport {
                                 "patientEmail", "reason", "createdAt"]
 
     static func csv(_ args: [String: JSON], ctx: RequestContext) async throws -> String {
-        var p = SQLParams()
-        let conds = try ClinicPages.appointmentFilter(args, &p)
-        let whereSQL = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
-        let sql = """
-            SELECT a.id, a.local_date::text AS local_date, to_char(a.local_time, 'HH24:MI') AS local_time, a.starts_at, a.status,
-                   du.first_name || ' ' || du.last_name AS doctor, d.specialization,
-                   pu.first_name || ' ' || pu.last_name AS patient, pu.email AS patient_email, a.reason, a.created_at
-              FROM appointments a
-              JOIN doctors d ON d.id = a.doctor_id JOIN users du ON du.id = d.user_id
-              JOIN patients pt ON pt.id = a.patient_id JOIN users pu ON pu.id = pt.user_id
-              \(whereSQL)
-             ORDER BY a.starts_at, a.id
-             LIMIT \(maximumRows + 1)
-            """
-        let params = p.values
-        let rows = try await ctx.readReplica { conn -> [[String]] in
-            try conn.query(sql, params).rows.map { r in
-                [GlobalID.encode(type: "Appointment", id: try r.id("id")), try r.string("local_date"), try r.string("local_time"),
-                 try r.instant("starts_at").rfc3339, try r.string("status"), try r.string("doctor"), try r.string("specialization"),
-                 try r.string("patient"), try r.string("patient_email"), try r.string("reason"), try r.instant("created_at").rfc3339]
+        let filter = try ClinicPages.appointmentFilter(args)
+        let rows = try await ctx.readReplica { conn in
+            try AppointmentStore.exportRows(conn, filter: filter, limit: maximumRows + 1).map { r in
+                [GlobalID.encode(type: "Appointment", id: r.id), r.date, r.time, r.startsAt.rfc3339, r.status, r.doctor, r.specialization,
+                 r.patient, r.patientEmail, r.reason, r.createdAt.rfc3339]
             }
         }
         guard rows.count <= maximumRows else {

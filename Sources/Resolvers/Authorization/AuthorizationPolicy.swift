@@ -8,6 +8,7 @@
 // - SELF and TREATING_DOCTOR are relationships between the viewer and a row,
 //   answered by the row itself from columns loaded with it (`Owned`): never
 //   a query per object.
+import ClinicDomain
 import QueryLanguage
 import Schema
 

@@ -1,4 +1,5 @@
 // Doctors, schedules, slots and appointments.
+import ClinicStore
 import ClinicDomain
 import Postgres
 import Schema
@@ -23,9 +24,7 @@ public enum ClinicArea {
             return try found(row.map { .object($0, typeName: "Doctor") }, "Doctor")
         }
         r.root("Query.specializations") { _, ctx, _ in
-            let names = try await ctx.read { conn in
-                try conn.query("SELECT DISTINCT specialization FROM doctors ORDER BY specialization").rows.map { try $0.string("specialization") }
-            }
+            let names = try await ctx.read { conn in try DoctorStore.specializations(conn) }
             return .list(names.map { .string($0) })
         }
         r.root("Query.availableSlots") { args, ctx, _ in
@@ -69,7 +68,7 @@ public enum ClinicArea {
             return try found(try await node(type: decoded.type, id: decoded.id, ctx: ctx), decoded.type)
         }
         r.root("Query.systemSettings") { _, ctx, _ in
-            let row = try await ctx.read { conn in try SettingsRow.load(conn) }
+            let row = try await ctx.read { conn in try SettingsStore.load(conn) }
             return .object(row, typeName: "SystemSettings")
         }
     }
@@ -98,35 +97,15 @@ public enum ClinicArea {
         case "User":
             // Staff see every user; others themselves, doctors (public), and
             // the patients of the appointments they attend.
-            let row = try await ctx.read { conn -> UserRow? in
-                var p = SQLParams()
-                let idParam = p.bind(.int(Int(id)))
-                var vis = "EXISTS (SELECT 1 FROM doctors xd WHERE xd.user_id = u.id)"
-                if let viewer {
-                    if viewer.isStaff { vis = "TRUE" } else {
-                        vis += " OR u.id = \(p.bind(.int(Int(viewer.userID))))"
-                        if let did = viewer.doctorID {
-                            vis += " OR EXISTS (SELECT 1 FROM patients xp JOIN appointments xa ON xa.patient_id = xp.id "
-                                + "WHERE xp.user_id = u.id AND xa.doctor_id = \(p.bind(.int(Int(did)))))"
-                        }
-                    }
-                }
-                return try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = \(idParam) AND u.deleted_at IS NULL AND (\(vis))",
-                                      p.values).first.map(UserRow.init)
-            }
+            let row = try await ctx.read { conn in try UserStore.visibleUser(conn, id, viewer: viewer) }
             return row.map { .object($0, typeName: "User") }
         case "Notification":
             guard let viewer else { throw ClinicError.unauthenticated("You must be signed in to read this Notification.") }
-            let row = try await ctx.read { conn -> NotificationRow? in
-                try conn.query("SELECT \(NotificationRow.columns) FROM notifications n WHERE n.id = $1 AND ($2 OR n.user_id = $3)",
-                               [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(NotificationRow.init)
-            }
+            let row = try await ctx.read { conn in try NotificationStore.visibleNotification(conn, id, viewer: viewer) }
             return row.map { .object($0, typeName: "Notification") }
         case "AuditEntry":
             // The type rule (SUPERADMIN) is applied by the guard on the returned object.
-            let row = try await ctx.read { conn in
-                try conn.query("SELECT \(AuditEntryRow.columns) FROM audit_log l WHERE l.id = $1", [.int(Int(id))]).first.map(AuditEntryRow.init)
-            }
+            let row = try await ctx.read { conn in try AuditLog.entry(conn, id) }
             return row.map { .object($0, typeName: "AuditEntry") }
         default:
             return nil
@@ -143,10 +122,7 @@ public enum ClinicArea {
         r.batch("Doctor.workingHours") { batch, ctx in
             let doctors = batch.parents.map { ($0 as? DoctorRow)?.id }
             let ids = Array(Set(doctors.compactMap { $0 }))
-            let rows = try await ctx.read { conn in
-                try conn.query("SELECT \(WorkingHoursRow.columns) FROM working_hours w WHERE w.doctor_id = ANY($1) ORDER BY w.weekday, w.start_time",
-                               [ClinicKit.ids(ids)]).rows.map(WorkingHoursRow.init)
-            }
+            let rows = try await ctx.read { conn in try DoctorStore.workingHours(conn, doctorIDs: ids) }
             var by: [Int64: [WorkingHoursRow]] = [:]
             for w in rows { by[w.doctorID, default: []].append(w) }
             return doctors.map { id in
@@ -218,11 +194,11 @@ public enum ClinicArea {
             }
         }
         r.batch("Patient.appointments") { batch, ctx in
-            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parentColumn: "patient_id",
+            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parent: .patient,
                                                         parentIDs: batch.parents.map { ($0 as? PatientRow)?.id })
         }
         r.batch("Doctor.appointments") { batch, ctx in
-            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parentColumn: "doctor_id",
+            try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parent: .doctor,
                                                         parentIDs: batch.parents.map { ($0 as? DoctorRow)?.id })
         }
     }

@@ -1,5 +1,6 @@
 // Doctor administration and the clinic settings: createDoctor, updateDoctor,
 // setWorkingHours, addTimeOff, updateSystemSettings.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
@@ -72,22 +73,18 @@ enum ClinicDoctorMutations {
             do {
                 switch who {
                 case .existing(let id):
-                    guard let u = try conn.query("SELECT id, deleted_at IS NULL AS alive FROM users WHERE id = $1 FOR UPDATE", [.int(Int(id))]).first,
-                          try u.bool("alive") else { throw ClinicError.notFound("No user with that ID") }
-                    if try conn.query("SELECT 1 FROM doctors WHERE user_id = $1", [.int(Int(id))]).first != nil {
+                    guard try UserStore.lockLiveUser(conn, id) else { throw ClinicError.notFound("No user with that ID") }
+                    if try DoctorStore.isDoctor(userID: id, conn) {
                         throw ClinicError.conflict("That user is already a doctor")
                     }
                     userID = id
                 case .new(let email, let hash, let first, let last):
-                    userID = try conn.query("""
-                        INSERT INTO users (email, password_hash, first_name, last_name, role) VALUES ($1, $2, $3, $4, 'CLIENT') RETURNING id
-                        """, [.text(email), .text(hash), .text(first), .text(last)]).first!.id("id")
+                    userID = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: first, lastName: last,
+                                                      phone: nil, role: .CLIENT)
                 }
-                let id = try conn.query("""
-                    INSERT INTO doctors (user_id, license_number, specialization, experience_years, consultation_fee, bio)
-                    VALUES ($1, $2, $3, $4, $5::numeric, $6) RETURNING id
-                    """, [.int(Int(userID)), .text(license), .text(specialization), .int(experience), .text(fee), .text(bio)]).first!.id("id")
-                try Audit.record(conn, actor: viewer.userID, action: "doctor.create", target: gid("Doctor", id),
+                let id = try DoctorStore.insert(conn, userID: userID, license: license, specialization: specialization,
+                                                experienceYears: experience, fee: fee, bio: bio)
+                try AuditLog.record(conn, actor: viewer.userID, action: "doctor.create", target: gid("Doctor", id),
                                  details: .object([("userId", .string(gid("User", userID))), ("specialization", .string(specialization))]), ip: ip)
                 return try reload(conn, id)
             } catch let e as PostgresError {
@@ -119,16 +116,9 @@ enum ClinicDoctorMutations {
         let fields = changed
         let ip = ctx.ip
         return try await ctx.write { conn in
-            let r = try conn.query("""
-                UPDATE doctors SET specialization = COALESCE($2, specialization),
-                       experience_years = COALESCE($3::int, experience_years),
-                       consultation_fee = COALESCE($4::numeric, consultation_fee),
-                       bio = COALESCE($5, bio), is_available = COALESCE($6::boolean, is_available)
-                 WHERE id = $1 RETURNING id
-                """, [.int(Int(id)), spec.map { .text($0) }, exp.map { .int($0) }, fee.map { .text($0) }, bio.map { .text($0) },
-                      avail.map { .bool($0) }])
-            guard r.first != nil else { throw ClinicError.notFound("No doctor with that ID") }
-            try Audit.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
+            guard try DoctorStore.update(conn, id, specialization: spec, experienceYears: exp, fee: fee, bio: bio,
+                                         isAvailable: avail) else { throw ClinicError.notFound("No doctor with that ID") }
+            try AuditLog.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
                              details: .object([("fields", .array(fields))]), ip: ip)
             return try reload(conn, id)
         }
@@ -156,24 +146,13 @@ enum ClinicDoctorMutations {
         let week = ranges
         let ip = ctx.ip
         return try await ctx.write { conn in
-            _ = try ClinicMutations.lockDoctor(conn, id, mode: "UPDATE")
-            _ = try conn.query("DELETE FROM working_hours WHERE doctor_id = $1", [.int(Int(id))])
-            if !week.isEmpty {
-                var p = SQLParams()
-                let doctor = p.bind(.int(Int(id)))
-                var values: [String] = []
-                for w in week {
-                    values.append("(\(doctor), \(p.bind(.int(w.weekday)))::smallint, \(p.bind(.text(w.start.iso)))::time, "
-                                  + "\(p.bind(.text(w.end.iso)))::time, \(p.bind(.int(w.slotMinutes)))::int)")
-                }
-                do {
-                    _ = try conn.query("INSERT INTO working_hours (doctor_id, weekday, start_time, end_time, slot_minutes) VALUES "
-                                       + values.joined(separator: ", "), p.values)
-                } catch {
-                    throw ClinicKit.mapDatabaseError(error)
-                }
+            _ = try ClinicMutations.lockDoctor(conn, id, mode: .exclusive)
+            do {
+                try DoctorStore.replaceWorkingHours(conn, doctorID: id, week)
+            } catch {
+                throw ClinicKit.mapDatabaseError(error)
             }
-            try Audit.record(conn, actor: viewer.userID, action: "doctor.hours_set", target: gid("Doctor", id),
+            try AuditLog.record(conn, actor: viewer.userID, action: "doctor.hours_set", target: gid("Doctor", id),
                              details: .object([("hours", .array(week.map {
                                  .string("\($0.weekday) \($0.start.iso)-\($0.end.iso)/\($0.slotMinutes)")
                              }))]), ip: ip)
@@ -200,24 +179,16 @@ enum ClinicDoctorMutations {
         return try await ctx.write { conn in
             // FOR UPDATE waits for bookings in flight (they lock the row too) and
             // keeps new ones out until this commits.
-            let doctor = try ClinicMutations.lockDoctor(conn, id, mode: "UPDATE")
-            let clashes = try conn.query("""
-                SELECT a.local_date::text AS d, a.local_time::text AS t, u.first_name, u.last_name
-                  FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = p.user_id
-                 WHERE a.doctor_id = $1 AND a.status IN ('SCHEDULED', 'CONFIRMED') AND a.during && tstzrange($2, $3, '[)')
-                 ORDER BY a.starts_at LIMIT 21
-                """, [.int(Int(id)), ClinicKit.ts(from), ClinicKit.ts(to)])
+            let doctor = try ClinicMutations.lockDoctor(conn, id, mode: .exclusive)
+            let clashes = try DoctorStore.activeAppointments(conn, doctorID: id, during: InstantRange(start: from, end: to), limit: 21)
             if !clashes.isEmpty {
-                var list = try clashes.rows.prefix(20).map {
-                    "\(try $0.string("d")) \(String(try $0.string("t").prefix(5))) (\(try $0.string("first_name")) \(try $0.string("last_name")))"
-                }
+                var list = clashes.prefix(20).map { "\($0.date.iso) \($0.time.iso) (\($0.patientName))" }
                 if clashes.count > 20 { list.append("and more") }
                 throw ClinicError.conflict("\(doctor.displayName) has active appointments in that period: \(list.joined(separator: ", ")). "
                                            + "Reschedule or cancel them first.")
             }
-            _ = try conn.query("INSERT INTO time_off (doctor_id, during, reason, created_by) VALUES ($1, tstzrange($2, $3, '[)'), $4, $5)",
-                               [.int(Int(id)), ClinicKit.ts(from), ClinicKit.ts(to), reason.map { .text($0) }, .int(Int(viewer.userID))])
-            try Audit.record(conn, actor: viewer.userID, action: "doctor.time_off", target: gid("Doctor", id),
+            try DoctorStore.addTimeOff(conn, doctorID: id, during: InstantRange(start: from, end: to), reason: reason, createdBy: viewer.userID)
+            try AuditLog.record(conn, actor: viewer.userID, action: "doctor.time_off", target: gid("Doctor", id),
                              details: .object([("from", .string(from.formatted(offsetSeconds: settings.zone.offsetSeconds(at: from)))),
                                                ("to", .string(to.formatted(offsetSeconds: settings.zone.offsetSeconds(at: to)))),
                                                ("reason", reason.map { .string($0) } ?? .null)]), ip: ip)
@@ -264,27 +235,17 @@ enum ClinicDoctorMutations {
         let ip = ctx.ip
         let row = try await ctx.write { conn -> SettingsRow in
             do {
-                _ = try conn.query("""
-                    UPDATE system_settings SET clinic_name = COALESCE($1, clinic_name), time_zone = COALESCE($2, time_zone),
-                           cancellation_window_hours = COALESCE($3::int, cancellation_window_hours),
-                           reminder_hours_before = COALESCE($4::int, reminder_hours_before),
-                           booking_horizon_days = COALESCE($5::int, booking_horizon_days),
-                           default_slot_minutes = COALESCE($6::int, default_slot_minutes)
-                    """, [name.map { .text($0) }, zone.map { .text($0) }, window.map { .int($0) }, reminder.map { .int($0) },
-                          horizon.map { .int($0) }, slot.map { .int($0) }])
+                try SettingsStore.update(conn, clinicName: name, timeZone: zone, cancellationWindowHours: window,
+                                         reminderHoursBefore: reminder, bookingHorizonDays: horizon, defaultSlotMinutes: slot)
             } catch let e as PostgresError where e.isCheckViolation {
                 throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
             }
             if reminder != nil {
                 // Pending reminders follow the new lead time.
-                _ = try conn.query("""
-                    UPDATE notifications n SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => s.reminder_hours_before), now())
-                      FROM appointments a, system_settings s
-                     WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
-                    """)
+                try ClinicOutbox.followReminderLeadTime(conn)
             }
-            try Audit.record(conn, actor: viewer.userID, action: "settings.update", target: nil, details: details, ip: ip)
-            return try SettingsRow.load(conn)
+            try AuditLog.record(conn, actor: viewer.userID, action: "settings.update", target: nil, details: details, ip: ip)
+            return try SettingsStore.load(conn)
         }
         ctx.services.settingsCache.put(row, now: ctx.now)
         return row

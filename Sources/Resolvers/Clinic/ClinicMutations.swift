@@ -2,6 +2,7 @@
 // writes its audit entry and enqueues its notifications in the outbox. The
 // double-booking guard is the database's exclusion constraint: a losing
 // concurrent booking gets 23P01, answered as CONFLICT.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
@@ -34,9 +35,8 @@ enum ClinicMutations {
 
     // MARK: - helpers
 
-    static func lockDoctor(_ conn: Connection, _ id: Int64, mode: String) throws -> DoctorRow {
-        guard let d = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = $1 FOR \(mode)", [.int(Int(id))])
-            .first.map(DoctorRow.init) else { throw ClinicError.notFound("No doctor with that ID") }
+    static func lockDoctor(_ conn: Connection, _ id: Int64, mode: DoctorStore.LockMode) throws -> DoctorRow {
+        guard let d = try DoctorStore.lock(conn, id, mode: mode) else { throw ClinicError.notFound("No doctor with that ID") }
         return d
     }
 
@@ -105,9 +105,9 @@ enum ClinicMutations {
             // constraint, which PostgreSQL can only break as a deadlock after
             // deadlock_timeout), and time off and availability changes wait too.
             // The exclusion constraint stays the guarantee against overlaps.
-            let doctor = try lockDoctor(conn, doctorID, mode: "UPDATE")
+            let doctor = try lockDoctor(conn, doctorID, mode: .exclusive)
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
-            guard try conn.query("SELECT 1 FROM patients WHERE id = $1", [.int(Int(patientID))]).first != nil else {
+            guard try UserStore.patientExists(conn, patientID) else {
                 throw ClinicError.notFound("No patient with that ID")
             }
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
@@ -116,16 +116,13 @@ enum ClinicMutations {
             let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "input.time")
             let id: Int64
             do {
-                id = try conn.query("""
-                    INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by)
-                    VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8) RETURNING id
-                    """, [.int(Int(patientID)), .int(Int(doctorID)), .text(date.iso), .text(time.iso), ClinicKit.ts(slot.startsAt),
-                          ClinicKit.ts(slot.endsAt), .text(reason), .int(Int(viewer.userID))]).first!.id("id")
+                id = try AppointmentStore.insert(conn, patientID: patientID, doctorID: doctorID, date: date, time: time,
+                                                 startsAt: slot.startsAt, endsAt: slot.endsAt, reason: reason, createdBy: viewer.userID)
             } catch {
                 throw ClinicKit.mapDatabaseError(error)
             }
             guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try Audit.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
+            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
                              details: .object([("doctorId", .string(gid("Doctor", doctorID))), ("patientId", .string(gid("Patient", patientID))),
                                                ("date", .string(date.iso)), ("time", .string(time.iso))]), ip: ip)
             try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule)
@@ -151,21 +148,19 @@ enum ClinicMutations {
             if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
                 throw ClinicError.forbidden(settings.cancellationWindow.refusal("rescheduled"))
             }
-            let doctor = try lockDoctor(conn, a.doctorID, mode: "SHARE")
+            let doctor = try lockDoctor(conn, a.doctorID, mode: .shared)
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
             let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer)
             let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
             do {
-                _ = try conn.query("""
-                    UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5 WHERE id = $1
-                    """, [.int(Int(id)), .text(date.iso), .text(time.iso), ClinicKit.ts(slot.startsAt), ClinicKit.ts(slot.endsAt)])
+                try AppointmentStore.move(conn, id, date: date, time: time, startsAt: slot.startsAt, endsAt: slot.endsAt)
             } catch {
                 throw ClinicKit.mapDatabaseError(error)
             }
             guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try Audit.record(conn, actor: viewer.userID, action: "appointment.reschedule", target: gid("Appointment", id),
+            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.reschedule", target: gid("Appointment", id),
                              details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
                              ip: ip)
             try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule)
@@ -188,11 +183,10 @@ enum ClinicMutations {
             if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
                 throw ClinicError.forbidden(settings.cancellationWindow.refusal("cancelled"))
             }
-            _ = try conn.query("UPDATE appointments SET status = 'CANCELLED', cancellation_reason = $2 WHERE id = $1",
-                               [.int(Int(id)), reason.map { .text($0) }])
+            try AppointmentStore.cancel(conn, id, reason: reason)
             guard let row = try ClinicLoad.appointment(conn, id),
                   let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
-            try Audit.record(conn, actor: viewer.userID, action: "appointment.cancel", target: gid("Appointment", id),
+            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.cancel", target: gid("Appointment", id),
                              details: .object([("reason", reason.map { .string($0) } ?? .null), ("previousStatus", .string(a.status.rawValue))]),
                              ip: ip)
             try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
@@ -214,9 +208,9 @@ enum ClinicMutations {
             if !viewer.isStaff, now >= a.startsAt {
                 throw ClinicError.forbidden("The reason can be changed only until the appointment starts")
             }
-            _ = try conn.query("UPDATE appointments SET reason = $2 WHERE id = $1", [.int(Int(id)), .text(reason)])
+            try AppointmentStore.setReason(conn, id, reason)
             guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try Audit.record(conn, actor: viewer.userID, action: "appointment.update_reason", target: gid("Appointment", id), ip: ip)
+            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.update_reason", target: gid("Appointment", id), ip: ip)
             return row
         }
     }
@@ -251,10 +245,9 @@ enum ClinicMutations {
                     throw ClinicError.conflict("An appointment can be marked \(statusWord(target)) only once it has started")
                 }
             }
-            _ = try conn.query("UPDATE appointments SET status = $2, notes = COALESCE($3, notes) WHERE id = $1",
-                               [.int(Int(id)), .text(target.rawValue), notes.map { .text($0) }])
+            try AppointmentStore.setStatus(conn, id, target, notes: notes)
             guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try Audit.record(conn, actor: viewer.userID, action: "appointment.status_change", target: gid("Appointment", id),
+            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.status_change", target: gid("Appointment", id),
                              details: .object([("from", .string(a.status.rawValue)), ("to", .string(target.rawValue)),
                                                ("notesChanged", .bool(notes != nil))]), ip: ip)
             if target != a.status, !target.isActive {
@@ -266,68 +259,6 @@ enum ClinicMutations {
                 }
             }
             return row
-        }
-    }
-}
-
-// MARK: - Outbox
-
-enum ClinicOutbox {
-    enum Reminder { case schedule, delete, keep }
-
-    static func deletePendingReminders(_ conn: Connection, appointmentID: Int64) throws {
-        _ = try conn.query("DELETE FROM notifications WHERE appointment_id = $1 AND kind = 'REMINDER' AND status = 'PENDING'",
-                           [.int(Int(appointmentID))])
-    }
-
-    /// Enqueues `kind` for the appointment's patient on each channel they
-    /// chose, and schedules (or moves, or deletes) the pending reminder.
-    static func enqueue(_ conn: Connection, _ a: AppointmentRow, kind: String, doctor: DoctorRow, settings: SettingsRow,
-                        reminder: Reminder) throws {
-        guard let u = try conn.query("""
-            SELECT email, phone, notify_by_email, notify_by_sms, first_name, locale FROM users WHERE id = $1 AND deleted_at IS NULL
-            """, [.int(Int(a.patientUserID))]).first else { return }
-        var channels: [(String, String)] = []
-        if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
-        if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
-        // The final text, in the patient's language, as the worker would render
-        // it: pending rows already read right in the `notifications` query.
-        let locale = try u.optionalString("locale")
-        let details = NotificationTemplates.AppointmentDetails(
-            clinicName: settings.clinicName, doctorName: doctor.displayName, patientFirstName: try u.string("first_name"),
-            date: a.date, time: a.time, appointmentID: a.id)
-        func text(_ kind: String, _ channel: String) -> (subject: String, body: String) {
-            NotificationTemplates.appointment(kind: kind, channel: channel, locale: locale, details)
-        }
-        for (channel, recipient) in channels where !recipient.isEmpty {
-            let (subject, body) = text(kind, channel)
-            _ = try conn.query("""
-                INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
-                """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(kind), .text(subject), .text(body),
-                      .text(String(recipient.prefix(254)))])
-        }
-        switch reminder {
-        case .keep: break
-        case .delete: try deletePendingReminders(conn, appointmentID: a.id)
-        case .schedule:
-            // Channels the patient no longer wants lose their pending reminder.
-            _ = try conn.query("""
-                DELETE FROM notifications WHERE appointment_id = $1 AND kind = 'REMINDER' AND status = 'PENDING'
-                   AND NOT (channel = ANY($2::text[]))
-                """, [.int(Int(a.id)), .textArray(channels.map(\.0))])
-            let at = a.startsAt.adding(seconds: -Int64(settings.reminderHoursBefore) * 3600)
-            for (channel, recipient) in channels where !recipient.isEmpty {
-                let (subject, body) = text("REMINDER", channel)
-                _ = try conn.query("""
-                    INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
-                    VALUES ($1, $2, $3, 'REMINDER', $4, $5, $6, GREATEST($7, now()))
-                    ON CONFLICT (appointment_id, channel) WHERE kind = 'REMINDER' AND status = 'PENDING'
-                    DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, subject = EXCLUDED.subject, body = EXCLUDED.body,
-                                  recipient = EXCLUDED.recipient
-                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(subject), .text(body),
-                          .text(String(recipient.prefix(254))), ClinicKit.ts(at)])
-            }
         }
     }
 }

@@ -56,18 +56,8 @@ enum ClinicKit {
         return value
     }
 
-    /// `%`, `_` and `\` match themselves in an ILIKE pattern with ESCAPE '\'.
-    static func likeContains(_ s: String) -> String {
-        var out = "%"
-        for c in s {
-            if c == "%" || c == "_" || c == "\\" { out.append("\\") }
-            out.append(c)
-        }
-        return out + "%"
-    }
-
     static func ts(_ i: Instant) -> PostgresValue { i.postgresValue }
-    static func ids(_ xs: [Int64]) -> PostgresValue { .intArray(xs.map { Int($0) }) }
+    static func ids(_ xs: [Int64]) -> PostgresValue { .ids(xs) }
 
     // MARK: errors
 
@@ -108,15 +98,6 @@ extension String {
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return s
-    }
-}
-
-/// Numbered parameters for dynamically built SQL.
-struct SQLParams {
-    var values: [PostgresValue?] = []
-    mutating func bind(_ v: PostgresValue?) -> String {
-        values.append(v)
-        return "$\(values.count)"
     }
 }
 

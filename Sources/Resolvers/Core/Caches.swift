@@ -1,21 +1,9 @@
 // Small in-process caches and limiters. One server instance keeps them in
 // memory; several instances behind a balancer each keep their own (see the
 // README's "Scaling out" for how limits are shared then).
+import ClinicStore
 import ClinicDomain
 import Synchronization
-
-/// The user state an access token is checked against on every request.
-public struct ViewerState: Sendable, Equatable {
-    public var role: Role
-    public var isActive: Bool
-    public var tokenVersion: Int
-    public var patientID: Int64?
-    public var doctorID: Int64?
-    public init(role: Role, isActive: Bool, tokenVersion: Int, patientID: Int64?, doctorID: Int64?) {
-        self.role = role; self.isActive = isActive; self.tokenVersion = tokenVersion
-        self.patientID = patientID; self.doctorID = doctorID
-    }
-}
 
 /// userID → state, kept for `ttlMicros` and dropped at once when this process
 /// changes the user (deactivation, role change, password change, deletion).

@@ -1,5 +1,6 @@
 // Process-wide services the resolvers share: database pools, token signer,
 // password hasher, limits, caches. Built once at startup (and in tests).
+import ClinicStore
 import ClinicDomain
 import Crypto
 import Foundation

@@ -1,5 +1,6 @@
 // Everything one request's resolvers share: who asks, the statement counter,
 // and access to the database through the pool's own threads.
+import ClinicStore
 import ClinicDomain
 import JSON
 import Postgres
@@ -54,23 +55,8 @@ public final class RequestContext: Sendable {
     /// The settings row (cached a few seconds).
     public func settings() async throws -> SettingsRow {
         if let s = services.settingsCache.get(now: now) { return s }
-        let row = try await read { conn in try SettingsRow.load(conn) }
+        let row = try await read { conn in try SettingsStore.load(conn) }
         services.settingsCache.put(row, now: now)
         return row
-    }
-}
-
-extension Viewer {
-    /// Who did it, for audit entries.
-    var auditActor: Int64? { userID }
-}
-
-/// Writes one audit entry on the caller's connection (inside its transaction).
-public enum Audit {
-    public static func record(_ conn: Connection, actor: Int64?, action: String, target: String?, details: JSON = .object([]),
-                              ip: String?) throws {
-        _ = try conn.query("INSERT INTO audit_log (actor_id, action, target_id, details, ip) VALUES ($1, $2, $3, $4, $5)",
-                           [actor.map { .int(Int($0)) }, .text(action), target.map { .text($0) },
-                            .jsonb(details.serializedString), ip.map { .text($0) }])
     }
 }

@@ -1,4 +1,5 @@
 // Sign-up, sign-in, token refresh, sign-out and passwords.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
@@ -21,10 +22,6 @@ struct AuthPayloadObject: FieldReadable {
         default: return nil
         }
     }
-}
-
-extension Instant {
-    var pg: PostgresValue { postgresValue }
 }
 
 enum AccountMutations {
@@ -54,21 +51,17 @@ enum AccountMutations {
             let now = ctx.now, ip = ctx.ip, services = ctx.services
             try services.admitPasswordHashing(ip: ip, now: now)
             let hash = try await services.passwordHashing.hash(password)
-            let phoneValue: PostgresValue? = if case .value(let p) = phone, !p.isEmpty { .text(p) } else { nil }
+            let phoneValue: String? = if case .value(let p) = phone, !p.isEmpty { p } else { nil }
             do {
                 let (user, refresh) = try await ctx.write { conn in
-                    let userID = try conn.query("""
-                        INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
-                        VALUES ($1, $2, $3, $4, $5, 'CLIENT') RETURNING id
-                        """, [.text(email), .text(hash), .text(firstName), .text(lastName), phoneValue]).first!.id("id")
-                    _ = try conn.query("""
-                        INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone)
-                        VALUES ($1, $2::date, $3, $4, $5, $6)
-                        """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(contact), .text(contactPhone)])
-                    try Audit.record(conn, actor: userID, action: "user.register", target: GlobalID.encode(type: "User", id: userID), ip: ip)
+                    let userID = try UserStore.registerPatient(conn, email: email, passwordHash: hash, firstName: firstName,
+                                                               lastName: lastName, phone: phoneValue, dateOfBirth: dateOfBirth,
+                                                               gender: gender, address: address, emergencyContact: contact,
+                                                               emergencyPhone: contactPhone)
+                    try AuditLog.record(conn, actor: userID, action: "user.register", target: GlobalID.encode(type: "User", id: userID), ip: ip)
                     let refresh = try RefreshTokens.insert(conn, userID: userID, family: nil, parentID: nil, now: now,
                                                            ttl: services.tokens.refreshTokenTTL)
-                    let user = try UserRow(try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1", [.int(Int(userID))]).first!)
+                    let user = try UserStore.user(conn, userID)!
                     return (user, refresh.token)
                 }
                 return payload(ctx, user: user, refreshToken: refresh)
@@ -100,10 +93,10 @@ enum AccountMutations {
             guard case .string(let token)? = args["refreshToken"], let hash = OpaqueToken.hash(token) else { throw invalidRefresh() }
             let now = ctx.now, ip = ctx.ip
             let done = try await ctx.write { conn -> Bool in
-                guard let stored = try RefreshTokens.find(conn, hash: hash, forUpdate: true),
+                guard let stored = try TokenStore.find(conn, hash: hash, forUpdate: true),
                       stored.revokedAt == nil, stored.expiresAt > now else { return false }
-                try RefreshTokens.revokeFamily(conn, family: stored.family, now: now)
-                try Audit.record(conn, actor: stored.userID, action: "auth.logout", target: GlobalID.encode(type: "User", id: stored.userID), ip: ip)
+                try TokenStore.revokeFamily(conn, family: stored.family, now: now)
+                try AuditLog.record(conn, actor: stored.userID, action: "auth.logout", target: GlobalID.encode(type: "User", id: stored.userID), ip: ip)
                 return true
             }
             guard done else { throw invalidRefresh() }
@@ -122,33 +115,28 @@ enum AccountMutations {
             let flooded = services.limiter.hit("reset:\(email)", limit: resetEmailsPerHour, periodSeconds: 3600, now: now) != nil
             try await ctx.write { conn in
                 if flooded {
-                    try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
+                    try AuditLog.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
                                      details: .object([("throttled", .bool(true))]), ip: ip)
                     return
                 }
                 // The clinic's name comes along in the same statement, for the email.
-                guard let row = try conn.query("""
-                    SELECT id, first_name, locale, (SELECT clinic_name FROM system_settings LIMIT 1) AS clinic_name
-                      FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active
-                    """, [.text(email)]).first else {
-                    try Audit.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
+                guard let row = try UserStore.resetRecipient(conn, email: email) else {
+                    try AuditLog.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
                                      details: .object([("known", .bool(false))]), ip: ip)
                     return
                 }
-                let userID = try row.id("id")
-                _ = try conn.query("INSERT INTO password_reset_tokens (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                                   [.int(Int(userID)), .bytea(hash), now.pg, now.adding(seconds: services.tokens.resetTokenTTL).pg])
+                let userID = row.userID
+                try TokenStore.insertResetToken(conn, userID: userID, hash: hash, createdAt: now,
+                                                expiresAt: now.adding(seconds: services.tokens.resetTokenTTL))
                 // The stored text has a placeholder where the link goes; the token
                 // travels sealed beside it, for the worker only (PasswordResetEmail).
                 let (subject, body) = PasswordResetEmail.redacted(
-                    locale: try row.optionalString("locale"), firstName: try row.string("first_name"),
-                    minutes: services.tokens.resetTokenTTL / 60, clinicName: try row.optionalString("clinic_name") ?? "")
+                    locale: row.locale, firstName: row.firstName,
+                    minutes: services.tokens.resetTokenTTL / 60, clinicName: row.clinicName ?? "")
                 let sealed = PasswordResetEmail.seal(token: token, with: services.secretSeal)
-                _ = try conn.query("""
-                    INSERT INTO notifications (user_id, channel, kind, subject, body, recipient, scheduled_at, sealed_secret)
-                    VALUES ($1, 'EMAIL', 'PASSWORD_RESET', $2, $3, $4, $5, $6)
-                    """, [.int(Int(userID)), .text(subject), .text(body), .text(email), now.pg, .bytea(sealed)])
-                try Audit.record(conn, actor: userID, action: "auth.password_reset_request",
+                try ClinicOutbox.enqueuePasswordReset(conn, userID: userID, subject: subject, body: body, recipient: email, at: now,
+                                                      sealedSecret: sealed)
+                try AuditLog.record(conn, actor: userID, action: "auth.password_reset_request",
                                  target: GlobalID.encode(type: "User", id: userID), ip: ip)
             }
             return .bool(true)
@@ -162,12 +150,7 @@ enum AccountMutations {
             }
             let now = ctx.now
             // Look the token up first to check the password against the account's email.
-            guard let target = try await ctx.read({ conn in
-                try conn.query("""
-                    SELECT t.user_id, u.email FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
-                    WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL AND u.is_active
-                    """, [.bytea(hash), now.pg]).first.map { (try $0.id("user_id"), try $0.string("email")) }
-            }) else { throw invalid }
+            guard let target = try await ctx.read({ conn in try TokenStore.resetTarget(conn, hash: hash, now: now) }) else { throw invalid }
             if let violation = PasswordPolicy.check(newPassword, email: target.1) {
                 throw ClinicError.badInput(violation.message, field: "newPassword")
             }
@@ -176,13 +159,9 @@ enum AccountMutations {
             let newHash = try await ctx.services.passwordHashing.hash(newPassword)
             let userID = try await ctx.write { conn -> Int64? in
                 // Consume the token; a concurrent use of the same token finds it used.
-                guard let row = try conn.query("""
-                    UPDATE password_reset_tokens SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2
-                    RETURNING user_id
-                    """, [.bytea(hash), now.pg]).first else { return nil }
-                let userID = try row.id("user_id")
+                guard let userID = try TokenStore.consumeResetToken(conn, hash: hash, now: now) else { return nil }
                 try setPassword(conn, userID: userID, hash: newHash, now: now)
-                try Audit.record(conn, actor: userID, action: "auth.password_reset", target: GlobalID.encode(type: "User", id: userID), ip: ip)
+                try AuditLog.record(conn, actor: userID, action: "auth.password_reset", target: GlobalID.encode(type: "User", id: userID), ip: ip)
                 return userID
             }
             guard let userID else { throw invalid }
@@ -204,11 +183,9 @@ enum AccountMutations {
     /// revoked, and every outstanding reset link dead (a password changed
     /// because a mailbox was compromised must not leave a working link in it).
     static func setPassword(_ conn: Connection, userID: Int64, hash: String, now: Instant) throws {
-        _ = try conn.query("UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1",
-                           [.int(Int(userID)), .text(hash)])
+        try UserStore.setPasswordHash(conn, userID, hash, endSessions: true)
         try RefreshTokens.revokeAll(conn, userID: userID, now: now)
-        _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
-                           [.int(Int(userID)), now.pg])
+        try TokenStore.expireResetTokens(conn, userID: userID, now: now)
     }
 
     /// The AuthPayload, and the caller becomes `user` for the rest of this
@@ -248,8 +225,7 @@ enum AccountMutations {
             try services.admitPasswordHashing(ip: ip, now: now)
             if let email {
                 candidate = try await ctx.read { conn in
-                    try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
-                                   [.text(email)]).first.map { Candidate(user: try UserRow($0), hash: try $0.string("password_hash")) }
+                    try UserStore.credentials(conn, email: email).map { Candidate(user: $0.user, hash: $0.passwordHash) }
                 }
             }
             if let candidate {
@@ -282,9 +258,9 @@ enum AccountMutations {
         let user = candidate.user
         let refresh = try await ctx.write { conn in
             if let rehash {
-                _ = try conn.query("UPDATE users SET password_hash = $2 WHERE id = $1", [.int(Int(user.id)), .text(rehash)])
+                try UserStore.setPasswordHash(conn, user.id, rehash, endSessions: false)
             }
-            try Audit.record(conn, actor: user.id, action: "auth.login", target: GlobalID.encode(type: "User", id: user.id), ip: ip)
+            try AuditLog.record(conn, actor: user.id, action: "auth.login", target: GlobalID.encode(type: "User", id: user.id), ip: ip)
             return try RefreshTokens.insert(conn, userID: user.id, family: nil, parentID: nil, now: now, ttl: services.tokens.refreshTokenTTL).token
         }
         return payload(ctx, user: user, refreshToken: refresh)
@@ -305,8 +281,7 @@ enum AccountMutations {
         }
         let services = ctx.services, now = ctx.now, ip = ctx.ip
         guard let row = try await ctx.read({ conn in
-            try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(viewer.userID))])
-                .first.map { (email: try $0.string("email"), hash: try $0.string("password_hash")) }
+            try UserStore.passwordOf(conn, viewer.userID)
         }) else { throw ClinicError.unauthenticated() }
         let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
         let accountKey = LoginThrottle.accountKey(row.email)
@@ -323,7 +298,7 @@ enum AccountMutations {
         }
         guard verified else {
             try await ctx.write { conn in
-                try Audit.record(conn, actor: viewer.userID, action: "auth.password_change_failed",
+                try AuditLog.record(conn, actor: viewer.userID, action: "auth.password_change_failed",
                                  target: GlobalID.encode(type: "User", id: viewer.userID),
                                  details: .object([("reason", .string("wrong_current_password"))]), ip: ip)
             }
@@ -336,7 +311,7 @@ enum AccountMutations {
         let newHash = try await services.passwordHashing.hash(newPassword)
         try await ctx.write { conn in
             try setPassword(conn, userID: viewer.userID, hash: newHash, now: now)
-            try Audit.record(conn, actor: viewer.userID, action: "auth.password_change",
+            try AuditLog.record(conn, actor: viewer.userID, action: "auth.password_change",
                              target: GlobalID.encode(type: "User", id: viewer.userID), ip: ip)
         }
         services.viewerCache.invalidate(viewer.userID)
@@ -350,7 +325,7 @@ enum AccountMutations {
         if let email { details.append(("email", .string(email))) }
         let entry = JSON.object(details)
         try await ctx.write { conn in
-            try Audit.record(conn, actor: userID, action: "auth.login_failed", target: userID.map { GlobalID.encode(type: "User", id: $0) },
+            try AuditLog.record(conn, actor: userID, action: "auth.login_failed", target: userID.map { GlobalID.encode(type: "User", id: $0) },
                              details: entry, ip: ip)
         }
     }

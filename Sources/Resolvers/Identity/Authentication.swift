@@ -2,6 +2,7 @@
 // check it against the user's current state (active, token version, role)
 // through one cached lookup, so deactivation, deletion, a role change or a
 // password change stops the token on the very next request.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import Postgres
@@ -45,7 +46,7 @@ public enum Authentication {
             state = cached
         } else {
             do {
-                state = try await context.read { conn in try loadViewerState(conn, userID: userID) }
+                state = try await context.read { conn in try UserStore.viewerState(conn, userID: userID) }
             } catch {
                 services.log("viewer lookup failed (request \(requestID)): \(error)")
                 return .failure(.unavailable)
@@ -61,21 +62,6 @@ public enum Authentication {
         }
         let viewer = Viewer(userID: userID, role: state.role, patientID: state.patientID, doctorID: state.doctorID)
         return .success(RequestContext(services: services, viewer: viewer, ip: ip, requestID: requestID, statements: context.statements))
-    }
-
-    /// The state tokens are checked against; nil for an unknown or deleted user.
-    public static func loadViewerState(_ conn: Connection, userID: Int64) throws -> ViewerState? {
-        let r = try conn.query("""
-            SELECT u.role, u.is_active, u.token_version,
-                   (SELECT p.id FROM patients p WHERE p.user_id = u.id) AS patient_id,
-                   (SELECT d.id FROM doctors d WHERE d.user_id = u.id) AS doctor_id
-            FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL
-            """, [.int(Int(userID))])
-        guard let row = r.first else { return nil }
-        return ViewerState(role: Role(rawValue: try row.string("role")) ?? .CLIENT, isActive: try row.bool("is_active"),
-                           tokenVersion: try row.int("token_version"),
-                           patientID: try row.optionalInt("patient_id").map(Int64.init),
-                           doctorID: try row.optionalInt("doctor_id").map(Int64.init))
     }
 
     /// A signed access token for a user in its current state.

@@ -143,19 +143,3 @@ struct InputReader {
 enum Patch<T> {
     case absent, null, value(T)
 }
-
-/// Builds `SET a = $2, b = $3` lists for partial updates.
-struct UpdateBuilder {
-    var assignments: [String] = []
-    var parameters: [PostgresValue?] = []
-    let firstIndex: Int
-
-    init(firstIndex: Int) { self.firstIndex = firstIndex }
-
-    mutating func set(_ column: String, _ value: PostgresValue?) {
-        parameters.append(value)
-        assignments.append("\(column) = $\(firstIndex + parameters.count - 1)")
-    }
-    var isEmpty: Bool { assignments.isEmpty }
-    var sql: String { assignments.joined(separator: ", ") }
-}

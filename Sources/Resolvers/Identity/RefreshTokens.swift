@@ -15,6 +15,7 @@
 // handed out, and only while it is still unused and unrevoked and the
 // parent was rotated at most `reuseGraceSeconds` ago. After the window the
 // seal is useless: presenting the parent then is reuse.
+import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
@@ -34,24 +35,14 @@ enum RefreshTokens {
                        ttl: Int64) throws -> (token: String, raw: [UInt8], id: Int64) {
         let (token, hash) = OpaqueToken.generate()
         let raw = Base64.urlDecode(token)!
-        let r = try conn.query("""
-            INSERT INTO refresh_tokens (user_id, token_hash, family_id, parent_id, issued_at, expires_at)
-            VALUES ($1, $2, COALESCE($3::uuid, gen_random_uuid()), $4, $5, $6) RETURNING id
-            """, [.int(Int(userID)), .bytea(hash), family.map { .uuid($0) }, parentID.map { .int(Int($0)) },
-                  now.postgresValue,
-                  now.adding(seconds: ttl).postgresValue])
-        return (token, raw, try r.first!.id("id"))
+        let id = try TokenStore.insert(conn, userID: userID, hash: hash, family: family, parentID: parentID, issuedAt: now,
+                                       expiresAt: now.adding(seconds: ttl))
+        return (token, raw, id)
     }
 
     /// Revokes every live refresh token of a user (password change, deactivation, …).
     static func revokeAll(_ conn: Connection, userID: Int64, now: Instant) throws {
-        _ = try conn.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
-                           [.int(Int(userID)), now.postgresValue])
-    }
-
-    static func revokeFamily(_ conn: Connection, family: String, now: Instant) throws {
-        _ = try conn.query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL",
-                           [.uuid(family), now.postgresValue])
+        try TokenStore.revokeAll(conn, userID: userID, now: now)
     }
 
     /// What presenting a refresh token leads to.
@@ -64,62 +55,39 @@ enum RefreshTokens {
         case reused(userID: Int64)
     }
 
-    struct Stored: Sendable {
-        var id: Int64, userID: Int64, family: String, expiresAt: Instant
-        var usedAt: Instant?, replacedBy: Int64?, revokedAt: Instant?, seal: [UInt8]?
-    }
-
-    static func find(_ conn: Connection, hash: [UInt8], forUpdate: Bool) throws -> Stored? {
-        let r = try conn.query("""
-            SELECT id, user_id, family_id::text AS family_id, expires_at, used_at, replaced_by, revoked_at, successor_seal
-            FROM refresh_tokens WHERE token_hash = $1\(forUpdate ? " FOR UPDATE" : "")
-            """, [.bytea(hash)])
-        guard let row = r.first else { return nil }
-        return Stored(id: try row.id("id"), userID: try row.id("user_id"), family: try row.string("family_id"),
-                      expiresAt: try row.instant("expires_at"), usedAt: try row.optionalInstant("used_at"),
-                      replacedBy: try row.optionalID("replaced_by"), revokedAt: try row.optionalInstant("revoked_at"),
-                      seal: try row.optionalBytes("successor_seal"))
-    }
-
     /// Rotation, in the caller's transaction.
     static func rotate(_ conn: Connection, presented token: String, services: ClinicServices, now: Instant, ip: String?) throws -> Outcome {
         guard let hash = OpaqueToken.hash(token), let raw = Base64.urlDecode(token) else { return .invalid }
-        guard let stored = try find(conn, hash: hash, forUpdate: true) else { return .invalid }
+        guard let stored = try TokenStore.find(conn, hash: hash, forUpdate: true) else { return .invalid }
         if stored.revokedAt != nil || stored.expiresAt <= now { return .invalid }
-        guard let user = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active",
-                                        [.int(Int(stored.userID))]).first.map(UserRow.init) else { return .invalid }
+        guard let user = try UserStore.activeUser(conn, stored.userID) else { return .invalid }
 
         if let usedAt = stored.usedAt {
             // Within the grace window: hand out the same successor again, if it is still live.
             if now.microsecondsSinceEpoch - usedAt.microsecondsSinceEpoch <= services.tokens.reuseGraceSeconds * 1_000_000,
                let successorID = stored.replacedBy, let seal = stored.seal, seal.count == OpaqueToken.byteCount {
                 let successorRaw = self.seal(successor: seal, parent: raw)  // XOR is its own inverse
-                let successor = try conn.query("""
-                    SELECT token_hash FROM refresh_tokens
-                    WHERE id = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > $2
-                    """, [.int(Int(successorID)), now.postgresValue]).first
-                if let successor, ConstantTime.equals(try successor.bytes("token_hash"), Crypto.SHA256.hash(successorRaw)) {
-                    try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
+                if let successorHash = try TokenStore.liveHash(conn, successorID, now: now),
+                   ConstantTime.equals(successorHash, Crypto.SHA256.hash(successorRaw)) {
+                    try AuditLog.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
                                      details: .object([("family", .string(stored.family)), ("graceReplay", .bool(true))]), ip: ip)
                     return .issued(user: user, refreshToken: Base64.urlEncode(successorRaw))
                 }
             }
             // Reuse: someone holds a copy of a rotated token. Revoke the family
             // and every other token of the user, and stop their access tokens.
-            try revokeFamily(conn, family: stored.family, now: now)
+            try TokenStore.revokeFamily(conn, family: stored.family, now: now)
             try revokeAll(conn, userID: stored.userID, now: now)
-            _ = try conn.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", [.int(Int(stored.userID))])
-            try Audit.record(conn, actor: stored.userID, action: "auth.token_reuse", target: GlobalID.encode(type: "User", id: stored.userID),
+            try UserStore.bumpTokenVersion(conn, stored.userID)
+            try AuditLog.record(conn, actor: stored.userID, action: "auth.token_reuse", target: GlobalID.encode(type: "User", id: stored.userID),
                              details: .object([("family", .string(stored.family))]), ip: ip)
             return .reused(userID: stored.userID)
         }
 
         let next = try insert(conn, userID: stored.userID, family: stored.family, parentID: stored.id, now: now,
                               ttl: services.tokens.refreshTokenTTL)
-        _ = try conn.query("UPDATE refresh_tokens SET used_at = $2, replaced_by = $3, successor_seal = $4 WHERE id = $1",
-                           [.int(Int(stored.id)), now.postgresValue,
-                            .int(Int(next.id)), .bytea(seal(successor: next.raw, parent: raw))])
-        try Audit.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
+        try TokenStore.markRotated(conn, stored.id, at: now, successor: next.id, seal: seal(successor: next.raw, parent: raw))
+        try AuditLog.record(conn, actor: user.id, action: "auth.refresh", target: GlobalID.encode(type: "User", id: user.id),
                          details: .object([("family", .string(stored.family))]), ip: ip)
         return .issued(user: user, refreshToken: next.token)
     }

@@ -1,5 +1,6 @@
 // Profiles, the admin user operations, the user queries, and the User →
 // patient/doctor relations (one statement per level).
+import ClinicStore
 import ClinicDomain
 import Crypto
 import Postgres
@@ -13,10 +14,7 @@ enum UserManagement {
         admin(&r)
     }
 
-    static func loadUser(_ conn: Connection, id: Int64) throws -> UserRow? {
-        try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL", [.int(Int(id))])
-            .first.map(UserRow.init)
-    }
+    static func loadUser(_ conn: Connection, id: Int64) throws -> UserRow? { try UserStore.liveUser(conn, id) }
 
     // MARK: - Queries
 
@@ -26,12 +24,7 @@ enum UserManagement {
         r.root("Query.user") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
             let id = try InputReader(args).globalID("id", type: "User")
-            let row = try await ctx.read { conn in
-                try conn.query("""
-                    SELECT \(UserRow.columns) FROM users u
-                    WHERE u.id = $1 AND u.deleted_at IS NULL AND ($2 OR u.id = $3)
-                    """, [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(UserRow.init)
-            }
+            let row = try await ctx.read { conn in try UserStore.selfOrStaffUser(conn, id, viewer: viewer) }
             guard let row else { throw ClinicError.notFound("No user with this ID.") }
             return .object(row, typeName: "User")
         }
@@ -46,25 +39,10 @@ enum UserManagement {
             case .string(let s)?: try reader.string("search", max: IdentityLimits.search)
             default: nil
             }
-            var conditions = ["u.deleted_at IS NULL"]
-            var params: [PostgresValue?] = []
-            if let role { params.append(.text(role.rawValue)); conditions.append("u.role = $\(params.count)") }
-            if let search, !search.isEmpty {
-                params.append(.text(search.lowercased()))
-                conditions.append("(strpos(lower(u.first_name || ' ' || u.last_name), $\(params.count)) > 0 OR strpos(u.email, $\(params.count)) > 0)")
-            }
-            let filter = conditions.joined(separator: " AND ")
-            let countParams = params
-            var pageConditions = conditions
-            if let after = page.after { params.append(.int(Int(after.id))); pageConditions.append("u.id > $\(params.count)") }
-            params.append(.int(page.fetchLimit))
-            let sql = "SELECT \(UserRow.columns) FROM users u WHERE \(pageConditions.joined(separator: " AND ")) ORDER BY u.id LIMIT $\(params.count)"
             let wantsTotal = batch.selectedFields.contains("totalCount")
-            let finalParams = params
-            let (rows, total) = try await ctx.read { conn -> ([UserRow], Int?) in
-                let rows = try conn.query(sql, finalParams).map(UserRow.init)
-                let total = wantsTotal ? try conn.query("SELECT count(*) AS n FROM users u WHERE \(filter)", countParams).first!.int("n") : nil
-                return (rows, total)
+            let (rows, total) = try await ctx.read { conn in
+                try UserStore.page(conn, role: role, search: search.flatMap { $0.isEmpty ? nil : $0 }, afterID: page.after?.id,
+                                   limit: page.fetchLimit, countTotal: wantsTotal)
             }
             return .object(ConnectionObject(rows: rows, page: page, totalCount: total) {
                 Cursor(scope: "users.id", keys: [], id: $0.id).encoded
@@ -79,22 +57,14 @@ enum UserManagement {
             let users = batch.parents.map { $0 as? UserRow }
             let ids = Array(Set(users.compactMap { $0?.patientID }))
             guard !ids.isEmpty else { return users.map { _ in .null } }
-            let rows = try await ctx.read { conn in
-                try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [.intArray(ids.map(Int.init))])
-                    .map(PatientRow.init)
-            }
-            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let byID = try await ctx.read { conn in try ClinicLoad.patients(conn, ids) }
             return users.map { u in u?.patientID.flatMap { byID[$0] }.map { .object($0, typeName: "Patient") } ?? .null }
         }
         r.batch("User.doctor") { batch, ctx in
             let users = batch.parents.map { $0 as? UserRow }
             let ids = Array(Set(users.compactMap { $0?.doctorID }))
             guard !ids.isEmpty else { return users.map { _ in .null } }
-            let rows = try await ctx.read { conn in
-                try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [.intArray(ids.map(Int.init))])
-                    .map(DoctorRow.init)
-            }
-            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let byID = try await ctx.read { conn in try ClinicLoad.doctors(conn, ids) }
             return users.map { u in u?.doctorID.flatMap { byID[$0] }.map { .object($0, typeName: "Doctor") } ?? .null }
         }
     }
@@ -111,11 +81,8 @@ enum UserManagement {
             if let b = try input.bool("notifyBySms") { builder.set("notify_by_sms", .bool(b)) }
             let ip = ctx.ip, update = builder
             let user = try await ctx.write { conn -> UserRow? in
-                if !update.isEmpty {
-                    _ = try conn.query("UPDATE users SET \(update.sql) WHERE id = $1 AND deleted_at IS NULL",
-                                       [.int(Int(viewer.userID))] + update.parameters)
-                }
-                try Audit.record(conn, actor: viewer.userID, action: "user.update", target: GlobalID.encode(type: "User", id: viewer.userID),
+                try UserStore.updateLiveUser(conn, viewer.userID, update)
+                try AuditLog.record(conn, actor: viewer.userID, action: "user.update", target: GlobalID.encode(type: "User", id: viewer.userID),
                                  details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
                 return try loadUser(conn, id: viewer.userID)
             }
@@ -142,14 +109,11 @@ enum UserManagement {
             if let p = try input.phone("emergencyPhone", kind: .dialable) { builder.set("emergency_phone", .text(p)) }
             let ip = ctx.ip, update = builder
             let patient = try await ctx.write { conn -> PatientRow? in
-                guard let id = try conn.query("SELECT id FROM patients WHERE user_id = $1 FOR UPDATE", [.int(Int(viewer.userID))])
-                    .first?.id("id") else { return nil }
-                if !update.isEmpty {
-                    _ = try conn.query("UPDATE patients SET \(update.sql) WHERE id = $1", [.int(Int(id))] + update.parameters)
-                }
-                try Audit.record(conn, actor: viewer.userID, action: "patient.update", target: GlobalID.encode(type: "Patient", id: id),
+                guard let id = try UserStore.lockPatient(ofUser: viewer.userID, conn) else { return nil }
+                try UserStore.updatePatient(conn, id, update)
+                try AuditLog.record(conn, actor: viewer.userID, action: "patient.update", target: GlobalID.encode(type: "Patient", id: id),
                                  details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
-                return try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = $1", [.int(Int(id))]).first.map(PatientRow.init)
+                return try ClinicLoad.patients(conn, [id])[id]
             }
             guard let patient else { throw ClinicError.notFound("You have no patient profile.") }
             return .object(patient, typeName: "Patient")
@@ -180,16 +144,14 @@ enum UserManagement {
             let password = try input.password("password", email: email)
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
-            let phone: PostgresValue? = if case .value(let p) = try input.nullablePhone("phone", kind: .international), !p.isEmpty { .text(p) } else { nil }
+            let phone: String? = if case .value(let p) = try input.nullablePhone("phone", kind: .international), !p.isEmpty { p } else { nil }
             let hash = try await ctx.services.passwordHashing.hash(password)
             let ip = ctx.ip
             do {
                 let user = try await ctx.write { conn in
-                    let id = try conn.query("""
-                        INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
-                        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-                        """, [.text(email), .text(hash), .text(firstName), .text(lastName), phone, .text(role.rawValue)]).first!.id("id")
-                    try Audit.record(conn, actor: viewer.userID, action: "user.create", target: GlobalID.encode(type: "User", id: id),
+                    let id = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: firstName, lastName: lastName,
+                                                      phone: phone, role: role)
+                    try AuditLog.record(conn, actor: viewer.userID, action: "user.create", target: GlobalID.encode(type: "User", id: id),
                                      details: .object([("role", .string(role.rawValue))]), ip: ip)
                     return try loadUser(conn, id: id)!
                 }
@@ -211,10 +173,9 @@ enum UserManagement {
             let ip = ctx.ip, now = ctx.now, update = builder
             enum Outcome: Sendable { case notFound, forbidden(String), done(UserRow, revoked: Bool) }
             let outcome = try await ctx.write { conn -> Outcome in
-                guard let target = try conn.query("SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
-                                                  [.int(Int(id))]).first else { return .notFound }
-                let oldRole = Role(rawValue: try target.string("role")) ?? .CLIENT
-                let wasActive = try target.bool("is_active")
+                guard let target = try UserStore.lockAccess(conn, id) else { return .notFound }
+                let oldRole = target.role
+                let wasActive = target.isActive
                 let roleChange = newRole.flatMap { $0 == oldRole ? nil : $0 }
                 let activeChange = active.flatMap { $0 == wasActive ? nil : $0 }
                 // Staff accounts and roles are the superadmin's to manage.
@@ -228,21 +189,18 @@ enum UserManagement {
                 if let roleChange { u.set("role", .text(roleChange.rawValue)) }
                 if let activeChange { u.set("is_active", .bool(activeChange)) }
                 let revoke = roleChange != nil || activeChange == false
-                if !u.isEmpty {
-                    let bump = revoke ? ", token_version = token_version + 1" : ""
-                    _ = try conn.query("UPDATE users SET \(u.sql)\(bump) WHERE id = $1", [.int(Int(id))] + u.parameters)
-                }
+                try UserStore.updateUser(conn, id, u, endSessions: revoke)
                 if revoke { try RefreshTokens.revokeAll(conn, userID: id, now: now) }
                 let targetID = GlobalID.encode(type: "User", id: id)
                 if let roleChange {
-                    try Audit.record(conn, actor: viewer.userID, action: "user.role_change", target: targetID,
+                    try AuditLog.record(conn, actor: viewer.userID, action: "user.role_change", target: targetID,
                                      details: .object([("from", .string(oldRole.rawValue)), ("to", .string(roleChange.rawValue))]), ip: ip)
                 }
                 if let activeChange {
-                    try Audit.record(conn, actor: viewer.userID, action: activeChange ? "user.activate" : "user.deactivate", target: targetID, ip: ip)
+                    try AuditLog.record(conn, actor: viewer.userID, action: activeChange ? "user.activate" : "user.deactivate", target: targetID, ip: ip)
                 }
                 if !update.isEmpty || (roleChange == nil && activeChange == nil) {
-                    try Audit.record(conn, actor: viewer.userID, action: "user.update", target: targetID,
+                    try AuditLog.record(conn, actor: viewer.userID, action: "user.update", target: targetID,
                                      details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
                 }
                 return .done(try loadUser(conn, id: id)!, revoked: revoke)
@@ -265,18 +223,12 @@ enum UserManagement {
             if id == viewer.userID { throw ClinicError.forbidden("You cannot delete your own account.") }
             let ip = ctx.ip, now = ctx.now
             let deleted = try await ctx.write { conn -> Bool in
-                let r = try conn.query("""
-                    UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', first_name = 'Deleted', last_name = 'User',
-                           phone = NULL, password_hash = '!', is_active = false, notify_by_email = false, notify_by_sms = false,
-                           deleted_at = $2, token_version = token_version + 1
-                    WHERE id = $1 AND deleted_at IS NULL
-                    """, [.int(Int(id)), now.pg])
-                guard r.affectedRows == 1 else { return false }
+                guard try UserStore.anonymize(conn, id, at: now) else { return false }
                 try RefreshTokens.revokeAll(conn, userID: id, now: now)
                 // A deleted doctor takes no new bookings; past appointments keep their rows.
-                _ = try conn.query("UPDATE doctors SET is_available = false WHERE user_id = $1", [.int(Int(id))])
-                _ = try conn.query("UPDATE password_reset_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL", [.int(Int(id)), now.pg])
-                try Audit.record(conn, actor: viewer.userID, action: "user.delete", target: GlobalID.encode(type: "User", id: id), ip: ip)
+                try DoctorStore.stopBookings(userID: id, conn)
+                try TokenStore.expireResetTokens(conn, userID: id, now: now)
+                try AuditLog.record(conn, actor: viewer.userID, action: "user.delete", target: GlobalID.encode(type: "User", id: id), ip: ip)
                 return true
             }
             guard deleted else { throw ClinicError.notFound("No user with this ID.") }

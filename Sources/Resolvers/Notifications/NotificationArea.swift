@@ -1,9 +1,9 @@
 // Notifications in the API: `Query.notifications` (own rows for clients,
 // enforced in SQL; all for staff), `Notification.user` / `.appointment`
 // (one statement per level), and `Mutation.sendNotification` (staff).
+import ClinicStore
 import ClinicDomain
 import JSON
-import Postgres
 import Schema
 
 public enum NotificationArea {
@@ -19,30 +19,13 @@ public enum NotificationArea {
         r.batch("Notification.user") { batch, ctx in
             let keys = batch.parents.map { ($0 as? NotificationRow)?.userID }
             let ids = Array(Set(keys.compactMap { $0 }))
-            let rows = try await ctx.read { conn -> [Int64: UserRow] in
-                guard !ids.isEmpty else { return [:] }
-                var out: [Int64: UserRow] = [:]
-                for r in try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = ANY($1)", [.intArray(ids.map { Int($0) })]) {
-                    let u = try UserRow(r)
-                    out[u.id] = u
-                }
-                return out
-            }
+            let rows = try await ctx.read { conn in try ClinicLoad.users(conn, ids) }
             return keys.map { k in k.flatMap { rows[$0] }.map { .object($0, typeName: "User") } ?? .null }
         }
         r.batch("Notification.appointment") { batch, ctx in
             let keys = batch.parents.map { ($0 as? NotificationRow)?.appointmentID }
             let ids = Array(Set(keys.compactMap { $0 }))
-            let rows = try await ctx.read { conn -> [Int64: AppointmentRow] in
-                guard !ids.isEmpty else { return [:] }
-                var out: [Int64: AppointmentRow] = [:]
-                for r in try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = ANY($1)",
-                                        [.intArray(ids.map { Int($0) })]) {
-                    let a = try AppointmentRow(r)
-                    out[a.id] = a
-                }
-                return out
-            }
+            let rows = try await ctx.read { conn in try ClinicLoad.appointments(conn, ids) }
             return keys.map { k in k.flatMap { rows[$0] }.map { .object($0, typeName: "Appointment") } ?? .null }
         }
         r.root("Mutation.sendNotification") { args, ctx, _ in
@@ -55,24 +38,12 @@ public enum NotificationArea {
     static func notifications(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
         let viewer = try ctx.requireViewer()
         let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant])
-        var params: [PostgresValue?] = []
-        func bind(_ v: PostgresValue) -> String { params.append(v); return "$\(params.count)" }
-        var conds: [String] = []
         // Clients see their own rows only, whatever else the query says.
-        if !viewer.isStaff { conds.append("n.user_id = \(bind(.int(Int(viewer.userID))))") }
-        if case .string(let status)? = args["status"] { conds.append("n.status = \(bind(.text(status)))") }
-        let countConds = conds, countParams = params
-        if let after = page.after, case .instant(let key)? = after.keys.first {
-            conds.append("(n.created_at, n.id) < (\(bind(nts(key))), \(bind(.int(Int(after.id)))))")
-        }
-        let whereSQL = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
-        let sql = "SELECT \(NotificationRow.columns) FROM notifications n \(whereSQL) ORDER BY n.created_at DESC, n.id DESC LIMIT \(page.fetchLimit)"
-        let countSQL = "SELECT count(*) AS n FROM notifications n" + (countConds.isEmpty ? "" : " WHERE " + countConds.joined(separator: " AND "))
-        let finalParams = params
-        let (rows, total) = try await ctx.read { conn -> ([NotificationRow], Int?) in
-            let rows = try conn.query(sql, finalParams).rows.map(NotificationRow.init)
-            let total = countTotal ? try conn.query(countSQL, countParams).first?.int("n") : nil
-            return (rows, total)
+        let owner: Int64? = viewer.isStaff ? nil : viewer.userID
+        let status: String? = if case .string(let s)? = args["status"] { s } else { nil }
+        let (rows, total) = try await ctx.read { conn in
+            try NotificationStore.page(conn, userID: owner, status: status, after: ClinicPages.after(page), limit: page.fetchLimit,
+                                       countTotal: countTotal)
         }
         return ConnectionObject(rows: rows, page: page, totalCount: total) {
             Cursor(scope: scope, keys: [.instant($0.createdAt)], id: $0.id).encoded
@@ -128,50 +99,36 @@ public enum NotificationArea {
         let wanted = Array(Set(userIDs))
         let (requested, onDate, isExplicit) = (userIDs, date, explicit)
         return try await ctx.write { conn -> [NotificationRow] in
-            var recipients: [Int64: (email: String, phone: String?)] = [:]
+            var recipients: [Int64: NotificationStore.Contact] = [:]
             if !wanted.isEmpty {
-                for r in try conn.query("SELECT id, email, phone FROM users WHERE id = ANY($1) AND deleted_at IS NULL",
-                                        [.intArray(wanted.map { Int($0) })]) {
-                    recipients[try r.id("id")] = (try r.string("email"), try r.optionalString("phone"))
-                }
+                recipients = try NotificationStore.contacts(conn, userIDs: wanted)
                 if let missing = requested.first(where: { recipients[$0] == nil }) {
                     throw ClinicError.notFound("No user with ID \(GlobalID.encode(type: "User", id: missing))")
                 }
             }
             if let onDate {
-                for r in try conn.query("""
-                    SELECT DISTINCT u.id, u.email, u.phone
-                      FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = p.user_id
-                     WHERE a.local_date = $1::date AND a.status IN ('SCHEDULED', 'CONFIRMED') AND u.deleted_at IS NULL
-                    """, [.text(onDate.iso)]) {
-                    recipients[try r.id("id")] = (try r.string("email"), try r.optionalString("phone"))
-                }
+                recipients.merge(try NotificationStore.patientContacts(conn, appointmentsOn: onDate)) { _, new in new }
             }
-            var ids: [Int] = []
+            var ids: [Int64] = []
             var addresses: [String] = []
             var skipped = 0
             for (id, contact) in recipients.sorted(by: { $0.key < $1.key }) {
                 let address = channel == "EMAIL" ? contact.email : (contact.phone ?? "")
                 if address.isEmpty { skipped += 1; continue }
-                ids.append(Int(id))
+                ids.append(id)
                 addresses.append(String(address.prefix(254)))
             }
             var rows: [NotificationRow] = []
             if !ids.isEmpty {
-                rows = try conn.query("""
-                    INSERT INTO notifications AS n (user_id, channel, kind, subject, body, recipient, scheduled_at)
-                    SELECT t.user_id, $2, 'CUSTOM', $3, $4, t.recipient, $5
-                      FROM unnest($1::int8[], $6::text[]) AS t(user_id, recipient)
-                    RETURNING \(NotificationRow.columns)
-                    """, [.intArray(ids), .text(channel), .text(subject), .text(body), nts(now), .textArray(addresses)])
-                    .rows.map(NotificationRow.init).sorted { $0.id < $1.id }
+                rows = try ClinicOutbox.enqueueCustom(conn, userIDs: ids, recipients: addresses, channel: channel, subject: subject,
+                                                      body: body, at: now).sorted { $0.id < $1.id }
             }
             var details: [(String, JSON)] = [("channel", .string(channel)), ("recipients", .int(rows.count))]
             if skipped > 0 { details.append(("skippedWithoutPhone", .int(skipped))) }
             if isExplicit { details.append(("userIds", .int(wanted.count))) }
             if let onDate { details.append(("appointmentsOn", .string(onDate.iso))) }
             details.append(("subject", .string(subject)))
-            try Audit.record(conn, actor: viewer.userID, action: "notification.send", target: nil, details: .object(details), ip: ip)
+            try AuditLog.record(conn, actor: viewer.userID, action: "notification.send", target: nil, details: .object(details), ip: ip)
             return rows
         }
     }

@@ -13,6 +13,7 @@
 // delivery key (Message-ID / Idempotency-Key), logging "possibly duplicated"
 // once. Reminders are ordinary rows with a future scheduled_at: restarts lose
 // nothing and no timer lives in memory.
+import ClinicStore
 import ClinicDomain
 import Delivery
 import Foundation
@@ -137,43 +138,12 @@ public final class NotificationWorker: Sendable {
     func sentRecently(to users: Set<Int64>, now: Instant) async throws -> [Int64: Int] {
         let window = services.rateLimits.notificationsPerUser.periodSeconds
         return try await services.pool.withConnection { conn in
-            var counts: [Int64: Int] = [:]
-            for r in try conn.query("""
-                SELECT user_id, count(*) AS n FROM notifications
-                 WHERE user_id = ANY($1) AND status = 'SENT' AND sent_at > $2 AND kind <> 'PASSWORD_RESET'
-                 GROUP BY user_id
-                """, [.intArray(users.map { Int($0) }), nts(now.adding(seconds: -Int64(window)))]) {
-                counts[try r.id("user_id")] = try r.int("n")
-            }
-            return counts
+            try OutboxStore.sentCounts(conn, to: Array(users), since: now.adding(seconds: -Int64(window)))
         }
     }
 
-    /// A claimed row with what its message needs.
-    struct Claimed: Sendable {
-        var id: Int64
-        var userID: Int64
-        var channel: String
-        var kind: String
-        var subject: String
-        var body: String
-        var recipient: String
-        var attempts: Int
-        var scheduledAt: Instant
-        var deliveryKey: String
-        var recipientName: String
-        var firstName: String
-        var locale: String
-        var clinicName: String
-        /// Appointment data when the row has one.
-        var appointment: NotificationTemplates.AppointmentDetails?
-        var appointmentActive: Bool
-        var appointmentStartsAt: Instant?
-        /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
-        var sealedSecret: [UInt8]?
-        var logDuplicate: Bool
-        var previousHolder: String?
-    }
+    typealias Claimed = ClaimedNotification
+
 
     enum Outcome: Sendable, Equatable {
         /// Sent; the row keeps this text (never a secret: see `Content.stored`).
@@ -190,69 +160,8 @@ public final class NotificationWorker: Sendable {
     func claim(now: Instant) async throws -> [Claimed] {
         let lease = now.adding(seconds: options.leaseSeconds)
         let (limit, me) = (options.batchSize, workerID)
-        return try await services.pool.transaction { conn -> [Claimed] in
-            let rows = try conn.query("""
-                WITH due AS (
-                    SELECT id, locked_by AS prev_locked_by, last_error AS prev_error
-                      FROM notifications
-                     WHERE status = 'PENDING' AND scheduled_at <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-                     ORDER BY scheduled_at, id
-                     LIMIT $2
-                       FOR UPDATE SKIP LOCKED
-                )
-                UPDATE notifications n
-                   SET locked_until = $3, locked_by = $4,
-                       last_error = CASE WHEN due.prev_locked_by IS NULL THEN n.last_error
-                                         ELSE 'possibly duplicated: the lease of ' || due.prev_locked_by || ' expired in flight' END
-                  FROM due
-                 WHERE n.id = due.id
-                RETURNING n.id, due.prev_locked_by,
-                          (due.prev_locked_by IS NOT NULL AND coalesce(due.prev_error, '') NOT LIKE 'possibly duplicated%') AS log_duplicate
-                """, [nts(now), .int(limit), nts(lease), .text(me)])
-            guard !rows.isEmpty else { return [] }
-            var flags: [Int64: (Bool, String?)] = [:]
-            for r in rows { flags[try r.id("id")] = (try r.bool("log_duplicate"), try r.optionalString("prev_locked_by")) }
-            let details = try conn.query("""
-                SELECT n.id, n.user_id, n.channel, n.kind, n.subject, n.body, n.recipient, n.attempts, n.scheduled_at,
-                       n.delivery_key::text AS delivery_key, n.appointment_id, n.sealed_secret,
-                       u.first_name, u.last_name, u.locale, s.clinic_name,
-                       a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
-                       du.last_name AS doctor_last_name
-                  FROM notifications n
-                  JOIN users u ON u.id = n.user_id
-                  CROSS JOIN system_settings s
-                  LEFT JOIN appointments a ON a.id = n.appointment_id
-                  LEFT JOIN doctors d ON d.id = a.doctor_id
-                  LEFT JOIN users du ON du.id = d.user_id
-                 WHERE n.id = ANY($1)
-                 ORDER BY n.scheduled_at, n.id
-                """, [.intArray(flags.keys.map { Int($0) })])
-            return try details.rows.map { r in
-                let id = try r.id("id")
-                var appointment: NotificationTemplates.AppointmentDetails?
-                var active = false
-                var startsAt: Instant?
-                if let aid = try r.optionalID("appointment_id"), let dateText = try r.optionalString("local_date"),
-                   let timeText = try r.optionalString("local_time"),
-                   let date = LocalDate(iso: dateText), let time = LocalTime(iso: String(timeText.prefix(5))) {
-                    appointment = .init(clinicName: try r.string("clinic_name"),
-                                        doctorName: "Dr. " + (try r.optionalString("doctor_last_name") ?? ""),
-                                        patientFirstName: try r.string("first_name"), date: date, time: time, appointmentID: aid)
-                    let status = try r.string("appointment_status")
-                    active = status == "SCHEDULED" || status == "CONFIRMED"
-                    startsAt = try r.instant("starts_at")
-                }
-                return Claimed(id: id, userID: try r.id("user_id"), channel: try r.string("channel"), kind: try r.string("kind"),
-                               subject: try r.string("subject"), body: try r.string("body"), recipient: try r.string("recipient"),
-                               attempts: try r.int("attempts"), scheduledAt: try r.instant("scheduled_at"),
-                               deliveryKey: try r.string("delivery_key"),
-                               recipientName: "\(try r.string("first_name")) \(try r.string("last_name"))",
-                               firstName: try r.string("first_name"),
-                               locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
-                               appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
-                               sealedSecret: try r.optionalBytes("sealed_secret"),
-                               logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
-            }
+        return try await services.pool.transaction { conn in
+            try OutboxStore.claim(conn, now: now, limit: limit, leaseUntil: lease, worker: me)
         }
     }
 
@@ -379,46 +288,26 @@ public final class NotificationWorker: Sendable {
         let lost = try await services.pool.transaction { conn -> [Int64] in
             var lost: [Int64] = []
             for (c, o, delay) in frozen {
-                let result: QueryResult
+                let kept: Bool
                 switch o {
                 case .sent(let subject, let body):
-                    result = try conn.query("""
-                        UPDATE notifications SET status = 'SENT', sent_at = $2, attempts = attempts + 1, subject = $3, body = $4,
-                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
-                         WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
-                        """, [.int(Int(c.id)), nts(now), .text(String(subject.prefix(1000))), .text(String(body.prefix(10_000))), .text(me)])
+                    kept = try OutboxStore.markSent(conn, c.id, at: now, subject: subject, body: body, worker: me)
                 case .retry(let why):
                     let next = now.adding(seconds: delay ?? 60)
-                    result = try conn.query("""
-                        UPDATE notifications
-                           SET attempts = attempts + 1, last_error = $2,
-                               status = CASE WHEN attempts + 1 >= $3 THEN 'FAILED' ELSE 'PENDING' END,
-                               scheduled_at = CASE WHEN attempts + 1 >= $3 THEN scheduled_at ELSE $4 END,
-                               sealed_secret = CASE WHEN attempts + 1 >= $3 THEN NULL ELSE sealed_secret END,
-                               locked_until = NULL, locked_by = NULL
-                         WHERE id = $1 AND locked_by = $5 AND status = 'PENDING'
-                        """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .int(maxAttempts), nts(next), .text(me)])
+                    kept = try OutboxStore.markRetry(conn, c.id, error: why, maxAttempts: maxAttempts, next: next, worker: me)
                 case .permanent(let why):
-                    result = try conn.query("""
-                        UPDATE notifications SET status = 'FAILED', attempts = attempts + 1, last_error = $2,
-                               sealed_secret = NULL, locked_until = NULL, locked_by = NULL
-                         WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
-                        """, [.int(Int(c.id)), .text(String(why.prefix(1000))), .text(me)])
+                    kept = try OutboxStore.markFailed(conn, c.id, error: why, worker: me)
                 case .skipped(let why), .suppressed(let why):
                     if case .suppressed = o {
-                        try Audit.record(conn, actor: nil, action: "notification.suppressed",
+                        try AuditLog.record(conn, actor: nil, action: "notification.suppressed",
                                          target: GlobalID.encode(type: "Notification", id: c.id),
                                          details: .object([("user", .string(GlobalID.encode(type: "User", id: c.userID))),
                                                            ("kind", .string(c.kind)), ("channel", .string(c.channel))]),
                                          ip: nil)
                     }
-                    result = try conn.query("""
-                        UPDATE notifications SET status = 'FAILED', last_error = $2, sealed_secret = NULL,
-                               locked_until = NULL, locked_by = NULL
-                         WHERE id = $1 AND locked_by = $3 AND status = 'PENDING'
-                        """, [.int(Int(c.id)), .text(why), .text(me)])
+                    kept = try OutboxStore.markNotAttempted(conn, c.id, reason: why, worker: me)
                 }
-                if result.affectedRows == 0 { lost.append(c.id) }
+                if !kept { lost.append(c.id) }
             }
             return lost
         }
@@ -454,7 +343,7 @@ public final class NotificationWorker: Sendable {
         guard now.microsecondsSinceEpoch - last > 5_000_000 else { return }
         lastQueuedRefresh.store(now.microsecondsSinceEpoch, ordering: .relaxed)
         let n = try await services.pool.withConnection { conn in
-            try conn.query("SELECT count(*) AS n FROM notifications WHERE status = 'PENDING' AND scheduled_at <= $1", [nts(now)]).first?.int("n") ?? 0
+            try OutboxStore.dueCount(conn, now: now)
         }
         recorder.update { $0.queued = n }
     }
@@ -466,12 +355,7 @@ public final class NotificationWorker: Sendable {
     /// Call inside the settings transaction. Returns the rows moved.
     @discardableResult
     public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
-        try conn.query("""
-            UPDATE notifications n
-               SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => $1::int), now())
-              FROM appointments a
-             WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
-            """, [.int(reminderHoursBefore)]).affectedRows
+        try OutboxStore.rescheduleReminders(conn, reminderHoursBefore: reminderHoursBefore)
     }
 
     // MARK: - Construction for the server
@@ -528,8 +412,6 @@ public struct NotificationConfigError: Error, Sendable, CustomStringConvertible 
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
-
-func nts(_ i: Instant) -> PostgresValue { i.postgresValue }
 
 /// Sleep until signalled or a timeout passes; a signal with no waiter is kept for the next wait.
 final class Wakeup: Sendable {

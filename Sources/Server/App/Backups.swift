@@ -10,6 +10,7 @@
 // --force (or when only empty tables exist) the public schema is dropped and
 // recreated first.
 import ClinicDomain
+import ClinicStore
 import Foundation
 import Postgres
 import Resolvers
@@ -26,11 +27,10 @@ public enum DatabaseBackups {
         let made = try await BackupTools.dump(databaseURL: db.url, serverMajor: major, into: directory, now: now)
         if directory == absolute(config.backupDirectory) {
             // Registered (and audited) when the backups table exists, i.e. the database is migrated.
-            if (try? connection.query("SELECT to_regclass('public.backups') IS NOT NULL AS x").first?.bool("x")) == true {
+            if (try? BackupStore.registryExists(connection)) == true {
                 _ = try connection.transaction { conn in
-                    let id = try conn.query("INSERT INTO backups (file_name, size_bytes) VALUES ($1, $2) RETURNING id",
-                                            [.text(made.fileName), .int(made.sizeBytes)]).first!.int("id")
-                    try Audit.record(conn, actor: nil, action: "backup.create", target: GlobalID.encode(type: "Backup", id: Int64(id)),
+                    let id = try BackupStore.register(conn, fileName: made.fileName, sizeBytes: made.sizeBytes, createdBy: nil).id
+                    try AuditLog.record(conn, actor: nil, action: "backup.create", target: GlobalID.encode(type: "Backup", id: id),
                                      details: .object([("fileName", .string(made.fileName)), ("sizeBytes", .int(made.sizeBytes)),
                                                        ("via", .string("cli"))]), ip: nil)
                 }

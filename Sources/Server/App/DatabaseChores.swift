@@ -1,7 +1,9 @@
 // The app behind migrate, seed and create-superadmin: database chores.
 import ClinicDomain
+import ClinicStore
 import Crypto
 import Foundation
+import JSON
 import Postgres
 import Resolvers
 
@@ -78,13 +80,10 @@ public enum Superadmins {
         defer { connection.close() }
         do {
             try connection.transaction { conn in
-                let r = try conn.query("""
-                    INSERT INTO users (email, password_hash, first_name, last_name, role)
-                    VALUES ($1, $2, 'Super', 'Admin', 'SUPERADMIN') RETURNING id
-                    """, [.text(email), .text(hash)])
-                _ = try conn.query("INSERT INTO audit_log (actor_id, action, target_id, details) VALUES (NULL, 'user.create', $1, $2)",
-                                   [.text(GlobalID.encode(type: "User", id: Int64(try r.rows[0].int("id")))),
-                                    .jsonb("{\"role\":\"SUPERADMIN\",\"via\":\"cli\"}")])
+                let id = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: "Super", lastName: "Admin",
+                                                  phone: nil, role: .SUPERADMIN)
+                try AuditLog.record(conn, actor: nil, action: "user.create", target: GlobalID.encode(type: "User", id: id),
+                                    details: .object([("role", .string("SUPERADMIN")), ("via", .string("cli"))]), ip: nil)
             }
         } catch let e as PostgresError where e.isUniqueViolation {
             throw OperationRefused("a user with email \(email) already exists")

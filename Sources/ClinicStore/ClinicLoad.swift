@@ -1,15 +1,14 @@
-// Loading rows for the clinic area: by ids (one statement per batch), with
+// Loading rows by ids: by ids (one statement per batch), with
 // row-level visibility in the SQL, and the data slot calendars are cut from.
 import ClinicDomain
 import Postgres
-import Schema
 
-enum ClinicLoad {
+public enum ClinicLoad {
     // MARK: visibility
 
     /// SQL condition on `appointments a` for what `viewer` may see: staff all,
     /// otherwise their own appointments and those they attend as a doctor.
-    static func appointmentVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
+    public static func appointmentVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
         guard let viewer else { return "FALSE" }
         if viewer.isStaff { return "TRUE" }
         var parts: [String] = []
@@ -20,7 +19,7 @@ enum ClinicLoad {
 
     /// SQL condition on `patients p`: staff all, the patient themself, and the
     /// patients of a doctor's appointments.
-    static func patientVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
+    public static func patientVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {
         guard let viewer else { return "FALSE" }
         if viewer.isStaff { return "TRUE" }
         var parts = ["p.user_id = \(p.bind(.int(Int(viewer.userID))))"]
@@ -32,33 +31,40 @@ enum ClinicLoad {
 
     // MARK: by ids
 
-    static func doctors(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
+    public static func doctors(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [ClinicKit.ids(ids)])
+        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [PostgresValue.ids(ids)])
             .rows.map(DoctorRow.init)
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func users(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: UserRow] {
+    public static func users(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: UserRow] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = ANY($1)", [ClinicKit.ids(ids)])
+        let rows = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = ANY($1)", [PostgresValue.ids(ids)])
             .rows.map(UserRow.init)
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func patients(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: PatientRow] {
+    public static func patients(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: PatientRow] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [ClinicKit.ids(ids)])
+        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [PostgresValue.ids(ids)])
             .rows.map(PatientRow.init)
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
-    static func appointment(_ conn: Connection, _ id: Int64, forUpdate: Bool = false) throws -> AppointmentRow? {
+    public static func appointments(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: AppointmentRow] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = ANY($1)", [.ids(ids)])
+            .rows.map(AppointmentRow.init)
+        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public static func appointment(_ conn: Connection, _ id: Int64, forUpdate: Bool = false) throws -> AppointmentRow? {
         try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = $1\(forUpdate ? " FOR UPDATE" : "")",
                        [.int(Int(id))]).first.map(AppointmentRow.init)
     }
 
-    static func visibleAppointment(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> AppointmentRow? {
+    public static func visibleAppointment(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> AppointmentRow? {
         var p = SQLParams()
         let idParam = p.bind(.int(Int(id)))
         let vis = appointmentVisibility(viewer, &p)
@@ -66,7 +72,7 @@ enum ClinicLoad {
             .first.map(AppointmentRow.init)
     }
 
-    static func visiblePatient(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> PatientRow? {
+    public static func visiblePatient(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> PatientRow? {
         var p = SQLParams()
         let idParam = p.bind(.int(Int(id)))
         let vis = patientVisibility(viewer, &p)
@@ -76,16 +82,19 @@ enum ClinicLoad {
 
     // MARK: calendars
 
-    struct CalendarData: Sendable {
-        var hours: [SlotCalendar.WorkingRange] = []
-        var timeOff: [InstantRange] = []
-        var busy: [InstantRange] = []
+    public struct CalendarData: Sendable {
+        public var hours: [SlotCalendar.WorkingRange] = []
+        public var timeOff: [InstantRange] = []
+        public var busy: [InstantRange] = []
+        public init(hours: [SlotCalendar.WorkingRange] = [], timeOff: [InstantRange] = [], busy: [InstantRange] = []) {
+            self.hours = hours; self.timeOff = timeOff; self.busy = busy
+        }
     }
 
     /// Working hours, time off and active appointments of `doctorIDs` within
     /// `window`, in ONE statement. `excluding` leaves out one appointment (the
     /// one being rescheduled).
-    static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
+    public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
                              excluding: Int64? = nil) throws -> [Int64: CalendarData] {
         guard !doctorIDs.isEmpty else { return [:] }
         let result = try conn.query("""
@@ -99,7 +108,7 @@ enum ClinicLoad {
             SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, a.starts_at, a.ends_at
               FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
                AND a.during && tstzrange($2, $3, '[)') AND a.id <> $4
-            """, [ClinicKit.ids(doctorIDs), ClinicKit.ts(window.start), ClinicKit.ts(window.end), .int(Int(excluding ?? -1))])
+            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1))])
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
         for r in result {
@@ -118,7 +127,7 @@ enum ClinicLoad {
         return out
     }
 
-    static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?) -> SlotCalendar {
+    public static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?) -> SlotCalendar {
         SlotCalendar(workingHours: data?.hours ?? [], timeZone: settings.zone, timeOff: data?.timeOff ?? [],
                      busy: data?.busy ?? [], now: now,
                      horizonDays: viewer?.isStaff == true ? nil : settings.bookingHorizonDays)

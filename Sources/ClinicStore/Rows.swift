@@ -1,40 +1,29 @@
-// Rows as loaded from PostgreSQL, answering their plain fields themselves
-// (FieldReadable: no resolver call, no query) and their relationship to the
-// viewer (Owned: decided from columns loaded with the row).
+// Rows as loaded from PostgreSQL: each type's column list, its decoding, and
+// its relationship to a viewer decided from columns loaded with the row (so
+// authorization never needs a query per object). Resolvers reads their fields.
 import ClinicDomain
 import Postgres
-import Schema
 
 extension Row {
-    func id(_ column: String) throws -> Int64 { Int64(try int(column)) }
-    func optionalID(_ column: String) throws -> Int64? { try optionalInt(column).map(Int64.init) }
-    func instant(_ column: String) throws -> Instant { try decode(Instant.self, column) }
-    func optionalInstant(_ column: String) throws -> Instant? { try decode(Instant.self, column) }
-    func localDate(_ column: String) throws -> LocalDate {
+    public func id(_ column: String) throws -> Int64 { Int64(try int(column)) }
+    public func optionalID(_ column: String) throws -> Int64? { try optionalInt(column).map(Int64.init) }
+    public func instant(_ column: String) throws -> Instant { try decode(Instant.self, column) }
+    public func optionalInstant(_ column: String) throws -> Instant? { try decode(Instant.self, column) }
+    public func localDate(_ column: String) throws -> LocalDate {
         let text = try string(column)
         guard let d = LocalDate(iso: text) else { throw PostgresError.decoding("\(column): not a date: \(text)") }
         return d
     }
-    func localTime(_ column: String) throws -> LocalTime {
+    public func localTime(_ column: String) throws -> LocalTime {
         let text = try string(column)
         guard let t = LocalTime(iso: String(text.prefix(5))) else { throw PostgresError.decoding("\(column): not a time: \(text)") }
         return t
     }
 }
 
-extension ResolvedValue {
-    static func string(_ s: String) -> ResolvedValue { .leaf(.string(s)) }
-    static func optionalString(_ s: String?) -> ResolvedValue { s.map { .leaf(.string($0)) } ?? .null }
-    static func bool(_ b: Bool) -> ResolvedValue { .leaf(.bool(b)) }
-    static func int(_ i: Int) -> ResolvedValue { .leaf(.int(i)) }
-    static func id(_ type: String, _ id: Int64) -> ResolvedValue { .leaf(.string(GlobalID.encode(type: type, id: id))) }
-    static func instant(_ i: Instant) -> ResolvedValue { .leaf(.string(i.rfc3339)) }
-    static func optionalInstant(_ i: Instant?) -> ResolvedValue { i.map { .instant($0) } ?? .null }
-}
-
 // MARK: - People
 
-public struct UserRow: FieldReadable, Owned {
+public struct UserRow: Sendable {
     public var id: Int64
     public var email: String
     public var firstName: String
@@ -70,29 +59,11 @@ public struct UserRow: FieldReadable, Owned {
 
     public var fullName: String { "\(firstName) \(lastName)" }
 
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("User", id)
-        case "firstName": return .string(firstName)
-        case "lastName": return .string(lastName)
-        case "fullName": return .string(fullName)
-        case "email": return .string(email)
-        case "phone": return .optionalString(phone)
-        case "role": return .string(role.rawValue)
-        case "isActive": return .bool(isActive)
-        case "createdAt": return .instant(createdAt)
-        case "updatedAt": return .instant(updatedAt)
-        case "notifyByEmail": return .bool(notifyByEmail)
-        case "notifyBySms": return .bool(notifyBySms)
-        default: return nil
-        }
-    }
-
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == id }
     public func isTreatedBy(_ viewer: Viewer) -> Bool { false }
 }
 
-public struct PatientRow: FieldReadable, Owned {
+public struct PatientRow: Sendable {
     public var id: Int64
     public var userID: Int64
     public var dateOfBirth: LocalDate
@@ -118,20 +89,6 @@ public struct PatientRow: FieldReadable, Owned {
         allergies = try r.string("allergies"); treatingDoctorIDs = try r.intArray("treating_doctor_ids").map(Int64.init)
     }
 
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("Patient", id)
-        case "dateOfBirth": return .string(dateOfBirth.iso)
-        case "gender": return .string(gender)
-        case "address": return .string(address)
-        case "emergencyContact": return .string(emergencyContact)
-        case "emergencyPhone": return .string(emergencyPhone)
-        case "medicalHistory": return .string(medicalHistory)
-        case "allergies": return .string(allergies)
-        default: return nil
-        }
-    }
-
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
     public func isTreatedBy(_ viewer: Viewer) -> Bool {
         guard let d = viewer.doctorID else { return false }
@@ -139,7 +96,7 @@ public struct PatientRow: FieldReadable, Owned {
     }
 }
 
-public struct DoctorRow: FieldReadable {
+public struct DoctorRow: Sendable {
     public var id: Int64
     public var userID: Int64
     public var licenseNumber: String
@@ -164,22 +121,9 @@ public struct DoctorRow: FieldReadable {
     }
 
     public var displayName: String { "Dr. \(lastName)" }
-
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("Doctor", id)
-        case "licenseNumber": return .string(licenseNumber)
-        case "specialization": return .string(specialization)
-        case "experienceYears": return .int(experienceYears)
-        case "consultationFee": return .string(consultationFee)
-        case "bio": return .string(bio)
-        case "isAvailable": return .bool(isAvailable)
-        default: return nil
-        }
-    }
 }
 
-public struct WorkingHoursRow: FieldReadable {
+public struct WorkingHoursRow: Sendable {
     public var doctorID: Int64
     public var weekday: Int
     public var start: LocalTime
@@ -192,21 +136,11 @@ public struct WorkingHoursRow: FieldReadable {
         doctorID = try r.id("doctor_id"); weekday = try r.int("weekday")
         start = try r.localTime("start_time"); end = try r.localTime("end_time"); slotMinutes = try r.int("slot_minutes")
     }
-
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "weekday": return .int(weekday)
-        case "start": return .string(start.iso)
-        case "end": return .string(end.iso)
-        case "slotMinutes": return .int(slotMinutes)
-        default: return nil
-        }
-    }
 }
 
 // MARK: - Appointments
 
-public struct AppointmentRow: FieldReadable, Owned {
+public struct AppointmentRow: Sendable {
     public var id: Int64
     public var patientID: Int64
     public var doctorID: Int64
@@ -240,29 +174,13 @@ public struct AppointmentRow: FieldReadable, Owned {
         createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
     }
 
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("Appointment", id)
-        case "date": return .string(date.iso)
-        case "time": return .string(time.iso)
-        case "startsAt": return .instant(startsAt)
-        case "endsAt": return .instant(endsAt)
-        case "status": return .string(status.rawValue)
-        case "reason": return .string(reason)
-        case "notes": return .optionalString(notes)
-        case "createdAt": return .instant(createdAt)
-        case "updatedAt": return .instant(updatedAt)
-        default: return nil
-        }
-    }
-
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == patientUserID }
     public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.userID == doctorUserID }
 }
 
 // MARK: - Notifications, audit, settings, backups
 
-public struct NotificationRow: FieldReadable, Owned {
+public struct NotificationRow: Sendable {
     public var id: Int64
     public var userID: Int64
     public var appointmentID: Int64?
@@ -290,27 +208,11 @@ public struct NotificationRow: FieldReadable, Owned {
         sentAt = try r.optionalInstant("sent_at"); createdAt = try r.instant("created_at")
     }
 
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("Notification", id)
-        case "channel": return .string(channel)
-        case "kind": return .string(kind)
-        case "subject": return .string(subject)
-        case "body": return .string(body)
-        case "status": return .string(status)
-        case "attempts": return .int(attempts)
-        case "lastError": return .optionalString(lastError)
-        case "scheduledAt": return .instant(scheduledAt)
-        case "sentAt": return .optionalInstant(sentAt)
-        default: return nil
-        }
-    }
-
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
     public func isTreatedBy(_ viewer: Viewer) -> Bool { false }
 }
 
-public struct AuditEntryRow: FieldReadable {
+public struct AuditEntryRow: Sendable {
     public var id: Int64
     public var at: Instant
     public var actorID: Int64?
@@ -326,36 +228,15 @@ public struct AuditEntryRow: FieldReadable {
         action = try r.string("action"); targetID = try r.optionalString("target_id")
         details = try r.string("details"); ip = try r.optionalString("ip")
     }
-
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("AuditEntry", id)
-        case "at": return .instant(at)
-        case "action": return .string(action)
-        case "targetId": return .optionalString(targetID)
-        case "details": return .string(details)
-        case "ip": return .optionalString(ip)
-        default: return nil
-        }
-    }
 }
 
-public struct SettingsRow: FieldReadable {
+public struct SettingsRow: Sendable {
     public var clinicName: String
     public var timeZone: String
     public var cancellationWindowHours: Int
     public var reminderHoursBefore: Int
     public var bookingHorizonDays: Int
     public var defaultSlotMinutes: Int
-
-    public static func load(_ conn: Connection) throws -> SettingsRow {
-        let result = try conn.query("""
-            SELECT clinic_name, time_zone, cancellation_window_hours, reminder_hours_before, booking_horizon_days,
-                   default_slot_minutes FROM system_settings
-            """)
-        guard let r = result.first else { throw PostgresError.decoding("system_settings has no row; run clinic migrate") }
-        return try SettingsRow(r)
-    }
 
     public init(_ r: Row) throws {
         clinicName = try r.string("clinic_name"); timeZone = try r.string("time_zone")
@@ -366,21 +247,9 @@ public struct SettingsRow: FieldReadable {
     public var cancellationWindow: CancellationWindow { CancellationWindow(hours: cancellationWindowHours) }
 
     public var zone: ClinicTimeZone { ClinicTimeZone(identifier: timeZone) ?? ClinicTimeZone(identifier: "UTC")! }
-
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "clinicName": return .string(clinicName)
-        case "timeZone": return .string(timeZone)
-        case "cancellationWindowHours": return .int(cancellationWindowHours)
-        case "reminderHoursBefore": return .int(reminderHoursBefore)
-        case "bookingHorizonDays": return .int(bookingHorizonDays)
-        case "defaultSlotMinutes": return .int(defaultSlotMinutes)
-        default: return nil
-        }
-    }
 }
 
-public struct BackupRow: FieldReadable {
+public struct BackupRow: Sendable {
     public var id: Int64
     public var createdAt: Instant
     public var fileName: String
@@ -391,15 +260,5 @@ public struct BackupRow: FieldReadable {
     public init(_ r: Row) throws {
         id = try r.id("id"); createdAt = try r.instant("created_at"); fileName = try r.string("file_name")
         sizeBytes = try r.int("size_bytes")
-    }
-
-    public func readField(_ field: String) -> ResolvedValue? {
-        switch field {
-        case "id": return .id("Backup", id)
-        case "createdAt": return .instant(createdAt)
-        case "fileName": return .string(fileName)
-        case "sizeBytes": return .int(sizeBytes)
-        default: return nil
-        }
     }
 }

@@ -1,6 +1,5 @@
 // Who is asking. Built once per request from a verified access token and
 // one cached lookup of the user's current state.
-import ClinicDomain
 
 public struct Viewer: Sendable, Equatable {
     public var userID: Int64

@@ -1,0 +1,259 @@
+// Appointments: who may see which, filtered keyset pages (root and per
+// patient / per doctor in one statement per level), and changes.
+import ClinicDomain
+import Postgres
+
+/// `AppointmentFilter` as plain values (ids and dates already decoded).
+public struct AppointmentFilter: Sendable {
+    public var statuses: [String]?
+    public var doctorID: Int64?
+    public var patientID: Int64?
+    public var from: LocalDate?
+    public var to: LocalDate?
+    public var specialization: String?
+    public init(statuses: [String]? = nil, doctorID: Int64? = nil, patientID: Int64? = nil, from: LocalDate? = nil,
+                to: LocalDate? = nil, specialization: String? = nil) {
+        self.statuses = statuses; self.doctorID = doctorID; self.patientID = patientID
+        self.from = from; self.to = to; self.specialization = specialization
+    }
+}
+
+/// The order of an appointment page: by start or by creation, then id.
+public struct AppointmentOrder: Sendable {
+    public var byCreation: Bool
+    public var descending: Bool
+    public init(byCreation: Bool, descending: Bool) { self.byCreation = byCreation; self.descending = descending }
+    var column: String { byCreation ? "created_at" : "starts_at" }
+    public func key(_ r: AppointmentRow) -> Instant { byCreation ? r.createdAt : r.startsAt }
+}
+
+/// A keyset position: the sort key and id of the last row already seen.
+public struct PageAfter<Key: Sendable>: Sendable {
+    public var key: Key
+    public var id: Int64
+    public init(key: Key, id: Int64) { self.key = key; self.id = id }
+}
+
+public enum AppointmentStore {
+    /// The parent a nested appointment list hangs from.
+    public enum Parent: String, Sendable {
+        case patient = "patient_id", doctor = "doctor_id"
+    }
+
+    static func filterConditions(_ f: AppointmentFilter, _ p: inout SQLParams) -> [String] {
+        var conds: [String] = []
+        if let names = f.statuses { conds.append("a.status = ANY(\(p.bind(.textArray(names)))::text[])") }
+        if let id = f.doctorID { conds.append("a.doctor_id = \(p.bind(.int(Int(id))))") }
+        if let id = f.patientID { conds.append("a.patient_id = \(p.bind(.int(Int(id))))") }
+        // The same window as instants too (local_date is starts_at's day in the clinic's time zone,
+        // migration 0011 keeps it so): lists ordered by starts_at then start their index scan at the
+        // window instead of walking every earlier appointment (bench/plans).
+        let zone = "(SELECT zs.time_zone FROM system_settings zs)"
+        if let from = f.from {
+            let b = p.bind(.text(from.iso))
+            conds.append("a.local_date >= \(b)::date AND a.starts_at >= (\(b)::date::timestamp AT TIME ZONE \(zone))")
+        }
+        if let to = f.to {
+            let b = p.bind(.text(to.iso))
+            conds.append("a.local_date <= \(b)::date AND a.starts_at < ((\(b)::date + 1)::timestamp AT TIME ZONE \(zone))")
+        }
+        if let spec = f.specialization {
+            conds.append("a.doctor_id IN (SELECT sd.id FROM doctors sd WHERE lower(sd.specialization) = lower(\(p.bind(.text(spec)))))")
+        }
+        return conds
+    }
+
+    static func keyset(_ order: AppointmentOrder, _ after: PageAfter<Instant>?, _ p: inout SQLParams) -> String? {
+        guard let after else { return nil }
+        let op = order.descending ? "<" : ">"
+        return "(a.\(order.column), a.id) \(op) (\(p.bind(after.key.postgresValue)), \(p.bind(.int(Int(after.id)))))"
+    }
+
+    static func orderSQL(_ order: AppointmentOrder) -> String {
+        let d = order.descending ? " DESC" : ""
+        return "a.\(order.column)\(d), a.id\(d)"
+    }
+
+    /// `Query.appointments`: the visible rows of one page, and the total when asked.
+    public static func page(_ conn: Connection, filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder,
+                            after: PageAfter<Instant>?, limit: Int, countTotal: Bool) throws -> ([AppointmentRow], Int?) {
+        var p = SQLParams()
+        var conds = filterConditions(filter, &p)
+        conds.append(ClinicLoad.appointmentVisibility(viewer, &p))
+        let countConds = conds
+        let countParams = p.values
+        if let k = keyset(order, after, &p) { conds.append(k) }
+        let rows = try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE \(conds.joined(separator: " AND ")) "
+                                  + "ORDER BY \(orderSQL(order)) LIMIT \(limit)", p.values).rows.map(AppointmentRow.init)
+        var total: Int?
+        if countTotal {
+            total = try conn.query("SELECT count(*) AS n FROM appointments a WHERE \(countConds.joined(separator: " AND "))",
+                                   countParams).first?.int("n")
+        }
+        return (rows, total)
+    }
+
+    /// `Patient.appointments` / `Doctor.appointments` for every parent of a
+    /// level in one statement (plus one for the totals when asked).
+    public static func pagePerParent(_ conn: Connection, parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
+                                     order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int,
+                                     countTotal: Bool) throws -> ([AppointmentRow], [Int64: Int]) {
+        guard !ids.isEmpty else { return ([], [:]) }
+        let column = parent.rawValue
+        var p = SQLParams()
+        var conds = ["a.\(column) = ANY(\(p.bind(.ids(ids))))"]
+        conds += filterConditions(filter, &p)
+        conds.append(ClinicLoad.appointmentVisibility(viewer, &p))
+        let countConds = conds
+        let countParams = p.values
+        if let k = keyset(order, after, &p) { conds.append(k) }
+        let limitParam = p.bind(.int(limit))
+        let rows = try conn.query("""
+            SELECT \(AppointmentRow.columns) FROM (
+                SELECT a.id, a.\(column) AS parent,
+                       row_number() OVER (PARTITION BY a.\(column) ORDER BY \(orderSQL(order))) AS rn
+                  FROM appointments a WHERE \(conds.joined(separator: " AND "))
+            ) t JOIN appointments a ON a.id = t.id
+            WHERE t.rn <= \(limitParam) ORDER BY t.parent, t.rn
+            """, p.values).rows.map(AppointmentRow.init)
+        var counts: [Int64: Int] = [:]
+        if countTotal {
+            for r in try conn.query("""
+                SELECT a.\(column) AS parent, count(*) AS n FROM appointments a
+                 WHERE \(countConds.joined(separator: " AND ")) GROUP BY 1
+                """, countParams) {
+                counts[try r.id("parent")] = try r.int("n")
+            }
+        }
+        return (rows, counts)
+    }
+}
+
+extension AppointmentStore {
+    public static func insert(_ conn: Connection, patientID: Int64, doctorID: Int64, date: LocalDate, time: LocalTime, startsAt: Instant,
+                              endsAt: Instant, reason: String, createdBy: Int64) throws -> Int64 {
+        try conn.query("""
+            INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by)
+            VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8) RETURNING id
+            """, [.int(Int(patientID)), .int(Int(doctorID)), .text(date.iso), .text(time.iso), startsAt.postgresValue,
+                  endsAt.postgresValue, .text(reason), .int(Int(createdBy))]).first!.id("id")
+    }
+
+    public static func move(_ conn: Connection, _ id: Int64, date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant) throws {
+        _ = try conn.query("""
+            UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5 WHERE id = $1
+            """, [.int(Int(id)), .text(date.iso), .text(time.iso), startsAt.postgresValue, endsAt.postgresValue])
+    }
+
+    public static func cancel(_ conn: Connection, _ id: Int64, reason: String?) throws {
+        _ = try conn.query("UPDATE appointments SET status = 'CANCELLED', cancellation_reason = $2 WHERE id = $1",
+                           [.int(Int(id)), reason.map { .text($0) }])
+    }
+
+    public static func setReason(_ conn: Connection, _ id: Int64, _ reason: String) throws {
+        _ = try conn.query("UPDATE appointments SET reason = $2 WHERE id = $1", [.int(Int(id)), .text(reason)])
+    }
+
+    /// The new status, and the notes when given (nil keeps them).
+    public static func setStatus(_ conn: Connection, _ id: Int64, _ status: AppointmentStatus, notes: String?) throws {
+        _ = try conn.query("UPDATE appointments SET status = $2, notes = COALESCE($3, notes) WHERE id = $1",
+                           [.int(Int(id)), .text(status.rawValue), notes.map { .text($0) }])
+    }
+}
+
+/// One line of the appointments export, names joined in.
+public struct AppointmentExportRow: Sendable {
+    public var id: Int64
+    /// `YYYY-MM-DD` and `HH:MM`, clinic-local, as booked.
+    public var date: String
+    public var time: String
+    public var startsAt: Instant
+    public var status: String
+    public var doctor: String
+    public var specialization: String
+    public var patient: String
+    public var patientEmail: String
+    public var reason: String
+    public var createdAt: Instant
+}
+
+extension AppointmentStore {
+    /// The export's rows in start order, at most `limit`, with the filter of `Query.appointments`.
+    public static func exportRows(_ conn: Connection, filter: AppointmentFilter, limit: Int) throws -> [AppointmentExportRow] {
+        var p = SQLParams()
+        let conds = filterConditions(filter, &p)
+        let whereSQL = conds.isEmpty ? "" : "WHERE " + conds.joined(separator: " AND ")
+        return try conn.query("""
+            SELECT a.id, a.local_date::text AS local_date, to_char(a.local_time, 'HH24:MI') AS local_time, a.starts_at, a.status,
+                   du.first_name || ' ' || du.last_name AS doctor, d.specialization,
+                   pu.first_name || ' ' || pu.last_name AS patient, pu.email AS patient_email, a.reason, a.created_at
+              FROM appointments a
+              JOIN doctors d ON d.id = a.doctor_id JOIN users du ON du.id = d.user_id
+              JOIN patients pt ON pt.id = a.patient_id JOIN users pu ON pu.id = pt.user_id
+              \(whereSQL)
+             ORDER BY a.starts_at, a.id
+             LIMIT \(limit)
+            """, p.values).rows.map { r in
+            AppointmentExportRow(id: try r.id("id"), date: try r.string("local_date"), time: try r.string("local_time"),
+                                 startsAt: try r.instant("starts_at"), status: try r.string("status"), doctor: try r.string("doctor"),
+                                 specialization: try r.string("specialization"), patient: try r.string("patient"),
+                                 patientEmail: try r.string("patient_email"), reason: try r.string("reason"),
+                                 createdAt: try r.instant("created_at"))
+        }
+    }
+}
+
+extension DoctorStore {
+    /// `Query.doctors`: one page by id, and the total when asked. `search`
+    /// matches first name, last name or specialization, case-insensitively.
+    public static func page(_ conn: Connection, specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
+                            limit: Int, countTotal: Bool) throws -> ([DoctorRow], Int?) {
+        var p = SQLParams()
+        var conds: [String] = []
+        if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
+        if let search {
+            let pat = p.bind(.text(likeContains(search)))
+            conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
+                         + "OR d.specialization ILIKE \(pat) ESCAPE '\\')")
+        }
+        if let isAvailable { conds.append("d.is_available = \(p.bind(.bool(isAvailable)))") }
+        let countConds = conds.isEmpty ? ["TRUE"] : conds
+        let countParams = p.values
+        if let afterID { conds.append("d.id > \(p.bind(.int(Int(afterID))))") }
+        let whereSQL = conds.isEmpty ? "TRUE" : conds.joined(separator: " AND ")
+        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d JOIN users u ON u.id = d.user_id WHERE \(whereSQL) "
+                                  + "ORDER BY d.id LIMIT \(limit)", p.values).rows.map(DoctorRow.init)
+        var total: Int?
+        if countTotal {
+            total = try conn.query("SELECT count(*) AS n FROM doctors d JOIN users u ON u.id = d.user_id WHERE \(countConds.joined(separator: " AND "))",
+                                   countParams).first?.int("n")
+        }
+        return (rows, total)
+    }
+}
+
+extension UserStore {
+    /// `Query.patients`: the visible patients of one page by id, and the total
+    /// when asked. `search` matches names (also "first last") and email.
+    public static func patientPage(_ conn: Connection, viewer: Viewer?, search: String?, afterID: Int64?, limit: Int,
+                                   countTotal: Bool) throws -> ([PatientRow], Int?) {
+        var p = SQLParams()
+        var conds: [String] = [ClinicLoad.patientVisibility(viewer, &p)]
+        if let search {
+            let pat = p.bind(.text(likeContains(search)))
+            conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
+                         + "OR (u.first_name || ' ' || u.last_name) ILIKE \(pat) ESCAPE '\\' OR u.email ILIKE \(pat) ESCAPE '\\')")
+        }
+        let countConds = conds
+        let countParams = p.values
+        if let afterID { conds.append("p.id > \(p.bind(.int(Int(afterID))))") }
+        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p JOIN users u ON u.id = p.user_id WHERE \(conds.joined(separator: " AND ")) "
+                                  + "ORDER BY p.id LIMIT \(limit)", p.values).rows.map(PatientRow.init)
+        var total: Int?
+        if countTotal {
+            total = try conn.query("SELECT count(*) AS n FROM patients p JOIN users u ON u.id = p.user_id WHERE \(countConds.joined(separator: " AND "))",
+                                   countParams).first?.int("n")
+        }
+        return (rows, total)
+    }
+}

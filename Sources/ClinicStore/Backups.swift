@@ -1,0 +1,209 @@
+// Backups: `pg_dump -Fc` archives in BACKUP_DIR, registered in `backups`, and
+// `pg_restore` for the operator's `clinic restore`. The client programs run in
+// child processes waited on a GCD thread, never on the cooperative pool.
+import ClinicDomain
+import Dispatch
+import Foundation
+import Postgres
+
+public struct BackupToolError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+public enum BackupTools {
+    /// The server's major version (e.g. 15), from `server_version_num`.
+    public static func serverMajorVersion(_ conn: Connection) throws -> Int {
+        let n = try conn.query("SELECT current_setting('server_version_num')::int AS v").first?.int("v") ?? 0
+        return n / 10_000
+    }
+
+    /// A PostgreSQL client program (pg_dump, pg_restore) of the server's major
+    /// version, else the newest newer one: `$CLINIC_PG_BINDIR`,
+    /// /usr/lib/postgresql/<major>/bin (Debian keeps them there), `pg_config --bindir`, PATH.
+    public static func locate(_ program: String, serverMajor: Int,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let dir = environment["CLINIC_PG_BINDIR"], !dir.isEmpty { candidates.append(dir) }
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+        if versions.contains(serverMajor) { candidates.append("\(root)/\(serverMajor)/bin") }
+        for v in versions.sorted() where v > serverMajor { candidates.append("\(root)/\(v)/bin") }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
+        candidates += path.split(separator: ":").map(String.init)
+        for dir in candidates where fm.isExecutableFile(atPath: dir + "/" + program) {
+            // A client older than the server refuses to dump it; PATH entries are checked too.
+            if let major = majorVersion(of: dir + "/" + program), major < serverMajor { continue }
+            return dir + "/" + program
+        }
+        throw BackupToolError("\(program) for PostgreSQL \(serverMajor) not found: install postgresql-client-\(serverMajor) or set CLINIC_PG_BINDIR")
+    }
+
+    static func majorVersion(of program: String) -> Int? {
+        guard let out = try? runSync(program, ["--version"]).output else { return nil }
+        // "pg_dump (PostgreSQL) 15.8 (Debian 15.8-0+deb12u1)"
+        let words = out.split(separator: " ")
+        guard let i = words.firstIndex(of: "(PostgreSQL)"), i + 1 < words.count else { return nil }
+        return Int(words[i + 1].prefix { $0.isNumber })
+    }
+
+    /// Runs a program to completion on a GCD thread; stdout+stderr collected.
+    public static func run(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<(status: Int32, output: String), Error>) in
+            DispatchQueue.global().async {
+                do { cont.resume(returning: try runSync(program, arguments, environment: extra)) } catch { cont.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// A connection string without its password, and the password (for PGPASSWORD):
+    /// command lines are visible to every local user, the environment is not.
+    /// Handles `postgresql://user:pass@host/db` and `key=value` strings.
+    public static func splitPassword(_ url: String) -> (url: String, password: String?) {
+        for scheme in ["postgresql://", "postgres://"] where url.hasPrefix(scheme) {
+            let rest = url.dropFirst(scheme.count)
+            let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+            let authority = rest[..<authorityEnd]
+            guard let at = authority.lastIndex(of: "@") else { return (url, nil) }
+            let userinfo = authority[..<at]
+            guard let colon = userinfo.firstIndex(of: ":") else { return (url, nil) }
+            let password = String(userinfo[userinfo.index(after: colon)...])
+            let stripped = scheme + userinfo[..<colon] + rest[at...]
+            return (stripped, password.removingPercentEncoding ?? password)
+        }
+        if url.contains("="), !url.contains("://") {
+            var password: String?
+            let kept = url.split(separator: " ").filter { part in
+                if part.hasPrefix("password=") { password = String(part.dropFirst("password=".count)); return false }
+                return true
+            }
+            return (kept.joined(separator: " "), password)
+        }
+        return (url, nil)
+    }
+
+    /// `--dbname=…` without the password, and the environment carrying it.
+    static func connection(_ databaseURL: String) -> (argument: String, environment: [String: String]) {
+        let (url, password) = splitPassword(databaseURL)
+        return ("--dbname=" + url, password.map { ["PGPASSWORD": $0] } ?? [:])
+    }
+
+    static func runSync(_ program: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["PGHOST", "PGPORT", "PGDATABASE", "PGOPTIONS"] { env[key] = nil }
+        env["LC_ALL"] = "C"
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// `clinic-20260127-031500Z-k3f9.dump`: sortable, unique enough, no spaces.
+    public static func fileName(at instant: Instant) -> String {
+        let t = instant.rfc3339  // 2026-01-27T03:15:00Z or with fraction
+        let digits = t.prefix(19).filter { $0.isNumber }
+        let stamp = "\(digits.prefix(8))-\(digits.dropFirst(8).prefix(6))Z"
+        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return "clinic-\(stamp)-\(suffix).dump"
+    }
+
+    /// `pg_dump -Fc` of `databaseURL` into `directory`; returns (file name, size).
+    /// Written under a temporary name and renamed, so a failed dump leaves no archive.
+    public static func dump(databaseURL: String, serverMajor: Int, into directory: String, now: Instant) async throws -> (fileName: String, sizeBytes: Int) {
+        let pgDump = try locate("pg_dump", serverMajor: serverMajor)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let name = fileName(at: now)
+        let path = directory + "/" + name
+        let partial = path + ".partial"
+        let db = connection(databaseURL)
+        let (status, output) = try await run(pgDump, ["--format=custom", "--file=" + partial, db.argument], environment: db.environment)
+        guard status == 0 else {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw BackupToolError("pg_dump failed (exit \(status)): \(output.split(separator: "\n").first ?? "")")
+        }
+        try FileManager.default.moveItem(atPath: partial, toPath: path)
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        return (name, size)
+    }
+
+    /// The first user table (outside the system schemas) that has a row, or nil.
+    public static func firstNonEmptyTable(_ conn: Connection) throws -> String? {
+        let tables = try conn.query("""
+            SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+               AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'
+             ORDER BY 1
+            """).rows.map { try $0.string("name") }
+        for t in tables where try conn.query("SELECT EXISTS (SELECT 1 FROM \(t)) AS x").first?.bool("x") == true { return t }
+        return nil
+    }
+
+    /// Whether any user table exists at all (empty or not).
+    public static func hasUserTables(_ conn: Connection) throws -> Bool {
+        try conn.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                            WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+                              AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%') AS x
+            """).first?.bool("x") ?? false
+    }
+
+    /// Drops and recreates the public schema (everything in it goes).
+    public static func resetPublicSchema(_ conn: Connection) throws {
+        _ = try conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        _ = try conn.execute("CREATE SCHEMA public")
+        _ = try conn.execute("GRANT ALL ON SCHEMA public TO PUBLIC")
+    }
+
+    /// Fails unless `archive` is a readable pg_dump custom-format archive (`pg_restore --list`).
+    public static func verifyArchive(_ archive: String, serverMajor: Int) async throws {
+        let pgRestore = try locate("pg_restore", serverMajor: serverMajor)
+        let (status, output) = try await run(pgRestore, ["--list", archive])
+        guard status == 0 else {
+            throw BackupToolError("\(archive) is not a usable pg_dump archive: \(output.split(separator: "\n").first ?? "")")
+        }
+    }
+
+    /// `pg_restore` of an archive into `databaseURL` in one transaction (all or nothing).
+    public static func restore(archive: String, databaseURL: String, serverMajor: Int) async throws {
+        let pgRestore = try locate("pg_restore", serverMajor: serverMajor)
+        let db = connection(databaseURL)
+        let (status, output) = try await run(pgRestore, ["--exit-on-error", "--single-transaction", "--no-owner", "--no-privileges",
+                                                         db.argument, archive], environment: db.environment)
+        guard status == 0 else {
+            let lines = output.split(separator: "\n").filter { !$0.isEmpty }
+            throw BackupToolError("pg_restore failed (exit \(status)): \(lines.first { $0.contains("error") } ?? lines.first ?? "")")
+        }
+    }
+}
+
+public enum BackupStore {
+    /// The registry, newest first.
+    public static func list(_ conn: Connection) throws -> [BackupRow] {
+        try conn.query("SELECT \(BackupRow.columns) FROM backups b ORDER BY b.created_at DESC, b.id DESC").rows.map(BackupRow.init)
+    }
+
+    /// Registers an archive written to the backup directory.
+    public static func register(_ conn: Connection, fileName: String, sizeBytes: Int, createdBy: Int64?) throws -> BackupRow {
+        try BackupRow(conn.query("""
+            INSERT INTO backups (file_name, size_bytes, created_by) VALUES ($1, $2, $3)
+            RETURNING \(BackupRow.columns.replacingOccurrences(of: "b.", with: ""))
+            """, [.text(fileName), .int(sizeBytes), createdBy.map { .int(Int($0)) }]).first!)
+    }
+
+    /// Whether the database is migrated far enough to have the registry.
+    public static func registryExists(_ conn: Connection) throws -> Bool {
+        try conn.query("SELECT to_regclass('public.backups') IS NOT NULL AS x").first?.bool("x") == true
+    }
+}

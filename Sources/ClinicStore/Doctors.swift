@@ -1,0 +1,103 @@
+// Doctors: profiles, working hours, time off.
+import ClinicDomain
+import Postgres
+
+public enum DoctorStore {
+    public static func specializations(_ conn: Connection) throws -> [String] {
+        try conn.query("SELECT DISTINCT specialization FROM doctors ORDER BY specialization").rows.map { try $0.string("specialization") }
+    }
+
+    public enum LockMode: String, Sendable {
+        /// Bookings, time off and availability changes of one doctor take turns.
+        case exclusive = "UPDATE"
+        /// A reschedule only keeps the doctor from changing meanwhile.
+        case shared = "SHARE"
+    }
+
+    /// The doctor row locked `FOR UPDATE` or `FOR SHARE`.
+    public static func lock(_ conn: Connection, _ id: Int64, mode: LockMode) throws -> DoctorRow? {
+        try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = $1 FOR \(mode.rawValue)", [.int(Int(id))])
+            .first.map(DoctorRow.init)
+    }
+
+    public static func workingHours(_ conn: Connection, doctorIDs ids: [Int64]) throws -> [WorkingHoursRow] {
+        try conn.query("SELECT \(WorkingHoursRow.columns) FROM working_hours w WHERE w.doctor_id = ANY($1) ORDER BY w.weekday, w.start_time",
+                       [.ids(ids)]).rows.map(WorkingHoursRow.init)
+    }
+
+    /// Every doctor (reports list them all, zeros included).
+    public static func all(_ conn: Connection) throws -> [DoctorRow] {
+        try conn.query("SELECT \(DoctorRow.columns) FROM doctors d").rows.map(DoctorRow.init)
+    }
+
+    /// The doctor (if the user is one) takes no new bookings.
+    public static func stopBookings(userID: Int64, _ conn: Connection) throws {
+        _ = try conn.query("UPDATE doctors SET is_available = false WHERE user_id = $1", [.int(Int(userID))])
+    }
+
+    public static func isDoctor(userID: Int64, _ conn: Connection) throws -> Bool {
+        try conn.query("SELECT 1 FROM doctors WHERE user_id = $1", [.int(Int(userID))]).first != nil
+    }
+
+    public static func insert(_ conn: Connection, userID: Int64, license: String, specialization: String, experienceYears: Int,
+                              fee: String, bio: String) throws -> Int64 {
+        try conn.query("""
+            INSERT INTO doctors (user_id, license_number, specialization, experience_years, consultation_fee, bio)
+            VALUES ($1, $2, $3, $4, $5::numeric, $6) RETURNING id
+            """, [.int(Int(userID)), .text(license), .text(specialization), .int(experienceYears), .text(fee), .text(bio)]).first!.id("id")
+    }
+
+    /// Changes the given fields (nil keeps one); false when there is no such doctor.
+    public static func update(_ conn: Connection, _ id: Int64, specialization: String?, experienceYears: Int?, fee: String?,
+                              bio: String?, isAvailable: Bool?) throws -> Bool {
+        try conn.query("""
+            UPDATE doctors SET specialization = COALESCE($2, specialization),
+                   experience_years = COALESCE($3::int, experience_years),
+                   consultation_fee = COALESCE($4::numeric, consultation_fee),
+                   bio = COALESCE($5, bio), is_available = COALESCE($6::boolean, is_available)
+             WHERE id = $1 RETURNING id
+            """, [.int(Int(id)), specialization.map { .text($0) }, experienceYears.map { .int($0) }, fee.map { .text($0) },
+                  bio.map { .text($0) }, isAvailable.map { .bool($0) }]).first != nil
+    }
+
+    /// The doctor's week becomes `week` (one INSERT for all ranges).
+    public static func replaceWorkingHours(_ conn: Connection, doctorID id: Int64, _ week: [SlotCalendar.WorkingRange]) throws {
+        _ = try conn.query("DELETE FROM working_hours WHERE doctor_id = $1", [.int(Int(id))])
+        guard !week.isEmpty else { return }
+        var p = SQLParams()
+        let doctor = p.bind(.int(Int(id)))
+        var values: [String] = []
+        for w in week {
+            values.append("(\(doctor), \(p.bind(.int(w.weekday)))::smallint, \(p.bind(.text(w.start.iso)))::time, "
+                          + "\(p.bind(.text(w.end.iso)))::time, \(p.bind(.int(w.slotMinutes)))::int)")
+        }
+        _ = try conn.query("INSERT INTO working_hours (doctor_id, weekday, start_time, end_time, slot_minutes) VALUES "
+                           + values.joined(separator: ", "), p.values)
+    }
+
+    /// An active appointment in the way of a time off.
+    public struct Clash: Sendable {
+        public var date: LocalDate
+        public var time: LocalTime
+        public var patientName: String
+    }
+
+    /// The doctor's active appointments overlapping `during`, in start order, at most `limit`.
+    public static func activeAppointments(_ conn: Connection, doctorID id: Int64, during: InstantRange, limit: Int) throws -> [Clash] {
+        try conn.query("""
+            SELECT a.local_date::text AS d, a.local_time::text AS t, u.first_name, u.last_name
+              FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = p.user_id
+             WHERE a.doctor_id = $1 AND a.status IN ('SCHEDULED', 'CONFIRMED') AND a.during && tstzrange($2, $3, '[)')
+             ORDER BY a.starts_at LIMIT \(limit)
+            """, [.int(Int(id)), during.start.postgresValue, during.end.postgresValue]).rows.map {
+            Clash(date: try $0.localDate("d"), time: try $0.localTime("t"),
+                  patientName: "\(try $0.string("first_name")) \(try $0.string("last_name"))")
+        }
+    }
+
+    public static func addTimeOff(_ conn: Connection, doctorID id: Int64, during: InstantRange, reason: String?, createdBy: Int64) throws {
+        _ = try conn.query("INSERT INTO time_off (doctor_id, during, reason, created_by) VALUES ($1, tstzrange($2, $3, '[)'), $4, $5)",
+                           [.int(Int(id)), during.start.postgresValue, during.end.postgresValue, reason.map { .text($0) },
+                            .int(Int(createdBy))])
+    }
+}

@@ -1,0 +1,220 @@
+// Users and patients: accounts, profiles, who may see whom.
+import ClinicDomain
+import Postgres
+
+public enum UserStore {
+    /// Locks the user row; false when there is no such user or it was deleted.
+    public static func lockLiveUser(_ conn: Connection, _ id: Int64) throws -> Bool {
+        guard let u = try conn.query("SELECT id, deleted_at IS NULL AS alive FROM users WHERE id = $1 FOR UPDATE", [.int(Int(id))]).first
+        else { return false }
+        return try u.bool("alive")
+    }
+
+    /// A user who can sign in: not deleted, active.
+    public static func activeUser(_ conn: Connection, _ id: Int64) throws -> UserRow? {
+        try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active",
+                       [.int(Int(id))]).first.map(UserRow.init)
+    }
+
+    /// Access tokens issued before this stop working.
+    public static func bumpTokenVersion(_ conn: Connection, _ id: Int64) throws {
+        _ = try conn.query("UPDATE users SET token_version = token_version + 1 WHERE id = $1", [.int(Int(id))])
+    }
+
+    /// A not-deleted user.
+    public static func liveUser(_ conn: Connection, _ id: Int64) throws -> UserRow? {
+        try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL", [.int(Int(id))])
+            .first.map(UserRow.init)
+    }
+
+    /// `Query.user`: staff read any live user, others only themselves.
+    public static func selfOrStaffUser(_ conn: Connection, _ id: Int64, viewer: Viewer) throws -> UserRow? {
+        try conn.query("""
+            SELECT \(UserRow.columns) FROM users u
+            WHERE u.id = $1 AND u.deleted_at IS NULL AND ($2 OR u.id = $3)
+            """, [.int(Int(id)), .bool(viewer.isStaff), .int(Int(viewer.userID))]).first.map(UserRow.init)
+    }
+
+    /// `Query.users`: live users by id, optionally of one role; `search` is a
+    /// literal, case-insensitive substring of the full name or the email
+    /// (strpos: % and _ match themselves).
+    public static func page(_ conn: Connection, role: Role?, search: String?, afterID: Int64?, limit: Int,
+                            countTotal: Bool) throws -> ([UserRow], Int?) {
+        var p = SQLParams()
+        var conditions = ["u.deleted_at IS NULL"]
+        if let role { conditions.append("u.role = \(p.bind(.text(role.rawValue)))") }
+        if let search {
+            let s = p.bind(.text(search.lowercased()))
+            conditions.append("(strpos(lower(u.first_name || ' ' || u.last_name), \(s)) > 0 OR strpos(u.email, \(s)) > 0)")
+        }
+        let filter = conditions.joined(separator: " AND ")
+        let countParams = p.values
+        if let afterID { conditions.append("u.id > \(p.bind(.int(Int(afterID))))") }
+        let limitParam = p.bind(.int(limit))
+        let rows = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE \(conditions.joined(separator: " AND ")) ORDER BY u.id LIMIT \(limitParam)",
+                                  p.values).map(UserRow.init)
+        let total = countTotal ? try conn.query("SELECT count(*) AS n FROM users u WHERE \(filter)", countParams).first!.int("n") : nil
+        return (rows, total)
+    }
+
+    public static func insertUser(_ conn: Connection, email: String, passwordHash: String, firstName: String, lastName: String,
+                                  phone: String?, role: Role) throws -> Int64 {
+        try conn.query("""
+            INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
+            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            """, [.text(email), .text(passwordHash), .text(firstName), .text(lastName), phone.map { .text($0) },
+                  .text(role.rawValue)]).first!.id("id")
+    }
+
+    /// The given columns of a live user (nothing when `update` is empty).
+    public static func updateLiveUser(_ conn: Connection, _ id: Int64, _ update: UpdateBuilder) throws {
+        guard !update.isEmpty else { return }
+        _ = try conn.query("UPDATE users SET \(update.sql) WHERE id = $1 AND deleted_at IS NULL", [.int(Int(id))] + update.parameters)
+    }
+
+    /// The given columns of a user; `endSessions` also bumps the token version.
+    public static func updateUser(_ conn: Connection, _ id: Int64, _ update: UpdateBuilder, endSessions: Bool) throws {
+        guard !update.isEmpty else { return }
+        let bump = endSessions ? ", token_version = token_version + 1" : ""
+        _ = try conn.query("UPDATE users SET \(update.sql)\(bump) WHERE id = $1", [.int(Int(id))] + update.parameters)
+    }
+
+    /// Role and activity of a live user, the row locked for the change.
+    public static func lockAccess(_ conn: Connection, _ id: Int64) throws -> (role: Role, isActive: Bool)? {
+        guard let r = try conn.query("SELECT role, is_active FROM users WHERE id = $1 AND deleted_at IS NULL FOR UPDATE",
+                                     [.int(Int(id))]).first else { return nil }
+        return (Role(rawValue: try r.string("role")) ?? .CLIENT, try r.bool("is_active"))
+    }
+
+    /// Soft delete: nothing identifying remains, no password matches '!',
+    /// tokens stop working. False when there is no live user `id`.
+    public static func anonymize(_ conn: Connection, _ id: Int64, at now: Instant) throws -> Bool {
+        try conn.query("""
+            UPDATE users SET email = 'deleted-' || id || '@deleted.invalid', first_name = 'Deleted', last_name = 'User',
+                   phone = NULL, password_hash = '!', is_active = false, notify_by_email = false, notify_by_sms = false,
+                   deleted_at = $2, token_version = token_version + 1
+            WHERE id = $1 AND deleted_at IS NULL
+            """, [.int(Int(id)), now.postgresValue]).affectedRows == 1
+    }
+
+    /// The patient profile of a user, locked for a change.
+    public static func lockPatient(ofUser userID: Int64, _ conn: Connection) throws -> Int64? {
+        try conn.query("SELECT id FROM patients WHERE user_id = $1 FOR UPDATE", [.int(Int(userID))]).first?.id("id")
+    }
+
+    public static func updatePatient(_ conn: Connection, _ id: Int64, _ update: UpdateBuilder) throws {
+        guard !update.isEmpty else { return }
+        _ = try conn.query("UPDATE patients SET \(update.sql) WHERE id = $1", [.int(Int(id))] + update.parameters)
+    }
+
+    public static func user(_ conn: Connection, _ id: Int64) throws -> UserRow? {
+        try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = $1", [.int(Int(id))]).first.map(UserRow.init)
+    }
+
+    /// A new CLIENT account with its patient profile.
+    public static func registerPatient(_ conn: Connection, email: String, passwordHash: String, firstName: String, lastName: String,
+                                       phone: String?, dateOfBirth: LocalDate, gender: String, address: String,
+                                       emergencyContact: String, emergencyPhone: String) throws -> Int64 {
+        let userID = try insertUser(conn, email: email, passwordHash: passwordHash, firstName: firstName, lastName: lastName,
+                                    phone: phone, role: .CLIENT)
+        _ = try conn.query("""
+            INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone)
+            VALUES ($1, $2::date, $3, $4, $5, $6)
+            """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(emergencyContact),
+                  .text(emergencyPhone)])
+        return userID
+    }
+
+    /// Who a password-reset email goes to, with the clinic's name for its text.
+    public struct ResetRecipient: Sendable {
+        public var userID: Int64
+        public var firstName: String
+        public var locale: String?
+        public var clinicName: String?
+    }
+
+    /// The active account of `email`, if any (the clinic's name in the same statement).
+    public static func resetRecipient(_ conn: Connection, email: String) throws -> ResetRecipient? {
+        try conn.query("""
+            SELECT id, first_name, locale, (SELECT clinic_name FROM system_settings LIMIT 1) AS clinic_name
+              FROM users WHERE email = $1 AND deleted_at IS NULL AND is_active
+            """, [.text(email)]).first.map {
+            ResetRecipient(userID: try $0.id("id"), firstName: try $0.string("first_name"), locale: try $0.optionalString("locale"),
+                           clinicName: try $0.optionalString("clinic_name"))
+        }
+    }
+
+    /// A new password hash; `endSessions` also bumps the token version.
+    public static func setPasswordHash(_ conn: Connection, _ id: Int64, _ hash: String, endSessions: Bool) throws {
+        if endSessions {
+            _ = try conn.query("UPDATE users SET password_hash = $2, token_version = token_version + 1 WHERE id = $1",
+                               [.int(Int(id)), .text(hash)])
+        } else {
+            _ = try conn.query("UPDATE users SET password_hash = $2 WHERE id = $1", [.int(Int(id)), .text(hash)])
+        }
+    }
+
+    /// The not-deleted account of `email` with its password hash (login).
+    public static func credentials(_ conn: Connection, email: String) throws -> (user: UserRow, passwordHash: String)? {
+        try conn.query("SELECT \(UserRow.columns), u.password_hash FROM users u WHERE u.email = $1 AND u.deleted_at IS NULL",
+                       [.text(email)]).first.map { (try UserRow($0), try $0.string("password_hash")) }
+    }
+
+    /// Email and password hash of a not-deleted account (changePassword).
+    public static func passwordOf(_ conn: Connection, _ id: Int64) throws -> (email: String, hash: String)? {
+        try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(id))])
+            .first.map { (email: try $0.string("email"), hash: try $0.string("password_hash")) }
+    }
+
+    public static func patientExists(_ conn: Connection, _ id: Int64) throws -> Bool {
+        try conn.query("SELECT 1 FROM patients WHERE id = $1", [.int(Int(id))]).first != nil
+    }
+
+    /// A user by id if the viewer may know of them: staff see every user;
+    /// others themselves, doctors (public), and the patients of the
+    /// appointments they attend.
+    public static func visibleUser(_ conn: Connection, _ id: Int64, viewer: Viewer?) throws -> UserRow? {
+        var p = SQLParams()
+        let idParam = p.bind(.int(Int(id)))
+        var vis = "EXISTS (SELECT 1 FROM doctors xd WHERE xd.user_id = u.id)"
+        if let viewer {
+            if viewer.isStaff { vis = "TRUE" } else {
+                vis += " OR u.id = \(p.bind(.int(Int(viewer.userID))))"
+                if let did = viewer.doctorID {
+                    vis += " OR EXISTS (SELECT 1 FROM patients xp JOIN appointments xa ON xa.patient_id = xp.id "
+                        + "WHERE xp.user_id = u.id AND xa.doctor_id = \(p.bind(.int(Int(did)))))"
+                }
+            }
+        }
+        return try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = \(idParam) AND u.deleted_at IS NULL AND (\(vis))",
+                              p.values).first.map(UserRow.init)
+    }
+
+    /// The state tokens are checked against; nil for an unknown or deleted user.
+    public static func viewerState(_ conn: Connection, userID: Int64) throws -> ViewerState? {
+        let r = try conn.query("""
+            SELECT u.role, u.is_active, u.token_version,
+                   (SELECT p.id FROM patients p WHERE p.user_id = u.id) AS patient_id,
+                   (SELECT d.id FROM doctors d WHERE d.user_id = u.id) AS doctor_id
+            FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL
+            """, [.int(Int(userID))])
+        guard let row = r.first else { return nil }
+        return ViewerState(role: Role(rawValue: try row.string("role")) ?? .CLIENT, isActive: try row.bool("is_active"),
+                           tokenVersion: try row.int("token_version"),
+                           patientID: try row.optionalInt("patient_id").map(Int64.init),
+                           doctorID: try row.optionalInt("doctor_id").map(Int64.init))
+    }
+}
+
+/// The user state an access token is checked against on every request.
+public struct ViewerState: Sendable, Equatable {
+    public var role: Role
+    public var isActive: Bool
+    public var tokenVersion: Int
+    public var patientID: Int64?
+    public var doctorID: Int64?
+    public init(role: Role, isActive: Bool, tokenVersion: Int, patientID: Int64?, doctorID: Int64?) {
+        self.role = role; self.isActive = isActive; self.tokenVersion = tokenVersion
+        self.patientID = patientID; self.doctorID = doctorID
+    }
+}
