@@ -634,6 +634,35 @@ def scenario_staff_appointments(b, api, stamp):
     cancel_in_card(b, a2, "Reagendará por teléfono")
     assert api.appointment(a2)["status"] == "CANCELLED", api.appointment(a2)
     b.shot("admin-board-cancelled")
+
+    # The caller's page: history, no-shows, contact edit, and booking again from there.
+    b.go("/admin/patients")
+    b.fill("Buscar por nombre o correo", last)
+    b.click(f"Rosa {last}")
+    b.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Rosa {last}", 15, "the patient's page")
+    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid=history] .badge-cancelled")) == 2, 15, "two cancelled in the history")
+    assert b.css("[data-testid=no-shows]").text == "0"
+    b.shot("admin-patient-page")
+    b.click("Editar contacto")
+    b.fill("Teléfono", "+525544443333")
+    b.click("Guardar contacto")
+    b.toast("Datos de contacto guardados")
+    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=patient-phone]").text == "+525544443333", 15, "new phone shown")
+    user = api.gql("query($id: ID!) { patient(id: $id) { user { phone } } }", {"id": patient}, ADMIN)["patient"]["user"]
+    assert user["phone"] == "+525544443333", user
+    b.click("Reservar cita")
+    b.css(".chip").click()
+    b.css(".card-button").click()
+    booked_day, booked_at = pick_slot(b, 6)
+    b.fill("Motivo", "Nueva cita por teléfono (e2e)")
+    b.click("Continuar")
+    b.css(".summary")
+    assert f"Rosa {last}" in b.css(".summary").text
+    b.click("Confirmar cita")
+    b.toast("Cita reservada")
+    active = api.gql("query($id: ID!) { patient(id: $id) { appointments(filter: {status: [SCHEDULED]}) { nodes { date time reason } } } }",
+                     {"id": patient}, ADMIN)["patient"]["appointments"]["nodes"]
+    assert active == [{"date": booked_day.isoformat(), "time": booked_at, "reason": "Nueva cita por teléfono (e2e)"}], active
     sign_out(b)
 
 

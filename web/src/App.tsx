@@ -13,6 +13,7 @@ import { Notifications, Profile } from "./screens/patient/ProfileScreens";
 import { DoctorAgenda, PatientChart } from "./screens/doctor/DoctorScreens";
 import { AdminBook, DayBoard, DoctorsList, PatientsList, SendNotice } from "./screens/admin/AdminScreens";
 import { AppointmentsScreen } from "./screens/admin/AppointmentsScreen";
+import { PatientPage } from "./screens/admin/PatientPage";
 import { Reports } from "./screens/admin/Reports";
 import { Audit, Backups, Settings, Users } from "./screens/superadmin/SuperScreens";
 import { Loading, ToastProvider } from "./ui/kit";
@@ -108,6 +109,8 @@ function route(path: string, v: Viewer): ReactNode {
     case "/notifications": return <Notifications />;
     case "/doctor": return <DoctorAgenda doctorId={v.doctor?.id ?? null} />;
   }
+  const pm = /^\/admin\/patients\/(.+)$/.exec(path);
+  if (staff && pm) return <PatientPage id={decodeURIComponent(pm[1])} />;
   if (staff) {
     switch (path) {
       case "/admin/board": return <DayBoard />;

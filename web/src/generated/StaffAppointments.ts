@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n";
+const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n\n# A patient's page at the front desk.\nquery StaffPatient($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    address\n    emergencyContact\n    emergencyPhone\n    allergies\n    medicalHistory\n    user {\n      id\n      firstName\n      lastName\n      fullName\n      email\n      phone\n      isActive\n    }\n    noShows: appointments(filter: { status: [NO_SHOW] }, first: 0) {\n      totalCount\n    }\n  }\n}\n\nquery StaffPatientAppointments($id: ID!, $filter: AppointmentFilter, $orderBy: AppointmentOrder, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(filter: $filter, orderBy: $orderBy, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...StaffAppointment\n      }\n    }\n  }\n}\n\nmutation UpdatePatientContact($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    firstName\n    lastName\n    fullName\n    phone\n  }\n}\n";
 
 export type StaffAppointmentFragment = {
   id: string;
@@ -309,4 +309,114 @@ export type PatientOptionsQueryVariables = {
 export const PatientOptionsDocument: Types.TypedDocument<PatientOptionsQuery, PatientOptionsQueryVariables> = {
   source: documentSource,
   operationName: "PatientOptions",
+};
+
+export type StaffPatientQuery = {
+  patient: {
+    id: string;
+    dateOfBirth: Types.Date;
+    address: string;
+    emergencyContact: string;
+    emergencyPhone: string;
+    allergies: string;
+    /** Clinical data: readable only by the patient, their treating doctors and staff. */
+    medicalHistory: string;
+    user: {
+      id: string;
+      firstName: string;
+      lastName: string;
+      fullName: string;
+      /** Private contact data: the user themself and staff. */
+      email: string | null;
+      phone: string | null;
+      isActive: boolean;
+    };
+    noShows: {
+      totalCount: number;
+    };
+  } | null;
+};
+
+export type StaffPatientQueryVariables = {
+  id: string;
+};
+
+export const StaffPatientDocument: Types.TypedDocument<StaffPatientQuery, StaffPatientQueryVariables> = {
+  source: documentSource,
+  operationName: "StaffPatient",
+};
+
+export type StaffPatientAppointmentsQuery = {
+  patient: {
+    id: string;
+    appointments: {
+      totalCount: number;
+      pageInfo: {
+        hasNextPage: boolean;
+        endCursor: string | null;
+      };
+      nodes: Array<{
+        id: string;
+        date: Types.Date;
+        time: Types.Time;
+        startsAt: Types.DateTime;
+        endsAt: Types.DateTime;
+        status: Types.AppointmentStatus;
+        reason: string;
+        /** Internal clinic notes: staff only. */
+        notes: string | null;
+        /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
+        canModify: boolean;
+        updatedAt: Types.DateTime;
+        patient: {
+          id: string;
+          user: {
+            fullName: string;
+            phone: string | null;
+            /** Private contact data: the user themself and staff. */
+            email: string | null;
+          };
+        };
+        doctor: {
+          id: string;
+          specialization: string;
+          user: {
+            fullName: string;
+          };
+        };
+      }>;
+    };
+  } | null;
+};
+
+export type StaffPatientAppointmentsQueryVariables = {
+  id: string;
+  filter?: Types.AppointmentFilter | null;
+  orderBy?: Types.AppointmentOrder | null;
+  after?: string | null;
+};
+
+export const StaffPatientAppointmentsDocument: Types.TypedDocument<StaffPatientAppointmentsQuery, StaffPatientAppointmentsQueryVariables> = {
+  source: documentSource,
+  operationName: "StaffPatientAppointments",
+};
+
+export type UpdatePatientContactMutation = {
+  updateUser: {
+    id: string;
+    firstName: string;
+    lastName: string;
+    fullName: string;
+    phone: string | null;
+  };
+};
+
+export type UpdatePatientContactMutationVariables = {
+  id: string;
+  input: Types.UpdateUserInput;
+};
+
+export const UpdatePatientContactDocument: Types.TypedDocument<UpdatePatientContactMutation, UpdatePatientContactMutationVariables> = {
+  source: documentSource,
+  operationName: "UpdatePatientContact",
 };

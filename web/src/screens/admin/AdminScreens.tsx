@@ -10,6 +10,7 @@ import { BookFlow } from "../patient/Book";
 import { Checkbox, Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, usePaged, useToast } from "../../ui/kit";
 import { StaffAppointmentCard, isActive } from "./StaffAppointment";
 import { WeekGrid } from "../doctor/WeekGrid";
+import { Link, useLocation } from "../../router";
 
 export function DayBoard() {
   const { t, lang } = useI18n();
@@ -53,8 +54,10 @@ function usePatientSearch(search: string) {
 
 export function AdminBook() {
   const { t } = useI18n();
+  const { query } = useLocation();
   const [search, setSearch] = useState("");
-  const [patient, setPatient] = useState<{ id: string; name: string } | null>(null);
+  const preset = query.get("patient");
+  const [patient, setPatient] = useState<{ id: string; name: string } | null>(preset ? { id: preset, name: query.get("name") ?? "" } : null);
   const q = usePatientSearch(search);
   return (
     <>
@@ -94,7 +97,7 @@ export function PatientsList() {
         <div className="table-wrap"><table className="stack">
           <caption>{t(`${q.totalCount} pacientes`, `${q.totalCount} patients`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Teléfono", "Phone")}</th><th>{t("Nacimiento", "Born")}</th></tr></thead>
-          <tbody>{q.nodes.map((p) => <tr key={p.id}><td>{p.user.fullName}</td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
+          <tbody>{q.nodes.map((p) => <tr key={p.id}><td><Link to={`/admin/patients/${encodeURIComponent(p.id)}`}>{p.user.fullName}</Link></td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
         </table></div>
       )}
       <MoreButton paged={q} />
