@@ -100,61 +100,35 @@ struct FieldCollector {
     func collect(objectType: String, selectionSets: [SelectionSet]) throws(GraphQLError) -> CollectedFields {
         var order: [CollectedField] = []
         var index: [String: CollectedField] = [:]
-        var visited: Set<String> = []
-        for set in selectionSets {
-            try collect(objectType, set, &order, &index, &visited)
+        // The first @skip/@include that cannot be evaluated stops the walk
+        // (nothing more is included) and is thrown.
+        var failure: GraphQLError?
+        func include(_ directives: [Directive]) -> Bool {
+            if failure != nil { return false }
+            do { return try shouldInclude(directives) } catch { failure = error; return false }
         }
-        return CollectedFields(fields: order)
-    }
-
-    private func collect(_ objectType: String, _ set: SelectionSet, _ order: inout [CollectedField],
-                         _ index: inout [String: CollectedField], _ visited: inout Set<String>) throws(GraphQLError) {
-        for selection in set.selections {
-            switch selection {
-            case .field(let field):
-                guard try shouldInclude(field.directives) else { continue }
-                let key = field.responseKey
-                if let existing = index[key] {
-                    existing.nodes.append(field)
-                } else {
-                    let c = CollectedField(responseKey: key, fieldName: field.name.value, nodes: [field])
-                    index[key] = c
-                    order.append(c)
-                }
-            case .fragmentSpread(let spread):
-                let name = spread.name.value
-                guard !visited.contains(name), try shouldInclude(spread.directives) else { continue }
-                visited.insert(name)
-                guard let fragment = fragments[name],
-                      typeApplies(fragment.typeCondition.name.value, to: objectType) else { continue }
-                try collect(objectType, fragment.selectionSet, &order, &index, &visited)
-            case .inlineFragment(let inline):
-                guard try shouldInclude(inline.directives) else { continue }
-                if let cond = inline.typeCondition, !typeApplies(cond.name.value, to: objectType) { continue }
-                try collect(objectType, inline.selectionSet, &order, &index, &visited)
+        func applies(_ condition: String) -> Bool { typeApplies(condition, to: objectType) }
+        func add(_ field: Field) {
+            let key = field.responseKey
+            if let existing = index[key] {
+                existing.nodes.append(field)
+            } else {
+                let c = CollectedField(responseKey: key, fieldName: field.name.value, nodes: [field])
+                index[key] = c
+                order.append(c)
             }
         }
+        forEachCollectedField(in: selectionSets, fragments: fragments, include: include, applies: applies, add)
+        if let failure { throw failure }
+        return CollectedFields(fields: order)
     }
 
     /// Names of fields selected directly under `nodes`, every type condition
     /// included (for `FieldBatch.selectedFields`).
     func selectedFieldNames(_ nodes: [Field]) -> Set<String> {
-        func shouldInclude(_ directives: [Directive]) -> Bool { (try? self.shouldInclude(directives)) ?? false }
         var names: Set<String> = []
-        var visited: Set<String> = []
-        func walk(_ set: SelectionSet) {
-            for selection in set.selections {
-                switch selection {
-                case .field(let f): if shouldInclude(f.directives) { names.insert(f.name.value) }
-                case .inlineFragment(let i): if shouldInclude(i.directives) { walk(i.selectionSet) }
-                case .fragmentSpread(let s):
-                    guard !visited.contains(s.name.value), shouldInclude(s.directives) else { continue }
-                    visited.insert(s.name.value)
-                    if let f = fragments[s.name.value] { walk(f.selectionSet) }
-                }
-            }
-        }
-        for node in nodes { if let set = node.selectionSet { walk(set) } }
+        forEachCollectedField(in: nodes.compactMap(\.selectionSet), fragments: fragments,
+                              include: { (try? shouldInclude($0)) ?? false }, applies: { _ in true }) { names.insert($0.name.value) }
         return names
     }
 }

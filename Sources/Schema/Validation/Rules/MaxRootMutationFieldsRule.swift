@@ -27,18 +27,6 @@ public func rootFieldCount(document: Document, operationName: String?) -> Int {
 
 func rootFieldCount(_ operation: OperationDefinition, fragments: [String: FragmentDefinition]) -> Int {
     var names: Set<String> = []
-    var visited: Set<String> = []
-    func collect(_ set: SelectionSet) {
-        for s in set.selections {
-            switch s {
-            case .field(let f): names.insert(f.responseKey)
-            case .inlineFragment(let i): collect(i.selectionSet)
-            case .fragmentSpread(let spread):
-                guard visited.insert(spread.name.value).inserted, let frag = fragments[spread.name.value] else { continue }
-                collect(frag.selectionSet)
-            }
-        }
-    }
-    collect(operation.selectionSet)
+    forEachCollectedField(in: [operation.selectionSet], fragments: fragments) { names.insert($0.responseKey) }
     return names.count
 }

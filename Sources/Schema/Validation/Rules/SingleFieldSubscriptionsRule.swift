@@ -9,8 +9,11 @@ final class SingleFieldSubscriptionsRule: RuleVisitor {
         let label = o.name.map { "Subscription \"\($0.value)\"" } ?? "Anonymous Subscription"
         var keys: [String] = []
         var fields: [String: [Field]] = [:]
-        var visited: Set<String> = []
-        collect(sub, o.selectionSet, &keys, &fields, &visited)
+        forEachCollectedField(in: [o.selectionSet], fragments: context.fragments, include: include, applies: { applies($0, sub) }) { f in
+            let k = f.responseKey
+            if fields[k] == nil { keys.append(k) }
+            fields[k, default: []].append(f)
+        }
         if keys.count > 1 {
             report("\(label) must select only one top level field.", keys.dropFirst().flatMap { fields[$0]! }.map(\.loc))
         }
@@ -35,27 +38,5 @@ final class SingleFieldSubscriptionsRule: RuleVisitor {
         if typeCondition == runtime { return true }
         if t.isAbstract { return context.schema.isSubType(abstract: typeCondition, maybeSub: runtime) }
         return false
-    }
-
-    func collect(_ runtime: String, _ s: SelectionSet, _ keys: inout [String], _ fields: inout [String: [Field]], _ visited: inout Set<String>) {
-        for sel in s.selections {
-            switch sel {
-            case .field(let f):
-                guard include(f.directives) else { continue }
-                let k = f.responseKey
-                if fields[k] == nil { keys.append(k) }
-                fields[k, default: []].append(f)
-            case .inlineFragment(let i):
-                guard include(i.directives) else { continue }
-                if let tc = i.typeCondition, !applies(tc.name.value, runtime) { continue }
-                collect(runtime, i.selectionSet, &keys, &fields, &visited)
-            case .fragmentSpread(let sp):
-                let n = sp.name.value
-                guard !visited.contains(n), include(sp.directives) else { continue }
-                visited.insert(n)
-                guard let frag = context.fragments[n], applies(frag.typeCondition.name.value, runtime) else { continue }
-                collect(runtime, frag.selectionSet, &keys, &fields, &visited)
-            }
-        }
     }
 }
