@@ -9,7 +9,7 @@ directory. Then, through nginx over HTTPS:
   tls        HTTPS answers with HSTS; plain HTTP redirects to HTTPS
   spread     the load reaches every instance (their own /metrics counters)
   failover   under load, one instance SIGKILLed and another restarted with
-             SIGTERM: no query fails; every booking the client saw succeed is
+             SIGTERM (its /readyz turns 503 "draining" first): no query fails; every booking the client saw succeed is
              in the database once, none twice
   replica    the replica stopped: a report fails clearly and quickly, bookings
              still work; started again: reports work
@@ -341,6 +341,12 @@ def scenario_failover(c, patient, doctor, slots):
     time.sleep(2)
     log("SIGTERM app1, then start it again")
     c.procs["app1"].send_signal(signal.SIGTERM)
+    try:
+        wait_for("app1 draining", lambda: c.direct(c.app_ports[1], "/readyz") == (503, "draining\n"), timeout=3, interval=0.05)
+        drained = True
+    except RuntimeError:
+        drained = False
+    check(drained, "SIGTERM: /readyz answers 503 draining before the listener closes")
     c.procs["app1"].wait(timeout=30)
     c.start_app(1)
     time.sleep(2)
