@@ -30,11 +30,13 @@ let package = Package(
 
         // The clinic.
         // Its rules as plain Swift: calendar and time, booking rules, accounts, notification texts.
-        .target(name: "ClinicDomain", dependencies: ["Crypto"], exclude: ["Accounts/Resources"]),
+        .target(name: "ClinicDomain", dependencies: ["JSON", "Crypto"], exclude: ["Accounts/Resources"]),
         // Every SQL statement of the clinic, one file per aggregate.
         .target(name: "ClinicStore", dependencies: ["JSON", "ClinicDomain", "Postgres"]),
-        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "Postgres", "Crypto", "Delivery"]),
-        .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "ClinicStore", "Resolvers", "Postgres", "HTTP", "Crypto"]),
+        // The notification worker and scheduled work; Server wires it.
+        .target(name: "Jobs", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Postgres", "Crypto", "Delivery"]),
+        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "Postgres", "Crypto"]),
+        .target(name: "Server", dependencies: ["JSON", "QueryLanguage", "Schema", "ClinicDomain", "ClinicStore", "Resolvers", "Jobs", "Postgres", "HTTP", "Crypto"]),
         // `main` and the CLI: argument parsing and dispatch over Server's app; the
         // `graphql` tools use the GraphQL core directly, on any schema.
         .executableTarget(name: "clinic", dependencies: ["Server", "ClinicDomain", "ClinicStore", "Resolvers", "Schema", "QueryLanguage", "JSON"]),
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "JSON"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
-        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
+        .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "Jobs", "Server", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
                                                     "PostgresTesting", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],
                     exclude: ["Browser"]),

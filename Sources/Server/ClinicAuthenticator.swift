@@ -1,4 +1,5 @@
 // Binds the HTTP layer's authenticator to the clinic's identity rules.
+import ClinicDomain
 import HTTP
 import Resolvers
 

@@ -1,6 +1,7 @@
 // Access tokens at the door: tampering, expiry, clock skew, revocation through
 // the token version (deactivation, deletion, role change) on the very next
 // request, and what authentication costs per request.
+import ClinicDomain
 import Crypto
 import JSON
 import Postgres

@@ -1,6 +1,8 @@
 // Without SMTP_URL / SMS_WEBHOOK_URL messages go to the log. In production the
 // log says a message was not sent (kind, masked recipient), never its text:
 // reset links and appointment details do not belong in logs (issue #15 item 9).
+import Server
+import Jobs
 import Crypto
 import Delivery
 import Postgres
@@ -23,7 +25,7 @@ final class NotificationLogSecrecyTests: XCTestCase {
         try await h.enqueueNotification(f, kind: "BOOKING_CONFIRMATION", channel: "SMS")
 
         let lines = NotificationLogLines()
-        let worker = try NotificationWorker.makeWorker(services: try services(h, production: true), smtpURL: nil,
+        let worker = try NotificationWorker.makeWorker(inputs: NotificationInputs(services: try services(h, production: true)), smtpURL: nil,
                                                        mailFrom: "clinic@clinic.test", smsWebhookURL: nil, log: lines.sink)
         try await notifyAssertEqual(try await worker.runOnce(), 2)
         let log = lines.all.joined(separator: "\n")
@@ -43,7 +45,7 @@ final class NotificationLogSecrecyTests: XCTestCase {
         _ = await h.graphql("mutation { requestPasswordReset(email: \"dev@example.test\") }")
         let token = try await h.pendingResetToken(for: user.id)
         let lines = NotificationLogLines()
-        let worker = try NotificationWorker.makeWorker(services: try services(h, production: false), smtpURL: nil,
+        let worker = try NotificationWorker.makeWorker(inputs: NotificationInputs(services: try services(h, production: false)), smtpURL: nil,
                                                        mailFrom: "clinic@clinic.test", smsWebhookURL: nil, log: lines.sink)
         try await notifyAssertEqual(try await worker.runOnce(), 1)
         let log = lines.all.joined(separator: "\n")

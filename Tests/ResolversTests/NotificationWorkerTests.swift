@@ -1,6 +1,8 @@
 // The outbox worker against a real PostgreSQL, a real SMTP sink and a real
 // HTTP sink (both in Delivery/Testing, on loopback ports). Time moves through
 // services.clock.advance and scheduled_at, never by sleeping.
+import Server
+@testable import Jobs
 import ClinicDomain
 import Delivery
 import DeliveryTesting
@@ -60,7 +62,7 @@ extension ClinicTestHarness {
             ?? LogEmailTransport(log: log.sink)
         let text: any SMSTransport = try sms.map { SMSWebhookTransport(configuration: try SMSWebhookConfiguration.parse($0.url, timeout: 2)) }
             ?? LogSMSTransport(log: log.sink)
-        return NotificationWorker(services: services, email: email, sms: text, mailFrom: "clinic@clinic.test", options: options,
+        return NotificationWorker(inputs: NotificationInputs(services: services), email: email, sms: text, mailFrom: "clinic@clinic.test", options: options,
                                   workerID: id, log: log.sink)
     }
 }
@@ -355,7 +357,7 @@ final class NotificationWorkerTests: XCTestCase {
         let f = try await h.notificationFixture()
         let email = try await h.enqueueNotification(f), sms = try await h.enqueueNotification(f, channel: "SMS")
         let logs = NotificationLogLines()
-        let worker = try NotificationWorker.makeWorker(services: h.services, smtpURL: nil, mailFrom: "Clínica <clinic@clinic.test>",
+        let worker = try NotificationWorker.makeWorker(inputs: NotificationInputs(services: h.services), smtpURL: nil, mailFrom: "Clínica <clinic@clinic.test>",
                                                        smsWebhookURL: "", log: logs.sink)
         try await notifyAssertEqual(try await worker.runOnce(), 2)
         try await notifyAssertEqual(try await h.notificationRow(email).string("status"), "SENT")
@@ -367,7 +369,7 @@ final class NotificationWorkerTests: XCTestCase {
     func testMakeWorkerRejectsBadConfigurationWithOneLine() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "notify")
         for (smtp, from, sms) in [("smtp//x", "a@b.test", nil), ("smtp://x:25", "not-an-address", nil), (nil, "a@b.test", "ftp://x")] as [(String?, String, String?)] {
-            XCTAssertThrowsError(try NotificationWorker.makeWorker(services: h.services, smtpURL: smtp, mailFrom: from,
+            XCTAssertThrowsError(try NotificationWorker.makeWorker(inputs: NotificationInputs(services: h.services), smtpURL: smtp, mailFrom: from,
                                                                    smsWebhookURL: sms, log: { _ in })) { error in
                 XCTAssertFalse("\(error)".contains("\n"))
                 XCTAssertFalse("\(error)".isEmpty)

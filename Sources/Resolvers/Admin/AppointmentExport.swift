@@ -2,6 +2,7 @@
 // fields with commas, quotes, CR or LF quoted with quotes doubled, UTF-8;
 // fields a spreadsheet would run as formulas neutralized, see `quoted`),
 // the same filter semantics as `Query.appointments`, from the read pool.
+import ClinicDomain
 import ClinicStore
 import JSON
 import Schema

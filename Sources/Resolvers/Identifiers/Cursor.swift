@@ -159,9 +159,3 @@ public struct PageArgumentError: Error, Sendable, Equatable {
     public var message: String
     public init(argument: String, message: String) { self.argument = argument; self.message = message }
 }
-
-/// Canonical decimal Int64: no sign but a leading `-`, no leading zeros, no `-0`.
-func parseCanonicalInt64(_ s: Substring) -> Int64? {
-    guard let v = Int64(s), String(v) == s else { return nil }
-    return v
-}

@@ -1,6 +1,7 @@
 // The app behind `clinic worker`, and the in-process worker of `clinic serve`.
 import Foundation
 import HTTP
+import Jobs
 import Resolvers
 
 extension ClinicServer {
@@ -20,9 +21,18 @@ extension ClinicServer {
 /// The notification worker: claims due outbox rows and delivers them.
 enum NotificationRunner {
     static func start(services: ClinicServices, config: Configuration, logger: Logger) throws -> NotificationWorker {
-        let worker = try NotificationWorker.makeWorker(services: services, smtpURL: config.smtpURL, mailFrom: config.mailFrom,
+        let worker = try NotificationWorker.makeWorker(inputs: NotificationInputs(services: services), smtpURL: config.smtpURL, mailFrom: config.mailFrom,
                                                        smsWebhookURL: config.smsWebhookURL, log: { logger.info($0) })
         worker.start()
         return worker
+    }
+}
+
+extension NotificationInputs {
+    /// The worker's share of the app's services.
+    public init(services: ClinicServices) {
+        self.init(pool: services.pool, clock: services.clock, secretSeal: services.secretSeal,
+                  resetTokenTTL: services.tokens.resetTokenTTL, publicURL: services.publicURL,
+                  perUserLimit: services.rateLimits.notificationsPerUser, isProduction: services.isProduction)
     }
 }

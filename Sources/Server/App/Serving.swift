@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import HTTP
 import Postgres
+import Jobs
 import Resolvers
 import Schema
 import Synchronization

@@ -9,7 +9,8 @@ import DeliveryTesting
 import Foundation
 import Postgres
 import PostgresTesting
-import Resolvers
+import ClinicDomain
+import Jobs
 
 let args = CommandLine.arguments
 let rows = args.count > 1 ? Int(args[1]) ?? 1000 : 1000
@@ -24,8 +25,10 @@ defer { cluster.stop() }
 let uri = try cluster.createDatabase(prefix: "notifybench")
 let pool = ConnectionPool(connectionString: uri, size: max(4, 2 * workers))
 _ = try await Migrator(directory: repo.appendingPathComponent("db/migrations").path).migrate(pool: pool)
-let services = ClinicServices(pool: pool, signer: try JWTSigner(secret: Array("notifybench-secret-0123456789-abcdefghij".utf8)),
-                              hasher: PasswordHasher(cost: .low))
+let signer = try JWTSigner(secret: Array("notifybench-secret-0123456789-abcdefghij".utf8))
+let inputs = NotificationInputs(pool: pool, clock: Clock(),
+                                secretSeal: SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret")),
+                                resetTokenTTL: 30 * 60, publicURL: "http://127.0.0.1:8080", perUserLimit: (20, 3600), isProduction: false)
 
 try await pool.transaction { conn in
     _ = try conn.execute("""
@@ -66,7 +69,7 @@ let config = try SMTPConfiguration.parse(sink.url)
 var options = NotificationWorker.Options()
 options.pollInterval = .milliseconds(100)
 let pool_ = (0..<workers).map { i in
-    NotificationWorker(services: services, email: SMTPTransport(configuration: config), sms: LogSMSTransport(log: { _ in }),
+    NotificationWorker(inputs: inputs, email: SMTPTransport(configuration: config), sms: LogSMSTransport(log: { _ in }),
                        mailFrom: "clinic@clinic.test", options: options, workerID: "bench-\(i)", log: { _ in })
 }
 let started = Date()

@@ -1,4 +1,5 @@
 // Opaque global IDs: base64url("Type:id"), e.g. "RG9jdG9yOjQy" for Doctor 42.
+// The API's IDs and the audit log's targets are the same strings.
 // Opaque so clients never build them by hand; typed so `node(id:)` knows the
 // table and an argument can refuse an ID of another type.
 import JSON
@@ -42,17 +43,10 @@ public enum GlobalID {
 public enum GlobalIDError: Error, Sendable, Equatable {
     case malformed(String)
     case wrongType(expected: String, found: String)
+}
 
-    public var message: String {
-        switch self {
-        case .malformed(let s): return "\(quotedInput(s)) is not a valid ID"
-        case .wrongType(let expected, let found):
-            return "Expected \(article(expected)) \(expected) ID, got \(article(found)) \(found) ID"
-        }
-    }
-
-    private func article(_ word: String) -> String {
-        guard let c = word.first else { return "a" }
-        return "AEIOU".contains(c) ? "an" : "a"
-    }
+/// Canonical decimal Int64: no sign but a leading `-`, no leading zeros, no `-0`.
+public func parseCanonicalInt64(_ s: Substring) -> Int64? {
+    guard let v = Int64(s), String(v) == s else { return nil }
+    return v
 }

@@ -13,12 +13,38 @@
 // delivery key (Message-ID / Idempotency-Key), logging "possibly duplicated"
 // once. Reminders are ordinary rows with a future scheduled_at: restarts lose
 // nothing and no timer lives in memory.
-import ClinicStore
 import ClinicDomain
+import ClinicStore
+import Crypto
 import Delivery
 import Foundation
+import JSON
 import Postgres
 import Synchronization
+
+/// What the worker needs of the running app, and nothing more: the database,
+/// the clock, how to open a sealed reset token and where its link points,
+/// and the per-person message limit.
+public struct NotificationInputs: Sendable {
+    public var pool: ConnectionPool
+    public var clock: Clock
+    /// Opens `notifications.sealed_secret` (PASSWORD_RESET rows).
+    public var secretSeal: SecretSeal
+    /// How long a reset link lives, for the email's text.
+    public var resetTokenTTL: Int64
+    /// Where reset links point (`<publicURL>/reset?token=…`).
+    public var publicURL: String
+    /// Messages one person may get per window (NOTIFY_LIMIT_PER_USER).
+    public var perUserLimit: (count: Int, periodSeconds: Int)
+    /// In production the log transports leave the text out.
+    public var isProduction: Bool
+
+    public init(pool: ConnectionPool, clock: Clock, secretSeal: SecretSeal, resetTokenTTL: Int64, publicURL: String,
+                perUserLimit: (count: Int, periodSeconds: Int), isProduction: Bool) {
+        self.pool = pool; self.clock = clock; self.secretSeal = secretSeal; self.resetTokenTTL = resetTokenTTL
+        self.publicURL = publicURL; self.perUserLimit = perUserLimit; self.isProduction = isProduction
+    }
+}
 
 public final class NotificationWorker: Sendable {
     public struct Options: Sendable {
@@ -32,7 +58,7 @@ public final class NotificationWorker: Sendable {
         public init() {}
     }
 
-    public let services: ClinicServices
+    public let inputs: NotificationInputs
     public let email: any EmailTransport
     public let sms: any SMSTransport
     /// The envelope sender and From address.
@@ -51,9 +77,9 @@ public final class NotificationWorker: Sendable {
     private let lastQueuedRefresh = Atomic<Int64>(0)
     private let sendQueue: DispatchQueue
 
-    public init(services: ClinicServices, email: any EmailTransport, sms: any SMSTransport, mailFrom: String,
+    public init(inputs: NotificationInputs, email: any EmailTransport, sms: any SMSTransport, mailFrom: String,
                 options: Options = Options(), workerID: String? = nil, log: @escaping @Sendable (String) -> Void) {
-        self.services = services
+        self.inputs = inputs
         self.email = email
         self.sms = sms
         let (name, address) = NotificationWorker.splitMailbox(mailFrom)
@@ -116,7 +142,7 @@ public final class NotificationWorker: Sendable {
     /// Returns how many rows it claimed (0: nothing due).
     @discardableResult
     public func runOnce() async throws -> Int {
-        let now = services.clock.now
+        let now = inputs.clock.now
         let batch = try await claim(now: now)
         if batch.isEmpty {
             try await refreshQueued(now: now)
@@ -136,8 +162,8 @@ public final class NotificationWorker: Sendable {
     /// Per user, the messages sent to them within the limit's window (from
     /// the table, so every worker process and restart sees the same count).
     func sentRecently(to users: Set<Int64>, now: Instant) async throws -> [Int64: Int] {
-        let window = services.rateLimits.notificationsPerUser.periodSeconds
-        return try await services.pool.withConnection { conn in
+        let window = inputs.perUserLimit.periodSeconds
+        return try await inputs.pool.withConnection { conn in
             try OutboxStore.sentCounts(conn, to: Array(users), since: now.adding(seconds: -Int64(window)))
         }
     }
@@ -160,7 +186,7 @@ public final class NotificationWorker: Sendable {
     func claim(now: Instant) async throws -> [Claimed] {
         let lease = now.adding(seconds: options.leaseSeconds)
         let (limit, me) = (options.batchSize, workerID)
-        return try await services.pool.transaction { conn in
+        return try await inputs.pool.transaction { conn in
             try OutboxStore.claim(conn, now: now, limit: limit, leaseUntil: lease, worker: me)
         }
     }
@@ -184,9 +210,9 @@ public final class NotificationWorker: Sendable {
             return Content(sent: text, stored: text)
         }
         if c.kind == "PASSWORD_RESET" {
-            guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: services.secretSeal) else { return nil }
-            let minutes = services.tokens.resetTokenTTL / 60
-            let link = PasswordResetEmail.link(publicURL: services.publicURL, token: token)
+            guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: inputs.secretSeal) else { return nil }
+            let minutes = inputs.resetTokenTTL / 60
+            let link = PasswordResetEmail.link(publicURL: inputs.publicURL, token: token)
             return Content(sent: PasswordResetEmail.deliverable(locale: c.locale, firstName: c.firstName, minutes: minutes,
                                                                 clinicName: c.clinicName, link: link),
                            stored: PasswordResetEmail.redacted(locale: c.locale, firstName: c.firstName, minutes: minutes,
@@ -198,7 +224,7 @@ public final class NotificationWorker: Sendable {
     func deliver(_ batch: [Claimed], now: Instant, sentRecently: [Int64: Int] = [:]) async -> [Int64: Outcome] {
         var outcomes: [Int64: Outcome] = [:]
         var sentTo = sentRecently
-        let limit = services.rateLimits.notificationsPerUser
+        let limit = inputs.perUserLimit
         var emails: [(Int64, EmailMessage, (String, String))] = []
         var texts: [(Int64, SMSMessage, (String, String))] = []
         for c in batch {
@@ -285,7 +311,7 @@ public final class NotificationWorker: Sendable {
             plans.append((c, o, delay))
         }
         let frozen = plans
-        let lost = try await services.pool.transaction { conn -> [Int64] in
+        let lost = try await inputs.pool.transaction { conn -> [Int64] in
             var lost: [Int64] = []
             for (c, o, delay) in frozen {
                 let kept: Bool
@@ -342,7 +368,7 @@ public final class NotificationWorker: Sendable {
         let last = lastQueuedRefresh.load(ordering: .relaxed)
         guard now.microsecondsSinceEpoch - last > 5_000_000 else { return }
         lastQueuedRefresh.store(now.microsecondsSinceEpoch, ordering: .relaxed)
-        let n = try await services.pool.withConnection { conn in
+        let n = try await inputs.pool.withConnection { conn in
             try OutboxStore.dueCount(conn, now: now)
         }
         recorder.update { $0.queued = n }
@@ -364,7 +390,7 @@ public final class NotificationWorker: Sendable {
     /// channel is written to the log (marked NOT SENT; in production without
     /// the text, which may hold reset links or health data). A bad URL or sender
     /// throws an error whose description is one line.
-    public static func makeWorker(services: ClinicServices, smtpURL: String?, mailFrom: String, smsWebhookURL: String?,
+    public static func makeWorker(inputs: NotificationInputs, smtpURL: String?, mailFrom: String, smsWebhookURL: String?,
                                   log: @escaping @Sendable (String) -> Void) throws -> NotificationWorker {
         let (_, address) = splitMailbox(mailFrom)
         let parts = address.split(separator: "@", omittingEmptySubsequences: false)
@@ -376,15 +402,15 @@ public final class NotificationWorker: Sendable {
         if let url = smtpURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             email = SMTPTransport(configuration: try SMTPConfiguration.parse(url))
         } else {
-            email = LogEmailTransport(log: log, revealsContent: !services.isProduction)
+            email = LogEmailTransport(log: log, revealsContent: !inputs.isProduction)
         }
         let sms: any SMSTransport
         if let url = smsWebhookURL?.trimmingCharacters(in: .whitespaces), !url.isEmpty {
             sms = SMSWebhookTransport(configuration: try SMSWebhookConfiguration.parse(url))
         } else {
-            sms = LogSMSTransport(log: log, revealsContent: !services.isProduction)
+            sms = LogSMSTransport(log: log, revealsContent: !inputs.isProduction)
         }
-        return NotificationWorker(services: services, email: email, sms: sms, mailFrom: mailFrom, log: log)
+        return NotificationWorker(inputs: inputs, email: email, sms: sms, mailFrom: mailFrom, log: log)
     }
 
     /// "Clinic <clinic@x>" → ("Clinic", "clinic@x"); "clinic@x" → (nil, "clinic@x").
