@@ -301,6 +301,41 @@ def scenario_public_screens(b):
     b.text_present("Iniciar sesión")
 
 
+def scenario_visitor_booking(b, api, stamp):
+    """A visitor chooses specialty, doctor, slot and reason before having an
+    account, registers, and confirms the same booking right after (read back)."""
+    b.go("/login")
+    b.click("Ver horarios y reservar sin cuenta")
+    b.wait(lambda d: d.current_url.endswith("/book"), 15, "the open booking page")
+    b.css(".chip").click()
+    b.css(".card-button").click()
+    day, slot = pick_slot(b, 7)
+    b.fill("Motivo", "Primera consulta (e2e, sin cuenta)")
+    b.click("Continuar")
+    b.driver.execute_script("arguments[0].scrollIntoView()", b.css(".summary"))
+    b.shot("visitor-book-summary")
+    b.click("Crear cuenta y confirmar")
+    b.wait(lambda d: d.current_url.endswith("/register"), 15, "registration")
+    email = f"visitor.{stamp}@example.test"
+    for label, value in (("Nombre", "Marta"), ("Apellidos", f"Visita{stamp}"), ("Correo electrónico", email), ("Contraseña", PASSWORD),
+                         ("Fecha de nacimiento", "1979-02-03"), ("Dirección", "Calle 2"), ("Contacto de emergencia", "Pedro"),
+                         ("Teléfono de emergencia", "+525500001111")):
+        b.fill(label, value)
+    b.click("Crear cuenta")
+    b.wait(lambda d: d.current_url.endswith("/book"), 20, "back to the booking after registering")
+    b.css(".summary")
+    b.text_present("Revisa y confirma la cita que elegiste.")
+    b.driver.execute_script("arguments[0].scrollIntoView()", b.css(".summary"))
+    b.shot("visitor-book-confirm")
+    b.click("Confirmar cita")
+    b.toast("Cita reservada")
+    b.wait(lambda d: d.current_url.endswith("/appointments"), 15, "appointments after booking")
+    got = api.gql("{ appointments(first: 5) { nodes { date time reason status } } }", None, (email, PASSWORD))["appointments"]["nodes"]
+    assert got == [{"date": day.isoformat(), "time": slot, "reason": "Primera consulta (e2e, sin cuenta)", "status": "SCHEDULED"}], got
+    b.shot("visitor-booked")
+    sign_out(b)
+
+
 def scenario_patient(b, api, stamp):
     b.go("/register")
     b.css("form")
@@ -951,6 +986,7 @@ def main():
     scenarios = [
         ("public", lambda: scenario_public_screens(b)),
         ("password_reset", lambda: scenario_password_reset(b, api, args.reset_token)),
+        ("visitor_booking", lambda: scenario_visitor_booking(b, api, stamp)),
         ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, api, stamp)))),
         ("admin", lambda: scenario_admin(b)),
         ("staff_appointments", lambda: scenario_staff_appointments(b, api, stamp)),

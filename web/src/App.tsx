@@ -8,7 +8,7 @@ import type { I18n, Lang } from "./i18n";
 import { Link, navigate, useLocation } from "./router";
 import { ForgotPassword, Register, ResetPassword, SignIn } from "./screens/auth/AuthScreens";
 import { MyAppointments } from "./screens/patient/Appointments";
-import { BookScreen } from "./screens/patient/Book";
+import { BookScreen, pendingBooking } from "./screens/patient/Book";
 import { Notifications, Profile } from "./screens/patient/ProfileScreens";
 import { DoctorAgenda, PatientChart } from "./screens/doctor/DoctorScreens";
 import { AdminBook, DayBoard, DoctorsList, PatientsList, SendNotice } from "./screens/admin/AdminScreens";
@@ -46,6 +46,8 @@ function home(v: Viewer): string {
 // "/reset-password" is the path of reset links sent before they moved to "/reset".
 const resetPaths = ["/reset", "/reset-password"];
 const publicPaths = ["/login", "/register", "/forgot", ...resetPaths];
+// Open to visitors too: choosing a booking before signing in.
+const openPaths = ["/book"];
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang());
@@ -80,18 +82,19 @@ function Shell() {
   useEffect(() => onSessionChange(() => { if (!hasSession()) setViewer(null); }), []);
 
   const isPublic = publicPaths.includes(path);
+  const isOpen = openPaths.includes(path);
   useEffect(() => {
     if (checking) return;
-    if (!viewer && !isPublic) navigate("/login", true);
-    else if (viewer && (isPublic || path === "/")) navigate(home(viewer), true);
-  }, [viewer, checking, isPublic, path]);
+    if (!viewer && !isPublic && !isOpen) navigate("/login", true);
+    else if (viewer && (isPublic || path === "/")) navigate(viewer.patient && pendingBooking() ? "/book" : home(viewer), true);
+  }, [viewer, checking, isPublic, isOpen, path]);
 
   const signedIn = async () => { await loadViewer(); };
   if (checking) return <Frame viewer={null}><Loading /></Frame>;
   if (!viewer) {
     return (
       <Frame viewer={null}>
-        {path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : resetPaths.includes(path) ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
+        {path === "/book" ? <main id="main" className="content"><BookScreen anonymous /></main> : path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : resetPaths.includes(path) ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
       </Frame>
     );
   }

@@ -3,7 +3,20 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nquery Settings {\n  systemSettings {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    clinicName\n    timeZone\n    cancellationWindowHours\n    reminderHoursBefore\n    bookingHorizonDays\n    defaultSlotMinutes\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n";
+const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n";
+
+export type SettingsFieldsFragment = {
+  clinicName: string;
+  /** IANA zone, e.g. America/Mexico_City. */
+  timeZone: string;
+  /** Clients may reschedule or cancel until this many hours before the start (24). */
+  cancellationWindowHours: number;
+  /** How long before an appointment the reminder goes out (24). */
+  reminderHoursBefore: number;
+  /** How far ahead clients may book. */
+  bookingHorizonDays: number;
+  defaultSlotMinutes: number;
+};
 
 export type UserListQuery = {
   users: {

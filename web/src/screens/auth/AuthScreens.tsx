@@ -34,6 +34,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
       <p className="auth-links">
         <Link to="/register">{t("Crear cuenta de paciente", "Register as a patient")}</Link>
         <Link to="/forgot">{t("¿Olvidaste tu contraseña?", "Forgot your password?")}</Link>
+        <Link to="/book">{t("Ver horarios y reservar sin cuenta", "See free times and book before signing in")}</Link>
       </p>
     </main>
   );

@@ -6,16 +6,46 @@ import { navigate } from "../../router";
 import { Empty, FormError, Loading, MoreButton, TextArea, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 import { SlotPicker, nextWorkday } from "./SlotPicker";
 
-/** Specialization → doctor → date → slot → reason → confirm. With `patient`, staff book for that patient. */
-export function BookFlow({ patient, done }: { patient?: { id: string; name: string }; done?: () => void }) {
+/** A booking chosen before signing in, kept for the tab until it is confirmed. */
+export interface PendingBooking {
+  spec: string;
+  doctor: { id: string; name: string; fee: string };
+  date: string;
+  time: string;
+  reason: string;
+}
+
+const PENDING_KEY = "clinic.pendingBooking";
+
+export function pendingBooking(): PendingBooking | null {
+  try {
+    const raw = sessionStorage.getItem(PENDING_KEY);
+    return raw ? (JSON.parse(raw) as PendingBooking) : null;
+  } catch {
+    return null;
+  }
+}
+
+function setPendingBooking(b: PendingBooking | null) {
+  if (b) sessionStorage.setItem(PENDING_KEY, JSON.stringify(b));
+  else sessionStorage.removeItem(PENDING_KEY);
+}
+
+/**
+ * Specialization → doctor → date → slot → reason → confirm. With `patient`,
+ * staff book for that patient. `anonymous`: a visitor chooses everything, then
+ * signs in or registers; the choice waits in sessionStorage and comes back as
+ * `initial`, at the confirm step (the API checks the slot again then).
+ */
+export function BookFlow({ patient, done, anonymous, initial }: { patient?: { id: string; name: string }; done?: () => void; anonymous?: boolean; initial?: PendingBooking | null }) {
   const { t, lang } = useI18n();
   const toast = useToast();
-  const [spec, setSpec] = useState<string | null>(null);
-  const [doctor, setDoctor] = useState<{ id: string; name: string; fee: string } | null>(null);
-  const [date, setDate] = useState(nextWorkday());
-  const [time, setTime] = useState<string | null>(null);
-  const [reason, setReason] = useState("");
-  const [confirming, setConfirming] = useState(false);
+  const [spec, setSpec] = useState<string | null>(initial?.spec ?? null);
+  const [doctor, setDoctor] = useState<{ id: string; name: string; fee: string } | null>(initial?.doctor ?? null);
+  const [date, setDate] = useState(initial?.date ?? nextWorkday());
+  const [time, setTime] = useState<string | null>(initial?.time ?? null);
+  const [reason, setReason] = useState(initial?.reason ?? "");
+  const [confirming, setConfirming] = useState(!!initial);
   const specs = useQuery(() => request(SpecializationsDocument, {}), []);
   const doctors = usePaged(async (after) => (spec ? (await request(DoctorsForBookingDocument, { specialization: spec, after })).doctors : { nodes: [], pageInfo: { hasNextPage: false } }), [spec]);
   const m = useMutation();
@@ -25,6 +55,7 @@ export function BookFlow({ patient, done }: { patient?: { id: string; name: stri
     if (!doctor || !time) return;
     const r = await m.run(() => request(BookAppointmentDocument, { input: { doctorId: doctor.id, date, time, reason, patientId: patient?.id ?? null } }));
     if (r) {
+      setPendingBooking(null);
       toast(t(`Cita reservada: ${formatDate(lang, date)} ${time}`, `Appointment booked: ${formatDate(lang, date)} ${time}`));
       if (done) done(); else navigate("/appointments");
     }
@@ -98,19 +129,29 @@ export function BookFlow({ patient, done }: { patient?: { id: string; name: stri
             <dt>{t("Motivo", "Reason")}</dt><dd>{reason}</dd>
           </dl>
           <FormError error={m.error} />
-          <button type="button" className="primary" onClick={book} disabled={m.busy}>{t("Confirmar cita", "Confirm booking")}</button>
+          {anonymous && spec ? (
+            <div className="actions">
+              <p className="span2">{t("Para confirmar, entra o crea tu cuenta: la reserva te espera.", "To confirm, sign in or create your account: the booking waits for you.")}</p>
+              <button type="button" className="primary" onClick={() => { setPendingBooking({ spec, doctor, date, time, reason }); navigate("/register"); }}>
+                {t("Crear cuenta y confirmar", "Create an account and confirm")}</button>
+              <button type="button" onClick={() => { setPendingBooking({ spec, doctor, date, time, reason }); navigate("/login"); }}>
+                {t("Entrar y confirmar", "Sign in and confirm")}</button>
+            </div>
+          ) : <button type="button" className="primary" onClick={book} disabled={m.busy}>{t("Confirmar cita", "Confirm booking")}</button>}
         </section>
       )}
     </div>
   );
 }
 
-export function BookScreen() {
+export function BookScreen({ anonymous }: { anonymous?: boolean }) {
   const { t } = useI18n();
+  const initial = anonymous ? null : pendingBooking();
   return (
     <>
       <h1>{t("Reservar cita", "Book an appointment")}</h1>
-      <BookFlow />
+      {initial && <p className="notice" role="status">{t("Revisa y confirma la cita que elegiste.", "Check and confirm the appointment you chose.")}</p>}
+      <BookFlow anonymous={anonymous} initial={initial} />
     </>
   );
 }
