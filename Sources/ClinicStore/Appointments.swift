@@ -42,20 +42,22 @@ public enum AppointmentStore {
 
     static func filterConditions(_ f: AppointmentFilter, _ p: inout SQLParams) -> [String] {
         var conds: [String] = []
-        if let names = f.statuses { conds.append("a.status = ANY(\(p.bind(.textArray(names)))::text[])") }
+        if let names = f.statuses {
+            // One status as an equality: the planner can then walk (status, starts_at, id) in order.
+            conds.append(names.count == 1 ? "a.status = \(p.bind(.text(names[0])))"
+                                          : "a.status = ANY(\(p.bind(.textArray(names)))::text[])")
+        }
         if let id = f.doctorID { conds.append("a.doctor_id = \(p.bind(.int(Int(id))))") }
         if let id = f.patientID { conds.append("a.patient_id = \(p.bind(.int(Int(id))))") }
-        // The same window as instants too (local_date is starts_at's day in the clinic's time zone,
-        // migration 0011 keeps it so): lists ordered by starts_at then start their index scan at the
-        // window instead of walking every earlier appointment (bench/plans).
+        // The window of local dates as instants: local_date is starts_at's day in the clinic's time
+        // zone (migration 0011 keeps it so), and lists ordered by starts_at then start their index
+        // scan at the window instead of walking every earlier appointment (bench/plans).
         let zone = "(SELECT zs.time_zone FROM system_settings zs)"
         if let from = f.from {
-            let b = p.bind(.text(from.iso))
-            conds.append("a.local_date >= \(b)::date AND a.starts_at >= (\(b)::date::timestamp AT TIME ZONE \(zone))")
+            conds.append("a.starts_at >= (\(p.bind(.text(from.iso)))::date::timestamp AT TIME ZONE \(zone))")
         }
         if let to = f.to {
-            let b = p.bind(.text(to.iso))
-            conds.append("a.local_date <= \(b)::date AND a.starts_at < ((\(b)::date + 1)::timestamp AT TIME ZONE \(zone))")
+            conds.append("a.starts_at < ((\(p.bind(.text(to.iso)))::date + 1)::timestamp AT TIME ZONE \(zone))")
         }
         if let spec = f.specialization {
             conds.append("a.doctor_id IN (SELECT sd.id FROM doctors sd WHERE lower(sd.specialization) = lower(\(p.bind(.text(spec)))))")
@@ -213,19 +215,21 @@ extension DoctorStore {
         if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
         if let search {
             let pat = p.bind(.text(likeContains(search)))
-            conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
-                         + "OR d.specialization ILIKE \(pat) ESCAPE '\\')")
+            // Names through a per-doctor lookup, not a join: a join lets the planner walk the whole
+            // users index to meet the doctors' users (bench/plans: a doctor hired last).
+            conds.append("(d.specialization ILIKE \(pat) OR EXISTS (SELECT 1 FROM users u WHERE u.id = d.user_id "
+                         + "AND (u.first_name ILIKE \(pat) OR u.last_name ILIKE \(pat))))")
         }
         if let isAvailable { conds.append("d.is_available = \(p.bind(.bool(isAvailable)))") }
         let countConds = conds.isEmpty ? ["TRUE"] : conds
         let countParams = p.values
         if let afterID { conds.append("d.id > \(p.bind(.int(Int(afterID))))") }
         let whereSQL = conds.isEmpty ? "TRUE" : conds.joined(separator: " AND ")
-        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d JOIN users u ON u.id = d.user_id WHERE \(whereSQL) "
+        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE \(whereSQL) "
                                   + "ORDER BY d.id LIMIT \(limit)", p.values).rows.map(DoctorRow.init)
         var total: Int?
         if countTotal {
-            total = try conn.query("SELECT count(*) AS n FROM doctors d JOIN users u ON u.id = d.user_id WHERE \(countConds.joined(separator: " AND "))",
+            total = try conn.query("SELECT count(*) AS n FROM doctors d WHERE \(countConds.joined(separator: " AND "))",
                                    countParams).first?.int("n")
         }
         return (rows, total)
@@ -241,8 +245,9 @@ extension UserStore {
         var conds: [String] = [ClinicLoad.patientVisibility(viewer, &p)]
         if let search {
             let pat = p.bind(.text(likeContains(search)))
-            conds.append("(u.first_name ILIKE \(pat) ESCAPE '\\' OR u.last_name ILIKE \(pat) ESCAPE '\\' "
-                         + "OR (u.first_name || ' ' || u.last_name) ILIKE \(pat) ESCAPE '\\' OR u.email ILIKE \(pat) ESCAPE '\\')")
+            // The trigram index of migration 0012 finds the matching users; the page is cut from them.
+            conds.append("p.user_id = ANY(ARRAY(SELECT su.id FROM users su "
+                         + "WHERE (su.first_name || ' ' || su.last_name || E'\\x1f' || su.email) ILIKE \(pat)))")
         }
         let countConds = conds
         let countParams = p.values

@@ -79,7 +79,7 @@ public struct PatientRow: Sendable {
     public static let columns = """
         p.id, p.user_id, p.date_of_birth::text AS date_of_birth, p.gender, p.address, p.emergency_contact,
         p.emergency_phone, p.medical_history, p.allergies,
-        ARRAY(SELECT DISTINCT a.doctor_id FROM appointments a WHERE a.patient_id = p.id) AS treating_doctor_ids
+        ARRAY(SELECT pd.doctor_id FROM patient_doctors pd WHERE pd.patient_id = p.id) AS treating_doctor_ids
         """
 
     public init(_ r: Row) throws {

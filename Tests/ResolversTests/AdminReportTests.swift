@@ -74,9 +74,9 @@ final class AdminReportTests: XCTestCase {
         try await f.api.h.sql(q, [.text(f.from.iso), .text(f.to.iso)]).first!.int("n")
     }
 
-    /// The counters of migration 0010 that reports read equal a recount of appointments after
-    /// every kind of change: inserts, status changes, moves to another day and doctor, a
-    /// change that touches no counted column, deletes, and a bulk update.
+    /// The counters of migration 0010 that reports read, and the treating pairs of 0012, equal
+    /// a recount of appointments after every kind of change: inserts, status changes, moves to
+    /// another day and doctor, a change that touches no counted column, deletes, a bulk update.
     func testCountersEqualARecountAfterEveryKindOfChange() async throws {
         let h = try await ClinicTestHarness.fresh(prefix: "report_counters")
         let data = AdminData(h: h)
@@ -98,7 +98,9 @@ final class AdminReportTests: XCTestCase {
                      cd AS (SELECT local_date, status, n FROM appointment_date_counts WHERE n > 0)
                 SELECT (SELECT count(*) FROM ((TABLE r EXCEPT TABLE c) UNION ALL (TABLE c EXCEPT TABLE r)) x)
                      + (SELECT count(*) FROM ((TABLE rm EXCEPT TABLE cm) UNION ALL (TABLE cm EXCEPT TABLE rm)) x)
-                     + (SELECT count(*) FROM ((TABLE rd EXCEPT TABLE cd) UNION ALL (TABLE cd EXCEPT TABLE rd)) x) AS n
+                     + (SELECT count(*) FROM ((TABLE rd EXCEPT TABLE cd) UNION ALL (TABLE cd EXCEPT TABLE rd)) x)
+                     + (SELECT count(*) FROM ((SELECT DISTINCT patient_id, doctor_id FROM appointments EXCEPT TABLE patient_doctors)
+                                   UNION ALL (TABLE patient_doctors EXCEPT SELECT DISTINCT patient_id, doctor_id FROM appointments)) x) AS n
                 """).first!.int("n")
         }
         let counted = try await h.sql("SELECT coalesce(sum(n), 0)::int AS n FROM appointment_daily_counts").first!.int("n")

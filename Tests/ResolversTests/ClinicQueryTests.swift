@@ -325,6 +325,12 @@ final class ClinicQueryTests: XCTestCase {
         let adminToken = try await f.h.token(for: f.admin)
         let list = await f.h.graphql("{ patients(search: \"\(pat.email)\") { totalCount nodes { user { email } } } }", token: adminToken)
         XCTAssertEqual(list.at("data.patients.totalCount")?.intValue, 1)
+        let name = try await f.h.sql("SELECT first_name || ' ' || last_name AS n FROM users WHERE id = $1", [.int(Int(pat.id))]).first!.string("n")
+        for fragment in [name, String(name.dropFirst(2).prefix(7)).uppercased(), String(pat.email.prefix(5))] {
+            let found = await f.h.graphql("{ patients(search: \"\(fragment)\", first: 100) { nodes { user { email } } } }", token: adminToken)
+            XCTAssertTrue(found.at("data.patients.nodes")?.arrayValue?.contains { $0["user"]?["email"]?.stringValue == pat.email } ?? false,
+                          "search \(fragment): \(found)")
+        }
         let literal = await f.h.graphql("{ patients(search: \"%\") { totalCount } }", token: adminToken)
         XCTAssertEqual(literal.at("data.patients.totalCount")?.intValue, 0)
         let tooLong = await f.h.graphql("{ patients(search: \"\(String(repeating: "a", count: 101))\") { totalCount } }", token: adminToken)

@@ -21,4 +21,10 @@ final class ScriptedSystemTests: XCTestCase {
     func testProductionClusterOfDeploy() throws {
         try runScript("deploy/test/cluster_test.py", timeout: 600)
     }
+
+    /// Issue #21: what PostgreSQL reads for each hot operation on scale-10 data stays within a
+    /// budget proportional to the page, never to the data kept.
+    func testHotQueriesReadWithinTheirPlanBudgets() throws {
+        try runScript("bench/plans/run.py", timeout: 900)
+    }
 }
