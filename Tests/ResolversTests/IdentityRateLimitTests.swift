@@ -72,24 +72,71 @@ final class IdentityRateLimitTests: XCTestCase {
         XCTAssertNotNil(fromElsewhere.at("data.login.accessToken")?.stringValue, "\(fromElsewhere)")
     }
 
-    /// Check and count happen under one lock: 40 parallel attempts against a
-    /// fresh budget of 10 let exactly 10 through.
-    func testParallelAttemptsCannotOvershootTheBudget() async {
-        let limiter = RateLimiter()
-        let throttle = LoginThrottle(limiter: limiter, settings: (10, 900))
+    /// Check and count are one statement: 40 parallel attempts against a fresh
+    /// budget of 10, on pooled connections, let exactly 10 through.
+    func testParallelAttemptsCannotOvershootTheBudget() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "parallel_budget")
+        let throttle = LoginThrottle(limiter: h.services.limiter, settings: (10, 900))
         let now = Instant(secondsSinceEpoch: 1_800_000_000)
         let admitted = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<40 { group.addTask { throttle.begin(ip: "192.0.2.1", account: "login-account:x@example.test", now: now) == nil } }
+            for _ in 0..<40 {
+                group.addTask {
+                    do { return try await throttle.begin(ip: "192.0.2.1", account: "login-account:x@example.test", now: now) == nil } catch { return false }
+                }
+            }
             var n = 0
             for await ok in group where ok { n += 1 }
             return n
         }
         XCTAssertEqual(admitted, 10)
         // A success gives its slot back; the window's end clears the rest.
-        throttle.succeeded(ip: "192.0.2.1", account: "login-account:x@example.test")
-        XCTAssertNil(throttle.begin(ip: "192.0.2.1", account: "login-account:y@example.test", now: now))
-        XCTAssertNotNil(throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now))
-        XCTAssertNil(throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now.adding(seconds: 900)))
+        try await throttle.succeeded(ip: "192.0.2.1", account: "login-account:x@example.test", now: now)
+        let again = try await throttle.begin(ip: "192.0.2.1", account: "login-account:y@example.test", now: now)
+        XCTAssertNil(again)
+        let full = try await throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now)
+        XCTAssertNotNil(full)
+        let nextWindow = try await throttle.begin(ip: "192.0.2.1", account: "login-account:z@example.test", now: now.adding(seconds: 900))
+        XCTAssertNil(nextWindow)
+    }
+
+    /// Two server processes (two limiters, as two `clinic serve` have) on one database enforce
+    /// one budget: the 11th failed attempt on an account is refused whichever one it reaches.
+    func testLockoutsHoldAcrossServers() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "shared_lockout")
+        let servers = [RateLimiter(pool: h.services.pool), RateLimiter(pool: h.services.pool)]
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        for i in 0..<10 {
+            let t = LoginThrottle(limiter: servers[i % 2], settings: (10, 900))
+            let wait = try await t.begin(ip: "192.0.2.\(i)", account: "login-account:victim@example.test", now: now)
+            XCTAssertNil(wait, "attempt \(i + 1)")
+        }
+        for server in servers {
+            let t = LoginThrottle(limiter: server, settings: (10, 900))
+            let wait = try await t.begin(ip: "192.0.2.99", account: "login-account:victim@example.test", now: now)
+            XCTAssertNotNil(wait, "the 11th attempt is refused on every server")
+        }
+    }
+
+    /// Per-request limits are decided in memory and shared through a batched flush: once
+    /// flushed, what one server counted counts on the other.
+    func testPerRequestCountsAreSharedAfterAFlush() async throws {
+        let h = try await ClinicTestHarness.fresh(prefix: "shared_hits")
+        let a = RateLimiter(pool: h.services.pool, flushInterval: .seconds(3600))
+        let b = RateLimiter(pool: h.services.pool, flushInterval: .seconds(3600))
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        for _ in 0..<3 { XCTAssertNil(a.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now)) }
+        for _ in 0..<2 { XCTAssertNil(b.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now)) }
+        await a.flush(now: now)
+        await b.flush(now: now)
+        XCTAssertNotNil(b.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now), "b has read a's 3 events back")
+        // a has not flushed since: it decides on what it knew (the bounded overshoot), then learns.
+        XCTAssertNil(a.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now))
+        await a.flush(now: now)
+        XCTAssertNotNil(a.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now), "and a has read b's")
+        await b.flush(now: now)
+        let stored = try await h.sql("SELECT hits FROM rate_limit_counters WHERE key = 'anon:192.0.2.5'").first!.int("hits")
+        XCTAssertEqual(stored, 7, "every event counted once")
+        XCTAssertNil(a.hit("anon:192.0.2.5", limit: 5, periodSeconds: 60, now: now.adding(seconds: 60)), "a new window")
     }
 
     func testSuccessfulLoginsDoNotCount() async throws {

@@ -15,6 +15,9 @@ directory. Then, through nginx over HTTPS:
              still work; started again: reports work
   outbox     500 SMS queued: the two workers send each exactly once (counted by
              the webhook sink, by Idempotency-Key), both take a share
+  lockout    10 failed logins on one account spread by nginx over the servers
+             (from 10 client addresses): the 11th, with the right password, is
+             refused by every server
 
 Usage: deploy/test/cluster_test.py [--clinic BIN] [--keep]
 Exit status: 0 passed, 1 failed, 77 skipped (a needed program is missing; the
@@ -425,6 +428,23 @@ def scenario_outbox(c, count=500, per_user=10):
     check(all(shares), f"outbox: both workers took a share ({shares})")
 
 
+def scenario_lockout(c):
+    query = 'mutation { login(email: "patient.cluster@clinic.example", password: "%s") { accessToken } }'
+    codes = []
+    for i in range(10):
+        status, _, data = c.client().request("POST", "/graphql", json.dumps({"query": query % f"wrong password number {i}"}),
+                                     {"Content-Type": "application/json", "X-Forwarded-For": f"203.0.113.{i + 1}"})
+        codes.append(json.loads(data).get("errors", [{}])[0].get("extensions", {}).get("code"))
+    check(codes == ["UNAUTHENTICATED"] * 10, f"lockout: 10 failed logins through nginx ({set(codes)})")
+    refused = []
+    for port in c.app_ports:
+        h = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        h.request("POST", "/graphql", json.dumps({"query": query % "cluster-test-patient-pass"}), {"Content-Type": "application/json"})
+        body = json.loads(h.getresponse().read())
+        refused.append((body.get("errors") or [{}])[0].get("extensions", {}).get("code"))
+    check(refused == ["RATE_LIMITED"] * 3, f"lockout: the 11th login, right password, refused by every server ({refused})")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clinic", default=os.environ.get("CLINIC_BIN"))
@@ -449,6 +469,7 @@ def main():
         scenario_failover(c, patient, doctor, slots[:-1])
         scenario_replica(c, admin, patient, doctor, slots[-1])
         scenario_outbox(c)
+        scenario_lockout(c)
     except Exception as e:
         failures.append(f"setup or scenario crashed: {e!r}")
         log(f"FAIL  {e!r}")

@@ -78,7 +78,7 @@ public final class ClinicServices: Sendable {
         self.databaseURL = databaseURL
         self.settingsCache = SettingsCache()
         self.viewerCache = ViewerCache()
-        self.limiter = RateLimiter()
+        self.limiter = RateLimiter(pool: pool, log: log)
         self.secretSeal = SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret"))
         self.log = log
     }

@@ -101,9 +101,9 @@ extension ClinicServices {
 
     /// Takes one hashing attempt from `ip`'s budget; RATE_LIMITED with
     /// retryAfter when it is spent (then nothing was counted or hashed).
-    func admitPasswordHashing(ip: String?, now: Instant) throws {
+    func admitPasswordHashing(ip: String?, now: Instant) async throws {
         let budget = rateLimits.passwordHashing
-        if let wait = limiter.acquire(Self.hashingKey(ip), limit: budget.count, periodSeconds: budget.periodSeconds, now: now) {
+        if let wait = try await limiter.acquire(Self.hashingKey(ip), limit: budget.count, periodSeconds: budget.periodSeconds, now: now) {
             throw ClinicError.rateLimited(retryAfter: wait)
         }
     }

@@ -49,7 +49,7 @@ enum AccountMutations {
             let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
             let contactPhone = try input.phone("emergencyPhone", required: true, kind: .dialable)!
             let now = ctx.now, ip = ctx.ip, services = ctx.services
-            try services.admitPasswordHashing(ip: ip, now: now)
+            try await services.admitPasswordHashing(ip: ip, now: now)
             let hash = try await services.passwordHashing.hash(password)
             let phoneValue: String? = if case .value(let p) = phone, !p.isEmpty { p } else { nil }
             do {
@@ -106,13 +106,13 @@ enum AccountMutations {
         r.root("Mutation.requestPasswordReset") { args, ctx, _ in
             let email = try InputReader(args).email("email")
             let services = ctx.services, now = ctx.now, ip = ctx.ip
-            if let wait = services.limiter.acquire("reset-ip:\(ip ?? "?")", limit: resetRequestsPerIPPerHour, periodSeconds: 3600, now: now) {
+            if let wait = try await services.limiter.acquire("reset-ip:\(ip ?? "?")", limit: resetRequestsPerIPPerHour, periodSeconds: 3600, now: now) {
                 throw ClinicError.rateLimited(retryAfter: wait)
             }
             let (token, hash) = OpaqueToken.generate()
             // At most a few reset emails per address per hour, so nobody can flood
             // an inbox through us; the answer stays `true` either way.
-            let flooded = services.limiter.hit("reset:\(email)", limit: resetEmailsPerHour, periodSeconds: 3600, now: now) != nil
+            let flooded = try await services.limiter.acquire("reset:\(email)", limit: resetEmailsPerHour, periodSeconds: 3600, now: now) != nil
             try await ctx.write { conn in
                 if flooded {
                     try AuditLog.record(conn, actor: nil, action: "auth.password_reset_request", target: nil,
@@ -155,7 +155,7 @@ enum AccountMutations {
                 throw ClinicError.badInput(violation.message, field: "newPassword")
             }
             let ip = ctx.ip
-            try ctx.services.admitPasswordHashing(ip: ip, now: now)
+            try await ctx.services.admitPasswordHashing(ip: ip, now: now)
             let newHash = try await ctx.services.passwordHashing.hash(newPassword)
             let userID = try await ctx.write { conn -> Int64? in
                 // Consume the token; a concurrent use of the same token finds it used.
@@ -166,7 +166,7 @@ enum AccountMutations {
             }
             guard let userID else { throw invalid }
             ctx.services.viewerCache.invalidate(userID)
-            ctx.services.limiter.reset(LoginThrottle.accountKey(target.1))
+            try await ctx.services.limiter.reset(LoginThrottle.accountKey(target.1))
             return .bool(true)
         }
 
@@ -213,7 +213,7 @@ enum AccountMutations {
         let email = EmailAddress.normalize(rawEmail)
         let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
         let accountKey = LoginThrottle.accountKey(email ?? String(rawEmail.lowercased().prefix(EmailAddress.maximumLength)))
-        if let retry = throttle.begin(ip: ip, account: accountKey, now: now) {
+        if let retry = try await throttle.begin(ip: ip, account: accountKey, now: now) {
             try await recordFailure(ctx, email: email, reason: "locked_out")
             throw ClinicError.rateLimited(retryAfter: retry)
         }
@@ -222,7 +222,7 @@ enum AccountMutations {
         var candidate: Candidate?
         let verified: Bool
         do {
-            try services.admitPasswordHashing(ip: ip, now: now)
+            try await services.admitPasswordHashing(ip: ip, now: now)
             if let email {
                 candidate = try await ctx.read { conn in
                     try UserStore.credentials(conn, email: email).map { Candidate(user: $0.user, hash: $0.passwordHash) }
@@ -237,7 +237,7 @@ enum AccountMutations {
         } catch {
             // Refused by the hashing budget or a full pool, or the database
             // failed: the password was not checked, so this is no guess.
-            throttle.abandoned(ip: ip, account: accountKey)
+            try? await throttle.abandoned(ip: ip, account: accountKey, now: now)
             throw error
         }
         // From here on a failure keeps its slot in both counters.
@@ -249,7 +249,7 @@ enum AccountMutations {
             try await recordFailure(ctx, email: email, reason: "wrong_password", userID: candidate.user.id)
             throw ClinicError.unauthenticated(badCredentials)
         }
-        throttle.succeeded(ip: ip, account: accountKey)  // the right password: not a guess
+        try await throttle.succeeded(ip: ip, account: accountKey, now: now)  // the right password: not a guess
         guard candidate.user.isActive else {
             try await recordFailure(ctx, email: email, reason: "deactivated", userID: candidate.user.id)
             throw ClinicError.unauthenticated("This account has been deactivated (account deactivated).")
@@ -285,15 +285,15 @@ enum AccountMutations {
         }) else { throw ClinicError.unauthenticated() }
         let throttle = LoginThrottle(limiter: services.limiter, settings: services.rateLimits.login)
         let accountKey = LoginThrottle.accountKey(row.email)
-        if let retry = throttle.begin(ip: ip, account: accountKey, now: now) {
+        if let retry = try await throttle.begin(ip: ip, account: accountKey, now: now) {
             throw ClinicError.rateLimited(retryAfter: retry)
         }
         let verified: Bool
         do {
-            try services.admitPasswordHashing(ip: ip, now: now)
+            try await services.admitPasswordHashing(ip: ip, now: now)
             verified = try await services.passwordHashing.verify(current, against: row.hash)
         } catch {
-            throttle.abandoned(ip: ip, account: accountKey)
+            try? await throttle.abandoned(ip: ip, account: accountKey, now: now)
             throw error
         }
         guard verified else {
@@ -304,7 +304,7 @@ enum AccountMutations {
             }
             throw ClinicError.badInput("The current password is not correct.", field: "currentPassword")
         }
-        throttle.succeeded(ip: ip, account: accountKey)
+        try await throttle.succeeded(ip: ip, account: accountKey, now: now)
         if let violation = PasswordPolicy.check(newPassword, email: row.email) {
             throw ClinicError.badInput(violation.message, field: "newPassword")
         }
