@@ -1,7 +1,6 @@
 // Assembles the executable clinic schema: the SDL, the batch resolvers of
 // every area, the custom scalars, and the @auth guards.
 import JSON
-import Postgres
 import QueryLanguage
 import Schema
 

@@ -10,8 +10,8 @@ import JSON
 import Postgres
 import Schema
 
-public enum AdminArea {
-    public static func register(_ r: inout ResolverRegistry) {
+enum AdminArea {
+    static func register(_ r: inout ResolverRegistry) {
         r.root("Query.report") { args, ctx, batch in
             .object(try await Reports.report(args, ctx: ctx, selected: batch.selectedFields), typeName: "Report")
         }
@@ -50,7 +50,7 @@ public enum AdminArea {
 extension AdminArea {
     /// `node(id:)` for an AuditEntry ID (for Query.node's owner to call): the entry or null.
     /// The type's @auth rule (SUPERADMIN) is applied by the engine's object guard.
-    public static func auditEntryNode(_ id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
+    static func auditEntryNode(_ id: Int64, ctx: RequestContext) async throws -> ResolvedValue {
         let row = try await ctx.read { conn in try AuditLog.entry(conn, id) }
         return row.map { .object($0, typeName: "AuditEntry") } ?? .null
     }
@@ -63,8 +63,8 @@ enum AuditLogArea {
 
     static func page(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant], defaultFirst: 50)
-        let action = ClinicKit.string(args, "action")
-        let actor = try ClinicKit.string(args, "actorId").map { try ClinicKit.id($0, "User", field: "actorId") }
+        let action = Arguments.string(args, "action")
+        let actor = try Arguments.string(args, "actorId").map { try Arguments.id($0, "User", field: "actorId") }
         let (rows, total) = try await ctx.read { conn in
             try AuditLog.page(conn, action: action, actorID: actor, after: ClinicPages.after(page), limit: page.fetchLimit,
                               countTotal: countTotal)

@@ -7,11 +7,11 @@ import ClinicStore
 import JSON
 import Schema
 
-public enum AppointmentExport {
+enum AppointmentExport {
     /// At most this many rows per export; beyond it the caller must narrow the filter.
-    public static let maximumRows = 50_000
+    static let maximumRows = 50_000
 
-    public static let header = ["id", "date", "time", "startsAt", "status", "doctor", "specialization", "patient",
+    static let header = ["id", "date", "time", "startsAt", "status", "doctor", "specialization", "patient",
                                 "patientEmail", "reason", "createdAt"]
 
     static func csv(_ args: [String: JSON], ctx: RequestContext) async throws -> String {
@@ -30,7 +30,7 @@ public enum AppointmentExport {
     }
 
     /// RFC 4180: CRLF after every record (the last one included).
-    public static func encode(header: [String], rows: [[String]]) -> String {
+    static func encode(header: [String], rows: [[String]]) -> String {
         var out = ""
         out.reserveCapacity(128 * (rows.count + 1))
         func append(_ record: [String]) {
@@ -50,7 +50,7 @@ public enum AppointmentExport {
     /// or CR) gets a leading `'`, which spreadsheets show as text, and is
     /// always quoted so the neutralized cell is unmistakable; other fields are
     /// quoted only when RFC 4180 needs it.
-    public static func quoted(_ field: String) -> String {
+    static func quoted(_ field: String) -> String {
         let isFormula = field.utf8.first.map(formulaTriggers.contains) ?? false
         let needsQuotes = isFormula
             || field.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }

@@ -4,7 +4,6 @@
 // own batch resolvers so it runs only when asked for, once per level.
 import ClinicStore
 import ClinicDomain
-import Postgres
 import JSON
 import Schema
 
@@ -106,13 +105,13 @@ struct ReportObject: FieldReadable {
     }
 }
 
-public enum Reports {
+enum Reports {
     /// The longest range a report (and its daily series) may cover.
-    public static let maximumDays = 366
+    static let maximumDays = 366
 
     static func range(_ args: [String: JSON], ctx: RequestContext) async throws -> ReportRange {
-        let from = try ClinicKit.date(ClinicKit.string(args, "from"), field: "from")
-        let to = try ClinicKit.date(ClinicKit.string(args, "to"), field: "to")
+        let from = try Arguments.date(Arguments.string(args, "from"), field: "from")
+        let to = try Arguments.date(Arguments.string(args, "to"), field: "to")
         guard from <= to else { throw ClinicError.badInput("`to` must not be before `from`", field: "to") }
         guard from.days(to: to) < maximumDays else {
             throw ClinicError.badInput("A report covers at most \(maximumDays) days; narrow the range", field: "to")

@@ -12,25 +12,25 @@ import ClinicDomain
 import QueryLanguage
 import Schema
 
-public enum AuthRule: String, Sendable, CaseIterable {
+enum AuthRule: String, Sendable, CaseIterable {
     case ANYONE, AUTHENTICATED, SELF, TREATING_DOCTOR, ADMIN, SUPERADMIN
 }
 
 /// A row that knows how it relates to a viewer.
-public protocol Owned: Sendable {
+protocol Owned: Sendable {
     /// The viewer is the user the data belongs to.
     func isSelf(_ viewer: Viewer) -> Bool
     /// The viewer is a doctor attending this data's appointment or patient.
     func isTreatedBy(_ viewer: Viewer) -> Bool
 }
 
-public struct AuthorizationPolicy: Sendable {
+struct AuthorizationPolicy: Sendable {
     /// "Type.field" → any-of rules.
-    public let fieldRules: [String: [AuthRule]]
+    let fieldRules: [String: [AuthRule]]
     /// Type name → any-of rules.
-    public let typeRules: [String: [AuthRule]]
+    let typeRules: [String: [AuthRule]]
 
-    public init(schema: GraphQLSchema) {
+    init(schema: GraphQLSchema) {
         var fields: [String: [AuthRule]] = [:]
         var types: [String: [AuthRule]] = [:]
         for (name, type) in schema.types where !name.hasPrefix("__") {
@@ -50,7 +50,7 @@ public struct AuthorizationPolicy: Sendable {
     }
 
     /// Whether `viewer` satisfies any of `rules` for `subject` (nil subject: a root field).
-    public static func allows(_ rules: [AuthRule], viewer: Viewer?, subject: (any Sendable)?) -> Bool {
+    static func allows(_ rules: [AuthRule], viewer: Viewer?, subject: (any Sendable)?) -> Bool {
         for rule in rules {
             switch rule {
             case .ANYONE: return true
@@ -72,19 +72,19 @@ public struct AuthorizationPolicy: Sendable {
         return false
     }
 
-    public static func denial(viewer: Viewer?, what: String) -> GraphQLError {
+    static func denial(viewer: Viewer?, what: String) -> GraphQLError {
         viewer == nil ? ClinicError.unauthenticated("You must be signed in to read \(what).")
                       : ClinicError.forbidden("You are not allowed to read \(what).")
     }
 
     /// Checks `Type.field`'s rule for one subject; nil when allowed.
-    public func checkField(_ type: String, _ field: String, viewer: Viewer?, subject: (any Sendable)?) -> GraphQLError? {
+    func checkField(_ type: String, _ field: String, viewer: Viewer?, subject: (any Sendable)?) -> GraphQLError? {
         guard let rules = fieldRules["\(type).\(field)"] else { return nil }
         return Self.allows(rules, viewer: viewer, subject: subject) ? nil : Self.denial(viewer: viewer, what: "\(type).\(field)")
     }
 
     /// Checks a type's rule for one object; nil when allowed.
-    public func checkObject(_ type: String, viewer: Viewer?, object: any Sendable) -> GraphQLError? {
+    func checkObject(_ type: String, viewer: Viewer?, object: any Sendable) -> GraphQLError? {
         guard let rules = typeRules[type] else { return nil }
         return Self.allows(rules, viewer: viewer, subject: object) ? nil : Self.denial(viewer: viewer, what: "this \(type)")
     }

@@ -4,8 +4,8 @@ import ClinicDomain
 import Postgres
 import Schema
 
-public enum ClinicArea {
-    public static func register(_ r: inout ResolverRegistry) {
+enum ClinicArea {
+    static func register(_ r: inout ResolverRegistry) {
         registerQueries(&r)
         registerRelations(&r)
         ClinicMutations.register(&r)
@@ -19,7 +19,7 @@ public enum ClinicArea {
                     typeName: "DoctorConnection")
         }
         r.root("Query.doctor") { args, ctx, _ in
-            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Doctor", field: "id")
+            let id = try Arguments.id(Arguments.string(args, "id"), "Doctor", field: "id")
             let row = try await ctx.read { conn in try ClinicLoad.doctors(conn, [id])[id] }
             return try found(row.map { .object($0, typeName: "Doctor") }, "Doctor")
         }
@@ -28,8 +28,8 @@ public enum ClinicArea {
             return .list(names.map { .string($0) })
         }
         r.root("Query.availableSlots") { args, ctx, _ in
-            let id = try ClinicKit.id(ClinicKit.string(args, "doctorId"), "Doctor", field: "doctorId")
-            let date = try ClinicKit.date(ClinicKit.string(args, "date"), field: "date")
+            let id = try Arguments.id(Arguments.string(args, "doctorId"), "Doctor", field: "doctorId")
+            let date = try Arguments.date(Arguments.string(args, "date"), field: "date")
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             let (doctor, data) = try await ctx.read { conn -> (DoctorRow?, ClinicLoad.CalendarData?) in
@@ -46,7 +46,7 @@ public enum ClinicArea {
                     typeName: "AppointmentConnection")
         }
         r.root("Query.appointment") { args, ctx, _ in
-            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
+            let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
             let viewer = ctx.viewer
             let row = try await ctx.read { conn in try ClinicLoad.visibleAppointment(conn, id, viewer: viewer) }
             return try found(row.map { .object($0, typeName: "Appointment") }, "Appointment")
@@ -56,14 +56,14 @@ public enum ClinicArea {
                     typeName: "PatientConnection")
         }
         r.root("Query.patient") { args, ctx, _ in
-            let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Patient", field: "id")
+            let id = try Arguments.id(Arguments.string(args, "id"), "Patient", field: "id")
             let viewer = ctx.viewer
             let row = try await ctx.read { conn in try ClinicLoad.visiblePatient(conn, id, viewer: viewer) }
             return try found(row.map { .object($0, typeName: "Patient") }, "Patient")
         }
         r.root("Query.node") { args, ctx, _ in
-            guard let text = ClinicKit.string(args, "id"), let decoded = GlobalID.decode(text) else {
-                throw ClinicError.badInput(GlobalIDError.malformed(ClinicKit.string(args, "id") ?? "").message, field: "id")
+            guard let text = Arguments.string(args, "id"), let decoded = GlobalID.decode(text) else {
+                throw ClinicError.badInput(GlobalIDError.malformed(Arguments.string(args, "id") ?? "").message, field: "id")
             }
             return try found(try await node(type: decoded.type, id: decoded.id, ctx: ctx), decoded.type)
         }
@@ -131,7 +131,7 @@ public enum ClinicArea {
             }
         }
         r.batch("Doctor.availableSlots") { batch, ctx in
-            let date = try ClinicKit.date(ClinicKit.string(batch.arguments, "date"), field: "date")
+            let date = try Arguments.date(Arguments.string(batch.arguments, "date"), field: "date")
             let doctors = batch.parents.map { $0 as? DoctorRow }
             let ids = Array(Set(doctors.compactMap { $0?.isAvailable == true ? $0?.id : nil }))
             let settings = try await ctx.settings()
@@ -144,8 +144,8 @@ public enum ClinicArea {
             }
         }
         r.batch("Doctor.schedule") { batch, ctx in
-            let from = try ClinicKit.date(ClinicKit.string(batch.arguments, "from"), field: "from")
-            let to = try ClinicKit.date(ClinicKit.string(batch.arguments, "to"), field: "to")
+            let from = try Arguments.date(Arguments.string(batch.arguments, "from"), field: "from")
+            let to = try Arguments.date(Arguments.string(batch.arguments, "to"), field: "to")
             let doctors = batch.parents.map { $0 as? DoctorRow }
             let settings = try await ctx.settings()
             // Validate the range before touching the database.

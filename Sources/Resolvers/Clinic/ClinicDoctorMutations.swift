@@ -36,32 +36,32 @@ enum ClinicDoctorMutations {
 
     static func create(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
         let viewer = try ctx.requireViewer()
-        let input = ClinicKit.object(args, "input")
-        let license = String((ClinicKit.string(input, "licenseNumber") ?? "").trimmingSpaces)
+        let input = Arguments.object(args, "input")
+        let license = String((Arguments.string(input, "licenseNumber") ?? "").trimmingSpaces)
         guard !license.isEmpty, license.count <= 50 else {
             throw ClinicError.badInput("The license number must be 1 to 50 characters", field: "input.licenseNumber")
         }
-        let specialization = try validSpecialization(ClinicKit.string(input, "specialization") ?? "", field: "input.specialization")
-        let experience = try validExperience(ClinicKit.int(input, "experienceYears") ?? 0, field: "input.experienceYears")
-        let fee = try validFee(ClinicKit.string(input, "consultationFee") ?? "0", field: "input.consultationFee")
-        let bio = try ClinicKit.text(ClinicKit.string(input, "bio") ?? "", field: "input.bio", max: 10_000, label: "The bio")
+        let specialization = try validSpecialization(Arguments.string(input, "specialization") ?? "", field: "input.specialization")
+        let experience = try validExperience(Arguments.int(input, "experienceYears") ?? 0, field: "input.experienceYears")
+        let fee = try validFee(Arguments.string(input, "consultationFee") ?? "0", field: "input.consultationFee")
+        let bio = try Arguments.text(Arguments.string(input, "bio") ?? "", field: "input.bio", max: 10_000, label: "The bio")
 
         enum Who: Sendable { case existing(Int64), new(email: String, hash: String, first: String, last: String) }
         let who: Who
-        if let userID = ClinicKit.string(input, "userId") {
-            who = .existing(try ClinicKit.id(userID, "User", field: "input.userId"))
+        if let userID = Arguments.string(input, "userId") {
+            who = .existing(try Arguments.id(userID, "User", field: "input.userId"))
         } else {
-            guard let raw = ClinicKit.string(input, "email"), let email = EmailAddress.normalize(raw) else {
+            guard let raw = Arguments.string(input, "email"), let email = EmailAddress.normalize(raw) else {
                 throw ClinicError.badInput("Enter a valid email address for the new doctor, or choose an existing user", field: "input.email")
             }
-            guard let password = ClinicKit.string(input, "password") else {
+            guard let password = Arguments.string(input, "password") else {
                 throw ClinicError.badInput("A password is required to create the doctor's account", field: "input.password")
             }
             if let violation = PasswordPolicy.check(password, email: email) {
                 throw ClinicError.badInput(violation.message, field: "input.password")
             }
-            let first = String((ClinicKit.string(input, "firstName") ?? "").trimmingSpaces)
-            let last = String((ClinicKit.string(input, "lastName") ?? "").trimmingSpaces)
+            let first = String((Arguments.string(input, "firstName") ?? "").trimmingSpaces)
+            let last = String((Arguments.string(input, "lastName") ?? "").trimmingSpaces)
             guard !first.isEmpty, first.count <= 100 else { throw ClinicError.badInput("The first name must be 1 to 100 characters", field: "input.firstName") }
             guard !last.isEmpty, last.count <= 100 else { throw ClinicError.badInput("The last name must be 1 to 100 characters", field: "input.lastName") }
             let hash = try await ctx.services.passwordHashing.hash(password)
@@ -100,13 +100,13 @@ enum ClinicDoctorMutations {
 
     static func update(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Doctor", field: "id")
-        let input = ClinicKit.object(args, "input")
-        let spec = try ClinicKit.string(input, "specialization").map { try validSpecialization($0, field: "input.specialization") }
-        let exp = try ClinicKit.int(input, "experienceYears").map { try validExperience($0, field: "input.experienceYears") }
-        let fee = try ClinicKit.string(input, "consultationFee").map { try validFee($0, field: "input.consultationFee") }
-        let bio = try ClinicKit.string(input, "bio").map { try ClinicKit.text($0, field: "input.bio", max: 10_000, label: "The bio") }
-        let avail = ClinicKit.bool(input, "isAvailable")
+        let id = try Arguments.id(Arguments.string(args, "id"), "Doctor", field: "id")
+        let input = Arguments.object(args, "input")
+        let spec = try Arguments.string(input, "specialization").map { try validSpecialization($0, field: "input.specialization") }
+        let exp = try Arguments.int(input, "experienceYears").map { try validExperience($0, field: "input.experienceYears") }
+        let fee = try Arguments.string(input, "consultationFee").map { try validFee($0, field: "input.consultationFee") }
+        let bio = try Arguments.string(input, "bio").map { try Arguments.text($0, field: "input.bio", max: 10_000, label: "The bio") }
+        let avail = Arguments.bool(input, "isAvailable")
         var changed: [JSON] = []
         if spec != nil { changed.append(.string("specialization")) }
         if exp != nil { changed.append(.string("experienceYears")) }
@@ -128,16 +128,15 @@ enum ClinicDoctorMutations {
 
     static func setHours(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "doctorId"), "Doctor", field: "doctorId")
+        let id = try Arguments.id(Arguments.string(args, "doctorId"), "Doctor", field: "doctorId")
         var ranges: [SlotCalendar.WorkingRange] = []
         if case .array(let items)? = args["hours"] {
             for (i, item) in items.enumerated() {
-                var o: [String: JSON] = [:]
-                if case .object(let m) = item { for (k, v) in m { o[k] = v } }
-                let start = try ClinicKit.time(ClinicKit.string(o, "start"), field: "hours.\(i).start")
-                let end = try ClinicKit.time(ClinicKit.string(o, "end"), field: "hours.\(i).end")
-                ranges.append(SlotCalendar.WorkingRange(weekday: ClinicKit.int(o, "weekday") ?? 0, start: start, end: end,
-                                                        slotMinutes: ClinicKit.int(o, "slotMinutes") ?? 30))
+                let o = Arguments.members(item)
+                let start = try Arguments.time(Arguments.string(o, "start"), field: "hours.\(i).start")
+                let end = try Arguments.time(Arguments.string(o, "end"), field: "hours.\(i).end")
+                ranges.append(SlotCalendar.WorkingRange(weekday: Arguments.int(o, "weekday") ?? 0, start: start, end: end,
+                                                        slotMinutes: Arguments.int(o, "slotMinutes") ?? 30))
             }
         }
         if let problem = SlotCalendar.WorkingRange.firstProblem(in: ranges) {
@@ -164,16 +163,16 @@ enum ClinicDoctorMutations {
 
     static func addTimeOff(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
         let viewer = try ctx.requireViewer()
-        let input = ClinicKit.object(args, "input")
-        let id = try ClinicKit.id(ClinicKit.string(input, "doctorId"), "Doctor", field: "input.doctorId")
-        guard let from = ClinicKit.string(input, "from").flatMap({ Instant(rfc3339: $0) }) else {
+        let input = Arguments.object(args, "input")
+        let id = try Arguments.id(Arguments.string(input, "doctorId"), "Doctor", field: "input.doctorId")
+        guard let from = Arguments.string(input, "from").flatMap({ Instant(rfc3339: $0) }) else {
             throw ClinicError.badInput("`from` must be a date and time", field: "input.from")
         }
-        guard let to = ClinicKit.string(input, "to").flatMap({ Instant(rfc3339: $0) }) else {
+        guard let to = Arguments.string(input, "to").flatMap({ Instant(rfc3339: $0) }) else {
             throw ClinicError.badInput("`to` must be a date and time", field: "input.to")
         }
         guard from < to else { throw ClinicError.badInput("The time off must end after it starts", field: "input.to") }
-        let reason = try ClinicKit.string(input, "reason").map { try ClinicKit.text($0, field: "input.reason", max: 1000, label: "The reason") }
+        let reason = try Arguments.string(input, "reason").map { try Arguments.text($0, field: "input.reason", max: 1000, label: "The reason") }
         let settings = try await ctx.settings()
         let ip = ctx.ip
         return try await ctx.write { conn in
@@ -200,13 +199,13 @@ enum ClinicDoctorMutations {
 
     static func updateSettings(_ args: [String: JSON], _ ctx: RequestContext) async throws -> SettingsRow {
         let viewer = try ctx.requireViewer()
-        let input = ClinicKit.object(args, "input")
-        let name = try ClinicKit.string(input, "clinicName").map { s -> String in
+        let input = Arguments.object(args, "input")
+        let name = try Arguments.string(input, "clinicName").map { s -> String in
             let t = String(s.trimmingSpaces)
             guard !t.isEmpty, t.count <= 100 else { throw ClinicError.badInput("The clinic name must be 1 to 100 characters", field: "input.clinicName") }
             return t
         }
-        let zone = try ClinicKit.string(input, "timeZone").map { z -> String in
+        let zone = try Arguments.string(input, "timeZone").map { z -> String in
             guard ClinicTimeZone(identifier: z) != nil else {
                 throw ClinicError.badInput("\"\(z.prefix(100))\" is not a time zone; use an IANA name such as America/Mexico_City",
                                            field: "input.timeZone")
@@ -214,7 +213,7 @@ enum ClinicDoctorMutations {
             return z
         }
         func bounded(_ key: String, _ range: ClosedRange<Int>, _ label: String) throws -> Int? {
-            guard let v = ClinicKit.int(input, key) else { return nil }
+            guard let v = Arguments.int(input, key) else { return nil }
             guard range.contains(v) else {
                 throw ClinicError.badInput("\(label) must be between \(range.lowerBound) and \(range.upperBound)", field: "input.\(key)")
             }

@@ -77,13 +77,13 @@ enum ClinicMutations {
 
     static func book(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
-        let input = ClinicKit.object(args, "input")
-        let doctorID = try ClinicKit.id(ClinicKit.string(input, "doctorId"), "Doctor", field: "input.doctorId")
-        let date = try ClinicKit.date(ClinicKit.string(input, "date"), field: "input.date")
-        let time = try ClinicKit.time(ClinicKit.string(input, "time"), field: "input.time")
-        let reason = try ClinicKit.text(ClinicKit.string(input, "reason") ?? "", field: "input.reason", max: 1000, label: "The reason")
+        let input = Arguments.object(args, "input")
+        let doctorID = try Arguments.id(Arguments.string(input, "doctorId"), "Doctor", field: "input.doctorId")
+        let date = try Arguments.date(Arguments.string(input, "date"), field: "input.date")
+        let time = try Arguments.time(Arguments.string(input, "time"), field: "input.time")
+        let reason = try Arguments.text(Arguments.string(input, "reason") ?? "", field: "input.reason", max: 1000, label: "The reason")
         let patientID: Int64
-        let requested = try ClinicKit.string(input, "patientId").map { try ClinicKit.id($0, "Patient", field: "input.patientId") }
+        let requested = try Arguments.string(input, "patientId").map { try Arguments.id($0, "Patient", field: "input.patientId") }
         if viewer.isStaff {
             guard let requested else {
                 throw ClinicError.badInput("Choose the patient to book for (patientId is required for staff)", field: "input.patientId")
@@ -134,9 +134,9 @@ enum ClinicMutations {
 
     static func reschedule(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
-        let date = try ClinicKit.date(ClinicKit.string(args, "date"), field: "date")
-        let time = try ClinicKit.time(ClinicKit.string(args, "time"), field: "time")
+        let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
+        let date = try Arguments.date(Arguments.string(args, "date"), field: "date")
+        let time = try Arguments.time(Arguments.string(args, "time"), field: "time")
         let settings = try await ctx.settings()
         let now = ctx.now
         let ip = ctx.ip
@@ -172,8 +172,8 @@ enum ClinicMutations {
 
     static func cancel(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
-        let reason = try ClinicKit.string(args, "reason").map { try ClinicKit.text($0, field: "reason", max: 1000, label: "The reason") }
+        let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
+        let reason = try Arguments.string(args, "reason").map { try Arguments.text($0, field: "reason", max: 1000, label: "The reason") }
         let settings = try await ctx.settings()
         let now = ctx.now
         let ip = ctx.ip
@@ -198,8 +198,8 @@ enum ClinicMutations {
 
     static func updateReason(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
-        let reason = try ClinicKit.text(ClinicKit.string(args, "reason") ?? "", field: "reason", max: 1000, label: "The reason")
+        let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
+        let reason = try Arguments.text(Arguments.string(args, "reason") ?? "", field: "reason", max: 1000, label: "The reason")
         let now = ctx.now
         let ip = ctx.ip
         return try await ctx.write { conn in
@@ -227,11 +227,11 @@ enum ClinicMutations {
 
     static func setStatus(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
-        let id = try ClinicKit.id(ClinicKit.string(args, "id"), "Appointment", field: "id")
-        guard let target = ClinicKit.string(args, "status").flatMap(AppointmentStatus.init(rawValue:)) else {
+        let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
+        guard let target = Arguments.string(args, "status").flatMap(AppointmentStatus.init(rawValue:)) else {
             throw ClinicError.badInput("Unknown status", field: "status")
         }
-        let notes = try ClinicKit.string(args, "notes").map { try ClinicKit.text($0, field: "notes", max: 10_000, label: "Notes") }
+        let notes = try Arguments.string(args, "notes").map { try Arguments.text($0, field: "notes", max: 10_000, label: "Notes") }
         let settings = try await ctx.settings()
         let now = ctx.now
         let ip = ctx.ip

@@ -10,23 +10,23 @@ enum ClinicPages {
     // MARK: appointments
 
     static func appointmentOrder(_ args: [String: JSON]) -> (order: AppointmentOrder, scope: String) {
-        let o = ClinicKit.object(args, "orderBy")
-        let created = ClinicKit.string(o, "field") == "CREATED_AT"
-        let desc = ClinicKit.string(o, "direction") == "DESC"
+        let o = Arguments.object(args, "orderBy")
+        let created = Arguments.string(o, "field") == "CREATED_AT"
+        let desc = Arguments.string(o, "direction") == "DESC"
         return (AppointmentOrder(byCreation: created, descending: desc),
                 "appointments.\(created ? "createdAt" : "startsAt").\(desc ? "desc" : "asc")")
     }
 
     /// `AppointmentFilter` from its input object (ids and dates checked).
     static func appointmentFilter(_ args: [String: JSON]) throws -> AppointmentFilter {
-        let f = ClinicKit.object(args, "filter")
+        let f = Arguments.object(args, "filter")
         var filter = AppointmentFilter()
         if case .array(let statuses)? = f["status"] { filter.statuses = statuses.compactMap { $0.stringValueForClinic } }
-        if let s = ClinicKit.string(f, "doctorId") { filter.doctorID = try ClinicKit.id(s, "Doctor", field: "filter.doctorId") }
-        if let s = ClinicKit.string(f, "patientId") { filter.patientID = try ClinicKit.id(s, "Patient", field: "filter.patientId") }
-        filter.from = try ClinicKit.string(f, "from").map { try ClinicKit.date($0, field: "filter.from") }
-        filter.to = try ClinicKit.string(f, "to").map { try ClinicKit.date($0, field: "filter.to") }
-        filter.specialization = ClinicKit.string(f, "specialization")
+        if let s = Arguments.string(f, "doctorId") { filter.doctorID = try Arguments.id(s, "Doctor", field: "filter.doctorId") }
+        if let s = Arguments.string(f, "patientId") { filter.patientID = try Arguments.id(s, "Patient", field: "filter.patientId") }
+        filter.from = try Arguments.string(f, "from").map { try Arguments.date($0, field: "filter.from") }
+        filter.to = try Arguments.string(f, "to").map { try Arguments.date($0, field: "filter.to") }
+        filter.specialization = Arguments.string(f, "specialization")
         return filter
     }
 
@@ -79,17 +79,17 @@ enum ClinicPages {
     /// A search text: nil when absent or empty, BAD_USER_INPUT when too long.
     static func search(_ value: String?, field: String) throws -> String? {
         guard let value, !value.isEmpty else { return nil }
-        return try ClinicKit.text(value, field: field, max: 100, label: "The search text")
+        return try Arguments.text(value, field: field, max: 100, label: "The search text")
     }
 
     // MARK: doctors
 
     static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: "doctors", keyKinds: [])
-        let f = ClinicKit.object(args, "filter")
-        let specialization = ClinicKit.string(f, "specialization")
-        let search = try search(ClinicKit.string(f, "search"), field: "filter.search")
-        let available = ClinicKit.bool(f, "isAvailable")
+        let f = Arguments.object(args, "filter")
+        let specialization = Arguments.string(f, "specialization")
+        let search = try search(Arguments.string(f, "search"), field: "filter.search")
+        let available = Arguments.bool(f, "isAvailable")
         let (rows, total) = try await ctx.read { conn in
             try DoctorStore.page(conn, specialization: specialization, search: search, isAvailable: available, afterID: page.after?.id,
                                  limit: page.fetchLimit, countTotal: countTotal)
@@ -101,7 +101,7 @@ enum ClinicPages {
 
     static func patients(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: "patients", keyKinds: [])
-        let search = try search(ClinicKit.string(args, "search"), field: "search")
+        let search = try search(Arguments.string(args, "search"), field: "search")
         let viewer = ctx.viewer
         let (rows, total) = try await ctx.read { conn in
             try UserStore.patientPage(conn, viewer: viewer, search: search, afterID: page.after?.id, limit: page.fetchLimit,

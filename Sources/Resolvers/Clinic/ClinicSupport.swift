@@ -1,5 +1,5 @@
-// Shared helpers of the clinic area: argument reading, SQL building, row
-// visibility, error mapping. Everything is namespaced under `ClinicKit` so the
+// Shared helpers of the clinic area: error mapping and the objects that are
+// not rows. Everything is namespaced under `ClinicKit` so the
 // shared Resolvers module gets no loose helper names.
 import ClinicDomain
 import JSON
@@ -7,57 +7,6 @@ import Postgres
 import Schema
 
 enum ClinicKit {
-    // MARK: arguments
-
-    static func string(_ args: [String: JSON], _ name: String) -> String? {
-        if case .string(let s)? = args[name] { return s }
-        return nil
-    }
-    static func int(_ args: [String: JSON], _ name: String) -> Int? {
-        if case .int(let i)? = args[name] { return i }
-        return nil
-    }
-    static func bool(_ args: [String: JSON], _ name: String) -> Bool? {
-        if case .bool(let b)? = args[name] { return b }
-        return nil
-    }
-    static func object(_ args: [String: JSON], _ name: String) -> [String: JSON] {
-        if case .object(let members)? = args[name] {
-            var out: [String: JSON] = [:]
-            for (k, v) in members { out[k] = v }
-            return out
-        }
-        return [:]
-    }
-
-    /// Decodes an opaque ID argument of type `type`; BAD_USER_INPUT naming `field`.
-    static func id(_ value: String?, _ type: String, field: String) throws -> Int64 {
-        guard let value else { throw ClinicError.badInput("`\(field)` is required", field: field) }
-        do throws(GlobalIDError) {
-            return try GlobalID.decode(value, expecting: type)
-        } catch {
-            throw ClinicError.badInput(error.message, field: field)
-        }
-    }
-
-    static func date(_ value: String?, field: String) throws -> LocalDate {
-        guard let value, let d = LocalDate(iso: value) else { throw ClinicError.badInput("`\(field)` must be a date YYYY-MM-DD", field: field) }
-        return d
-    }
-    static func time(_ value: String?, field: String) throws -> LocalTime {
-        guard let value, let t = LocalTime(iso: value) else { throw ClinicError.badInput("`\(field)` must be a time HH:MM", field: field) }
-        return t
-    }
-
-    /// Free text with a maximum length (INTERFACE.md "Policies").
-    static func text(_ value: String, field: String, max: Int, label: String, allowEmpty: Bool = true) throws -> String {
-        if !allowEmpty, value.trimmingSpaces.isEmpty { throw ClinicError.badInput("\(label) must not be empty", field: field) }
-        if value.count > max { throw ClinicError.badInput("\(label) is too long (at most \(max) characters)", field: field) }
-        return value
-    }
-
-    static func ts(_ i: Instant) -> PostgresValue { i.postgresValue }
-    static func ids(_ xs: [Int64]) -> PostgresValue { .ids(xs) }
 
     // MARK: errors
 

@@ -3,21 +3,21 @@
 import JSON
 import Schema
 
-public enum ClinicError {
-    public static func badInput(_ message: String, field: String? = nil) -> GraphQLError {
+enum ClinicError {
+    static func badInput(_ message: String, field: String? = nil) -> GraphQLError {
         GraphQLError(message, code: "BAD_USER_INPUT", extra: field.map { [("field", JSON.string($0))] } ?? [])
     }
-    public static func notFound(_ message: String) -> GraphQLError { GraphQLError(message, code: "NOT_FOUND") }
-    public static func conflict(_ message: String) -> GraphQLError { GraphQLError(message, code: "CONFLICT") }
-    public static func forbidden(_ message: String = "You do not have permission to do this.") -> GraphQLError {
+    static func notFound(_ message: String) -> GraphQLError { GraphQLError(message, code: "NOT_FOUND") }
+    static func conflict(_ message: String) -> GraphQLError { GraphQLError(message, code: "CONFLICT") }
+    static func forbidden(_ message: String = "You do not have permission to do this.") -> GraphQLError {
         GraphQLError(message, code: "FORBIDDEN")
     }
-    public static func unauthenticated(_ message: String = "You must be signed in to do this.") -> GraphQLError {
+    static func unauthenticated(_ message: String = "You must be signed in to do this.") -> GraphQLError {
         GraphQLError(message, code: "UNAUTHENTICATED")
     }
-    public static func rateLimited(retryAfter: Int) -> GraphQLError {
+    static func rateLimited(retryAfter: Int) -> GraphQLError {
         GraphQLError("Too many attempts; try again in \(retryAfter) seconds.", code: "RATE_LIMITED",
                      extra: [("retryAfter", .int(retryAfter))])
     }
-    public static func `internal`() -> GraphQLError { GraphQLError("Internal server error", code: "INTERNAL_SERVER_ERROR") }
+    static func `internal`() -> GraphQLError { GraphQLError("Internal server error", code: "INTERNAL_SERVER_ERROR") }
 }

@@ -3,10 +3,10 @@
 import JSON
 import Schema
 
-public struct EdgeObject: FieldReadable {
-    public var cursor: String
-    public var node: any Sendable
-    public func readField(_ field: String) -> ResolvedValue? {
+struct EdgeObject: FieldReadable {
+    var cursor: String
+    var node: any Sendable
+    func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "cursor": return .string(cursor)
         case "node": return .object(node, typeName: nil)
@@ -15,12 +15,12 @@ public struct EdgeObject: FieldReadable {
     }
 }
 
-public struct PageInfoObject: FieldReadable {
-    public var hasNextPage: Bool
-    public var hasPreviousPage: Bool
-    public var startCursor: String?
-    public var endCursor: String?
-    public func readField(_ field: String) -> ResolvedValue? {
+struct PageInfoObject: FieldReadable {
+    var hasNextPage: Bool
+    var hasPreviousPage: Bool
+    var startCursor: String?
+    var endCursor: String?
+    func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "hasNextPage": return .bool(hasNextPage)
         case "hasPreviousPage": return .bool(hasPreviousPage)
@@ -31,16 +31,16 @@ public struct PageInfoObject: FieldReadable {
     }
 }
 
-public struct ConnectionObject: FieldReadable {
-    public var edges: [EdgeObject]
-    public var pageInfo: PageInfoObject
+struct ConnectionObject: FieldReadable {
+    var edges: [EdgeObject]
+    var pageInfo: PageInfoObject
     /// nil when `totalCount` was not selected (and so not counted).
-    public var totalCount: Int?
+    var totalCount: Int?
 
     /// - Parameters:
     ///   - rows: up to `page.fetchLimit` rows in order.
     ///   - cursor: the cursor of a row.
-    public init<R: Sendable>(rows: [R], page: PageRequest, totalCount: Int?, cursor: (R) -> String) {
+    init<R: Sendable>(rows: [R], page: PageRequest, totalCount: Int?, cursor: (R) -> String) {
         let (pageRows, hasNext) = page.page(of: rows)
         edges = pageRows.map { EdgeObject(cursor: cursor($0), node: $0) }
         // first: 0 returns no edges; hasNextPage still tells whether any item exists.
@@ -49,7 +49,7 @@ public struct ConnectionObject: FieldReadable {
         self.totalCount = totalCount
     }
 
-    public func readField(_ field: String) -> ResolvedValue? {
+    func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "edges": return .list(edges.map { .object($0, typeName: nil) })
         case "nodes": return .list(edges.map { .object($0.node, typeName: nil) })

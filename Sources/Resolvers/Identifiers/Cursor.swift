@@ -8,7 +8,7 @@ import ClinicDomain
 import JSON
 import Schema
 
-public enum CursorValue: Sendable, Hashable {
+enum CursorValue: Sendable, Hashable {
     case int(Int64)
     case string(String)
     case instant(Instant)
@@ -16,7 +16,7 @@ public enum CursorValue: Sendable, Hashable {
 }
 
 /// What a list expects at each key position; `nullable…` also accepts `.null`.
-public enum CursorKeyKind: Sendable, Hashable {
+enum CursorKeyKind: Sendable, Hashable {
     case int, string, instant, nullableInt, nullableString, nullableInstant
 
     func accepts(_ v: CursorValue) -> Bool {
@@ -29,19 +29,19 @@ public enum CursorKeyKind: Sendable, Hashable {
     }
 }
 
-public struct Cursor: Sendable, Hashable {
-    public var scope: String
-    public var keys: [CursorValue]
-    public var id: Int64
+struct Cursor: Sendable, Hashable {
+    var scope: String
+    var keys: [CursorValue]
+    var id: Int64
 
     static let maximumLength = 2048
 
     /// `scope` is limited to letters, digits, `.`, `_` and `-`.
-    public init(scope: String, keys: [CursorValue], id: Int64) {
+    init(scope: String, keys: [CursorValue], id: Int64) {
         self.scope = scope; self.keys = keys; self.id = id
     }
 
-    public var encoded: String {
+    var encoded: String {
         var parts = ["1", scope]
         for k in keys {
             switch k {
@@ -57,7 +57,7 @@ public struct Cursor: Sendable, Hashable {
 
     /// The cursor in `text`, which must come from `encoded` of a cursor of the
     /// same `scope` (and, when given, keys of the expected kinds).
-    public static func decode(_ text: String, scope: String, keyKinds: [CursorKeyKind]? = nil) throws(CursorError) -> Cursor {
+    static func decode(_ text: String, scope: String, keyKinds: [CursorKeyKind]? = nil) throws(CursorError) -> Cursor {
         guard !text.isEmpty, text.utf8.count <= maximumLength, let bytes = Base64.urlDecode(text),
               let plain = String(validating: bytes, as: UTF8.self) else { throw .malformed }
         let parts = plain.split(separator: ",", omittingEmptySubsequences: false)
@@ -96,12 +96,12 @@ public struct Cursor: Sendable, Hashable {
 }
 
 /// BAD_USER_INPUT on the `after` argument.
-public enum CursorError: Error, Sendable, Equatable {
+enum CursorError: Error, Sendable, Equatable {
     case malformed
     /// Well-formed, but made for another list or ordering.
     case wrongList
 
-    public var message: String {
+    var message: String {
         switch self {
         case .malformed: return "`after` is not a valid cursor"
         case .wrongList: return "`after` is a cursor of a different list or ordering; start again from the first page"
@@ -110,18 +110,18 @@ public enum CursorError: Error, Sendable, Equatable {
 }
 
 /// `first`/`after` of a connection, validated.
-public struct PageRequest: Sendable, Hashable {
-    public static let maximumFirst = 100
+struct PageRequest: Sendable, Hashable {
+    static let maximumFirst = 100
 
-    public var first: Int
-    public var after: Cursor?
+    var first: Int
+    var after: Cursor?
 
     /// Unchecked; use `init(arguments:…)` for client input.
-    public init(first: Int, after: Cursor?) { self.first = first; self.after = after }
+    init(first: Int, after: Cursor?) { self.first = first; self.after = after }
 
     /// Reads `first` (0…100; absent or null: `defaultFirst`) and `after` from
     /// coerced field arguments.
-    public init(arguments: [String: JSON], scope: String, keyKinds: [CursorKeyKind]? = nil,
+    init(arguments: [String: JSON], scope: String, keyKinds: [CursorKeyKind]? = nil,
                 defaultFirst: Int = 20) throws(PageArgumentError) {
         switch arguments["first"] {
         case nil, .null?: first = defaultFirst
@@ -145,17 +145,17 @@ public struct PageRequest: Sendable, Hashable {
     }
 
     /// Rows to fetch: one more than `first`, to learn `hasNextPage`.
-    public var fetchLimit: Int { first + 1 }
+    var fetchLimit: Int { first + 1 }
 
     /// The page out of up to `fetchLimit` fetched rows, and whether more exist.
-    public func page<Row>(of rows: [Row]) -> (rows: [Row], hasNextPage: Bool) {
+    func page<Row>(of rows: [Row]) -> (rows: [Row], hasNextPage: Bool) {
         (Array(rows.prefix(first)), rows.count > first)
     }
 }
 
 /// BAD_USER_INPUT with `extensions.field` = `argument`.
-public struct PageArgumentError: Error, Sendable, Equatable {
-    public var argument: String
-    public var message: String
-    public init(argument: String, message: String) { self.argument = argument; self.message = message }
+struct PageArgumentError: Error, Sendable, Equatable {
+    var argument: String
+    var message: String
+    init(argument: String, message: String) { self.argument = argument; self.message = message }
 }

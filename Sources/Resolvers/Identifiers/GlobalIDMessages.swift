@@ -2,7 +2,7 @@
 import ClinicDomain
 
 extension GlobalIDError {
-    public var message: String {
+    var message: String {
         switch self {
         case .malformed(let s): return "\(quotedInput(s)) is not a valid ID"
         case .wrongType(let expected, let found):

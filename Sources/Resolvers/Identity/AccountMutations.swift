@@ -34,7 +34,7 @@ enum AccountMutations {
 
     static func register(_ r: inout ResolverRegistry) {
         r.root("Mutation.register") { args, ctx, _ in
-            let input = try InputReader(arguments: args, object: "input")
+            let input = try Arguments(arguments: args, object: "input")
             let email = try input.email("email")
             let password = try input.password("password", email: email)
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
@@ -104,7 +104,7 @@ enum AccountMutations {
         }
 
         r.root("Mutation.requestPasswordReset") { args, ctx, _ in
-            let email = try InputReader(args).email("email")
+            let email = try Arguments(args).email("email")
             let services = ctx.services, now = ctx.now, ip = ctx.ip
             if let wait = try await services.limiter.acquire("reset-ip:\(ip ?? "?")", limit: resetRequestsPerIPPerHour, periodSeconds: 3600, now: now) {
                 throw ClinicError.rateLimited(retryAfter: wait)

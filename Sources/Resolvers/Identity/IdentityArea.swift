@@ -3,11 +3,10 @@
 // the AuthorizationPolicy guards; resolvers here only decide row visibility
 // in their SQL (`user(id:)`) and the rules of the operations themselves
 // (e.g. only a superadmin grants staff roles).
-import Postgres
 import Schema
 
-public enum IdentityArea {
-    public static func register(_ r: inout ResolverRegistry) {
+enum IdentityArea {
+    static func register(_ r: inout ResolverRegistry) {
         r.root("Query.me") { _, ctx, _ in
             guard let viewer = ctx.viewer else { return .null }
             let user = try await ctx.read { conn in try UserManagement.loadUser(conn, id: viewer.userID) }

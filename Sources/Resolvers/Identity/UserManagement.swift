@@ -23,7 +23,7 @@ enum UserManagement {
         // the caller may not see answers NOT_FOUND, like one that does not exist.
         r.root("Query.user") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let id = try InputReader(args).globalID("id", type: "User")
+            let id = try Arguments(args).globalID("id", type: "User")
             let row = try await ctx.read { conn in try UserStore.selfOrStaffUser(conn, id, viewer: viewer) }
             guard let row else { throw ClinicError.notFound("No user with this ID.") }
             return .object(row, typeName: "User")
@@ -33,7 +33,7 @@ enum UserManagement {
         // the full name or the email (strpos: % and _ match themselves).
         r.root("Query.users") { args, ctx, batch in
             let page = try PageRequest.from(args, scope: "users.id")
-            let reader = InputReader(args)
+            let reader = Arguments(args)
             let role = try reader.role("role")
             let search: String? = switch args["search"] {
             case .string(let s)?: try reader.string("search", max: IdentityLimits.search)
@@ -74,7 +74,7 @@ enum UserManagement {
     static func profile(_ r: inout ResolverRegistry) {
         r.root("Mutation.updateProfile") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let input = try InputReader(arguments: args, object: "input")
+            let input = try Arguments(arguments: args, object: "input")
             var builder = UpdateBuilder(firstIndex: 2)
             try nameAndPhone(input, into: &builder)
             if let b = try input.bool("notifyByEmail") { builder.set("notify_by_email", .bool(b)) }
@@ -92,7 +92,7 @@ enum UserManagement {
 
         r.root("Mutation.updatePatientProfile") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let input = try InputReader(arguments: args, object: "input")
+            let input = try Arguments(arguments: args, object: "input")
             var builder = UpdateBuilder(firstIndex: 2)
             let today = LocalDate(daysSinceEpoch: Int(ctx.now.secondsSinceEpoch / 86_400)).adding(days: 1)
             if let d = try input.dateOfBirth("dateOfBirth", today: today) { builder.set("date_of_birth", .text(d.iso)) }
@@ -120,7 +120,7 @@ enum UserManagement {
         }
     }
 
-    static func nameAndPhone(_ input: InputReader, into update: inout UpdateBuilder) throws {
+    static func nameAndPhone(_ input: Arguments, into update: inout UpdateBuilder) throws {
         if let s = try input.string("firstName", max: IdentityLimits.name, allowEmpty: false) { update.set("first_name", .text(s)) }
         if let s = try input.string("lastName", max: IdentityLimits.name, allowEmpty: false) { update.set("last_name", .text(s)) }
         switch try input.nullablePhone("phone", kind: .international) {
@@ -135,7 +135,7 @@ enum UserManagement {
     static func admin(_ r: inout ResolverRegistry) {
         r.root("Mutation.createUser") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let input = try InputReader(arguments: args, object: "input")
+            let input = try Arguments(arguments: args, object: "input")
             let role = try input.role("role") ?? .CLIENT
             if role != .CLIENT && !viewer.isSuperadmin {
                 throw ClinicError.forbidden("Only a superadmin may create \(role.rawValue) users.")
@@ -163,9 +163,9 @@ enum UserManagement {
 
         r.root("Mutation.updateUser") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let reader = InputReader(args)
+            let reader = Arguments(args)
             let id = try reader.globalID("id", type: "User")
-            let input = try InputReader(arguments: args, object: "input")
+            let input = try Arguments(arguments: args, object: "input")
             let newRole = try input.role("role")
             let active = try input.bool("isActive")
             var builder = UpdateBuilder(firstIndex: 2)
@@ -219,7 +219,7 @@ enum UserManagement {
         // no password matches '!'.
         r.root("Mutation.deleteUser") { args, ctx, _ in
             let viewer = try ctx.requireViewer()
-            let id = try InputReader(args).globalID("id", type: "User")
+            let id = try Arguments(args).globalID("id", type: "User")
             if id == viewer.userID { throw ClinicError.forbidden("You cannot delete your own account.") }
             let ip = ctx.ip, now = ctx.now
             let deleted = try await ctx.write { conn -> Bool in

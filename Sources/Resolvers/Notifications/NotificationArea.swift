@@ -6,12 +6,12 @@ import ClinicDomain
 import JSON
 import Schema
 
-public enum NotificationArea {
+enum NotificationArea {
     static let scope = "notifications.createdAt.desc"
     static let maxSubject = 200
     static let maxBody = 2000
 
-    public static func register(_ r: inout ResolverRegistry) {
+    static func register(_ r: inout ResolverRegistry) {
         r.root("Query.notifications") { args, ctx, batch in
             .object(try await notifications(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
                     typeName: "NotificationConnection")
@@ -55,9 +55,8 @@ public enum NotificationArea {
     static func send(_ args: [String: JSON], ctx: RequestContext) async throws -> [NotificationRow] {
         let viewer = try ctx.requireViewer()
         guard viewer.isStaff else { throw ClinicError.forbidden() }
-        guard case .object(let members)? = args["input"] else { throw ClinicError.badInput("`input` is required", field: "input") }
-        var input: [String: JSON] = [:]
-        for (k, v) in members { input[k] = v }
+        guard case .object? = args["input"] else { throw ClinicError.badInput("`input` is required", field: "input") }
+        let input = Arguments.object(args, "input")
 
         guard case .string(let channel)? = input["channel"], channel == "EMAIL" || channel == "SMS" else {
             throw ClinicError.badInput("`channel` must be EMAIL or SMS", field: "input.channel")

@@ -1,1 +1,1 @@
-../../../Sources/Resolvers/Calendar/Instant.swift
+../../../Sources/ClinicDomain/Calendar/Instant.swift

@@ -1,1 +1,1 @@
-../../../Sources/Resolvers/Calendar/LocalDate.swift
+../../../Sources/ClinicDomain/Calendar/LocalDate.swift

@@ -1,1 +1,1 @@
-../../../Sources/Resolvers/Calendar/LocalTime.swift
+../../../Sources/ClinicDomain/Calendar/LocalTime.swift

@@ -1,1 +1,1 @@
-../../../Sources/Resolvers/Scalars/Money.swift
+../../../Sources/ClinicDomain/Money.swift

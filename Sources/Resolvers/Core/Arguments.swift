@@ -1,14 +1,20 @@
-// Reading and bounding the account inputs: every string has a maximum length
-// and every mistake is BAD_USER_INPUT naming the argument path (`input.email`).
+// The one argument reader of the resolvers. Arguments arrive already coerced
+// by the engine (types checked); this reads them as Swift values and applies
+// the clinic's bounds. Every mistake is BAD_USER_INPUT naming the argument
+// path (`input.email`).
+//
+// Two families, one type: the static accessors read a value leniently
+// (absent or null is nil) and leave the checks to the caller; an
+// `Arguments` value reads one input object strictly (null refused, lengths
+// bounded) with the object's path in its messages.
 import ClinicDomain
 import Crypto
 import Foundation
 import JSON
-import Postgres
 import Schema
 
 /// One input object (or the root arguments) with the path used in error messages.
-struct InputReader {
+struct Arguments {
     let values: [String: JSON]
     /// "input" for `input: {…}`, "" for root arguments.
     let prefix: String
@@ -16,10 +22,8 @@ struct InputReader {
     init(_ values: [String: JSON], prefix: String = "") { self.values = values; self.prefix = prefix }
 
     init(arguments: [String: JSON], object name: String) throws {
-        guard case .object(let members)? = arguments[name] else { throw ClinicError.badInput("\(name) is required.", field: name) }
-        var dict: [String: JSON] = [:]
-        for (k, v) in members { dict[k] = v }
-        self.init(dict, prefix: name)
+        guard case .object? = arguments[name] else { throw ClinicError.badInput("\(name) is required.", field: name) }
+        self.init(Arguments.object(arguments, name), prefix: name)
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : "\(prefix).\(key)" }
@@ -133,13 +137,65 @@ struct InputReader {
 
     func globalID(_ key: String, type: String) throws -> Int64 {
         guard case .string(let s)? = values[key] else { throw ClinicError.badInput("\(key) is required.", field: path(key)) }
-        do throws(GlobalIDError) { return try GlobalID.decode(s, expecting: type) } catch {
-            throw ClinicError.badInput(error.message, field: path(key))
-        }
+        return try Arguments.id(s, type, field: path(key))
     }
 }
 
 /// An optional input that distinguishes "not given" from "set to null".
 enum Patch<T> {
     case absent, null, value(T)
+}
+
+// MARK: - Lenient accessors
+
+extension Arguments {
+    /// A string argument; nil when absent, null or not a string.
+    static func string(_ args: [String: JSON], _ name: String) -> String? {
+        if case .string(let s)? = args[name] { return s }
+        return nil
+    }
+    static func int(_ args: [String: JSON], _ name: String) -> Int? {
+        if case .int(let i)? = args[name] { return i }
+        return nil
+    }
+    static func bool(_ args: [String: JSON], _ name: String) -> Bool? {
+        if case .bool(let b)? = args[name] { return b }
+        return nil
+    }
+    /// The members of an input object argument; empty when absent or null.
+    static func object(_ args: [String: JSON], _ name: String) -> [String: JSON] { members(args[name]) }
+
+    /// The members of an input object value (a list item); empty for anything else.
+    static func members(_ value: JSON?) -> [String: JSON] {
+        guard case .object(let members)? = value else { return [:] }
+        var out: [String: JSON] = [:]
+        for (k, v) in members { out[k] = v }
+        return out
+    }
+
+    /// Decodes an opaque ID argument of type `type`; BAD_USER_INPUT naming `field`.
+    static func id(_ value: String?, _ type: String, field: String) throws -> Int64 {
+        guard let value else { throw ClinicError.badInput("`\(field)` is required", field: field) }
+        do throws(GlobalIDError) {
+            return try GlobalID.decode(value, expecting: type)
+        } catch {
+            throw ClinicError.badInput(error.message, field: field)
+        }
+    }
+
+    static func date(_ value: String?, field: String) throws -> LocalDate {
+        guard let value, let d = LocalDate(iso: value) else { throw ClinicError.badInput("`\(field)` must be a date YYYY-MM-DD", field: field) }
+        return d
+    }
+    static func time(_ value: String?, field: String) throws -> LocalTime {
+        guard let value, let t = LocalTime(iso: value) else { throw ClinicError.badInput("`\(field)` must be a time HH:MM", field: field) }
+        return t
+    }
+
+    /// Free text with a maximum length (INTERFACE.md "Policies").
+    static func text(_ value: String, field: String, max: Int, label: String, allowEmpty: Bool = true) throws -> String {
+        if !allowEmpty, value.trimmingSpaces.isEmpty { throw ClinicError.badInput("\(label) must not be empty", field: field) }
+        if value.count > max { throw ClinicError.badInput("\(label) is too long (at most \(max) characters)", field: field) }
+        return value
+    }
 }
