@@ -1,0 +1,1 @@
+../../../Sources/ClinicDomain/Calendar/Instant.swift

@@ -1,0 +1,1 @@
+../../../Sources/ClinicDomain/Money.swift
