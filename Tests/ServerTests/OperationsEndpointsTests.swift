@@ -27,6 +27,7 @@ final class OperationsEndpointsTests: XCTestCase {
         XCTAssertLessThan(abs(start - Date().timeIntervalSince1970), 600, "started within the test")
         XCTAssertTrue(text.contains("# TYPE process_cpu_seconds_total counter"), text)
         XCTAssertTrue(text.contains("# TYPE process_open_fds gauge"), text)
+        XCTAssertTrue(text.contains("clinic_appointment_events_total{event=\"booked\"} 0"), text)
     }
 
     func testSIGTERMTurnsReadinessOffBeforeTheListenerCloses() throws {

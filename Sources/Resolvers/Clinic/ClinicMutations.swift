@@ -19,11 +19,27 @@ enum ClinicMutations {
     static func rules(_ mutation: String) -> [AuthRule] { policy.fieldRules["Mutation.\(mutation)"] ?? [.ADMIN] }
 
     static func register(_ r: inout ResolverRegistry) {
-        r.root("Mutation.bookAppointment") { args, ctx, _ in .object(try await book(args, ctx), typeName: "Appointment") }
-        r.root("Mutation.rescheduleAppointment") { args, ctx, _ in .object(try await reschedule(args, ctx), typeName: "Appointment") }
-        r.root("Mutation.cancelAppointment") { args, ctx, _ in .object(try await cancel(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.bookAppointment") { args, ctx, _ in
+            let a = try await book(args, ctx)
+            ctx.services.events.count("booked")
+            return .object(a, typeName: "Appointment")
+        }
+        r.root("Mutation.rescheduleAppointment") { args, ctx, _ in
+            let a = try await reschedule(args, ctx)
+            ctx.services.events.count("rescheduled")
+            return .object(a, typeName: "Appointment")
+        }
+        r.root("Mutation.cancelAppointment") { args, ctx, _ in
+            let a = try await cancel(args, ctx)
+            ctx.services.events.count("cancelled")
+            return .object(a, typeName: "Appointment")
+        }
         r.root("Mutation.updateAppointmentReason") { args, ctx, _ in .object(try await updateReason(args, ctx), typeName: "Appointment") }
-        r.root("Mutation.setAppointmentStatus") { args, ctx, _ in .object(try await setStatus(args, ctx), typeName: "Appointment") }
+        r.root("Mutation.setAppointmentStatus") { args, ctx, _ in
+            let a = try await setStatus(args, ctx)
+            if let status = ClinicKit.string(args, "status") { ctx.services.events.count(status.lowercased()) }
+            return .object(a, typeName: "Appointment")
+        }
         r.root("Mutation.createDoctor") { args, ctx, _ in .object(try await ClinicDoctorMutations.create(args, ctx), typeName: "Doctor") }
         r.root("Mutation.updateDoctor") { args, ctx, _ in .object(try await ClinicDoctorMutations.update(args, ctx), typeName: "Doctor") }
         r.root("Mutation.setWorkingHours") { args, ctx, _ in .object(try await ClinicDoctorMutations.setHours(args, ctx), typeName: "Doctor") }

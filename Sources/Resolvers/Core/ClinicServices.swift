@@ -52,6 +52,8 @@ public final class ClinicServices: Sendable {
     public let settingsCache: SettingsCache
     public let viewerCache: ViewerCache
     public let limiter: RateLimiter
+    /// Appointment events of this process, for /metrics.
+    public let events = AppointmentEvents()
     /// Seals secrets an outbox row must carry until sent (the reset token);
     /// its key is derived from the JWT secret, so every process that shares
     /// JWT_SECRET (server, `clinic worker`) can open what another sealed.
@@ -102,4 +104,24 @@ public final class SettingsCache: Sendable {
         state.withLock { $0 = (row, now.microsecondsSinceEpoch) }
     }
     public func invalidate() { state.withLock { $0 = (nil, 0) } }
+}
+
+/// Appointment events counted by this process since it started (bookings,
+/// reschedules, cancellations and status changes), rendered for /metrics as
+/// `clinic_appointment_events_total{event="…"}`: a dashboard sums the servers.
+public final class AppointmentEvents: Sendable {
+    public static let names = ["booked", "rescheduled", "cancelled", "confirmed", "completed", "no_show"]
+    private let counts = Mutex<[String: UInt64]>([:])
+
+    public init() {}
+
+    public func count(_ event: String) { counts.withLock { $0[event, default: 0] += 1 } }
+
+    public var prometheusText: String {
+        let c = counts.withLock { $0 }
+        var out = "# HELP clinic_appointment_events_total Appointment events handled by this server.\n"
+        out += "# TYPE clinic_appointment_events_total counter\n"
+        for name in Self.names { out += "clinic_appointment_events_total{event=\"\(name)\"} \(c[name] ?? 0)\n" }
+        return out
+    }
 }
