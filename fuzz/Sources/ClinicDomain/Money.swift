@@ -1,1 +1,0 @@
-../../../Sources/ClinicDomain/Money.swift
