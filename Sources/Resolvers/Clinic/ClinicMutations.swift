@@ -37,7 +37,7 @@ enum ClinicMutations {
         r.root("Mutation.updateAppointmentReason") { args, ctx, _ in .object(try await updateReason(args, ctx), typeName: "Appointment") }
         r.root("Mutation.setAppointmentStatus") { args, ctx, _ in
             let a = try await setStatus(args, ctx)
-            if let status = ClinicKit.string(args, "status") { ctx.services.events.count(status.lowercased()) }
+            if let status = Arguments.string(args, "status") { ctx.services.events.count(status.lowercased()) }
             return .object(a, typeName: "Appointment")
         }
         r.root("Mutation.createDoctor") { args, ctx, _ in .object(try await ClinicDoctorMutations.create(args, ctx), typeName: "Doctor") }
