@@ -1,5 +1,6 @@
 // What the outbox worker hands to a transport, and what it gets back.
 // Transports block (sockets): call them from a thread of your own.
+import Glibc
 
 /// One email to send.
 public struct EmailMessage: Sendable, Equatable {
@@ -143,24 +144,16 @@ public enum RecipientMask {
 
 /// `Date:` values: "Fri, 27 Nov 2026 01:30:00 +0000".
 public enum RFC5322Date {
-    static let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]
+    static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     public static func format(secondsSinceEpoch t: Int64) -> String {
-        let dayNumber = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
-        let secs = Int(t - dayNumber * 86_400)
-        let weekday = days[Int(((dayNumber % 7) + 7) % 7)]
-        // civil-from-days (Howard Hinnant)
-        let z = Int(dayNumber) + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(weekday), \(two(d)) \(months[m - 1]) \(y) \(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60)) +0000"
+        // The C library's calendar (UTC), rather than a second copy of the date arithmetic.
+        var seconds = time_t(t)
+        var c = tm()
+        gmtime_r(&seconds, &c)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(days[Int(c.tm_wday)]), \(two(c.tm_mday)) \(months[Int(c.tm_mon)]) \(c.tm_year + 1900) "
+            + "\(two(c.tm_hour)):\(two(c.tm_min)):\(two(c.tm_sec)) +0000"
     }
 }
