@@ -11,6 +11,7 @@
 //   role        role attributes hold known ARIA roles; role="img" has a name
 //   img-alt     images have alt text
 //   duplicate-id ids are unique (labels and aria references depend on them)
+//   aria-ref    aria-labelledby / aria-describedby / aria-controls and label[for] point at existing ids
 //   contrast    text meets WCAG 2.x AA: 4.5:1, or 3:1 for large text (24px,
 //               or 18.66px bold); disabled controls are exempt, as in WCAG
 //   document    <html lang>, a non-empty <title>, one <main>, an <h1>
@@ -109,6 +110,18 @@
   for (const el of document.querySelectorAll("[id]")) {
     if (seen.has(el.id)) add("duplicate-id", "serious", el, `id "${el.id}" is used more than once`);
     seen.set(el.id, el);
+  }
+
+  // references
+  for (const el of document.querySelectorAll("[aria-labelledby], [aria-describedby], [aria-controls]")) {
+    for (const attr of ["aria-labelledby", "aria-describedby", "aria-controls"]) {
+      for (const id of (el.getAttribute(attr) || "").split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) add("aria-ref", "serious", el, `${attr} points at missing id "${id}"`);
+      }
+    }
+  }
+  for (const el of document.querySelectorAll("label[for]")) {
+    if (!document.getElementById(el.htmlFor)) add("aria-ref", "serious", el, `label for missing id "${el.htmlFor}"`);
   }
 
   // contrast

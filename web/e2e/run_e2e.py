@@ -76,16 +76,32 @@ class Browser:
         self.wait(lambda d: text in d.find_element(By.TAG_NAME, "body").text, timeout, f"text {text!r}")
 
     def button(self, label, scope=None, timeout=15):
+        """The enabled, visible button or link named `label`, inside `scope` (an element, or a
+        CSS selector found again on every try, so a re-rendered scope does not go stale)."""
         lit = xpath_literal(label)
         xp = f".//button[normalize-space()={lit} or @aria-label={lit}] | .//a[normalize-space()={lit}]"
-        root = scope or self.driver
-        return self.wait(lambda d: next((b for b in root.find_elements(By.XPATH, xp) if b.is_displayed() and b.is_enabled()), False),
-                         timeout, f"button {label!r}")
+
+        def find(d):
+            root = d.find_element(By.CSS_SELECTOR, scope) if isinstance(scope, str) else (scope or d)
+            return next((b for b in root.find_elements(By.XPATH, xp) if b.is_displayed() and b.is_enabled()), False)
+        return self.wait(find, timeout, f"button {label!r}")
 
     def click(self, label, scope=None):
-        b = self.button(label, scope)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b)
-        b.click()
+        for attempt in range(3):
+            try:
+                b = self.button(label, scope)
+                self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", b)
+                b.click()
+                return
+            except StaleElementReferenceException:
+                if attempt == 2:
+                    raise
+                time.sleep(0.3)
+
+    def ids(self, selector="[data-testid=board-card]"):
+        """The data-id of every element matching `selector`, read in one script (never stale)."""
+        return self.driver.execute_script(
+            "return [...document.querySelectorAll(arguments[0])].filter(e => e.offsetParent !== null).map(e => e.dataset.id)", selector)
 
     def field(self, label):
         """The input, select or textarea whose <label> reads `label`."""
@@ -547,7 +563,9 @@ def scenario_admin(b):
 
 
 def card_by_id(b, aid):
-    return b.css(f"[data-id='{aid}']")
+    """The card's selector, once it is shown (pass it as a click scope: it is found again on every try)."""
+    b.css(f"[data-id='{aid}']")
+    return f"[data-id='{aid}']"
 
 
 def reschedule_in_card(b, aid, day, at):
@@ -604,7 +622,7 @@ def scenario_staff_appointments(b, api, stamp):
     b.fill("Buscar paciente", last)
     b.wait(lambda d: len(Select(b.field("Paciente")).options) > 1, 15, "patient option")
     Select(b.field("Paciente")).select_by_value(patient)
-    b.wait(lambda d: len(board_cards(b)) == 2, 15, "the caller's two appointments")
+    b.wait(lambda d: len(b.ids()) == 2, 15, "the caller's two appointments")
     b.shot("admin-appointments-filtered")
 
     # Edit the reason.
@@ -629,7 +647,7 @@ def scenario_staff_appointments(b, api, stamp):
 
     # Status filter and the CSV of the current filter.
     b.field("Cancelada").click()
-    b.wait(lambda d: [c.get_attribute("data-id") for c in board_cards(b)] == [a1], 15, "only the cancelled one")
+    b.wait(lambda d: b.ids() == [a1], 15, "only the cancelled one")
     for f in glob.glob(os.path.join(b.downloads, "*.csv")):
         os.remove(f)
     b.click("Descargar CSV")
@@ -649,10 +667,10 @@ def scenario_staff_appointments(b, api, stamp):
                            "to": (datetime.date.today() + datetime.timedelta(days=60)).isoformat()}}, ADMIN)["appointments"]["totalCount"]
     assert total > 25, f"only {total} appointments to page through"
     b.text_present(f"1–25 de {total}")
-    first_page = [c.get_attribute("data-id") for c in board_cards(b)]
+    first_page = b.ids()
     b.click("Siguiente", b.css("nav.pager"))
     b.text_present(f"26–{min(50, total)} de {total}")
-    second_page = [c.get_attribute("data-id") for c in board_cards(b)]
+    second_page = b.ids()
     assert not set(first_page) & set(second_page), "pages overlap"
     b.shot("admin-appointments-page2")
     b.click("Anterior", b.css("nav.pager"))
@@ -770,7 +788,8 @@ def scenario_admin_screens(b, api, stamp):
     did = found[0]["id"]
 
     b.fill("Buscar por nombre o especialidad", last)
-    card = b.wait(lambda d: next((c for c in d.find_elements(By.CSS_SELECTOR, "[data-testid=doctor]") if c.get_attribute("data-id") == did), False), 15, "the new doctor")
+    card = f"[data-testid=doctor][data-id='{did}']"
+    b.css(card)
     b.click("Editar", card)
     edit = b.css("form[aria-label='Editar médico']")
     b.fill("Costo de consulta", "620.00")

@@ -13,15 +13,24 @@ function useFieldId(): string {
 
 type FieldProps = { label: string; error?: string; hint?: string };
 
+function describedBy(id: string, error?: string, hint?: string): string | undefined {
+  return error ? id + "-err" : hint ? id + "-hint" : undefined;
+}
+
+/** The hint under a field, or its error in its place (both referenced by aria-describedby). */
+function FieldNote({ id, error, hint }: { id: string; error?: string; hint?: string }) {
+  if (error) return <small className="error" id={id + "-err"} role="alert">{error}</small>;
+  return hint ? <small id={id + "-hint"}>{hint}</small> : null;
+}
+
 export function TextField(props: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const { label, error, hint, ...rest } = props;
   const id = useFieldId();
   return (
     <div className={"field" + (error ? " has-error" : "")}>
       <label htmlFor={id}>{label}</label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? id + "-err" : hint ? id + "-hint" : undefined} {...rest} />
-      {hint && !error && <small id={id + "-hint"}>{hint}</small>}
-      {error && <small className="error" id={id + "-err"} role="alert">{error}</small>}
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...rest} />
+      <FieldNote id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -32,9 +41,8 @@ export function TextArea(props: FieldProps & TextareaHTMLAttributes<HTMLTextArea
   return (
     <div className={"field" + (error ? " has-error" : "") + (className ? " " + className : "")}>
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-invalid={error ? true : undefined} {...rest} />
-      {hint && !error && <small>{hint}</small>}
-      {error && <small className="error" role="alert">{error}</small>}
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...rest} />
+      <FieldNote id={id} error={error} hint={hint} />
     </div>
   );
 }
@@ -45,9 +53,8 @@ export function SelectField(props: FieldProps & SelectHTMLAttributes<HTMLSelectE
   return (
     <div className={"field" + (error ? " has-error" : "")}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} aria-invalid={error ? true : undefined} {...rest}>{children}</select>
-      {hint && !error && <small>{hint}</small>}
-      {error && <small className="error" role="alert">{error}</small>}
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, error, hint)} {...rest}>{children}</select>
+      <FieldNote id={id} error={error} hint={hint} />
     </div>
   );
 }

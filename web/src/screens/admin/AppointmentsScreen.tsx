@@ -25,7 +25,10 @@ export function PatientPicker({ value, onChange, allLabel }: { value: string; on
   return (
     <>
       <TextField label={t("Buscar paciente", "Search patient")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
-      <SelectField label={t("Paciente", "Patient")} value={value} onChange={(e) => onChange(e.target.value)}>
+      <SelectField label={t("Paciente", "Patient")} value={value} onChange={(e) => onChange(e.target.value)}
+        hint={(q.data?.patients.totalCount ?? 0) > options.length
+          ? t(`${options.length} de ${q.data?.patients.totalCount} coincidencias: escribe más para acotar.`, `${options.length} of ${q.data?.patients.totalCount} matches: type more to narrow.`)
+          : undefined}>
         <option value="">{allLabel}</option>
         {options.map((p) => <option key={p.id} value={p.id}>{p.user.fullName}{p.user.email ? ` <${p.user.email}>` : ""}</option>)}
       </SelectField>
