@@ -31,32 +31,28 @@ public enum ClinicLoad {
 
     // MARK: by ids
 
-    public static func doctors(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
+    /// Rows of `table` (aliased `alias`, as `columns` expects) by id, in one statement; none for no ids.
+    static func byIDs<R>(_ conn: Connection, _ ids: [Int64], from table: String, _ alias: String, columns: String,
+                         _ decode: (Row) throws -> R, id: (R) -> Int64) throws -> [Int64: R] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.id = ANY($1)", [PostgresValue.ids(ids)])
-            .rows.map(DoctorRow.init)
-        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let rows = try conn.query("SELECT \(columns) FROM \(table) \(alias) WHERE \(alias).id = ANY($1)", [.ids(ids)]).rows.map(decode)
+        return Dictionary(rows.map { (id($0), $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public static func doctors(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
+        try byIDs(conn, ids, from: "doctors", "d", columns: DoctorRow.columns, DoctorRow.init, id: \.id)
     }
 
     public static func users(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: UserRow] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(UserRow.columns) FROM users u WHERE u.id = ANY($1)", [PostgresValue.ids(ids)])
-            .rows.map(UserRow.init)
-        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try byIDs(conn, ids, from: "users", "u", columns: UserRow.columns, UserRow.init, id: \.id)
     }
 
     public static func patients(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: PatientRow] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.id = ANY($1)", [PostgresValue.ids(ids)])
-            .rows.map(PatientRow.init)
-        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try byIDs(conn, ids, from: "patients", "p", columns: PatientRow.columns, PatientRow.init, id: \.id)
     }
 
     public static func appointments(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: AppointmentRow] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE a.id = ANY($1)", [.ids(ids)])
-            .rows.map(AppointmentRow.init)
-        return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        try byIDs(conn, ids, from: "appointments", "a", columns: AppointmentRow.columns, AppointmentRow.init, id: \.id)
     }
 
     public static func appointment(_ conn: Connection, _ id: Int64, forUpdate: Bool = false) throws -> AppointmentRow? {

@@ -46,14 +46,7 @@ public enum DatabaseSeeds {
         }
         let connection = try Connection(db.url)
         defer { connection.close() }
-        try connection.execute("CREATE TEMP TABLE seed_password_hashes (email text PRIMARY KEY, hash text NOT NULL)")
-        for (email, hash) in hashes {
-            _ = try connection.query("INSERT INTO seed_password_hashes VALUES ($1, $2)", [.text(email), .text(hash)])
-        }
-        if let scale {
-            _ = try connection.query("SELECT set_config('clinic.scale', $1, false)", [.text(String(scale))])
-        }
-        try connection.execute(script)
+        try SeedStore.run(connection, script: script, passwordHashes: hashes, scale: scale)
         return started.duration(to: .now)
     }
 }
