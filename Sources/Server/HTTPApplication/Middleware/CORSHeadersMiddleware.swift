@@ -5,12 +5,10 @@ import HTTP
 struct CORSHeadersMiddleware: Middleware {
     let allowedOrigins: [String]
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        var response = await next(request)
+    func finish(_ response: inout ServerResponse, for request: ServerRequest) {
         if let origin = request.http.headers["origin"], allowedOrigins.contains(origin) {
             response.http.headers.append(("Access-Control-Allow-Origin", origin))
             response.http.headers.append(("Vary", "Origin"))
         }
-        return response
     }
 }

@@ -6,8 +6,8 @@ import HTTP
 struct CORSPreflightMiddleware: Middleware {
     let allowedOrigins: [String]
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        guard request.http.path == "/graphql", request.http.method == "OPTIONS" else { return await next(request) }
+    func intercept(_ request: inout ServerRequest) -> ServerResponse? {
+        guard request.http.path == "/graphql", request.http.method == "OPTIONS" else { return nil }
         var r = HTTPResponse(status: 204, headers: [], body: [])
         if let origin = request.http.headers["origin"], allowedOrigins.contains(origin) {
             r.headers += [("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),

@@ -5,10 +5,9 @@ import HTTP
 struct ClientAddressMiddleware: Middleware {
     let trustedProxies: TrustedProxies
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        var request = request
+    func intercept(_ request: inout ServerRequest) -> ServerResponse? {
         request.clientAddress = trustedProxies.clientAddress(peer: request.http.remoteAddress,
                                                              forwardedFor: request.http.headers.values(for: "x-forwarded-for"))
-        return await next(request)
+        return nil
     }
 }

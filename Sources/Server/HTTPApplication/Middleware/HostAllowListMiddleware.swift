@@ -5,8 +5,8 @@ import HTTP
 struct HostAllowListMiddleware: Middleware {
     let allowedHosts: AllowedHosts
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        guard !allowedHosts.admits(request.http.headers["host"]) else { return await next(request) }
+    func intercept(_ request: inout ServerRequest) -> ServerResponse? {
+        guard !allowedHosts.admits(request.http.headers["host"]) else { return nil }
         guard request.http.path == "/graphql" else { return ServerResponse(.plainText(400, "unknown host\n")) }
         let mediaType = GraphQLMediaType.preferred(accept: request.http.headers["accept"] ?? "")
         return .graphQLRequestError(400, "BAD_REQUEST", "This server does not answer to that Host.", mediaType: mediaType)

@@ -6,14 +6,11 @@ import JSON
 struct RequestLogMiddleware: Middleware {
     let logger: Logger
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        let started = ContinuousClock.now
-        let response = await next(request)
-        let elapsed = started.duration(to: .now)
+    func finish(_ response: inout ServerResponse, for request: ServerRequest) {
+        let elapsed = request.started.duration(to: .now)
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info("request", [("method", .string(request.http.method)), ("path", .string(request.http.path)),
                                 ("status", .int(response.http.status)), ("ms", .double((ms * 100).rounded() / 100)),
                                 ("ip", .string(request.clientAddress)), ("request_id", .string(request.id))] + response.logFields)
-        return response
     }
 }

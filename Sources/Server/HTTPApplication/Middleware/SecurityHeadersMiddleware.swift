@@ -5,14 +5,12 @@ import HTTP
 struct SecurityHeadersMiddleware: Middleware {
     let isProduction: Bool
 
-    func respond(to request: ServerRequest, next: Responder) async -> ServerResponse {
-        var response = await next(request)
+    func finish(_ response: inout ServerResponse, for request: ServerRequest) {
         func has(_ name: String) -> Bool { response.http.headers.contains { $0.0.lowercased() == name.lowercased() } }
         response.http.headers.append(("X-Content-Type-Options", "nosniff"))
         response.http.headers.append(("Referrer-Policy", "no-referrer"))
         if !has("Cache-Control") { response.http.headers.append(("Cache-Control", "no-store")) }
         if !has("X-Frame-Options") { response.http.headers.append(("X-Frame-Options", "DENY")) }
         if isProduction { response.http.headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains")) }
-        return response
     }
 }
