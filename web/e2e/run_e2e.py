@@ -670,6 +670,7 @@ def scenario_staff_appointments(b, api, stamp):
     first_page = b.ids()
     b.click("Siguiente", b.css("nav.pager"))
     b.text_present(f"26–{min(50, total)} de {total}")
+    b.wait(lambda d: b.ids() and b.ids() != first_page, 15, "the second page's cards")
     second_page = b.ids()
     assert not set(first_page) & set(second_page), "pages overlap"
     b.shot("admin-appointments-page2")

@@ -217,17 +217,20 @@ export function useKeysetPages<N>(load: (after: string | null) => Promise<Page<N
   // eslint-disable-next-line react-hooks/exhaustive-deps
   useEffect(() => setCursors([null]), deps);
   const after = cursors[cursors.length - 1];
-  const q = useQuery(() => load(after), [...deps, after]);
-  const page = q.data;
+  const depth = cursors.length;
+  // The page number travels with the page it belongs to: while the next page
+  // loads, the previous one stays on screen with its own numbers.
+  const q = useQuery(async () => ({ page: await load(after), number: depth }), [...deps, after]);
+  const page = q.data?.page;
   return {
     nodes: page?.nodes ?? [],
     totalCount: page?.totalCount ?? 0,
-    pageNumber: cursors.length,
+    pageNumber: q.data?.number ?? 1,
     loading: q.loading && !q.data,
     error: q.error,
     reload: q.reload,
-    hasNext: page?.pageInfo.hasNextPage ?? false,
-    hasPrevious: cursors.length > 1,
+    hasNext: !q.loading && (page?.pageInfo.hasNextPage ?? false),
+    hasPrevious: !q.loading && depth > 1,
     next: () => { if (page?.pageInfo.endCursor) setCursors([...cursors, page.pageInfo.endCursor]); },
     previous: () => setCursors(cursors.slice(0, -1)),
   };
