@@ -243,37 +243,35 @@ public enum TypeDefinition: Sendable, Equatable {
     case enumeration(EnumTypeDefinition)
     case inputObject(InputObjectTypeDefinition)
 
-    public var name: Name {
+    /// The definition inside, whatever its kind: the accessors below read it through one switch.
+    public var node: any TypeDefinitionNode {
         switch self {
-        case .scalar(let d): return d.name
-        case .object(let d): return d.name
-        case .interface(let d): return d.name
-        case .union(let d): return d.name
-        case .enumeration(let d): return d.name
-        case .inputObject(let d): return d.name
+        case .scalar(let d): return d
+        case .object(let d): return d
+        case .interface(let d): return d
+        case .union(let d): return d
+        case .enumeration(let d): return d
+        case .inputObject(let d): return d
         }
     }
-    public var isExtension: Bool {
-        switch self {
-        case .scalar(let d): return d.isExtension
-        case .object(let d): return d.isExtension
-        case .interface(let d): return d.isExtension
-        case .union(let d): return d.isExtension
-        case .enumeration(let d): return d.isExtension
-        case .inputObject(let d): return d.isExtension
-        }
-    }
-    public var loc: Location {
-        switch self {
-        case .scalar(let d): return d.loc
-        case .object(let d): return d.loc
-        case .interface(let d): return d.loc
-        case .union(let d): return d.loc
-        case .enumeration(let d): return d.loc
-        case .inputObject(let d): return d.loc
-        }
-    }
+    public var name: Name { node.name }
+    public var isExtension: Bool { node.isExtension }
+    public var loc: Location { node.loc }
 }
+
+/// What every kind of type definition has.
+public protocol TypeDefinitionNode: Sendable {
+    var name: Name { get }
+    var isExtension: Bool { get }
+    var loc: Location { get }
+}
+
+extension ScalarTypeDefinition: TypeDefinitionNode {}
+extension ObjectTypeDefinition: TypeDefinitionNode {}
+extension InterfaceTypeDefinition: TypeDefinitionNode {}
+extension UnionTypeDefinition: TypeDefinitionNode {}
+extension EnumTypeDefinition: TypeDefinitionNode {}
+extension InputObjectTypeDefinition: TypeDefinitionNode {}
 
 public struct ScalarTypeDefinition: Sendable, Equatable {
     public var description: StringValue?
