@@ -179,7 +179,7 @@ struct IntroInputValue: FieldReadable {
         case "type": return .object(IntroType(schema: schema, ref: value.type), typeName: "__Type")
         case "defaultValue":
             guard let d = value.defaultValue else { return .null }
-            return .leaf(.string(DefaultValuePrinter(schema: schema).print(d, value.type)))
+            return .leaf(.string(LiteralPrinter.javaScript(schema).printDefault(d, value.type) ?? printValue(d)))
         case "isDeprecated": return .leaf(.bool(value.deprecationReason != nil))
         case "deprecationReason": return value.deprecationReason.map { .leaf(.string($0)) } ?? .null
         default: return .null
@@ -210,63 +210,6 @@ struct IntroDirective: FieldReadable {
         case "locations": return .list(directive.locations.map { .leaf(.string($0.rawValue)) })
         case "isRepeatable": return .leaf(.bool(directive.isRepeatable))
         default: return .null
-        }
-    }
-}
-
-/// Prints a default value as graphql-js does for introspection:
-/// `print(astFromValue(valueFromAST(default, type), type))` — the default is
-/// coerced first (input-object field defaults filled in, definition order),
-/// then printed in GraphQL syntax.
-struct DefaultValuePrinter {
-    let schema: GraphQLSchema
-
-    func print(_ node: ValueNode, _ type: TypeRef) -> String {
-        guard let coerced = valueFromAST(schema: schema, scalars: [:], value: node, type: type, variables: nil) else { return QueryLanguage.printValue(node) }
-        return printValue(coerced, type)
-    }
-
-    func printValue(_ v: JSON, _ type: TypeRef) -> String {
-        switch type {
-        case .nonNull(let t): return printValue(v, t)
-        case .list(let item):
-            if case .array(let items) = v { return "[" + items.map { printValue($0, item) }.joined(separator: ", ") + "]" }
-            return printValue(v, item)
-        case .named(let name):
-            if v == .null { return "null" }
-            switch schema.types[name] {
-            case .inputObject(let io)?:
-                guard case .object(let members) = v else { return printGeneric(v) }
-                var parts: [String] = []
-                for f in io.fields {
-                    if let m = members.first(where: { $0.0 == f.name }) { parts.append("\(f.name): \(printValue(m.1, f.type))") }
-                }
-                return "{" + parts.joined(separator: ", ") + "}"
-            case .enumeration?:
-                if case .string(let s) = v { return s }
-                return printGeneric(v)
-            case .scalar?:
-                switch (name, v) {
-                case ("ID", .string(let s)):
-                    if isIntegerText(s) { return s }
-                    return printString(s)
-                case ("Float", .double(let d)): return JSONWriter.javaScriptNumber(d)
-                default: return printGeneric(v)
-                }
-            default: return printGeneric(v)
-            }
-        }
-    }
-
-    func printGeneric(_ v: JSON) -> String {
-        switch v {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return JSONWriter.javaScriptNumber(d)
-        case .string(let s): return printString(s)
-        case .array(let a): return "[" + a.map(printGeneric).joined(separator: ", ") + "]"
-        case .object(let m): return "{" + m.map { "\($0.0): \(printGeneric($0.1))" }.joined(separator: ", ") + "}"
         }
     }
 }

@@ -163,55 +163,10 @@ struct SchemaPrinter {
 
     func inputValue(_ v: InputValue) -> String {
         var decl = "\(v.name): \(v.type)"
-        if let d = v.defaultValue, let value = valueFromAST(schema: schema, scalars: [:], value: d, type: v.type, variables: nil),
-           let ast = astFromValue(value, v.type) {
-            decl += " = " + ast
+        if let d = v.defaultValue, let literal = LiteralPrinter.python(schema).printDefault(d, v.type) {
+            decl += " = " + literal
         }
         return decl + deprecated(v.deprecationReason) + extra(v.directives)
-    }
-
-    /// graphql-js `astFromValue` + `print`: an internal value as a literal of `type`.
-    func astFromValue(_ value: JSON, _ type: TypeRef) -> String? {
-        switch type {
-        case .nonNull(let inner):
-            let r = astFromValue(value, inner)
-            return r == "null" ? nil : r
-        case .list(let item):
-            if value == .null { return "null" }
-            if case .array(let items) = value { return "[" + items.compactMap { astFromValue($0, item) }.joined(separator: ", ") + "]" }
-            return astFromValue(value, item)
-        case .named(let name):
-            if value == .null { return "null" }
-            switch schema.types[name] {
-            case .inputObject(let io)?:
-                guard case .object(let members) = value else { return nil }
-                let fs = io.fields.compactMap { f -> String? in
-                    guard let v = members.first(where: { $0.0 == f.name })?.1, let a = astFromValue(v, f.type) else { return nil }
-                    return "\(f.name): \(a)"
-                }
-                return "{" + fs.joined(separator: ", ") + "}"
-            case .enumeration?:
-                if case .string(let s) = value { return s }
-                return nil
-            default:
-                switch value {
-                case .bool(let b): return b ? "true" : "false"
-                case .int(let i): return name == "Float" ? formatDouble(Double(i)) : String(i)
-                case .double(let d): return d.isFinite ? pythonFloat(d) : nil
-                case .string(let s):
-                    if name == "ID", isIntegerText(s) { return s }
-                    return printString(s)
-                default: return nil
-                }
-            }
-        }
-    }
-
-    /// Python's `str(float)` without a trailing ".0" (graphql-core's astFromValue).
-    func pythonFloat(_ d: Double) -> String {
-        var s = "\(d)"
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return s
     }
 }
 
