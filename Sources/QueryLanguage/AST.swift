@@ -267,8 +267,7 @@ public protocol TypeDefinitionNode: Sendable {
 }
 
 extension ScalarTypeDefinition: TypeDefinitionNode {}
-extension ObjectTypeDefinition: TypeDefinitionNode {}
-extension InterfaceTypeDefinition: TypeDefinitionNode {}
+extension FieldsTypeDefinition: TypeDefinitionNode {}
 extension UnionTypeDefinition: TypeDefinitionNode {}
 extension EnumTypeDefinition: TypeDefinitionNode {}
 extension InputObjectTypeDefinition: TypeDefinitionNode {}
@@ -310,7 +309,10 @@ public struct InputValueDefinition: Sendable, Equatable {
     }
 }
 
-public struct ObjectTypeDefinition: Sendable, Equatable {
+/// An object or interface type definition (or extension): both have a name,
+/// the interfaces they implement, directives and field definitions. `Kind`
+/// keeps the two apart in signatures (`ObjectTypeDefinition`, `InterfaceTypeDefinition`).
+public struct FieldsTypeDefinition<Kind: FieldsTypeKind>: Sendable, Equatable {
     public var description: StringValue?
     public var name: Name
     public var interfaces: [NamedType]
@@ -324,19 +326,12 @@ public struct ObjectTypeDefinition: Sendable, Equatable {
     }
 }
 
-public struct InterfaceTypeDefinition: Sendable, Equatable {
-    public var description: StringValue?
-    public var name: Name
-    public var interfaces: [NamedType]
-    public var directives: [Directive]
-    public var fields: [FieldDefinition]
-    public var isExtension: Bool
-    public var loc: Location
-    public init(description: StringValue?, name: Name, interfaces: [NamedType], directives: [Directive], fields: [FieldDefinition], isExtension: Bool = false, loc: Location = .none) {
-        self.description = description; self.name = name; self.interfaces = interfaces; self.directives = directives
-        self.fields = fields; self.isExtension = isExtension; self.loc = loc
-    }
-}
+/// Marks a type with fields as an object or an interface (here and in Schema's type system).
+public protocol FieldsTypeKind: Sendable {}
+public enum ObjectKind: FieldsTypeKind {}
+public enum InterfaceKind: FieldsTypeKind {}
+public typealias ObjectTypeDefinition = FieldsTypeDefinition<ObjectKind>
+public typealias InterfaceTypeDefinition = FieldsTypeDefinition<InterfaceKind>
 
 public struct UnionTypeDefinition: Sendable, Equatable {
     public var description: StringValue?

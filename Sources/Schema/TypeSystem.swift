@@ -87,10 +87,12 @@ public struct ScalarType: Sendable, Equatable {
     }
 }
 
-public struct ObjectType: Sendable, Equatable {
+/// An object or interface type: both are a name, fields in definition order
+/// (introspection and printing keep it), the interfaces they implement and
+/// their directives. `Kind` (QueryLanguage's marker) keeps the two apart in signatures.
+public struct FieldsType<Kind: FieldsTypeKind>: Sendable, Equatable {
     public var name: String
     public var description: String?
-    /// Fields in definition order (introspection and printing keep it).
     public var fields: [OutputField]
     public var interfaces: [String]
     public var directives: [AppliedDirective]
@@ -100,17 +102,8 @@ public struct ObjectType: Sendable, Equatable {
     public func field(_ name: String) -> OutputField? { fields.first { $0.name == name } }
 }
 
-public struct InterfaceType: Sendable, Equatable {
-    public var name: String
-    public var description: String?
-    public var fields: [OutputField]
-    public var interfaces: [String]
-    public var directives: [AppliedDirective]
-    public init(name: String, description: String? = nil, fields: [OutputField], interfaces: [String] = [], directives: [AppliedDirective] = []) {
-        self.name = name; self.description = description; self.fields = fields; self.interfaces = interfaces; self.directives = directives
-    }
-    public func field(_ name: String) -> OutputField? { fields.first { $0.name == name } }
-}
+public typealias ObjectType = FieldsType<ObjectKind>
+public typealias InterfaceType = FieldsType<InterfaceKind>
 
 public struct UnionType: Sendable, Equatable {
     public var name: String

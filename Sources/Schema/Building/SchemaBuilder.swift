@@ -1,5 +1,6 @@
 // SDL → GraphQLSchema (graphql-js `buildASTSchema` + `assertValidSDL` +
 // `validateSchema`): every problem is collected and thrown together.
+import JSON
 import QueryLanguage
 
 /// Every problem found while building a schema, in graphql-js's wording.

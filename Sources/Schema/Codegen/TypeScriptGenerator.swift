@@ -332,38 +332,9 @@ public struct TypeScriptGenerator: Sendable {
 
     func docComment(_ text: String?, indent: String) -> String {
         guard let text, !text.isEmpty else { return "" }
-        let safe = text.tsReplacingAll("*/", with: "*\\/")
+        let safe = text.replacingAll("*/", with: "*\\/")
         let lines = safe.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.count == 1 { return "\(indent)/** \(safe) */\n" }
         return "\(indent)/**\n" + lines.map { "\(indent) * \($0)\n" }.joined() + "\(indent) */\n"
-    }
-}
-
-extension String {
-    func tsReplacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.tsRange(of: target) {
-            out += rest[rest.startIndex..<r.lowerBound] + replacement
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Substring {
-    func tsRange(of target: String) -> Range<Substring.Index>? {
-        let t = Array(target.unicodeScalars)
-        let scalars = self.unicodeScalars
-        var i = scalars.startIndex
-        while i != scalars.endIndex {
-            var j = i
-            var k = 0
-            while k < t.count, j != scalars.endIndex, scalars[j] == t[k] { j = scalars.index(after: j); k += 1 }
-            if k == t.count { return i..<j }
-            i = scalars.index(after: i)
-        }
-        return nil
     }
 }

@@ -170,20 +170,6 @@ struct InputValueCoercion {
     }
 }
 
-/// graphql-js's didYouMean with double quotes (used by coercion messages).
-func didYouMeanQuoted(_ suggestions: [String], subMessage: String? = nil) -> String {
-    if suggestions.isEmpty { return "" }
-    var out = " Did you mean "
-    if let sub = subMessage { out += sub + " " }
-    let s = Array(suggestions.prefix(5))
-    switch s.count {
-    case 1: out += "\"\(s[0])\"?"
-    case 2: out += "\"\(s[0])\" or \"\(s[1])\"?"
-    default: out += s.dropLast().map { "\"\($0)\"" }.joined(separator: ", ") + ", or \"\(s[s.count - 1])\"?"
-    }
-    return out
-}
-
 /// A literal (or variable) → internal value for `type` (graphql-js `valueFromAST`).
 /// nil means invalid (or a missing variable). `variables` are coerced variable values.
 public func valueFromAST(schema: GraphQLSchema, scalars: [String: any ScalarCoercing], value: ValueNode, type: TypeRef, variables: [String: JSON]?) -> JSON? {

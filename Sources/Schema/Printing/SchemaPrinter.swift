@@ -169,33 +169,3 @@ struct SchemaPrinter {
         return decl + deprecated(v.deprecationReason) + extra(v.directives)
     }
 }
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty, self.contains(target) else { return self }
-        var out = ""
-        var rest = self[...]
-        while let r = rest.range(of: target) {
-            out += rest[rest.startIndex..<r.lowerBound]
-            out += replacement
-            rest = rest[r.upperBound...]
-        }
-        out += rest
-        return out
-    }
-}
-
-extension Substring {
-    func range(of target: String) -> Range<Substring.Index>? {
-        let t = Array(target.utf8)
-        let u = self.utf8
-        var i = u.startIndex
-        while i != u.endIndex {
-            var j = i, k = 0
-            while k < t.count, j != u.endIndex, u[j] == t[k] { j = u.index(after: j); k += 1 }
-            if k == t.count { return i..<j }
-            i = u.index(after: i)
-        }
-        return nil
-    }
-}

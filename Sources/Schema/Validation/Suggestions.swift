@@ -79,15 +79,21 @@ func naturalLess(_ x: String, _ y: String) -> Bool {
 }
 
 /// " Did you mean 'A', 'B', or 'C'?" (at most five), or "" without suggestions.
-public func didYouMean(_ suggestions: [String], subMessage: String? = nil) -> String {
+/// Validation quotes names with `'`; coercion messages (graphql-js's wording) with `"`.
+public func didYouMean(_ suggestions: [String], subMessage: String? = nil, quote: Character = "'") -> String {
     if suggestions.isEmpty { return "" }
     var out = " Did you mean "
     if let sub = subMessage { out += sub + " " }
-    let s = Array(suggestions.prefix(5))
+    let s = suggestions.prefix(5).map { "\(quote)\($0)\(quote)" }
     switch s.count {
-    case 1: out += "'\(s[0])'?"
-    case 2: out += "'\(s[0])' or '\(s[1])'?"
-    default: out += s.dropLast().map { "'\($0)'" }.joined(separator: ", ") + ", or '\(s[s.count - 1])'?"
+    case 1: out += s[0] + "?"
+    case 2: out += s[0] + " or " + s[1] + "?"
+    default: out += s.dropLast().joined(separator: ", ") + ", or " + s[s.count - 1] + "?"
     }
     return out
+}
+
+/// `didYouMean` with graphql-js's double quotes (coercion messages).
+func didYouMeanQuoted(_ suggestions: [String], subMessage: String? = nil) -> String {
+    didYouMean(suggestions, subMessage: subMessage, quote: "\"")
 }
