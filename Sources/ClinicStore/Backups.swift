@@ -108,13 +108,9 @@ public enum BackupTools {
         return (p.terminationStatus, String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// `clinic-20260127-031500Z-k3f9.dump`: sortable, unique enough, no spaces.
+    /// A new archive's name (ClinicDomain's BackupArchiveName, random suffix).
     public static func fileName(at instant: Instant) -> String {
-        let t = instant.rfc3339  // 2026-01-27T03:15:00Z or with fraction
-        let digits = t.prefix(19).filter { $0.isNumber }
-        let stamp = "\(digits.prefix(8))-\(digits.dropFirst(8).prefix(6))Z"
-        let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        return "clinic-\(stamp)-\(suffix).dump"
+        BackupArchiveName.make(at: instant, suffix: String(UInt32.random(in: 0...UInt32.max), radix: 36))
     }
 
     /// `pg_dump -Fc` of `databaseURL` into `directory`; returns (file name, size).
@@ -205,5 +201,108 @@ public enum BackupStore {
     /// Whether the database is migrated far enough to have the registry.
     public static func registryExists(_ conn: Connection) throws -> Bool {
         try conn.query("SELECT to_regclass('public.backups') IS NOT NULL AS x").first?.bool("x") == true
+    }
+}
+
+// MARK: - The daily schedule (migration 0016)
+
+/// One run of the scheduled backup (`backup_runs`).
+public struct BackupRunRow: Sendable {
+    public var id: Int64
+    public var day: LocalDate
+    public var startedAt: Instant
+    public var finishedAt: Instant?
+    /// RUNNING, SUCCEEDED or FAILED.
+    public var status: String
+    public var worker: String
+    public var backupID: Int64?
+    public var fileName: String?
+    public var sizeBytes: Int?
+    public var copyPath: String?
+    public var prunedCount: Int
+    public var error: String?
+
+    static let columns = """
+        id, day::text AS day, started_at, finished_at, status, worker, backup_id, file_name, size_bytes, copy_path, pruned_count, error
+        """
+
+    init(_ r: Row) throws {
+        id = try r.id("id"); day = try r.localDate("day"); startedAt = try r.instant("started_at")
+        finishedAt = try r.optionalInstant("finished_at"); status = try r.string("status"); worker = try r.string("worker")
+        backupID = try r.optionalID("backup_id"); fileName = try r.optionalString("file_name"); sizeBytes = try r.optionalInt("size_bytes")
+        copyPath = try r.optionalString("copy_path"); prunedCount = try r.int("pruned_count"); error = try r.optionalString("error")
+    }
+}
+
+public enum BackupScheduleStore {
+    /// The schedule and the clinic's zone from the settings row.
+    public static func load(_ conn: Connection) throws -> (schedule: BackupSchedule, zone: ClinicTimeZone) {
+        guard let r = try conn.query("""
+            SELECT backup_enabled, to_char(backup_time, 'HH24:MI') AS backup_time, backup_retention_days, backup_retention_count, time_zone
+              FROM system_settings
+            """).first else { throw PostgresError.decoding("system_settings has no row; run clinic migrate") }
+        let schedule = BackupSchedule(enabled: try r.bool("backup_enabled"), time: try r.localTime("backup_time"),
+                                      retentionDays: try r.int("backup_retention_days"), retentionCount: try r.int("backup_retention_count"))
+        let zoneName = try r.string("time_zone")
+        return (schedule, ClinicTimeZone(identifier: zoneName) ?? ClinicTimeZone(identifier: "UTC")!)
+    }
+
+    /// Changes the given parts (nil keeps one).
+    public static func update(_ conn: Connection, enabled: Bool?, time: LocalTime?, retentionDays: Int?, retentionCount: Int?) throws {
+        _ = try conn.query("""
+            UPDATE system_settings SET backup_enabled = COALESCE($1::boolean, backup_enabled),
+                   backup_time = COALESCE($2::time, backup_time),
+                   backup_retention_days = COALESCE($3::int, backup_retention_days),
+                   backup_retention_count = COALESCE($4::int, backup_retention_count)
+            """, [enabled.map { .bool($0) }, time?.postgresValue, retentionDays.map { .int($0) }, retentionCount.map { .int($0) }])
+    }
+
+    /// Takes `day`'s run for `worker`: a new RUNNING row, or nil when another
+    /// worker has it (running, done or failed). A RUNNING row whose worker
+    /// started before `staleBefore` (it died mid-run) is taken over.
+    public static func claim(_ conn: Connection, day: LocalDate, worker: String, now: Instant, staleBefore: Instant) throws -> BackupRunRow? {
+        try conn.query("""
+            INSERT INTO backup_runs AS r (day, started_at, worker) VALUES ($1, $2, $3)
+            ON CONFLICT (day) DO UPDATE SET started_at = EXCLUDED.started_at, worker = EXCLUDED.worker,
+                   error = 'taken over from ' || r.worker || ', which started at ' || r.started_at || ' and never finished'
+             WHERE r.status = 'RUNNING' AND r.started_at < $4
+            RETURNING \(BackupRunRow.columns)
+            """, [day.postgresValue, now.postgresValue, .text(worker), staleBefore.postgresValue]).first.map(BackupRunRow.init)
+    }
+
+    /// Records the outcome of a run this worker holds.
+    public static func finish(_ conn: Connection, id: Int64, worker: String, finishedAt: Instant, backupID: Int64?, fileName: String?,
+                              sizeBytes: Int?, copyPath: String?, prunedCount: Int, error: String?) throws -> BackupRunRow? {
+        try conn.query("""
+            UPDATE backup_runs SET finished_at = $3, status = CASE WHEN $9::text IS NULL THEN 'SUCCEEDED' ELSE 'FAILED' END,
+                   backup_id = $4, file_name = $5, size_bytes = $6, copy_path = $7, pruned_count = $8, error = left($9, 2000)
+             WHERE id = $1 AND worker = $2 AND status = 'RUNNING'
+            RETURNING \(BackupRunRow.columns)
+            """, [.int(Int(id)), .text(worker), finishedAt.postgresValue, backupID.map { .int(Int($0)) }, fileName.map { .text($0) },
+                  sizeBytes.map { .int($0) }, copyPath.map { .text($0) }, .int(prunedCount), error.map { .text($0) }])
+            .first.map(BackupRunRow.init)
+    }
+
+    /// Recent runs, newest first.
+    public static func runs(_ conn: Connection, limit: Int) throws -> [BackupRunRow] {
+        try conn.query("SELECT \(BackupRunRow.columns) FROM backup_runs ORDER BY started_at DESC, id DESC LIMIT $1", [.int(limit)])
+            .rows.map(BackupRunRow.init)
+    }
+
+    /// Whether `day` has a run (of any outcome) that is not a RUNNING one
+    /// started before `staleBefore` (nil: any run counts).
+    public static func isTaken(_ conn: Connection, day: LocalDate, staleBefore: Instant? = nil) throws -> Bool {
+        try conn.query("""
+            SELECT EXISTS (SELECT 1 FROM backup_runs WHERE day = $1
+                             AND ($2::timestamptz IS NULL OR status <> 'RUNNING' OR started_at >= $2)) AS x
+            """, [day.postgresValue, staleBefore?.postgresValue]).first?.bool("x") == true
+    }
+}
+
+extension BackupStore {
+    /// Forgets the registry rows of archives deleted by retention.
+    public static func unregister(_ conn: Connection, fileNames: [String]) throws {
+        guard !fileNames.isEmpty else { return }
+        _ = try conn.query("DELETE FROM backups WHERE file_name = ANY($1::text[])", [.textArray(fileNames)])
     }
 }

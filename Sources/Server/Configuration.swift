@@ -83,6 +83,11 @@ public struct Configuration: Sendable {
     /// Seconds /readyz answers 503 after SIGTERM before the listener closes (SHUTDOWN_DRAIN_SECONDS;
     /// 5 in production, 0 in development).
     public var shutdownDrainSeconds: Int
+    /// BACKUP_COPY_DIR: where the worker's daily backup puts its second copy (nil: none).
+    public var backupCopyDirectory: String? = nil
+    /// REPLICA_MAX_LAG_MS: the public doctor list and free slots read on the replica only
+    /// while its replay lag is below this (else on the primary).
+    public var replicaMaxLagMilliseconds: Int = 2000
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
         func value(_ key: String) -> String? {
@@ -139,6 +144,8 @@ public struct Configuration: Sendable {
             logLevel: value("LOG_LEVEL") ?? "info",
             shutdownDrainSeconds: 0)
         c.shutdownDrainSeconds = try int("SHUTDOWN_DRAIN_SECONDS", c.isProduction ? 5 : 0, range: 0...300)
+        c.backupCopyDirectory = value("BACKUP_COPY_DIR")
+        c.replicaMaxLagMilliseconds = try int("REPLICA_MAX_LAG_MS", 2000, range: 0...3_600_000)
         if let p = value("GRAPHQL_INTROSPECTION") {
             guard let policy = IntrospectionPolicy(rawValue: p.lowercased()) else {
                 throw ConfigurationError("GRAPHQL_INTROSPECTION=\(p): expected on, off or staff")

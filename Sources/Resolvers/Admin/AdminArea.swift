@@ -44,6 +44,7 @@ enum AdminArea {
         r.root("Mutation.createBackup") { _, ctx, _ in
             .object(try await Backups.create(ctx: ctx), typeName: "Backup")
         }
+        BackupScheduleArea.register(&r)
     }
 }
 

@@ -1,8 +1,10 @@
 // `createBackup`: a `pg_dump -Fc` archive in BACKUP_DIR (ClinicStore's
-// BackupTools), registered and audited in one transaction.
+// BackupTools), registered and audited in one transaction. Below: the daily
+// backup's schedule and runs.
 import ClinicDomain
 import ClinicStore
 import Foundation
+import JSON
 import Schema
 
 enum Backups {
@@ -39,5 +41,100 @@ enum Backups {
                              details: .object([("fileName", .string(made.fileName)), ("sizeBytes", .int(made.sizeBytes))]), ip: ip)
             return row
         }
+    }
+}
+
+/// `backupSchedule` / `updateBackupSchedule` (beyond the contract, issue #18):
+/// the daily backup's schedule from the settings, when it runs next, and the
+/// runs the workers recorded.
+struct BackupScheduleView: Sendable, FieldReadable {
+    var schedule: BackupSchedule
+    var nextRunAt: Instant?
+    var lastRun: BackupRunRow?
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "enabled": return .bool(schedule.enabled)
+        case "time": return .string(schedule.time.iso)
+        case "retentionDays": return .int(schedule.retentionDays)
+        case "retentionCount": return .int(schedule.retentionCount)
+        case "nextRunAt": return .optionalInstant(nextRunAt)
+        case "lastRun": return lastRun.map { .object($0, typeName: "BackupRun") } ?? .null
+        default: return nil
+        }
+    }
+}
+
+extension BackupRunRow: FieldReadable {
+    public func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "id": return .id("BackupRun", id)
+        case "day": return .string(day.iso)
+        case "startedAt": return .instant(startedAt)
+        case "finishedAt": return .optionalInstant(finishedAt)
+        case "status": return .string(status)
+        case "fileName": return .optionalString(fileName)
+        case "sizeBytes": return sizeBytes.map { .int($0) } ?? .null
+        case "copyPath": return .optionalString(copyPath)
+        case "prunedCount": return .int(prunedCount)
+        case "error": return .optionalString(error)
+        case "worker": return .string(worker)
+        default: return nil
+        }
+    }
+}
+
+enum BackupScheduleArea {
+    static func register(_ r: inout ResolverRegistry) {
+        r.root("Query.backupSchedule") { _, ctx, _ in
+            .object(try await view(ctx), typeName: "BackupSchedule")
+        }
+        r.root("Mutation.updateBackupSchedule") { args, ctx, _ in
+            .object(try await update(args, ctx), typeName: "BackupSchedule")
+        }
+        r.each("BackupSchedule.runs", BackupScheduleView.self) { _, args, ctx in
+            let first = Arguments.int(args, "first") ?? 10
+            guard (0...100).contains(first) else { throw ClinicError.badInput("`first` must be between 0 and 100", field: "first") }
+            let rows = try await ctx.read { conn in try BackupScheduleStore.runs(conn, limit: first) }
+            return .list(rows.map { .object($0, typeName: "BackupRun") })
+        }
+    }
+
+    static func view(_ ctx: RequestContext) async throws -> BackupScheduleView {
+        let now = ctx.now
+        return try await ctx.read { conn in
+            let (schedule, zone) = try BackupScheduleStore.load(conn)
+            let today = zone.localDate(at: now)
+            let todayHasRun = try BackupScheduleStore.isTaken(conn, day: today)
+            return BackupScheduleView(schedule: schedule, nextRunAt: schedule.nextRun(now: now, zone: zone, todayHasRun: todayHasRun),
+                                      lastRun: try BackupScheduleStore.runs(conn, limit: 1).first)
+        }
+    }
+
+    static func update(_ args: [String: JSON], _ ctx: RequestContext) async throws -> BackupScheduleView {
+        let viewer = try ctx.requireViewer()
+        let input = Arguments.object(args, "input")
+        let enabled = Arguments.bool(input, "enabled")
+        let time = try Arguments.string(input, "time").map { try Arguments.time($0, field: "input.time") }
+        func bounded(_ key: String, _ range: ClosedRange<Int>, _ label: String) throws -> Int? {
+            guard let v = Arguments.int(input, key) else { return nil }
+            guard range.contains(v) else {
+                throw ClinicError.badInput("\(label) must be between \(range.lowerBound) and \(range.upperBound)", field: "input.\(key)")
+            }
+            return v
+        }
+        let days = try bounded("retentionDays", BackupSchedule.retentionDaysRange, "The retention (days)")
+        let count = try bounded("retentionCount", BackupSchedule.retentionCountRange, "The retention (number of archives)")
+        var changed: [(String, JSON)] = []
+        if let enabled { changed.append(("enabled", .bool(enabled))) }
+        if let time { changed.append(("time", .string(time.iso))) }
+        if let days { changed.append(("retentionDays", .int(days))) }
+        if let count { changed.append(("retentionCount", .int(count))) }
+        let (ip, details) = (ctx.ip, JSON.object(changed))
+        try await ctx.write { conn in
+            try BackupScheduleStore.update(conn, enabled: enabled, time: time, retentionDays: days, retentionCount: count)
+            try AuditLog.record(conn, actor: viewer.userID, action: "backup.schedule", target: nil, details: details, ip: ip)
+        }
+        return try await view(ctx)
     }
 }

@@ -452,6 +452,63 @@ type Backup @auth(requires: [SUPERADMIN]) {
   sizeBytes: Int!
 }
 
+"""
+The daily backup the worker takes (beyond the contract, issue #18): the
+schedule from the settings and what the last runs did. One run per
+clinic-local day, whichever worker takes it.
+"""
+type BackupSchedule @auth(requires: [SUPERADMIN]) {
+  "Off by default: set it on with updateBackupSchedule."
+  enabled: Boolean!
+  "Clinic-local time the backup starts; a worker that was down then takes it later the same day."
+  time: Time!
+  "Archives older than this many days are deleted, in BACKUP_DIR and in the copy directory (0: no age limit)."
+  retentionDays: Int!
+  "At most this many archives are kept in each directory (0: no count limit). The newest is never deleted."
+  retentionCount: Int!
+  "When the next scheduled backup starts; null when disabled."
+  nextRunAt: DateTime
+  "The most recent run, or null."
+  lastRun: BackupRun
+  "Recent runs, newest first."
+  runs(first: Int = 10): [BackupRun!]!
+}
+
+enum BackupRunStatus {
+  RUNNING
+  SUCCEEDED
+  FAILED
+}
+
+"One scheduled backup (beyond the contract)."
+type BackupRun @auth(requires: [SUPERADMIN]) {
+  id: ID!
+  "The clinic-local day it is the backup of."
+  day: Date!
+  startedAt: DateTime!
+  finishedAt: DateTime
+  status: BackupRunStatus!
+  "The archive's name in BACKUP_DIR (listed by backups until retention deletes it)."
+  fileName: String
+  sizeBytes: Int
+  "Where the second copy went (the worker's BACKUP_COPY_DIR), or null."
+  copyPath: String
+  "Archives deleted by retention in this run, both directories together."
+  prunedCount: Int!
+  "What went wrong (dump, copy or pruning); null when it succeeded."
+  error: String
+  "The worker process that took it (host:pid:random)."
+  worker: String!
+}
+
+"Changes to the backup schedule; an absent field keeps its value."
+input BackupScheduleInput {
+  enabled: Boolean
+  time: Time
+  retentionDays: Int
+  retentionCount: Int
+}
+
 type Query {
   """The signed-in user, or null."""
   me: User
@@ -483,6 +540,8 @@ type Query {
   auditLog(action: String, actorId: ID, first: Int = 50, after: String): AuditEntryConnection! @auth(requires: [SUPERADMIN])
   systemSettings: SystemSettings! @auth(requires: [SUPERADMIN])
   backups: [Backup!]! @auth(requires: [SUPERADMIN])
+  "The daily backup's schedule and last results (beyond the contract)."
+  backupSchedule: BackupSchedule! @auth(requires: [SUPERADMIN])
 }
 
 type AuthPayload {
@@ -656,6 +715,8 @@ type Mutation {
   sendNotification(input: SendNotificationInput!): [Notification!]! @auth(requires: [ADMIN])
   updateSystemSettings(input: SystemSettingsInput!): SystemSettings! @auth(requires: [SUPERADMIN])
   createBackup: Backup! @auth(requires: [SUPERADMIN])
+  "Changes the daily backup's schedule (beyond the contract); audited as backup.schedule."
+  updateBackupSchedule(input: BackupScheduleInput!): BackupSchedule! @auth(requires: [SUPERADMIN])
 }
 """#
 }

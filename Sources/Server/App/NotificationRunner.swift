@@ -10,10 +10,13 @@ extension ClinicServer {
         let logger = Logger(level: config.logLevel, format: config.logFormat)
         let services = try makeServices(config, db, logger: logger)
         let worker = try NotificationRunner.start(services: services, config: config, logger: logger)
-        logger.info("notification worker running", [("smtp", .bool(config.smtpURL != nil)), ("sms", .bool(config.smsWebhookURL != nil))])
+        let backups = BackupRunner.start(services: services, config: config, workerID: worker.workerID, logger: logger)
+        logger.info("notification worker running", [("smtp", .bool(config.smtpURL != nil)), ("sms", .bool(config.smsWebhookURL != nil)),
+                                                    ("backup_copy_dir", config.backupCopyDirectory.map { .string($0) } ?? .null)])
         await HTTPServer.waitForTerminationSignal()
         logger.info("stopping the worker")
         await worker.stop()
+        await backups.stop()
         services.pool.close()
     }
 }
@@ -25,6 +28,18 @@ enum NotificationRunner {
                                                        smsWebhookURL: config.smsWebhookURL, log: { logger.info($0) })
         worker.start()
         return worker
+    }
+}
+
+/// The daily backup, beside every notification worker (one of them takes each day's).
+enum BackupRunner {
+    static func start(services: ClinicServices, config: Configuration, workerID: String, logger: Logger) -> BackupScheduler {
+        let scheduler = BackupScheduler(
+            inputs: BackupInputs(pool: services.pool, clock: services.clock, databaseURL: services.databaseURL,
+                                 backupDirectory: config.backupDirectory, copyDirectory: config.backupCopyDirectory),
+            workerID: workerID, log: { logger.info($0) })
+        scheduler.start()
+        return scheduler
     }
 }
 

@@ -62,6 +62,7 @@ public enum ClinicServer {
         serverBox.server = server
         let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
         workerBox.worker = worker
+        let backups = worker.map { BackupRunner.start(services: services, config: config, workerID: $0.workerID, logger: logger) }
         logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
                                        ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
                                        ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
@@ -81,6 +82,7 @@ public enum ClinicServer {
         logger.info("shutting down")
         await server.shutdown(gracePeriod: .seconds(10))
         await worker?.stop()
+        await backups?.stop()
         services.pool.close()
         if services.readPool !== services.pool { services.readPool.close() }
     }
