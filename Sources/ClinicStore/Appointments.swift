@@ -161,6 +161,11 @@ extension AppointmentStore {
         _ = try conn.query("UPDATE appointments SET status = $2, notes = COALESCE($3, notes) WHERE id = $1",
                            [.int(Int(id)), .text(status.rawValue), notes.map { .text($0) }])
     }
+
+    /// The treating doctor's notes; an empty text clears them.
+    public static func setClinicalNotes(_ conn: Connection, _ id: Int64, _ notes: String) throws {
+        _ = try conn.query("UPDATE appointments SET clinical_notes = NULLIF($2, '') WHERE id = $1", [.int(Int(id)), .text(notes)])
+    }
 }
 
 /// One line of the appointments export, names joined in.

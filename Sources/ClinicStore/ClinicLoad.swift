@@ -82,13 +82,23 @@ public enum ClinicLoad {
         public var hours: [SlotCalendar.WorkingRange] = []
         public var timeOff: [InstantRange] = []
         public var busy: [InstantRange] = []
-        public init(hours: [SlotCalendar.WorkingRange] = [], timeOff: [InstantRange] = [], busy: [InstantRange] = []) {
-            self.hours = hours; self.timeOff = timeOff; self.busy = busy
+        /// The clinic's closures near the window (the same for every doctor), as clinic-local dates.
+        public var closures: [ClosedDays] = []
+        public init(hours: [SlotCalendar.WorkingRange] = [], timeOff: [InstantRange] = [], busy: [InstantRange] = [],
+                    closures: [ClosedDays] = []) {
+            self.hours = hours; self.timeOff = timeOff; self.busy = busy; self.closures = closures
         }
     }
 
+    /// Clinic-local dates `first...last`, both included.
+    public struct ClosedDays: Sendable, Hashable {
+        public var first: LocalDate
+        public var last: LocalDate
+        public init(first: LocalDate, last: LocalDate) { self.first = first; self.last = last }
+    }
+
     /// Working hours, time off and active appointments of `doctorIDs` within
-    /// `window`, in ONE statement. `excluding` leaves out one appointment (the
+    /// `window`, and the clinic's closures around it, in ONE statement. `excluding` leaves out one appointment (the
     /// one being rescheduled).
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
                              excluding: Int64? = nil) throws -> [Int64: CalendarData] {
@@ -104,12 +114,21 @@ public enum ClinicLoad {
             SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, a.starts_at, a.ends_at
               FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
                AND a.during && tstzrange($2, $3, '[)') AND a.id <> $4
+            UNION ALL
+            -- Closures by their dates; the window is a day wider each side
+            -- than the dates asked for, so UTC dates suffice to find them.
+            SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
+              FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
+               AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
             """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1))])
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
+        var closures: [ClosedDays] = []
         for r in result {
             let doctor = try r.id("doctor_id")
             switch try r.string("kind") {
+            case "c":
+                closures.append(ClosedDays(first: try r.localDate("start_time"), last: try r.localDate("end_time")))
             case "h":
                 out[doctor, default: CalendarData()].hours.append(SlotCalendar.WorkingRange(
                     weekday: try r.int("weekday"), start: try r.localTime("start_time"), end: try r.localTime("end_time"),
@@ -120,11 +139,13 @@ public enum ClinicLoad {
                 out[doctor, default: CalendarData()].busy.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
             }
         }
+        if !closures.isEmpty { for id in doctorIDs { out[id]?.closures = closures } }
         return out
     }
 
     public static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?) -> SlotCalendar {
         SlotCalendar(workingHours: data?.hours ?? [], timeZone: settings.zone, timeOff: data?.timeOff ?? [],
+                     closures: (data?.closures ?? []).map { settings.zone.range(from: $0.first, through: $0.last) },
                      busy: data?.busy ?? [], now: now,
                      horizonDays: viewer?.isStaff == true ? nil : settings.bookingHorizonDays)
     }

@@ -153,6 +153,8 @@ public struct AppointmentRow: Sendable {
     public var status: AppointmentStatus
     public var reason: String
     public var notes: String?
+    /// The treating doctor's notes of the visit (never the patient's to read).
+    public var clinicalNotes: String?
     public var createdAt: Instant
     public var updatedAt: Instant
 
@@ -161,7 +163,7 @@ public struct AppointmentRow: Sendable {
         (SELECT p.user_id FROM patients p WHERE p.id = a.patient_id) AS patient_user_id,
         (SELECT d.user_id FROM doctors d WHERE d.id = a.doctor_id) AS doctor_user_id,
         a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.ends_at, a.status,
-        a.reason, a.notes, a.created_at, a.updated_at
+        a.reason, a.notes, a.clinical_notes, a.created_at, a.updated_at
         """
 
     public init(_ r: Row) throws {
@@ -171,6 +173,7 @@ public struct AppointmentRow: Sendable {
         startsAt = try r.instant("starts_at"); endsAt = try r.instant("ends_at")
         status = AppointmentStatus(rawValue: try r.string("status")) ?? .SCHEDULED
         reason = try r.string("reason"); notes = try r.optionalString("notes")
+        clinicalNotes = try r.optionalString("clinical_notes")
         createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
     }
 

@@ -26,7 +26,7 @@ final class IdentityAuthorizationTests: XCTestCase {
         "Doctor.consultationFee", "Doctor.bio", "Doctor.isAvailable", "Doctor.workingHours", "Doctor.availableSlots", "Doctor.schedule",
         "WorkingHours.weekday", "WorkingHours.start", "WorkingHours.end", "WorkingHours.slotMinutes",
         "TimeSlot.date", "TimeSlot.time", "TimeSlot.startsAt", "TimeSlot.endsAt",
-        "ScheduleDay.date", "ScheduleDay.slots", "ScheduleSlot.time", "ScheduleSlot.available",
+        "ScheduleDay.date", "ScheduleDay.slots", "ScheduleSlot.time", "ScheduleSlot.available", "ScheduleSlot.state",
         // Connection plumbing: what it carries is guarded by the node types' rules.
         "PageInfo.hasNextPage", "PageInfo.hasPreviousPage", "PageInfo.startCursor", "PageInfo.endCursor",
         "AppointmentConnection.edges", "AppointmentConnection.nodes", "AppointmentConnection.pageInfo", "AppointmentConnection.totalCount",
@@ -41,6 +41,10 @@ final class IdentityAuthorizationTests: XCTestCase {
         "NotificationEdge.cursor", "NotificationEdge.node",
         "AuditEntryConnection.edges", "AuditEntryConnection.nodes", "AuditEntryConnection.pageInfo", "AuditEntryConnection.totalCount",
         "AuditEntryEdge.cursor", "AuditEntryEdge.node",
+        "TimeOffConnection.edges", "TimeOffConnection.nodes", "TimeOffConnection.pageInfo", "TimeOffConnection.totalCount",
+        "TimeOffEdge.cursor", "TimeOffEdge.node",
+        "ClinicClosureConnection.edges", "ClinicClosureConnection.nodes", "ClinicClosureConnection.pageInfo",
+        "ClinicClosureConnection.totalCount", "ClinicClosureEdge.cursor", "ClinicClosureEdge.node",
         // Report rows: reachable only inside Report (ADMIN); money figures carry SUPERADMIN.
         "StatusCount.status", "StatusCount.count",
         "DailyCount.date", "DailyCount.booked", "DailyCount.completed", "DailyCount.cancelled", "DailyCount.noShow",

@@ -36,7 +36,7 @@ public struct SlotCalendar: Sendable {
 
     /// Why a slot of the grid is or is not free, first reason wins in this order.
     public enum SlotStatus: Sendable, Hashable {
-        case free, past, beyondHorizon, timeOff, taken
+        case free, past, beyondHorizon, closed, timeOff, taken
     }
 
     public struct ScheduledSlot: Sendable, Hashable {
@@ -59,19 +59,22 @@ public struct SlotCalendar: Sendable {
     /// date is today + horizonDays (0 = only today).
     public let horizonDays: Int?
     private let timeOff: OverlapIndex
+    private let closures: OverlapIndex
     private let busy: OverlapIndex
 
     /// - Parameters:
     ///   - timeOff: the doctor's time off.
+    ///   - closures: the days the whole clinic is closed, as instants.
     ///   - busy: the doctor's active appointments (when rescheduling, leave
     ///     out the appointment being moved).
     public init(workingHours: [WorkingRange], timeZone: ClinicTimeZone, timeOff: [InstantRange] = [],
-                busy: [InstantRange] = [], now: Instant, horizonDays: Int?) {
+                closures: [InstantRange] = [], busy: [InstantRange] = [], now: Instant, horizonDays: Int?) {
         self.workingHours = workingHours
         self.timeZone = timeZone
         self.now = now
         self.horizonDays = horizonDays
         self.timeOff = OverlapIndex(timeOff)
+        self.closures = OverlapIndex(closures)
         self.busy = OverlapIndex(busy)
     }
 
@@ -116,6 +119,7 @@ public struct SlotCalendar: Sendable {
     private func status(of slot: Slot) -> SlotStatus {
         if slot.startsAt <= now { return .past }
         if let last = lastBookableDate, slot.date > last { return .beyondHorizon }
+        if closures.overlaps(slot.range) { return .closed }
         if timeOff.overlaps(slot.range) { return .timeOff }
         if busy.overlaps(slot.range) { return .taken }
         return .free
@@ -175,6 +179,7 @@ public struct SlotCalendar: Sendable {
         case nonexistentLocalTime(date: LocalDate, time: LocalTime, timeZone: String)
         case inPast
         case beyondHorizon(lastBookableDate: LocalDate)
+        case clinicClosed
         case inTimeOff
         case taken
 
@@ -199,6 +204,8 @@ public struct SlotCalendar: Sendable {
                 return "That time has already passed"
             case .beyondHorizon(let last):
                 return "Bookings are open only up to \(last)"
+            case .clinicClosed:
+                return "The clinic is closed on that day"
             case .inTimeOff:
                 return "\(doctor) is away at that time"
             case .taken:
@@ -208,7 +215,7 @@ public struct SlotCalendar: Sendable {
     }
 
     /// The slot at `date time` when it can be booked now, else the reason it
-    /// cannot, checked in this order: grid, DST, past, horizon, time off, taken.
+    /// cannot, checked in this order: grid, DST, past, horizon, closure, time off, taken.
     public func validateBooking(date: LocalDate, time: LocalTime) throws(BookingRejection) -> Slot {
         let weekday = date.isoWeekday
         let ranges = workingHours.filter { $0.weekday == weekday && $0.slotMinutes > 0 }
@@ -230,6 +237,7 @@ public struct SlotCalendar: Sendable {
         case .free: return slot
         case .past: throw .inPast
         case .beyondHorizon: throw .beyondHorizon(lastBookableDate: lastBookableDate!)
+        case .closed: throw .clinicClosed
         case .timeOff: throw .inTimeOff
         case .taken: throw .taken
         }

@@ -9,6 +9,8 @@ enum ClinicArea {
         registerQueries(&r)
         registerRelations(&r)
         ClinicMutations.register(&r)
+        ClinicDoctorDay.register(&r)
+        ClinicAbsences.register(&r)
     }
 
     // MARK: - Query
@@ -107,6 +109,8 @@ enum ClinicArea {
             // The type rule (SUPERADMIN) is applied by the guard on the returned object.
             let row = try await ctx.read { conn in try AuditLog.entry(conn, id) }
             return row.map { .object($0, typeName: "AuditEntry") }
+        case "TimeOff", "ClinicClosure":
+            return try await ClinicAbsences.node(type: type, id: id, ctx: ctx)
         default:
             return nil
         }

@@ -22,6 +22,12 @@ enum ClinicDoctorMutations {
         return t
     }
 
+    static func validLicense(_ s: String, field: String) throws -> String {
+        let t = String(s.trimmingSpaces)
+        guard !t.isEmpty, t.count <= 50 else { throw ClinicError.badInput("The license number must be 1 to 50 characters", field: field) }
+        return t
+    }
+
     static func validExperience(_ n: Int, field: String) throws -> Int {
         guard (0...80).contains(n) else { throw ClinicError.badInput("Years of experience must be between 0 and 80", field: field) }
         return n
@@ -37,10 +43,7 @@ enum ClinicDoctorMutations {
     static func create(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
         let viewer = try ctx.requireViewer()
         let input = Arguments.object(args, "input")
-        let license = String((Arguments.string(input, "licenseNumber") ?? "").trimmingSpaces)
-        guard !license.isEmpty, license.count <= 50 else {
-            throw ClinicError.badInput("The license number must be 1 to 50 characters", field: "input.licenseNumber")
-        }
+        let license = try validLicense(Arguments.string(input, "licenseNumber") ?? "", field: "input.licenseNumber")
         let specialization = try validSpecialization(Arguments.string(input, "specialization") ?? "", field: "input.specialization")
         let experience = try validExperience(Arguments.int(input, "experienceYears") ?? 0, field: "input.experienceYears")
         let fee = try validFee(Arguments.string(input, "consultationFee") ?? "0", field: "input.consultationFee")
@@ -102,12 +105,14 @@ enum ClinicDoctorMutations {
         let viewer = try ctx.requireViewer()
         let id = try Arguments.id(Arguments.string(args, "id"), "Doctor", field: "id")
         let input = Arguments.object(args, "input")
+        let license = try Arguments.string(input, "licenseNumber").map { try validLicense($0, field: "input.licenseNumber") }
         let spec = try Arguments.string(input, "specialization").map { try validSpecialization($0, field: "input.specialization") }
         let exp = try Arguments.int(input, "experienceYears").map { try validExperience($0, field: "input.experienceYears") }
         let fee = try Arguments.string(input, "consultationFee").map { try validFee($0, field: "input.consultationFee") }
         let bio = try Arguments.string(input, "bio").map { try Arguments.text($0, field: "input.bio", max: 10_000, label: "The bio") }
         let avail = Arguments.bool(input, "isAvailable")
         var changed: [JSON] = []
+        if license != nil { changed.append(.string("licenseNumber")) }
         if spec != nil { changed.append(.string("specialization")) }
         if exp != nil { changed.append(.string("experienceYears")) }
         if fee != nil { changed.append(.string("consultationFee")) }
@@ -116,8 +121,12 @@ enum ClinicDoctorMutations {
         let fields = changed
         let ip = ctx.ip
         return try await ctx.write { conn in
-            guard try DoctorStore.update(conn, id, specialization: spec, experienceYears: exp, fee: fee, bio: bio,
-                                         isAvailable: avail) else { throw ClinicError.notFound("No doctor with that ID") }
+            do {
+                guard try DoctorStore.update(conn, id, license: license, specialization: spec, experienceYears: exp, fee: fee, bio: bio,
+                                             isAvailable: avail) else { throw ClinicError.notFound("No doctor with that ID") }
+            } catch let e as PostgresError {
+                throw ClinicKit.mapDatabaseError(e)
+            }
             try AuditLog.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
                              details: .object([("fields", .array(fields))]), ip: ip)
             return try reload(conn, id)
@@ -162,37 +171,10 @@ enum ClinicDoctorMutations {
     // MARK: addTimeOff
 
     static func addTimeOff(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
-        let viewer = try ctx.requireViewer()
         let input = Arguments.object(args, "input")
         let id = try Arguments.id(Arguments.string(input, "doctorId"), "Doctor", field: "input.doctorId")
-        guard let from = Arguments.string(input, "from").flatMap({ Instant(rfc3339: $0) }) else {
-            throw ClinicError.badInput("`from` must be a date and time", field: "input.from")
-        }
-        guard let to = Arguments.string(input, "to").flatMap({ Instant(rfc3339: $0) }) else {
-            throw ClinicError.badInput("`to` must be a date and time", field: "input.to")
-        }
-        guard from < to else { throw ClinicError.badInput("The time off must end after it starts", field: "input.to") }
-        let reason = try Arguments.string(input, "reason").map { try Arguments.text($0, field: "input.reason", max: 1000, label: "The reason") }
-        let settings = try await ctx.settings()
-        let ip = ctx.ip
-        return try await ctx.write { conn in
-            // FOR UPDATE waits for bookings in flight (they lock the row too) and
-            // keeps new ones out until this commits.
-            let doctor = try ClinicMutations.lockDoctor(conn, id, mode: .exclusive)
-            let clashes = try DoctorStore.activeAppointments(conn, doctorID: id, during: InstantRange(start: from, end: to), limit: 21)
-            if !clashes.isEmpty {
-                var list = clashes.prefix(20).map { "\($0.date.iso) \($0.time.iso) (\($0.patientName))" }
-                if clashes.count > 20 { list.append("and more") }
-                throw ClinicError.conflict("\(doctor.displayName) has active appointments in that period: \(list.joined(separator: ", ")). "
-                                           + "Reschedule or cancel them first.")
-            }
-            try DoctorStore.addTimeOff(conn, doctorID: id, during: InstantRange(start: from, end: to), reason: reason, createdBy: viewer.userID)
-            try AuditLog.record(conn, actor: viewer.userID, action: "doctor.time_off", target: gid("Doctor", id),
-                             details: .object([("from", .string(from.formatted(offsetSeconds: settings.zone.offsetSeconds(at: from)))),
-                                               ("to", .string(to.formatted(offsetSeconds: settings.zone.offsetSeconds(at: to)))),
-                                               ("reason", reason.map { .string($0) } ?? .null)]), ip: ip)
-            return try reload(conn, id)
-        }
+        let created = try await ClinicAbsences.createTimeOff(doctorID: id, input: input, ctx)
+        return try await ctx.read { conn in try reload(conn, created.doctorID) }
     }
 
     // MARK: updateSystemSettings

@@ -77,15 +77,7 @@ enum ClinicMutations {
         }
     }
 
-    static func statusWord(_ s: AppointmentStatus) -> String {
-        switch s {
-        case .SCHEDULED: return "scheduled"
-        case .CONFIRMED: return "confirmed"
-        case .COMPLETED: return "completed"
-        case .CANCELLED: return "cancelled"
-        case .NO_SHOW: return "no-show"
-        }
-    }
+    static func statusWord(_ s: AppointmentStatus) -> String { s.word }
 
     static func gid(_ type: String, _ id: Int64) -> String { GlobalID.encode(type: type, id: id) }
 
@@ -233,14 +225,6 @@ enum ClinicMutations {
 
     // MARK: - status
 
-    /// INTERFACE.md "Statuses". Most visits are never confirmed beforehand, so a
-    /// SCHEDULED one may be closed as COMPLETED or NO_SHOW directly once it has
-    /// started (checked below), like a CONFIRMED one.
-    static let transitions: [AppointmentStatus: Set<AppointmentStatus>] = [
-        .SCHEDULED: [.CONFIRMED, .CANCELLED, .COMPLETED, .NO_SHOW],
-        .CONFIRMED: [.COMPLETED, .NO_SHOW, .CANCELLED],
-    ]
-
     static func setStatus(_ args: [String: JSON], _ ctx: RequestContext) async throws -> AppointmentRow {
         let viewer = try ctx.requireViewer()
         let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
@@ -253,28 +237,33 @@ enum ClinicMutations {
         let ip = ctx.ip
         return try await ctx.write { conn in
             let a = try loadForChange(conn, id, viewer: viewer, mutation: "setAppointmentStatus")
-            if target != a.status {
-                guard transitions[a.status]?.contains(target) == true else {
-                    throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot become \(statusWord(target))")
-                }
-                if target == .COMPLETED || target == .NO_SHOW, now < a.startsAt {
-                    throw ClinicError.conflict("An appointment can be marked \(statusWord(target)) only once it has started")
-                }
-            }
-            try AppointmentStore.setStatus(conn, id, target, notes: notes)
-            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.status_change", target: gid("Appointment", id),
-                             details: .object([("from", .string(a.status.rawValue)), ("to", .string(target.rawValue)),
-                                               ("notesChanged", .bool(notes != nil))]), ip: ip)
-            if target != a.status, !target.isActive {
-                if target == .CANCELLED {
-                    guard let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
-                    try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
-                } else {
-                    try ClinicOutbox.deletePendingReminders(conn, appointmentID: id)
-                }
-            }
-            return row
+            return try changeStatus(conn, a, to: target, notes: notes, viewer: viewer, settings: settings, now: now, ip: ip)
         }
+    }
+
+    /// The one status change (INTERFACE.md "Statuses", ClinicDomain's
+    /// `transitionProblem`): staff's setAppointmentStatus and the doctor's
+    /// recordVisitOutcome. Audited; a final status drops pending reminders, a
+    /// cancellation tells the patient.
+    static func changeStatus(_ conn: Connection, _ a: AppointmentRow, to target: AppointmentStatus, notes: String?, viewer: Viewer,
+                             settings: SettingsRow, now: Instant, ip: String?) throws -> AppointmentRow {
+        let id = a.id
+        if let problem = a.status.transitionProblem(to: target, startsAt: a.startsAt, now: now) {
+            throw ClinicError.conflict(problem)
+        }
+        try AppointmentStore.setStatus(conn, id, target, notes: notes)
+        guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+        try AuditLog.record(conn, actor: viewer.userID, action: "appointment.status_change", target: gid("Appointment", id),
+                         details: .object([("from", .string(a.status.rawValue)), ("to", .string(target.rawValue)),
+                                           ("notesChanged", .bool(notes != nil))]), ip: ip)
+        if target != a.status, !target.isActive {
+            if target == .CANCELLED {
+                guard let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
+                try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
+            } else {
+                try ClinicOutbox.deletePendingReminders(conn, appointmentID: id)
+            }
+        }
+        return row
     }
 }

@@ -72,7 +72,22 @@ struct ScheduleSlotObject: FieldReadable {
         switch field {
         case "time": return .string(slot.slot.time.iso)
         case "available": return .bool(slot.available)
+        case "state": return .string(Self.state(slot.status))
         default: return nil
+        }
+    }
+}
+
+extension ScheduleSlotObject {
+    /// `SlotState` of the schema.
+    static func state(_ s: SlotCalendar.SlotStatus) -> String {
+        switch s {
+        case .free: return "FREE"
+        case .past: return "PAST"
+        case .beyondHorizon: return "BEYOND_HORIZON"
+        case .closed: return "CLOSED"
+        case .timeOff: return "TIME_OFF"
+        case .taken: return "BOOKED"
         }
     }
 }

@@ -89,6 +89,35 @@ extension AppointmentRow: FieldReadable, Owned {
         case "status": return .string(status.rawValue)
         case "reason": return .string(reason)
         case "notes": return .optionalString(notes)
+        case "clinicalNotes": return .optionalString(clinicalNotes)
+        case "createdAt": return .instant(createdAt)
+        case "updatedAt": return .instant(updatedAt)
+        default: return nil
+        }
+    }
+}
+
+extension TimeOffRow: FieldReadable, Owned {
+    public func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "id": return .id("TimeOff", id)
+        case "from": return .instant(from)
+        case "to": return .instant(to)
+        case "reason": return .optionalString(reason)
+        case "createdAt": return .instant(createdAt)
+        default: return nil
+        }
+    }
+    public func isTreatedBy(_ viewer: Viewer) -> Bool { false }
+}
+
+extension ClosureRow: FieldReadable {
+    public func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "id": return .id("ClinicClosure", id)
+        case "firstDay": return .string(firstDay.iso)
+        case "lastDay": return .string(lastDay.iso)
+        case "reason": return .string(reason)
         case "createdAt": return .instant(createdAt)
         case "updatedAt": return .instant(updatedAt)
         default: return nil

@@ -208,6 +208,79 @@ type ScheduleDay {
 type ScheduleSlot {
   time: Time!
   available: Boolean!
+
+  """Why the slot is or is not free (the first reason that applies, in this order)."""
+  state: SlotState!
+}
+
+"""What a slot of Doctor.schedule is."""
+enum SlotState {
+  """Started already."""
+  PAST
+
+  """Beyond the booking horizon (clients only)."""
+  BEYOND_HORIZON
+
+  """The clinic is closed that day (a ClinicClosure)."""
+  CLOSED
+
+  """The doctor's time off (or the doctor is not taking appointments)."""
+  TIME_OFF
+
+  """An active appointment holds it."""
+  BOOKED
+  FREE
+}
+
+"""
+A period a doctor does not work; its slots are not offered. Staff manage any
+doctor's; a doctor reads, requests, edits and removes their own.
+"""
+type TimeOff implements Node @auth(requires: [SELF, ADMIN]) {
+  id: ID!
+  doctor: Doctor!
+  from: DateTime!
+  to: DateTime!
+  reason: String
+  createdAt: DateTime!
+}
+
+type TimeOffEdge {
+  cursor: String!
+  node: TimeOff!
+}
+
+type TimeOffConnection {
+  edges: [TimeOffEdge!]!
+  nodes: [TimeOff!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"""
+Clinic-wide closure (a holiday): no doctor's slot on these clinic-local dates is offered.
+"""
+type ClinicClosure implements Node @auth(requires: [ADMIN]) {
+  id: ID!
+  firstDay: Date!
+
+  """Included."""
+  lastDay: Date!
+  reason: String!
+  createdAt: DateTime!
+  updatedAt: DateTime!
+}
+
+type ClinicClosureEdge {
+  cursor: String!
+  node: ClinicClosure!
+}
+
+type ClinicClosureConnection {
+  edges: [ClinicClosureEdge!]!
+  nodes: [ClinicClosure!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 
 type Appointment implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN]) {
@@ -223,6 +296,11 @@ type Appointment implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
 
   """Internal clinic notes: staff only."""
   notes: String @auth(requires: [ADMIN])
+
+  """
+  The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient.
+  """
+  clinicalNotes: String @auth(requires: [TREATING_DOCTOR, ADMIN])
 
   """
   Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default).
@@ -542,6 +620,15 @@ type Query {
   backups: [Backup!]! @auth(requires: [SUPERADMIN])
   "The daily backup's schedule and last results (beyond the contract)."
   backupSchedule: BackupSchedule! @auth(requires: [SUPERADMIN])
+
+  """
+  Time off in start order. Staff: every doctor's, or one doctor's with `doctorId`; a doctor: their own only
+  (another doctorId is FORBIDDEN). `from`: only periods still running on or after that clinic-local date.
+  """
+  timeOff(doctorId: ID, from: Date, first: Int = 20, after: String): TimeOffConnection! @auth(requires: [AUTHENTICATED])
+
+  """Clinic closures in date order; `from`: only those ending on or after that date."""
+  closures(from: Date, first: Int = 20, after: String): ClinicClosureConnection! @auth(requires: [ADMIN])
 }
 
 type AuthPayload {
@@ -623,6 +710,8 @@ input CreateDoctorInput {
 }
 
 input UpdateDoctorInput {
+  """Unique among doctors, 1 to 50 characters."""
+  licenseNumber: String
   specialization: String
   experienceYears: Int
   consultationFee: Decimal
@@ -642,6 +731,41 @@ input TimeOffInput {
   from: DateTime!
   to: DateTime!
   reason: String
+}
+
+"""Time off a doctor takes for themselves (requestTimeOff)."""
+input OwnTimeOffInput {
+  from: DateTime!
+  to: DateTime!
+  reason: String
+}
+
+"""Omitted fields keep their value; `reason: null` clears it."""
+input UpdateTimeOffInput {
+  from: DateTime
+  to: DateTime
+  reason: String
+}
+
+input ClinicClosureInput {
+  firstDay: Date!
+
+  """Included; defaults to firstDay (a one-day closure)."""
+  lastDay: Date
+  reason: String!
+}
+
+"""Omitted fields keep their value."""
+input UpdateClinicClosureInput {
+  firstDay: Date
+  lastDay: Date
+  reason: String
+}
+
+"""How a visit ended, recorded by its doctor."""
+enum VisitOutcome {
+  COMPLETED
+  NO_SHOW
 }
 
 input BookAppointmentInput {
@@ -717,6 +841,32 @@ type Mutation {
   createBackup: Backup! @auth(requires: [SUPERADMIN])
   "Changes the daily backup's schedule (beyond the contract); audited as backup.schedule."
   updateBackupSchedule(input: BackupScheduleInput!): BackupSchedule! @auth(requires: [SUPERADMIN])
+
+  """
+  The doctor closes their own visit once it has started (an active one): COMPLETED or NO_SHOW. Another doctor's
+  appointment is NOT_FOUND (the caller may not know it exists); not yet started: CONFLICT.
+  """
+  recordVisitOutcome(id: ID!, outcome: VisitOutcome!): Appointment! @auth(requires: [TREATING_DOCTOR])
+
+  """The treating doctor writes the visit's clinical notes (empty clears them); not on a cancelled one."""
+  setClinicalNotes(id: ID!, notes: String!): Appointment! @auth(requires: [TREATING_DOCTOR])
+
+  """
+  A doctor takes time off for themselves (FORBIDDEN for a user who is not a doctor); CONFLICT over their active
+  appointments, as addTimeOff.
+  """
+  requestTimeOff(input: OwnTimeOffInput!): TimeOff! @auth(requires: [AUTHENTICATED])
+
+  """Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments."""
+  updateTimeOff(id: ID!, input: UpdateTimeOffInput!): TimeOff! @auth(requires: [SELF, ADMIN])
+
+  """Staff for any doctor, a doctor for their own."""
+  removeTimeOff(id: ID!): Boolean! @auth(requires: [SELF, ADMIN])
+
+  """Closes the clinic on a day or a range of days; CONFLICT naming the active appointments in it."""
+  createClosure(input: ClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
+  updateClosure(id: ID!, input: UpdateClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
+  removeClosure(id: ID!): Boolean! @auth(requires: [ADMIN])
 }
 """#
 }

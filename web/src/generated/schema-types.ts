@@ -38,6 +38,9 @@ export type SortDirection = "ASC" | "DESC";
 
 export type AppointmentSortField = "STARTS_AT" | "CREATED_AT";
 
+/** What a slot of Doctor.schedule is. */
+export type SlotState = "PAST" | "BEYOND_HORIZON" | "CLOSED" | "TIME_OFF" | "BOOKED" | "FREE";
+
 export interface AppointmentFilter {
   status?: Array<AppointmentStatus> | null;
   doctorId?: string | null;
@@ -126,6 +129,8 @@ export interface CreateDoctorInput {
 }
 
 export interface UpdateDoctorInput {
+  /** Unique among doctors, 1 to 50 characters. */
+  licenseNumber?: string | null;
   specialization?: string | null;
   experienceYears?: number | null;
   consultationFee?: Decimal | null;
@@ -146,6 +151,37 @@ export interface TimeOffInput {
   to: DateTime;
   reason?: string | null;
 }
+
+/** Time off a doctor takes for themselves (requestTimeOff). */
+export interface OwnTimeOffInput {
+  from: DateTime;
+  to: DateTime;
+  reason?: string | null;
+}
+
+/** Omitted fields keep their value; `reason: null` clears it. */
+export interface UpdateTimeOffInput {
+  from?: DateTime | null;
+  to?: DateTime | null;
+  reason?: string | null;
+}
+
+export interface ClinicClosureInput {
+  firstDay: Date;
+  /** Included; defaults to firstDay (a one-day closure). */
+  lastDay?: Date | null;
+  reason: string;
+}
+
+/** Omitted fields keep their value. */
+export interface UpdateClinicClosureInput {
+  firstDay?: Date | null;
+  lastDay?: Date | null;
+  reason?: string | null;
+}
+
+/** How a visit ended, recorded by its doctor. */
+export type VisitOutcome = "COMPLETED" | "NO_SHOW";
 
 export interface BookAppointmentInput {
   doctorId: string;
