@@ -64,6 +64,16 @@ export interface DoctorFilter {
   isAvailable?: boolean | null;
 }
 
+export type BackupRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED";
+
+/** Changes to the backup schedule; an absent field keeps its value. */
+export interface BackupScheduleInput {
+  enabled?: boolean | null;
+  time?: Time | null;
+  retentionDays?: number | null;
+  retentionCount?: number | null;
+}
+
 export interface RegisterInput {
   email: string;
   password: string;
