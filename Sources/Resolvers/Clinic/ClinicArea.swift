@@ -34,7 +34,8 @@ enum ClinicArea {
             let date = try Arguments.date(Arguments.string(args, "date"), field: "date")
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-            let (doctor, data) = try await ctx.read { conn -> (DoctorRow?, ClinicLoad.CalendarData?) in
+            // Free slots may be read on the replica (bounded staleness); booking checks the slot on the primary.
+            let (doctor, data) = try await ctx.readBoundedStale { conn -> (DoctorRow?, ClinicLoad.CalendarData?) in
                 guard let d = try ClinicLoad.doctors(conn, [id])[id] else { return (nil, nil) }
                 guard d.isAvailable else { return (d, nil) }
                 return (d, try ClinicLoad.calendarData(conn, doctorIDs: [id], window: window)[id])

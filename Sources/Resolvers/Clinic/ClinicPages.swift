@@ -90,7 +90,7 @@ enum ClinicPages {
         let specialization = Arguments.string(f, "specialization")
         let search = try search(Arguments.string(f, "search"), field: "filter.search")
         let available = Arguments.bool(f, "isAvailable")
-        let (rows, total) = try await ctx.read { conn in
+        let (rows, total) = try await ctx.readBoundedStale { conn in
             try DoctorStore.page(conn, specialization: specialization, search: search, isAvailable: available, afterID: page.after?.id,
                                  limit: page.fetchLimit, countTotal: countTotal)
         }

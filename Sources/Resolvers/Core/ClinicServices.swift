@@ -37,6 +37,8 @@ public final class ClinicServices: Sendable {
     public let pool: ConnectionPool
     /// Reports and exports read here (DATABASE_READ_URL); the primary otherwise.
     public let readPool: ConnectionPool
+    /// Whether the doctor list and free slots may read `readPool` now (REPLICA_MAX_LAG_MS).
+    public let replicaRouting: ReplicaRouting
     public let signer: JWTSigner
     public let hasher: PasswordHasher
     /// Where requests hash and verify passwords (bounded; see PasswordHashing.swift).
@@ -64,10 +66,11 @@ public final class ClinicServices: Sendable {
     public init(pool: ConnectionPool, readPool: ConnectionPool? = nil, signer: JWTSigner, hasher: PasswordHasher,
                 tokens: TokenSettings = TokenSettings(), rateLimits: RateLimitSettings = RateLimitSettings(),
                 clock: Clock = Clock(), isProduction: Bool = false, publicURL: String = "http://127.0.0.1:8080",
-                backupDirectory: String = "./.clinic/backups", databaseURL: String = "",
+                backupDirectory: String = "./.clinic/backups", databaseURL: String = "", replicaMaxLagMilliseconds: Int = 2000,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.pool = pool
         self.readPool = readPool ?? pool
+        self.replicaRouting = ReplicaRouting(maxLagMilliseconds: replicaMaxLagMilliseconds)
         self.signer = signer
         self.hasher = hasher
         self.passwordHashing = PasswordHashingPool(hasher: hasher)

@@ -35,9 +35,36 @@ public final class RequestContext: Sendable {
         try await services.pool.withConnection(counter: statements, body)
     }
 
-    /// Reads that may go to the replica: reports and exports.
+    /// Reads that go to the replica: reports and exports. A replica that
+    /// does not answer is SERVICE_UNAVAILABLE (not an internal error).
     public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await services.readPool.withConnection(counter: statements, body)
+        do {
+            return try await services.readPool.withConnection(counter: statements, body)
+        } catch let e as PostgresError where e.meansServerUnavailable && services.readPool !== services.pool {
+            services.log("read replica unavailable (request \(requestID)): \(e)")
+            throw ClinicError.replicaUnavailable()
+        }
+    }
+
+    /// Reads that may be slightly stale (the public doctor list, free slots):
+    /// on the replica while it is within REPLICA_MAX_LAG_MS, else on the
+    /// primary; a replica that fails to answer falls back to the primary.
+    public func readBoundedStale<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        let routing = services.replicaRouting
+        guard services.readPool !== services.pool,
+              await routing.useReplica(primary: services.pool, replica: services.readPool, now: now) else {
+            routing.count(replica: false)
+            return try await read(body)
+        }
+        do {
+            let value = try await services.readPool.withConnection(counter: statements, body)
+            routing.count(replica: true)
+            return value
+        } catch let e as PostgresError where e.meansServerUnavailable {
+            routing.markDown(now: now)
+            routing.count(replica: false)
+            return try await read(body)
+        }
     }
 
     /// One transaction: the change, its audit entry and its notifications commit together.

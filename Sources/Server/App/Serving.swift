@@ -32,7 +32,7 @@ public enum ClinicServer {
         let application = HTTPApplication(
             service: service, authenticator: ClinicAuthenticator(services: services), configuration: config,
             metrics: metrics, logger: logger, staticFiles: staticFiles,
-            extraMetrics: { services.events.prometheusText + (workerBox.worker?.metrics.prometheusText ?? "") },
+            extraMetrics: { services.events.prometheusText + services.replicaRouting.prometheusText + (workerBox.worker?.metrics.prometheusText ?? "") },
             readiness: {
                 if draining.load(ordering: .relaxed) { return "draining" }
                 let up = (try? await pool.withConnection { conn in try conn.query("SELECT 1").count == 1 }) ?? false
@@ -103,6 +103,7 @@ public enum ClinicServer {
         return ClinicServices(pool: pool, readPool: readPool, signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
                               tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
                               publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
+                              replicaMaxLagMilliseconds: config.replicaMaxLagMilliseconds,
                               log: { logger.error($0) })
     }
 
