@@ -25,6 +25,9 @@ final class WebEndToEndTests: XCTestCase {
         // One to confirm and complete, one to close as a no-show without confirming.
         try addStartedScheduledVisit(databaseURL: server.databaseURL)
         try addStartedScheduledVisit(databaseURL: server.databaseURL)
+        // The doctor's day (doctor_day): two started visits of Dr. García to close himself.
+        try addStartedScheduledVisit(databaseURL: server.databaseURL, doctorEmail: "dr.garcia@clinic.test")
+        try addStartedScheduledVisit(databaseURL: server.databaseURL, doctorEmail: "dr.garcia@clinic.test")
         let resetToken = try addPasswordResetToken(databaseURL: server.databaseURL, email: "patient@clinic.test")
         let out = Self.root + "/test-output/web"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -40,10 +43,12 @@ final class WebEndToEndTests: XCTestCase {
     /// demo seed has them or not depending on the hour, so the test makes its
     /// own: a SCHEDULED visit of the demo patient that began 30 to 90 minutes
     /// ago (earlier when the doctors or the patient are busy then), whatever
-    /// the hour or the day.
-    func addStartedScheduledVisit(databaseURL: String) throws {
+    /// the hour or the day; with `doctorEmail`, of that doctor.
+    func addStartedScheduledVisit(databaseURL: String, doctorEmail: String? = nil) throws {
         let conn = try Connection(databaseURL)
-        let doctors = try conn.query("SELECT id FROM doctors ORDER BY id").rows.map { try $0.int("id") }
+        let doctors = try conn.query("""
+            SELECT d.id FROM doctors d JOIN users u ON u.id = d.user_id WHERE $1::text IS NULL OR u.email = $1 ORDER BY d.id
+            """, [doctorEmail.map { .text($0) }]).rows.map { try $0.int("id") }
         for step in 1...96 {
             for doctor in doctors {
                 do {

@@ -898,6 +898,224 @@ def scenario_doctor(b, api, stamp):
     sign_out(b)
 
 
+def instant(iso):
+    return datetime.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def fill_in(b, scope, label, value):
+    """Fills the field labelled `label` inside the element `scope` (a CSS selector): pages
+    with a create form and an edit form repeat their labels."""
+    lit = xpath_literal(label)
+    lab = b.wait(lambda d: next((x for x in d.find_element(By.CSS_SELECTOR, scope).find_elements(By.XPATH, f".//label[normalize-space()={lit}]")
+                                 if x.is_displayed()), False), 15, f"label {label!r} in {scope}")
+    el = b.driver.find_element(By.ID, lab.get_attribute("for"))
+    el.clear()
+    el.send_keys(value)
+
+
+def slot_range(api, doctor_id, day, at):
+    """(startsAt, endsAt) of the free slot `at` of `day`."""
+    slots = api.gql("query($d: ID!, $date: Date!) { availableSlots(doctorId: $d, date: $date) { time startsAt endsAt } }",
+                    {"d": doctor_id, "date": day})["availableSlots"]
+    s = next(x for x in slots if x["time"] == at)
+    return s["startsAt"], s["endsAt"]
+
+
+def scenario_doctor_day(b, api, stamp):
+    """The doctor runs their day: completes one started visit, marks another as a no-show
+    (the Swift test adds started visits of Dr. García, whatever the hour), writes clinical
+    notes; a visit that has not started offers no closing buttons. Read back through the API."""
+    me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
+    today = datetime.date.today()
+    open_q = """query($d: ID!, $f: Date!, $t: Date!) { appointments(filter: {doctorId: $d, from: $f, to: $t, status: [SCHEDULED, CONFIRMED]},
+        first: 100) { nodes { id date startsAt } } }"""
+    nodes = api.gql(open_q, {"d": me, "f": (today - datetime.timedelta(days=3)).isoformat(),
+                             "t": (today + datetime.timedelta(days=1)).isoformat()}, DOCTOR)["appointments"]["nodes"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    started_visits = [a for a in nodes if instant(a["startsAt"]) <= now]
+    assert len(started_visits) >= 2, f"need two started open visits of the doctor, found {started_visits}"
+    patient = api.register_patient("Olga", f"Futura{stamp}", f"future.{stamp}@example.test")
+    day, times = api.free_slots(me, 2)
+    future = api.book_for(patient, me, day, times[0], "Control (e2e, futuro)")
+
+    sign_in(b, *DOCTOR)
+    for visit, label, status, shot in ((started_visits[0], "Completar", "COMPLETED", "doctor-day-completed"),
+                                       (started_visits[1], "No asistió", "NO_SHOW", "doctor-day-no-show")):
+        card = f"[data-testid=visit][data-id='{visit['id']}']"
+        b.go(f"/doctor?date={visit['date']}")
+        b.no_loading()
+        b.css(card)
+        if status == "COMPLETED":
+            b.shot("doctor-day")
+        b.click(label, card)
+        b.toast("Cita actualizada")
+        b.wait(lambda d: api.appointment(visit["id"])["status"] == status, 15, f"{status} in the API")
+        b.shot(shot)
+    # Clinical notes of the completed visit.
+    visit = started_visits[0]
+    card = f"[data-testid=visit][data-id='{visit['id']}']"
+    b.go(f"/doctor?date={visit['date']}")
+    b.no_loading()
+    b.click("Notas clínicas", card)
+    notes = f"TA 120/80, control en 3 meses ({stamp})"
+    fill_in(b, card, "Notas clínicas de la consulta", notes)
+    b.shot("doctor-clinical-notes")
+    b.click("Guardar notas", card)
+    b.toast("Notas guardadas")
+    got = api.gql("query($id: ID!) { appointment(id: $id) { clinicalNotes } }", {"id": visit["id"]}, DOCTOR)["appointment"]["clinicalNotes"]
+    assert got == notes, got
+    # A visit that has not started cannot be closed yet.
+    b.go(f"/doctor?date={day}")
+    b.no_loading()
+    fcard = b.css(f"[data-testid=visit][data-id='{future}']")
+    assert not has_button(fcard, "Completar") and not has_button(fcard, "No asistió"), "closing buttons on a future visit"
+    assert has_button(fcard, "Notas clínicas")
+    b.shot("doctor-day-future")
+    sign_out(b)
+
+
+def scenario_doctor_time_off(b, api, stamp):
+    """The doctor requests time off (refused over an appointment, naming it), sees it on the
+    grid, edits and removes it: each read back through the API."""
+    me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
+    day, times = api.free_slots(me, 3)
+    start, end = slot_range(api, me, day, times[0])
+    busy_start, busy_end = slot_range(api, me, day, times[1])
+    patient = api.register_patient("Raúl", f"Ocupado{stamp}", f"busy.{stamp}@example.test")
+    api.book_for(patient, me, day, times[1], "Revisión (e2e)")
+    mine_q = "query($f: Date) { timeOff(from: $f, first: 100) { nodes { id from reason } } }"
+
+    sign_in(b, *DOCTOR)
+    b.go("/doctor/time-off")
+    b.css("h1")
+    b.no_loading()
+    b.shot("doctor-time-off")
+    # Over the booked slot: refused, and the message names the appointment.
+    b.fill("Desde", local_input(busy_start))
+    b.fill("Hasta", local_input(busy_end))
+    b.fill("Motivo", f"Curso {stamp}")
+    b.click("Registrar ausencia")
+    b.wait(lambda d: any(f"Ocupado{stamp}" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".form-error")), 15, "the conflict naming the patient")
+    b.shot("doctor-time-off-conflict")
+    b.fill("Desde", local_input(start))
+    b.fill("Hasta", local_input(end))
+    b.click("Registrar ausencia")
+    b.toast("Ausencia registrada")
+    mine = [o for o in api.gql(mine_q, {"f": day}, DOCTOR)["timeOff"]["nodes"] if o["reason"] == f"Curso {stamp}"]
+    assert len(mine) == 1 and instant(mine[0]["from"]) == instant(start), mine
+    card = f"[data-testid=time-off][data-id='{mine[0]['id']}']"
+    b.css(card)
+    b.shot("doctor-time-off-added")
+    # The grid shows it.
+    b.go("/doctor")
+    b.click("Calendario")
+    b.no_loading()
+    grid_to_week_of(b, datetime.date.fromisoformat(day))
+    wait_cell(b, day, times[0], "off")
+    wait_cell(b, day, times[1], "booked", f"Ocupado{stamp}")
+    b.shot("doctor-grid-own-time-off")
+    # Edit the reason, then remove it.
+    b.go("/doctor/time-off")
+    b.no_loading()
+    b.click("Editar", card)
+    fill_in(b, card, "Motivo", f"Curso editado {stamp}")
+    b.click("Guardar ausencia", card)
+    b.toast("Ausencia guardada")
+    b.wait(lambda d: any(o["reason"] == f"Curso editado {stamp}" for o in api.gql(mine_q, {"f": day}, DOCTOR)["timeOff"]["nodes"]), 15, "edited reason")
+    b.click("Quitar", card)
+    b.click("Sí, quitar", card)
+    b.toast("Ausencia quitada")
+    b.wait(lambda d: not any(o["id"] == mine[0]["id"] for o in api.gql(mine_q, {"f": day}, DOCTOR)["timeOff"]["nodes"]), 15, "time off removed")
+    b.shot("doctor-time-off-removed")
+    sign_out(b)
+
+
+def scenario_time_off_and_closures(b, api, stamp):
+    """Staff: the time-off list across doctors (edit, remove) and clinic closures
+    (refused over an appointment, created, seen on a doctor's calendar, edited, removed)."""
+    me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
+    day, times = api.free_slots(me, 5)
+    start, end = slot_range(api, me, day, times[0])
+    api.gql("mutation($i: TimeOffInput!) { addTimeOff(input: $i) { id } }",
+            {"i": {"doctorId": me, "from": start, "to": end, "reason": f"Congreso {stamp}"}}, ADMIN)
+    list_q = "query($d: ID, $f: Date) { timeOff(doctorId: $d, from: $f, first: 100) { nodes { id reason } } }"
+    off = next(o for o in api.gql(list_q, {"d": me, "f": day}, ADMIN)["timeOff"]["nodes"] if o["reason"] == f"Congreso {stamp}")
+
+    sign_in(b, *ADMIN)
+    b.go("/admin/time-off")
+    b.css("h1")
+    b.no_loading()
+    Select(b.field("Médico")).select_by_value(me)
+    card = f"[data-testid=time-off][data-id='{off['id']}']"
+    for _ in range(10):  # the list pages by 25 from today
+        b.no_loading()
+        if b.all(card) or not [x for x in b.all("button") if x.text == "Cargar más"]:
+            break
+        b.click("Cargar más")
+    b.css(card)
+    b.shot("admin-time-off")
+    b.click("Editar", card)
+    fill_in(b, card, "Motivo", f"Congreso editado {stamp}")
+    b.click("Guardar ausencia", card)
+    b.toast("Ausencia guardada")
+    b.wait(lambda d: any(o["reason"] == f"Congreso editado {stamp}" for o in api.gql(list_q, {"d": me, "f": day}, ADMIN)["timeOff"]["nodes"]), 15, "edited")
+    b.click("Quitar", card)
+    b.click("Sí, quitar", card)
+    b.toast("Ausencia quitada")
+    b.wait(lambda d: not any(o["id"] == off["id"] for o in api.gql(list_q, {"d": me, "f": day}, ADMIN)["timeOff"]["nodes"]), 15, "removed")
+    b.shot("admin-time-off-removed")
+
+    # Closures. Over a day with an appointment: refused, naming it.
+    patient = api.register_patient("Irene", f"Cierre{stamp}", f"closure.{stamp}@example.test")
+    busy_day, busy_times = api.free_slots(me, 4)
+    api.book_for(patient, me, busy_day, busy_times[0], "Revisión (e2e)")
+    active_q = "query($d: Date!) { appointments(filter: {from: $d, to: $d, status: [SCHEDULED, CONFIRMED]}, first: 0) { totalCount } }"
+    closed = next(d.isoformat() for d in (weekday_from(60 + i) for i in range(60))
+                  if api.gql(active_q, {"d": d.isoformat()}, ADMIN)["appointments"]["totalCount"] == 0)
+    b.go("/admin/closures")
+    b.css("h1")
+    b.no_loading()
+    b.shot("admin-closures")
+    b.fill("Primer día", busy_day)
+    b.fill("Motivo del cierre", f"Feriado {stamp}")
+    b.click("Registrar cierre")
+    b.wait(lambda d: any(f"Cierre{stamp}" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".form-error")), 15, "the conflict naming the patient")
+    b.shot("admin-closure-conflict")
+    b.fill("Primer día", closed)
+    b.click("Registrar cierre")
+    b.toast("Cierre registrado")
+    closures_q = "query($f: Date) { closures(from: $f, first: 100) { nodes { id firstDay lastDay reason } } }"
+    made = next(c for c in api.gql(closures_q, {"f": closed}, ADMIN)["closures"]["nodes"] if c["reason"] == f"Feriado {stamp}")
+    assert made["firstDay"] == closed and made["lastDay"] == closed, made
+    week = api.gql("query($d: ID!, $f: Date!) { doctor(id: $d) { schedule(from: $f, to: $f) { slots { time state } } } }",
+                   {"d": me, "f": closed}, ADMIN)["doctor"]["schedule"][0]["slots"]
+    assert week and all(x["state"] == "CLOSED" for x in week), week
+    card = f"[data-testid=closure][data-id='{made['id']}']"
+    b.css(card)
+    b.shot("admin-closure-added")
+    # The doctor's calendar (staff) shows the day closed.
+    b.go("/admin/doctors")
+    b.no_loading()
+    b.click("Calendario", f"[data-testid=doctor][data-id='{me}']")
+    b.no_loading()
+    grid_to_week_of(b, datetime.date.fromisoformat(closed))
+    wait_cell(b, closed, week[0]["time"], "closed", "Cerrado")
+    b.shot("admin-calendar-closed")
+    b.go("/admin/closures")
+    b.no_loading()
+    b.click("Editar", card)
+    fill_in(b, card, "Motivo del cierre", f"Feriado editado {stamp}")
+    b.click("Guardar cierre", card)
+    b.toast("Cierre guardado")
+    b.wait(lambda d: any(c["reason"] == f"Feriado editado {stamp}" for c in api.gql(closures_q, {"f": closed}, ADMIN)["closures"]["nodes"]), 15, "edited closure")
+    b.click("Quitar", card)
+    b.click("Sí, quitar", card)
+    b.toast("Cierre quitado")
+    b.wait(lambda d: not any(c["id"] == made["id"] for c in api.gql(closures_q, {"f": closed}, ADMIN)["closures"]["nodes"]), 15, "closure removed")
+    b.shot("admin-closure-removed")
+    sign_out(b)
+
+
 def scenario_superadmin(b, api, stamp, last):
     sign_in(b, "superadmin@clinic.test", "superadmin-demo-pass")
     b.wait(lambda d: d.current_url.endswith("/super/users"), 15, "users page")
@@ -1012,6 +1230,9 @@ def main():
         ("staff_appointments", lambda: scenario_staff_appointments(b, api, stamp)),
         ("admin_screens", lambda: scenario_admin_screens(b, api, stamp)),
         ("doctor", lambda: scenario_doctor(b, api, stamp)),
+        ("doctor_day", lambda: scenario_doctor_day(b, api, stamp)),
+        ("doctor_time_off", lambda: scenario_doctor_time_off(b, api, stamp)),
+        ("time_off_closures", lambda: scenario_time_off_and_closures(b, api, stamp)),
         ("superadmin", lambda: scenario_superadmin(b, api, stamp, state.get("last", "García"))),
     ]
     only = set(filter(None, args.only.split(",")))

@@ -11,6 +11,8 @@ import { MyAppointments } from "./screens/patient/Appointments";
 import { BookScreen, pendingBooking } from "./screens/patient/Book";
 import { Notifications, Profile } from "./screens/patient/ProfileScreens";
 import { DoctorAgenda, PatientChart } from "./screens/doctor/DoctorScreens";
+import { AdminTimeOff, MyTimeOff } from "./screens/doctor/TimeOffScreens";
+import { ClosuresScreen } from "./screens/admin/ClosuresScreen";
 import { AdminBook, DayBoard, DoctorsList, PatientsList, SendNotice } from "./screens/admin/AdminScreens";
 import { AppointmentsScreen } from "./screens/admin/AppointmentsScreen";
 import { PatientPage } from "./screens/admin/PatientPage";
@@ -28,8 +30,9 @@ function navFor(v: Viewer): NavItem[] {
   if (v.role === "ADMIN" || v.role === "SUPERADMIN") items.push({ to: "/admin/board", es: "Agenda del día", en: "Day board" }, { to: "/admin/appointments", es: "Citas", en: "Appointments" },
     { to: "/admin/book", es: "Reservar", en: "Book" },
     { to: "/admin/patients", es: "Pacientes", en: "Patients" }, { to: "/admin/doctors", es: "Médicos", en: "Doctors" },
+    { to: "/admin/time-off", es: "Ausencias", en: "Time off" }, { to: "/admin/closures", es: "Cierres", en: "Closures" },
     { to: "/admin/notice", es: "Aviso", en: "Notice" }, { to: "/admin/reports", es: "Reportes", en: "Reports" });
-  if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" });
+  if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" }, { to: "/doctor/time-off", es: "Mis ausencias", en: "My time off" });
   if (v.patient) items.push({ to: "/appointments", es: "Mis citas", en: "My appointments" }, { to: "/book", es: "Reservar", en: "Book" });
   if (v.role === "CLIENT") items.push({ to: "/notifications", es: "Notificaciones", en: "Notifications" });
   items.push({ to: "/profile", es: "Perfil", en: "Profile" });
@@ -111,6 +114,7 @@ function route(path: string, v: Viewer): ReactNode {
     case "/profile": return <Profile />;
     case "/notifications": return <Notifications />;
     case "/doctor": return <DoctorAgenda doctorId={v.doctor?.id ?? null} />;
+    case "/doctor/time-off": if (v.doctor) return <MyTimeOff />; break;
   }
   const pm = /^\/admin\/patients\/(.+)$/.exec(path);
   if (staff && pm) return <PatientPage id={decodeURIComponent(pm[1])} />;
@@ -121,6 +125,8 @@ function route(path: string, v: Viewer): ReactNode {
       case "/admin/book": return <AdminBook />;
       case "/admin/patients": return <PatientsList />;
       case "/admin/doctors": return <DoctorsList />;
+      case "/admin/time-off": return <AdminTimeOff />;
+      case "/admin/closures": return <ClosuresScreen />;
       case "/admin/notice": return <SendNotice />;
       case "/admin/reports": return <Reports superadmin={v.role === "SUPERADMIN"} />;
     }

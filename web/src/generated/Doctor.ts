@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query DoctorAgenda($from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      status\n      reason\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n  }\n}\n\nquery PatientAppointments($id: ID!, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n\n# A doctor's week as a grid: every slot of the schedule, and the appointments\n# that fill the taken ones (the rest of the taken ones are time off or past).\nquery DoctorWeek($id: ID!, $from: Date!, $to: Date!) {\n  doctor(id: $id) {\n    id\n    user {\n      fullName\n    }\n    schedule(from: $from, to: $to) {\n      date\n      slots {\n        time\n        available\n      }\n    }\n  }\n}\n\nquery WeekAppointments($id: ID!, $from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { doctorId: $id, from: $from, to: $to, status: [SCHEDULED, CONFIRMED, COMPLETED, NO_SHOW] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      status\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
+const documentSource = "query DoctorAgenda($from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { from: $from, to: $to }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      startsAt\n      status\n      reason\n      doctor {\n        id\n      }\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery PatientChart($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    gender\n    medicalHistory\n    allergies\n    user {\n      fullName\n    }\n  }\n}\n\nquery PatientAppointments($id: ID!, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(orderBy: { field: STARTS_AT, direction: DESC }, first: 30, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        date\n        time\n        status\n        reason\n        doctor {\n          specialization\n          user {\n            fullName\n          }\n        }\n      }\n    }\n  }\n}\n\n# A doctor's week as a grid: every slot of the schedule, and the appointments\n# that fill the taken ones (the rest of the taken ones are time off or past).\nquery DoctorWeek($id: ID!, $from: Date!, $to: Date!) {\n  doctor(id: $id) {\n    id\n    user {\n      fullName\n    }\n    schedule(from: $from, to: $to) {\n      date\n      slots {\n        time\n        available\n        state\n      }\n    }\n  }\n}\n\nquery WeekAppointments($id: ID!, $from: Date!, $to: Date!, $after: String) {\n  appointments(filter: { doctorId: $id, from: $from, to: $to, status: [SCHEDULED, CONFIRMED, COMPLETED, NO_SHOW] }, orderBy: { field: STARTS_AT, direction: ASC }, first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      date\n      time\n      status\n      patient {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\n# The doctor's own visits: outcome and clinical notes (TREATING_DOCTOR).\nmutation RecordVisitOutcome($id: ID!, $outcome: VisitOutcome!) {\n  recordVisitOutcome(id: $id, outcome: $outcome) {\n    id\n    status\n  }\n}\n\nquery VisitNotes($id: ID!) {\n  appointment(id: $id) {\n    id\n    clinicalNotes\n  }\n}\n\nmutation SetClinicalNotes($id: ID!, $notes: String!) {\n  setClinicalNotes(id: $id, notes: $notes) {\n    id\n    clinicalNotes\n  }\n}\n";
 
 export type DoctorAgendaQuery = {
   /** Clients see their own, doctors also those they attend, staff see all. */
@@ -17,8 +17,12 @@ export type DoctorAgendaQuery = {
       id: string;
       date: Types.Date;
       time: Types.Time;
+      startsAt: Types.DateTime;
       status: Types.AppointmentStatus;
       reason: string;
+      doctor: {
+        id: string;
+      };
       patient: {
         id: string;
         user: {
@@ -111,6 +115,8 @@ export type DoctorWeekQuery = {
       slots: Array<{
         time: Types.Time;
         available: boolean;
+        /** Why the slot is or is not free (the first reason that applies, in this order). */
+        state: Types.SlotState;
       }>;
     }>;
   } | null;
@@ -159,4 +165,61 @@ export type WeekAppointmentsQueryVariables = {
 export const WeekAppointmentsDocument: Types.TypedDocument<WeekAppointmentsQuery, WeekAppointmentsQueryVariables> = {
   source: documentSource,
   operationName: "WeekAppointments",
+};
+
+export type RecordVisitOutcomeMutation = {
+  /**
+   * The doctor closes their own visit once it has started (an active one): COMPLETED or NO_SHOW. Another doctor's
+   * appointment is NOT_FOUND (the caller may not know it exists); not yet started: CONFLICT.
+   */
+  recordVisitOutcome: {
+    id: string;
+    status: Types.AppointmentStatus;
+  };
+};
+
+export type RecordVisitOutcomeMutationVariables = {
+  id: string;
+  outcome: Types.VisitOutcome;
+};
+
+export const RecordVisitOutcomeDocument: Types.TypedDocument<RecordVisitOutcomeMutation, RecordVisitOutcomeMutationVariables> = {
+  source: documentSource,
+  operationName: "RecordVisitOutcome",
+};
+
+export type VisitNotesQuery = {
+  appointment: {
+    id: string;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
+  } | null;
+};
+
+export type VisitNotesQueryVariables = {
+  id: string;
+};
+
+export const VisitNotesDocument: Types.TypedDocument<VisitNotesQuery, VisitNotesQueryVariables> = {
+  source: documentSource,
+  operationName: "VisitNotes",
+};
+
+export type SetClinicalNotesMutation = {
+  /** The treating doctor writes the visit's clinical notes (empty clears them); not on a cancelled one. */
+  setClinicalNotes: {
+    id: string;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
+  };
+};
+
+export type SetClinicalNotesMutationVariables = {
+  id: string;
+  notes: string;
+};
+
+export const SetClinicalNotesDocument: Types.TypedDocument<SetClinicalNotesMutation, SetClinicalNotesMutationVariables> = {
+  source: documentSource,
+  operationName: "SetClinicalNotes",
 };

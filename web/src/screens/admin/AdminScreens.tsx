@@ -155,7 +155,7 @@ function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
   const { t } = useI18n();
   const toast = useToast();
   const [f, setF] = useState({
-    firstName: "", lastName: "", email: "", password: "", licenseNumber: "",
+    firstName: "", lastName: "", email: "", password: "", licenseNumber: d?.licenseNumber ?? "",
     specialization: d?.specialization ?? "", experienceYears: String(d?.experienceYears ?? 0), consultationFee: d?.consultationFee ?? "",
     bio: d?.bio ?? "", isAvailable: d?.isAvailable ?? true,
   });
@@ -165,7 +165,8 @@ function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
     e.preventDefault();
     const common = { specialization: f.specialization, experienceYears: Number(f.experienceYears), consultationFee: f.consultationFee, bio: f.bio };
     if (d) {
-      if (await m.run(() => request(UpdateDoctorDocument, { id: d.id, input: { ...common, isAvailable: f.isAvailable } }))) { toast(t("Médico guardado.", "Doctor saved.")); onSaved(); }
+      const input = { ...common, isAvailable: f.isAvailable, licenseNumber: f.licenseNumber };
+      if (await m.run(() => request(UpdateDoctorDocument, { id: d.id, input }))) { toast(t("Médico guardado.", "Doctor saved.")); onSaved(); }
     } else if (await m.run(() => request(CreateDoctorDocument, { input: {
       ...common, firstName: f.firstName, lastName: f.lastName, email: f.email, password: f.password, licenseNumber: f.licenseNumber, userId: null,
     } }))) {
@@ -183,7 +184,7 @@ function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
           hint={t("De 15 a 128 caracteres.", "15 to 128 characters.")} />
         <TextField label={t("Cédula profesional", "Licence number")} value={f.licenseNumber} onChange={set("licenseNumber")} error={m.field("licenseNumber")} />
       </>}
-      {d && <p className="muted small span2">{t("Cédula profesional", "Licence number")}: {d.licenseNumber}</p>}
+      {d && <TextField label={t("Cédula profesional", "Licence number")} value={f.licenseNumber} onChange={set("licenseNumber")} error={m.field("licenseNumber")} />}
       <TextField label={t("Especialidad", "Specialty")} value={f.specialization} onChange={set("specialization")} error={m.field("specialization")} />
       <TextField label={t("Años de experiencia", "Years of experience")} type="number" min={0} value={f.experienceYears} onChange={set("experienceYears")} error={m.field("experienceYears")} />
       <TextField label={t("Costo de consulta", "Consultation fee")} inputMode="decimal" value={f.consultationFee} onChange={set("consultationFee")} error={m.field("consultationFee")} hint="450.00" />

@@ -2,14 +2,17 @@ import { useState } from "react";
 import { request } from "../../api/client";
 import { DoctorAgendaDocument, PatientAppointmentsDocument, PatientChartDocument } from "../../generated/Doctor";
 import { formatDate, isoDate, useI18n } from "../../i18n";
-import { Link } from "../../router";
+import { Link, useLocation } from "../../router";
 import { Empty, FormError, Loading, MoreButton, StatusBadge, usePaged, useQuery } from "../../ui/kit";
+import { VisitActions } from "./DoctorVisit";
 import { WeekGrid } from "./WeekGrid";
 
 export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
   const { t, lang } = useI18n();
   const [view, setView] = useState<"day" | "week" | "grid">("day");
-  const [from, setFrom] = useState(isoDate());
+  // `/doctor?date=YYYY-MM-DD` opens that day (links and the e2e use it).
+  const { query } = useLocation();
+  const [from, setFrom] = useState(/^\d{4}-\d{2}-\d{2}$/.test(query.get("date") ?? "") ? query.get("date")! : isoDate());
   const to = view === "day" ? from : isoDate(6, from);
   const q = usePaged(async (after) => (await request(DoctorAgendaDocument, { from, to, after })).appointments, [from, to]);
   const byDate = new Map<string, typeof q.nodes>();
@@ -35,12 +38,15 @@ export function DoctorAgenda({ doctorId }: { doctorId: string | null }) {
             <h2>{formatDate(lang, date)}</h2>
             <ul className="cards">
               {list.map((a) => (
-                <li key={a.id} className="card">
-                  <div className="card-main">
-                    <strong>{a.time} · <Link to={`/doctor/patients/${encodeURIComponent(a.patient.id)}`}>{a.patient.user.fullName}</Link></strong>
-                    <span className="muted">{a.reason}</span>
+                <li key={a.id} className="card column" data-testid="visit" data-id={a.id}>
+                  <div className="card-head">
+                    <div className="card-main">
+                      <strong>{a.time} · <Link to={`/doctor/patients/${encodeURIComponent(a.patient.id)}`}>{a.patient.user.fullName}</Link></strong>
+                      <span className="muted">{a.reason}</span>
+                    </div>
+                    <StatusBadge status={a.status} />
                   </div>
-                  <StatusBadge status={a.status} />
+                  {a.doctor.id === doctorId && <VisitActions a={a} onChange={q.reload} />}
                 </li>
               ))}
             </ul>

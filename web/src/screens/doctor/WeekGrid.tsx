@@ -1,5 +1,5 @@
-// A doctor's week as a grid of slots (Doctor.schedule): free, booked (with the
-// patient), time off (taken without an appointment, in the future) or past.
+// A doctor's week as a grid of slots (Doctor.schedule and its `state`): free,
+// booked (with the patient), time off, clinic closed, past, or beyond the booking horizon.
 import { useState } from "react";
 import { request } from "../../api/client";
 import { DoctorWeekDocument, WeekAppointmentsDocument } from "../../generated/Doctor";
@@ -13,7 +13,7 @@ export function mondayOf(date: string): string {
   return isoDate(-((day + 6) % 7), date);
 }
 
-type Cell = { kind: "free" | "booked" | "off" | "past" | "none"; label: string; patientId?: string };
+type Cell = { kind: "free" | "booked" | "off" | "closed" | "past" | "none"; label: string; patientId?: string };
 
 export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPatients?: boolean }) {
   const { t, lang } = useI18n();
@@ -29,15 +29,19 @@ export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPat
   const days = q.data?.days ?? [];
   const times = [...new Set(days.flatMap((d) => d.slots.map((s) => s.time)))].sort();
   const booked = new Map((q.data?.appointments ?? []).map((a) => [`${a.date} ${a.time}`, a]));
-  const now = Date.now();
   const cell = (date: string, time: string): Cell => {
     const slot = days.find((d) => d.date === date)?.slots.find((s) => s.time === time);
     if (!slot) return { kind: "none", label: "" };
     const a = booked.get(`${date} ${time}`);
     if (a) return { kind: "booked", label: a.patient.user.fullName, patientId: a.patient.id };
-    if (slot.available) return { kind: "free", label: t("Libre", "Free") };
-    if (new Date(`${date}T${time}:00`).getTime() < now) return { kind: "past", label: t("Pasado", "Past") };
-    return { kind: "off", label: t("Ausencia", "Time off") };
+    switch (slot.state) {
+      case "FREE": return { kind: "free", label: t("Libre", "Free") };
+      case "BOOKED": return { kind: "booked", label: t("Reservado", "Booked") };
+      case "TIME_OFF": return { kind: "off", label: t("Ausencia", "Time off") };
+      case "CLOSED": return { kind: "closed", label: t("Cerrado", "Closed") };
+      case "BEYOND_HORIZON": return { kind: "none", label: "" };
+      default: return { kind: "past", label: t("Pasado", "Past") };
+    }
   };
   return (
     <section className="week-grid" aria-label={t("Calendario semanal", "Week calendar")}>
@@ -47,7 +51,8 @@ export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPat
         <button type="button" onClick={() => setFrom(isoDate(7, from))} aria-label={t("Semana siguiente", "Next week")}>›</button>
         <span className="legend small">
           <span className="cell-free">{t("Libre", "Free")}</span> <span className="cell-booked">{t("Reservado", "Booked")}</span>{" "}
-          <span className="cell-off">{t("Ausencia", "Time off")}</span> <span className="cell-past">{t("Pasado", "Past")}</span>
+          <span className="cell-off">{t("Ausencia", "Time off")}</span> <span className="cell-closed">{t("Cerrado", "Closed")}</span>{" "}
+          <span className="cell-past">{t("Pasado", "Past")}</span>
         </span>
       </div>
       {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : (
