@@ -182,6 +182,7 @@ public struct AppointmentExportRow: Sendable {
     public var patientEmail: String
     public var reason: String
     public var createdAt: Instant
+    public var cancellationReason: String
 }
 
 extension AppointmentStore {
@@ -193,7 +194,8 @@ extension AppointmentStore {
         return try conn.query("""
             SELECT a.id, a.local_date::text AS local_date, to_char(a.local_time, 'HH24:MI') AS local_time, a.starts_at, a.status,
                    du.first_name || ' ' || du.last_name AS doctor, d.specialization,
-                   pu.first_name || ' ' || pu.last_name AS patient, pu.email AS patient_email, a.reason, a.created_at
+                   pu.first_name || ' ' || pu.last_name AS patient, coalesce(pu.email, '') AS patient_email, a.reason, a.created_at,
+                   CASE WHEN a.status = 'CANCELLED' THEN coalesce(a.cancellation_reason, '') ELSE '' END AS cancellation_reason
               FROM appointments a
               JOIN doctors d ON d.id = a.doctor_id JOIN users du ON du.id = d.user_id
               JOIN patients pt ON pt.id = a.patient_id JOIN users pu ON pu.id = pt.user_id
@@ -205,7 +207,7 @@ extension AppointmentStore {
                                  startsAt: try r.instant("starts_at"), status: try r.string("status"), doctor: try r.string("doctor"),
                                  specialization: try r.string("specialization"), patient: try r.string("patient"),
                                  patientEmail: try r.string("patient_email"), reason: try r.string("reason"),
-                                 createdAt: try r.instant("created_at"))
+                                 createdAt: try r.instant("created_at"), cancellationReason: try r.string("cancellation_reason"))
         }
     }
 }
@@ -243,16 +245,22 @@ extension DoctorStore {
 
 extension UserStore {
     /// `Query.patients`: the visible patients of one page by id, and the total
-    /// when asked. `search` matches names (also "first last") and email.
+    /// when asked. `search` matches names (also "first last") and email; a
+    /// search that looks like a phone number (PhoneNumber.looksLikePhoneSearch)
+    /// also matches its digits anywhere in the phone's digits.
     public static func patientPage(_ conn: Connection, viewer: Viewer?, search: String?, afterID: Int64?, limit: Int,
                                    countTotal: Bool) throws -> ([PatientRow], Int?) {
         var p = SQLParams()
         var conds: [String] = [ClinicLoad.patientVisibility(viewer, &p)]
         if let search {
             let pat = p.bind(.text(likeContains(search)))
-            // The trigram index of migration 0012 finds the matching users; the page is cut from them.
-            conds.append("p.user_id = ANY(ARRAY(SELECT su.id FROM users su "
-                         + "WHERE (su.first_name || ' ' || su.last_name || E'\\x1f' || su.email) ILIKE \(pat)))")
+            // The trigram indexes of migration 0014 (name/email, phone digits) find the matching users;
+            // the page is cut from them.
+            var match = "(su.first_name || ' ' || su.last_name || E'\\x1f' || coalesce(su.email, '')) ILIKE \(pat)"
+            if PhoneNumber.looksLikePhoneSearch(search) {
+                match += " OR phone_digits(su.phone) LIKE \(p.bind(.text(likeContains(PhoneNumber.digits(search)))))"
+            }
+            conds.append("p.user_id = ANY(ARRAY(SELECT su.id FROM users su WHERE \(match)))")
         }
         let countConds = conds
         let countParams = p.values
@@ -265,5 +273,19 @@ extension UserStore {
                                    countParams).first?.int("n")
         }
         return (rows, total)
+    }
+}
+
+extension AppointmentStore {
+    /// NO_SHOW appointments per patient (`Patient.noShowCount`), zeros absent.
+    public static func noShowCounts(_ conn: Connection, patientIDs: [Int64]) throws -> [Int64: Int] {
+        var out: [Int64: Int] = [:]
+        for r in try conn.query("""
+            SELECT a.patient_id, count(*)::int8 AS n FROM appointments a
+             WHERE a.patient_id = ANY($1) AND a.status = 'NO_SHOW' GROUP BY a.patient_id
+            """, [.ids(patientIDs)]) {
+            out[try r.id("patient_id")] = try r.int("n")
+        }
+        return out
     }
 }

@@ -28,7 +28,8 @@ public enum NotificationStore {
 
     /// Where a message to a person can go.
     public struct Contact: Sendable {
-        public var email: String
+        /// Nil when the person has none (registered by staff without one).
+        public var email: String?
         public var phone: String?
     }
 
@@ -36,7 +37,7 @@ public enum NotificationStore {
     public static func contacts(_ conn: Connection, userIDs: [Int64]) throws -> [Int64: Contact] {
         var out: [Int64: Contact] = [:]
         for r in try conn.query("SELECT id, email, phone FROM users WHERE id = ANY($1) AND deleted_at IS NULL", [.ids(userIDs)]) {
-            out[try r.id("id")] = Contact(email: try r.string("email"), phone: try r.optionalString("phone"))
+            out[try r.id("id")] = Contact(email: try r.optionalString("email"), phone: try r.optionalString("phone"))
         }
         return out
     }
@@ -49,7 +50,7 @@ public enum NotificationStore {
               FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users u ON u.id = p.user_id
              WHERE a.local_date = $1::date AND a.status IN ('SCHEDULED', 'CONFIRMED') AND u.deleted_at IS NULL
             """, [.text(date.iso)]) {
-            out[try r.id("id")] = Contact(email: try r.string("email"), phone: try r.optionalString("phone"))
+            out[try r.id("id")] = Contact(email: try r.optionalString("email"), phone: try r.optionalString("phone"))
         }
         return out
     }

@@ -50,7 +50,7 @@ public enum ClinicOutbox {
             SELECT email, phone, notify_by_email, notify_by_sms, first_name, locale FROM users WHERE id = $1 AND deleted_at IS NULL
             """, [.int(Int(a.patientUserID))]).first else { return }
         var channels: [(String, String)] = []
-        if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
+        if try u.bool("notify_by_email"), let email = try u.optionalString("email") { channels.append(("EMAIL", email)) }
         if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
         // The final text, in the patient's language, as the worker would render
         // it: pending rows already read right in the `notifications` query.

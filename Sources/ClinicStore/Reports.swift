@@ -175,3 +175,18 @@ public enum ReportStore {
         return out
     }
 }
+
+extension ReportStore {
+    /// The most frequent reasons this many at most (`Report.cancellationsByReason`).
+    public static let cancellationReasonGroups = 100
+
+    /// CANCELLED appointments of the range per trimmed cancellation reason ("" when none), most frequent first.
+    public static func cancellationsByReason(_ conn: Connection, _ range: ReportRange) throws -> [(reason: String, count: Int)] {
+        try conn.query("""
+            SELECT btrim(coalesce(a.cancellation_reason, '')) AS reason, count(*)::int8 AS n
+              FROM appointments a
+             WHERE a.local_date BETWEEN $1::date AND $2::date AND a.status = 'CANCELLED'
+             GROUP BY 1 ORDER BY n DESC, reason LIMIT \(cancellationReasonGroups)
+            """, [.text(range.from.iso), .text(range.to.iso)]).rows.map { (try $0.string("reason"), try $0.int("n")) }
+    }
+}

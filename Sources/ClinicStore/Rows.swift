@@ -25,7 +25,8 @@ extension Row {
 
 public struct UserRow: Sendable {
     public var id: Int64
-    public var email: String
+    /// Nil for a patient registered by staff without one (no login until claimed).
+    public var email: String?
     public var firstName: String
     public var lastName: String
     public var phone: String?
@@ -35,6 +36,8 @@ public struct UserRow: Sendable {
     public var notifyBySms: Bool
     public var tokenVersion: Int
     public var locale: String
+    /// An email and a password hash that a password can match.
+    public var hasLogin: Bool
     public var createdAt: Instant
     public var updatedAt: Instant
     public var patientID: Int64?
@@ -42,17 +45,17 @@ public struct UserRow: Sendable {
 
     public static let columns = """
         u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active, u.notify_by_email, u.notify_by_sms,
-        u.token_version, u.locale, u.created_at, u.updated_at,
+        u.token_version, u.locale, (u.email IS NOT NULL AND u.password_hash LIKE '$%') AS has_login, u.created_at, u.updated_at,
         (SELECT p.id FROM patients p WHERE p.user_id = u.id) AS patient_id,
         (SELECT d.id FROM doctors d WHERE d.user_id = u.id) AS doctor_id
         """
 
     public init(_ r: Row) throws {
-        id = try r.id("id"); email = try r.string("email"); firstName = try r.string("first_name")
+        id = try r.id("id"); email = try r.optionalString("email"); firstName = try r.string("first_name")
         lastName = try r.string("last_name"); phone = try r.optionalString("phone")
         role = Role(rawValue: try r.string("role")) ?? .CLIENT
         isActive = try r.bool("is_active"); notifyByEmail = try r.bool("notify_by_email"); notifyBySms = try r.bool("notify_by_sms")
-        tokenVersion = try r.int("token_version"); locale = try r.string("locale")
+        tokenVersion = try r.int("token_version"); locale = try r.string("locale"); hasLogin = try r.bool("has_login")
         createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
         patientID = try r.optionalID("patient_id"); doctorID = try r.optionalID("doctor_id")
     }
@@ -73,12 +76,14 @@ public struct PatientRow: Sendable {
     public var emergencyPhone: String
     public var medicalHistory: String
     public var allergies: String
+    /// Front-desk notes (ADMIN only).
+    public var notes: String
     /// Doctors with any appointment of this patient: who counts as treating.
     public var treatingDoctorIDs: [Int64]
 
     public static let columns = """
         p.id, p.user_id, p.date_of_birth::text AS date_of_birth, p.gender, p.address, p.emergency_contact,
-        p.emergency_phone, p.medical_history, p.allergies,
+        p.emergency_phone, p.medical_history, p.allergies, p.notes,
         ARRAY(SELECT pd.doctor_id FROM patient_doctors pd WHERE pd.patient_id = p.id) AS treating_doctor_ids
         """
 
@@ -86,7 +91,7 @@ public struct PatientRow: Sendable {
         id = try r.id("id"); userID = try r.id("user_id"); dateOfBirth = try r.localDate("date_of_birth")
         gender = try r.string("gender"); address = try r.string("address"); emergencyContact = try r.string("emergency_contact")
         emergencyPhone = try r.string("emergency_phone"); medicalHistory = try r.string("medical_history")
-        allergies = try r.string("allergies"); treatingDoctorIDs = try r.intArray("treating_doctor_ids").map(Int64.init)
+        allergies = try r.string("allergies"); notes = try r.string("notes"); treatingDoctorIDs = try r.intArray("treating_doctor_ids").map(Int64.init)
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
@@ -155,6 +160,7 @@ public struct AppointmentRow: Sendable {
     public var notes: String?
     /// The treating doctor's notes of the visit (never the patient's to read).
     public var clinicalNotes: String?
+    public var cancellationReason: String?
     public var createdAt: Instant
     public var updatedAt: Instant
 
@@ -163,7 +169,7 @@ public struct AppointmentRow: Sendable {
         (SELECT p.user_id FROM patients p WHERE p.id = a.patient_id) AS patient_user_id,
         (SELECT d.user_id FROM doctors d WHERE d.id = a.doctor_id) AS doctor_user_id,
         a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.ends_at, a.status,
-        a.reason, a.notes, a.clinical_notes, a.created_at, a.updated_at
+        a.reason, a.notes, a.clinical_notes, a.cancellation_reason, a.created_at, a.updated_at
         """
 
     public init(_ r: Row) throws {
@@ -174,6 +180,7 @@ public struct AppointmentRow: Sendable {
         status = AppointmentStatus(rawValue: try r.string("status")) ?? .SCHEDULED
         reason = try r.string("reason"); notes = try r.optionalString("notes")
         clinicalNotes = try r.optionalString("clinical_notes")
+        cancellationReason = try r.optionalString("cancellation_reason")
         createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
     }
 

@@ -66,7 +66,7 @@ public enum TokenStore {
     /// The user and email a live reset token belongs to (active accounts only).
     public static func resetTarget(_ conn: Connection, hash: [UInt8], now: Instant) throws -> (userID: Int64, email: String)? {
         try conn.query("""
-            SELECT t.user_id, u.email FROM password_reset_tokens t JOIN users u ON u.id = t.user_id
+            SELECT t.user_id, u.email FROM password_reset_tokens t JOIN users u ON u.id = t.user_id AND u.email IS NOT NULL
             WHERE t.token_hash = $1 AND t.used_at IS NULL AND t.expires_at > $2 AND u.deleted_at IS NULL AND u.is_active
             """, [.bytea(hash), now.postgresValue]).first.map { (try $0.id("user_id"), try $0.string("email")) }
     }

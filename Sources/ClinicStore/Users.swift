@@ -58,12 +58,12 @@ public enum UserStore {
     }
 
     public static func insertUser(_ conn: Connection, email: String, passwordHash: String, firstName: String, lastName: String,
-                                  phone: String?, role: Role) throws -> Int64 {
+                                  phone: String?, role: Role, locale: String = MessageLocale.fallback) throws -> Int64 {
         try conn.query("""
-            INSERT INTO users (email, password_hash, first_name, last_name, phone, role)
-            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+            INSERT INTO users (email, password_hash, first_name, last_name, phone, role, locale)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
             """, [.text(email), .text(passwordHash), .text(firstName), .text(lastName), phone.map { .text($0) },
-                  .text(role.rawValue)]).first!.id("id")
+                  .text(role.rawValue), .text(locale)]).first!.id("id")
     }
 
     /// The given columns of a live user (nothing when `update` is empty).
@@ -114,9 +114,10 @@ public enum UserStore {
     /// A new CLIENT account with its patient profile.
     public static func registerPatient(_ conn: Connection, email: String, passwordHash: String, firstName: String, lastName: String,
                                        phone: String?, dateOfBirth: LocalDate, gender: String, address: String,
-                                       emergencyContact: String, emergencyPhone: String) throws -> Int64 {
+                                       emergencyContact: String, emergencyPhone: String,
+                                       locale: String = MessageLocale.fallback) throws -> Int64 {
         let userID = try insertUser(conn, email: email, passwordHash: passwordHash, firstName: firstName, lastName: lastName,
-                                    phone: phone, role: .CLIENT)
+                                    phone: phone, role: .CLIENT, locale: locale)
         _ = try conn.query("""
             INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone)
             VALUES ($1, $2::date, $3, $4, $5, $6)
@@ -162,7 +163,7 @@ public enum UserStore {
 
     /// Email and password hash of a not-deleted account (changePassword).
     public static func passwordOf(_ conn: Connection, _ id: Int64) throws -> (email: String, hash: String)? {
-        try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL", [.int(Int(id))])
+        try conn.query("SELECT email, password_hash FROM users WHERE id = $1 AND deleted_at IS NULL AND email IS NOT NULL", [.int(Int(id))])
             .first.map { (email: try $0.string("email"), hash: try $0.string("password_hash")) }
     }
 
@@ -216,5 +217,77 @@ public struct ViewerState: Sendable, Equatable {
     public init(role: Role, isActive: Bool, tokenVersion: Int, patientID: Int64?, doctorID: Int64?) {
         self.role = role; self.isActive = isActive; self.tokenVersion = tokenVersion
         self.patientID = patientID; self.doctorID = doctorID
+    }
+}
+
+// MARK: - Patients at the front desk
+
+/// A patient as staff register them (`registerPatient`).
+public struct FrontDeskPatient: Sendable {
+    public var email: String?
+    public var firstName: String, lastName: String
+    public var phone: String
+    public var locale: String
+    public var dateOfBirth: LocalDate
+    public var gender: String, address: String, emergencyContact: String, emergencyPhone: String, notes: String
+    public init(email: String?, firstName: String, lastName: String, phone: String, locale: String, dateOfBirth: LocalDate,
+                gender: String, address: String, emergencyContact: String, emergencyPhone: String, notes: String) {
+        self.email = email; self.firstName = firstName; self.lastName = lastName; self.phone = phone; self.locale = locale
+        self.dateOfBirth = dateOfBirth; self.gender = gender; self.address = address; self.emergencyContact = emergencyContact
+        self.emergencyPhone = emergencyPhone; self.notes = notes
+    }
+}
+
+extension UserStore {
+    /// Serializes the registrations and edits that could give two patients the
+    /// same (phone digits, date of birth) until the transaction ends, so the
+    /// duplicate check below holds under concurrency.
+    public static func lockPatientIdentity(_ conn: Connection, phoneDigits: String, dateOfBirth: LocalDate) throws {
+        _ = try conn.query("SELECT pg_advisory_xact_lock(hashtext('patient-identity:' || $1 || ':' || $2)::int8) AS locked",
+                           [.text(phoneDigits), .text(dateOfBirth.iso)])
+    }
+
+    /// A live patient other than `except` whose phone has these digits and who was born that day.
+    public static func duplicatePatient(_ conn: Connection, phoneDigits: String, dateOfBirth: LocalDate, except: Int64?) throws -> Int64? {
+        try conn.query("""
+            SELECT p.id FROM patients p JOIN users u ON u.id = p.user_id
+             WHERE p.date_of_birth = $1::date AND phone_digits(u.phone) = $2 AND u.deleted_at IS NULL AND p.id <> $3
+             ORDER BY p.id LIMIT 1
+            """, [.text(dateOfBirth.iso), .text(phoneDigits), .int(Int(except ?? 0))]).first?.id("id")
+    }
+
+    /// A CLIENT account with its patient profile; without email it has no
+    /// login ('!' matches no password) until the account is claimed. Returns the patient id.
+    public static func insertFrontDeskPatient(_ conn: Connection, _ p: FrontDeskPatient) throws -> Int64 {
+        let userID = try conn.query("""
+            INSERT INTO users (email, password_hash, first_name, last_name, phone, role, locale)
+            VALUES ($1, '!', $2, $3, $4, 'CLIENT', $5) RETURNING id
+            """, [p.email.map { .text($0) }, .text(p.firstName), .text(p.lastName), .text(p.phone), .text(p.locale)]).first!.id("id")
+        return try conn.query("""
+            INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone, notes)
+            VALUES ($1, $2::date, $3, $4, $5, $6, $7) RETURNING id
+            """, [.int(Int(userID)), .text(p.dateOfBirth.iso), .text(p.gender), .text(p.address), .text(p.emergencyContact),
+                  .text(p.emergencyPhone), .text(p.notes)]).first!.id("id")
+    }
+
+    /// A patient of a live user, locked with its user for an edit: who the
+    /// user is, and the phone and date of birth the duplicate check starts from.
+    public struct PatientAccount: Sendable {
+        public var userID: Int64
+        public var role: Role
+        public var phone: String?
+        public var dateOfBirth: LocalDate
+    }
+
+    public static func lockPatientAccount(_ conn: Connection, patientID: Int64) throws -> PatientAccount? {
+        try conn.query("""
+            SELECT u.id AS user_id, u.role, u.phone, p.date_of_birth::text AS date_of_birth
+              FROM patients p JOIN users u ON u.id = p.user_id
+             WHERE p.id = $1 AND u.deleted_at IS NULL
+               FOR UPDATE
+            """, [.int(Int(patientID))]).first.map {
+            PatientAccount(userID: try $0.id("user_id"), role: Role(rawValue: try $0.string("role")) ?? .CLIENT,
+                           phone: try $0.optionalString("phone"), dateOfBirth: try $0.localDate("date_of_birth"))
+        }
     }
 }

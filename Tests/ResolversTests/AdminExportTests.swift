@@ -118,7 +118,7 @@ final class AdminExportTests: XCTestCase {
         let r = await export(f, nil)
         XCTAssertEqual(r.codes, [])
         let csv = try XCTUnwrap(r.json.at("data.exportAppointments")?.stringValue)
-        XCTAssertTrue(csv.hasPrefix("id,date,time,startsAt,status,doctor,specialization,patient,patientEmail,reason,createdAt\r\n"))
+        XCTAssertTrue(csv.hasPrefix("id,date,time,startsAt,status,doctor,specialization,patient,patientEmail,reason,createdAt,cancellationReason\r\n"))
         XCTAssertTrue(csv.hasSuffix("\r\n"))
         let rows = try parseWithPython(csv)
         XCTAssertEqual(rows.first, AppointmentExport.header)
@@ -134,7 +134,7 @@ final class AdminExportTests: XCTestCase {
         XCTAssertEqual(expected.count, rows.count - 1)
         for (i, e) in expected.rows.enumerated() {
             let row = rows[i + 1]
-            XCTAssertEqual(row.count, 11)
+            XCTAssertEqual(row.count, 12)
             XCTAssertEqual(row[0], GlobalID.encode(type: "Appointment", id: Int64(try e.int("id"))))
             XCTAssertEqual(Array(row[1...2]), [try e.string("d"), try e.string("t")])
             XCTAssertTrue(row[3].hasPrefix(try e.string("starts")), "\(row[3])")
@@ -145,6 +145,7 @@ final class AdminExportTests: XCTestCase {
             XCTAssertEqual(row[8], try e.string("email"))
             XCTAssertEqual(row[9], Self.neutralized(try e.string("reason")))
             XCTAssertNotNil(Instant(rfc3339: row[10]))
+            XCTAssertEqual(row[11], "", "not cancelled: no cancellation reason")
         }
         XCTAssertEqual(Set(rows.dropFirst().map { $0[9] }), Set((Self.tricky + Self.formulas).map(Self.neutralized)))
         XCTAssertTrue(rows.contains { $0[7] == "'=cmd|' /C calc'!A0 Evil" })

@@ -50,6 +50,7 @@ final class IdentityAuthorizationTests: XCTestCase {
         "DailyCount.date", "DailyCount.booked", "DailyCount.completed", "DailyCount.cancelled", "DailyCount.noShow",
         "DoctorStats.doctor", "DoctorStats.appointments", "DoctorStats.completed", "DoctorStats.noShows",
         "SpecializationStats.specialization", "SpecializationStats.appointments", "SpecializationStats.completed",
+        "ReasonCount.reason", "ReasonCount.count",
     ]
 
     func testEveryFieldHasAnAuthorizationRule() throws {

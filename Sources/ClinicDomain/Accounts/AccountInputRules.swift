@@ -45,3 +45,25 @@ public enum PhoneNumber {
         }
     }
 }
+
+extension PhoneNumber {
+    /// The digits alone, as staff search and duplicate checks compare numbers
+    /// ("+52 55 1234-5678" and "+52 (55) 12345678" are one number).
+    public static func digits(_ text: String) -> String {
+        String(text.unicodeScalars.filter { ("0"..."9").contains($0) }.map(Character.init))
+    }
+
+    /// Whether a search text means a phone number: nothing but phone
+    /// characters and at least 3 digits (a name or an email never qualifies).
+    public static func looksLikePhoneSearch(_ text: String) -> Bool {
+        let digits = digits(text)
+        guard digits.count >= 3 else { return false }
+        return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || " +-.()".unicodeScalars.contains($0) }
+    }
+}
+
+/// The languages emails and SMS are written in (`users.locale`).
+public enum MessageLocale {
+    public static let supported = ["es", "en"]
+    public static let fallback = "es"
+}

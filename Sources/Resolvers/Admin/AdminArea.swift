@@ -21,6 +21,19 @@ enum AdminArea {
         r.batch("DoctorStats.utilization") { batch, ctx in
             try await Reports.doctorUtilization(batch, ctx: ctx)
         }
+        r.batch("Report.cancellationsByReason") { batch, ctx in
+            let reports = batch.parents.map { $0 as? ReportObject }
+            let ranges = Array(Set(reports.compactMap { $0?.range }))
+            let byRange = try await ctx.readReplica { conn -> [ReportRange: [(reason: String, count: Int)]] in
+                var out: [ReportRange: [(reason: String, count: Int)]] = [:]
+                for range in ranges { out[range] = try ReportStore.cancellationsByReason(conn, range) }
+                return out
+            }
+            return reports.map { r in
+                guard let r else { return .null }
+                return .list((byRange[r.range] ?? []).map { .object(ReasonCountObject(reason: $0.reason, count: $0.count), typeName: "ReasonCount") })
+            }
+        }
         r.root("Query.exportAppointments") { args, ctx, _ in
             .string(try await AppointmentExport.csv(args, ctx: ctx))
         }

@@ -12,14 +12,14 @@ enum AppointmentExport {
     static let maximumRows = 50_000
 
     static let header = ["id", "date", "time", "startsAt", "status", "doctor", "specialization", "patient",
-                                "patientEmail", "reason", "createdAt"]
+                                "patientEmail", "reason", "createdAt", "cancellationReason"]
 
     static func csv(_ args: [String: JSON], ctx: RequestContext) async throws -> String {
         let filter = try ClinicPages.appointmentFilter(args)
         let rows = try await ctx.readReplica { conn in
             try AppointmentStore.exportRows(conn, filter: filter, limit: maximumRows + 1).map { r in
                 [GlobalID.encode(type: "Appointment", id: r.id), r.date, r.time, r.startsAt.rfc3339, r.status, r.doctor, r.specialization,
-                 r.patient, r.patientEmail, r.reason, r.createdAt.rfc3339]
+                 r.patient, r.patientEmail, r.reason, r.createdAt.rfc3339, r.cancellationReason]
             }
         }
         guard rows.count <= maximumRows else {

@@ -195,3 +195,17 @@ enum Reports {
         }
     }
 }
+
+/// One `ReasonCount` of `Report.cancellationsByReason`.
+struct ReasonCountObject: FieldReadable {
+    var reason: String
+    var count: Int
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "reason": return .string(reason)
+        case "count": return .int(count)
+        default: return nil
+        }
+    }
+}

@@ -22,7 +22,7 @@ extension UserRow: FieldReadable, Owned {
         case "firstName": return .string(firstName)
         case "lastName": return .string(lastName)
         case "fullName": return .string(fullName)
-        case "email": return .string(email)
+        case "email": return .optionalString(email)
         case "phone": return .optionalString(phone)
         case "role": return .string(role.rawValue)
         case "isActive": return .bool(isActive)
@@ -30,6 +30,8 @@ extension UserRow: FieldReadable, Owned {
         case "updatedAt": return .instant(updatedAt)
         case "notifyByEmail": return .bool(notifyByEmail)
         case "notifyBySms": return .bool(notifyBySms)
+        case "locale": return .string(locale)
+        case "hasLogin": return .bool(hasLogin)
         default: return nil
         }
     }
@@ -46,6 +48,7 @@ extension PatientRow: FieldReadable, Owned {
         case "emergencyPhone": return .string(emergencyPhone)
         case "medicalHistory": return .string(medicalHistory)
         case "allergies": return .string(allergies)
+        case "notes": return .string(notes)
         default: return nil
         }
     }
@@ -90,6 +93,7 @@ extension AppointmentRow: FieldReadable, Owned {
         case "reason": return .string(reason)
         case "notes": return .optionalString(notes)
         case "clinicalNotes": return .optionalString(clinicalNotes)
+        case "cancellationReason": return status == .CANCELLED ? .optionalString(cancellationReason) : .null
         case "createdAt": return .instant(createdAt)
         case "updatedAt": return .instant(updatedAt)
         default: return nil

@@ -136,6 +136,16 @@ type User implements Node {
   notifyByEmail: Boolean! @auth(requires: [SELF, ADMIN])
   notifyBySms: Boolean! @auth(requires: [SELF, ADMIN])
 
+  """
+  Language of the user's emails and SMS: "es" or "en" (addition).
+  """
+  locale: String! @auth(requires: [SELF, ADMIN])
+
+  """
+  Whether the user can sign in: false for a patient registered by staff without email or password, until they claim the account (addition).
+  """
+  hasLogin: Boolean! @auth(requires: [SELF, ADMIN])
+
   """Set when this user is a patient."""
   patient: Patient
 
@@ -157,6 +167,12 @@ type Patient implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN]) {
   """
   medicalHistory: String!
   allergies: String!
+
+  """Front-desk notes about the patient: staff only (addition)."""
+  notes: String @auth(requires: [ADMIN])
+
+  """Appointments of this patient marked NO_SHOW (addition)."""
+  noShowCount: Int!
   appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection!
 }
 
@@ -301,6 +317,11 @@ type Appointment implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
   The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient.
   """
   clinicalNotes: String @auth(requires: [TREATING_DOCTOR, ADMIN])
+
+  """
+  Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition).
+  """
+  cancellationReason: String @auth(requires: [SELF, ADMIN])
 
   """
   Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default).
@@ -476,6 +497,25 @@ type Report @auth(requires: [ADMIN]) {
   cancellationRate: Float!
   revenue: Decimal! @auth(requires: [SUPERADMIN])
   utilization: Float! @auth(requires: [SUPERADMIN])
+
+  """
+  CANCELLED appointments of the range grouped by their cancellation reason (trimmed; "" when none was given), most frequent first (addition).
+  """
+  cancellationsByReason: [ReasonCount!]!
+}
+
+"""Cancelled appointments sharing one cancellation reason (addition)."""
+type ReasonCount {
+  reason: String!
+  count: Int!
+}
+
+"""
+What every screen needs to show times right: the clinic's name and IANA time zone. Public (addition).
+"""
+type ClinicInfo @auth(requires: [ANYONE]) {
+  clinicName: String!
+  timeZone: String!
 }
 
 type SystemSettings @auth(requires: [SUPERADMIN]) {
@@ -603,6 +643,9 @@ type Query {
   """Clients see their own, doctors also those they attend, staff see all."""
   appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection! @auth(requires: [AUTHENTICATED])
   appointment(id: ID!): Appointment @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
+  """
+  Staff find patients by name, email or phone (search: a substring of "first last" or the email, case-insensitive; or, when it holds at least 3 digits and nothing but phone characters, those digits anywhere in the phone number, whatever the spacing). Paged by id.
+  """
   patients(search: String, first: Int = 20, after: String): PatientConnection! @auth(requires: [ADMIN])
   patient(id: ID!): Patient @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
   users(role: Role, search: String, first: Int = 20, after: String): UserConnection! @auth(requires: [ADMIN])
@@ -612,11 +655,15 @@ type Query {
   """
   Appointments matching the filter as RFC 4180 CSV, header row first, columns:
   id,date,time,startsAt,status,doctor,specialization,patient,patientEmail,reason,createdAt
+  and, beyond the contract, a last column cancellationReason.
   """
   exportAppointments(filter: AppointmentFilter): String! @auth(requires: [ADMIN])
   notifications(status: NotificationStatus, first: Int = 20, after: String): NotificationConnection! @auth(requires: [AUTHENTICATED])
   auditLog(action: String, actorId: ID, first: Int = 50, after: String): AuditEntryConnection! @auth(requires: [SUPERADMIN])
   systemSettings: SystemSettings! @auth(requires: [SUPERADMIN])
+
+  """The clinic's name and time zone, for anyone (addition)."""
+  clinic: ClinicInfo! @auth(requires: [ANYONE])
   backups: [Backup!]! @auth(requires: [SUPERADMIN])
   "The daily backup's schedule and last results (beyond the contract)."
   backupSchedule: BackupSchedule! @auth(requires: [SUPERADMIN])
@@ -652,6 +699,11 @@ input RegisterInput {
   address: String!
   emergencyContact: String!
   emergencyPhone: String!
+
+  """
+  Language of emails and SMS, "es" or "en"; the web client sends the browser's (addition; default "es").
+  """
+  locale: String
 }
 
 input UpdateProfileInput {
@@ -660,6 +712,55 @@ input UpdateProfileInput {
   phone: String
   notifyByEmail: Boolean
   notifyBySms: Boolean
+
+  """Language of emails and SMS: "es" or "en" (addition)."""
+  locale: String
+}
+
+"""
+A patient registered by staff (a phone call, a walk-in). Without email the patient has no login until staff set one and a reset link gives them a password (addition).
+"""
+input RegisterPatientInput {
+  firstName: String!
+  lastName: String!
+
+  """Required: how the clinic reaches the patient. International, e.g. +52 55 1234 5678."""
+  phone: String!
+  dateOfBirth: Date!
+  email: String
+  gender: Gender = UNDISCLOSED
+  address: String = ""
+  emergencyContact: String = ""
+  emergencyPhone: String = ""
+
+  """Front-desk notes (staff only)."""
+  notes: String = ""
+
+  """Language of emails and SMS, "es" or "en" (default "es")."""
+  locale: String
+}
+
+"""
+Staff edit a patient's profile and contact data; absent fields stay as they are (addition).
+"""
+input UpdatePatientInput {
+  firstName: String
+  lastName: String
+
+  """Null or "" removes the number."""
+  phone: String
+
+  """Sets or changes the address the patient signs in with; it cannot be removed."""
+  email: String
+  dateOfBirth: Date
+  gender: Gender
+  address: String
+  emergencyContact: String
+  emergencyPhone: String
+  medicalHistory: String
+  allergies: String
+  notes: String
+  locale: String
 }
 
 input PatientProfileInput {
@@ -815,6 +916,16 @@ type Mutation {
   updateProfile(input: UpdateProfileInput!): User! @auth(requires: [AUTHENTICATED])
   updatePatientProfile(input: PatientProfileInput!): Patient! @auth(requires: [AUTHENTICATED])
   createUser(input: CreateUserInput!): User! @auth(requires: [ADMIN])
+
+  """
+  Staff register a patient (addition). CONFLICT when a patient with the same phone digits and date of birth, or the same email, exists.
+  """
+  registerPatient(input: RegisterPatientInput!): Patient! @auth(requires: [ADMIN])
+
+  """
+  Staff edit a patient's profile and contact data, audit-logged as patient.update (addition). CONFLICT as in registerPatient.
+  """
+  updatePatient(id: ID!, input: UpdatePatientInput!): Patient! @auth(requires: [ADMIN])
   updateUser(id: ID!, input: UpdateUserInput!): User! @auth(requires: [ADMIN])
   deleteUser(id: ID!): Boolean! @auth(requires: [SUPERADMIN])
   createDoctor(input: CreateDoctorInput!): Doctor! @auth(requires: [ADMIN])

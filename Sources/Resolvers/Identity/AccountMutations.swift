@@ -48,6 +48,7 @@ enum AccountMutations {
             let address = try input.string("address", max: IdentityLimits.address, required: true)!
             let contact = try input.string("emergencyContact", max: IdentityLimits.emergencyContact, required: true)!
             let contactPhone = try input.phone("emergencyPhone", required: true, kind: .dialable)!
+            let locale = try input.locale("locale") ?? MessageLocale.fallback
             let now = ctx.now, ip = ctx.ip, services = ctx.services
             try await services.admitPasswordHashing(ip: ip, now: now)
             let hash = try await services.passwordHashing.hash(password)
@@ -57,7 +58,7 @@ enum AccountMutations {
                     let userID = try UserStore.registerPatient(conn, email: email, passwordHash: hash, firstName: firstName,
                                                                lastName: lastName, phone: phoneValue, dateOfBirth: dateOfBirth,
                                                                gender: gender, address: address, emergencyContact: contact,
-                                                               emergencyPhone: contactPhone)
+                                                               emergencyPhone: contactPhone, locale: locale)
                     try AuditLog.record(conn, actor: userID, action: "user.register", target: GlobalID.encode(type: "User", id: userID), ip: ip)
                     let refresh = try RefreshTokens.insert(conn, userID: userID, family: nil, parentID: nil, now: now,
                                                            ttl: services.tokens.refreshTokenTTL)

@@ -14,5 +14,6 @@ enum IdentityArea {
         }
         AccountMutations.register(&r)
         UserManagement.register(&r)
+        FrontDesk.register(&r)
     }
 }

@@ -79,6 +79,7 @@ enum UserManagement {
             try nameAndPhone(input, into: &builder)
             if let b = try input.bool("notifyByEmail") { builder.set("notify_by_email", .bool(b)) }
             if let b = try input.bool("notifyBySms") { builder.set("notify_by_sms", .bool(b)) }
+            if let l = try input.locale("locale") { builder.set("locale", .text(l)) }
             let ip = ctx.ip, update = builder
             let user = try await ctx.write { conn -> UserRow? in
                 try UserStore.updateLiveUser(conn, viewer.userID, update)

@@ -112,7 +112,7 @@ enum NotificationArea {
             var addresses: [String] = []
             var skipped = 0
             for (id, contact) in recipients.sorted(by: { $0.key < $1.key }) {
-                let address = channel == "EMAIL" ? contact.email : (contact.phone ?? "")
+                let address = (channel == "EMAIL" ? contact.email : contact.phone) ?? ""
                 if address.isEmpty { skipped += 1; continue }
                 ids.append(id)
                 addresses.append(String(address.prefix(254)))

@@ -62,6 +62,7 @@ export type ExportAppointmentsQuery = {
   /**
    * Appointments matching the filter as RFC 4180 CSV, header row first, columns:
    * id,date,time,startsAt,status,doctor,specialization,patient,patientEmail,reason,createdAt
+   * and, beyond the contract, a last column cancellationReason.
    */
   exportAppointments: string;
 };

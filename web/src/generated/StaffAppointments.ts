@@ -290,6 +290,7 @@ export const DoctorOptionsDocument: Types.TypedDocument<DoctorOptionsQuery, Doct
 };
 
 export type PatientOptionsQuery = {
+  /** Staff find patients by name, email or phone (search: a substring of "first last" or the email, case-insensitive; or, when it holds at least 3 digits and nothing but phone characters, those digits anywhere in the phone number, whatever the spacing). Paged by id. */
   patients: {
     totalCount: number;
     nodes: Array<{

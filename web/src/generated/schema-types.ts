@@ -85,6 +85,8 @@ export interface RegisterInput {
   address: string;
   emergencyContact: string;
   emergencyPhone: string;
+  /** Language of emails and SMS, "es" or "en"; the web client sends the browser's (addition; default "es"). */
+  locale?: string | null;
 }
 
 export interface UpdateProfileInput {
@@ -93,6 +95,45 @@ export interface UpdateProfileInput {
   phone?: string | null;
   notifyByEmail?: boolean | null;
   notifyBySms?: boolean | null;
+  /** Language of emails and SMS: "es" or "en" (addition). */
+  locale?: string | null;
+}
+
+/** A patient registered by staff (a phone call, a walk-in). Without email the patient has no login until staff set one and a reset link gives them a password (addition). */
+export interface RegisterPatientInput {
+  firstName: string;
+  lastName: string;
+  /** Required: how the clinic reaches the patient. International, e.g. +52 55 1234 5678. */
+  phone: string;
+  dateOfBirth: Date;
+  email?: string | null;
+  gender?: Gender | null;
+  address?: string | null;
+  emergencyContact?: string | null;
+  emergencyPhone?: string | null;
+  /** Front-desk notes (staff only). */
+  notes?: string | null;
+  /** Language of emails and SMS, "es" or "en" (default "es"). */
+  locale?: string | null;
+}
+
+/** Staff edit a patient's profile and contact data; absent fields stay as they are (addition). */
+export interface UpdatePatientInput {
+  firstName?: string | null;
+  lastName?: string | null;
+  /** Null or "" removes the number. */
+  phone?: string | null;
+  /** Sets or changes the address the patient signs in with; it cannot be removed. */
+  email?: string | null;
+  dateOfBirth?: Date | null;
+  gender?: Gender | null;
+  address?: string | null;
+  emergencyContact?: string | null;
+  emergencyPhone?: string | null;
+  medicalHistory?: string | null;
+  allergies?: string | null;
+  notes?: string | null;
+  locale?: string | null;
 }
 
 export interface PatientProfileInput {
