@@ -18,6 +18,7 @@ import sys
 import time
 import traceback
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -375,6 +376,9 @@ def scenario_patient(b, api, stamp):
     b.wait(lambda d: d.current_url.endswith("/appointments"), 20, "appointments after registration")
     b.text_present("No tienes citas próximas.")
     b.shot("patient-appointments-empty")
+    # The browser's language (--lang=es) became the language of the account's messages.
+    browser_lang = b.driver.execute_script("return navigator.language").lower()
+    assert api.gql("{ me { locale } }", None, (email, PASSWORD))["me"]["locale"] == ("en" if browser_lang.startswith("en") else "es"), browser_lang
 
     # Book: specialization → doctor → date → slot → reason → confirm.
     b.click("Reservar cita")
@@ -434,10 +438,11 @@ def scenario_patient(b, api, stamp):
     contact = b.css("form[aria-labelledby=contact-h]")
     b.fill("Teléfono", "+525598765432")
     b.field("Por SMS").click()
+    Select(b.field("Idioma de correos y SMS")).select_by_value("en")
     b.click("Guardar", contact)
     b.toast("Perfil guardado")
-    got = api.gql("{ me { phone notifyBySms } }", None, me)["me"]
-    assert got == {"phone": "+525598765432", "notifyBySms": True}, got
+    got = api.gql("{ me { phone notifyBySms locale } }", None, me)["me"]
+    assert got == {"phone": "+525598765432", "notifyBySms": True, "locale": "en"}, got
     medical = b.css("form[aria-labelledby=med-h]")
     b.fill("Alergias", "Penicilina (e2e)")
     b.click("Guardar", medical)
@@ -643,6 +648,8 @@ def scenario_staff_appointments(b, api, stamp):
     cancel_in_card(b, a1, "El paciente llamó para cancelar")
     assert api.appointment(a1)["status"] == "CANCELLED", api.appointment(a1)
     b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-id='{a1}'] .badge-cancelled"), 15, "cancelled badge")
+    shown = b.css(f"[data-id='{a1}'] [data-testid=cancellation-reason]").text
+    assert "El paciente llamó para cancelar" in shown, shown
     b.shot("admin-appointments-cancelled")
 
     # Status filter and the CSV of the current filter.
@@ -657,6 +664,7 @@ def scenario_staff_appointments(b, api, stamp):
     with open(glob.glob(os.path.join(b.downloads, "*.csv"))[0], encoding="utf-8") as fh:
         lines = fh.read().strip().splitlines()
     assert len(lines) == 2 and a1 in lines[1] and "CANCELLED" in lines[1], lines
+    assert lines[0].endswith(",cancellationReason") and lines[1].endswith(",El paciente llamó para cancelar"), lines
     b.field("Cancelada").click()
 
     # Keyset paging over every patient's appointments in four months.
@@ -691,16 +699,16 @@ def scenario_staff_appointments(b, api, stamp):
 
     # The caller's page: history, no-shows, contact edit, and booking again from there.
     b.go("/admin/patients")
-    b.fill("Buscar por nombre o correo", last)
+    b.fill("Buscar por nombre, teléfono o correo", last)
     b.click(f"Rosa {last}")
     b.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Rosa {last}", 15, "the patient's page")
     b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid=history] .badge-cancelled")) == 2, 15, "two cancelled in the history")
     assert b.css("[data-testid=no-shows]").text == "0"
     b.shot("admin-patient-page")
-    b.click("Editar contacto")
+    b.click("Editar paciente")
     b.fill("Teléfono", "+525544443333")
-    b.click("Guardar contacto")
-    b.toast("Datos de contacto guardados")
+    b.click("Guardar paciente")
+    b.toast("Datos del paciente guardados")
     b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=patient-phone]").text == "+525544443333", 15, "new phone shown")
     user = api.gql("query($id: ID!) { patient(id: $id) { user { phone } } }", {"id": patient}, ADMIN)["patient"]["user"]
     assert user["phone"] == "+525544443333", user
@@ -717,6 +725,84 @@ def scenario_staff_appointments(b, api, stamp):
     active = api.gql("query($id: ID!) { patient(id: $id) { appointments(filter: {status: [SCHEDULED]}) { nodes { date time reason } } } }",
                      {"id": patient}, ADMIN)["patient"]["appointments"]["nodes"]
     assert active == [{"date": booked_day.isoformat(), "time": booked_at, "reason": "Nueva cita por teléfono (e2e)"}], active
+    sign_out(b)
+
+
+def scenario_front_desk(b, api, stamp):
+    """A new patient calls: registered without email at the front desk (no login yet), a second
+    registration of the same phone and date of birth refused, found by phone typed another way,
+    their email and notes set on their page, the invitation sent; the report lists cancellations
+    by reason."""
+    last = f"Telefono{stamp}"
+    digits = f"55{int(stamp) % 100000000:08d}"
+    phone = f"+52 {digits[:2]} {digits[2:6]} {digits[6:]}"
+    sign_in(b, *ADMIN)
+    b.go("/admin/patients")
+    b.no_loading()
+    b.click("Nuevo paciente")
+    form = "[data-testid=register-patient]"
+    b.css(form)
+    b.fill("Nombre", "Marta")
+    b.fill("Apellidos", last)
+    b.fill("Teléfono", "5512")
+    b.fill("Fecha de nacimiento", "1979-11-23")
+    b.shot("front-desk-new-patient")
+    b.click("Registrar paciente", form)
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, form + " .has-error small.error"), 15, "phone field error")
+    b.shot("front-desk-new-patient-error")
+    b.fill("Teléfono", phone)
+    b.click("Registrar paciente", form)
+    b.toast("Paciente registrado")
+    b.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Marta {last}", 15, "the new patient's page")
+    pid = urllib.parse.unquote(b.driver.current_url.rsplit("/", 1)[1])
+    got = api.gql("query($id: ID!) { patient(id: $id) { dateOfBirth user { email phone hasLogin } } }", {"id": pid}, ADMIN)["patient"]
+    assert got == {"dateOfBirth": "1979-11-23", "user": {"email": None, "phone": phone, "hasLogin": False}}, got
+    assert "Sin cuenta" in b.css("[data-testid=patient-login]").text
+    b.shot("front-desk-patient-page")
+
+    # The same caller registered twice: CONFLICT, said next to the form.
+    b.go("/admin/patients")
+    b.click("Nuevo paciente")
+    b.fill("Nombre", "Marta")
+    b.fill("Apellidos", last + "B")
+    b.fill("Teléfono", f"+52 ({digits[:2]}) {digits[2:6]}-{digits[6:]}")
+    b.fill("Fecha de nacimiento", "1979-11-23")
+    b.click("Registrar paciente", form)
+    b.text_present("phone number and date of birth")
+    b.shot("front-desk-duplicate")
+    b.click("Cerrar", form)
+
+    # Found by phone, typed another way (a dash, no country code; the stamp is also in other test emails, the dash is not).
+    b.fill("Buscar por nombre, teléfono o correo", f"{digits[2:6]}-{digits[6:]}")
+    b.wait(lambda d: [x.text for x in d.find_elements(By.CSS_SELECTOR, "tbody tr a")] == [f"Marta {last}"], 15, "found by phone, alone")
+    b.shot("front-desk-found-by-phone")
+    b.click(f"Marta {last}")
+    b.wait(lambda d: d.find_element(By.TAG_NAME, "h1").text == f"Marta {last}", 15, "the patient's page")
+
+    # Email and notes; then the invitation (a reset link) gives them a login.
+    b.click("Editar paciente")
+    edit = "[data-testid=edit-patient]"
+    b.css(edit)
+    b.fill("Correo electrónico", f"marta.{stamp}@example.test")
+    b.fill("Notas de recepción", "Prefiere llamadas por la tarde (e2e)")
+    b.shot("front-desk-edit")
+    b.click("Guardar paciente", edit)
+    b.toast("Datos del paciente guardados")
+    b.wait(lambda d: "Prefiere llamadas" in d.find_element(By.CSS_SELECTOR, "[data-testid=patient-notes]").text, 15, "notes shown")
+    got = api.gql("query($id: ID!) { patient(id: $id) { notes user { email hasLogin } } }", {"id": pid}, ADMIN)["patient"]
+    assert got == {"notes": "Prefiere llamadas por la tarde (e2e)", "user": {"email": f"marta.{stamp}@example.test", "hasLogin": False}}, got
+    b.click("Enviar invitación")
+    b.toast("Invitación enviada")
+    b.shot("front-desk-invited")
+    actions = api.gql('{ auditLog(action: "auth.password_reset_request", first: 5) { nodes { targetId } } }', None, SUPERADMIN)["auditLog"]["nodes"]
+    user_id = api.gql("query($id: ID!) { patient(id: $id) { user { id } } }", {"id": pid}, ADMIN)["patient"]["user"]["id"]
+    assert any(n["targetId"] == user_id for n in actions), actions
+
+    # The report's cancellations by reason (the staff scenario cancelled with reasons).
+    b.go("/admin/reports")
+    b.css("[data-testid=cancellations-by-reason]")
+    b.no_loading()
+    b.shot("front-desk-report-reasons")
     sign_out(b)
 
 
@@ -1228,6 +1314,7 @@ def main():
         ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, api, stamp)))),
         ("admin", lambda: scenario_admin(b)),
         ("staff_appointments", lambda: scenario_staff_appointments(b, api, stamp)),
+        ("front_desk", lambda: scenario_front_desk(b, api, stamp)),
         ("admin_screens", lambda: scenario_admin_screens(b, api, stamp)),
         ("doctor", lambda: scenario_doctor(b, api, stamp)),
         ("doctor_day", lambda: scenario_doctor_day(b, api, stamp)),

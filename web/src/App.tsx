@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import { hasSession, onSessionChange, request, signOut } from "./api/client";
-import { ViewerDocument } from "./generated/Session";
+import { ClinicInfoDocument, ViewerDocument } from "./generated/Session";
 import type { ViewerQuery } from "./generated/Session";
-import { LangContext, initialLang } from "./i18n";
+import { LangContext, initialLang, setClinicZone } from "./i18n";
 import type { I18n, Lang } from "./i18n";
 import { Link, navigate, useLocation } from "./router";
 import { ForgotPassword, Register, ResetPassword, SignIn } from "./screens/auth/AuthScreens";
@@ -82,6 +82,11 @@ function Shell() {
     setChecking(false);
   }, []);
   useEffect(() => { loadViewer(); }, [loadViewer]);
+  // Dates and times are the clinic's: know its zone before any screen computes "today".
+  const [zoneKnown, setZoneKnown] = useState(false);
+  useEffect(() => {
+    request(ClinicInfoDocument, {}).then((r) => setClinicZone(r.clinic.timeZone), () => undefined).finally(() => setZoneKnown(true));
+  }, []);
   useEffect(() => onSessionChange(() => { if (!hasSession()) setViewer(null); }), []);
 
   const isPublic = publicPaths.includes(path);
@@ -93,7 +98,7 @@ function Shell() {
   }, [viewer, checking, isPublic, isOpen, path]);
 
   const signedIn = async () => { await loadViewer(); };
-  if (checking) return <Frame viewer={null}><Loading /></Frame>;
+  if (checking || !zoneKnown) return <Frame viewer={null}><Loading /></Frame>;
   if (!viewer) {
     return (
       <Frame viewer={null}>

@@ -46,8 +46,25 @@ export function formatDate(lang: Lang, date: string): string {
   });
 }
 
+/** The language emails and SMS should use for a new account: the browser's, when the clinic writes in it. */
+export function browserLocale(): Lang {
+  return (navigator.languages?.[0] ?? navigator.language ?? "").toLowerCase().startsWith("en") ? "en" : "es";
+}
+
+// The clinic's IANA zone (Query.clinic), once loaded: instants are shown and
+// "today" is computed in it, whatever zone the browser is in.
+let clinicZone: string | undefined;
+export function setClinicZone(zone: string | undefined) {
+  try {
+    if (zone) new Intl.DateTimeFormat("en", { timeZone: zone });
+    clinicZone = zone;
+  } catch {
+    clinicZone = undefined;
+  }
+}
+
 export function formatDateTime(lang: Lang, iso: string): string {
-  return new Date(iso).toLocaleString(lang === "es" ? "es-MX" : "en-US", { dateStyle: "medium", timeStyle: "short" });
+  return new Date(iso).toLocaleString(lang === "es" ? "es-MX" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: clinicZone });
 }
 
 export function statusLabel(t: I18n["t"], status: string): string {
@@ -61,10 +78,17 @@ export function statusLabel(t: I18n["t"], status: string): string {
   }
 }
 
-/** Today's date (browser-local) as YYYY-MM-DD, shifted by `days`. */
+/** Today's date (in the clinic's zone once known, else the browser's) as YYYY-MM-DD, shifted by `days`. */
 export function isoDate(days = 0, from?: string): string {
-  const base = from ? new Date(from + "T12:00:00") : new Date();
+  const base = from ? new Date(from + "T12:00:00") : clinicToday();
   base.setDate(base.getDate() + days);
   const p = (n: number) => String(n).padStart(2, "0");
   return `${base.getFullYear()}-${p(base.getMonth() + 1)}-${p(base.getDate())}`;
+}
+
+/** Noon of the clinic's current date as a browser-local Date (date arithmetic only). */
+function clinicToday(): Date {
+  if (!clinicZone) return new Date();
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: clinicZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date());
+  return new Date(parts + "T12:00:00");
 }

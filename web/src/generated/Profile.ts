@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n";
+const documentSource = "query MyProfile {\n  me {\n    id\n    firstName\n    lastName\n    email\n    phone\n    notifyByEmail\n    notifyBySms\n    locale\n    patient {\n      id\n      dateOfBirth\n      gender\n      address\n      emergencyContact\n      emergencyPhone\n      medicalHistory\n      allergies\n    }\n  }\n}\n\nmutation UpdateProfile($input: UpdateProfileInput!) {\n  updateProfile(input: $input) {\n    id\n    firstName\n    lastName\n    phone\n    notifyByEmail\n    notifyBySms\n    locale\n  }\n}\n\nmutation UpdatePatientProfile($input: PatientProfileInput!) {\n  updatePatientProfile(input: $input) {\n    id\n    medicalHistory\n    allergies\n  }\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword)\n}\n";
 
 export type MyProfileQuery = {
   /** The signed-in user, or null. */
@@ -17,6 +17,8 @@ export type MyProfileQuery = {
     /** Which reminders the user wants. */
     notifyByEmail: boolean;
     notifyBySms: boolean;
+    /** Language of the user's emails and SMS: "es" or "en" (addition). */
+    locale: string;
     /** Set when this user is a patient. */
     patient: {
       id: string;
@@ -48,6 +50,8 @@ export type UpdateProfileMutation = {
     /** Which reminders the user wants. */
     notifyByEmail: boolean;
     notifyBySms: boolean;
+    /** Language of the user's emails and SMS: "es" or "en" (addition). */
+    locale: string;
   };
 };
 

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n\n# The advanced figures: SUPERADMIN only (the fields carry @auth).\nquery SuperReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    revenue\n    utilization\n    byDoctor {\n      revenue\n      utilization\n      appointments\n      completed\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
+const documentSource = "query ClinicReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    from\n    to\n    totalAppointments\n    newPatients\n    noShowRate\n    cancellationRate\n    cancellationsByReason {\n      reason\n      count\n    }\n    byStatus {\n      status\n      count\n    }\n    daily {\n      date\n      booked\n      completed\n      cancelled\n      noShow\n    }\n    bySpecialization {\n      specialization\n      appointments\n      completed\n    }\n    byDoctor {\n      appointments\n      completed\n      noShows\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n\nquery ExportAppointments($filter: AppointmentFilter) {\n  exportAppointments(filter: $filter)\n}\n\n# The advanced figures: SUPERADMIN only (the fields carry @auth).\nquery SuperReport($from: Date!, $to: Date!) {\n  report(from: $from, to: $to) {\n    revenue\n    utilization\n    byDoctor {\n      revenue\n      utilization\n      appointments\n      completed\n      doctor {\n        id\n        user {\n          fullName\n        }\n      }\n    }\n  }\n}\n";
 
 export type ClinicReportQuery = {
   report: {
@@ -17,6 +17,11 @@ export type ClinicReportQuery = {
     noShowRate: number;
     /** CANCELLED / totalAppointments, 0…1 (0 when there are none). */
     cancellationRate: number;
+    /** CANCELLED appointments of the range grouped by their cancellation reason (trimmed; "" when none was given), most frequent first (addition). */
+    cancellationsByReason: Array<{
+      reason: string;
+      count: number;
+    }>;
     byStatus: Array<{
       status: Types.AppointmentStatus;
       count: number;

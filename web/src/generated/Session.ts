@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n";
+const documentSource = "# Used by the client itself: token refresh, sign-out and the signed-in user.\nmutation RefreshSession($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    accessToken\n    refreshToken\n    expiresAt\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nquery Viewer {\n  me {\n    id\n    firstName\n    fullName\n    role\n    patient {\n      id\n    }\n    doctor {\n      id\n    }\n  }\n}\n\n# The clinic's time zone: dates and times on every screen are the clinic's.\nquery ClinicInfo {\n  clinic {\n    clinicName\n    timeZone\n  }\n}\n";
 
 export type RefreshSessionMutation = {
   refreshToken: {
@@ -61,4 +61,19 @@ export type ViewerQueryVariables = Record<string, never>;
 export const ViewerDocument: Types.TypedDocument<ViewerQuery, ViewerQueryVariables> = {
   source: documentSource,
   operationName: "Viewer",
+};
+
+export type ClinicInfoQuery = {
+  /** The clinic's name and time zone, for anyone (addition). */
+  clinic: {
+    clinicName: string;
+    timeZone: string;
+  };
+};
+
+export type ClinicInfoQueryVariables = Record<string, never>;
+
+export const ClinicInfoDocument: Types.TypedDocument<ClinicInfoQuery, ClinicInfoQueryVariables> = {
+  source: documentSource,
+  operationName: "ClinicInfo",
 };

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    totalCount\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n\n# A patient's page at the front desk.\nquery StaffPatient($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    address\n    emergencyContact\n    emergencyPhone\n    allergies\n    medicalHistory\n    user {\n      id\n      firstName\n      lastName\n      fullName\n      email\n      phone\n      isActive\n    }\n    noShows: appointments(filter: { status: [NO_SHOW] }, first: 0) {\n      totalCount\n    }\n  }\n}\n\nquery StaffPatientAppointments($id: ID!, $filter: AppointmentFilter, $orderBy: AppointmentOrder, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(filter: $filter, orderBy: $orderBy, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...StaffAppointment\n      }\n    }\n  }\n}\n\nmutation UpdatePatientContact($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    firstName\n    lastName\n    fullName\n    phone\n  }\n}\n";
+const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  cancellationReason\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    totalCount\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n\n# A patient's page at the front desk.\nquery StaffPatient($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    address\n    emergencyContact\n    emergencyPhone\n    allergies\n    medicalHistory\n    user {\n      id\n      firstName\n      lastName\n      fullName\n      email\n      phone\n      isActive\n      hasLogin\n      locale\n    }\n    gender\n    notes\n    noShowCount\n  }\n}\n\nquery StaffPatientAppointments($id: ID!, $filter: AppointmentFilter, $orderBy: AppointmentOrder, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(filter: $filter, orderBy: $orderBy, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...StaffAppointment\n      }\n    }\n  }\n}\n\nmutation UpdatePatient($id: ID!, $input: UpdatePatientInput!) {\n  updatePatient(id: $id, input: $input) {\n    id\n  }\n}\n\nmutation RegisterPatient($input: RegisterPatientInput!) {\n  registerPatient(input: $input) {\n    id\n  }\n}\n\n# The invitation of a patient registered without a login: the reset link gives them a password.\nmutation InvitePatient($email: String!) {\n  requestPasswordReset(email: $email)\n}\n";
 
 export type StaffAppointmentFragment = {
   id: string;
@@ -15,6 +15,8 @@ export type StaffAppointmentFragment = {
   reason: string;
   /** Internal clinic notes: staff only. */
   notes: string | null;
+  /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+  cancellationReason: string | null;
   /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
   canModify: boolean;
   updatedAt: Types.DateTime;
@@ -54,6 +56,8 @@ export type StaffAppointmentsQuery = {
       reason: string;
       /** Internal clinic notes: staff only. */
       notes: string | null;
+      /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+      cancellationReason: string | null;
       /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
       canModify: boolean;
       updatedAt: Types.DateTime;
@@ -100,6 +104,8 @@ export type StaffSetStatusMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+    cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
     canModify: boolean;
     updatedAt: Types.DateTime;
@@ -145,6 +151,8 @@ export type StaffRescheduleMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+    cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
     canModify: boolean;
     updatedAt: Types.DateTime;
@@ -189,6 +197,8 @@ export type StaffCancelMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+    cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
     canModify: boolean;
     updatedAt: Types.DateTime;
@@ -232,6 +242,8 @@ export type StaffUpdateReasonMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+    cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
     canModify: boolean;
     updatedAt: Types.DateTime;
@@ -332,10 +344,16 @@ export type StaffPatientQuery = {
       email: string | null;
       phone: string | null;
       isActive: boolean;
+      /** Whether the user can sign in: false for a patient registered by staff without email or password, until they claim the account (addition). */
+      hasLogin: boolean;
+      /** Language of the user's emails and SMS: "es" or "en" (addition). */
+      locale: string;
     };
-    noShows: {
-      totalCount: number;
-    };
+    gender: Types.Gender;
+    /** Front-desk notes about the patient: staff only (addition). */
+    notes: string | null;
+    /** Appointments of this patient marked NO_SHOW (addition). */
+    noShowCount: number;
   } | null;
 };
 
@@ -367,6 +385,8 @@ export type StaffPatientAppointmentsQuery = {
         reason: string;
         /** Internal clinic notes: staff only. */
         notes: string | null;
+        /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
+        cancellationReason: string | null;
         /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
         canModify: boolean;
         updatedAt: Types.DateTime;
@@ -403,22 +423,49 @@ export const StaffPatientAppointmentsDocument: Types.TypedDocument<StaffPatientA
   operationName: "StaffPatientAppointments",
 };
 
-export type UpdatePatientContactMutation = {
-  updateUser: {
+export type UpdatePatientMutation = {
+  /** Staff edit a patient's profile and contact data, audit-logged as patient.update (addition). CONFLICT as in registerPatient. */
+  updatePatient: {
     id: string;
-    firstName: string;
-    lastName: string;
-    fullName: string;
-    phone: string | null;
   };
 };
 
-export type UpdatePatientContactMutationVariables = {
+export type UpdatePatientMutationVariables = {
   id: string;
-  input: Types.UpdateUserInput;
+  input: Types.UpdatePatientInput;
 };
 
-export const UpdatePatientContactDocument: Types.TypedDocument<UpdatePatientContactMutation, UpdatePatientContactMutationVariables> = {
+export const UpdatePatientDocument: Types.TypedDocument<UpdatePatientMutation, UpdatePatientMutationVariables> = {
   source: documentSource,
-  operationName: "UpdatePatientContact",
+  operationName: "UpdatePatient",
+};
+
+export type RegisterPatientMutation = {
+  /** Staff register a patient (addition). CONFLICT when a patient with the same phone digits and date of birth, or the same email, exists. */
+  registerPatient: {
+    id: string;
+  };
+};
+
+export type RegisterPatientMutationVariables = {
+  input: Types.RegisterPatientInput;
+};
+
+export const RegisterPatientDocument: Types.TypedDocument<RegisterPatientMutation, RegisterPatientMutationVariables> = {
+  source: documentSource,
+  operationName: "RegisterPatient",
+};
+
+export type InvitePatientMutation = {
+  /** Always true, whether or not the address is known (no account enumeration). */
+  requestPasswordReset: boolean;
+};
+
+export type InvitePatientMutationVariables = {
+  email: string;
+};
+
+export const InvitePatientDocument: Types.TypedDocument<InvitePatientMutation, InvitePatientMutationVariables> = {
+  source: documentSource,
+  operationName: "InvitePatient",
 };

@@ -8,6 +8,7 @@ import type { NotificationChannel } from "../../generated/schema-types";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { BookFlow } from "../patient/Book";
 import { Checkbox, Empty, FormError, Loading, MoreButton, SelectField, TextArea, TextField, useMutation, usePaged, useToast } from "../../ui/kit";
+import { RegisterPatientForm } from "./PatientForms";
 import { StaffAppointmentCard, isActive } from "./StaffAppointment";
 import { WeekGrid } from "../doctor/WeekGrid";
 import { Link, useLocation } from "../../router";
@@ -88,16 +89,21 @@ export function AdminBook() {
 export function PatientsList() {
   const { t } = useI18n();
   const [search, setSearch] = useState("");
+  const [creating, setCreating] = useState(false);
   const q = usePatientSearch(search);
   return (
     <>
-      <h1>{t("Pacientes", "Patients")}</h1>
-      <TextField label={t("Buscar por nombre o correo", "Search by name or email")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <div className="page-head">
+        <h1>{t("Pacientes", "Patients")}</h1>
+        <button type="button" className="primary" onClick={() => setCreating(!creating)} aria-expanded={creating}>{t("Nuevo paciente", "New patient")}</button>
+      </div>
+      {creating && <RegisterPatientForm onCancel={() => setCreating(false)} />}
+      <TextField label={t("Buscar por nombre, teléfono o correo", "Search by name, phone or email")} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
       {q.loading ? <Loading /> : q.error ? <FormError error={q.error} /> : q.nodes.length === 0 ? <Empty>{t("Sin resultados.", "No results.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
           <caption>{t(`${q.totalCount} pacientes`, `${q.totalCount} patients`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Teléfono", "Phone")}</th><th>{t("Nacimiento", "Born")}</th></tr></thead>
-          <tbody>{q.nodes.map((p) => <tr key={p.id}><td><Link to={`/admin/patients/${encodeURIComponent(p.id)}`}>{p.user.fullName}</Link></td><td>{p.user.email}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
+          <tbody>{q.nodes.map((p) => <tr key={p.id}><td><Link to={`/admin/patients/${encodeURIComponent(p.id)}`}>{p.user.fullName}</Link></td><td>{p.user.email ?? "—"}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
         </table></div>
       )}
       <MoreButton paged={q} />

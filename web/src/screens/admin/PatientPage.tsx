@@ -1,14 +1,15 @@
-// A patient at the front desk: contact and clinical summary, no-shows, upcoming
-// appointments (with the staff actions) and the whole history, contact edit
-// (names and phone: what updateUser lets staff change) and booking for them.
-import { useEffect, useState } from "react";
-import type { FormEvent } from "react";
+// A patient at the front desk: contact and clinical summary, no-shows, staff
+// notes, upcoming appointments (with the staff actions) and the whole history,
+// the profile and contact editor (updatePatient), the invitation of a patient
+// registered without a login, and booking for them.
+import { useState } from "react";
 import { request } from "../../api/client";
-import { StaffPatientAppointmentsDocument, StaffPatientDocument, UpdatePatientContactDocument } from "../../generated/StaffAppointments";
+import { InvitePatientDocument, StaffPatientAppointmentsDocument, StaffPatientDocument } from "../../generated/StaffAppointments";
 import type { AppointmentFilter, AppointmentOrder } from "../../generated/schema-types";
 import { formatDate, isoDate, useI18n } from "../../i18n";
 import { Link } from "../../router";
-import { Empty, FormError, Loading, MoreButton, TextField, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
+import { Empty, FormError, Loading, MoreButton, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
+import { EditPatientForm } from "./PatientForms";
 import { StaffAppointmentCard } from "./StaffAppointment";
 
 function PatientAppointments({ id, filter, orderBy, empty, testId }: { id: string; filter: AppointmentFilter | null; orderBy: AppointmentOrder; empty: string; testId: string }) {
@@ -36,17 +37,13 @@ export function PatientPage({ id }: { id: string }) {
   const q = useQuery(() => request(StaffPatientDocument, { id }), [id]);
   const p = q.data?.patient;
   const [editing, setEditing] = useState(false);
-  const [f, setF] = useState({ firstName: "", lastName: "", phone: "" });
-  useEffect(() => { if (p) setF({ firstName: p.user.firstName, lastName: p.user.lastName, phone: p.user.phone ?? "" }); }, [p]);
-  const m = useMutation();
+  const invite = useMutation();
   if (q.loading && !p) return <Loading />;
   if (q.error || !p) return <FormError error={q.error} />;
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    if (await m.run(() => request(UpdatePatientContactDocument, { id: p.user.id, input: { ...f, phone: f.phone || null } }))) {
-      toast(t("Datos de contacto guardados.", "Contact details saved."));
-      setEditing(false);
-      q.reload();
+  const email = p.user.email;
+  const sendInvite = async () => {
+    if (email && await invite.run(() => request(InvitePatientDocument, { email }))) {
+      toast(t(`Invitación enviada a ${email}.`, `Invitation sent to ${email}.`));
     }
   };
   const bookHref = `/admin/book?patient=${encodeURIComponent(p.id)}&name=${encodeURIComponent(p.user.fullName)}`;
@@ -60,23 +57,26 @@ export function PatientPage({ id }: { id: string }) {
         <section className="panel" aria-labelledby="contact-h">
           <h2 id="contact-h">{t("Contacto", "Contact")}</h2>
           <dl className="facts">
-            <dt>{t("Correo", "Email")}</dt><dd>{p.user.email ?? "—"}</dd>
+            <dt>{t("Correo", "Email")}</dt><dd data-testid="patient-email">{email ?? "—"}</dd>
+            <dt>{t("Acceso", "Sign-in")}</dt><dd data-testid="patient-login">{p.user.hasLogin ? t("Tiene cuenta", "Has an account")
+              : email ? t("Aún sin contraseña", "No password yet") : t("Sin cuenta (sin correo)", "No account (no email)")}</dd>
             <dt>{t("Teléfono", "Phone")}</dt><dd data-testid="patient-phone">{p.user.phone ?? "—"}</dd>
             <dt>{t("Nacimiento", "Born")}</dt><dd>{formatDate(lang, p.dateOfBirth)}</dd>
-            <dt>{t("Dirección", "Address")}</dt><dd>{p.address}</dd>
-            <dt>{t("Emergencias", "Emergency")}</dt><dd>{p.emergencyContact} · {p.emergencyPhone}</dd>
-            <dt>{t("Inasistencias", "No-shows")}</dt><dd data-testid="no-shows">{p.noShows.totalCount}</dd>
+            <dt>{t("Dirección", "Address")}</dt><dd>{p.address || "—"}</dd>
+            <dt>{t("Emergencias", "Emergency")}</dt><dd>{[p.emergencyContact, p.emergencyPhone].filter(Boolean).join(" · ") || "—"}</dd>
+            <dt>{t("Idioma de avisos", "Message language")}</dt><dd>{p.user.locale === "en" ? "English" : "Español"}</dd>
+            <dt>{t("Inasistencias", "No-shows")}</dt><dd data-testid="no-shows">{p.noShowCount}</dd>
           </dl>
-          <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>{t("Editar contacto", "Edit contact")}</button>
-          {editing && (
-            <form onSubmit={save} noValidate aria-label={t("Editar contacto", "Edit contact")} className="editor">
-              <TextField label={t("Nombre", "First name")} value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} error={m.field("firstName")} />
-              <TextField label={t("Apellidos", "Last name")} value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} error={m.field("lastName")} />
-              <TextField label={t("Teléfono", "Phone")} type="tel" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} error={m.field("phone")} />
-              <FormError error={m.error} />
-              <button className="primary" disabled={m.busy}>{t("Guardar contacto", "Save contact")}</button>
-            </form>
-          )}
+          <div className="actions">
+            <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>{t("Editar paciente", "Edit patient")}</button>
+            {!p.user.hasLogin && email && <button type="button" onClick={sendInvite} disabled={invite.busy}>{t("Enviar invitación", "Send invitation")}</button>}
+          </div>
+          <FormError error={invite.error} />
+          {editing && <EditPatientForm p={p} onSaved={() => { setEditing(false); q.reload(); }} />}
+        </section>
+        <section className="panel" aria-labelledby="notes-h">
+          <h2 id="notes-h">{t("Notas de recepción", "Front-desk notes")}</h2>
+          <p className="pre" data-testid="patient-notes">{p.notes || t("Sin notas.", "No notes.")}</p>
         </section>
         <section className="panel" aria-labelledby="clinical-h">
           <h2 id="clinical-h">{t("Datos clínicos", "Clinical data")}</h2>

@@ -94,6 +94,13 @@ function ReportView({ r }: { r: Report }) {
         <thead><tr><th>{t("Estado", "Status")}</th><th>{t("Citas", "Count")}</th></tr></thead>
         <tbody>{r.byStatus.map((s) => <tr key={s.status}><td>{statusLabel(t, s.status)}</td><td>{s.count}</td></tr>)}</tbody>
       </table></div>
+      <div className="table-wrap"><table data-testid="cancellations-by-reason">
+        <caption>{t("Cancelaciones por motivo", "Cancellations by reason")}</caption>
+        <thead><tr><th>{t("Motivo", "Reason")}</th><th>{t("Citas", "Count")}</th></tr></thead>
+        <tbody>{r.cancellationsByReason.length === 0
+          ? <tr><td colSpan={2}>{t("Sin cancelaciones en el periodo.", "No cancellations in the period.")}</td></tr>
+          : r.cancellationsByReason.map((c) => <tr key={c.reason}><td>{c.reason || t("(sin motivo)", "(none given)")}</td><td>{c.count}</td></tr>)}</tbody>
+      </table></div>
     </>
   );
 }

@@ -3,7 +3,7 @@ import type { FormEvent } from "react";
 import { request, setSession } from "../../api/client";
 import { LoginDocument, RegisterDocument, RequestPasswordResetDocument, ResetPasswordDocument } from "../../generated/Auth";
 import type { Gender } from "../../generated/schema-types";
-import { useI18n } from "../../i18n";
+import { useI18n, browserLocale } from "../../i18n";
 import { Link, navigate, useLocation } from "../../router";
 import { FormError, SelectField, TextField, useMutation, useToast } from "../../ui/kit";
 
@@ -50,7 +50,7 @@ export function Register({ onSignedIn }: { onSignedIn: () => void }) {
   const m = useMutation();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const r = await m.run(() => request(RegisterDocument, { input: { ...f, phone: f.phone || null } }));
+    const r = await m.run(() => request(RegisterDocument, { input: { ...f, phone: f.phone || null, locale: browserLocale() } }));
     if (r) {
       setSession(r.register);
       onSignedIn();

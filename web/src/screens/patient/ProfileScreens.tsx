@@ -12,12 +12,12 @@ export function Profile() {
   const toast = useToast();
   const q = useQuery(() => request(MyProfileDocument, {}), []);
   const me = q.data?.me;
-  const [u, setU] = useState({ firstName: "", lastName: "", phone: "", notifyByEmail: true, notifyBySms: false });
+  const [u, setU] = useState({ firstName: "", lastName: "", phone: "", notifyByEmail: true, notifyBySms: false, locale: "es" });
   const [p, setP] = useState({ dateOfBirth: "", gender: "UNDISCLOSED" as Gender, address: "", emergencyContact: "", emergencyPhone: "", medicalHistory: "", allergies: "" });
   const [pw, setPw] = useState({ currentPassword: "", newPassword: "" });
   useEffect(() => {
     if (!me) return;
-    setU({ firstName: me.firstName, lastName: me.lastName, phone: me.phone ?? "", notifyByEmail: me.notifyByEmail, notifyBySms: me.notifyBySms });
+    setU({ firstName: me.firstName, lastName: me.lastName, phone: me.phone ?? "", notifyByEmail: me.notifyByEmail, notifyBySms: me.notifyBySms, locale: me.locale });
     if (me.patient) {
       const x = me.patient;
       setP({ dateOfBirth: x.dateOfBirth, gender: x.gender, address: x.address, emergencyContact: x.emergencyContact, emergencyPhone: x.emergencyPhone, medicalHistory: x.medicalHistory, allergies: x.allergies });
@@ -52,6 +52,7 @@ export function Profile() {
         <TextField label={t("Nombre", "First name")} value={u.firstName} onChange={(e) => setU({ ...u, firstName: e.target.value })} error={mu.field("firstName")} />
         <TextField label={t("Apellidos", "Last name")} value={u.lastName} onChange={(e) => setU({ ...u, lastName: e.target.value })} error={mu.field("lastName")} />
         <TextField label={t("Teléfono", "Phone")} type="tel" value={u.phone} onChange={(e) => setU({ ...u, phone: e.target.value })} error={mu.field("phone")} />
+        <LocaleField value={u.locale} onChange={(locale) => setU({ ...u, locale })} error={mu.field("locale")} />
         <fieldset>
           <legend>{t("Recordatorios", "Reminders")}</legend>
           <Checkbox label={t("Por correo", "By email")} checked={u.notifyByEmail} onChange={(v) => setU({ ...u, notifyByEmail: v })} />
@@ -109,5 +110,16 @@ export function Notifications() {
         )}
       <MoreButton paged={q} />
     </>
+  );
+}
+
+/** The language of the user's emails and SMS (users.locale). */
+export function LocaleField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: string }) {
+  const { t } = useI18n();
+  return (
+    <SelectField label={t("Idioma de correos y SMS", "Language of emails and SMS")} name="locale" value={value} onChange={(e) => onChange(e.target.value)} error={error}>
+      <option value="es">Español</option>
+      <option value="en">English</option>
+    </SelectField>
   );
 }
