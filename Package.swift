@@ -34,8 +34,8 @@ let package = Package(
         // Every SQL statement of the clinic, one file per aggregate.
         .target(name: "ClinicStore", dependencies: ["JSON", "ClinicDomain", "Postgres"]),
         // The notification worker and scheduled work; Server wires it.
-        .target(name: "Jobs", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Postgres", "Crypto", "Delivery"]),
-        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "QueryLanguage", "Postgres", "Crypto"]),
+        .target(name: "Jobs", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Crypto", "Delivery"]),
+        .target(name: "Resolvers", dependencies: ["JSON", "ClinicDomain", "ClinicStore", "Schema", "QueryLanguage", "Crypto"]),
         .target(name: "Server", dependencies: ["JSON", "Schema", "ClinicDomain", "ClinicStore", "Resolvers", "Jobs", "Postgres", "HTTP", "Crypto"]),
         // `main` and the CLI: argument parsing and dispatch over Server's app; the
         // `graphql` tools use the GraphQL core directly, on any schema.

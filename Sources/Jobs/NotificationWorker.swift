@@ -19,14 +19,13 @@ import Crypto
 import Delivery
 import Foundation
 import JSON
-import Postgres
 import Synchronization
 
 /// What the worker needs of the running app, and nothing more: the database,
 /// the clock, how to open a sealed reset token and where its link points,
 /// and the per-person message limit.
 public struct NotificationInputs: Sendable {
-    public var pool: ConnectionPool
+    public var database: Database
     public var clock: Clock
     /// Opens `notifications.sealed_secret` (PASSWORD_RESET rows).
     public var secretSeal: SecretSeal
@@ -39,9 +38,9 @@ public struct NotificationInputs: Sendable {
     /// In production the log transports leave the text out.
     public var isProduction: Bool
 
-    public init(pool: ConnectionPool, clock: Clock, secretSeal: SecretSeal, resetTokenTTL: Int64, publicURL: String,
+    public init(database: Database, clock: Clock, secretSeal: SecretSeal, resetTokenTTL: Int64, publicURL: String,
                 perUserLimit: (count: Int, periodSeconds: Int), isProduction: Bool) {
-        self.pool = pool; self.clock = clock; self.secretSeal = secretSeal; self.resetTokenTTL = resetTokenTTL
+        self.database = database; self.clock = clock; self.secretSeal = secretSeal; self.resetTokenTTL = resetTokenTTL
         self.publicURL = publicURL; self.perUserLimit = perUserLimit; self.isProduction = isProduction
     }
 }
@@ -163,7 +162,7 @@ public final class NotificationWorker: Sendable {
     /// the table, so every worker process and restart sees the same count).
     func sentRecently(to users: Set<Int64>, now: Instant) async throws -> [Int64: Int] {
         let window = inputs.perUserLimit.periodSeconds
-        return try await inputs.pool.withConnection { conn in
+        return try await inputs.database.read { conn in
             try OutboxStore.sentCounts(conn, to: Array(users), since: now.adding(seconds: -Int64(window)))
         }
     }
@@ -186,7 +185,7 @@ public final class NotificationWorker: Sendable {
     func claim(now: Instant) async throws -> [Claimed] {
         let lease = now.adding(seconds: options.leaseSeconds)
         let (limit, me) = (options.batchSize, workerID)
-        return try await inputs.pool.transaction { conn in
+        return try await inputs.database.write { conn in
             try OutboxStore.claim(conn, now: now, limit: limit, leaseUntil: lease, worker: me)
         }
     }
@@ -311,7 +310,7 @@ public final class NotificationWorker: Sendable {
             plans.append((c, o, delay))
         }
         let frozen = plans
-        let lost = try await inputs.pool.transaction { conn -> [Int64] in
+        let lost = try await inputs.database.write { conn -> [Int64] in
             var lost: [Int64] = []
             for (c, o, delay) in frozen {
                 let kept: Bool
@@ -368,7 +367,7 @@ public final class NotificationWorker: Sendable {
         let last = lastQueuedRefresh.load(ordering: .relaxed)
         guard now.microsecondsSinceEpoch - last > 5_000_000 else { return }
         lastQueuedRefresh.store(now.microsecondsSinceEpoch, ordering: .relaxed)
-        let n = try await inputs.pool.withConnection { conn in
+        let n = try await inputs.database.read { conn in
             try OutboxStore.dueCount(conn, now: now)
         }
         recorder.update { $0.queued = n }

@@ -40,10 +40,6 @@ final class ImportLayeringTests: XCTestCase {
     /// landed yet. Each names the step that removes it; the test prints them
     /// every run, and says when one is no longer needed (then delete it here).
     static let transitional: [(target: String, imports: String, until: String)] = [
-        // No SQL text is left above ClinicStore, but pools, connections and row
-        // values still are: the resolvers' context and the worker hold a ConnectionPool.
-        ("Resolvers", "Postgres", "Resolvers reaches the database only through ClinicStore"),
-        ("Jobs", "Postgres", "Jobs reaches the outbox only through ClinicStore"),
     ]
 
     /// The toolchain's modules, allowed everywhere.

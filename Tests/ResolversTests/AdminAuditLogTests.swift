@@ -16,13 +16,14 @@ final class AdminAuditLogTests: XCTestCase {
         let admin = try await h.createUser(role: .ADMIN)
         let other = try await h.createUser(role: .CLIENT)
         // 25 entries; several share one instant so the id breaks the tie.
-        try await h.services.pool.transaction { conn in
+        try await h.services.pool.transaction { pg in
+            let conn = ClinicStore.Connection(pg)
             for i in 0..<25 {
                 let actor: Int64? = i % 5 == 4 ? nil : (i % 2 == 0 ? admin.id : other.id)
                 try AuditLog.record(conn, actor: actor, action: i % 3 == 0 ? "appointment.book" : "user.update", target: "T\(i)",
                                  details: .object([("n", .int(i))]), ip: "10.0.0.\(i)")
             }
-            _ = try conn.query("UPDATE audit_log SET at = timestamptz '2026-01-01 00:00Z' + make_interval(mins => (id % 7)::int)")
+            _ = try pg.query("UPDATE audit_log SET at = timestamptz '2026-01-01 00:00Z' + make_interval(mins => (id % 7)::int)")
         }
         return (api, superadmin, admin, other)
     }

@@ -36,7 +36,7 @@ final class AdminBackupTests: XCTestCase {
         XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(5)), Array("PGDMP".utf8), "custom-format archive")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
         // pg_restore can read it and it holds the clinic's tables.
-        let major = try await api.h.services.pool.withConnection { try BackupTools.serverMajorVersion($0) }
+        let major = try await api.h.services.database.read { try BackupTools.serverMajorVersion($0) }
         let list = try await BackupTools.run(try BackupTools.locate("pg_restore", serverMajor: major), ["--list", path])
         XCTAssertEqual(list.status, 0)
         XCTAssertTrue(list.output.contains("TABLE public appointments"), list.output)
@@ -68,17 +68,18 @@ final class AdminBackupTests: XCTestCase {
 
     func testRestoreRefusalSeesRowsInAnyTable() async throws {
         let (api, _) = try await makeAPI()
-        let table = try await api.h.services.pool.withConnection { try BackupTools.firstNonEmptyTable($0) }
+        let table = try await api.h.services.database.read { try BackupTools.firstNonEmptyTable($0) }
         XCTAssertNotNil(table, "a migrated database has its settings row")
         let empty = try TestCluster.shared().createDatabase(prefix: "admin_empty")
-        let conn = try Connection(empty)
-        defer { conn.close() }
+        let pg = try Postgres.Connection(empty)
+        defer { pg.close() }
+        let conn = ClinicStore.Connection(pg)
         XCTAssertNil(try BackupTools.firstNonEmptyTable(conn))
         XCTAssertFalse(try BackupTools.hasUserTables(conn))
-        _ = try conn.execute("CREATE SCHEMA other; CREATE TABLE other.t (x int)")
+        _ = try pg.execute("CREATE SCHEMA other; CREATE TABLE other.t (x int)")
         XCTAssertTrue(try BackupTools.hasUserTables(conn))
         XCTAssertNil(try BackupTools.firstNonEmptyTable(conn))
-        _ = try conn.execute("INSERT INTO other.t VALUES (1)")
+        _ = try pg.execute("INSERT INTO other.t VALUES (1)")
         XCTAssertEqual(try BackupTools.firstNonEmptyTable(conn), "other.t")
     }
 

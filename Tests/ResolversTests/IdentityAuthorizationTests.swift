@@ -150,7 +150,7 @@ final class IdentityAuthorizationTests: XCTestCase {
     func testProtectedUserFieldsPerCaller() async throws {
         let h = try await ClinicTestHarness.shared(for: Self.self)
         let c = try await cast(h)
-        let row = try await h.services.pool.withConnection { conn in try UserManagement.loadUser(conn, id: c.patient.id)! }
+        let row = try await h.services.database.read { conn in try UserManagement.loadUser(conn, id: c.patient.id)! }
         let guardFn = try XCTUnwrap(h.executable.fieldGuard)
         let viewers: [(String, Viewer?, String)] = [
             ("anonymous", nil, "UNAUTHENTICATED"), ("patient", c.patient.viewer, "ok"), ("doctor", c.doctor.viewer, "FORBIDDEN"),

@@ -4,6 +4,7 @@
 import Server
 @testable import Jobs
 import ClinicDomain
+import ClinicStore
 import Delivery
 import DeliveryTesting
 import Postgres
@@ -318,7 +319,7 @@ final class NotificationWorkerTests: XCTestCase {
         // Changing the setting moves reminders not yet sent.
         let moved = try await h.services.pool.transaction { conn in
             _ = try conn.query("UPDATE system_settings SET reminder_hours_before = 48")
-            return try NotificationWorker.rescheduleReminders(conn, reminderHoursBefore: 48)
+            return try NotificationWorker.rescheduleReminders(ClinicStore.Connection(conn), reminderHoursBefore: 48)
         }
         XCTAssertEqual(moved, 1)
         let check = try await h.sql("""

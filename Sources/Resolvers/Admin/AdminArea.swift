@@ -7,7 +7,6 @@
 import ClinicStore
 import Foundation
 import JSON
-import Postgres
 import Schema
 
 enum AdminArea {

@@ -1,7 +1,6 @@
 // Doctors, schedules, slots and appointments.
 import ClinicStore
 import ClinicDomain
-import Postgres
 import Schema
 
 enum ClinicArea {

@@ -4,7 +4,6 @@ import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
-import Postgres
 import Schema
 
 enum ClinicDoctorMutations {
@@ -90,8 +89,8 @@ enum ClinicDoctorMutations {
                 try AuditLog.record(conn, actor: viewer.userID, action: "doctor.create", target: gid("Doctor", id),
                                  details: .object([("userId", .string(gid("User", userID))), ("specialization", .string(specialization))]), ip: ip)
                 return try reload(conn, id)
-            } catch let e as PostgresError {
-                throw ClinicKit.mapDatabaseError(e)
+            } catch {
+                throw ClinicKit.mapDatabaseError(error)
             }
         }
         // The user's cached viewer state (doctorID) is stale now.
@@ -218,7 +217,7 @@ enum ClinicDoctorMutations {
             do {
                 try SettingsStore.update(conn, clinicName: name, timeZone: zone, cancellationWindowHours: window,
                                          reminderHoursBefore: reminder, bookingHorizonDays: horizon, defaultSlotMinutes: slot)
-            } catch let e as PostgresError where e.isCheckViolation {
+            } catch let e where StoreFailure.is(e, .checkViolation) {
                 throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
             }
             if reminder != nil {

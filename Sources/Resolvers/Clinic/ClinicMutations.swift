@@ -6,7 +6,6 @@ import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
-import Postgres
 import Schema
 
 enum ClinicMutations {

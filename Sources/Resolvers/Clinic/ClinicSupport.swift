@@ -3,8 +3,8 @@
 // shared Resolvers module gets no loose helper names.
 import ClinicDomain
 import JSON
-import Postgres
 import Schema
+import ClinicStore
 
 enum ClinicKit {
 
@@ -12,32 +12,29 @@ enum ClinicKit {
 
     /// Database errors a user can cause, as CONFLICT/BAD_USER_INPUT; anything else rethrown.
     static func mapDatabaseError(_ error: Error) -> Error {
-        guard let pg = error as? PostgresError else { return error }
-        if pg.isExclusionViolation {
-            if pg.constraint == "appointments_patient_no_overlap" {
-                return ClinicError.conflict("The patient already has an appointment at that time")
+        guard let failure = StoreFailure(error) else { return error }
+        switch failure.kind {
+        case .exclusionViolation:
+            switch failure.constraint {
+            case "appointments_patient_no_overlap": return ClinicError.conflict("The patient already has an appointment at that time")
+            case "working_hours_no_overlap": return ClinicError.badInput("Working hours overlap", field: "hours")
+            default: return ClinicError.conflict("That slot was just taken")
             }
-            if pg.constraint == "working_hours_no_overlap" {
-                return ClinicError.badInput("Working hours overlap", field: "hours")
-            }
-            return ClinicError.conflict("That slot was just taken")
-        }
-        if pg.isDeadlock {
+        case .deadlock:
             // Two racing bookings of one patient with different doctors: one loses.
             return ClinicError.conflict("That slot was just taken")
-        }
-        if pg.isUniqueViolation {
-            switch pg.constraint {
+        case .uniqueViolation:
+            switch failure.constraint {
             case "users_email_key": return ClinicError.conflict("An account with that email already exists")
             case "doctors_license_number_key": return ClinicError.conflict("Another doctor already has that license number")
             case "doctors_user_id_key": return ClinicError.conflict("That user is already a doctor")
             default: return ClinicError.conflict("That already exists")
             }
-        }
-        if pg.isSerializationFailure || pg.isDeadlock {
+        case .serializationFailure:
             return ClinicError.conflict("Someone else changed this at the same time; please try again")
+        default:
+            return error
         }
-        return error
     }
 }
 

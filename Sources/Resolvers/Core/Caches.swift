@@ -2,7 +2,6 @@
 // process shares through PostgreSQL.
 import ClinicStore
 import ClinicDomain
-import Postgres
 import Synchronization
 
 /// userID → state, kept for `ttlMicros` and dropped at once when this process
@@ -54,12 +53,12 @@ public final class RateLimiter: Sendable {
         var lastPrune: Int64 = 0
     }
     private let state = Mutex(State())
-    private let pool: ConnectionPool
+    private let database: Database
     private let flushInterval: Duration
     private let log: @Sendable (String) -> Void
 
-    public init(pool: ConnectionPool, flushInterval: Duration = .milliseconds(200), log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.pool = pool; self.flushInterval = flushInterval; self.log = log
+    public init(database: Database, flushInterval: Duration = .milliseconds(200), log: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.database = database; self.flushInterval = flushInterval; self.log = log
     }
 
     static func window(_ now: Instant, _ periodSeconds: Int) -> (start: Int64, end: Int64, t: Int64) {
@@ -111,7 +110,7 @@ public final class RateLimiter: Sendable {
             return due
         }
         do {
-            let totals = try await pool.withConnection { conn in
+            let totals = try await database.read { conn in
                 // Windows older than 40 days are over for any configured period.
                 if prune { try RateLimitStore.prune(conn, before: now.adding(seconds: -40 * 86_400)) }
                 return try RateLimitStore.add(conn, batch)
@@ -145,7 +144,7 @@ public final class RateLimiter: Sendable {
     /// through at `limit - 1`); returns the seconds to wait when refused.
     public func acquire(_ key: String, limit: Int, periodSeconds: Int, now: Instant) async throws -> Int? {
         let (start, end, t) = Self.window(now, periodSeconds)
-        let admitted = try await pool.withConnection { conn in
+        let admitted = try await database.read { conn in
             try RateLimitStore.acquire(conn, key: key, windowStart: Instant(secondsSinceEpoch: start), limit: limit)
         }
         return admitted ? nil : max(1, Int(end - t))
@@ -154,12 +153,12 @@ public final class RateLimiter: Sendable {
     /// Takes back one event counted by `acquire` in the window of `now` (e.g. an attempt that succeeded).
     public func refund(_ key: String, periodSeconds: Int, now: Instant) async throws {
         let start = Self.window(now, periodSeconds).start
-        try await pool.withConnection { conn in try RateLimitStore.refund(conn, key: key, windowStart: Instant(secondsSinceEpoch: start)) }
+        try await database.read { conn in try RateLimitStore.refund(conn, key: key, windowStart: Instant(secondsSinceEpoch: start)) }
     }
 
     /// Forgets every window of `key`.
     public func reset(_ key: String) async throws {
-        try await pool.withConnection { conn in try RateLimitStore.reset(conn, key: key) }
+        try await database.read { conn in try RateLimitStore.reset(conn, key: key) }
     }
 }
 

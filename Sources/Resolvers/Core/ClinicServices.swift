@@ -4,7 +4,6 @@ import ClinicStore
 import ClinicDomain
 import Crypto
 import Foundation
-import Postgres
 import Schema
 import Synchronization
 
@@ -34,9 +33,8 @@ public struct RateLimitSettings: Sendable {
 }
 
 public final class ClinicServices: Sendable {
-    public let pool: ConnectionPool
-    /// Reports and exports read here (DATABASE_READ_URL); the primary otherwise.
-    public let readPool: ConnectionPool
+    /// The primary, and the replica reports and exports read from (DATABASE_READ_URL).
+    public let database: Database
     /// Whether the doctor list and free slots may read `readPool` now (REPLICA_MAX_LAG_MS).
     public let replicaRouting: ReplicaRouting
     public let signer: JWTSigner
@@ -63,13 +61,12 @@ public final class ClinicServices: Sendable {
     /// Receives operational messages (the server routes them to its logger).
     public let log: @Sendable (String) -> Void
 
-    public init(pool: ConnectionPool, readPool: ConnectionPool? = nil, signer: JWTSigner, hasher: PasswordHasher,
+    public init(database: Database, signer: JWTSigner, hasher: PasswordHasher,
                 tokens: TokenSettings = TokenSettings(), rateLimits: RateLimitSettings = RateLimitSettings(),
                 clock: Clock = Clock(), isProduction: Bool = false, publicURL: String = "http://127.0.0.1:8080",
                 backupDirectory: String = "./.clinic/backups", databaseURL: String = "", replicaMaxLagMilliseconds: Int = 2000,
                 log: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.pool = pool
-        self.readPool = readPool ?? pool
+        self.database = database
         self.replicaRouting = ReplicaRouting(maxLagMilliseconds: replicaMaxLagMilliseconds)
         self.signer = signer
         self.hasher = hasher
@@ -83,7 +80,7 @@ public final class ClinicServices: Sendable {
         self.databaseURL = databaseURL
         self.settingsCache = SettingsCache()
         self.viewerCache = ViewerCache()
-        self.limiter = RateLimiter(pool: pool, log: log)
+        self.limiter = RateLimiter(database: database, log: log)
         self.secretSeal = SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret"))
         self.log = log
     }

@@ -10,7 +10,6 @@
 import ClinicDomain
 import ClinicStore
 import Foundation
-import Postgres
 import Schema
 import Synchronization
 
@@ -34,7 +33,7 @@ public final class ReplicaRouting: Sendable {
     public init(maxLagMilliseconds: Int) { self.maxLagMilliseconds = maxLagMilliseconds }
 
     /// Whether the next bounded-staleness read may go to the replica.
-    func useReplica(primary: ConnectionPool, replica: ConnectionPool, now: Instant) async -> Bool {
+    func useReplica(_ database: Database, now: Instant) async -> Bool {
         let t = now.microsecondsSinceEpoch
         let (usable, mine) = state.withLock { s -> (Bool, Bool) in
             // Someone is measuring: use the last measure meanwhile.
@@ -47,8 +46,8 @@ public final class ReplicaRouting: Sendable {
         var lag: Double?
         var ok = false
         do {
-            let lsn = try await primary.withConnection { conn in try ReplicationStore.currentLSN(conn) }
-            let replay = try await replica.withConnection { conn in try ReplicationStore.replayState(conn, upTo: lsn) }
+            let lsn = try await database.read { conn in try ReplicationStore.currentLSN(conn) }
+            let replay = try await database.readReplica { conn in try ReplicationStore.replayState(conn, upTo: lsn) }
             lag = replay.caughtUp ? 0 : (replay.sinceLastReplayMs ?? .infinity)
             ok = (lag ?? .infinity) <= Double(maxLagMilliseconds)
         } catch {
@@ -91,17 +90,6 @@ public final class ReplicaRouting: Sendable {
                 """
         }
         return out
-    }
-}
-
-extension PostgresError {
-    /// The server is down or unreachable (as opposed to a bad statement).
-    var meansServerUnavailable: Bool {
-        switch self {
-        case .connection, .poolTimeout: return true
-        case .sql(let state, _, _, _): return state.hasPrefix("08") || state.hasPrefix("57P")
-        default: return false
-        }
     }
 }
 

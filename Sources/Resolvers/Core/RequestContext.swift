@@ -3,7 +3,6 @@
 import ClinicStore
 import ClinicDomain
 import JSON
-import Postgres
 import Schema
 import Synchronization
 
@@ -21,9 +20,9 @@ public final class RequestContext: Sendable {
     public let now: Instant
 
     public init(services: ClinicServices, viewer: Viewer?, ip: String?, requestID: String,
-                statements: StatementCounter = StatementCounter()) {
+                statements: StatementCounter? = nil) {
         self.services = services
-        self.statements = statements
+        self.statements = statements ?? StatementCounter()
         self.authenticated = viewer
         self.ip = ip
         self.requestID = requestID
@@ -32,15 +31,15 @@ public final class RequestContext: Sendable {
 
     /// Reads on the primary (counted).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await services.pool.withConnection(counter: statements, body)
+        try await services.database.read(counter: statements, body)
     }
 
     /// Reads that go to the replica: reports and exports. A replica that
     /// does not answer is SERVICE_UNAVAILABLE (not an internal error).
     public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         do {
-            return try await services.readPool.withConnection(counter: statements, body)
-        } catch let e as PostgresError where e.meansServerUnavailable && services.readPool !== services.pool {
+            return try await services.database.readReplica(counter: statements, body)
+        } catch let e where StoreFailure.is(e, .unavailable) && services.database.hasReplica {
             services.log("read replica unavailable (request \(requestID)): \(e)")
             throw ClinicError.replicaUnavailable()
         }
@@ -51,16 +50,15 @@ public final class RequestContext: Sendable {
     /// primary; a replica that fails to answer falls back to the primary.
     public func readBoundedStale<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let routing = services.replicaRouting
-        guard services.readPool !== services.pool,
-              await routing.useReplica(primary: services.pool, replica: services.readPool, now: now) else {
+        guard services.database.hasReplica, await routing.useReplica(services.database, now: now) else {
             routing.count(replica: false)
             return try await read(body)
         }
         do {
-            let value = try await services.readPool.withConnection(counter: statements, body)
+            let value = try await services.database.readReplica(counter: statements, body)
             routing.count(replica: true)
             return value
-        } catch let e as PostgresError where e.meansServerUnavailable {
+        } catch let e where StoreFailure.is(e, .unavailable) {
             routing.markDown(now: now)
             routing.count(replica: false)
             return try await read(body)
@@ -69,7 +67,7 @@ public final class RequestContext: Sendable {
 
     /// One transaction: the change, its audit entry and its notifications commit together.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await services.pool.transaction(counter: statements, body)
+        try await services.database.write(counter: statements, body)
     }
 
     public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }

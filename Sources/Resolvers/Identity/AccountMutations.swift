@@ -3,7 +3,6 @@ import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
-import Postgres
 import Schema
 
 /// The AuthPayload object.
@@ -66,7 +65,7 @@ enum AccountMutations {
                     return (user, refresh.token)
                 }
                 return payload(ctx, user: user, refreshToken: refresh)
-            } catch let e as PostgresError where e.isUniqueViolation {
+            } catch let e where StoreFailure.is(e, .uniqueViolation) {
                 throw ClinicError.conflict("An account with this email address already exists.")
             }
         }

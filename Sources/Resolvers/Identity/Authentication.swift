@@ -5,7 +5,6 @@
 import ClinicStore
 import ClinicDomain
 import Crypto
-import Postgres
 import Schema
 
 public enum AuthenticationFailure: Error, Sendable, Equatable {

@@ -19,7 +19,6 @@ import ClinicStore
 import ClinicDomain
 import Crypto
 import JSON
-import Postgres
 import Schema
 
 enum RefreshTokens {

@@ -3,7 +3,6 @@
 import ClinicStore
 import ClinicDomain
 import Crypto
-import Postgres
 import Schema
 
 enum UserManagement {
@@ -157,7 +156,7 @@ enum UserManagement {
                     return try loadUser(conn, id: id)!
                 }
                 return .object(user, typeName: "User")
-            } catch let e as PostgresError where e.isUniqueViolation {
+            } catch let e where StoreFailure.is(e, .uniqueViolation) {
                 throw ClinicError.conflict("An account with this email address already exists.")
             }
         }

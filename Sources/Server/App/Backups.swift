@@ -20,15 +20,17 @@ public enum DatabaseBackups {
     /// Dumps the database into `out` (default BACKUP_DIR); returns the archive's path.
     public static func backup(_ config: Configuration, _ db: DatabaseHandle, into out: String?) async throws -> String {
         let directory = absolute(out ?? config.backupDirectory)
-        let connection = try Connection(db.url)
-        defer { connection.close() }
+        let pg = try Postgres.Connection(db.url)
+        defer { pg.close() }
+        let connection = ClinicStore.Connection(pg)
         let major = try BackupTools.serverMajorVersion(connection)
         let now = Instant(microsecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1_000_000))
         let made = try await BackupTools.dump(databaseURL: db.url, serverMajor: major, into: directory, now: now)
         if directory == absolute(config.backupDirectory) {
             // Registered (and audited) when the backups table exists, i.e. the database is migrated.
             if (try? BackupStore.registryExists(connection)) == true {
-                _ = try connection.transaction { conn in
+                _ = try pg.transaction { pg in
+                    let conn = ClinicStore.Connection(pg)
                     let id = try BackupStore.register(conn, fileName: made.fileName, sizeBytes: made.sizeBytes, createdBy: nil).id
                     try AuditLog.record(conn, actor: nil, action: "backup.create", target: GlobalID.encode(type: "Backup", id: id),
                                      details: .object([("fileName", .string(made.fileName)), ("sizeBytes", .int(made.sizeBytes)),
@@ -42,8 +44,9 @@ public enum DatabaseBackups {
     /// Restores `archive` (an absolute path) in one transaction; refuses a
     /// database with rows in any user table unless `force`.
     public static func restore(_ db: DatabaseHandle, archive path: String, force: Bool) async throws {
-        let connection = try Connection(db.url)
-        defer { connection.close() }
+        let pg = try Postgres.Connection(db.url)
+        defer { pg.close() }
+        let connection = ClinicStore.Connection(pg)
         if let table = try BackupTools.firstNonEmptyTable(connection) {
             guard force else {
                 throw OperationRefused("the database is not empty (\(table) has rows); restore replaces everything in it: use --force")

@@ -44,9 +44,9 @@ public enum DatabaseSeeds {
         for (email, password) in passwords.sorted(by: { $0.key < $1.key }) {
             hashes.append((email, try hasher.hash(password)))
         }
-        let connection = try Connection(db.url)
-        defer { connection.close() }
-        try SeedStore.run(connection, script: script, passwordHashes: hashes, scale: scale)
+        let pg = try Postgres.Connection(db.url)
+        defer { pg.close() }
+        try SeedStore.run(ClinicStore.Connection(pg), script: script, passwordHashes: hashes, scale: scale)
         return started.duration(to: .now)
     }
 }
@@ -69,10 +69,11 @@ public enum Superadmins {
     public static func create(_ db: DatabaseHandle, email: String, password: String) async throws {
         _ = try await DatabaseMigrations.apply(db.url)
         let hash = try PasswordHasher().hash(password)
-        let connection = try Connection(db.url)
-        defer { connection.close() }
+        let pg = try Postgres.Connection(db.url)
+        defer { pg.close() }
         do {
-            try connection.transaction { conn in
+            try pg.transaction { pg in
+                let conn = ClinicStore.Connection(pg)
                 let id = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: "Super", lastName: "Admin",
                                                   phone: nil, role: .SUPERADMIN)
                 try AuditLog.record(conn, actor: nil, action: "user.create", target: GlobalID.encode(type: "User", id: id),

@@ -17,7 +17,7 @@ extension ClinicServer {
         logger.info("stopping the worker")
         await worker.stop()
         await backups.stop()
-        services.pool.close()
+        services.database.close()
     }
 }
 
@@ -46,7 +46,7 @@ enum BackupRunner {
 extension NotificationInputs {
     /// The worker's share of the app's services.
     public init(services: ClinicServices) {
-        self.init(pool: services.pool, clock: services.clock, secretSeal: services.secretSeal,
+        self.init(database: services.database, clock: services.clock, secretSeal: services.secretSeal,
                   resetTokenTTL: services.tokens.resetTokenTTL, publicURL: services.publicURL,
                   perUserLimit: services.rateLimits.notificationsPerUser, isProduction: services.isProduction)
     }

@@ -4,6 +4,7 @@ import Crypto
 import Foundation
 import JSON
 import HTTP
+import ClinicStore
 import Postgres
 import Jobs
 import Resolvers
@@ -24,7 +25,7 @@ public enum ClinicServer {
                                      limits: OperationLimits(maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost,
                                                              maxRootMutationFields: config.maxMutationFields))
         let metrics = Metrics()
-        let pool = services.pool
+        let pool = services.database.primary
         let staticFiles = StaticFiles(root: webDistDirectory())
         let serverBox = ServerBox()
         let workerBox = WorkerBox()
@@ -83,8 +84,7 @@ public enum ClinicServer {
         await server.shutdown(gracePeriod: .seconds(10))
         await worker?.stop()
         await backups?.stop()
-        services.pool.close()
-        if services.readPool !== services.pool { services.readPool.close() }
+        services.database.close()
     }
 
     static func makeServices(_ config: Configuration, _ db: DatabaseHandle, logger: Logger) throws -> ClinicServices {
@@ -100,7 +100,7 @@ public enum ClinicServer {
         limits.login = (config.rateLimitLogin.count, config.rateLimitLogin.periodSeconds)
         limits.passwordHashing = (config.rateLimitPasswordHashing.count, config.rateLimitPasswordHashing.periodSeconds)
         limits.notificationsPerUser = (config.notifyLimitPerUser.count, config.notifyLimitPerUser.periodSeconds)
-        return ClinicServices(pool: pool, readPool: readPool, signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
+        return ClinicServices(database: Database(primary: pool, replica: readPool), signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
                               tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
                               publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
                               replicaMaxLagMilliseconds: config.replicaMaxLagMilliseconds,

@@ -1,0 +1,104 @@
+// The clinic's database as the layers above see it: units of work (`read`,
+// `readReplica`, `write`) that hand a `Connection` to the stores' functions, and
+// failures classified without the driver's types. Only this module runs SQL on a
+// connection: the libpq connection inside is internal to ClinicStore.
+import Postgres
+
+/// A connection inside one unit of work. Resolvers and jobs pass it on to the
+/// stores; they cannot run statements on it.
+public struct Connection {
+    let pg: Postgres.Connection
+
+    /// For callers that hold a libpq connection of their own (the CLI, app
+    /// chores, tests) and call the stores with it.
+    public init(_ connection: Postgres.Connection) { pg = connection }
+
+    func query(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> QueryResult {
+        try pg.query(sql, parameters)
+    }
+
+    @discardableResult
+    func execute(_ sql: String) throws -> QueryResult { try pg.execute(sql) }
+}
+
+/// Counts the statements a request or job issues (tests assert exact counts).
+public typealias StatementCounter = Postgres.StatementCounter
+
+/// The primary and the pool reads may use (a streaming replica, else the primary).
+public final class Database: Sendable {
+    public let primary: ConnectionPool
+    /// Reports, exports and other reads that tolerate replication lag.
+    public let replica: ConnectionPool
+
+    public init(primary: ConnectionPool, replica: ConnectionPool? = nil) {
+        self.primary = primary
+        self.replica = replica ?? primary
+    }
+
+    /// Reads on the primary.
+    public func read<T: Sendable>(counter: StatementCounter? = nil,
+                                  _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await primary.withConnection(counter: counter) { try body(Connection($0)) }
+    }
+
+    /// Reads that may go to the replica.
+    public func readReplica<T: Sendable>(counter: StatementCounter? = nil,
+                                         _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await replica.withConnection(counter: counter) { try body(Connection($0)) }
+    }
+
+    /// One transaction on the primary: everything `body` does commits together,
+    /// or nothing does when it throws.
+    public func write<T: Sendable>(counter: StatementCounter? = nil,
+                                   _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await primary.transaction(counter: counter) { try body(Connection($0)) }
+    }
+
+    /// Whether reads that may be stale have a server of their own.
+    public var hasReplica: Bool { replica !== primary }
+
+    public func close() {
+        primary.close()
+        if replica !== primary { replica.close() }
+    }
+}
+
+/// A failed statement as the caller needs to know it: which rule of the
+/// database refused it, if any.
+public struct StoreFailure: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case uniqueViolation, exclusionViolation, checkViolation, foreignKeyViolation
+        case serializationFailure, deadlock
+        /// The server is down or does not answer (as opposed to a refused statement).
+        case unavailable
+        case other
+    }
+    public let kind: Kind
+    /// The constraint that refused the statement, when the server names one.
+    public let constraint: String?
+
+    /// nil when `error` is not a database error.
+    public init?(_ error: Error) {
+        guard let pg = error as? PostgresError else { return nil }
+        constraint = pg.constraint
+        kind = pg.isUniqueViolation ? .uniqueViolation
+             : pg.isExclusionViolation ? .exclusionViolation
+             : pg.isCheckViolation ? .checkViolation
+             : pg.isForeignKeyViolation ? .foreignKeyViolation
+             : pg.isSerializationFailure ? .serializationFailure
+             : pg.isDeadlock ? .deadlock
+             : Self.meansUnavailable(pg) ? .unavailable
+             : .other
+    }
+
+    static func meansUnavailable(_ pg: PostgresError) -> Bool {
+        switch pg {
+        case .connection, .poolTimeout: return true
+        case .sql(let state, _, _, _): return state.hasPrefix("08") || state.hasPrefix("57P")
+        default: return false
+        }
+    }
+
+    /// True when `error` is a database failure of this kind.
+    public static func `is`(_ error: Error, _ kind: Kind) -> Bool { StoreFailure(error)?.kind == kind }
+}
