@@ -36,12 +36,6 @@ final class ImportLayeringTests: XCTestCase {
         "DeliveryTesting": ["Delivery", "CCrypto"],
     ]
 
-    /// Imports that are still wrong because the move they wait for has not
-    /// landed yet. Each names the step that removes it; the test prints them
-    /// every run, and says when one is no longer needed (then delete it here).
-    static let transitional: [(target: String, imports: String, until: String)] = [
-    ]
-
     /// The toolchain's modules, allowed everywhere.
     static let toolchain: Set<String> = ["Foundation", "FoundationEssentials", "FoundationNetworking", "Glibc", "Musl",
                                          "Dispatch", "Synchronization", "_Concurrency", "XCTest"]
@@ -114,25 +108,16 @@ final class ImportLayeringTests: XCTestCase {
         return false
     }
 
-    static func isTransitional(_ target: String, _ module: String) -> Bool {
-        transitional.contains { $0.target == target && $0.imports == module }
-    }
-
     func testEverySourceTargetImportsOnlyDownward() throws {
         let imports = try Self.sourceImports()
         let declared = try Self.declaredDependencies()
         XCTAssertFalse(imports.isEmpty, "no Sources targets found under \(Self.root.path)")
-        var used: Set<String> = []
         for (target, modules) in imports.sorted(by: { $0.key < $1.key }) {
             guard let allowed = Self.allowed[target] else {
                 XCTFail("Sources/\(target) is not in the layout table: add it to ImportLayeringTests.allowed (and DESIGN.md)")
                 continue
             }
             for module in modules.subtracting(Self.toolchain).sorted() where module != target && !allowed.contains(module) {
-                if Self.isTransitional(target, module) {
-                    used.insert("\(target)→\(module)")
-                    continue
-                }
                 let why = Self.reaches(module, target) ? "an upward import (\(module) sits above \(target))"
                                                        : "not in its row of the layout table"
                 XCTFail("\(target) imports \(module): \(why)")
@@ -140,11 +125,6 @@ final class ImportLayeringTests: XCTestCase {
             if declared[target] == nil {
                 XCTFail("Sources/\(target) has no target in Package.swift")
             }
-        }
-        for entry in Self.transitional {
-            let key = "\(entry.target)→\(entry.imports)"
-            print(used.contains(key) ? "layout: transitional \(key) until \(entry.until)"
-                                     : "layout: transitional \(key) is no longer needed: delete it from ImportLayeringTests.transitional")
         }
     }
 
@@ -155,7 +135,7 @@ final class ImportLayeringTests: XCTestCase {
         for (target, dependencies) in declared.sorted(by: { $0.key < $1.key }) {
             guard let modules = imports[target] else { continue }  // system libraries
             let allowed = Self.allowed[target] ?? []
-            for dependency in dependencies.sorted() where !allowed.contains(dependency) && !Self.isTransitional(target, dependency) {
+            for dependency in dependencies.sorted() where !allowed.contains(dependency) {
                 XCTFail("Package.swift: \(target) depends on \(dependency), which the layout table does not allow")
             }
             for module in modules.intersection(libraries).sorted() where module != target && !dependencies.contains(module) {
