@@ -11,11 +11,10 @@ import ClinicDomain
 import ClinicStore
 import Foundation
 import JSON
-import Postgres
 import Synchronization
 
 public struct BackupInputs: Sendable {
-    public var pool: ConnectionPool
+    public var database: Database
     public var clock: Clock
     /// What pg_dump connects to (the primary).
     public var databaseURL: String
@@ -24,8 +23,8 @@ public struct BackupInputs: Sendable {
     /// BACKUP_COPY_DIR: the second copy of each scheduled archive; nil: none.
     public var copyDirectory: String?
 
-    public init(pool: ConnectionPool, clock: Clock, databaseURL: String, backupDirectory: String, copyDirectory: String?) {
-        self.pool = pool; self.clock = clock; self.databaseURL = databaseURL
+    public init(database: Database, clock: Clock, databaseURL: String, backupDirectory: String, copyDirectory: String?) {
+        self.database = database; self.clock = clock; self.databaseURL = databaseURL
         self.backupDirectory = backupDirectory; self.copyDirectory = copyDirectory
     }
 }
@@ -85,7 +84,7 @@ public final class BackupScheduler: Sendable {
     @discardableResult
     public func runIfDue(now: Instant) async throws -> BackupRunRow? {
         let (me, stale) = (workerID, now.adding(seconds: -staleAfterSeconds))
-        let claimed = try await inputs.pool.withConnection { conn -> (BackupRunRow, BackupSchedule)? in
+        let claimed = try await inputs.database.read { conn -> (BackupRunRow, BackupSchedule)? in
             let (schedule, zone) = try BackupScheduleStore.load(conn)
             guard let day = schedule.dueDay(now: now, zone: zone), try !BackupScheduleStore.isTaken(conn, day: day, staleBefore: stale) else {
                 return nil
@@ -102,7 +101,7 @@ public final class BackupScheduler: Sendable {
         do {
             let dumped = try await dump(now: now)
             made = dumped
-            backupID = try await inputs.pool.transaction { conn in
+            backupID = try await inputs.database.write { conn in
                 let row = try BackupStore.register(conn, fileName: dumped.fileName, sizeBytes: dumped.sizeBytes, createdBy: nil)
                 try AuditLog.record(conn, actor: nil, action: "backup.create", target: GlobalID.encode(type: "Backup", id: row.id),
                                     details: .object([("fileName", .string(dumped.fileName)), ("sizeBytes", .int(dumped.sizeBytes)),
@@ -128,7 +127,7 @@ public final class BackupScheduler: Sendable {
         if let error { log("backup scheduler \(workerID): the backup of \(run.day.iso) failed: \(error)") }
         let finishedAt = max(inputs.clock.now, now)
         let (made_, backupID_, copyPath_, pruned_) = (made, backupID, copyPath, pruned)
-        return try await inputs.pool.withConnection { conn in
+        return try await inputs.database.read { conn in
             try BackupScheduleStore.finish(conn, id: run.id, worker: me, finishedAt: finishedAt, backupID: backupID_,
                                            fileName: made_?.fileName, sizeBytes: made_?.sizeBytes, copyPath: copyPath_,
                                            prunedCount: pruned_, error: error)
@@ -136,7 +135,7 @@ public final class BackupScheduler: Sendable {
     }
 
     func dump(now: Instant) async throws -> (fileName: String, sizeBytes: Int) {
-        let major = try await inputs.pool.withConnection { conn in try BackupTools.serverMajorVersion(conn) }
+        let major = try await inputs.database.read { conn in try BackupTools.serverMajorVersion(conn) }
         return try await BackupTools.dump(databaseURL: inputs.databaseURL, serverMajor: major, into: inputs.backupDirectory, now: now)
     }
 
@@ -173,7 +172,7 @@ public final class BackupScheduler: Sendable {
         guard !doomed.isEmpty else { return 0 }
         for name in doomed { try FileManager.default.removeItem(atPath: directory + "/" + name) }
         if registered {
-            try await inputs.pool.withConnection { conn in try BackupStore.unregister(conn, fileNames: doomed) }
+            try await inputs.database.read { conn in try BackupStore.unregister(conn, fileNames: doomed) }
         }
         log("backup scheduler \(workerID): retention deleted \(doomed.count) archive(s) in \(directory)")
         return doomed.count

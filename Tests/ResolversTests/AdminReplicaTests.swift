@@ -45,7 +45,7 @@ final class ReplicaPair: @unchecked Sendable {
         try await Migrator(directory: adminMigrationsDirectory()).migrate(pool: pair.primaryPool!)
 
         // The replica: a base backup of the running primary, streaming from it, on its own socket.
-        let major = try await pair.primaryPool!.withConnection { try BackupTools.serverMajorVersion($0) }
+        let major = try await Database(primary: pair.primaryPool!).read { try BackupTools.serverMajorVersion($0) }
         let basebackup = try BackupTools.locate("pg_basebackup", serverMajor: major)
         try fm.createDirectory(atPath: base + "/r", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o711])
         let pgdata = base + "/r/pgdata", runDir = base + "/r/run"

@@ -21,7 +21,7 @@ final class BackupScheduleTests: XCTestCase {
         let dir: String
         let copyDir: String
         func scheduler(_ worker: String, copy: String? = nil) -> BackupScheduler {
-            BackupScheduler(inputs: BackupInputs(pool: api.h.services.pool, clock: Clock(), databaseURL: uri,
+            BackupScheduler(inputs: BackupInputs(database: api.h.services.database, clock: Clock(), databaseURL: uri,
                                                  backupDirectory: dir, copyDirectory: copy ?? copyDir),
                             workerID: worker, log: { _ in })
         }
@@ -94,7 +94,7 @@ final class BackupScheduleTests: XCTestCase {
 
         // The copy restores into an empty database, with the data of the moment.
         let target = try TestCluster.shared().createDatabase(prefix: "backup_restored")
-        let major = try await s.api.h.services.pool.withConnection { try BackupTools.serverMajorVersion($0) }
+        let major = try await s.api.h.services.database.read { try BackupTools.serverMajorVersion($0) }
         try await BackupTools.restore(archive: s.copyDir + "/" + name, databaseURL: target, serverMajor: major)
         let restored = try Connection(target)
         defer { restored.close() }

@@ -6,7 +6,6 @@
 import ClinicStore
 import ClinicDomain
 import JSON
-import Postgres
 import Schema
 
 enum ClinicAbsences {

@@ -5,7 +5,6 @@
 import ClinicStore
 import ClinicDomain
 import JSON
-import Postgres
 import Schema
 
 enum ClinicDoctorDay {

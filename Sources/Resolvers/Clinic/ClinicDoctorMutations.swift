@@ -123,8 +123,8 @@ enum ClinicDoctorMutations {
             do {
                 guard try DoctorStore.update(conn, id, license: license, specialization: spec, experienceYears: exp, fee: fee, bio: bio,
                                              isAvailable: avail) else { throw ClinicError.notFound("No doctor with that ID") }
-            } catch let e as PostgresError {
-                throw ClinicKit.mapDatabaseError(e)
+            } catch {
+                throw ClinicKit.mapDatabaseError(error)
             }
             try AuditLog.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
                              details: .object([("fields", .array(fields))]), ip: ip)

@@ -5,7 +5,6 @@
 import ClinicDomain
 import ClinicStore
 import JSON
-import Postgres
 import Schema
 
 enum FrontDesk {
@@ -73,7 +72,7 @@ enum FrontDesk {
                                                       ("withEmail", .bool(email != nil))]), ip: ip)
                 return row
             }
-        } catch let e as PostgresError where e.isUniqueViolation {
+        } catch let e where StoreFailure.is(e, .uniqueViolation) {
             throw ClinicError.conflict(emailTakenMessage)
         }
     }
@@ -140,7 +139,7 @@ enum FrontDesk {
                 guard let row = try ClinicLoad.patients(conn, [id])[id] else { throw ClinicError.internal() }
                 return row
             }
-        } catch let e as PostgresError where e.isUniqueViolation {
+        } catch let e where StoreFailure.is(e, .uniqueViolation) {
             throw ClinicError.conflict(emailTakenMessage)
         }
     }

@@ -35,7 +35,7 @@ enum NotificationRunner {
 enum BackupRunner {
     static func start(services: ClinicServices, config: Configuration, workerID: String, logger: Logger) -> BackupScheduler {
         let scheduler = BackupScheduler(
-            inputs: BackupInputs(pool: services.pool, clock: services.clock, databaseURL: services.databaseURL,
+            inputs: BackupInputs(database: services.database, clock: services.clock, databaseURL: services.databaseURL,
                                  backupDirectory: config.backupDirectory, copyDirectory: config.backupCopyDirectory),
             workerID: workerID, log: { logger.info($0) })
         scheduler.start()

@@ -13,11 +13,12 @@ extension ClinicServices {
     convenience init(pool: ConnectionPool, readPool: ConnectionPool? = nil, signer: JWTSigner, hasher: PasswordHasher,
                      tokens: TokenSettings = TokenSettings(), rateLimits: RateLimitSettings = RateLimitSettings(),
                      clock: Clock = Clock(), isProduction: Bool = false, publicURL: String = "http://127.0.0.1:8080",
-                     backupDirectory: String = "./.clinic/backups", databaseURL: String = "",
+                     backupDirectory: String = "./.clinic/backups", databaseURL: String = "", replicaMaxLagMilliseconds: Int = 2000,
                      log: @escaping @Sendable (String) -> Void = { _ in }) {
         self.init(database: Database(primary: pool, replica: readPool), signer: signer, hasher: hasher, tokens: tokens,
                   rateLimits: rateLimits, clock: clock, isProduction: isProduction, publicURL: publicURL,
-                  backupDirectory: backupDirectory, databaseURL: databaseURL, log: log)
+                  backupDirectory: backupDirectory, databaseURL: databaseURL,
+                  replicaMaxLagMilliseconds: replicaMaxLagMilliseconds, log: log)
     }
 }
 
