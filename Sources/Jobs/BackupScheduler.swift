@@ -37,8 +37,7 @@ public final class BackupScheduler: Sendable {
     /// A RUNNING row older than this was left by a worker that died: taken over.
     public let staleAfterSeconds: Int64
     let log: @Sendable (String) -> Void
-    private let task = Mutex<Task<Void, Never>?>(nil)
-    private let stopping = Atomic<Bool>(false)
+    private let running = BackgroundLoop()
 
     public init(inputs: BackupInputs, workerID: String, pollInterval: Duration = .seconds(30), staleAfterSeconds: Int64 = 6 * 3600,
                 log: @escaping @Sendable (String) -> Void) {
@@ -47,27 +46,17 @@ public final class BackupScheduler: Sendable {
     }
 
     public func start() {
-        task.withLock { t in
-            guard t == nil else { return }
-            stopping.store(false, ordering: .relaxed)
-            t = Task.detached { [self] in await self.loop() }
-        }
+        running.start { [self] in await self.loop() }
     }
 
     /// Stops polling; a backup in progress finishes first.
     public func stop() async {
-        stopping.store(true, ordering: .relaxed)
-        let running = task.withLock { t -> Task<Void, Never>? in
-            defer { t = nil }
-            return t
-        }
-        running?.cancel()
-        await running?.value
+        await running.stop(cancel: true)
     }
 
     private func loop() async {
         var failures = 0
-        while !stopping.load(ordering: .relaxed) {
+        while !running.isStopping {
             do {
                 _ = try await runIfDue(now: inputs.clock.now)
                 failures = 0

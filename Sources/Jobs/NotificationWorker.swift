@@ -70,8 +70,7 @@ public final class NotificationWorker: Sendable {
     public let recorder = NotificationMetricsRecorder()
     let log: @Sendable (String) -> Void
 
-    private let task = Mutex<Task<Void, Never>?>(nil)
-    private let stopping = Atomic<Bool>(false)
+    private let running = BackgroundLoop()
     private let wakeup = Wakeup()
     private let lastQueuedRefresh = Atomic<Int64>(0)
     private let sendQueue: DispatchQueue
@@ -96,22 +95,12 @@ public final class NotificationWorker: Sendable {
 
     /// Starts the polling loop (idempotent).
     public func start() {
-        task.withLock { t in
-            guard t == nil else { return }
-            stopping.store(false, ordering: .relaxed)
-            t = Task.detached { [self] in await self.loop() }
-        }
+        running.start { [self] in await self.loop() }
     }
 
     /// Finishes the batch in hand, then stops. Rows not yet claimed stay for the next worker.
     public func stop() async {
-        stopping.store(true, ordering: .relaxed)
-        wakeup.signal()
-        let running = task.withLock { t -> Task<Void, Never>? in
-            defer { t = nil }
-            return t
-        }
-        await running?.value
+        await running.stop(cancel: false) { wakeup.signal() }
     }
 
     /// Wakes the loop now (e.g. after enqueueing) instead of at the next poll.
@@ -120,7 +109,7 @@ public final class NotificationWorker: Sendable {
     private func loop() async {
         log("notification worker \(workerID) started: email via \(email.label), SMS via \(sms.label)")
         var failures = 0
-        while !stopping.load(ordering: .relaxed) {
+        while !running.isStopping {
             do {
                 let handled = try await runOnce()
                 failures = 0
@@ -129,7 +118,7 @@ public final class NotificationWorker: Sendable {
                 failures += 1
                 if failures == 1 || failures % 60 == 0 { log("notification worker \(workerID): \(error)") }
             }
-            if stopping.load(ordering: .relaxed) { break }
+            if running.isStopping { break }
             await wakeup.wait(timeout: options.pollInterval)
         }
         log("notification worker \(workerID) stopped")
