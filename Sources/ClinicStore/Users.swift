@@ -118,12 +118,21 @@ public enum UserStore {
                                        locale: String = MessageLocale.fallback) throws -> Int64 {
         let userID = try insertUser(conn, email: email, passwordHash: passwordHash, firstName: firstName, lastName: lastName,
                                     phone: phone, role: .CLIENT, locale: locale)
-        _ = try conn.query("""
-            INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone)
-            VALUES ($1, $2::date, $3, $4, $5, $6)
-            """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(emergencyContact),
-                  .text(emergencyPhone)])
+        try insertPatientProfile(conn, userID: userID, dateOfBirth: dateOfBirth, gender: gender, address: address,
+                                 emergencyContact: emergencyContact, emergencyPhone: emergencyPhone)
         return userID
+    }
+
+    /// The patient profile of an existing user; returns its id.
+    @discardableResult
+    public static func insertPatientProfile(_ conn: Connection, userID: Int64, dateOfBirth: LocalDate, gender: String = "UNDISCLOSED",
+                                            address: String = "", emergencyContact: String = "", emergencyPhone: String = "",
+                                            notes: String = "") throws -> Int64 {
+        try conn.query("""
+            INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone, notes)
+            VALUES ($1, $2::date, $3, $4, $5, $6, $7) RETURNING id
+            """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(emergencyContact),
+                  .text(emergencyPhone), .text(notes)]).first!.id("id")
     }
 
     /// Who a password-reset email goes to, with the clinic's name for its text.
@@ -263,11 +272,8 @@ extension UserStore {
             INSERT INTO users (email, password_hash, first_name, last_name, phone, role, locale)
             VALUES ($1, '!', $2, $3, $4, 'CLIENT', $5) RETURNING id
             """, [p.email.map { .text($0) }, .text(p.firstName), .text(p.lastName), .text(p.phone), .text(p.locale)]).first!.id("id")
-        return try conn.query("""
-            INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone, notes)
-            VALUES ($1, $2::date, $3, $4, $5, $6, $7) RETURNING id
-            """, [.int(Int(userID)), .text(p.dateOfBirth.iso), .text(p.gender), .text(p.address), .text(p.emergencyContact),
-                  .text(p.emergencyPhone), .text(p.notes)]).first!.id("id")
+        return try insertPatientProfile(conn, userID: userID, dateOfBirth: p.dateOfBirth, gender: p.gender, address: p.address,
+                                        emergencyContact: p.emergencyContact, emergencyPhone: p.emergencyPhone, notes: p.notes)
     }
 
     /// A patient of a live user, locked with its user for an edit: who the

@@ -288,4 +288,40 @@ final class FrontDeskPatientTests: XCTestCase {
         let settings = await f.h.graphql("{ systemSettings { timeZone } }", as: f.admin.viewer)
         XCTAssertEqual(settings.clinicCodes, ["FORBIDDEN"])
     }
+
+    /// Defect of issue #16: users created by staff had no patient profile, so nobody could book for them.
+    func testCreateUserWithADateOfBirthGivesACLIENTAPatientProfileStaffBookFor() async throws {
+        let f = try await fixture()
+        let created = await f.h.graphql("""
+            mutation { createUser(input: {email: "made.by.staff@example.test", password: "a long enough staff passphrase", firstName: "Made",
+              lastName: "ByStaff", dateOfBirth: "1992-08-09"}) { id role patient { id dateOfBirth } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(created.clinicCodes, [], "\(created)")
+        XCTAssertEqual(created.at("data.createUser.patient.dateOfBirth")?.stringValue, "1992-08-09")
+        let patientID = try XCTUnwrap(created.at("data.createUser.patient.id")?.stringValue, "\(created)")
+        let doctor = try await f.doctor(lastName: "ForMade")
+        let date = try await f.date(13)
+        let booked = await f.h.graphql("""
+            mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.doctorID(doctor))", date: "\(date.iso)", time: "10:30",
+              reason: "first visit", patientId: "\(patientID)"}) { status patient { user { fullName } } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(booked.at("data.bookAppointment.patient.user.fullName")?.stringValue, "Made ByStaff", "\(booked)")
+        // The patient signs in with the password staff gave and sees it.
+        let login = await f.h.graphql(#"mutation { login(email: "made.by.staff@example.test", password: "a long enough staff passphrase") { user { patient { appointments { totalCount } } } } }"#)
+        XCTAssertEqual(login.at("data.login.user.patient.appointments.totalCount")?.intValue, 1, "\(login)")
+        // Staff accounts get no patient profile this way.
+        let staff = await f.h.graphql("""
+            mutation { createUser(input: {email: "staff.dob@example.test", password: "a long enough staff passphrase", firstName: "S",
+              lastName: "Dob", role: ADMIN, dateOfBirth: "1992-08-09"}) { id } }
+            """, as: f.superadmin.viewer)
+        XCTAssertEqual(staff.clinicCodes, ["BAD_USER_INPUT"], "\(staff)")
+        XCTAssertEqual(staff.clinicField, "input.dateOfBirth")
+        // An explicit null is no date of birth (the web form sends it for staff roles).
+        let staffNull = await f.h.graphql("""
+            mutation { createUser(input: {email: "staff.null@example.test", password: "a long enough staff passphrase", firstName: "S",
+              lastName: "Null", role: ADMIN, dateOfBirth: null}) { role patient { id } } }
+            """, as: f.superadmin.viewer)
+        XCTAssertEqual(staffNull.at("data.createUser.role")?.stringValue, "ADMIN", "\(staffNull)")
+        XCTAssertEqual(staffNull.at("data.createUser.patient")?.isNull, true)
+    }
 }

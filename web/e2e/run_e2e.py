@@ -1244,6 +1244,20 @@ def scenario_superadmin(b, api, stamp, last):
     assert api.gql(users_q, {"s": ulast}, SUPERADMIN)["users"]["nodes"] == [], "deleted user still listed"
     b.shot("super-user-deleted")
 
+    # A CLIENT created with a date of birth gets a patient profile: staff can book for them.
+    plast = f"Paciente{stamp}"
+    b.click("Nuevo usuario")
+    form = b.css("form[aria-label='Nuevo usuario']")
+    for label, value in (("Nombre", "Pía"), ("Apellidos", plast), ("Correo electrónico", f"client.{stamp}@example.test"),
+                         ("Contraseña inicial", PASSWORD)):
+        b.fill(label, value)
+    b.fill("Fecha de nacimiento (paciente)", "1988-03-04")
+    b.shot("super-user-new-patient")
+    b.click("Crear usuario", form)
+    patient_q = "query($s: String) { users(search: $s, first: 5) { nodes { role patient { dateOfBirth } } } }"
+    b.wait(lambda d: api.gql(patient_q, {"s": plast}, SUPERADMIN)["users"]["nodes"] == [{"role": "CLIENT", "patient": {"dateOfBirth": "1988-03-04"}}],
+           15, "the new CLIENT with a patient profile")
+
     # Settings saved.
     b.go("/super/settings")
     b.css("h1")

@@ -121,10 +121,10 @@ struct Arguments {
         }
     }
 
-    /// A date of birth: a real date from 1900-01-01 up to `today`.
+    /// A date of birth: a real date from 1900-01-01 up to `today`; nil when absent or null.
     func dateOfBirth(_ key: String, today: LocalDate) throws -> LocalDate? {
         switch values[key] {
-        case nil: return nil
+        case nil, .null?: return nil
         case .string(let s)?:
             guard let d = LocalDate(iso: s) else { throw ClinicError.badInput("dateOfBirth must be a date.", field: path(key)) }
             guard d >= LocalDate(year: 1900, month: 1, day: 1)!, d <= today else {

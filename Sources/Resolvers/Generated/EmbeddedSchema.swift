@@ -784,6 +784,11 @@ input CreateUserInput {
   ADMIN may create CLIENT users; only SUPERADMIN may create ADMIN or SUPERADMIN.
   """
   role: Role! = CLIENT
+
+  """
+  CLIENT only: the user gets a patient profile born that day, so staff can book for them (addition).
+  """
+  dateOfBirth: Date
 }
 
 input UpdateUserInput {

@@ -145,14 +145,20 @@ enum UserManagement {
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let phone: String? = if case .value(let p) = try input.nullablePhone("phone", kind: .international), !p.isEmpty { p } else { nil }
+            // A CLIENT with a date of birth is a patient: the profile staff book for (issue #16).
+            let birth = try input.dateOfBirth("dateOfBirth", today: FrontDesk.today(ctx))
+            if birth != nil && role != .CLIENT {
+                throw ClinicError.badInput("Only CLIENT users get a patient profile (dateOfBirth).", field: input.path("dateOfBirth"))
+            }
             let hash = try await ctx.services.passwordHashing.hash(password)
             let ip = ctx.ip
             do {
                 let user = try await ctx.write { conn in
                     let id = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: firstName, lastName: lastName,
                                                       phone: phone, role: role)
+                    if let birth { try UserStore.insertPatientProfile(conn, userID: id, dateOfBirth: birth) }
                     try AuditLog.record(conn, actor: viewer.userID, action: "user.create", target: GlobalID.encode(type: "User", id: id),
-                                     details: .object([("role", .string(role.rawValue))]), ip: ip)
+                                     details: .object([("role", .string(role.rawValue)), ("patient", .bool(birth != nil))]), ip: ip)
                     return try loadUser(conn, id: id)!
                 }
                 return .object(user, typeName: "User")

@@ -154,6 +154,8 @@ export interface CreateUserInput {
   phone?: string | null;
   /** ADMIN may create CLIENT users; only SUPERADMIN may create ADMIN or SUPERADMIN. */
   role?: Role;
+  /** CLIENT only: the user gets a patient profile born that day, so staff can book for them (addition). */
+  dateOfBirth?: Date | null;
 }
 
 export interface UpdateUserInput {

@@ -70,12 +70,12 @@ export function Users() {
 function UserForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useI18n();
   const toast = useToast();
-  const [f, setF] = useState({ firstName: "", lastName: "", email: "", password: "", phone: "", role: "CLIENT" as Role });
+  const [f, setF] = useState({ firstName: "", lastName: "", email: "", password: "", phone: "", role: "CLIENT" as Role, dateOfBirth: "" });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const m = useMutation();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await m.run(() => request(CreateUserDocument, { input: { ...f, phone: f.phone || null } }))) { toast(t("Usuario creado.", "User created.")); onSaved(); }
+    if (await m.run(() => request(CreateUserDocument, { input: { ...f, phone: f.phone || null, dateOfBirth: f.role === "CLIENT" && f.dateOfBirth ? f.dateOfBirth : null } }))) { toast(t("Usuario creado.", "User created.")); onSaved(); }
   };
   return (
     <form className="panel grid2" onSubmit={submit} noValidate aria-label={t("Nuevo usuario", "New user")}>
@@ -88,6 +88,8 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
       <SelectField label={t("Rol", "Role")} value={f.role} onChange={set("role")}>
         {roles.map((r) => <option key={r} value={r}>{r}</option>)}
       </SelectField>
+      {f.role === "CLIENT" && <TextField label={t("Fecha de nacimiento (paciente)", "Date of birth (patient)")} type="date" value={f.dateOfBirth}
+        onChange={set("dateOfBirth")} error={m.field("dateOfBirth")} hint={t("Con ella el usuario tiene ficha de paciente y se le pueden reservar citas.", "With it the user gets a patient profile and can be booked for.")} />}
       <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{t("Crear usuario", "Create user")}</button></div>
     </form>
   );
