@@ -11,8 +11,16 @@ directory. Then, through nginx over HTTPS:
   failover   under load, one instance SIGKILLed and another restarted with
              SIGTERM (its /readyz turns 503 "draining" first): no query fails; every booking the client saw succeed is
              in the database once, none twice
-  replica    the replica stopped: a report fails clearly and quickly, bookings
-             still work; started again: reports work
+  staleness  the doctor list is read on the replica; with its replay paused
+             beyond REPLICA_MAX_LAG_MS every instance answers it from the
+             primary (the change made meanwhile is seen)
+  replica    the replica stopped: a report fails quickly with SERVICE_UNAVAILABLE,
+             the doctor list still answers, bookings still work; started
+             again: reports work
+  backup     the daily backup scheduled (via the API) for 00:00: exactly one of
+             the two workers takes today's, the archive is in BACKUP_DIR and
+             in BACKUP_COPY_DIR, the superadmin sees the result, and
+             `clinic restore` of the copy into a new database has the data
   outbox     500 SMS queued: the two workers send each exactly once (counted by
              the webhook sink, by Idempotency-Key), both take a share
   lockout    10 failed logins on one account spread by nginx over the servers
@@ -148,6 +156,7 @@ class Cluster:
             "RATE_LIMIT_USER": "1000000/hour",
             "CLINIC_DATA_DIR": os.path.join(base, "data"),
             "BACKUP_DIR": os.path.join(base, "backups"),
+            "BACKUP_COPY_DIR": os.path.join(base, "backup-copy"),
             "LOG_FORMAT": "json",
             "DB_POOL_SIZE": "4",
         })
@@ -190,6 +199,7 @@ class Cluster:
         subprocess.run([self.clinic, "migrate"], env=self.env, check=True, capture_output=True)
         subprocess.run([self.clinic, "create-superadmin", "--email", "root@clinic.example"], env=self.env, check=True,
                        input=b"cluster-test-superadmin-pass\n", capture_output=True)
+        os.makedirs(self.env["BACKUP_COPY_DIR"])
         self.sms = SMSSink(self.sms_port)
         threading.Thread(target=self.sms.serve_forever, daemon=True).start()
         log(f"three servers on {self.app_ports}, two workers")
@@ -384,7 +394,11 @@ def scenario_replica(c, admin, patient, doctor, slot):
     status, _, body = admin.gql(REPORT)
     took = time.time() - start
     codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
-    check(bool(codes) and took < 10, f"replica down: a report fails clearly in {took:.1f} s ({status}, codes {codes})")
+    check(codes == ["SERVICE_UNAVAILABLE"] and took < 10,
+          f"replica down: a report fails clearly in {took:.1f} s ({status}, codes {codes})")
+    status, _, body = c.client().gql("{ doctors(first: 5) { nodes { id } } }", get=True)
+    check(status == 200 and not body.get("errors") and body["data"]["doctors"]["nodes"],
+          f"replica down: the doctor list answers from the primary ({status} {json.dumps(body)[:200]})")
     status, _, body = patient.gql("""mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }""",
                                   {"i": {"doctorId": doctor, "date": slot[0], "time": slot[1], "reason": "replica down"}})
     check(status == 200 and not body.get("errors"), f"replica down: booking still works ({status} {json.dumps(body)[:200]})")
@@ -399,6 +413,79 @@ def scenario_replica(c, admin, patient, doctor, slot):
         check(True, "replica back: reports work again")
     except RuntimeError as e:
         check(False, f"replica back: {e}; last answer {json.dumps(last[0])[:300]}")
+
+
+def bounded_reads(c):
+    """clinic_bounded_reads_total per server kind, summed over the three instances."""
+    total = {"replica": 0.0, "primary": 0.0}
+    for port in c.app_ports:
+        _, text = c.direct(port, "/metrics")
+        for kind, n in re.findall(r'^clinic_bounded_reads_total\{server="(\w+)"\} (\S+)$', text, re.M):
+            total[kind] += float(n)
+    return total
+
+
+def scenario_staleness(c, doctor):
+    before = bounded_reads(c)
+    reader = c.client()
+    for _ in range(30):
+        reader.gql("{ doctors(first: 5) { nodes { id } } }", get=True)
+    mid = bounded_reads(c)
+    check(mid["replica"] - before["replica"] >= 20,
+          f"staleness: the doctor list reads the replica while it keeps up ({before} -> {mid})")
+    c.replica.sql("SELECT pg_wal_replay_pause()")
+    try:
+        raw_id = c.primary.sql("SELECT id FROM doctors WHERE license_number = 'CL-1'")
+        c.primary.sql(f"UPDATE doctors SET specialization = 'Stale check' WHERE id = {raw_id}")
+        time.sleep(3)  # beyond REPLICA_MAX_LAG_MS (2000 by default)
+        on_replica = c.replica.sql(f"SELECT specialization FROM doctors WHERE id = {raw_id}")
+        seen = set()
+        for _ in range(12):
+            _, _, body = reader.gql("{ doctors(first: 20) { nodes { id specialization } } }", get=True)
+            seen |= {n["specialization"] for n in body["data"]["doctors"]["nodes"] if n["id"] == doctor}
+        after = bounded_reads(c)
+        check(on_replica == "General" and seen == {"Stale check"} and after["primary"] - mid["primary"] >= 12,
+              f"staleness: replay paused 3 s, the replica still says {on_replica!r}, every answer says {seen} "
+              f"(from the primary: {after['primary'] - mid['primary']:.0f} of 12)")
+    finally:
+        c.replica.sql("SELECT pg_wal_replay_resume()")
+        c.primary.sql("UPDATE doctors SET specialization = 'General' WHERE license_number = 'CL-1'")
+
+
+def scenario_backup_schedule(c, admin):
+    """Called twice: `enable` before the other scenarios (the workers poll every 30 s), `verify` after."""
+    admin.must('mutation { updateBackupSchedule(input: { enabled: true, time: "00:00", retentionCount: 3 }) { enabled } }')
+    start = time.time()
+
+    def verify():
+        try:
+            wait_for("the scheduled backup", lambda: c.primary.sql(
+                "SELECT status FROM backup_runs ORDER BY id DESC LIMIT 1") in ("SUCCEEDED", "FAILED"),
+                timeout=max(5, 90 - (time.time() - start)), interval=1)
+        except RuntimeError as e:
+            check(False, f"backup: {e}")
+            return
+        runs = c.primary.sql("SELECT worker || '|' || status || '|' || coalesce(file_name, '') || '|' || coalesce(size_bytes, -1) "
+                             "|| '|' || coalesce(error, '') FROM backup_runs").splitlines()
+        check(len(runs) == 1, f"backup: one run for today by one of the two workers ({runs})")
+        worker, status, name, size, error = runs[0].split("|", 4)
+        main_file = os.path.join(c.env["BACKUP_DIR"], name)
+        copy = os.path.join(c.env["BACKUP_COPY_DIR"], name)
+        sizes = [os.path.getsize(p) if os.path.exists(p) else -1 for p in (main_file, copy)]
+        check(status == "SUCCEEDED" and sizes == [int(size)] * 2 and int(size) > 1000,
+              f"backup: {status} {error!r}, {name} of {size} bytes in BACKUP_DIR and BACKUP_COPY_DIR ({sizes})")
+        seen = admin.must("{ backupSchedule { enabled nextRunAt lastRun { status fileName sizeBytes copyPath } } }")["backupSchedule"]
+        check(seen["lastRun"] == {"status": "SUCCEEDED", "fileName": name, "sizeBytes": int(size), "copyPath": copy}
+              and seen["nextRunAt"], f"backup: the superadmin sees the last result ({seen})")
+        c.primary.sql("CREATE DATABASE clinic_restored", db="postgres")
+        env = dict(c.env, DATABASE_URL=c.env["DATABASE_URL"].rsplit("/", 1)[0] + "/clinic_restored")
+        env.pop("DATABASE_READ_URL")
+        r = subprocess.run([c.clinic, "restore", copy], env=env, capture_output=True, text=True)
+        restored = c.primary.sql("SELECT count(*) FROM users WHERE email IN ('dr.cluster@clinic.example', "
+                                 "'patient.cluster@clinic.example', 'root@clinic.example')", db="clinic_restored") \
+            if r.returncode == 0 else r.stderr.strip()
+        check(restored == "3", f"backup: `clinic restore` of the copy into a new database has the accounts ({restored})")
+    return verify
 
 
 def scenario_outbox(c, count=500, per_user=10):
@@ -464,12 +551,15 @@ def main():
         c.start()
         admin, patient, doctor, slots = setup_data(c)
         log(f"{len(slots)} free slots over the next days")
+        verify_backup = scenario_backup_schedule(c, admin)
         scenario_tls(c)
         scenario_spread(c)
         scenario_failover(c, patient, doctor, slots[:-1])
+        scenario_staleness(c, doctor)
         scenario_replica(c, admin, patient, doctor, slots[-1])
         scenario_outbox(c)
         scenario_lockout(c)
+        verify_backup()
     except Exception as e:
         failures.append(f"setup or scenario crashed: {e!r}")
         log(f"FAIL  {e!r}")

@@ -1299,6 +1299,14 @@ def scenario_superadmin(b, api, stamp, last):
     b.click("Crear respaldo")
     b.toast("Respaldo creado", 60)
     assert len(api.gql("{ backups { id } }", None, SUPERADMIN)["backups"]) == count + 1
+    # The daily backup's schedule (left disabled: no worker backup runs during the e2e).
+    b.fill("Conservar archivos (0: sin límite)", "5")
+    b.fill("Hora (hora local de la clínica)", "04:15")
+    b.click("Guardar programación")
+    b.toast("Programación guardada")
+    schedule = api.gql("{ backupSchedule { enabled time retentionCount } }", None, SUPERADMIN)["backupSchedule"]
+    assert schedule == {"enabled": False, "time": "04:15", "retentionCount": 5}, schedule
+    b.text_present("Desactivado.")
     b.shot("super-backups")
     sign_out(b)
 

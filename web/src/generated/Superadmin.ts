@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n";
+const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n\nquery BackupSchedule {\n  backupSchedule {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n    runs(first: 7) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      fileName\n      sizeBytes\n      copyPath\n      prunedCount\n      error\n    }\n  }\n}\n\nmutation UpdateBackupSchedule($input: BackupScheduleInput!) {\n  updateBackupSchedule(input: $input) {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n  }\n}\n";
 
 export type SettingsFieldsFragment = {
   clinicName: string;
@@ -205,4 +205,70 @@ export type DeleteUserMutationVariables = {
 export const DeleteUserDocument: Types.TypedDocument<DeleteUserMutation, DeleteUserMutationVariables> = {
   source: documentSource,
   operationName: "DeleteUser",
+};
+
+export type BackupScheduleQuery = {
+  /** The daily backup's schedule and last results (beyond the contract). */
+  backupSchedule: {
+    /** Off by default: set it on with updateBackupSchedule. */
+    enabled: boolean;
+    /** Clinic-local time the backup starts; a worker that was down then takes it later the same day. */
+    time: Types.Time;
+    /** Archives older than this many days are deleted, in BACKUP_DIR and in the copy directory (0: no age limit). */
+    retentionDays: number;
+    /** At most this many archives are kept in each directory (0: no count limit). The newest is never deleted. */
+    retentionCount: number;
+    /** When the next scheduled backup starts; null when disabled. */
+    nextRunAt: Types.DateTime | null;
+    /** Recent runs, newest first. */
+    runs: Array<{
+      id: string;
+      /** The clinic-local day it is the backup of. */
+      day: Types.Date;
+      status: Types.BackupRunStatus;
+      startedAt: Types.DateTime;
+      finishedAt: Types.DateTime | null;
+      /** The archive's name in BACKUP_DIR (listed by backups until retention deletes it). */
+      fileName: string | null;
+      sizeBytes: number | null;
+      /** Where the second copy went (the worker's BACKUP_COPY_DIR), or null. */
+      copyPath: string | null;
+      /** Archives deleted by retention in this run, both directories together. */
+      prunedCount: number;
+      /** What went wrong (dump, copy or pruning); null when it succeeded. */
+      error: string | null;
+    }>;
+  };
+};
+
+export type BackupScheduleQueryVariables = Record<string, never>;
+
+export const BackupScheduleDocument: Types.TypedDocument<BackupScheduleQuery, BackupScheduleQueryVariables> = {
+  source: documentSource,
+  operationName: "BackupSchedule",
+};
+
+export type UpdateBackupScheduleMutation = {
+  /** Changes the daily backup's schedule (beyond the contract); audited as backup.schedule. */
+  updateBackupSchedule: {
+    /** Off by default: set it on with updateBackupSchedule. */
+    enabled: boolean;
+    /** Clinic-local time the backup starts; a worker that was down then takes it later the same day. */
+    time: Types.Time;
+    /** Archives older than this many days are deleted, in BACKUP_DIR and in the copy directory (0: no age limit). */
+    retentionDays: number;
+    /** At most this many archives are kept in each directory (0: no count limit). The newest is never deleted. */
+    retentionCount: number;
+    /** When the next scheduled backup starts; null when disabled. */
+    nextRunAt: Types.DateTime | null;
+  };
+};
+
+export type UpdateBackupScheduleMutationVariables = {
+  input: Types.BackupScheduleInput;
+};
+
+export const UpdateBackupScheduleDocument: Types.TypedDocument<UpdateBackupScheduleMutation, UpdateBackupScheduleMutationVariables> = {
+  source: documentSource,
+  operationName: "UpdateBackupSchedule",
 };

@@ -2,11 +2,11 @@ import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
 import {
-  AuditLogDocument, BackupsDocument, CreateBackupDocument, CreateUserDocument, DeleteUserDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument,
+  AuditLogDocument, BackupScheduleDocument, BackupsDocument, CreateBackupDocument, UpdateBackupScheduleDocument, CreateUserDocument, DeleteUserDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument,
 } from "../../generated/Superadmin";
 import type { Role } from "../../generated/schema-types";
 import { formatDateTime, useI18n } from "../../i18n";
-import { Empty, FormError, Loading, MoreButton, SelectField, TextField, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
+import { Checkbox, Empty, FormError, Loading, MoreButton, SelectField, TextField, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 
 const roles: Role[] = ["CLIENT", "ADMIN", "SUPERADMIN"];
 
@@ -160,6 +160,8 @@ export function Backups() {
         <button type="button" className="primary" onClick={create} disabled={m.busy}>{m.busy ? t("Creando…", "Creating…") : t("Crear respaldo", "Create backup")}</button>
       </div>
       <FormError error={m.error} />
+      <BackupSchedulePanel />
+      <h2>{t("Archivos", "Archives")}</h2>
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.backups.length ?? 0) === 0 ? <Empty>{t("Aún no hay respaldos.", "No backups yet.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
           <thead><tr><th>{t("Archivo", "File")}</th><th>{t("Fecha", "Created")}</th><th>{t("Tamaño", "Size")}</th></tr></thead>
@@ -167,5 +169,47 @@ export function Backups() {
         </table></div>
       )}
     </>
+  );
+}
+
+/** The worker's daily backup: schedule, retention, and what the last runs did. */
+function BackupSchedulePanel() {
+  const { t, lang } = useI18n();
+  const toast = useToast();
+  const q = useQuery(() => request(BackupScheduleDocument, {}), []);
+  const [f, setF] = useState({ enabled: false, time: "03:00", retentionDays: 14, retentionCount: 0 });
+  useEffect(() => { if (q.data) { const s = q.data.backupSchedule; setF({ enabled: s.enabled, time: s.time, retentionDays: s.retentionDays, retentionCount: s.retentionCount }); } }, [q.data]);
+  const m = useMutation();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (await m.run(() => request(UpdateBackupScheduleDocument, { input: f }))) { toast(t("Programación guardada.", "Schedule saved.")); q.reload(); }
+  };
+  const status = (s: string) => s === "SUCCEEDED" ? t("Correcto", "Succeeded") : s === "FAILED" ? t("Falló", "Failed") : t("En curso", "Running");
+  const s = q.data?.backupSchedule;
+  return (
+    <section className="panel" aria-labelledby="backup-schedule-title">
+      <h2 id="backup-schedule-title">{t("Respaldo diario", "Daily backup")}</h2>
+      {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (
+        <>
+          <p>{s?.nextRunAt ? t("Próximo: ", "Next: ") + formatDateTime(lang, s.nextRunAt) : t("Desactivado.", "Off.")}</p>
+          <form className="grid2" onSubmit={submit} noValidate>
+            <Checkbox label={t("Activado", "Enabled")} checked={f.enabled} onChange={(v) => setF({ ...f, enabled: v })} name="enabled" />
+            <TextField label={t("Hora (hora local de la clínica)", "Time (clinic local time)")} type="time" value={f.time} onChange={(e) => setF({ ...f, time: e.target.value })} error={m.field("time")} />
+            <TextField label={t("Conservar días (0: sin límite)", "Keep days (0: no limit)")} type="number" value={f.retentionDays} onChange={(e) => setF({ ...f, retentionDays: Number(e.target.value) })} error={m.field("retentionDays")} />
+            <TextField label={t("Conservar archivos (0: sin límite)", "Keep archives (0: no limit)")} type="number" value={f.retentionCount} onChange={(e) => setF({ ...f, retentionCount: Number(e.target.value) })} error={m.field("retentionCount")} />
+            <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{t("Guardar programación", "Save schedule")}</button></div>
+          </form>
+          {(s?.runs.length ?? 0) === 0 ? <Empty>{t("Aún no se ha ejecutado.", "No scheduled run yet.")}</Empty> : (
+            <div className="table-wrap"><table className="stack">
+              <thead><tr><th>{t("Día", "Day")}</th><th>{t("Estado", "Status")}</th><th>{t("Inicio", "Started")}</th><th>{t("Fin", "Finished")}</th><th>{t("Tamaño", "Size")}</th><th>{t("Copia", "Copy")}</th><th>{t("Error", "Error")}</th></tr></thead>
+              <tbody>{s?.runs.map((r) => (
+                <tr key={r.id}><td>{r.day}</td><td>{status(r.status)}</td><td>{formatDateTime(lang, r.startedAt)}</td><td>{r.finishedAt ? formatDateTime(lang, r.finishedAt) : "—"}</td>
+                  <td>{r.sizeBytes == null ? "—" : (r.sizeBytes / 1024).toFixed(0) + " KB"}</td><td>{r.copyPath ?? "—"}</td><td>{r.error ?? ""}</td></tr>
+              ))}</tbody>
+            </table></div>
+          )}
+        </>
+      )}
+    </section>
   );
 }
