@@ -36,23 +36,58 @@ public struct ReportFacts: Sendable {
     public var revenue: String?
 }
 
+/// The parts of `ReportStore.facts` a report needs; each one is a branch of the one statement,
+/// and a branch nobody asked for is not computed.
+public struct ReportParts: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// Appointments per status (`ReportFacts.statusCounts`' `n`).
+    public static let status = ReportParts(rawValue: 1)
+    /// Also how many of them have started by `now` (`past`; implies `status`).
+    public static let past = ReportParts(rawValue: 2)
+    /// The daily series.
+    public static let daily = ReportParts(rawValue: 4)
+    /// Per doctor and per specialization, and revenue.
+    public static let doctors = ReportParts(rawValue: 8)
+    public static let all: ReportParts = [.status, .past, .daily, .doctors]
+}
+
 public enum ReportStore {
-    /// Reads the counters of migration 0010 (kept by triggers in the same transaction as every
-    /// change to appointments), so the work follows the days asked, not the appointments stored:
-    /// per day and status for the daily series and the status totals; per doctor from whole
-    /// months plus the days at the ends of the range; today's appointments alone are read in
-    /// detail, to tell past from future by the hour. `bench/plans` has the before/after.
-    static let factsSQL = """
-        WITH range AS MATERIALIZED (
+    // The counters of migration 0010 (kept by triggers in the same transaction as every
+    // change to appointments), so the work follows the days asked, not the appointments stored:
+    // per day and status for the daily series and the status totals; per doctor from whole
+    // months plus the days at the ends of the range; today's appointments alone are read in
+    // detail, to tell past from future by the hour. `bench/plans` has the before/after.
+    // `facts` assembles one statement from the branches below, for the parts asked.
+
+    /// Status totals alone: one `GROUP BY status` over the primary key range of the counters.
+    static let statusOnlySQL = """
+        SELECT 'status' AS kind, c.status AS key, sum(c.n)::int8 AS n1, 0::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
+               NULL::text AS money
+          FROM appointment_date_counts c
+         WHERE c.local_date BETWEEN $1::date AND $2::date
+         GROUP BY c.status
+        """
+
+    static let daysCTE = """
+        days AS MATERIALIZED (
+            SELECT c.local_date, c.status, c.n FROM appointment_date_counts c
+             WHERE c.local_date BETWEEN $1::date AND $2::date AND c.n > 0
+        )
+        """
+
+    static let pastCTE = """
+        today AS MATERIALIZED (
+            SELECT ($3::timestamptz AT TIME ZONE s.time_zone)::date AS d FROM system_settings s
+        )
+        """
+
+    static let doctorsCTE = """
+        range AS MATERIALIZED (
             -- Whole months inside [$1, $2]: [full_from, full_to); the days outside them are its ends.
             SELECT f.full_from, greatest(f.full_from, date_trunc('month', $2::date + 1)::date) AS full_to
               FROM (SELECT CASE WHEN extract(day FROM $1::date) = 1 THEN $1::date
                                 ELSE (date_trunc('month', $1::date) + interval '1 month')::date END AS full_from) f
-        ), days AS MATERIALIZED (
-            SELECT c.local_date, c.status, c.n FROM appointment_date_counts c
-             WHERE c.local_date BETWEEN $1::date AND $2::date AND c.n > 0
-        ), today AS MATERIALIZED (
-            SELECT ($3::timestamptz AT TIME ZONE s.time_zone)::date AS d FROM system_settings s
         ), doc AS (
             SELECT x.doctor_id, d.specialization, sum(x.n)::int8 AS n,
                    coalesce(sum(x.n) FILTER (WHERE x.status = 'COMPLETED'), 0)::int8 AS completed,
@@ -70,6 +105,9 @@ public enum ReportStore {
               JOIN doctors d ON d.id = x.doctor_id
              GROUP BY x.doctor_id, d.specialization, d.consultation_fee
         )
+        """
+
+    static let statusPastBranch = """
         SELECT 'status' AS kind, s.status AS key, sum(s.n)::int8 AS n1, sum(s.past)::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
                NULL::text AS money
           FROM (SELECT dy.status, dy.n, CASE WHEN dy.local_date < (SELECT d FROM today) THEN dy.n ELSE 0 END AS past FROM days dy
@@ -79,16 +117,27 @@ public enum ReportStore {
                  WHERE a.local_date = (SELECT d FROM today) AND a.local_date BETWEEN $1::date AND $2::date AND a.starts_at < $3
                  GROUP BY a.status) s
          GROUP BY s.status
-        UNION ALL
-        SELECT 'day', g.d::date::text, coalesce(sum(dy.n), 0)::int8,
-               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'COMPLETED'), 0)::int8,
-               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'CANCELLED'), 0)::int8,
-               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'NO_SHOW'), 0)::int8, NULL
+        """
+
+    static let statusBranch = """
+        SELECT 'status' AS kind, dy.status AS key, sum(dy.n)::int8 AS n1, 0::int8 AS n2, 0::int8 AS n3, 0::int8 AS n4,
+               NULL::text AS money
+          FROM days dy GROUP BY dy.status
+        """
+
+    static let dailyBranch = """
+        SELECT 'day' AS kind, g.d::date::text AS key, coalesce(sum(dy.n), 0)::int8 AS n1,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'COMPLETED'), 0)::int8 AS n2,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'CANCELLED'), 0)::int8 AS n3,
+               coalesce(sum(dy.n) FILTER (WHERE dy.status = 'NO_SHOW'), 0)::int8 AS n4, NULL::text AS money
           FROM generate_series($1::date, $2::date, interval '1 day') AS g(d)
           LEFT JOIN days dy ON dy.local_date = g.d::date
          GROUP BY g.d
-        UNION ALL
-        SELECT 'doctor', doc.doctor_id::text, doc.n, doc.completed, doc.no_shows, doc.booked, doc.revenue::text FROM doc
+        """
+
+    static let doctorsBranches = """
+        SELECT 'doctor' AS kind, doc.doctor_id::text AS key, doc.n AS n1, doc.completed AS n2, doc.no_shows AS n3,
+               doc.booked AS n4, doc.revenue::text AS money FROM doc
         UNION ALL
         SELECT 'specialization', doc.specialization, sum(doc.n)::int8, sum(doc.completed)::int8, 0, 0, NULL
           FROM doc GROUP BY doc.specialization
@@ -96,9 +145,26 @@ public enum ReportStore {
         SELECT 'revenue', NULL, 0, 0, 0, 0, coalesce(sum(doc.revenue), 0)::text FROM doc
         """
 
-    public static func facts(_ conn: Connection, _ range: ReportRange, now: Instant) throws -> ReportFacts {
+    /// The one statement for `parts` (nil when there is nothing to read), and whether it takes `now` ($3).
+    static func factsSQL(_ parts: ReportParts) -> (sql: String, takesNow: Bool)? {
+        if parts == .status { return (statusOnlySQL, false) }
+        var ctes: [String] = [], branches: [String] = []
+        let past = parts.contains(.past)
+        if past || parts.contains(.status) || parts.contains(.daily) { ctes.append(daysCTE) }
+        if past { ctes.append(pastCTE); branches.append(statusPastBranch) } else if parts.contains(.status) { branches.append(statusBranch) }
+        if parts.contains(.daily) { branches.append(dailyBranch) }
+        if parts.contains(.doctors) { ctes.append(doctorsCTE); branches.append(doctorsBranches) }
+        if branches.isEmpty { return nil }
+        return ("WITH " + ctes.joined(separator: ", ") + "\n" + branches.joined(separator: "\nUNION ALL\n"), past)
+    }
+
+    /// The figures of `parts` (the others stay empty), in one statement.
+    public static func facts(_ conn: Connection, _ range: ReportRange, now: Instant, parts: ReportParts = .all) throws -> ReportFacts {
         var facts = ReportFacts()
-        for r in try conn.query(factsSQL, [.text(range.from.iso), .text(range.to.iso), now.postgresValue]) {
+        guard let (sql, takesNow) = factsSQL(parts) else { return facts }
+        var parameters: [PostgresValue?] = [.text(range.from.iso), .text(range.to.iso)]
+        if takesNow { parameters.append(now.postgresValue) }
+        for r in try conn.query(sql, parameters) {
             let n1 = try r.int("n1"), n2 = try r.int("n2"), n3 = try r.int("n3"), n4 = try r.int("n4")
             switch try r.string("kind") {
             case "status": facts.statusCounts[try r.string("key")] = (n1, n2)

@@ -1,6 +1,7 @@
 // `report(from, to)`: every figure cross-checked against independent SQL for
 // the same range; role rules; range validation; bounded statements.
 import ClinicDomain
+import ClinicStore
 import Foundation
 import JSON
 import Postgres
@@ -344,6 +345,47 @@ final class AdminReportTests: XCTestCase {
         let small = await f.api.request("query($from: Date!, $to: Date!) { report(from: $from, to: $to) { totalAppointments } }",
                                         variables: ["from": .string(f.from.iso), "to": .string(f.to.iso)], as: f.superadmin.viewer)
         XCTAssertLessThanOrEqual(small.statements, 2, "only the selected parts are computed")
+    }
+}
+
+extension AdminReportTests {
+    /// Each figure selected alone (one part of the facts statement) equals the same figure of the
+    /// full report, and the store computes only the parts asked for.
+    func testEachPartAloneEqualsTheFullReport() async throws {
+        let f = try await Self.fixture.get { try await Self.makeFixture() }
+        let vars: [String: JSON] = ["from": .string(f.from.iso), "to": .string(f.to.iso)]
+        let selections = ["totalAppointments", "byStatus { status count }", "cancellationRate", "noShowRate",
+                          "daily { date booked completed cancelled noShow }", "bySpecialization { specialization appointments completed }",
+                          "byDoctor { doctor { id } appointments completed noShows revenue utilization }", "revenue", "utilization"]
+        let full = await f.api.request("query($from: Date!, $to: Date!) { report(from: $from, to: $to) { \(selections.joined(separator: " ")) } }",
+                                       variables: vars, as: f.superadmin.viewer)
+        XCTAssertEqual(full.codes, [], "\(full.json)")
+        let whole = try XCTUnwrap(full.json.at("data.report"))
+        for selection in selections {
+            let r = await f.api.request("query($from: Date!, $to: Date!) { report(from: $from, to: $to) { \(selection) } }",
+                                        variables: vars, as: f.superadmin.viewer)
+            XCTAssertEqual(r.codes, [], selection)
+            let key = String(selection.prefix { $0 != " " })
+            XCTAssertEqual(r.json.at("data.report.\(key)"), whole[key], selection)
+            XCTAssertNotNil(whole[key], selection)
+        }
+        // byStatus alone: one statement for the figures (plus at most the settings read).
+        let byStatus = await f.api.request("query($from: Date!, $to: Date!) { report(from: $from, to: $to) { byStatus { status count } } }",
+                                           variables: vars, as: f.admin.viewer)
+        XCTAssertLessThanOrEqual(byStatus.statements, 2)
+        let range = ReportRange(from: f.from, to: f.to, timeZone: "UTC")
+        let now = Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+        let (statusOnly, dailyOnly, none) = try await f.api.h.services.pool.withConnection { pg in
+            let conn = ClinicStore.Connection(pg)
+            return (try ReportStore.facts(conn, range, now: now, parts: .status), try ReportStore.facts(conn, range, now: now, parts: .daily),
+                    try ReportStore.facts(conn, range, now: now, parts: []))
+        }
+        XCTAssertFalse(statusOnly.statusCounts.isEmpty)
+        XCTAssertTrue(statusOnly.daily.isEmpty && statusOnly.perDoctor.isEmpty && statusOnly.bySpecialization.isEmpty)
+        XCTAssertNil(statusOnly.revenue)
+        XCTAssertEqual(dailyOnly.daily.count, f.from.days(to: f.to) + 1)
+        XCTAssertTrue(dailyOnly.statusCounts.isEmpty && dailyOnly.perDoctor.isEmpty)
+        XCTAssertTrue(none.statusCounts.isEmpty && none.daily.isEmpty && none.perDoctor.isEmpty)
     }
 }
 

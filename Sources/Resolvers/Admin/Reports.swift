@@ -119,12 +119,28 @@ enum Reports {
         return ReportRange(from: from, to: to, timeZone: try await ctx.settings().timeZone)
     }
 
+    /// The parts of the facts statement the selected fields of `Report` read.
+    static func parts(_ selected: Set<String>) -> ReportParts {
+        var parts: ReportParts = []
+        for field in selected {
+            switch field {
+            case "totalAppointments", "byStatus", "cancellationRate", "utilization": parts.insert(.status)
+            case "noShowRate": parts.formUnion([.status, .past])
+            case "daily": parts.insert(.daily)
+            case "bySpecialization", "byDoctor", "revenue": parts.insert(.doctors)
+            default: break
+            }
+        }
+        return parts
+    }
+
     static func report(_ args: [String: JSON], ctx: RequestContext, selected: Set<String>) async throws -> ReportObject {
         let range = try await range(args, ctx: ctx)
         let now = ctx.now
+        let parts = parts(selected)
         return try await ctx.readReplica { conn in
             var report = ReportObject(range: range)
-            let facts = try ReportStore.facts(conn, range, now: now)
+            let facts = try ReportStore.facts(conn, range, now: now, parts: parts)
             let statusCounts = facts.statusCounts
             let perDoctor = facts.perDoctor
             report.daily = facts.daily.map {
