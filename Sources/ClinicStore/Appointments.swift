@@ -76,17 +76,26 @@ public enum AppointmentStore {
         return "a.\(order.column)\(d), a.id\(d)"
     }
 
-    /// `Query.appointments`: the visible rows of one page, and the total when asked.
+    /// `Query.appointments`: the visible rows of one page, and the total when asked. `joins` come
+    /// in the same statement, looked up for each row of the page once it is cut (the page's plan stays the same).
     public static func page(_ conn: Connection, filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder,
-                            after: PageAfter<Instant>?, limit: Int, countTotal: Bool) throws -> ([AppointmentRow], Int?) {
+                            after: PageAfter<Instant>?, limit: Int, countTotal: Bool,
+                            joins: AppointmentJoins = []) throws -> ([AppointmentRow], Int?) {
         var p = SQLParams()
         var conds = filterConditions(filter, &p)
         conds.append(ClinicLoad.appointmentVisibility(viewer, &p))
         let countConds = conds
         let countParams = p.values
         if let k = keyset(order, after, &p) { conds.append(k) }
-        let rows = try conn.query("SELECT \(AppointmentRow.columns) FROM appointments a WHERE \(conds.joined(separator: " AND ")) "
-                                  + "ORDER BY \(orderSQL(order)) LIMIT \(limit)", p.values).rows.map(AppointmentRow.init)
+        let pageSQL = "FROM appointments a WHERE \(conds.joined(separator: " AND ")) ORDER BY \(orderSQL(order)) LIMIT \(limit)"
+        let rows: [AppointmentRow]
+        if joins.isEmpty {
+            rows = try conn.query("SELECT \(AppointmentRow.columns) \(pageSQL)", p.values).rows.map(AppointmentRow.init)
+        } else {
+            let j = AppointmentRow.joinSQL(joins)
+            rows = try conn.query("SELECT \(AppointmentRow.columns)\(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) "
+                                  + "ORDER BY \(orderSQL(order))", p.values).rows.map(AppointmentRow.decoder(joins))
+        }
         var total: Int?
         if countTotal {
             total = try conn.query("SELECT count(*) AS n FROM appointments a WHERE \(countConds.joined(separator: " AND "))",
@@ -99,7 +108,7 @@ public enum AppointmentStore {
     /// level in one statement (plus one for the totals when asked).
     public static func pagePerParent(_ conn: Connection, parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
                                      order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int,
-                                     countTotal: Bool) throws -> ([AppointmentRow], [Int64: Int]) {
+                                     countTotal: Bool, joins: AppointmentJoins = []) throws -> ([AppointmentRow], [Int64: Int]) {
         guard !ids.isEmpty else { return ([], [:]) }
         let column = parent.rawValue
         var p = SQLParams()
@@ -110,14 +119,15 @@ public enum AppointmentStore {
         let countParams = p.values
         if let k = keyset(order, after, &p) { conds.append(k) }
         let limitParam = p.bind(.int(limit))
+        let j = AppointmentRow.joinSQL(joins)
         let rows = try conn.query("""
-            SELECT \(AppointmentRow.columns) FROM (
+            SELECT \(AppointmentRow.columns)\(j.columns) FROM (
                 SELECT a.id, a.\(column) AS parent,
                        row_number() OVER (PARTITION BY a.\(column) ORDER BY \(orderSQL(order))) AS rn
                   FROM appointments a WHERE \(conds.joined(separator: " AND "))
-            ) t JOIN appointments a ON a.id = t.id
+            ) t JOIN appointments a ON a.id = t.id\(j.from)
             WHERE t.rn <= \(limitParam) ORDER BY t.parent, t.rn
-            """, p.values).rows.map(AppointmentRow.init)
+            """, p.values).rows.map(AppointmentRow.decoder(joins))
         var counts: [Int64: Int] = [:]
         if countTotal {
             for r in try conn.query("""
@@ -215,8 +225,10 @@ extension AppointmentStore {
 extension DoctorStore {
     /// `Query.doctors`: one page by id, and the total when asked. `search`
     /// matches first name, last name or specialization, case-insensitively.
+    /// With `joinUser`, each row's user comes in the same statement (`DoctorRow.user`), looked up
+    /// by primary key for each row of the page once it is cut, so the page's plan stays the same.
     public static func page(_ conn: Connection, specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
-                            limit: Int, countTotal: Bool) throws -> ([DoctorRow], Int?) {
+                            limit: Int, countTotal: Bool, joinUser: Bool = false) throws -> ([DoctorRow], Int?) {
         var p = SQLParams()
         var conds: [String] = []
         if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
@@ -232,8 +244,15 @@ extension DoctorStore {
         let countParams = p.values
         if let afterID { conds.append("d.id > \(p.bind(.int(Int(afterID))))") }
         let whereSQL = conds.isEmpty ? "TRUE" : conds.joined(separator: " AND ")
-        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE \(whereSQL) "
-                                  + "ORDER BY d.id LIMIT \(limit)", p.values).rows.map(DoctorRow.init)
+        let pageSQL = "FROM doctors d WHERE \(whereSQL) ORDER BY d.id LIMIT \(limit)"
+        let rows: [DoctorRow]
+        if joinUser {
+            rows = try conn.query("SELECT \(DoctorRow.columns), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
+                                  + "(SELECT \(DoctorRow.userColumns) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
+                                  p.values).rows.map(DoctorRow.withUser)
+        } else {
+            rows = try conn.query("SELECT \(DoctorRow.columns) \(pageSQL)", p.values).rows.map(DoctorRow.init)
+        }
         var total: Int?
         if countTotal {
             total = try conn.query("SELECT count(*) AS n FROM doctors d WHERE \(countConds.joined(separator: " AND "))",

@@ -23,6 +23,44 @@ extension Row {
 
 // MARK: - People
 
+/// A to-one relation joined into its parent's statement: `columns` (a row type's column list,
+/// written for the table alias `alias`) for the alias `joinAlias`, each column named
+/// `<joinAlias>_<name>`, so `Row.prefixed("<joinAlias>_")` decodes it with the row type's own
+/// decoder. `u.email` becomes `pu.email AS pu_email`; subselects keep their inner aliases.
+public func joinedColumns(_ columns: String, alias: String, as joinAlias: String) -> String {
+    var items: [String] = [], current = "", depth = 0
+    for c in columns {
+        if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
+        if c == "," && depth == 0 { items.append(current); current = "" } else { current.append(c) }
+    }
+    items.append(current)
+    return items.map { raw -> String in
+        let item = raw.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        var expr = item, name = item
+        if let r = item.ranges(of: " AS ").last {
+            expr = String(item[..<r.lowerBound]); name = String(item[r.upperBound...])
+        } else if let dot = item.lastIndex(of: ".") {
+            name = String(item[item.index(after: dot)...])
+        }
+        return "\(renameAlias(expr, alias, joinAlias)) AS \(joinAlias)_\(name)"
+    }.joined(separator: ", ")
+}
+
+/// `expr` with every `alias.` that starts a name replaced by `newAlias.`.
+private func renameAlias(_ expr: String, _ alias: String, _ newAlias: String) -> String {
+    let chars = Array(expr), pattern = Array(alias + ".")
+    var out = "", i = 0
+    while i < chars.count {
+        let startsName = i == 0 || !(chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_" || chars[i - 1] == ".")
+        if startsName, i + pattern.count <= chars.count, Array(chars[i ..< i + pattern.count]) == pattern {
+            out += newAlias + "."; i += pattern.count
+        } else {
+            out.append(chars[i]); i += 1
+        }
+    }
+    return out
+}
+
 public struct UserRow: Sendable {
     public var id: Int64
     /// Nil for a patient registered by staff without one (no login until claimed).
@@ -80,6 +118,8 @@ public struct PatientRow: Sendable {
     public var notes: String
     /// Doctors with any appointment of this patient: who counts as treating.
     public var treatingDoctorIDs: [Int64]
+    /// The user, when the statement that loaded the row joined it (`Patient.user` then reads no more).
+    public var user: UserRow?
 
     public static let columns = """
         p.id, p.user_id, p.date_of_birth::text AS date_of_birth, p.gender, p.address, p.emergency_contact,
@@ -112,6 +152,8 @@ public struct DoctorRow: Sendable {
     public var isAvailable: Bool
     /// For messages: "Dr. García".
     public var lastName: String
+    /// The user, when the statement that loaded the row joined it (`Doctor.user` then reads no more).
+    public var user: UserRow?
 
     public static let columns = """
         d.id, d.user_id, d.license_number, d.specialization, d.experience_years, d.consultation_fee::text AS consultation_fee,
@@ -126,6 +168,16 @@ public struct DoctorRow: Sendable {
     }
 
     public var displayName: String { "Dr. \(lastName)" }
+
+    /// The user's columns for `JOIN users du ON du.id = d.user_id`.
+    public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du")
+
+    /// A row of `columns` + `userColumns`.
+    public static func withUser(_ r: Row) throws -> DoctorRow {
+        var row = try DoctorRow(r)
+        row.user = try UserRow(r.prefixed("du_"))
+        return row
+    }
 }
 
 public struct WorkingHoursRow: Sendable {
@@ -163,6 +215,9 @@ public struct AppointmentRow: Sendable {
     public var cancellationReason: String?
     public var createdAt: Instant
     public var updatedAt: Instant
+    /// The patient and the doctor, when the statement that loaded the row joined them.
+    public var patient: PatientRow?
+    public var doctor: DoctorRow?
 
     public static let columns = """
         a.id, a.patient_id, a.doctor_id,
@@ -186,6 +241,58 @@ public struct AppointmentRow: Sendable {
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == patientUserID }
     public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.userID == doctorUserID }
+
+    static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
+    static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu")
+    static let doctorColumns = joinedColumns(DoctorRow.columns, alias: "d", as: "ad")
+    static let doctorUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "du")
+
+    /// The extra columns and joins of `joins`, for a statement over `appointments a`. Each relation
+    /// is a LATERAL lookup by primary key kept from being flattened (OFFSET 0), so the planner reads
+    /// one row per appointment of the page instead of hashing whole tables (bench/plans).
+    static func joinSQL(_ joins: AppointmentJoins) -> (columns: String, from: String) {
+        var columns = "", from = ""
+        if joins.contains(.patient) {
+            let user = joins.contains(.patientUser)
+            columns += ", jp.*"
+            from += " CROSS JOIN LATERAL (SELECT \(patientColumns)\(user ? ", " + patientUserColumns : "") FROM patients pa"
+                + (user ? " JOIN users pu ON pu.id = pa.user_id" : "") + " WHERE pa.id = a.patient_id OFFSET 0) jp"
+        }
+        if joins.contains(.doctor) {
+            let user = joins.contains(.doctorUser)
+            columns += ", jd.*"
+            from += " CROSS JOIN LATERAL (SELECT \(doctorColumns)\(user ? ", " + doctorUserColumns : "") FROM doctors ad"
+                + (user ? " JOIN users du ON du.id = ad.user_id" : "") + " WHERE ad.id = a.doctor_id OFFSET 0) jd"
+        }
+        return (columns, from)
+    }
+
+    /// Decodes a row of `columns` + `joinSQL(joins).columns`.
+    static func decoder(_ joins: AppointmentJoins) -> (Row) throws -> AppointmentRow {
+        { r in
+            var a = try AppointmentRow(r)
+            if joins.contains(.patient) {
+                a.patient = try PatientRow(r.prefixed("pa_"))
+                if joins.contains(.patientUser) { a.patient?.user = try UserRow(r.prefixed("pu_")) }
+            }
+            if joins.contains(.doctor) {
+                a.doctor = try DoctorRow(r.prefixed("ad_"))
+                if joins.contains(.doctorUser) { a.doctor?.user = try UserRow(r.prefixed("du_")) }
+            }
+            return a
+        }
+    }
+}
+
+/// To-one relations of appointments joined into the statement of their page (a user only with its
+/// patient or doctor).
+public struct AppointmentJoins: OptionSet, Sendable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    public static let patient = AppointmentJoins(rawValue: 1)
+    public static let patientUser = AppointmentJoins(rawValue: 2)
+    public static let doctor = AppointmentJoins(rawValue: 4)
+    public static let doctorUser = AppointmentJoins(rawValue: 8)
 }
 
 // MARK: - Notifications, audit, settings, backups

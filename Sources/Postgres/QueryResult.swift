@@ -35,12 +35,25 @@ public struct QueryResult: Sendable, Sequence {
 public struct Row: Sendable {
     let result: QueryResult
     let row: Int
+    /// Prepended to every column name looked up (see `prefixed`).
+    let prefix: String
+
+    init(result: QueryResult, row: Int, prefix: String = "") { self.result = result; self.row = row; self.prefix = prefix }
 
     public var columns: [String] { result.columns }
 
+    /// The same row, whose name lookups read the columns named `prefix` + name: a
+    /// to-one relation joined into its parent's statement (`pu_email`, …) decodes
+    /// with the relation's own row decoder.
+    public func prefixed(_ prefix: String) -> Row { Row(result: result, row: row, prefix: self.prefix + prefix) }
+
+    @inline(__always) func position(_ column: String) -> Int? {
+        result.index[prefix.isEmpty ? column : prefix + column]
+    }
+
     /// Raw text of a column (nil for NULL or an unknown column name).
     public subscript(column: String) -> String? {
-        guard let position = result.index[column] else { return nil }
+        guard let position = position(column) else { return nil }
         return self[position]
     }
     public subscript(position: Int) -> String? { result.cells[row * result.columns.count + position] }
@@ -88,8 +101,8 @@ public struct Row: Sendable {
     public func boolArray(_ column: String) throws -> [Bool] { try decode([Bool].self, column) }
 
     private func raw(_ column: String) throws -> String? {
-        guard let position = result.index[column] else {
-            throw PostgresError.decoding("no column \"\(column)\" in result (columns: \(result.columns.joined(separator: ", ")))")
+        guard let position = position(column) else {
+            throw PostgresError.decoding("no column \"\(prefix)\(column)\" in result (columns: \(result.columns.joined(separator: ", ")))")
         }
         return self[position]
     }

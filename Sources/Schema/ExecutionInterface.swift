@@ -56,15 +56,23 @@ public struct FieldBatch: Sendable {
     /// Names of the fields selected directly under this field (fragments
     /// expanded, every type condition), for look-ahead such as `totalCount`.
     public var selectedFields: Set<String>
+    /// Dotted paths of the fields selected below this field, `lookaheadDepth`
+    /// levels deep (`nodes`, `nodes.user`, `edges.node.user.firstName`, …;
+    /// fragments expanded, every type condition), for joining to-one relations
+    /// into this field's statement.
+    public var selectedPaths: Set<String>
+    /// How deep `selectedPaths` looks.
+    public static let lookaheadDepth = 4
     /// The request's own context (the viewer, a database handle, …).
     public var context: any Sendable
     /// Locations of the field in the document, for resolver-made errors.
     public var locations: [ErrorLocation]
 
     public init(typeName: String, fieldName: String, parents: [any Sendable], arguments: [String: JSON],
-                selectedFields: Set<String>, context: any Sendable, locations: [ErrorLocation]) {
+                selectedFields: Set<String>, context: any Sendable, locations: [ErrorLocation], selectedPaths: Set<String> = []) {
         self.typeName = typeName; self.fieldName = fieldName; self.parents = parents; self.arguments = arguments
         self.selectedFields = selectedFields; self.context = context; self.locations = locations
+        self.selectedPaths = selectedPaths
     }
 }
 

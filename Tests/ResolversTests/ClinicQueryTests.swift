@@ -255,12 +255,40 @@ final class ClinicQueryTests: XCTestCase {
             let p = try await f.patient()
             try await f.h.createAppointment(patientID: p.patientID!, doctorID: doctors[i % 5].doctorID!, daysFromNow: 60 + i)
         }
-        let q = "{ appointments(first: 100) { nodes { patient { user { fullName } } doctor { user { fullName } } } } }"
+        let q = "{ appointments(first: 100) { nodes { id patient { user { fullName } } doctor { user { fullName } } } } }"
         let (json, statements) = try await f.counted(q, as: f.admin.viewer)
         XCTAssertEqual(json.clinicCodes, [])
-        XCTAssertGreaterThanOrEqual(json.at("data.appointments.nodes")?.arrayValue?.count ?? 0, 40)
-        // appointments, Appointment.patient, Appointment.doctor, Patient.user, Doctor.user: one each.
-        XCTAssertEqual(statements, 5)
+        let nodes = json.at("data.appointments.nodes")?.arrayValue ?? []
+        XCTAssertGreaterThanOrEqual(nodes.count, 40)
+        // The patient, the doctor and both users are joined into the page's statement.
+        XCTAssertEqual(statements, 1)
+        var names: [Int64: [String]] = [:]
+        for r in try await f.h.sql("""
+            SELECT a.id, pu.first_name || ' ' || pu.last_name AS patient, du.first_name || ' ' || du.last_name AS doctor
+              FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN users pu ON pu.id = p.user_id
+              JOIN doctors d ON d.id = a.doctor_id JOIN users du ON du.id = d.user_id
+            """) { names[try r.id("id")] = [try r.string("patient"), try r.string("doctor")] }
+        for node in nodes {
+            XCTAssertEqual([node.at("patient.user.fullName")?.stringValue ?? "", node.at("doctor.user.fullName")?.stringValue ?? ""],
+                           names[clinicRawID(node["id"]?.stringValue)])
+        }
+        // Without the users, or through a fragment and edges: the same one statement.
+        let (_, withoutUsers) = try await f.counted("{ appointments(first: 100) { nodes { patient { id } doctor { id } } } }",
+                                                    as: f.admin.viewer)
+        XCTAssertEqual(withoutUsers, 1)
+        let (viaFragment, fragmentCount) = try await f.counted("""
+            { appointments(first: 100) { edges { node { ...A } } } }
+            fragment A on Appointment { id patient { user { fullName } } doctor { specialization user { fullName } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(fragmentCount, 1)
+        let edges = viaFragment.at("data.appointments.edges")?.arrayValue ?? []
+        XCTAssertEqual(edges.count, nodes.count)
+        for edge in edges {
+            let node = edge["node"]!
+            XCTAssertEqual([node.at("patient.user.fullName")?.stringValue ?? "", node.at("doctor.user.fullName")?.stringValue ?? ""],
+                           names[clinicRawID(node["id"]?.stringValue)])
+            XCTAssertNotNil(node.at("doctor.specialization")?.stringValue)
+        }
         // Per-parent connections are one statement for all parents too.
         let (nested, n2) = try await f.counted("{ doctors(first: 100) { nodes { appointments(first: 3) { totalCount nodes { id } } } } }",
                                                as: f.admin.viewer)
@@ -281,7 +309,44 @@ final class ClinicQueryTests: XCTestCase {
         // Through HTTP-style authentication the same list costs the same plus the token check.
         let token = try await f.h.token(for: f.admin)
         let r = await f.h.request(q, token: token)
-        XCTAssertLessThanOrEqual(r.statements, 5 + 2)
+        XCTAssertLessThanOrEqual(r.statements, 1 + 1)
+        let warm = await f.h.request(q, token: token)
+        XCTAssertEqual(warm.statements, 1, "the token check hits the cache")
+    }
+
+    func testPublicDoctorsListAndDashboardJoinTheirUsers() async throws {
+        let f = try await fixture()
+        for i in 0..<3 { _ = try await f.doctor(lastName: "Joined\(i)") }
+        let q = "{ doctors(first: 20) { edges { node { id specialization consultationFee user { firstName lastName } } } } }"
+        let (json, statements) = try await f.counted(q, as: nil)
+        XCTAssertEqual(json.clinicCodes, [], "\(json)")
+        XCTAssertEqual(statements, 1, "the doctors page with its users")
+        let edges = json.at("data.doctors.edges")?.arrayValue ?? []
+        XCTAssertGreaterThanOrEqual(edges.count, 3)
+        for edge in edges {
+            let row = try await f.h.sql("SELECT u.first_name, u.last_name FROM doctors d JOIN users u ON u.id = d.user_id WHERE d.id = $1",
+                                        [.int(Int(clinicRawID(edge.at("node.id")?.stringValue)))]).first!
+            XCTAssertEqual(edge.at("node.user.firstName")?.stringValue, try row.string("first_name"))
+            XCTAssertEqual(edge.at("node.user.lastName")?.stringValue, try row.string("last_name"))
+        }
+        // Private fields of the joined users are still guarded.
+        let email = await f.h.graphql("{ doctors(first: 1) { nodes { user { email } } } }", as: nil)
+        XCTAssertEqual(email.at("data.doctors.nodes")?.arrayValue?.first?.at("user.email"), .null)
+        XCTAssertFalse(email.clinicCodes.isEmpty, "\(email)")
+        let (_, plain) = try await f.counted("{ doctors(first: 20) { nodes { specialization } } }", as: nil)
+        XCTAssertEqual(plain, 1)
+        // A patient's dashboard: the user, the patient, then the appointments with their doctors' users.
+        let patient = try await f.patient()
+        let doc = try await f.doctor(lastName: "Dashboard")
+        for i in 0..<3 { try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 30 + i) }
+        let (dash, dashStatements) = try await f.counted("""
+            { me { firstName patient { appointments(first: 10) { edges { node { date status doctor { specialization user { lastName } } } } } } } }
+            """, as: patient.viewer)
+        XCTAssertEqual(dash.clinicCodes, [], "\(dash)")
+        let mine = dash.at("data.me.patient.appointments.edges")?.arrayValue ?? []
+        XCTAssertEqual(mine.count, 3)
+        XCTAssertEqual(Set(mine.compactMap { $0.at("node.doctor.user.lastName")?.stringValue }), ["Dashboard"])
+        XCTAssertLessThanOrEqual(dashStatements, 3)
     }
 
     func testScheduleAndSlotsArguments() async throws {

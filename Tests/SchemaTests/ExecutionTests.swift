@@ -1,5 +1,6 @@
 // Spec-derived execution tests (spec section 6) on an in-memory schema.
 import JSON
+import Synchronization
 import XCTest
 @testable import Schema
 import QueryLanguage
@@ -194,6 +195,29 @@ final class ExecutionTests: XCTestCase {
         XCTAssertTrue(r.errors.contains { $0.path == [.key("person"), .key("friends"), .index(0), .key("age")] && $0.code == "FORBIDDEN" })
         XCTAssertTrue(r.errors.contains { $0.path == [.key("p2"), .key("required")] })
         XCTAssertEqual(guardCalls.count("Person.age"), 1, "one guard call per group")
+    }
+
+    func testSelectedPathsLookAheadThroughFragmentsAndAliases() async throws {
+        let seen = Mutex<[String: Set<String>]>([:])
+        let guardFn: FieldGuard = { batch in
+            let key = "\(batch.typeName).\(batch.fieldName)"
+            seen.withLock { $0[key, default: []].formUnion(batch.selectedPaths) }
+            return batch.parents.map { _ in nil }
+        }
+        let ex = try makeTestExecutor(people: 3, fieldGuard: guardFn)
+        let r = try await ex.run("""
+            { person(id: "1") { ...F best: bestFriend { friends { bestFriend { friends { id } } } } skipped: age @skip(if: true) } }
+            fragment F on Person { friends { name pets { ... on Dog { barks } } } }
+            """)
+        XCTAssertEqual(r.errors.count, 0, "\(r.errors)")
+        let paths = seen.withLock { $0["Query.person"] } ?? []
+        // Four levels deep, fragments expanded, field names (not aliases), @skip honoured.
+        XCTAssertEqual(paths, ["friends", "friends.name", "friends.pets", "friends.pets.barks", "bestFriend", "bestFriend.friends",
+                               "bestFriend.friends.bestFriend", "bestFriend.friends.bestFriend.friends"])
+        // Person.friends at three levels: { name pets … }, { bestFriend { friends { id } } } and { id }.
+        XCTAssertEqual(seen.withLock { $0["Person.friends"] }, ["name", "pets", "pets.barks", "bestFriend", "bestFriend.friends",
+                                                                "bestFriend.friends.id", "id"])
+        XCTAssertEqual(seen.withLock { $0["Person.name"] }, [], "a leaf selects nothing")
     }
 
     func testObjectGuardRunsOncePerLevelAndTypeAndNullsDeniedObjects() async throws {

@@ -16,8 +16,8 @@ enum ClinicArea {
 
     static func registerQueries(_ r: inout ResolverRegistry) {
         r.root("Query.doctors") { args, ctx, batch in
-            .object(try await ClinicPages.doctors(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
-                    typeName: "DoctorConnection")
+            .object(try await ClinicPages.doctors(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
+                                                  joinUser: batch.nodesSelect("user")), typeName: "DoctorConnection")
         }
         r.root("Query.doctor") { args, ctx, _ in
             let id = try Arguments.id(Arguments.string(args, "id"), "Doctor", field: "id")
@@ -44,8 +44,8 @@ enum ClinicArea {
             return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer), date, settings)
         }
         r.root("Query.appointments") { args, ctx, batch in
-            .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount")),
-                    typeName: "AppointmentConnection")
+            .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
+                                                           joins: batch.appointmentJoins), typeName: "AppointmentConnection")
         }
         r.root("Query.appointment") { args, ctx, _ in
             let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
@@ -171,24 +171,18 @@ enum ClinicArea {
             }
         }
         r.batch("Doctor.user") { batch, ctx in
-            let ids = batch.parents.map { ($0 as? DoctorRow)?.userID }
-            let users = try await ctx.read { conn in try ClinicLoad.users(conn, Array(Set(ids.compactMap { $0 }))) }
-            return ids.map { id in id.flatMap { users[$0] }.map { .object($0, typeName: "User") } ?? .null }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? DoctorRow).map { ($0.userID, $0.user) } }
         }
         r.batch("Patient.user") { batch, ctx in
-            let ids = batch.parents.map { ($0 as? PatientRow)?.userID }
-            let users = try await ctx.read { conn in try ClinicLoad.users(conn, Array(Set(ids.compactMap { $0 }))) }
-            return ids.map { id in id.flatMap { users[$0] }.map { .object($0, typeName: "User") } ?? .null }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? PatientRow).map { ($0.userID, $0.user) } }
         }
         r.batch("Appointment.patient") { batch, ctx in
-            let ids = batch.parents.map { ($0 as? AppointmentRow)?.patientID }
-            let rows = try await ctx.read { conn in try ClinicLoad.patients(conn, Array(Set(ids.compactMap { $0 }))) }
-            return ids.map { id in id.flatMap { rows[$0] }.map { .object($0, typeName: "Patient") } ?? .null }
+            try await toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) {
+                ($0 as? AppointmentRow).map { ($0.patientID, $0.patient) }
+            }
         }
         r.batch("Appointment.doctor") { batch, ctx in
-            let ids = batch.parents.map { ($0 as? AppointmentRow)?.doctorID }
-            let rows = try await ctx.read { conn in try ClinicLoad.doctors(conn, Array(Set(ids.compactMap { $0 }))) }
-            return ids.map { id in id.flatMap { rows[$0] }.map { .object($0, typeName: "Doctor") } ?? .null }
+            try await toOne(batch, "Doctor", ctx: ctx, load: ClinicLoad.doctors) { ($0 as? AppointmentRow).map { ($0.doctorID, $0.doctor) } }
         }
         r.batch("Appointment.canModify") { batch, ctx in
             let settings = try await ctx.settings()
@@ -205,6 +199,37 @@ enum ClinicArea {
             try await ClinicPages.appointmentsPerParent(batch, ctx: ctx, parent: .doctor,
                                                         parentIDs: batch.parents.map { ($0 as? DoctorRow)?.id })
         }
+    }
+
+    /// A to-one relation: the row joined into the parent's statement when it was (no statement
+    /// here), otherwise the rest by id in one statement. `key` gives a parent's id and joined row.
+    static func toOne<R: Sendable>(_ batch: FieldBatch, _ typeName: String, ctx: RequestContext,
+                                   load: @escaping @Sendable (Connection, [Int64]) throws -> [Int64: R],
+                                   key: (any Sendable) -> (Int64, R?)?) async throws -> [ResolvedValue] {
+        let keys = batch.parents.map(key)
+        let missing = Array(Set(keys.compactMap { k in k.flatMap { $0.1 == nil ? $0.0 : nil } }))
+        let loaded = missing.isEmpty ? [:] : try await ctx.read { conn in try load(conn, missing) }
+        return keys.map { k in
+            guard let k, let row = k.1 ?? loaded[k.0] else { return .null }
+            return .object(row, typeName: typeName)
+        }
+    }
+}
+
+extension FieldBatch {
+    /// Whether the nodes of a connection field select `path` (through `nodes` or `edges.node`).
+    func nodesSelect(_ path: String) -> Bool {
+        selectedPaths.contains("nodes." + path) || selectedPaths.contains("edges.node." + path)
+    }
+
+    /// The to-one relations of appointments this connection field's selection reads.
+    var appointmentJoins: AppointmentJoins {
+        var joins: AppointmentJoins = []
+        if nodesSelect("patient") { joins.insert(.patient) }
+        if nodesSelect("patient.user") { joins.insert(.patientUser) }
+        if nodesSelect("doctor") { joins.insert(.doctor) }
+        if nodesSelect("doctor.user") { joins.insert(.doctorUser) }
+        return joins
     }
 }
 

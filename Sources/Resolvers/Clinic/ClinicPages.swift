@@ -40,14 +40,15 @@ enum ClinicPages {
     }
 
     /// `Query.appointments`: visible rows only.
-    static func rootAppointments(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
+    static func rootAppointments(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool,
+                                 joins: AppointmentJoins = []) async throws -> ConnectionObject {
         let (order, scope) = appointmentOrder(args)
         let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant])
         let filter = try appointmentFilter(args)
         let viewer = ctx.viewer
         let (rows, total) = try await ctx.read { conn in
             try AppointmentStore.page(conn, filter: filter, viewer: viewer, order: order, after: after(page), limit: page.fetchLimit,
-                                      countTotal: countTotal)
+                                      countTotal: countTotal, joins: joins)
         }
         return ConnectionObject(rows: rows, page: page, totalCount: total, cursor: cursor(order, scope: scope))
     }
@@ -63,9 +64,10 @@ enum ClinicPages {
         let filter = try appointmentFilter(args)
         let viewer = ctx.viewer
         let countTotal = batch.selectedFields.contains("totalCount")
+        let joins = batch.appointmentJoins
         let (rows, counts) = try await ctx.read { conn in
             try AppointmentStore.pagePerParent(conn, parent: parent, ids: ids, filter: filter, viewer: viewer, order: order,
-                                               after: after(page), limit: page.fetchLimit, countTotal: countTotal)
+                                               after: after(page), limit: page.fetchLimit, countTotal: countTotal, joins: joins)
         }
         var byParent: [Int64: [AppointmentRow]] = [:]
         for r in rows { byParent[parent == .patient ? r.patientID : r.doctorID, default: []].append(r) }
@@ -84,7 +86,7 @@ enum ClinicPages {
 
     // MARK: doctors
 
-    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool) async throws -> ConnectionObject {
+    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool, joinUser: Bool = false) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: "doctors", keyKinds: [])
         let f = Arguments.object(args, "filter")
         let specialization = Arguments.string(f, "specialization")
@@ -92,7 +94,7 @@ enum ClinicPages {
         let available = Arguments.bool(f, "isAvailable")
         let (rows, total) = try await ctx.readBoundedStale { conn in
             try DoctorStore.page(conn, specialization: specialization, search: search, isAvailable: available, afterID: page.after?.id,
-                                 limit: page.fetchLimit, countTotal: countTotal)
+                                 limit: page.fetchLimit, countTotal: countTotal, joinUser: joinUser)
         }
         return ConnectionObject(rows: rows, page: page, totalCount: total) { Cursor(scope: "doctors", keys: [], id: $0.id).encoded }
     }

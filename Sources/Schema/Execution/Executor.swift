@@ -196,6 +196,7 @@ private final class FieldPlan {
     let resolver: BatchResolver?
     let isIntrospection: Bool
     var selected: Set<String>?
+    var selectedPaths: Set<String>?
     /// Interned (type, field, arguments): equal ids share one resolver call.
     var groupID = 0
     /// Read straight from the parent, completed inline (no resolver, no guard).
@@ -561,7 +562,8 @@ private final class ExecutionRun {
             }
             let batch = FieldBatch(typeName: g.typeName, fieldName: g.field.fieldName, parents: g.parents,
                                    arguments: p.arguments, selectedFields: selectedFields(g),
-                                   context: context, locations: g.field.nodes.map { ErrorLocation($0.loc) })
+                                   context: context, locations: g.field.nodes.map { ErrorLocation($0.loc) },
+                                   selectedPaths: selectedPaths(g))
             asyncJobs.append((gi, batch, p.resolver, guardFn))
         }
         if asyncJobs.count == 1 {
@@ -642,6 +644,21 @@ private final class ExecutionRun {
             if let s = plans[id]?.selected { result.formUnion(s); continue }
             let s = collector.selectedFieldNames(f.nodes)
             plans[id]?.selected = s
+            result.formUnion(s)
+        }
+        return result
+    }
+
+    /// Dotted paths of the fields selected below the group's field, `FieldBatch.lookaheadDepth` levels deep.
+    func selectedPaths(_ g: Group) -> Set<String> {
+        guard let named = schema.types[g.def.type.namedType], named.isComposite else { return [] }
+        var seen: Set<ObjectIdentifier> = []
+        var result: Set<String> = []
+        for f in g.fields where seen.insert(ObjectIdentifier(f)).inserted {
+            let id = ObjectIdentifier(f)
+            if let s = plans[id]?.selectedPaths { result.formUnion(s); continue }
+            let s = collector.selectedFieldPaths(f.nodes, depth: FieldBatch.lookaheadDepth)
+            plans[id]?.selectedPaths = s
             result.formUnion(s)
         }
         return result

@@ -131,4 +131,26 @@ struct FieldCollector {
                               include: { (try? shouldInclude($0)) ?? false }, applies: { _ in true }) { names.insert($0.name.value) }
         return names
     }
+
+    /// Dotted paths of the fields selected under `nodes` down to `depth` levels
+    /// (`edges`, `edges.node`, `edges.node.user`, …), every type condition included
+    /// (for `FieldBatch.selectedPaths`).
+    func selectedFieldPaths(_ nodes: [Field], depth: Int) -> Set<String> {
+        var paths: Set<String> = []
+        func walk(_ nodes: [Field], prefix: String, depth: Int) {
+            var below: [String: [Field]] = [:]
+            var order: [String] = []
+            forEachCollectedField(in: nodes.compactMap(\.selectionSet), fragments: fragments,
+                                  include: { (try? shouldInclude($0)) ?? false }, applies: { _ in true }) { field in
+                let path = prefix + field.name.value
+                paths.insert(path)
+                guard depth > 1, field.selectionSet != nil else { return }
+                if below[path] == nil { order.append(path) }
+                below[path, default: []].append(field)
+            }
+            for path in order { walk(below[path]!, prefix: path + ".", depth: depth - 1) }
+        }
+        walk(nodes, prefix: "", depth: depth)
+        return paths
+    }
 }
