@@ -88,6 +88,12 @@ public struct Configuration: Sendable {
     /// REPLICA_MAX_LAG_MS: the public doctor list and free slots read on the replica only
     /// while its replay lag is below this (else on the primary).
     public var replicaMaxLagMilliseconds: Int = 2000
+    /// TRUSTED_DOCUMENTS: the registered documents by SHA-256 hex; when set, only they run.
+    public var trustedDocuments: [String: String]? = nil
+    /// TRUSTED_DOCUMENTS_STAFF_AD_HOC=true: staff may also send other documents.
+    public var trustedDocumentsStaffAdHoc = false
+    /// PERSISTED_QUERIES_CAPACITY: documents kept for automatic persisted queries (10000).
+    public var persistedQueriesCapacity = 10_000
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
         func value(_ key: String) -> String? {
@@ -152,6 +158,13 @@ public struct Configuration: Sendable {
             }
             c.introspection = policy
         }
+        if let path = value("TRUSTED_DOCUMENTS") { c.trustedDocuments = try PersistedDocuments.loadManifest(path: path) }
+        switch value("TRUSTED_DOCUMENTS_STAFF_AD_HOC")?.lowercased() {
+        case nil, "false", "0", "no": c.trustedDocumentsStaffAdHoc = false
+        case "true", "1", "yes": c.trustedDocumentsStaffAdHoc = true
+        case let other?: throw ConfigurationError("TRUSTED_DOCUMENTS_STAFF_AD_HOC=\(other): expected true or false")
+        }
+        c.persistedQueriesCapacity = try int("PERSISTED_QUERIES_CAPACITY", 10_000, range: 1...1_000_000)
         guard ["text", "json"].contains(c.logFormat) else {
             throw ConfigurationError("LOG_FORMAT=\(c.logFormat): expected text or json")
         }

@@ -27,7 +27,10 @@ public struct HTTPApplication: Sendable {
         let explorer = ExplorerRoute()
         let router = Router(
             graphQL: GraphQLRoute(service: service, authenticator: authenticator, introspection: configuration.introspection,
-                                  isProduction: configuration.isProduction, explorer: explorer),
+                                  isProduction: configuration.isProduction, explorer: explorer,
+                                  persisted: PersistedDocuments(trusted: configuration.trustedDocuments,
+                                                                staffAdHoc: configuration.trustedDocumentsStaffAdHoc,
+                                                                capacity: configuration.persistedQueriesCapacity)),
             explorer: explorer,
             operations: OperationsRoutes(metrics: metrics, readiness: readiness, gauges: gauges, extraMetrics: extraMetrics),
             staticFiles: staticFiles)

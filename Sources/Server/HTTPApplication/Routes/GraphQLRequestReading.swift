@@ -6,14 +6,33 @@ import HTTP
 import JSON
 import Schema
 
+/// One operation as read: the request, and the document's hash when it was sent by hash
+/// (`query` is then nil, or the text to register).
+struct ReadOperation: Sendable {
+    var request: GraphQLRequest
+    var persisted: PersistedQueryReference?
+    init(_ request: GraphQLRequest, persisted: PersistedQueryReference? = nil) { self.request = request; self.persisted = persisted }
+}
+
 enum GraphQLRequestReading {
     /// The operations of a GET/HEAD or POST request, or the refusal to send
     /// (400/405/415). In a batch, a malformed entry stands in its place as an
     /// operation without a query whose operationName is the message.
-    static func operations(_ request: HTTPRequest) -> Result<(operations: [GraphQLRequest], isBatch: Bool), Refusal> {
+    static func operations(_ request: HTTPRequest) -> Result<(operations: [ReadOperation], isBatch: Bool), Refusal> {
         switch request.method {
         case "GET", "HEAD":
-            guard let query = request.queryItem("query") else {
+            var persisted: PersistedQueryReference?
+            if let text = request.queryItem("extensions"), !text.isEmpty {
+                guard let e = try? JSONParser.parse(Array(text.utf8)), case .object = e else {
+                    return .failure(Refusal(400, "The extensions parameter must be a JSON object."))
+                }
+                switch PersistedQueryReference.read(extensions: e) {
+                case .success(let r): persisted = r
+                case .failure(let malformed): return .failure(Refusal(400, malformed.message))
+                }
+            }
+            let query = request.queryItem("query")
+            guard query != nil || persisted != nil else {
                 return .failure(Refusal(400, "The request has no query."))
             }
             var variables: [String: JSON] = [:]
@@ -27,8 +46,9 @@ enum GraphQLRequestReading {
                 default: return .failure(Refusal(400, "Variables must be a JSON object."))
                 }
             }
-            return .success(([GraphQLRequest(query: query, operationName: request.queryItem("operationName").flatMap { $0.isEmpty ? nil : $0 },
-                                             variables: variables)], false))
+            let op = GraphQLRequest(query: query, operationName: request.queryItem("operationName").flatMap { $0.isEmpty ? nil : $0 },
+                                    variables: variables)
+            return .success(([ReadOperation(op, persisted: persisted)], false))
         case "POST":
             if let error = checkContentType(request.headers["content-type"]) {
                 return .failure(Refusal(415, error))
@@ -50,7 +70,7 @@ enum GraphQLRequestReading {
                     case .success(let op): return op
                     case .failure(let malformed):
                         // One malformed entry answers for itself; the others still run.
-                        return GraphQLRequest(query: nil, operationName: malformed.message, variables: ["__invalid": .bool(true)])
+                        return ReadOperation(GraphQLRequest(query: nil, operationName: malformed.message, variables: ["__invalid": .string("BAD_REQUEST")]))
                     }
                 }
                 return .success((operations, true))
@@ -100,13 +120,20 @@ enum GraphQLRequestReading {
 
     struct MalformedOperation: Error { var message: String }
 
-    static func operation(from json: JSON) -> Result<GraphQLRequest, MalformedOperation> {
+    static func operation(from json: JSON) -> Result<ReadOperation, MalformedOperation> {
         guard case .object(let members) = json else { return .failure(MalformedOperation(message: "The request body must be a JSON object (or an array of them).")) }
         let dict = Dictionary(members, uniquingKeysWith: { $1 })
-        let query: String
+        let persisted: PersistedQueryReference?
+        switch PersistedQueryReference.read(extensions: dict["extensions"]) {
+        case .success(let r): persisted = r
+        case .failure(let malformed): return .failure(malformed)
+        }
+        let query: String?
         switch dict["query"] {
         case .string(let q)?: query = q
-        case nil, .null?: return .failure(MalformedOperation(message: "The request has no query."))
+        case nil, .null?:
+            guard persisted != nil else { return .failure(MalformedOperation(message: "The request has no query.")) }
+            query = nil
         default: return .failure(MalformedOperation(message: "The query must be a string."))
         }
         var opName: String?
@@ -125,6 +152,6 @@ enum GraphQLRequestReading {
         case .object?, nil, .null?: break
         default: return .failure(MalformedOperation(message: "Extensions must be a JSON object."))
         }
-        return .success(GraphQLRequest(query: query, operationName: opName, variables: variables))
+        return .success(ReadOperation(GraphQLRequest(query: query, operationName: opName, variables: variables), persisted: persisted))
     }
 }

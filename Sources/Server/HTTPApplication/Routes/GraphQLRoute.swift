@@ -31,6 +31,7 @@ struct GraphQLRoute: Sendable {
     let introspection: IntrospectionPolicy
     let isProduction: Bool
     let explorer: ExplorerRoute
+    let persisted: PersistedDocuments
 
     func respond(to serverRequest: ServerRequest) async -> ServerResponse {
         let request = serverRequest.http
@@ -42,9 +43,9 @@ struct GraphQLRoute: Sendable {
             return ServerResponse(explorer.page(query: request.queryItem("query")))
         }
 
-        let operations: [GraphQLRequest], isBatch: Bool
+        let read: [ReadOperation], isBatch: Bool
         switch GraphQLRequestReading.operations(request) {
-        case .success(let read): (operations, isBatch) = read
+        case .success(let r): (read, isBatch) = r
         case .failure(let refusal):
             return .graphQLRequestError(refusal.status, "BAD_REQUEST", refusal.message, mediaType: mediaType, extraHeaders: refusal.headers)
         }
@@ -76,6 +77,23 @@ struct GraphQLRoute: Sendable {
                                         mediaType: mediaType, extraHeaders: [("Retry-After", "1"), ("Cache-Control", "no-store")])
         }
 
+        // Documents sent by hash, and the trusted-documents mode.
+        var operations: [GraphQLRequest] = []
+        for r in read {
+            var op = r.request
+            let invalid = op.query == nil && op.variables["__invalid"] != nil
+            if !invalid, r.persisted != nil || persisted.trusted != nil {
+                let isStaff = persisted.trusted != nil && authenticator.isStaff(context)
+                switch persisted.resolve(query: op.query, reference: r.persisted, isStaff: isStaff) {
+                case .run(let document): op.query = document
+                case .refuse(let status, let code, let message):
+                    if !isBatch { return .graphQLRequestError(status, code, message, mediaType: mediaType) }
+                    op = GraphQLRequest(query: nil, operationName: message, variables: ["__invalid": .string(code)])
+                }
+            }
+            operations.append(op)
+        }
+
         let allowIntrospection: Bool
         switch introspection {
         case .on: allowIntrospection = true
@@ -102,8 +120,8 @@ struct GraphQLRoute: Sendable {
 
         var outcomes: [GraphQLOutcome] = []
         for op in operations {
-            if op.query == nil, op.variables["__invalid"] != nil {
-                outcomes.append(GraphQLOutcome(result: ExecutionResult(data: nil, errors: [GraphQLError(op.operationName ?? "Malformed operation.", code: "BAD_REQUEST")]),
+            if op.query == nil, case .string(let code)? = op.variables["__invalid"] {
+                outcomes.append(GraphQLOutcome(result: ExecutionResult(data: nil, errors: [GraphQLError(op.operationName ?? "Malformed operation.", code: code)]),
                                                kind: .requestError, operationType: "unknown", operationName: nil))
                 continue
             }
