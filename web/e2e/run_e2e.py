@@ -876,15 +876,20 @@ def scenario_admin_screens(b, api, stamp):
 
     b.fill("Buscar por nombre o especialidad", last)
     card = f"[data-testid=doctor][data-id='{did}']"
-    b.css(card)
+    # Typing reloads the list once per key: click when it shows only the search's result.
+    b.wait(lambda d: b.ids("[data-testid=doctor]") == [did], 15, "the searched doctor alone")
+    b.no_loading()
     b.click("Editar", card)
     edit = b.css("form[aria-label='Editar médico']")
     b.fill("Costo de consulta", "620.00")
     b.fill("Presentación", "Dermatología clínica y pediátrica (e2e)")
+    b.fill("Cédula profesional", f"LIC-{stamp}-B")
     b.click("Guardar médico", edit)
     b.toast("Médico guardado")
     got = doctor_by_search(api, last)[0]
     assert (got["consultationFee"], got["bio"]) == ("620.00", "Dermatología clínica y pediátrica (e2e)"), got
+    licence = api.gql("query($id: ID!) { doctor(id: $id) { licenseNumber } }", {"id": did})["doctor"]["licenseNumber"]
+    assert licence == f"LIC-{stamp}-B", licence
 
     # Weekly hours: Monday and Wednesday mornings.
     b.click("Horario y ausencias", card)
