@@ -136,9 +136,7 @@ type User implements Node {
   notifyByEmail: Boolean! @auth(requires: [SELF, ADMIN])
   notifyBySms: Boolean! @auth(requires: [SELF, ADMIN])
 
-  """
-  Language of the user's emails and SMS: "es" or "en" (addition).
-  """
+  """Language of the user's emails and SMS: "es" or "en" (addition)."""
   locale: String! @auth(requires: [SELF, ADMIN])
 
   """
@@ -225,7 +223,9 @@ type ScheduleSlot {
   time: Time!
   available: Boolean!
 
-  """Why the slot is or is not free (the first reason that applies, in this order)."""
+  """
+  Why the slot is or is not free (the first reason that applies, in this order).
+  """
   state: SlotState!
 }
 
@@ -576,19 +576,31 @@ schedule from the settings and what the last runs did. One run per
 clinic-local day, whichever worker takes it.
 """
 type BackupSchedule @auth(requires: [SUPERADMIN]) {
-  "Off by default: set it on with updateBackupSchedule."
+  """Off by default: set it on with updateBackupSchedule."""
   enabled: Boolean!
-  "Clinic-local time the backup starts; a worker that was down then takes it later the same day."
+
+  """
+  Clinic-local time the backup starts; a worker that was down then takes it later the same day.
+  """
   time: Time!
-  "Archives older than this many days are deleted, in BACKUP_DIR and in the copy directory (0: no age limit)."
+
+  """
+  Archives older than this many days are deleted, in BACKUP_DIR and in the copy directory (0: no age limit).
+  """
   retentionDays: Int!
-  "At most this many archives are kept in each directory (0: no count limit). The newest is never deleted."
+
+  """
+  At most this many archives are kept in each directory (0: no count limit). The newest is never deleted.
+  """
   retentionCount: Int!
-  "When the next scheduled backup starts; null when disabled."
+
+  """When the next scheduled backup starts; null when disabled."""
   nextRunAt: DateTime
-  "The most recent run, or null."
+
+  """The most recent run, or null."""
   lastRun: BackupRun
-  "Recent runs, newest first."
+
+  """Recent runs, newest first."""
   runs(first: Int = 10): [BackupRun!]!
 }
 
@@ -598,28 +610,36 @@ enum BackupRunStatus {
   FAILED
 }
 
-"One scheduled backup (beyond the contract)."
+"""One scheduled backup (beyond the contract)."""
 type BackupRun @auth(requires: [SUPERADMIN]) {
   id: ID!
-  "The clinic-local day it is the backup of."
+
+  """The clinic-local day it is the backup of."""
   day: Date!
   startedAt: DateTime!
   finishedAt: DateTime
   status: BackupRunStatus!
-  "The archive's name in BACKUP_DIR (listed by backups until retention deletes it)."
+
+  """
+  The archive's name in BACKUP_DIR (listed by backups until retention deletes it).
+  """
   fileName: String
   sizeBytes: Int
-  "Where the second copy went (the worker's BACKUP_COPY_DIR), or null."
+
+  """Where the second copy went (the worker's BACKUP_COPY_DIR), or null."""
   copyPath: String
-  "Archives deleted by retention in this run, both directories together."
+
+  """Archives deleted by retention in this run, both directories together."""
   prunedCount: Int!
-  "What went wrong (dump, copy or pruning); null when it succeeded."
+
+  """What went wrong (dump, copy or pruning); null when it succeeded."""
   error: String
-  "The worker process that took it (host:pid:random)."
+
+  """The worker process that took it (host:pid:random)."""
   worker: String!
 }
 
-"Changes to the backup schedule; an absent field keeps its value."
+"""Changes to the backup schedule; an absent field keeps its value."""
 input BackupScheduleInput {
   enabled: Boolean
   time: Time
@@ -643,6 +663,7 @@ type Query {
   """Clients see their own, doctors also those they attend, staff see all."""
   appointments(filter: AppointmentFilter, orderBy: AppointmentOrder = {field: STARTS_AT, direction: ASC}, first: Int = 20, after: String): AppointmentConnection! @auth(requires: [AUTHENTICATED])
   appointment(id: ID!): Appointment @auth(requires: [SELF, TREATING_DOCTOR, ADMIN])
+
   """
   Staff find patients by name, email or phone (search: a substring of "first last" or the email, case-insensitive; or, when it holds at least 3 digits and nothing but phone characters, those digits anywhere in the phone number, whatever the spacing). Paged by id.
   """
@@ -665,7 +686,8 @@ type Query {
   """The clinic's name and time zone, for anyone (addition)."""
   clinic: ClinicInfo! @auth(requires: [ANYONE])
   backups: [Backup!]! @auth(requires: [SUPERADMIN])
-  "The daily backup's schedule and last results (beyond the contract)."
+
+  """The daily backup's schedule and last results (beyond the contract)."""
   backupSchedule: BackupSchedule! @auth(requires: [SUPERADMIN])
 
   """
@@ -674,7 +696,9 @@ type Query {
   """
   timeOff(doctorId: ID, from: Date, first: Int = 20, after: String): TimeOffConnection! @auth(requires: [AUTHENTICATED])
 
-  """Clinic closures in date order; `from`: only those ending on or after that date."""
+  """
+  Clinic closures in date order; `from`: only those ending on or after that date.
+  """
   closures(from: Date, first: Int = 20, after: String): ClinicClosureConnection! @auth(requires: [ADMIN])
 }
 
@@ -724,7 +748,9 @@ input RegisterPatientInput {
   firstName: String!
   lastName: String!
 
-  """Required: how the clinic reaches the patient. International, e.g. +52 55 1234 5678."""
+  """
+  Required: how the clinic reaches the patient. International, e.g. +52 55 1234 5678.
+  """
   phone: String!
   dateOfBirth: Date!
   email: String
@@ -750,7 +776,9 @@ input UpdatePatientInput {
   """Null or "" removes the number."""
   phone: String
 
-  """Sets or changes the address the patient signs in with; it cannot be removed."""
+  """
+  Sets or changes the address the patient signs in with; it cannot be removed.
+  """
   email: String
   dateOfBirth: Date
   gender: Gender
@@ -955,7 +983,10 @@ type Mutation {
   sendNotification(input: SendNotificationInput!): [Notification!]! @auth(requires: [ADMIN])
   updateSystemSettings(input: SystemSettingsInput!): SystemSettings! @auth(requires: [SUPERADMIN])
   createBackup: Backup! @auth(requires: [SUPERADMIN])
-  "Changes the daily backup's schedule (beyond the contract); audited as backup.schedule."
+
+  """
+  Changes the daily backup's schedule (beyond the contract); audited as backup.schedule.
+  """
   updateBackupSchedule(input: BackupScheduleInput!): BackupSchedule! @auth(requires: [SUPERADMIN])
 
   """
@@ -964,7 +995,9 @@ type Mutation {
   """
   recordVisitOutcome(id: ID!, outcome: VisitOutcome!): Appointment! @auth(requires: [TREATING_DOCTOR])
 
-  """The treating doctor writes the visit's clinical notes (empty clears them); not on a cancelled one."""
+  """
+  The treating doctor writes the visit's clinical notes (empty clears them); not on a cancelled one.
+  """
   setClinicalNotes(id: ID!, notes: String!): Appointment! @auth(requires: [TREATING_DOCTOR])
 
   """
@@ -973,13 +1006,17 @@ type Mutation {
   """
   requestTimeOff(input: OwnTimeOffInput!): TimeOff! @auth(requires: [AUTHENTICATED])
 
-  """Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments."""
+  """
+  Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments.
+  """
   updateTimeOff(id: ID!, input: UpdateTimeOffInput!): TimeOff! @auth(requires: [SELF, ADMIN])
 
   """Staff for any doctor, a doctor for their own."""
   removeTimeOff(id: ID!): Boolean! @auth(requires: [SELF, ADMIN])
 
-  """Closes the clinic on a day or a range of days; CONFLICT naming the active appointments in it."""
+  """
+  Closes the clinic on a day or a range of days; CONFLICT naming the active appointments in it.
+  """
   createClosure(input: ClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
   updateClosure(id: ID!, input: UpdateClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
   removeClosure(id: ID!): Boolean! @auth(requires: [ADMIN])
