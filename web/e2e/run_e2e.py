@@ -1055,6 +1055,7 @@ def scenario_doctor_day(b, api, stamp):
     b.toast("Notas guardadas")
     got = api.gql("query($id: ID!) { appointment(id: $id) { clinicalNotes } }", {"id": visit["id"]}, DOCTOR)["appointment"]["clinicalNotes"]
     assert got == notes, got
+    b.shot("doctor-clinical-notes-saved")
     # A visit that has not started cannot be closed yet.
     b.go(f"/doctor?date={day}")
     b.no_loading()
@@ -1062,6 +1063,15 @@ def scenario_doctor_day(b, api, stamp):
     assert not has_button(fcard, "Completar") and not has_button(fcard, "No asistió"), "closing buttons on a future visit"
     assert has_button(fcard, "Notas clínicas")
     b.shot("doctor-day-future")
+    sign_out(b)
+    # Staff read the doctor's clinical notes on the patient's page.
+    pid = api.gql("query($id: ID!) { appointment(id: $id) { patient { id } } }", {"id": visit["id"]}, ADMIN)["appointment"]["patient"]["id"]
+    sign_in(b, *ADMIN)
+    b.go(f"/admin/patients/{pid}")
+    b.no_loading()
+    sel = f"[data-testid=board-card][data-id='{visit['id']}'] [data-testid=clinical-notes]"
+    b.wait(lambda d: any(notes in e.text for e in d.find_elements(By.CSS_SELECTOR, sel)), 15, "the clinical notes on the staff card")
+    b.shot("staff-sees-clinical-notes")
     sign_out(b)
 
 

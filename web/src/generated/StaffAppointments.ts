@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  cancellationReason\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    totalCount\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n\n# A patient's page at the front desk.\nquery StaffPatient($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    address\n    emergencyContact\n    emergencyPhone\n    allergies\n    medicalHistory\n    user {\n      id\n      firstName\n      lastName\n      fullName\n      email\n      phone\n      isActive\n      hasLogin\n      locale\n    }\n    gender\n    notes\n    noShowCount\n  }\n}\n\nquery StaffPatientAppointments($id: ID!, $filter: AppointmentFilter, $orderBy: AppointmentOrder, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(filter: $filter, orderBy: $orderBy, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...StaffAppointment\n      }\n    }\n  }\n}\n\nmutation UpdatePatient($id: ID!, $input: UpdatePatientInput!) {\n  updatePatient(id: $id, input: $input) {\n    id\n  }\n}\n\nmutation RegisterPatient($input: RegisterPatientInput!) {\n  registerPatient(input: $input) {\n    id\n  }\n}\n\n# The invitation of a patient registered without a login: the reset link gives them a password.\nmutation InvitePatient($email: String!) {\n  requestPasswordReset(email: $email)\n}\n";
+const documentSource = "# The staff's view of appointments: the day board and the list across days share\n# the card fragment and the actions (status, notes, reason, reschedule, cancel).\nfragment StaffAppointment on Appointment {\n  id\n  date\n  time\n  startsAt\n  endsAt\n  status\n  reason\n  notes\n  clinicalNotes\n  cancellationReason\n  canModify\n  updatedAt\n  patient {\n    id\n    user {\n      fullName\n      phone\n      email\n    }\n  }\n  doctor {\n    id\n    specialization\n    user {\n      fullName\n    }\n  }\n}\n\nquery StaffAppointments($filter: AppointmentFilter, $first: Int!, $after: String) {\n  appointments(filter: $filter, orderBy: { field: STARTS_AT, direction: ASC }, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...StaffAppointment\n    }\n  }\n}\n\nmutation StaffSetStatus($id: ID!, $status: AppointmentStatus!, $notes: String) {\n  setAppointmentStatus(id: $id, status: $status, notes: $notes) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffReschedule($id: ID!, $date: Date!, $time: Time!) {\n  rescheduleAppointment(id: $id, date: $date, time: $time) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffCancel($id: ID!, $reason: String) {\n  cancelAppointment(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nmutation StaffUpdateReason($id: ID!, $reason: String!) {\n  updateAppointmentReason(id: $id, reason: $reason) {\n    ...StaffAppointment\n  }\n}\n\nquery DoctorOptions($after: String) {\n  doctors(first: 100, after: $after) {\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      user {\n        fullName\n      }\n    }\n  }\n}\n\nquery PatientOptions($search: String!) {\n  patients(search: $search, first: 20) {\n    totalCount\n    nodes {\n      id\n      user {\n        fullName\n        email\n      }\n    }\n  }\n}\n\n# A patient's page at the front desk.\nquery StaffPatient($id: ID!) {\n  patient(id: $id) {\n    id\n    dateOfBirth\n    address\n    emergencyContact\n    emergencyPhone\n    allergies\n    medicalHistory\n    user {\n      id\n      firstName\n      lastName\n      fullName\n      email\n      phone\n      isActive\n      hasLogin\n      locale\n    }\n    gender\n    notes\n    noShowCount\n  }\n}\n\nquery StaffPatientAppointments($id: ID!, $filter: AppointmentFilter, $orderBy: AppointmentOrder, $after: String) {\n  patient(id: $id) {\n    id\n    appointments(filter: $filter, orderBy: $orderBy, first: 25, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...StaffAppointment\n      }\n    }\n  }\n}\n\nmutation UpdatePatient($id: ID!, $input: UpdatePatientInput!) {\n  updatePatient(id: $id, input: $input) {\n    id\n  }\n}\n\nmutation RegisterPatient($input: RegisterPatientInput!) {\n  registerPatient(input: $input) {\n    id\n  }\n}\n\n# The invitation of a patient registered without a login: the reset link gives them a password.\nmutation InvitePatient($email: String!) {\n  requestPasswordReset(email: $email)\n}\n";
 
 export type StaffAppointmentFragment = {
   id: string;
@@ -15,6 +15,8 @@ export type StaffAppointmentFragment = {
   reason: string;
   /** Internal clinic notes: staff only. */
   notes: string | null;
+  /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+  clinicalNotes: string | null;
   /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
   cancellationReason: string | null;
   /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -56,6 +58,8 @@ export type StaffAppointmentsQuery = {
       reason: string;
       /** Internal clinic notes: staff only. */
       notes: string | null;
+      /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+      clinicalNotes: string | null;
       /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
       cancellationReason: string | null;
       /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -104,6 +108,8 @@ export type StaffSetStatusMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
     /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
     cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -151,6 +157,8 @@ export type StaffRescheduleMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
     /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
     cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -197,6 +205,8 @@ export type StaffCancelMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
     /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
     cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -242,6 +252,8 @@ export type StaffUpdateReasonMutation = {
     reason: string;
     /** Internal clinic notes: staff only. */
     notes: string | null;
+    /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+    clinicalNotes: string | null;
     /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
     cancellationReason: string | null;
     /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */
@@ -385,6 +397,8 @@ export type StaffPatientAppointmentsQuery = {
         reason: string;
         /** Internal clinic notes: staff only. */
         notes: string | null;
+        /** The treating doctor's notes of the visit (setClinicalNotes): read by that doctor and staff, never by the patient. */
+        clinicalNotes: string | null;
         /** Why it was cancelled, as given to cancelAppointment; null unless CANCELLED or when none was given. Staff and the appointment's patient (addition). */
         cancellationReason: string | null;
         /** Whether the viewer may still reschedule or cancel it (clients: until the cancellation window, 24h by default). */

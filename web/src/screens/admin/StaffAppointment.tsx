@@ -59,6 +59,7 @@ export function StaffAppointmentCard({ a, onChange, isNext, showDate }: { a: Sta
         {showDate && <span className="small">{a.doctor.user.fullName} — {a.doctor.specialization}</span>}
         <span className="muted small">{a.reason}</span>
         {a.notes && <span className="small"><em>{t("Notas", "Notes")}:</em> {a.notes}</span>}
+        {a.clinicalNotes && <span className="small pre" data-testid="clinical-notes"><em>{t("Notas clínicas del médico", "Doctor's clinical notes")}:</em> {a.clinicalNotes}</span>}
         {a.status === "CANCELLED" && <span className="small" data-testid="cancellation-reason"><em>{t("Motivo de cancelación", "Cancellation reason")}:</em> {a.cancellationReason?.trim() || t("sin motivo", "none given")}</span>}
       </div>
       <StatusBadge status={a.status} />
