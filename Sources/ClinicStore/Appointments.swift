@@ -142,19 +142,25 @@ public enum AppointmentStore {
 }
 
 extension AppointmentStore {
+    /// `buffers`: the doctor's, kept on the row (the exclusion constraint compares the widened ranges).
     public static func insert(_ conn: Connection, patientID: Int64, doctorID: Int64, date: LocalDate, time: LocalTime, startsAt: Instant,
-                              endsAt: Instant, reason: String, createdBy: Int64) throws -> Int64 {
+                              endsAt: Instant, buffers: Buffers, reason: String, createdBy: Int64) throws -> Int64 {
         try conn.query("""
-            INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by)
-            VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8) RETURNING id
+            INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by,
+                                      buffer_before_minutes, buffer_after_minutes)
+            VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8, $9, $10) RETURNING id
             """, [.int(Int(patientID)), .int(Int(doctorID)), .text(date.iso), .text(time.iso), startsAt.postgresValue,
-                  endsAt.postgresValue, .text(reason), .int(Int(createdBy))]).first!.id("id")
+                  endsAt.postgresValue, .text(reason), .int(Int(createdBy)), .int(buffers.before), .int(buffers.after)]).first!.id("id")
     }
 
-    public static func move(_ conn: Connection, _ id: Int64, date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant) throws {
+    /// A reschedule takes the doctor's buffers of now.
+    public static func move(_ conn: Connection, _ id: Int64, date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant,
+                            buffers: Buffers) throws {
         _ = try conn.query("""
-            UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5 WHERE id = $1
-            """, [.int(Int(id)), .text(date.iso), .text(time.iso), startsAt.postgresValue, endsAt.postgresValue])
+            UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5,
+                   buffer_before_minutes = $6, buffer_after_minutes = $7 WHERE id = $1
+            """, [.int(Int(id)), .text(date.iso), .text(time.iso), startsAt.postgresValue, endsAt.postgresValue,
+                  .int(buffers.before), .int(buffers.after)])
     }
 
     public static func cancel(_ conn: Connection, _ id: Int64, reason: String?) throws {

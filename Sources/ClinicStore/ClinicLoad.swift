@@ -97,8 +97,9 @@ public enum ClinicLoad {
         public init(first: LocalDate, last: LocalDate) { self.first = first; self.last = last }
     }
 
-    /// Working hours, time off and active appointments of `doctorIDs` within
-    /// `window`, and the clinic's closures around it, in ONE statement. `excluding` leaves out one appointment (the
+    /// Working hours, time off and active appointments (their buffered ranges,
+    /// what the exclusion constraint compares) of `doctorIDs` within `window`,
+    /// and the clinic's closures around it, in ONE statement. `excluding` leaves out one appointment (the
     /// one being rescheduled).
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
                              excluding: Int64? = nil) throws -> [Int64: CalendarData] {
@@ -111,9 +112,9 @@ public enum ClinicLoad {
             SELECT 'o', t.doctor_id, NULL, NULL, NULL, NULL, lower(t.during), upper(t.during)
               FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
             UNION ALL
-            SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, a.starts_at, a.ends_at
+            SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, lower(a.blocked), upper(a.blocked)
               FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
-               AND a.during && tstzrange($2, $3, '[)') AND a.id <> $4
+               AND a.blocked && tstzrange($2, $3, '[)') AND a.id <> $4
             UNION ALL
             -- Closures by their dates; the window is a day wider each side
             -- than the dates asked for, so UTC dates suffice to find them.
@@ -143,10 +144,14 @@ public enum ClinicLoad {
         return out
     }
 
-    public static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?) -> SlotCalendar {
-        SlotCalendar(workingHours: data?.hours ?? [], timeZone: settings.zone, timeOff: data?.timeOff ?? [],
-                     closures: (data?.closures ?? []).map { settings.zone.range(from: $0.first, through: $0.last) },
-                     busy: data?.busy ?? [], now: now,
-                     horizonDays: viewer?.isStaff == true ? nil : settings.bookingHorizonDays)
+    /// The doctor's calendar as `viewer` may book it: clients within the
+    /// horizon and the minimum notice, staff without either; `buffers` the doctor's.
+    public static func calendar(_ data: CalendarData?, settings: SettingsRow, now: Instant, viewer: Viewer?,
+                                buffers: Buffers) -> SlotCalendar {
+        let staff = viewer?.isStaff == true
+        return SlotCalendar(workingHours: data?.hours ?? [], timeZone: settings.zone, timeOff: data?.timeOff ?? [],
+                            closures: (data?.closures ?? []).map { settings.zone.range(from: $0.first, through: $0.last) },
+                            busy: data?.busy ?? [], now: now, horizonDays: staff ? nil : settings.bookingHorizonDays,
+                            minimumNoticeMinutes: settings.rules.noticeMinutes(isStaff: staff), buffers: buffers)
     }
 }

@@ -60,6 +60,16 @@ public enum DoctorStore {
                   bio.map { .text($0) }, isAvailable.map { .bool($0) }, license.map { .text($0) }]).first != nil
     }
 
+    /// The doctor's buffers (nil keeps one); false when there is no such doctor.
+    /// Appointments already booked keep the buffers they were booked with.
+    @discardableResult
+    public static func setBuffers(_ conn: Connection, _ id: Int64, before: Int?, after: Int?) throws -> Bool {
+        try conn.query("""
+            UPDATE doctors SET buffer_before_minutes = COALESCE($2::int, buffer_before_minutes),
+                   buffer_after_minutes = COALESCE($3::int, buffer_after_minutes) WHERE id = $1 RETURNING id
+            """, [.int(Int(id)), before.map { .int($0) }, after.map { .int($0) }]).first != nil
+    }
+
     /// The doctor's week becomes `week` (one INSERT for all ranges).
     public static func replaceWorkingHours(_ conn: Connection, doctorID id: Int64, _ week: [SlotCalendar.WorkingRange]) throws {
         _ = try conn.query("DELETE FROM working_hours WHERE doctor_id = $1", [.int(Int(id))])

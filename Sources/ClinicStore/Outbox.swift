@@ -33,19 +33,46 @@ public enum ClinicOutbox {
             .rows.map(NotificationRow.init)
     }
 
-    /// Pending reminders follow the lead time now in system_settings.
-    public static func followReminderLeadTime(_ conn: Connection) throws {
+    /// Pending reminders follow the offsets now in system_settings: upcoming
+    /// active appointments gain a reminder for each new offset still ahead (its
+    /// text and recipient copied from the appointment's reminder on that
+    /// channel; an offset already sent is not sent again), reminders of removed
+    /// offsets go, and the rest move to start − offset (not before `now`).
+    public static func followReminderOffsets(_ conn: Connection, now: Instant) throws {
+        let offsetsOf = "(CASE t.channel WHEN 'SMS' THEN s.sms_reminder_offsets_minutes ELSE s.email_reminder_offsets_minutes END)"
         _ = try conn.query("""
-            UPDATE notifications n SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => s.reminder_hours_before), now())
-              FROM appointments a, system_settings s
-             WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
+            INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at,
+                                       reminder_offset_minutes)
+            SELECT DISTINCT ON (t.appointment_id, t.channel, o.off)
+                   t.user_id, t.appointment_id, t.channel, 'REMINDER', t.subject, t.body, t.recipient,
+                   a.starts_at - make_interval(mins => o.off), o.off
+              FROM notifications t
+              JOIN appointments a ON a.id = t.appointment_id AND a.status IN ('SCHEDULED', 'CONFIRMED') AND a.starts_at > $1
+             CROSS JOIN system_settings s
+             CROSS JOIN LATERAL unnest(\(offsetsOf)) AS o(off)
+             WHERE t.kind = 'REMINDER' AND a.starts_at - make_interval(mins => o.off) > $1
+               AND NOT EXISTS (SELECT 1 FROM notifications x WHERE x.appointment_id = t.appointment_id AND x.channel = t.channel
+                                  AND x.kind = 'REMINDER' AND x.reminder_offset_minutes = o.off)
+             ORDER BY t.appointment_id, t.channel, o.off, t.id DESC
+            ON CONFLICT (appointment_id, channel, reminder_offset_minutes) WHERE kind = 'REMINDER' AND status = 'PENDING' DO NOTHING
+            """, [now.postgresValue])
+        _ = try conn.query("""
+            DELETE FROM notifications t USING system_settings s
+             WHERE t.kind = 'REMINDER' AND t.status = 'PENDING'
+               AND NOT (COALESCE(t.reminder_offset_minutes, -1) = ANY(\(offsetsOf)))
             """)
+        _ = try conn.query("""
+            UPDATE notifications n SET scheduled_at = GREATEST(a.starts_at - make_interval(mins => n.reminder_offset_minutes), $1)
+              FROM appointments a
+             WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
+            """, [now.postgresValue])
     }
 
     /// Enqueues `kind` for the appointment's patient on each channel they
-    /// chose, and schedules (or moves, or deletes) the pending reminder.
+    /// chose, and schedules (or moves, or deletes) the pending reminders: one
+    /// per offset of the channel's list in the settings.
     public static func enqueue(_ conn: Connection, _ a: AppointmentRow, kind: String, doctor: DoctorRow, settings: SettingsRow,
-                        reminder: Reminder) throws {
+                        reminder: Reminder, now: Instant) throws {
         guard let u = try conn.query("""
             SELECT email, phone, notify_by_email, notify_by_sms, first_name, locale FROM users WHERE id = $1 AND deleted_at IS NULL
             """, [.int(Int(a.patientUserID))]).first else { return }
@@ -73,23 +100,56 @@ public enum ClinicOutbox {
         case .keep: break
         case .delete: try deletePendingReminders(conn, appointmentID: a.id)
         case .schedule:
-            // Channels the patient no longer wants lose their pending reminder.
+            var planned: [(channel: String, recipient: String, offset: Int, at: Instant)] = []
+            for (channel, recipient) in channels where !recipient.isEmpty {
+                for d in settings.reminders.due(channel: channel, startsAt: a.startsAt, now: now) {
+                    planned.append((channel, recipient, d.offset, d.at))
+                }
+            }
+            // Pending reminders outside the plan go: channels the patient no
+            // longer wants, offsets already passed at the new time.
             _ = try conn.query("""
                 DELETE FROM notifications WHERE appointment_id = $1 AND kind = 'REMINDER' AND status = 'PENDING'
-                   AND NOT (channel = ANY($2::text[]))
-                """, [.int(Int(a.id)), .textArray(channels.map(\.0))])
-            let at = a.startsAt.adding(seconds: -Int64(settings.reminderHoursBefore) * 3600)
-            for (channel, recipient) in channels where !recipient.isEmpty {
-                let (subject, body) = text("REMINDER", channel)
+                   AND NOT EXISTS (SELECT 1 FROM unnest($2::text[], $3::int8[]) AS k(channel, off)
+                                    WHERE k.channel = notifications.channel AND k.off = notifications.reminder_offset_minutes)
+                """, [.int(Int(a.id)), .textArray(planned.map(\.channel)), .ids(planned.map { Int64($0.offset) })])
+            for p in planned {
+                let (subject, body) = text("REMINDER", p.channel)
                 _ = try conn.query("""
-                    INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
-                    VALUES ($1, $2, $3, 'REMINDER', $4, $5, $6, GREATEST($7, now()))
-                    ON CONFLICT (appointment_id, channel) WHERE kind = 'REMINDER' AND status = 'PENDING'
+                    INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at,
+                                               reminder_offset_minutes)
+                    VALUES ($1, $2, $3, 'REMINDER', $4, $5, $6, $7, $8)
+                    ON CONFLICT (appointment_id, channel, reminder_offset_minutes) WHERE kind = 'REMINDER' AND status = 'PENDING'
                     DO UPDATE SET scheduled_at = EXCLUDED.scheduled_at, subject = EXCLUDED.subject, body = EXCLUDED.body,
                                   recipient = EXCLUDED.recipient
-                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(subject), .text(body),
-                          .text(String(recipient.prefix(254))), at.postgresValue])
+                    """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(p.channel), .text(subject), .text(body),
+                          .text(String(p.recipient.prefix(254))), p.at.postgresValue, .int(p.offset)])
             }
+        }
+    }
+
+    /// Tells the treating doctor (on the channels they chose) that one of
+    /// their appointments was booked, moved or cancelled; the caller decides
+    /// whether it starts soon enough (`DoctorAlertRule`).
+    public static func enqueueDoctorAlert(_ conn: Connection, _ a: AppointmentRow, event: DoctorAlert.Event, settings: SettingsRow,
+                                          previous: (date: LocalDate, time: LocalTime)? = nil, now: Instant) throws {
+        guard let u = try conn.query("""
+            SELECT u.email, u.phone, u.notify_by_email, u.notify_by_sms, u.locale,
+                   (SELECT pu.first_name || ' ' || pu.last_name FROM users pu WHERE pu.id = $2) AS patient_name
+              FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active
+            """, [.int(Int(a.doctorUserID)), .int(Int(a.patientUserID))]).first else { return }
+        var channels: [(String, String)] = []
+        if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
+        if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
+        let details = DoctorAlert.Details(clinicName: settings.clinicName, patientName: try u.optionalString("patient_name") ?? "",
+                                          date: a.date, time: a.time, previous: previous, appointmentID: a.id)
+        for (channel, recipient) in channels where !recipient.isEmpty {
+            let (subject, body) = DoctorAlert.text(event, channel: channel, locale: try u.optionalString("locale"), details)
+            _ = try conn.query("""
+                INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
+                VALUES ($1, $2, $3, 'DOCTOR_ALERT', $4, $5, $6, $7)
+                """, [.int(Int(a.doctorUserID)), .int(Int(a.id)), .text(channel), .text(subject), .text(body),
+                      .text(String(recipient.prefix(254))), now.postgresValue])
         }
     }
 }

@@ -256,3 +256,14 @@ extension ReportStore {
             """, [.text(range.from.iso), .text(range.to.iso)]).rows.map { (try $0.string("reason"), try $0.int("n")) }
     }
 }
+
+extension ReportStore {
+    /// Patients with NO_SHOW appointments in the range, most first, at most `limit`.
+    public static func noShowsByPatient(_ conn: Connection, _ range: ReportRange, limit: Int) throws -> [(patientID: Int64, noShows: Int)] {
+        try conn.query("""
+            SELECT a.patient_id, count(*) AS n FROM appointments a
+             WHERE a.status = 'NO_SHOW' AND a.local_date BETWEEN $1::date AND $2::date
+             GROUP BY a.patient_id ORDER BY n DESC, a.patient_id LIMIT $3
+            """, [.text(range.from.iso), .text(range.to.iso), .int(limit)]).rows.map { (try $0.id("patient_id"), try $0.int("n")) }
+    }
+}

@@ -154,10 +154,13 @@ public struct DoctorRow: Sendable {
     public var lastName: String
     /// The user, when the statement that loaded the row joined it (`Doctor.user` then reads no more).
     public var user: UserRow?
+    /// Minutes kept free before and after each appointment (issue #17).
+    public var buffers: Buffers
 
     public static let columns = """
         d.id, d.user_id, d.license_number, d.specialization, d.experience_years, d.consultation_fee::text AS consultation_fee,
-        d.bio, d.is_available, (SELECT u.last_name FROM users u WHERE u.id = d.user_id) AS doctor_last_name
+        d.bio, d.is_available, (SELECT u.last_name FROM users u WHERE u.id = d.user_id) AS doctor_last_name,
+        d.buffer_before_minutes, d.buffer_after_minutes
         """
 
     public init(_ r: Row) throws {
@@ -165,6 +168,7 @@ public struct DoctorRow: Sendable {
         specialization = try r.string("specialization"); experienceYears = try r.int("experience_years")
         consultationFee = try r.string("consultation_fee"); bio = try r.string("bio"); isAvailable = try r.bool("is_available")
         lastName = try r.optionalString("doctor_last_name") ?? ""
+        buffers = Buffers(before: try r.int("buffer_before_minutes"), after: try r.int("buffer_after_minutes"))
     }
 
     public var displayName: String { "Dr. \(lastName)" }
@@ -354,11 +358,31 @@ public struct SettingsRow: Sendable {
     public var reminderHoursBefore: Int
     public var bookingHorizonDays: Int
     public var defaultSlotMinutes: Int
+    /// Notice, limits and the no-show stop (issue #17).
+    public var rules: BookingRules
+    public var reminders: ReminderPlan
+    public var doctorAlert: DoctorAlertRule
+
+    /// The columns `init` reads beyond the original six.
+    static let ruleColumns = """
+        minimum_notice_minutes, max_active_appointments_per_patient, no_show_limit, one_per_doctor_per_day,
+        email_reminder_offsets_minutes::text AS email_reminder_offsets, sms_reminder_offsets_minutes::text AS sms_reminder_offsets,
+        doctor_alert_hours
+        """
 
     public init(_ r: Row) throws {
         clinicName = try r.string("clinic_name"); timeZone = try r.string("time_zone")
         cancellationWindowHours = try r.int("cancellation_window_hours"); reminderHoursBefore = try r.int("reminder_hours_before")
         bookingHorizonDays = try r.int("booking_horizon_days"); defaultSlotMinutes = try r.int("default_slot_minutes")
+        rules = BookingRules(minimumNoticeMinutes: try r.int("minimum_notice_minutes"),
+                             maxActiveAppointments: try r.int("max_active_appointments_per_patient"),
+                             noShowLimit: try r.int("no_show_limit"), onePerDoctorPerDay: try r.bool("one_per_doctor_per_day"))
+        /// `{1440,120}` as text: PostgreSQL's array literal.
+        func offsets(_ column: String) throws -> [Int] {
+            try r.string(column).split(whereSeparator: { $0 == "," || $0 == "{" || $0 == "}" }).compactMap { Int($0) }
+        }
+        reminders = ReminderPlan(email: try offsets("email_reminder_offsets"), sms: try offsets("sms_reminder_offsets"))
+        doctorAlert = DoctorAlertRule(hours: try r.int("doctor_alert_hours"))
     }
 
     public var cancellationWindow: CancellationWindow { CancellationWindow(hours: cancellationWindowHours) }

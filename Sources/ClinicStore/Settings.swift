@@ -6,7 +6,7 @@ public enum SettingsStore {
     public static func load(_ conn: Connection) throws -> SettingsRow {
         let result = try conn.query("""
             SELECT clinic_name, time_zone, cancellation_window_hours, reminder_hours_before, booking_horizon_days,
-                   default_slot_minutes FROM system_settings
+                   default_slot_minutes, \(SettingsRow.ruleColumns) FROM system_settings
             """)
         guard let r = result.first else { throw PostgresError.decoding("system_settings has no row; run clinic migrate") }
         return try SettingsRow(r)
@@ -24,5 +24,25 @@ public enum SettingsStore {
                    default_slot_minutes = COALESCE($6::int, default_slot_minutes)
             """, [clinicName.map { .text($0) }, timeZone.map { .text($0) }, cancellationWindowHours.map { .int($0) },
                   reminderHoursBefore.map { .int($0) }, bookingHorizonDays.map { .int($0) }, defaultSlotMinutes.map { .int($0) }])
+    }
+
+    /// Changes the booking-rule settings (nil keeps one); the reminder lists
+    /// are stored longest first, and `reminder_hours_before` follows the longest.
+    public static func updateBookingRules(_ conn: Connection, rules: BookingRules?, reminders: ReminderPlan?,
+                                          doctorAlertHours: Int?) throws {
+        _ = try conn.query("""
+            UPDATE system_settings
+               SET minimum_notice_minutes = COALESCE($1::int, minimum_notice_minutes),
+                   max_active_appointments_per_patient = COALESCE($2::int, max_active_appointments_per_patient),
+                   no_show_limit = COALESCE($3::int, no_show_limit),
+                   email_reminder_offsets_minutes = COALESCE($4::int[], email_reminder_offsets_minutes),
+                   sms_reminder_offsets_minutes = COALESCE($5::int[], sms_reminder_offsets_minutes),
+                   reminder_hours_before = COALESCE($6::int, reminder_hours_before),
+                   doctor_alert_hours = COALESCE($7::int, doctor_alert_hours),
+                   one_per_doctor_per_day = COALESCE($8::boolean, one_per_doctor_per_day)
+            """, [rules.map { .int($0.minimumNoticeMinutes) }, rules.map { .int($0.maxActiveAppointments) },
+                  rules.map { .int($0.noShowLimit) }, reminders.map { .text("{" + $0.email.map(String.init).joined(separator: ",") + "}") },
+                  reminders.map { .text("{" + $0.sms.map(String.init).joined(separator: ",") + "}") },
+                  reminders?.longestHours.map { .int($0) }, doctorAlertHours.map { .int($0) }, rules.map { .bool($0.onePerDoctorPerDay) }])
     }
 }

@@ -194,7 +194,8 @@ final class ClinicAdminTests: XCTestCase {
             """, [.int(Int(clinicRawID(gid)))])
         XCTAssertEqual(try r.first!.bool("ok"), true)
         // New bookings use the new lead time as well.
-        let second = await f.book(as: pat.viewer, doctor: doc, date: day, time: "15:00").at("data.bookAppointment.id")!.stringValue!
+        // Another day: one appointment per doctor and day is the most a client can book online.
+        let second = await f.book(as: pat.viewer, doctor: doc, date: day.adding(days: 1), time: "15:00").at("data.bookAppointment.id")!.stringValue!
         let r2 = try await f.h.sql("""
             SELECT bool_and(n.scheduled_at = a.starts_at - interval '2 hours') AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
              WHERE a.id = $1 AND n.kind = 'REMINDER'

@@ -37,12 +37,15 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(try audit.first!.int("n"), 1)
         let n = try await f.h.sql("SELECT kind, channel, recipient FROM notifications WHERE appointment_id = $1 ORDER BY kind, channel", [.int(Int(id))])
         let kinds = try n.rows.map { "\(try $0.string("kind"))/\(try $0.string("channel"))" }
-        XCTAssertEqual(kinds, ["BOOKING_CONFIRMATION/EMAIL", "BOOKING_CONFIRMATION/SMS", "REMINDER/EMAIL", "REMINDER/SMS"])
+        // Reminders at the default offsets, 24 h and 2 h, on each channel.
+        XCTAssertEqual(kinds, ["BOOKING_CONFIRMATION/EMAIL", "BOOKING_CONFIRMATION/SMS", "REMINDER/EMAIL", "REMINDER/EMAIL",
+                               "REMINDER/SMS", "REMINDER/SMS"])
         let reminder = try await f.h.sql("""
-            SELECT n.scheduled_at = a.starts_at - interval '24 hours' AS ok FROM notifications n JOIN appointments a ON a.id = n.appointment_id
+            SELECT array_agg(extract(epoch FROM a.starts_at - n.scheduled_at)::int ORDER BY n.scheduled_at) AS leads
+              FROM notifications n JOIN appointments a ON a.id = n.appointment_id
              WHERE n.appointment_id = $1 AND n.kind = 'REMINDER' AND n.channel = 'EMAIL'
             """, [.int(Int(id))])
-        XCTAssertEqual(try reminder.first!.bool("ok"), true)
+        XCTAssertEqual(try reminder.first!.string("leads"), "{86400,7200}")
     }
 
     func testBookingATakenSlotIsConflict() async throws {
@@ -177,11 +180,12 @@ final class ClinicBookingTests: XCTestCase {
         XCTAssertEqual(moved.at("data.rescheduleAppointment.canModify")?.boolValue, true)
         let r = try await f.h.sql("""
             SELECT count(*) FILTER (WHERE n.kind = 'REMINDER' AND n.status = 'PENDING') AS reminders,
-                   bool_and(n.scheduled_at = a.starts_at - interval '24 hours') FILTER (WHERE n.kind = 'REMINDER') AS moved,
+                   bool_and(n.scheduled_at = a.starts_at - make_interval(mins => n.reminder_offset_minutes))
+                       FILTER (WHERE n.kind = 'REMINDER') AS moved,
                    count(*) FILTER (WHERE n.kind = 'RESCHEDULED') AS rescheduled
               FROM notifications n JOIN appointments a ON a.id = n.appointment_id WHERE a.id = $1
             """, [.int(Int(clinicRawID(gid)))])
-        XCTAssertEqual(try r.first!.int("reminders"), 1)
+        XCTAssertEqual(try r.first!.int("reminders"), 2, "24 h and 2 h before")
         XCTAssertEqual(try r.first!.bool("moved"), true)
         XCTAssertEqual(try r.first!.int("rescheduled"), 1)
         // The old slot is free again.
@@ -403,7 +407,7 @@ final class ClinicBookingTests: XCTestCase {
         let none = try await f.h.sql("SELECT count(*) AS n FROM notifications WHERE appointment_id = $1", [.int(Int(a))])
         XCTAssertEqual(try none.first!.int("n"), 0)
         let sms = try await f.h.sql("SELECT channel, recipient FROM notifications WHERE appointment_id = $1", [.int(Int(b))])
-        XCTAssertEqual(sms.count, 2)
+        XCTAssertEqual(sms.count, 3, "the confirmation and reminders 24 h and 2 h before")
         XCTAssertEqual(try Set(sms.rows.map { try $0.string("channel") }), ["SMS"])
         XCTAssertEqual(try sms.first!.string("recipient"), "+34600000000")
     }

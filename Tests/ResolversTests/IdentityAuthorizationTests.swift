@@ -51,6 +51,9 @@ final class IdentityAuthorizationTests: XCTestCase {
         "DoctorStats.doctor", "DoctorStats.appointments", "DoctorStats.completed", "DoctorStats.noShows",
         "SpecializationStats.specialization", "SpecializationStats.appointments", "SpecializationStats.completed",
         "ReasonCount.reason", "ReasonCount.count",
+        "PatientNoShows.patient", "PatientNoShows.noShows",
+        // Doctors' buffers (issue #17): public like the rest of the profile; they shape the free slots anyone sees.
+        "Doctor.bufferBeforeMinutes", "Doctor.bufferAfterMinutes",
     ]
 
     func testEveryFieldHasAnAuthorizationRule() throws {

@@ -41,12 +41,13 @@ final class NotificationBookingFlowTests: XCTestCase {
         XCTAssertTrue(body.contains(NotificationTemplates.longDate(LocalDate(iso: date)!, .es)), body)
         XCTAssertFalse(body.contains("torácico"), "emails leave out the reason")
 
-        // The reminder waits at starts_at − 24 h; the API shows both rows to the patient.
+        // The reminders wait at starts_at − 24 h and − 2 h; the API shows the rows to the patient.
         let reminder = try await h.sql("""
             SELECT extract(epoch FROM a.starts_at - n.scheduled_at)::int8 AS lead FROM notifications n
               JOIN appointments a ON a.id = n.appointment_id WHERE n.kind = 'REMINDER' AND n.status = 'PENDING'
+             ORDER BY n.scheduled_at
             """)
-        XCTAssertEqual(try reminder.first?.int("lead"), 24 * 3600)
+        XCTAssertEqual(try reminder.rows.map { try $0.int("lead") }, [24 * 3600, 2 * 3600])
         let listed = await h.graphql("{ notifications { nodes { kind status appointment { id } } } }", as: patient.viewer)
         let kinds = (listed.at("data.notifications.nodes")?.arrayValue ?? []).compactMap { $0["kind"]?.stringValue }
         XCTAssertEqual(Set(kinds), ["BOOKING_CONFIRMATION", "REMINDER"])

@@ -312,7 +312,7 @@ BEGIN
     -- appointments from the day after tomorrow on, SMS copies for patients
     -- who chose SMS, and one SMS the gateway refused.
     INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, status,
-                               attempts, last_error, scheduled_at, sent_at, delivery_key, created_at)
+                               attempts, last_error, scheduled_at, sent_at, delivery_key, created_at, reminder_offset_minutes)
     SELECT u.id, a.id, c.channel, k.kind,
            CASE k.kind WHEN 'BOOKING_CONFIRMATION' THEN 'Cita confirmada'
                        WHEN 'CANCELLED' THEN 'Cita cancelada'
@@ -331,7 +331,8 @@ BEGIN
                        WHEN 'CANCELLED' THEN a.updated_at + interval '40 seconds'
                        ELSE a.created_at + interval '25 seconds' END,
            md5('demo-notification-' || a.id || '-' || k.kind || '-' || c.channel)::uuid,
-           CASE k.kind WHEN 'CANCELLED' THEN a.updated_at ELSE a.created_at END
+           CASE k.kind WHEN 'CANCELLED' THEN a.updated_at ELSE a.created_at END,
+           CASE k.kind WHEN 'REMINDER' THEN 1440 END
     FROM appointments a
     JOIN patients p ON p.id = a.patient_id
     JOIN users u ON u.id = p.user_id

@@ -210,6 +210,12 @@ expect_error "overlapping slots of different lengths collide for a doctor" "$DB_
   "SELECT test_appt(1, 1, '10:00', 30); SELECT test_appt(1, 2, '10:20', 20)"
 expect_error "a CONFIRMED appointment blocks a SCHEDULED one" "$DB_A" 23P01 appointments_doctor_no_overlap \
   "SELECT test_appt(1, 1, '10:00', 30, 'CONFIRMED'); SELECT test_appt(1, 2, '10:15', 30)"
+expect_error "a doctor's buffer after an appointment is kept free (0017)" "$DB_A" 23P01 appointments_doctor_no_overlap \
+  "CREATE TEMP TABLE x AS SELECT test_appt(1, 1, '10:00', 30) AS id;
+   UPDATE appointments SET buffer_after_minutes = 15 WHERE id = (SELECT id FROM x); SELECT test_appt(1, 2, '10:40', 30)"
+expect_ok "just past the buffer is free" "$DB_A" \
+  "CREATE TEMP TABLE x AS SELECT test_appt(1, 1, '10:00', 30) AS id;
+   UPDATE appointments SET buffer_after_minutes = 15 WHERE id = (SELECT id FROM x); SELECT test_appt(1, 2, '10:45', 30)"
 expect_ok "back-to-back appointments of a doctor are allowed (half-open ranges)" "$DB_A" \
   "SELECT test_appt(1, 1, '10:00', 30); SELECT test_appt(1, 2, '10:30', 30)"
 expect_ok "two doctors may see different patients at the same time" "$DB_A" \
@@ -311,8 +317,11 @@ expect_error "notification channel must be EMAIL or SMS" "$DB_A" 23514 notificat
 expect_error "a SENT notification has a sent time" "$DB_A" 23514 notifications_sent_has_time \
   "INSERT INTO notifications (user_id, channel, kind, recipient, status) SELECT min(id), 'EMAIL', 'CUSTOM', 'a@b.c', 'SENT' FROM users"
 expect_error "one pending reminder per appointment and channel" "$DB_A" 23505 notifications_one_pending_reminder \
-  "INSERT INTO notifications (user_id, appointment_id, channel, kind, recipient)
-   SELECT 1, a.id, 'EMAIL', 'REMINDER', 'a@b.c' FROM (SELECT min(id) id FROM appointments) a, generate_series(1, 2)"
+  "INSERT INTO notifications (user_id, appointment_id, channel, kind, recipient, reminder_offset_minutes)
+   SELECT 1, a.id, 'EMAIL', 'REMINDER', 'a@b.c', 1440 FROM (SELECT min(id) id FROM appointments) a, generate_series(1, 2)"
+expect_ok "reminders at two offsets of one appointment and channel may both be pending" "$DB_A" \
+  "INSERT INTO notifications (user_id, appointment_id, channel, kind, recipient, reminder_offset_minutes)
+   SELECT 1, a.id, 'EMAIL', 'REMINDER', 'a@b.c', o FROM (SELECT min(id) id FROM appointments) a, unnest(ARRAY[1440, 120]) o"
 expect_error "a refresh token's successor seal is 32 bytes" "$DB_A" 23514 refresh_tokens_successor_seal_length \
   "INSERT INTO refresh_tokens (user_id, token_hash, expires_at, successor_seal)
    SELECT min(id), sha256('y'), now() + interval '1 day', '\\x00'::bytea FROM users"

@@ -266,6 +266,10 @@ def setup_data(c):
     root = c.client()
     token = root.must('mutation { login(email: "root@clinic.example", password: "cluster-test-superadmin-pass") { accessToken } }')
     admin = c.client(token["login"]["accessToken"])
+    # These scenarios book many slots as one patient to watch failover; the per-patient
+    # booking rules (issue #17, tested in ClinicBookingRulesTests) would refuse most of them.
+    admin.must("""mutation { updateSystemSettings(input: {maxActiveAppointmentsPerPatient: 1000, onePerDoctorPerDay: false,
+                                                             minimumNoticeMinutes: 0}) { clinicName } }""")
     doctor = admin.must("""mutation($i: CreateDoctorInput!) { createDoctor(input: $i) { id } }""",
                         {"i": {"email": "dr.cluster@clinic.example", "password": "cluster-test-doctor-pass",
                                "firstName": "Ana", "lastName": "Cluster", "licenseNumber": "CL-1",

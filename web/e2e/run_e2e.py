@@ -1279,11 +1279,23 @@ def scenario_superadmin(b, api, stamp, last):
     b.no_loading()
     b.shot("super-settings")
     b.fill("Nombre de la clínica", f"Clínica e2e {stamp}")
-    b.fill("Recordatorio (horas antes)", "12")
+    b.fill("Recordatorios por correo (minutos antes)", "60, 720")
+    b.fill("Antelación mínima para pacientes (min)", "90")
     b.click("Guardar")
     b.toast("Configuración guardada")
-    got = api.gql("{ systemSettings { clinicName reminderHoursBefore } }", None, SUPERADMIN)["systemSettings"]
-    assert got == {"clinicName": f"Clínica e2e {stamp}", "reminderHoursBefore": 12}, got
+    got = api.gql("{ systemSettings { clinicName reminderHoursBefore emailReminderOffsetsMinutes minimumNoticeMinutes } }",
+                  None, SUPERADMIN)["systemSettings"]
+    # reminderHoursBefore reads the longest offset of both lists (SMS keeps 1440).
+    assert got == {"clinicName": f"Clínica e2e {stamp}", "reminderHoursBefore": 24, "emailReminderOffsetsMinutes": [720, 60],
+                   "minimumNoticeMinutes": 90}, got
+    # A reminder list the API refuses is shown at its field.
+    b.fill("Recordatorios por correo (minutos antes)", "1")
+    b.click("Guardar")
+    b.wait(lambda d: "between 5 and 43200" in d.page_source, 15, "the offset's error next to its field")
+    b.fill("Recordatorios por correo (minutos antes)", "1440, 120")
+    b.fill("Antelación mínima para pacientes (min)", "120")
+    b.click("Guardar")
+    b.toast("Configuración guardada")
 
     # The superadmin's report figures match the API's.
     b.go("/admin/reports")

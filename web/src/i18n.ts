@@ -31,8 +31,30 @@ const codeMessages: Record<string, [string, string]> = {
   INTERNAL_SERVER_ERROR: ["Error inesperado del servidor.", "Unexpected server error."],
 };
 
+/** "2 hours" → "2 horas" (the server's durations in the booking rules' messages). */
+function esDuration(d: string): string {
+  return d.replace(/\bminutes?\b/, (w) => (w.endsWith("s") ? "minutos" : "minuto")).replace(/\bhours?\b/, (w) => (w.endsWith("s") ? "horas" : "hora"))
+    .replace(/\bdays?\b/, (w) => (w.endsWith("s") ? "días" : "día"));
+}
+
+/** The booking rules' refusals (minimum notice, limits, no-shows), said plainly in either language. */
+const ruleMessages: [RegExp, (m: RegExpMatchArray) => string][] = [
+  [/^Online bookings need at least (.+) notice/, (m) =>
+    `Para reservar en línea se necesita una antelación de al menos ${esDuration(m[1])}; llama a la clínica para una hora más próxima.`],
+  [/^You already have (\d+) upcoming appointments?, the most/, (m) =>
+    `Ya tienes ${m[1]} cita(s) próxima(s), el máximo que se puede reservar en línea; cancela una o llama a la clínica.`],
+  [/^You already have an appointment with (.+) on (\d{4}-\d{2}-\d{2}); only one/, (m) =>
+    `Ya tienes una cita con ${m[1]} el ${m[2]}; en línea solo se puede reservar una por médico y día.`],
+  [/^Online booking is paused after (\d+) missed appointments? in the last 12 months \(the limit is (\d+)\)/, (m) =>
+    `La reserva en línea está suspendida tras ${m[1]} inasistencia(s) en los últimos 12 meses (el límite es ${m[2]}); llama a la clínica para reservar.`],
+];
+
 /** A user-facing sentence for an API error code; conflicts and forbidden actions keep the server's detail. */
 export function errorText(t: I18n["t"], code: string, serverMessage?: string): string {
+  for (const [pattern, spanish] of ruleMessages) {
+    const match = serverMessage?.match(pattern);
+    if (match && serverMessage) return t(spanish(match), serverMessage);
+  }
   const m = codeMessages[code] ?? codeMessages.INTERNAL_SERVER_ERROR;
   const base = t(m[0], m[1]);
   if ((code === "CONFLICT" || code === "FORBIDDEN") && serverMessage) return `${base} (${serverMessage})`;

@@ -36,7 +36,7 @@ public struct SlotCalendar: Sendable {
 
     /// Why a slot of the grid is or is not free, first reason wins in this order.
     public enum SlotStatus: Sendable, Hashable {
-        case free, past, beyondHorizon, closed, timeOff, taken
+        case free, past, tooSoon, beyondHorizon, closed, timeOff, taken
     }
 
     public struct ScheduledSlot: Sendable, Hashable {
@@ -58,6 +58,12 @@ public struct SlotCalendar: Sendable {
     /// Nil: no horizon (e.g. staff). Otherwise the last bookable clinic-local
     /// date is today + horizonDays (0 = only today).
     public let horizonDays: Int?
+    /// Slots starting before `now + minimumNoticeMinutes` are `.tooSoon`
+    /// (clients: the clinic's minimum notice; staff: 0).
+    public let minimumNoticeMinutes: Int
+    /// The doctor's buffers: a slot is taken when its range widened by them
+    /// meets a busy range.
+    public let buffers: Buffers
     private let timeOff: OverlapIndex
     private let closures: OverlapIndex
     private let busy: OverlapIndex
@@ -65,14 +71,17 @@ public struct SlotCalendar: Sendable {
     /// - Parameters:
     ///   - timeOff: the doctor's time off.
     ///   - closures: the days the whole clinic is closed, as instants.
-    ///   - busy: the doctor's active appointments (when rescheduling, leave
-    ///     out the appointment being moved).
+    ///   - busy: the ranges the doctor's active appointments block, their own
+    ///     buffers included (when rescheduling, leave out the appointment being moved).
     public init(workingHours: [WorkingRange], timeZone: ClinicTimeZone, timeOff: [InstantRange] = [],
-                closures: [InstantRange] = [], busy: [InstantRange] = [], now: Instant, horizonDays: Int?) {
+                closures: [InstantRange] = [], busy: [InstantRange] = [], now: Instant, horizonDays: Int?,
+                minimumNoticeMinutes: Int = 0, buffers: Buffers = Buffers()) {
         self.workingHours = workingHours
         self.timeZone = timeZone
         self.now = now
         self.horizonDays = horizonDays
+        self.minimumNoticeMinutes = max(0, minimumNoticeMinutes)
+        self.buffers = buffers
         self.timeOff = OverlapIndex(timeOff)
         self.closures = OverlapIndex(closures)
         self.busy = OverlapIndex(busy)
@@ -118,10 +127,12 @@ public struct SlotCalendar: Sendable {
 
     private func status(of slot: Slot) -> SlotStatus {
         if slot.startsAt <= now { return .past }
+        // Real minutes, not wall-clock ones: on a DST day "2 hours from 00:30" is 03:30.
+        if slot.startsAt < now.adding(minutes: minimumNoticeMinutes) { return .tooSoon }
         if let last = lastBookableDate, slot.date > last { return .beyondHorizon }
         if closures.overlaps(slot.range) { return .closed }
         if timeOff.overlaps(slot.range) { return .timeOff }
-        if busy.overlaps(slot.range) { return .taken }
+        if busy.overlaps(buffers.blocked(slot.range)) { return .taken }
         return .free
     }
 
@@ -178,6 +189,8 @@ public struct SlotCalendar: Sendable {
         /// The wall time is skipped by a spring-forward.
         case nonexistentLocalTime(date: LocalDate, time: LocalTime, timeZone: String)
         case inPast
+        /// Sooner than the minimum notice (clients only).
+        case tooSoon(minimumNoticeMinutes: Int)
         case beyondHorizon(lastBookableDate: LocalDate)
         case clinicClosed
         case inTimeOff
@@ -202,6 +215,8 @@ public struct SlotCalendar: Sendable {
                 return "\(time) does not exist on \(date) in \(zone): the clocks skip it"
             case .inPast:
                 return "That time has already passed"
+            case .tooSoon(let minutes):
+                return "Online bookings need at least \(BookingRules.describe(minutes: minutes)) notice; please call the clinic for an earlier time"
             case .beyondHorizon(let last):
                 return "Bookings are open only up to \(last)"
             case .clinicClosed:
@@ -215,7 +230,7 @@ public struct SlotCalendar: Sendable {
     }
 
     /// The slot at `date time` when it can be booked now, else the reason it
-    /// cannot, checked in this order: grid, DST, past, horizon, closure, time off, taken.
+    /// cannot, checked in this order: grid, DST, past, notice, horizon, closure, time off, taken.
     public func validateBooking(date: LocalDate, time: LocalTime) throws(BookingRejection) -> Slot {
         let weekday = date.isoWeekday
         let ranges = workingHours.filter { $0.weekday == weekday && $0.slotMinutes > 0 }
@@ -236,6 +251,7 @@ public struct SlotCalendar: Sendable {
         switch status(of: slot) {
         case .free: return slot
         case .past: throw .inPast
+        case .tooSoon: throw .tooSoon(minimumNoticeMinutes: minimumNoticeMinutes)
         case .beyondHorizon: throw .beyondHorizon(lastBookableDate: lastBookableDate!)
         case .closed: throw .clinicClosed
         case .timeOff: throw .inTimeOff

@@ -73,6 +73,18 @@ struct DoctorStatsObject: FieldReadable {
     }
 }
 
+struct PatientNoShowsObject: FieldReadable {
+    var patient: PatientRow
+    var noShows: Int
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "patient": return .object(patient, typeName: "Patient")
+        case "noShows": return .int(noShows)
+        default: return nil
+        }
+    }
+}
+
 struct ReportObject: FieldReadable {
     var range: ReportRange
     var total = 0
@@ -86,6 +98,7 @@ struct ReportObject: FieldReadable {
     var noShowRate = 0.0
     var cancellationRate = 0.0
     var revenue = "0"
+    var noShowsByPatient: [PatientNoShowsObject] = []
 
     func readField(_ field: String) -> ResolvedValue? {
         switch field {
@@ -100,6 +113,7 @@ struct ReportObject: FieldReadable {
         case "noShowRate": return .leaf(.double(noShowRate))
         case "cancellationRate": return .leaf(.double(cancellationRate))
         case "revenue": return .string(revenue)
+        case "noShowsByPatient": return .list(noShowsByPatient.map { .object($0, typeName: "PatientNoShows") })
         default: return nil
         }
     }
@@ -170,6 +184,13 @@ enum Reports {
             }
             if selected.contains("newPatients") {
                 report.newPatients = try ReportStore.newPatients(conn, range)
+            }
+            if selected.contains("noShowsByPatient") {
+                let counts = try ReportStore.noShowsByPatient(conn, range, limit: 100)
+                let patients = try ClinicLoad.patients(conn, counts.map(\.patientID))
+                report.noShowsByPatient = counts.compactMap { c in
+                    patients[c.patientID].map { PatientNoShowsObject(patient: $0, noShows: c.noShows) }
+                }
             }
             return report
         }

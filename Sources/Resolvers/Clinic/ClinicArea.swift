@@ -41,7 +41,7 @@ enum ClinicArea {
             }
             guard let doctor else { throw ClinicError.notFound("No doctor with that ID") }
             guard doctor.isAvailable, let data else { return .list([]) }
-            return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer), date, settings)
+            return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: doctor.buffers), date, settings)
         }
         r.root("Query.appointments") { args, ctx, batch in
             .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
@@ -144,7 +144,7 @@ enum ClinicArea {
             return doctors.map { d in
                 guard let d else { return .null }
                 guard d.isAvailable else { return .list([]) }
-                return slotList(ClinicLoad.calendar(data[d.id], settings: settings, now: ctx.now, viewer: ctx.viewer), date, settings)
+                return slotList(ClinicLoad.calendar(data[d.id], settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: d.buffers), date, settings)
             }
         }
         r.batch("Doctor.schedule") { batch, ctx in
@@ -165,7 +165,7 @@ enum ClinicArea {
                 guard let d else { return .null }
                 let cal = ClinicLoad.calendar(d.isAvailable ? data[d.id] : ClinicLoad.CalendarData(
                     hours: data[d.id]?.hours ?? [], timeOff: [InstantRange(start: .earliest, end: .latest)], busy: []),
-                    settings: settings, now: ctx.now, viewer: ctx.viewer)
+                    settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: d.buffers)
                 let days = (try? cal.schedule(from: from, to: to)) ?? []
                 return .list(days.map { .object(ScheduleDayObject(day: $0), typeName: "ScheduleDay") })
             }

@@ -37,6 +37,19 @@ enum ClinicDoctorMutations {
         return m.formatted
     }
 
+    /// `bufferBeforeMinutes` / `bufferAfterMinutes` of a doctor input, checked.
+    static func buffers(_ input: [String: JSON]) throws -> (before: Int?, after: Int?) {
+        func one(_ key: String, _ label: String) throws -> Int? {
+            guard let v = Arguments.int(input, key) else { return nil }
+            guard Buffers.allowed.contains(v) else {
+                throw ClinicError.badInput("\(label) must be between \(Buffers.allowed.lowerBound) and \(Buffers.allowed.upperBound) minutes",
+                                           field: "input.\(key)")
+            }
+            return v
+        }
+        return (try one("bufferBeforeMinutes", "The buffer before appointments"), try one("bufferAfterMinutes", "The buffer after appointments"))
+    }
+
     // MARK: createDoctor
 
     static func create(_ args: [String: JSON], _ ctx: RequestContext) async throws -> DoctorRow {
@@ -47,6 +60,7 @@ enum ClinicDoctorMutations {
         let experience = try validExperience(Arguments.int(input, "experienceYears") ?? 0, field: "input.experienceYears")
         let fee = try validFee(Arguments.string(input, "consultationFee") ?? "0", field: "input.consultationFee")
         let bio = try Arguments.text(Arguments.string(input, "bio") ?? "", field: "input.bio", max: 10_000, label: "The bio")
+        let buffers = try buffers(input)
 
         enum Who: Sendable { case existing(Int64), new(email: String, hash: String, first: String, last: String) }
         let who: Who
@@ -86,6 +100,9 @@ enum ClinicDoctorMutations {
                 }
                 let id = try DoctorStore.insert(conn, userID: userID, license: license, specialization: specialization,
                                                 experienceYears: experience, fee: fee, bio: bio)
+                if buffers.before != nil || buffers.after != nil {
+                    try DoctorStore.setBuffers(conn, id, before: buffers.before, after: buffers.after)
+                }
                 try AuditLog.record(conn, actor: viewer.userID, action: "doctor.create", target: gid("Doctor", id),
                                  details: .object([("userId", .string(gid("User", userID))), ("specialization", .string(specialization))]), ip: ip)
                 return try reload(conn, id)
@@ -110,8 +127,11 @@ enum ClinicDoctorMutations {
         let fee = try Arguments.string(input, "consultationFee").map { try validFee($0, field: "input.consultationFee") }
         let bio = try Arguments.string(input, "bio").map { try Arguments.text($0, field: "input.bio", max: 10_000, label: "The bio") }
         let avail = Arguments.bool(input, "isAvailable")
+        let buffers = try buffers(input)
         var changed: [JSON] = []
         if license != nil { changed.append(.string("licenseNumber")) }
+        if buffers.before != nil { changed.append(.string("bufferBeforeMinutes")) }
+        if buffers.after != nil { changed.append(.string("bufferAfterMinutes")) }
         if spec != nil { changed.append(.string("specialization")) }
         if exp != nil { changed.append(.string("experienceYears")) }
         if fee != nil { changed.append(.string("consultationFee")) }
@@ -123,6 +143,9 @@ enum ClinicDoctorMutations {
             do {
                 guard try DoctorStore.update(conn, id, license: license, specialization: spec, experienceYears: exp, fee: fee, bio: bio,
                                              isAvailable: avail) else { throw ClinicError.notFound("No doctor with that ID") }
+                if buffers.before != nil || buffers.after != nil {
+                    try DoctorStore.setBuffers(conn, id, before: buffers.before, after: buffers.after)
+                }
             } catch {
                 throw ClinicKit.mapDatabaseError(error)
             }
@@ -204,6 +227,33 @@ enum ClinicDoctorMutations {
         let reminder = try bounded("reminderHoursBefore", 1...720, "The reminder time (hours before)")
         let horizon = try bounded("bookingHorizonDays", 1...730, "The booking horizon (days)")
         let slot = try bounded("defaultSlotMinutes", 5...480, "The default slot length (minutes)")
+        let notice = try bounded("minimumNoticeMinutes", BookingRules.minimumNoticeRange, "The minimum notice (minutes)")
+        let maxActive = try bounded("maxActiveAppointmentsPerPatient", BookingRules.maxActiveRange, "The limit of upcoming appointments")
+        let noShows = try bounded("noShowLimit", BookingRules.noShowLimitRange, "The no-show limit")
+        let alertHours = try bounded("doctorAlertHours", DoctorAlertRule.allowed, "The doctor alert window (hours)")
+        func offsets(_ key: String) throws -> [Int]? {
+            guard case .array(let items)? = input[key] else { return nil }
+            let list = items.compactMap { item -> Int? in if case .int(let i) = item { return i }; return nil }
+            if let problem = ReminderPlan.problem(list) { throw ClinicError.badInput(problem, field: "input.\(key)") }
+            return list
+        }
+        let emailOffsets = try offsets("emailReminderOffsetsMinutes")
+        let smsOffsets = try offsets("smsReminderOffsetsMinutes")
+        let current = try await ctx.settings()
+        var rules: BookingRules?
+        let perDay = Arguments.bool(input, "onePerDoctorPerDay")
+        if notice != nil || maxActive != nil || noShows != nil || perDay != nil {
+            rules = BookingRules(minimumNoticeMinutes: notice ?? current.rules.minimumNoticeMinutes,
+                                 maxActiveAppointments: maxActive ?? current.rules.maxActiveAppointments,
+                                 noShowLimit: noShows ?? current.rules.noShowLimit,
+                                 onePerDoctorPerDay: perDay ?? current.rules.onePerDoctorPerDay)
+        }
+        var plan: ReminderPlan?
+        if emailOffsets != nil || smsOffsets != nil {
+            plan = ReminderPlan(email: emailOffsets ?? current.reminders.email, sms: smsOffsets ?? current.reminders.sms)
+        } else if let reminder {
+            plan = current.reminders.replacingLongest(hours: reminder)
+        }
         var changed: [(String, JSON)] = []
         if let name { changed.append(("clinicName", .string(name))) }
         if let zone { changed.append(("timeZone", .string(zone))) }
@@ -211,6 +261,15 @@ enum ClinicDoctorMutations {
         if let reminder { changed.append(("reminderHoursBefore", .int(reminder))) }
         if let horizon { changed.append(("bookingHorizonDays", .int(horizon))) }
         if let slot { changed.append(("defaultSlotMinutes", .int(slot))) }
+        if let notice { changed.append(("minimumNoticeMinutes", .int(notice))) }
+        if let maxActive { changed.append(("maxActiveAppointmentsPerPatient", .int(maxActive))) }
+        if let noShows { changed.append(("noShowLimit", .int(noShows))) }
+        if let perDay { changed.append(("onePerDoctorPerDay", .bool(perDay))) }
+        if let alertHours { changed.append(("doctorAlertHours", .int(alertHours))) }
+        if let emailOffsets { changed.append(("emailReminderOffsetsMinutes", .array(emailOffsets.map { .int($0) }))) }
+        if let smsOffsets { changed.append(("smsReminderOffsetsMinutes", .array(smsOffsets.map { .int($0) }))) }
+        let newRules = rules, newPlan = plan
+        let now = ctx.now
         let details = JSON.object(changed)
         let ip = ctx.ip
         let row = try await ctx.write { conn -> SettingsRow in
@@ -220,9 +279,10 @@ enum ClinicDoctorMutations {
             } catch let e where StoreFailure.is(e, .checkViolation) {
                 throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
             }
-            if reminder != nil {
-                // Pending reminders follow the new lead time.
-                try ClinicOutbox.followReminderLeadTime(conn)
+            try SettingsStore.updateBookingRules(conn, rules: newRules, reminders: newPlan, doctorAlertHours: alertHours)
+            if newPlan != nil {
+                // Pending reminders follow the new offsets.
+                try ClinicOutbox.followReminderOffsets(conn, now: now)
             }
             try AuditLog.record(conn, actor: viewer.userID, action: "settings.update", target: nil, details: details, ip: ip)
             return try SettingsStore.load(conn)

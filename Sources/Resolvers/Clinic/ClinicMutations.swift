@@ -76,6 +76,27 @@ enum ClinicMutations {
         }
     }
 
+    /// The per-patient rules (limits, the no-show stop) for a client; staff
+    /// pass. Call with the patient's row locked (`PatientStandingStore.lock`).
+    static func checkPatientRules(_ conn: Connection, settings: SettingsRow, viewer: Viewer, patientID: Int64, doctor: DoctorRow,
+                                  date: LocalDate, now: Instant, moving: Int64?) throws {
+        guard !viewer.isStaff else { return }
+        let standing = try PatientStandingStore.standing(conn, patientID: patientID, doctorID: doctor.id, date: date, now: now,
+                                                         excluding: moving)
+        do throws(BookingRules.Refusal) {
+            try settings.rules.check(standing, isStaff: false, isNewBooking: moving == nil, doctor: doctor.displayName, date: date)
+        } catch {
+            throw error.code == "FORBIDDEN" ? ClinicError.forbidden(error.message) : ClinicError.conflict(error.message)
+        }
+    }
+
+    /// The doctor's message when the appointment (at either of `starts`) begins soon.
+    static func alertDoctor(_ conn: Connection, _ row: AppointmentRow, _ event: DoctorAlert.Event, settings: SettingsRow,
+                            starts: [Instant], previous: (date: LocalDate, time: LocalTime)? = nil, now: Instant) throws {
+        guard settings.doctorAlert.applies(to: starts, now: now) else { return }
+        try ClinicOutbox.enqueueDoctorAlert(conn, row, event: event, settings: settings, previous: previous, now: now)
+    }
+
     static func statusWord(_ s: AppointmentStatus) -> String { s.word }
 
     static func gid(_ type: String, _ id: Int64) -> String { GlobalID.encode(type: type, id: id) }
@@ -114,17 +135,21 @@ enum ClinicMutations {
             // The exclusion constraint stays the guarantee against overlaps.
             let doctor = try lockDoctor(conn, doctorID, mode: .exclusive)
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
-            guard try UserStore.patientExists(conn, patientID) else {
+            // The patient's row too: their bookings take turns, so the limits hold under concurrency.
+            guard try PatientStandingStore.lock(conn, patientID) else {
                 throw ClinicError.notFound("No patient with that ID")
             }
+            try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: patientID, doctor: doctor, date: date,
+                                  now: now, moving: nil)
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             let data = try ClinicLoad.calendarData(conn, doctorIDs: [doctorID], window: window)[doctorID]
-            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer)
+            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
             let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "input.time")
             let id: Int64
             do {
                 id = try AppointmentStore.insert(conn, patientID: patientID, doctorID: doctorID, date: date, time: time,
-                                                 startsAt: slot.startsAt, endsAt: slot.endsAt, reason: reason, createdBy: viewer.userID)
+                                                 startsAt: slot.startsAt, endsAt: slot.endsAt, buffers: doctor.buffers, reason: reason,
+                                                 createdBy: viewer.userID)
             } catch {
                 throw ClinicKit.mapDatabaseError(error)
             }
@@ -132,7 +157,9 @@ enum ClinicMutations {
             try AuditLog.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
                              details: .object([("doctorId", .string(gid("Doctor", doctorID))), ("patientId", .string(gid("Patient", patientID))),
                                                ("date", .string(date.iso)), ("time", .string(time.iso))]), ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule)
+            try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule,
+                                     now: now)
+            try alertDoctor(conn, row, .booked, settings: settings, starts: [row.startsAt], now: now)
             return row
         }
     }
@@ -157,12 +184,16 @@ enum ClinicMutations {
             }
             let doctor = try lockDoctor(conn, a.doctorID, mode: .shared)
             guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
+            _ = try PatientStandingStore.lock(conn, a.patientID)
+            try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: a.patientID, doctor: doctor, date: date,
+                                  now: now, moving: a.id)
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
-            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer)
+            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
             let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
             do {
-                try AppointmentStore.move(conn, id, date: date, time: time, startsAt: slot.startsAt, endsAt: slot.endsAt)
+                try AppointmentStore.move(conn, id, date: date, time: time, startsAt: slot.startsAt, endsAt: slot.endsAt,
+                                          buffers: doctor.buffers)
             } catch {
                 throw ClinicKit.mapDatabaseError(error)
             }
@@ -170,7 +201,9 @@ enum ClinicMutations {
             try AuditLog.record(conn, actor: viewer.userID, action: "appointment.reschedule", target: gid("Appointment", id),
                              details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
                              ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule)
+            try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule, now: now)
+            try alertDoctor(conn, row, .rescheduled, settings: settings, starts: [a.startsAt, row.startsAt],
+                            previous: (a.date, a.time), now: now)
             return row
         }
     }
@@ -196,7 +229,8 @@ enum ClinicMutations {
             try AuditLog.record(conn, actor: viewer.userID, action: "appointment.cancel", target: gid("Appointment", id),
                              details: .object([("reason", reason.map { .string($0) } ?? .null), ("previousStatus", .string(a.status.rawValue))]),
                              ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
+            try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
+            try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
             return row
         }
     }
@@ -258,7 +292,8 @@ enum ClinicMutations {
         if target != a.status, !target.isActive {
             if target == .CANCELLED {
                 guard let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
-                try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete)
+                try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
+                try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
             } else {
                 try ClinicOutbox.deletePendingReminders(conn, appointmentID: id)
             }

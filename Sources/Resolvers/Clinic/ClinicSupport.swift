@@ -81,6 +81,7 @@ extension ScheduleSlotObject {
         switch s {
         case .free: return "FREE"
         case .past: return "PAST"
+        case .tooSoon: return "TOO_SOON"
         case .beyondHorizon: return "BEYOND_HORIZON"
         case .closed: return "CLOSED"
         case .timeOff: return "TIME_OFF"

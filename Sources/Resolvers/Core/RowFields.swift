@@ -64,6 +64,8 @@ extension DoctorRow: FieldReadable {
         case "consultationFee": return .string(consultationFee)
         case "bio": return .string(bio)
         case "isAvailable": return .bool(isAvailable)
+        case "bufferBeforeMinutes": return .int(buffers.before)
+        case "bufferAfterMinutes": return .int(buffers.after)
         default: return nil
         }
     }
@@ -170,6 +172,13 @@ extension SettingsRow: FieldReadable {
         case "reminderHoursBefore": return .int(reminderHoursBefore)
         case "bookingHorizonDays": return .int(bookingHorizonDays)
         case "defaultSlotMinutes": return .int(defaultSlotMinutes)
+        case "minimumNoticeMinutes": return .int(rules.minimumNoticeMinutes)
+        case "maxActiveAppointmentsPerPatient": return .int(rules.maxActiveAppointments)
+        case "noShowLimit": return .int(rules.noShowLimit)
+        case "onePerDoctorPerDay": return .bool(rules.onePerDoctorPerDay)
+        case "emailReminderOffsetsMinutes": return .list(reminders.email.map { .int($0) })
+        case "smsReminderOffsetsMinutes": return .list(reminders.sms.map { .int($0) })
+        case "doctorAlertHours": return .int(doctorAlert.hours)
         default: return nil
         }
     }

@@ -95,6 +95,11 @@ enum NotificationKind {
   REMINDER
   PASSWORD_RESET
   CUSTOM
+
+  """
+  To the treating doctor: one of their appointments starting within `SystemSettings.doctorAlertHours` was booked, moved or cancelled.
+  """
+  DOCTOR_ALERT
 }
 
 enum SortDirection {
@@ -184,6 +189,16 @@ type Doctor implements Node {
   bio: String!
   isAvailable: Boolean!
 
+  """
+  Minutes before each appointment that no other appointment of this doctor may use (0…240).
+  """
+  bufferBeforeMinutes: Int!
+
+  """
+  Minutes after each appointment that no other appointment of this doctor may use (0…240).
+  """
+  bufferAfterMinutes: Int!
+
   """Weekly opening hours; slots are cut from these."""
   workingHours: [WorkingHours!]!
 
@@ -233,6 +248,11 @@ type ScheduleSlot {
 enum SlotState {
   """Started already."""
   PAST
+
+  """
+  Sooner than the clinic's minimum notice (`SystemSettings.minimumNoticeMinutes`, clients only).
+  """
+  TOO_SOON
 
   """Beyond the booking horizon (clients only)."""
   BEYOND_HORIZON
@@ -502,6 +522,16 @@ type Report @auth(requires: [ADMIN]) {
   CANCELLED appointments of the range grouped by their cancellation reason (trimmed; "" when none was given), most frequent first (addition).
   """
   cancellationsByReason: [ReasonCount!]!
+
+  """
+  Patients with NO_SHOW appointments in the range, most first (at most 100).
+  """
+  noShowsByPatient: [PatientNoShows!]!
+}
+
+type PatientNoShows {
+  patient: Patient!
+  noShows: Int!
 }
 
 """Cancelled appointments sharing one cancellation reason (addition)."""
@@ -535,6 +565,39 @@ type SystemSettings @auth(requires: [SUPERADMIN]) {
   """How far ahead clients may book."""
   bookingHorizonDays: Int!
   defaultSlotMinutes: Int!
+
+  """
+  Clients cannot book, reschedule into or see as free a slot starting sooner than this (120); staff can.
+  """
+  minimumNoticeMinutes: Int!
+
+  """
+  Clients may hold at most this many active future appointments (3); staff may book beyond it.
+  """
+  maxActiveAppointmentsPerPatient: Int!
+
+  """
+  Clients may book at most one appointment per doctor and clinic-local day (true); staff may book more.
+  """
+  onePerDoctorPerDay: Boolean!
+
+  """
+  After this many no-shows in 12 months a client can no longer book online (3; 0: never).
+  """
+  noShowLimit: Int!
+
+  """
+  Email reminders go out this many minutes before the appointment, longest first ([1440, 120]).
+  """
+  emailReminderOffsetsMinutes: [Int!]!
+
+  """SMS reminders, likewise ([1440, 120])."""
+  smsReminderOffsetsMinutes: [Int!]!
+
+  """
+  The treating doctor is told of bookings, reschedules and cancellations starting within this many hours (48; 0: never).
+  """
+  doctorAlertHours: Int!
 }
 
 type AuditEntry implements Node @auth(requires: [SUPERADMIN]) {
@@ -841,6 +904,8 @@ input CreateDoctorInput {
   experienceYears: Int!
   consultationFee: Decimal!
   bio: String! = ""
+  bufferBeforeMinutes: Int
+  bufferAfterMinutes: Int
 }
 
 input UpdateDoctorInput {
@@ -851,6 +916,8 @@ input UpdateDoctorInput {
   consultationFee: Decimal
   bio: String
   isAvailable: Boolean
+  bufferBeforeMinutes: Int
+  bufferAfterMinutes: Int
 }
 
 input WorkingHoursInput {
@@ -930,6 +997,17 @@ input SystemSettingsInput {
   reminderHoursBefore: Int
   bookingHorizonDays: Int
   defaultSlotMinutes: Int
+  minimumNoticeMinutes: Int
+  maxActiveAppointmentsPerPatient: Int
+  onePerDoctorPerDay: Boolean
+  noShowLimit: Int
+
+  """
+  Each 5…43200 minutes, at most 5; stored longest first. Given alone, `reminderHoursBefore` replaces the longest offset of each list.
+  """
+  emailReminderOffsetsMinutes: [Int!]
+  smsReminderOffsetsMinutes: [Int!]
+  doctorAlertHours: Int
 }
 
 type Mutation {

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query PatientList($search: String, $first: Int!, $after: String) {\n  patients(search: $search, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String, $after: String) {\n  doctors(filter: { search: $search }, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      experienceYears\n      bio\n      consultationFee\n      isAvailable\n      licenseNumber\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n\nmutation CreateDoctor($input: CreateDoctorInput!) {\n  createDoctor(input: $input) {\n    id\n    user {\n      fullName\n    }\n  }\n}\n\nmutation UpdateDoctor($id: ID!, $input: UpdateDoctorInput!) {\n  updateDoctor(id: $id, input: $input) {\n    id\n    licenseNumber\n    specialization\n    experienceYears\n    consultationFee\n    bio\n    isAvailable\n  }\n}\n";
+const documentSource = "query PatientList($search: String, $first: Int!, $after: String) {\n  patients(search: $search, first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      dateOfBirth\n      user {\n        id\n        fullName\n        email\n        phone\n      }\n    }\n  }\n}\n\nquery DoctorList($search: String, $after: String) {\n  doctors(filter: { search: $search }, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      specialization\n      experienceYears\n      bio\n      consultationFee\n      isAvailable\n      licenseNumber\n      bufferBeforeMinutes\n      bufferAfterMinutes\n      user {\n        fullName\n        email\n      }\n      workingHours {\n        weekday\n        start\n        end\n        slotMinutes\n      }\n    }\n  }\n}\n\nmutation SetWorkingHours($doctorId: ID!, $hours: [WorkingHoursInput!]!) {\n  setWorkingHours(doctorId: $doctorId, hours: $hours) {\n    id\n    workingHours {\n      weekday\n      start\n      end\n      slotMinutes\n    }\n  }\n}\n\nmutation AddTimeOff($input: TimeOffInput!) {\n  addTimeOff(input: $input) {\n    id\n  }\n}\n\nmutation SendNotice($input: SendNotificationInput!) {\n  sendNotification(input: $input) {\n    id\n  }\n}\n\nmutation CreateDoctor($input: CreateDoctorInput!) {\n  createDoctor(input: $input) {\n    id\n    user {\n      fullName\n    }\n  }\n}\n\nmutation UpdateDoctor($id: ID!, $input: UpdateDoctorInput!) {\n  updateDoctor(id: $id, input: $input) {\n    id\n    licenseNumber\n    specialization\n    experienceYears\n    consultationFee\n    bio\n    isAvailable\n    bufferBeforeMinutes\n    bufferAfterMinutes\n  }\n}\n";
 
 export type PatientListQuery = {
   /** Staff find patients by name, email or phone (search: a substring of "first last" or the email, case-insensitive; or, when it holds at least 3 digits and nothing but phone characters, those digits anywhere in the phone number, whatever the spacing). Paged by id. */
@@ -53,6 +53,10 @@ export type DoctorListQuery = {
       consultationFee: Types.Decimal;
       isAvailable: boolean;
       licenseNumber: string;
+      /** Minutes before each appointment that no other appointment of this doctor may use (0…240). */
+      bufferBeforeMinutes: number;
+      /** Minutes after each appointment that no other appointment of this doctor may use (0…240). */
+      bufferAfterMinutes: number;
       user: {
         fullName: string;
         /** Private contact data: the user themself and staff. */
@@ -162,6 +166,10 @@ export type UpdateDoctorMutation = {
     consultationFee: Types.Decimal;
     bio: string;
     isAvailable: boolean;
+    /** Minutes before each appointment that no other appointment of this doctor may use (0…240). */
+    bufferBeforeMinutes: number;
+    /** Minutes after each appointment that no other appointment of this doctor may use (0…240). */
+    bufferAfterMinutes: number;
   };
 };
 

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n\nquery BackupSchedule {\n  backupSchedule {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n    runs(first: 7) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      fileName\n      sizeBytes\n      copyPath\n      prunedCount\n      error\n    }\n  }\n}\n\nmutation UpdateBackupSchedule($input: BackupScheduleInput!) {\n  updateBackupSchedule(input: $input) {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n  }\n}\n";
+const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n  minimumNoticeMinutes\n  maxActiveAppointmentsPerPatient\n  onePerDoctorPerDay\n  noShowLimit\n  emailReminderOffsetsMinutes\n  smsReminderOffsetsMinutes\n  doctorAlertHours\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n\nquery BackupSchedule {\n  backupSchedule {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n    runs(first: 7) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      fileName\n      sizeBytes\n      copyPath\n      prunedCount\n      error\n    }\n  }\n}\n\nmutation UpdateBackupSchedule($input: BackupScheduleInput!) {\n  updateBackupSchedule(input: $input) {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n  }\n}\n";
 
 export type SettingsFieldsFragment = {
   clinicName: string;
@@ -16,6 +16,20 @@ export type SettingsFieldsFragment = {
   /** How far ahead clients may book. */
   bookingHorizonDays: number;
   defaultSlotMinutes: number;
+  /** Clients cannot book, reschedule into or see as free a slot starting sooner than this (120); staff can. */
+  minimumNoticeMinutes: number;
+  /** Clients may hold at most this many active future appointments (3); staff may book beyond it. */
+  maxActiveAppointmentsPerPatient: number;
+  /** Clients may book at most one appointment per doctor and clinic-local day (true); staff may book more. */
+  onePerDoctorPerDay: boolean;
+  /** After this many no-shows in 12 months a client can no longer book online (3; 0: never). */
+  noShowLimit: number;
+  /** Email reminders go out this many minutes before the appointment, longest first ([1440, 120]). */
+  emailReminderOffsetsMinutes: Array<number>;
+  /** SMS reminders, likewise ([1440, 120]). */
+  smsReminderOffsetsMinutes: Array<number>;
+  /** The treating doctor is told of bookings, reschedules and cancellations starting within this many hours (48; 0: never). */
+  doctorAlertHours: number;
 };
 
 export type UserListQuery = {
@@ -77,6 +91,20 @@ export type SettingsQuery = {
     /** How far ahead clients may book. */
     bookingHorizonDays: number;
     defaultSlotMinutes: number;
+    /** Clients cannot book, reschedule into or see as free a slot starting sooner than this (120); staff can. */
+    minimumNoticeMinutes: number;
+    /** Clients may hold at most this many active future appointments (3); staff may book beyond it. */
+    maxActiveAppointmentsPerPatient: number;
+    /** Clients may book at most one appointment per doctor and clinic-local day (true); staff may book more. */
+    onePerDoctorPerDay: boolean;
+    /** After this many no-shows in 12 months a client can no longer book online (3; 0: never). */
+    noShowLimit: number;
+    /** Email reminders go out this many minutes before the appointment, longest first ([1440, 120]). */
+    emailReminderOffsetsMinutes: Array<number>;
+    /** SMS reminders, likewise ([1440, 120]). */
+    smsReminderOffsetsMinutes: Array<number>;
+    /** The treating doctor is told of bookings, reschedules and cancellations starting within this many hours (48; 0: never). */
+    doctorAlertHours: number;
   };
 };
 
@@ -99,6 +127,20 @@ export type UpdateSettingsMutation = {
     /** How far ahead clients may book. */
     bookingHorizonDays: number;
     defaultSlotMinutes: number;
+    /** Clients cannot book, reschedule into or see as free a slot starting sooner than this (120); staff can. */
+    minimumNoticeMinutes: number;
+    /** Clients may hold at most this many active future appointments (3); staff may book beyond it. */
+    maxActiveAppointmentsPerPatient: number;
+    /** Clients may book at most one appointment per doctor and clinic-local day (true); staff may book more. */
+    onePerDoctorPerDay: boolean;
+    /** After this many no-shows in 12 months a client can no longer book online (3; 0: never). */
+    noShowLimit: number;
+    /** Email reminders go out this many minutes before the appointment, longest first ([1440, 120]). */
+    emailReminderOffsetsMinutes: Array<number>;
+    /** SMS reminders, likewise ([1440, 120]). */
+    smsReminderOffsetsMinutes: Array<number>;
+    /** The treating doctor is told of bookings, reschedules and cancellations starting within this many hours (48; 0: never). */
+    doctorAlertHours: number;
   };
 };
 

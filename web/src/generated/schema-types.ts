@@ -32,14 +32,14 @@ export type NotificationChannel = "EMAIL" | "SMS";
 
 export type NotificationStatus = "PENDING" | "SENT" | "FAILED";
 
-export type NotificationKind = "BOOKING_CONFIRMATION" | "RESCHEDULED" | "CANCELLED" | "REMINDER" | "PASSWORD_RESET" | "CUSTOM";
+export type NotificationKind = "BOOKING_CONFIRMATION" | "RESCHEDULED" | "CANCELLED" | "REMINDER" | "PASSWORD_RESET" | "CUSTOM" | "DOCTOR_ALERT";
 
 export type SortDirection = "ASC" | "DESC";
 
 export type AppointmentSortField = "STARTS_AT" | "CREATED_AT";
 
 /** What a slot of Doctor.schedule is. */
-export type SlotState = "PAST" | "BEYOND_HORIZON" | "CLOSED" | "TIME_OFF" | "BOOKED" | "FREE";
+export type SlotState = "PAST" | "TOO_SOON" | "BEYOND_HORIZON" | "CLOSED" | "TIME_OFF" | "BOOKED" | "FREE";
 
 export interface AppointmentFilter {
   status?: Array<AppointmentStatus> | null;
@@ -179,6 +179,8 @@ export interface CreateDoctorInput {
   experienceYears: number;
   consultationFee: Decimal;
   bio?: string;
+  bufferBeforeMinutes?: number | null;
+  bufferAfterMinutes?: number | null;
 }
 
 export interface UpdateDoctorInput {
@@ -189,6 +191,8 @@ export interface UpdateDoctorInput {
   consultationFee?: Decimal | null;
   bio?: string | null;
   isAvailable?: boolean | null;
+  bufferBeforeMinutes?: number | null;
+  bufferAfterMinutes?: number | null;
 }
 
 export interface WorkingHoursInput {
@@ -261,4 +265,12 @@ export interface SystemSettingsInput {
   reminderHoursBefore?: number | null;
   bookingHorizonDays?: number | null;
   defaultSlotMinutes?: number | null;
+  minimumNoticeMinutes?: number | null;
+  maxActiveAppointmentsPerPatient?: number | null;
+  onePerDoctorPerDay?: boolean | null;
+  noShowLimit?: number | null;
+  /** Each 5…43200 minutes, at most 5; stored longest first. Given alone, `reminderHoursBefore` replaces the longest offset of each list. */
+  emailReminderOffsetsMinutes?: Array<number> | null;
+  smsReminderOffsetsMinutes?: Array<number> | null;
+  doctorAlertHours?: number | null;
 }

@@ -164,12 +164,14 @@ function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
     firstName: "", lastName: "", email: "", password: "", licenseNumber: d?.licenseNumber ?? "",
     specialization: d?.specialization ?? "", experienceYears: String(d?.experienceYears ?? 0), consultationFee: d?.consultationFee ?? "",
     bio: d?.bio ?? "", isAvailable: d?.isAvailable ?? true,
+    bufferBeforeMinutes: String(d?.bufferBeforeMinutes ?? 0), bufferAfterMinutes: String(d?.bufferAfterMinutes ?? 0),
   });
   const set = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const m = useMutation();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const common = { specialization: f.specialization, experienceYears: Number(f.experienceYears), consultationFee: f.consultationFee, bio: f.bio };
+    const common = { specialization: f.specialization, experienceYears: Number(f.experienceYears), consultationFee: f.consultationFee, bio: f.bio,
+      bufferBeforeMinutes: Number(f.bufferBeforeMinutes), bufferAfterMinutes: Number(f.bufferAfterMinutes) };
     if (d) {
       const input = { ...common, isAvailable: f.isAvailable, licenseNumber: f.licenseNumber };
       if (await m.run(() => request(UpdateDoctorDocument, { id: d.id, input }))) { toast(t("Médico guardado.", "Doctor saved.")); onSaved(); }
@@ -194,6 +196,8 @@ function DoctorForm({ d, onSaved }: { d?: DoctorItem; onSaved: () => void }) {
       <TextField label={t("Especialidad", "Specialty")} value={f.specialization} onChange={set("specialization")} error={m.field("specialization")} />
       <TextField label={t("Años de experiencia", "Years of experience")} type="number" min={0} value={f.experienceYears} onChange={set("experienceYears")} error={m.field("experienceYears")} />
       <TextField label={t("Costo de consulta", "Consultation fee")} inputMode="decimal" value={f.consultationFee} onChange={set("consultationFee")} error={m.field("consultationFee")} hint="450.00" />
+      <TextField label={t("Margen antes de cada cita (min)", "Buffer before each appointment (min)")} type="number" min={0} max={240} value={f.bufferBeforeMinutes} onChange={set("bufferBeforeMinutes")} error={m.field("bufferBeforeMinutes")} />
+      <TextField label={t("Margen después de cada cita (min)", "Buffer after each appointment (min)")} type="number" min={0} max={240} value={f.bufferAfterMinutes} onChange={set("bufferAfterMinutes")} error={m.field("bufferAfterMinutes")} />
       <TextArea className="span2" label={t("Presentación", "Bio")} value={f.bio} onChange={set("bio")} error={m.field("bio")} />
       {d && <Checkbox label={t("Acepta citas", "Accepts appointments")} checked={f.isAvailable} onChange={(v) => setF({ ...f, isAvailable: v })} />}
       <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{d ? t("Guardar médico", "Save doctor") : t("Crear médico", "Create doctor")}</button></div>

@@ -99,12 +99,22 @@ export function Settings() {
   const { t } = useI18n();
   const toast = useToast();
   const q = useQuery(() => request(SettingsDocument, {}), []);
-  const [f, setF] = useState({ clinicName: "", timeZone: "", cancellationWindowHours: 24, reminderHoursBefore: 24, bookingHorizonDays: 90, defaultSlotMinutes: 30 });
-  useEffect(() => { if (q.data) setF(q.data.systemSettings); }, [q.data]);
+  const [f, setF] = useState({ clinicName: "", timeZone: "", cancellationWindowHours: 24, bookingHorizonDays: 90, defaultSlotMinutes: 30,
+    minimumNoticeMinutes: 120, maxActiveAppointmentsPerPatient: 3, onePerDoctorPerDay: true, noShowLimit: 3, doctorAlertHours: 48 });
+  // Reminder lead times per channel, edited as "1440, 120" (minutes before); the longest is reminderHoursBefore.
+  const [reminders, setReminders] = useState({ email: "1440, 120", sms: "1440, 120" });
+  useEffect(() => {
+    if (!q.data) return;
+    const { emailReminderOffsetsMinutes, smsReminderOffsetsMinutes, reminderHoursBefore: _longest, ...rest } = q.data.systemSettings;
+    setF(rest);
+    setReminders({ email: emailReminderOffsetsMinutes.join(", "), sms: smsReminderOffsetsMinutes.join(", ") });
+  }, [q.data]);
   const m = useMutation();
+  const minutes = (s: string) => s.split(/[\s,;]+/).filter((x) => x !== "").map(Number).filter((n) => Number.isFinite(n)).map(Math.round);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await m.run(() => request(UpdateSettingsDocument, { input: f }))) toast(t("Configuración guardada.", "Settings saved."));
+    const input = { ...f, emailReminderOffsetsMinutes: minutes(reminders.email), smsReminderOffsetsMinutes: minutes(reminders.sms) };
+    if (await m.run(() => request(UpdateSettingsDocument, { input }))) toast(t("Configuración guardada.", "Settings saved."));
   };
   const num = (k: keyof typeof f) => (e: { target: { value: string } }) => setF({ ...f, [k]: Number(e.target.value) });
   if (q.loading) return <Loading />;
@@ -115,7 +125,16 @@ export function Settings() {
         <TextField label={t("Nombre de la clínica", "Clinic name")} value={f.clinicName} onChange={(e) => setF({ ...f, clinicName: e.target.value })} error={m.field("clinicName")} />
         <TextField label={t("Zona horaria (IANA)", "Time zone (IANA)")} value={f.timeZone} onChange={(e) => setF({ ...f, timeZone: e.target.value })} error={m.field("timeZone")} />
         <TextField label={t("Plazo de cancelación (horas)", "Cancellation window (hours)")} type="number" value={f.cancellationWindowHours} onChange={num("cancellationWindowHours")} error={m.field("cancellationWindowHours")} />
-        <TextField label={t("Recordatorio (horas antes)", "Reminder (hours before)")} type="number" value={f.reminderHoursBefore} onChange={num("reminderHoursBefore")} error={m.field("reminderHoursBefore")} />
+        <TextField label={t("Recordatorios por correo (minutos antes)", "Email reminders (minutes before)")} value={reminders.email}
+          onChange={(e) => setReminders({ ...reminders, email: e.target.value })} error={m.field("emailReminderOffsetsMinutes")} hint="1440, 120" />
+        <TextField label={t("Recordatorios por SMS (minutos antes)", "SMS reminders (minutes before)")} value={reminders.sms}
+          onChange={(e) => setReminders({ ...reminders, sms: e.target.value })} error={m.field("smsReminderOffsetsMinutes")} hint="1440, 120" />
+        <TextField label={t("Antelación mínima para pacientes (min)", "Minimum notice for patients (min)")} type="number" value={f.minimumNoticeMinutes} onChange={num("minimumNoticeMinutes")} error={m.field("minimumNoticeMinutes")} />
+        <TextField label={t("Citas futuras por paciente (máx.)", "Upcoming appointments per patient (max)")} type="number" value={f.maxActiveAppointmentsPerPatient} onChange={num("maxActiveAppointmentsPerPatient")} error={m.field("maxActiveAppointmentsPerPatient")} />
+        <Checkbox label={t("Una cita por médico y día por paciente", "One appointment per doctor and day per patient")} checked={f.onePerDoctorPerDay}
+          onChange={(v) => setF({ ...f, onePerDoctorPerDay: v })} />
+        <TextField label={t("Inasistencias en 12 meses que bloquean la reserva en línea (0: nunca)", "No-shows in 12 months that stop online booking (0: never)")} type="number" value={f.noShowLimit} onChange={num("noShowLimit")} error={m.field("noShowLimit")} />
+        <TextField label={t("Avisar al médico de cambios dentro de (horas, 0: nunca)", "Tell the doctor of changes within (hours, 0: never)")} type="number" value={f.doctorAlertHours} onChange={num("doctorAlertHours")} error={m.field("doctorAlertHours")} />
         <TextField label={t("Horizonte de reserva (días)", "Booking horizon (days)")} type="number" value={f.bookingHorizonDays} onChange={num("bookingHorizonDays")} error={m.field("bookingHorizonDays")} />
         <TextField label={t("Duración de turno (min)", "Default slot (min)")} type="number" value={f.defaultSlotMinutes} onChange={num("defaultSlotMinutes")} error={m.field("defaultSlotMinutes")} />
         <div className="span2"><FormError error={m.error ?? q.error} /><button className="primary" disabled={m.busy}>{t("Guardar", "Save")}</button></div>
