@@ -108,5 +108,25 @@ final class BackupRoundTripTests: XCTestCase {
         // --force over a migrated database works with the fresh archive.
         let (fs, _, fe) = try ClinicProcess.runCommand(["restore", tmp + "/bk/" + name, "--force"], environment: env)
         XCTAssertEqual(fs, 0, fe)
+
+        // By name, from the listed archives: BACKUP_DIR first, else the copy directory.
+        try FileManager.default.createDirectory(atPath: tmp + "/copy", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: tmp + "/bk/" + name, toPath: tmp + "/copy/" + name)
+        FileManager.default.createFile(atPath: tmp + "/copy/notes.txt", contents: Data("not listed".utf8))
+        let copyEnv = env.merging(["BACKUP_COPY_DIR": tmp + "/copy"]) { $1 }
+        let (ls, listed, le) = try ClinicProcess.runCommand(["restore", "--list"], environment: copyEnv)
+        XCTAssertEqual(ls, 0, le)
+        let lines = listed.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 1, listed)
+        XCTAssertTrue(lines.first?.hasPrefix(name + "  \(size ?? -1) bytes  ") == true, listed)
+        XCTAssertTrue(listed.contains(tmp + "/bk/" + name + "  " + tmp + "/copy/" + name), listed)
+        try FileManager.default.removeItem(atPath: tmp + "/bk/" + name)
+        let (ns, restoredFrom, ne) = try ClinicProcess.runCommand(["restore", name, "--force"], environment: copyEnv)
+        XCTAssertEqual(ns, 0, ne)
+        XCTAssertEqual(restoredFrom.trimmingCharacters(in: .whitespacesAndNewlines), "restored " + tmp + "/copy/" + name)
+        let (us2, _, ue2) = try ClinicProcess.runCommand(["restore", "clinic-20300101-000000Z-none.dump"], environment: copyEnv)
+        XCTAssertEqual(us2, 1)
+        XCTAssertTrue(ue2.contains("nor an archive of that name in BACKUP_DIR or BACKUP_COPY_DIR"), ue2)
+        XCTAssertEqual(try ClinicProcess.runCommand(["restore", "--list", "--force"], environment: copyEnv).0, 2)
     }
 }

@@ -58,6 +58,42 @@ public enum DatabaseBackups {
         try await BackupTools.restore(archive: path, databaseURL: db.url, serverMajor: major)
     }
 
+    /// An archive of BACKUP_DIR and/or BACKUP_COPY_DIR (by name: `clinic-…Z-….dump`).
+    public struct ListedArchive: Sendable {
+        public var name: String
+        /// When it was made (RFC 3339, UTC), from its name.
+        public var madeAt: String
+        /// Where it is, BACKUP_DIR first; each with its size.
+        public var copies: [(path: String, sizeBytes: Int)]
+    }
+
+    /// The archives in BACKUP_DIR and BACKUP_COPY_DIR, newest first.
+    public static func archives(_ config: Configuration) -> [ListedArchive] {
+        let fm = FileManager.default
+        var byName: [String: ListedArchive] = [:]
+        var made: [String: Instant] = [:]
+        for dir in [config.backupDirectory, config.backupCopyDirectory].compactMap({ $0 }).map(absolute) {
+            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] {
+                guard let madeAt = BackupArchiveName.madeAt(name) else { continue }
+                let size = ((try? fm.attributesOfItem(atPath: dir + "/" + name))?[.size] as? NSNumber)?.intValue ?? 0
+                made[name] = madeAt
+                byName[name, default: ListedArchive(name: name, madeAt: madeAt.rfc3339, copies: [])].copies.append((dir + "/" + name, size))
+            }
+        }
+        return byName.values.sorted { (made[$0.name]!, $0.name) > (made[$1.name]!, $1.name) }
+    }
+
+    /// The file to restore: `given` itself when it is a path to a file, else the
+    /// archive of that name in BACKUP_DIR, else in BACKUP_COPY_DIR.
+    public static func locate(_ given: String, _ config: Configuration) -> String? {
+        let fm = FileManager.default
+        if given.contains("/") || fm.fileExists(atPath: given) {
+            let path = absolute(given)
+            return fm.isReadableFile(atPath: path) ? path : nil
+        }
+        return archives(config).first { $0.name == given }?.copies.first { fm.isReadableFile(atPath: $0.path) }?.path
+    }
+
     /// `path` made absolute against the working directory, with `.`/`..` resolved.
     public static func absolute(_ path: String) -> String {
         let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
