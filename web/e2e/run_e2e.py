@@ -20,6 +20,7 @@ import traceback
 import urllib.error
 import urllib.parse
 import urllib.request
+import zoneinfo
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
@@ -34,7 +35,7 @@ with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "a11y_check.j
 
 
 class Browser:
-    def __init__(self, base, width, height, out, tag, downloads):
+    def __init__(self, base, width, height, out, tag, downloads, tz=""):
         self.base = base.rstrip("/")
         self.out = out
         self.tag = tag
@@ -45,7 +46,9 @@ class Browser:
                   f"--window-size={width},{height}", "--lang=es", "--hide-scrollbars"):
             opts.add_argument(a)
         opts.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
-        self.driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver")), options=opts)
+        # `tz`: the browser's own time zone (TZ of chromedriver and so of Chromium); the clinic's stays the server's.
+        env = dict(os.environ, TZ=tz) if tz else None
+        self.driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER_BIN", "/usr/bin/chromedriver"), env=env), options=opts)
         self.driver.set_window_size(width, height)
         try:
             self.driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
@@ -493,6 +496,10 @@ def scenario_admin(b):
     b.wait(lambda d: d.current_url.endswith("/admin/board"), 15, "day board")
     b.no_loading()
     b.shot("admin-day-board")
+    # The board opens on the clinic's today (Query.clinic's zone), not the browser's: they differ for hours every day.
+    zone = Api(b.base).gql("{ clinic { timeZone } }")["clinic"]["timeZone"]
+    clinic_today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date().isoformat()
+    b.wait(lambda d: b.field("Fecha").get_attribute("value") == clinic_today, 15, f"the board on the clinic's today {clinic_today} ({zone})")
     past = list(range(0, -31, -1))
     # Prefer an appointment that already started and is still SCHEDULED: confirm it, then complete it.
     card = find_card(b, past, lambda c: has_button(c, "Confirmar") and started(c))
@@ -1345,6 +1352,10 @@ def main():
     ap.add_argument("--out", default="test-output/web")
     ap.add_argument("--only", default="", help="comma-separated scenario names")
     ap.add_argument("--reset-token", default="", help="a password-reset token stored for patient@clinic.test")
+    ap.add_argument("--browser-tz", default="",
+                    help="the browser's time zone (default: the machine's), e.g. Pacific/Kiritimati (UTC+14), 20 hours from "
+                         "the demo clinic's: a screen that takes the browser's date or clock for the clinic's then fails at "
+                         "almost every hour")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
     os.makedirs(args.out, exist_ok=True)
@@ -1352,7 +1363,7 @@ def main():
     downloads = os.path.abspath(os.path.join(args.out, f"downloads-{tag}"))
     os.makedirs(downloads, exist_ok=True)
     stamp = f"{w}{int(time.time()) % 100000}"
-    b = Browser(args.base_url, w, h, os.path.abspath(args.out), tag, downloads)
+    b = Browser(args.base_url, w, h, os.path.abspath(args.out), tag, downloads, tz=args.browser_tz)
     api = Api(args.base_url)
     failures = []
     state = {}
