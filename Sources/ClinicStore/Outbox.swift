@@ -313,12 +313,13 @@ public enum OutboxStore {
                        [now.postgresValue]).first?.int("n") ?? 0
     }
 
-    /// Every pending reminder moves to its appointment's start minus
-    /// `reminderHoursBefore` (not before now). Returns the rows moved.
+    /// Every pending reminder moves to its appointment's start minus its own
+    /// offset, or `reminderHoursBefore` for a row without one (not before now).
+    /// Returns the rows moved.
     public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
         try conn.query("""
             UPDATE notifications n
-               SET scheduled_at = GREATEST(a.starts_at - make_interval(hours => $1::int), now())
+               SET scheduled_at = GREATEST(a.starts_at - make_interval(mins => COALESCE(n.reminder_offset_minutes, $1::int * 60)), now())
               FROM appointments a
              WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
             """, [.int(reminderHoursBefore)]).affectedRows

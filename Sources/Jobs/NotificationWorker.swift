@@ -364,9 +364,11 @@ public final class NotificationWorker: Sendable {
 
     // MARK: - Reminders
 
-    /// After `reminderHoursBefore` changed: every pending reminder moves to
-    /// its appointment's start minus the new lead time (not before now).
-    /// Call inside the settings transaction. Returns the rows moved.
+    /// Every pending reminder moves to its appointment's start minus its own
+    /// offset (issue #17); a row stored without one (before migration 0017
+    /// or by hand) takes `reminderHoursBefore` (not before now). The settings
+    /// mutation uses `ClinicOutbox.followReminderOffsets` instead.
+    /// Call inside a transaction. Returns the rows moved.
     @discardableResult
     public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
         try OutboxStore.rescheduleReminders(conn, reminderHoursBefore: reminderHoursBefore)

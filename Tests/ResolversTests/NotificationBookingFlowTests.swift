@@ -52,5 +52,22 @@ final class NotificationBookingFlowTests: XCTestCase {
         let kinds = (listed.at("data.notifications.nodes")?.arrayValue ?? []).compactMap { $0["kind"]?.stringValue }
         XCTAssertEqual(Set(kinds), ["BOOKING_CONFIRMATION", "REMINDER"])
         XCTAssertEqual(listed.at("data.notifications.nodes.0.appointment.id")?.stringValue, appointmentGID)
+
+        // Each reminder goes out at its own time: the 24 h one, then the 2 h one (issue #17).
+        let startsAt = try XCTUnwrap(Instant(rfc3339: try XCTUnwrap(booked.at("data.bookAppointment.startsAt")?.stringValue)))
+        func advance(to instant: Instant) {
+            h.services.clock.advance(seconds: instant.secondsSinceEpoch - h.services.clock.now.secondsSinceEpoch)
+        }
+        advance(to: startsAt.adding(minutes: -24 * 60 - 5))
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "5 minutes before the first reminder")
+        advance(to: startsAt.adding(minutes: -24 * 60 + 1))
+        try await notifyAssertEqual(try await worker.runOnce(), 1, "the 24 h reminder")
+        advance(to: startsAt.adding(minutes: -121))
+        try await notifyAssertEqual(try await worker.runOnce(), 0, "the 2 h reminder is not due yet")
+        advance(to: startsAt.adding(minutes: -119))
+        try await notifyAssertEqual(try await worker.runOnce(), 1, "the 2 h reminder")
+        XCTAssertEqual(sink.messages.count, 3)
+        XCTAssertEqual(sink.messages.dropFirst().map { MIME.decodeHeader($0.header("Subject") ?? "") },
+                       ["Recordatorio de cita – Dr. Núñez", "Recordatorio de cita – Dr. Núñez"])
     }
 }
