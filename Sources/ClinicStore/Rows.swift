@@ -61,6 +61,13 @@ private func renameAlias(_ expr: String, _ alias: String, _ newAlias: String) ->
     return out
 }
 
+/// A row loaded with its parent's (a to-one relation joined into the parent's statement), held by
+/// reference: parents are copied as they move through execution, and a copy is then one retain.
+public final class Joined<R: Sendable>: Sendable {
+    public let row: R
+    public init(_ row: R) { self.row = row }
+}
+
 public struct UserRow: Sendable {
     public var id: Int64
     /// Nil for a patient registered by staff without one (no login until claimed).
@@ -119,7 +126,7 @@ public struct PatientRow: Sendable {
     /// Doctors with any appointment of this patient: who counts as treating.
     public var treatingDoctorIDs: [Int64]
     /// The user, when the statement that loaded the row joined it (`Patient.user` then reads no more).
-    public var user: UserRow?
+    public var user: Joined<UserRow>?
 
     public static let columns = """
         p.id, p.user_id, p.date_of_birth::text AS date_of_birth, p.gender, p.address, p.emergency_contact,
@@ -153,7 +160,7 @@ public struct DoctorRow: Sendable {
     /// For messages: "Dr. García".
     public var lastName: String
     /// The user, when the statement that loaded the row joined it (`Doctor.user` then reads no more).
-    public var user: UserRow?
+    public var user: Joined<UserRow>?
     /// Minutes kept free before and after each appointment (issue #17).
     public var buffers: Buffers
 
@@ -173,13 +180,13 @@ public struct DoctorRow: Sendable {
 
     public var displayName: String { "Dr. \(lastName)" }
 
-    /// The user's columns for `JOIN users du ON du.id = d.user_id`.
+    /// The user's columns for a lookup `users du` by `d.user_id`.
     public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du")
 
     /// A row of `columns` + `userColumns`.
     public static func withUser(_ r: Row) throws -> DoctorRow {
         var row = try DoctorRow(r)
-        row.user = try UserRow(r.prefixed("du_"))
+        row.user = Joined(try UserRow(r.prefixed("du_")))
         return row
     }
 }
@@ -219,9 +226,10 @@ public struct AppointmentRow: Sendable {
     public var cancellationReason: String?
     public var createdAt: Instant
     public var updatedAt: Instant
-    /// The patient and the doctor, when the statement that loaded the row joined them.
-    public var patient: PatientRow?
-    public var doctor: DoctorRow?
+    /// The patient, when the statement that loaded the row joined it. Doctors are not joined: a
+    /// page has few of them, each repeated across its appointments, and loading each once (with its
+    /// user) in one statement by id costs PostgreSQL and the decoding far less (bench/graphql-http).
+    public var patient: Joined<PatientRow>?
 
     public static let columns = """
         a.id, a.patient_id, a.doctor_id,
@@ -248,8 +256,6 @@ public struct AppointmentRow: Sendable {
 
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
     static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu")
-    static let doctorColumns = joinedColumns(DoctorRow.columns, alias: "d", as: "ad")
-    static let doctorUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "du")
 
     /// The extra columns and joins of `joins`, for a statement over `appointments a`. Each relation
     /// is a LATERAL lookup by primary key kept from being flattened (OFFSET 0), so the planner reads
@@ -262,12 +268,6 @@ public struct AppointmentRow: Sendable {
             from += " CROSS JOIN LATERAL (SELECT \(patientColumns)\(user ? ", " + patientUserColumns : "") FROM patients pa"
                 + (user ? " JOIN users pu ON pu.id = pa.user_id" : "") + " WHERE pa.id = a.patient_id OFFSET 0) jp"
         }
-        if joins.contains(.doctor) {
-            let user = joins.contains(.doctorUser)
-            columns += ", jd.*"
-            from += " CROSS JOIN LATERAL (SELECT \(doctorColumns)\(user ? ", " + doctorUserColumns : "") FROM doctors ad"
-                + (user ? " JOIN users du ON du.id = ad.user_id" : "") + " WHERE ad.id = a.doctor_id OFFSET 0) jd"
-        }
         return (columns, from)
     }
 
@@ -276,27 +276,22 @@ public struct AppointmentRow: Sendable {
         { r in
             var a = try AppointmentRow(r)
             if joins.contains(.patient) {
-                a.patient = try PatientRow(r.prefixed("pa_"))
-                if joins.contains(.patientUser) { a.patient?.user = try UserRow(r.prefixed("pu_")) }
-            }
-            if joins.contains(.doctor) {
-                a.doctor = try DoctorRow(r.prefixed("ad_"))
-                if joins.contains(.doctorUser) { a.doctor?.user = try UserRow(r.prefixed("du_")) }
+                var p = try PatientRow(r.prefixed("pa_"))
+                if joins.contains(.patientUser) { p.user = Joined(try UserRow(r.prefixed("pu_"))) }
+                a.patient = Joined(p)
             }
             return a
         }
     }
 }
 
-/// To-one relations of appointments joined into the statement of their page (a user only with its
-/// patient or doctor).
+/// To-one relations of appointments joined into the statement of their page (the user only with
+/// its patient).
 public struct AppointmentJoins: OptionSet, Sendable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
     public static let patient = AppointmentJoins(rawValue: 1)
     public static let patientUser = AppointmentJoins(rawValue: 2)
-    public static let doctor = AppointmentJoins(rawValue: 4)
-    public static let doctorUser = AppointmentJoins(rawValue: 8)
 }
 
 // MARK: - Notifications, audit, settings, backups

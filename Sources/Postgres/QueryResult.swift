@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The rows of one statement, in PostgreSQL's text format, decoded on access.
 public struct QueryResult: Sendable, Sequence {
     public let columns: [String]
@@ -9,6 +11,8 @@ public struct QueryResult: Sendable, Sequence {
     public let commandTag: String
     let cells: [String?]
     let index: [String: Int]
+    /// Per prefix (`Row.prefixed`), the columns named prefix + name by name: built once per result.
+    let prefixIndexes = PrefixIndexes()
 
     init(columns: [String], columnTypes: [UInt32], cells: [String?], affectedRows: Int, commandTag: String) {
         self.columns = columns
@@ -28,6 +32,23 @@ public struct QueryResult: Sendable, Sequence {
     public subscript(row: Int) -> Row { Row(result: self, row: row) }
 
     public func makeIterator() -> IndexingIterator<[Row]> { rows.makeIterator() }
+
+    func index(prefixed prefix: String) -> [String: Int] {
+        prefixIndexes.cache.withLock { cache in
+            if let known = cache[prefix] { return known }
+            var made: [String: Int] = [:]
+            for (position, name) in columns.enumerated() where name.hasPrefix(prefix) {
+                let key = String(name.dropFirst(prefix.count))
+                if made[key] == nil { made[key] = position }
+            }
+            cache[prefix] = made
+            return made
+        }
+    }
+}
+
+final class PrefixIndexes: Sendable {
+    let cache = Mutex<[String: [String: Int]]>([:])
 }
 
 /// One row. Typed accessors throw `PostgresError.decoding` on NULL (non-optional
@@ -37,8 +58,14 @@ public struct Row: Sendable {
     let row: Int
     /// Prepended to every column name looked up (see `prefixed`).
     let prefix: String
+    /// The columns by name as this row reads them (the result's, or those of `prefix`).
+    let index: [String: Int]
 
-    init(result: QueryResult, row: Int, prefix: String = "") { self.result = result; self.row = row; self.prefix = prefix }
+    init(result: QueryResult, row: Int) { self.result = result; self.row = row; prefix = ""; index = result.index }
+
+    init(result: QueryResult, row: Int, prefix: String) {
+        self.result = result; self.row = row; self.prefix = prefix; index = result.index(prefixed: prefix)
+    }
 
     public var columns: [String] { result.columns }
 
@@ -47,9 +74,7 @@ public struct Row: Sendable {
     /// with the relation's own row decoder.
     public func prefixed(_ prefix: String) -> Row { Row(result: result, row: row, prefix: self.prefix + prefix) }
 
-    @inline(__always) func position(_ column: String) -> Int? {
-        result.index[prefix.isEmpty ? column : prefix + column]
-    }
+    @inline(__always) func position(_ column: String) -> Int? { index[column] }
 
     /// Raw text of a column (nil for NULL or an unknown column name).
     public subscript(column: String) -> String? {

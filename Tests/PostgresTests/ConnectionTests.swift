@@ -15,6 +15,17 @@ final class ConnectionTests: XCTestCase {
         connection?.close()
     }
 
+    func testPrefixedRowsReadTheColumnsOfAJoinedRelation() throws {
+        let result = try connection.query("SELECT 1 AS id, 'a' AS name, 2 AS du_id, 'b' AS du_name, 3 AS du_x_id")
+        let row = try XCTUnwrap(result.first)
+        XCTAssertEqual(try row.int("id"), 1)
+        XCTAssertEqual(try row.prefixed("du_").int("id"), 2)
+        XCTAssertEqual(try row.prefixed("du_").string("name"), "b")
+        XCTAssertEqual(try row.prefixed("du_").prefixed("x_").int("id"), 3)
+        XCTAssertNil(row.prefixed("du_")["x_id_missing"])
+        XCTAssertThrowsError(try row.prefixed("pu_").int("id")) { XCTAssertTrue("\($0)".contains("pu_id"), "\($0)") }
+    }
+
     func testScalarTypesRoundTripAsParameters() throws {
         let row = try XCTUnwrap(connection.query(
             "SELECT $1::int8 AS i, $2::int4 AS i32, $3::float8 AS d, $4::bool AS b, $5::text AS s, $6::uuid AS u, $7::bytea AS bytes",

@@ -171,18 +171,20 @@ enum ClinicArea {
             }
         }
         r.batch("Doctor.user") { batch, ctx in
-            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? DoctorRow).map { ($0.userID, $0.user) } }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? DoctorRow).map { ($0.userID, $0.user?.row) } }
         }
         r.batch("Patient.user") { batch, ctx in
-            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? PatientRow).map { ($0.userID, $0.user) } }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? PatientRow).map { ($0.userID, $0.user?.row) } }
         }
         r.batch("Appointment.patient") { batch, ctx in
             try await toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) {
-                ($0 as? AppointmentRow).map { ($0.patientID, $0.patient) }
+                ($0 as? AppointmentRow).map { ($0.patientID, $0.patient?.row) }
             }
         }
         r.batch("Appointment.doctor") { batch, ctx in
-            try await toOne(batch, "Doctor", ctx: ctx, load: ClinicLoad.doctors) { ($0 as? AppointmentRow).map { ($0.doctorID, $0.doctor) } }
+            // Each doctor once, with its user when selected (a page repeats few doctors).
+            let load = batch.selectedFields.contains("user") ? ClinicLoad.doctorsWithUsers : ClinicLoad.doctors
+            return try await toOne(batch, "Doctor", ctx: ctx, load: load) { ($0 as? AppointmentRow).map { ($0.doctorID, nil) } }
         }
         r.batch("Appointment.canModify") { batch, ctx in
             let settings = try await ctx.settings()
@@ -227,8 +229,6 @@ extension FieldBatch {
         var joins: AppointmentJoins = []
         if nodesSelect("patient") { joins.insert(.patient) }
         if nodesSelect("patient.user") { joins.insert(.patientUser) }
-        if nodesSelect("doctor") { joins.insert(.doctor) }
-        if nodesSelect("doctor.user") { joins.insert(.doctorUser) }
         return joins
     }
 }
