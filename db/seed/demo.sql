@@ -388,6 +388,11 @@ BEGIN
     WHERE a.status <> 'SCHEDULED'
     ORDER BY a.updated_at, a.id;
 
+    -- The demo patient holds three upcoming visits (above), the default limit of
+    -- upcoming appointments a client may book online (issue #17): the demo clinic
+    -- allows five, so patient@clinic.test can still try booking.
+    UPDATE system_settings SET max_active_appointments_per_patient = GREATEST(max_active_appointments_per_patient, 5);
+
     RAISE NOTICE 'demo seed: % users, % doctors, % patients, % appointments',
         (SELECT count(*) FROM users), (SELECT count(*) FROM doctors),
         (SELECT count(*) FROM patients), (SELECT count(*) FROM appointments);
