@@ -891,12 +891,15 @@ def scenario_admin_screens(b, api, stamp):
     b.fill("Costo de consulta", "620.00")
     b.fill("Presentación", "Dermatología clínica y pediátrica (e2e)")
     b.fill("Cédula profesional", f"LIC-{stamp}-B")
+    b.fill("Margen después de cada cita (min)", "10")
     b.click("Guardar médico", edit)
     b.toast("Médico guardado")
     got = doctor_by_search(api, last)[0]
     assert (got["consultationFee"], got["bio"]) == ("620.00", "Dermatología clínica y pediátrica (e2e)"), got
-    licence = api.gql("query($id: ID!) { doctor(id: $id) { licenseNumber } }", {"id": did})["doctor"]["licenseNumber"]
-    assert licence == f"LIC-{stamp}-B", licence
+    saved = api.gql("query($id: ID!) { doctor(id: $id) { licenseNumber bufferBeforeMinutes bufferAfterMinutes } }", {"id": did})["doctor"]
+    assert saved == {"licenseNumber": f"LIC-{stamp}-B", "bufferBeforeMinutes": 0, "bufferAfterMinutes": 10}, saved
+    # Back to no buffers: the hours and bookings below count on back-to-back slots.
+    api.gql("mutation($id: ID!) { updateDoctor(id: $id, input: {bufferAfterMinutes: 0}) { id } }", {"id": did}, ADMIN)
 
     # Weekly hours: Monday and Wednesday mornings.
     b.click("Horario y ausencias", card)
