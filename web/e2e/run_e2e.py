@@ -818,10 +818,15 @@ def monday(day):
 
 
 def grid_to_week_of(b, day):
-    """Moves the week grid from this week to the week holding `day`."""
-    for _ in range((monday(day) - monday(datetime.date.today())).days // 7):
-        b.click("Semana siguiente")
+    """Moves the week grid from the week it shows (the browser's this week) to the week holding `day`."""
+    for _ in range(60):
         b.no_loading()
+        shown = b.css("td[data-date]").get_attribute("data-date")
+        weeks = (monday(day) - monday(datetime.date.fromisoformat(shown))).days // 7
+        if weeks == 0:
+            break
+        b.click("Semana siguiente" if weeks > 0 else "Semana anterior")
+        b.wait(lambda d: b.css("td[data-date]").get_attribute("data-date") != shown, 15, "the next week")
     b.css(f"td[data-date='{day.isoformat()}']")
 
 
