@@ -39,6 +39,7 @@ export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPat
       case "BOOKED": return { kind: "booked", label: t("Reservado", "Booked") };
       case "TIME_OFF": return { kind: "off", label: t("Ausencia", "Time off") };
       case "CLOSED": return { kind: "closed", label: t("Cerrado", "Closed") };
+      case "TOO_SOON": return { kind: "past", label: t("Muy pronto", "Too soon") };
       case "BEYOND_HORIZON": return { kind: "none", label: "" };
       case "TOO_SOON": return { kind: "past", label: t("Muy pronto", "Too soon") };
       default: return { kind: "past", label: t("Pasado", "Past") };
