@@ -168,6 +168,10 @@ final class IdentityAuthorizationTests: XCTestCase {
                 XCTAssertEqual(result.first??.code ?? "ok", expected, "User.\(field) as \(name)")
             }
         }
+        let doctorCtx = RequestContext(services: h.services, viewer: c.doctor.viewer, ip: nil, requestID: "guard")
+        let refused = try await guardFn(FieldBatch(typeName: "User", fieldName: "email", parents: [row], arguments: [:], selectedFields: [],
+                                                   context: doctorCtx, locations: []))
+        XCTAssertEqual(refused.first??.message, "You are not allowed to read User.email.")
         for field in ["id", "firstName", "lastName", "fullName", "role", "isActive"] {
             let ctx = RequestContext(services: h.services, viewer: nil, ip: nil, requestID: "guard")
             let batch = FieldBatch(typeName: "User", fieldName: field, parents: [row], arguments: [:], selectedFields: [],
@@ -224,6 +228,12 @@ final class IdentityAuthorizationTests: XCTestCase {
             let expected = ["anonymous": "UNAUTHENTICATED", "admin": "ok", "superadmin": "ok"][caller] ?? "FORBIDDEN"
             XCTAssertEqual(outcome(r), expected, "createUser CLIENT as \(caller): \(r)")
         }
+        // The refusal names what was refused: an operation is called, a field read.
+        let (q, v) = createUser("CLIENT")
+        let anonymous = await h.graphql(q, variables: v, token: nil)
+        XCTAssertEqual(anonymous.at("errors.0.message")?.stringValue, "You must be signed in to call Mutation.createUser.")
+        let patient = await h.graphql(q, variables: v, token: c.token("patient"))
+        XCTAssertEqual(patient.at("errors.0.message")?.stringValue, "You are not allowed to call Mutation.createUser.")
         for role in ["ADMIN", "SUPERADMIN"] {
             for caller in ["admin", "superadmin"] {
                 let (q, v) = createUser(role)

@@ -73,8 +73,9 @@ struct AuthorizationPolicy: Sendable {
     }
 
     static func denial(viewer: Viewer?, what: String) -> GraphQLError {
-        viewer == nil ? ClinicError.unauthenticated("You must be signed in to read \(what).")
-                      : ClinicError.forbidden("You are not allowed to read \(what).")
+        let verb = what.hasPrefix("Mutation.") ? "call" : "read"
+        return viewer == nil ? ClinicError.unauthenticated("You must be signed in to \(verb) \(what).")
+                             : ClinicError.forbidden("You are not allowed to \(verb) \(what).")
     }
 
     /// Checks `Type.field`'s rule for one subject; nil when allowed.
