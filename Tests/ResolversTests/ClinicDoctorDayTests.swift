@@ -121,6 +121,13 @@ final class ClinicDoctorDayTests: XCTestCase {
         XCTAssertEqual(clash.clinicCodes, ["CONFLICT"])
         XCTAssertTrue(clash.clinicMessages.first?.contains("\(day.iso) 10:00 (Paz ReyAway)") == true, "\(clash)")
         clinicEq(try await request("13:00", "15:00", as: w.pat.viewer).clinicCodes, ["FORBIDDEN"])
+        // A period already over is not a request: doctors are refused (staff may record it, below).
+        let yesterday = try await w.f.date(-1)
+        let past = await w.f.h.graphql("""
+            mutation { requestTimeOff(input: {from: "\(try await at(w.f, yesterday, "09:00"))", to: "\(try await at(w.f, yesterday, "11:00"))"}) { id } }
+            """, as: w.docA.viewer)
+        XCTAssertEqual(past.clinicCodes, ["BAD_USER_INPUT"], "\(past)")
+        XCTAssertEqual(past.clinicField, "input.to")
         let ok = try await request("13:00", "15:00", as: w.docA.viewer)
         XCTAssertEqual(ok.clinicCodes, [], "\(ok)")
         XCTAssertEqual(ok.at("data.requestTimeOff.doctor.id")?.stringValue, ClinicFixture.doctorID(w.docA))
@@ -149,6 +156,8 @@ final class ClinicDoctorDayTests: XCTestCase {
         clinicEq(await update("from: \"\(try await at(w.f, day, "09:30"))\"", as: w.docA.viewer).clinicCodes, ["CONFLICT"])
         clinicEq(await update("reason: \"x\"", as: w.docB.viewer).clinicCodes, ["NOT_FOUND"])
         clinicEq(await update("to: \"\(try await at(w.f, day, "12:00"))\"", as: w.docA.viewer).clinicCodes, ["BAD_USER_INPUT"])
+        clinicEq(await update("from: \"\(try await at(w.f, yesterday, "09:00"))\", to: \"\(try await at(w.f, yesterday, "10:00"))\"",
+                              as: w.docA.viewer).clinicCodes, ["BAD_USER_INPUT"])
         let moved = await update("from: \"\(try await at(w.f, day, "15:00"))\", to: \"\(try await at(w.f, day, "16:00"))\", reason: null",
                                  as: w.docA.viewer)
         XCTAssertEqual(moved.clinicCodes, [], "\(moved)")
@@ -164,6 +173,11 @@ final class ClinicDoctorDayTests: XCTestCase {
             SELECT action FROM audit_log WHERE action LIKE 'doctor.time_off%' AND (target_id = $1 OR target_id = $2) ORDER BY id
             """, [.text(id), .text(ClinicFixture.doctorID(w.docA))]).rows.map { try $0.string("action") }
         XCTAssertEqual(actions, ["doctor.time_off", "doctor.time_off_update", "doctor.time_off_remove"])
+        let recorded = await w.f.h.graphql("""
+            mutation { addTimeOff(input: {doctorId: "\(ClinicFixture.doctorID(w.docA))", from: "\(try await at(w.f, yesterday, "09:00"))",
+                                          to: "\(try await at(w.f, yesterday, "11:00"))"}) { id } }
+            """, as: w.f.admin.viewer)
+        XCTAssertEqual(recorded.clinicCodes, [], "\(recorded)")
     }
 
     func testTimeOffListPagesPerDoctor() async throws {

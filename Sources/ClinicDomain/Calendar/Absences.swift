@@ -36,6 +36,12 @@ public enum AbsenceRules {
         span.start < span.end ? nil : "The time off must end after it starts"
     }
 
+    /// A doctor plans their own time off: a period already over is a record
+    /// to keep, which is the front desk's (staff may record past absences).
+    public static func ownTimeOffProblem(_ span: InstantRange, now: Instant) -> String? {
+        span.end > now ? nil : "That time off has already ended; ask the front desk to record a past absence"
+    }
+
     /// The longest closure, in days (a year: longer is a typo, not a holiday).
     public static let maximumClosureDays = 366
 

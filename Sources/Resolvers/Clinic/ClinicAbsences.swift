@@ -74,6 +74,9 @@ enum ClinicAbsences {
         guard let to = try instant(input, "to") else { throw ClinicError.badInput("`to` must be a date and time", field: "input.to") }
         let span = InstantRange(start: from, end: to)
         if let problem = AbsenceRules.timeOffProblem(span) { throw ClinicError.badInput(problem, field: "input.to") }
+        if !viewer.isStaff, let problem = AbsenceRules.ownTimeOffProblem(span, now: ctx.now) {
+            throw ClinicError.badInput(problem, field: "input.to")
+        }
         let reason = try reason(input)
         let settings = try await ctx.settings()
         let ip = ctx.ip
@@ -105,12 +108,14 @@ enum ClinicAbsences {
         let to = try instant(input, "to")
         let newReason = try reason(input)
         let reasonGiven = input["reason"] != nil
+        let now = ctx.now
         let settings = try await ctx.settings()
         let ip = ctx.ip
         return try await ctx.write { conn in
             let old = try loadOwnTimeOff(conn, id, viewer: viewer)
             let span = InstantRange(start: from ?? old.from, end: to ?? old.to)
             if let problem = AbsenceRules.timeOffProblem(span) { throw ClinicError.badInput(problem, field: to != nil ? "input.to" : "input.from") }
+            if !viewer.isStaff, let problem = AbsenceRules.ownTimeOffProblem(span, now: now) { throw ClinicError.badInput(problem, field: "input.to") }
             try refuseClashes(conn, doctorID: old.doctorID, span: span)
             let reason = reasonGiven ? newReason : old.reason
             try TimeOffStore.update(conn, id, during: span, reason: reason)

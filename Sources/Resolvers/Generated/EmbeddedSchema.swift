@@ -1080,12 +1080,13 @@ type Mutation {
 
   """
   A doctor takes time off for themselves (FORBIDDEN for a user who is not a doctor); CONFLICT over their active
-  appointments, as addTimeOff.
+  appointments, as addTimeOff; BAD_USER_INPUT when the period has already ended (staff record past absences).
   """
   requestTimeOff(input: OwnTimeOffInput!): TimeOff! @auth(requires: [AUTHENTICATED])
 
   """
-  Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments.
+  Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments;
+  BAD_USER_INPUT when a doctor moves it entirely into the past.
   """
   updateTimeOff(id: ID!, input: UpdateTimeOffInput!): TimeOff! @auth(requires: [SELF, ADMIN])
 
