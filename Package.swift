@@ -45,7 +45,7 @@ let package = Package(
         // the throwaway cluster, the sinks and the raw client never reach the binary.
         .target(name: "TestSupport"),
         .target(name: "PostgresTesting", dependencies: ["Postgres"]),
-        .target(name: "DeliveryTesting", dependencies: ["Delivery", "CCrypto"]),
+        .target(name: "DeliveryTesting", dependencies: ["Delivery", "CCrypto", "JSON"]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage", "TestSupport"], exclude: ["oracle.py", "corpus.py"]),
@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto", "JSON"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "JSON", "DeliveryTesting", "TestSupport"]),
-        .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto"]),
+        .testTarget(name: "ClinicDomainTests", dependencies: ["ClinicDomain", "Crypto", "JSON", "TestSupport"]),
         .testTarget(name: "ResolversTests", dependencies: ["JSON", "Resolvers", "Jobs", "Server", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "QueryLanguage", "Crypto", "Delivery",
                                                     "PostgresTesting", "DeliveryTesting", "TestSupport"]),
         .testTarget(name: "ServerTests", dependencies: ["JSON", "Server", "ClinicDomain", "ClinicStore", "Postgres", "Schema", "HTTP", "PostgresTesting", "TestSupport"],

@@ -174,6 +174,10 @@ public struct ClaimedNotification: Sendable {
     public var appointment: NotificationTemplates.AppointmentDetails?
     public var appointmentActive: Bool
     public var appointmentStartsAt: Instant?
+    /// The appointment as its calendar file shows it, when the row has one.
+    public var calendarFacts: AppointmentCalendarFile.Facts?
+    /// The clinic's IANA zone (`system_settings.time_zone`).
+    public var timeZone: String
     /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
     public var sealedSecret: [UInt8]?
     public var logDuplicate: Bool
@@ -225,8 +229,9 @@ public enum OutboxStore {
         let details = try conn.query("""
             SELECT n.id, n.user_id, n.channel, n.kind, n.subject, n.body, n.recipient, n.attempts, n.scheduled_at,
                    n.delivery_key::text AS delivery_key, n.appointment_id, n.sealed_secret,
-                   u.first_name, u.last_name, u.locale, s.clinic_name,
+                   u.first_name, u.last_name, u.locale, s.clinic_name, s.time_zone,
                    a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
+                   a.ends_at, a.calendar_sequence,
                    du.last_name AS doctor_last_name
               FROM notifications n
               JOIN users u ON u.id = n.user_id
@@ -242,6 +247,7 @@ public enum OutboxStore {
             var appointment: NotificationTemplates.AppointmentDetails?
             var active = false
             var startsAt: Instant?
+            var calendarFacts: AppointmentCalendarFile.Facts?
             if let aid = try r.optionalID("appointment_id"), let dateText = try r.optionalString("local_date"),
                let timeText = try r.optionalString("local_time"),
                let date = LocalDate(iso: dateText), let time = LocalTime(iso: String(timeText.prefix(5))) {
@@ -250,6 +256,11 @@ public enum OutboxStore {
                                                 patientFirstName: try r.string("first_name"), date: date, time: time, appointmentID: aid)
                 active = AppointmentStatus(rawValue: try r.string("appointment_status"))?.isActive ?? false
                 startsAt = try r.instant("starts_at")
+                if let status = AppointmentStatus(rawValue: try r.string("appointment_status")) {
+                    calendarFacts = .init(appointmentID: aid, start: try r.instant("starts_at"), end: try r.instant("ends_at"), status: status,
+                                          sequence: try r.int("calendar_sequence"), clinicName: try r.string("clinic_name"),
+                                          doctorName: appointment?.doctorName ?? "")
+                }
             }
             return ClaimedNotification(id: id, userID: try r.id("user_id"), channel: try r.string("channel"), kind: try r.string("kind"),
                                                    subject: try r.string("subject"), body: try r.string("body"), recipient: try r.string("recipient"),
@@ -259,6 +270,7 @@ public enum OutboxStore {
                                        firstName: try r.string("first_name"),
                                        locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
                                        appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
+                                       calendarFacts: calendarFacts, timeZone: try r.string("time_zone"),
                                        sealedSecret: try r.optionalBytes("sealed_secret"),
                                        logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
         }

@@ -128,6 +128,28 @@ public enum MIME {
         return "\(name) <\(address)>"
     }
 
+    // MARK: - Multipart
+
+    /// A boundary that cannot occur in our parts: "=_" appears neither in
+    /// quoted-printable (every "=" there is followed by hex or a line break)
+    /// nor in base64.
+    static func boundary(_ key: String) -> String {
+        "=_part_" + String(key.filter { $0.isASCII && ($0.isLetter || $0.isNumber) }.prefix(40))
+    }
+
+    /// Base64 in lines of 76 characters (RFC 2045 §6.8), CRLF between them.
+    public static func base64Lines(_ bytes: [UInt8]) -> String {
+        var lines: [String] = []
+        var start = 0
+        // 57 bytes encode to exactly 76 characters.
+        while start < bytes.count {
+            let end = min(start + 57, bytes.count)
+            lines.append(Base64.encode(Array(bytes[start..<end])))
+            start = end
+        }
+        return lines.joined(separator: "\r\n")
+    }
+
     // MARK: - Helpers
 
     static func splitLines(_ text: String) -> [Substring] {

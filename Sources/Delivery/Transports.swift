@@ -17,12 +17,14 @@ public struct EmailMessage: Sendable, Equatable {
     public var date: Int64
     /// The template it was made from ("PASSWORD_RESET", …), for logs that must not show the text.
     public var kind: String
+    /// Files after the text (e.g. the appointment's `.ics`); none: a single-part message.
+    public var attachments: [EmailAttachment]
 
     public init(deliveryKey: String, fromAddress: String, fromName: String?, toAddress: String, toName: String?,
-                subject: String, body: String, date: Int64, kind: String = "") {
+                subject: String, body: String, date: Int64, kind: String = "", attachments: [EmailAttachment] = []) {
         self.deliveryKey = deliveryKey; self.fromAddress = fromAddress; self.fromName = fromName
         self.toAddress = toAddress; self.toName = toName; self.subject = subject; self.body = body; self.date = date
-        self.kind = kind
+        self.kind = kind; self.attachments = attachments
     }
 
     /// `<key@domain-of-sender>`.
@@ -32,6 +34,7 @@ public struct EmailMessage: Sendable, Equatable {
     }
 
     /// The RFC 5322 message: headers, blank line, quoted-printable body; CRLF line ends, not dot-stuffed.
+    /// With attachments, a multipart/mixed (RFC 2046 §5.1.3) whose first part is that same text.
     public func rendered() -> String {
         var h: [String] = []
         h.append("From: " + MIME.mailbox(name: fromName, address: fromAddress))
@@ -40,9 +43,36 @@ public struct EmailMessage: Sendable, Equatable {
         h.append("Date: " + RFC5322Date.format(secondsSinceEpoch: date))
         h.append("Message-ID: " + messageID)
         h.append("MIME-Version: 1.0")
-        h.append("Content-Type: text/plain; charset=UTF-8")
-        h.append("Content-Transfer-Encoding: quoted-printable")
-        return h.joined(separator: "\r\n") + "\r\n\r\n" + MIME.quotedPrintable(body) + "\r\n"
+        let text = "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+            + MIME.quotedPrintable(body) + "\r\n"
+        guard !attachments.isEmpty else { return h.joined(separator: "\r\n") + "\r\n" + text }
+        let boundary = MIME.boundary(deliveryKey)
+        h.append("Content-Type: multipart/mixed;\r\n boundary=\"\(boundary)\"")
+        var out = h.joined(separator: "\r\n") + "\r\n\r\n--" + boundary + "\r\n" + text
+        for a in attachments { out += "--" + boundary + "\r\n" + a.renderedPart() }
+        return out + "--" + boundary + "--\r\n"
+    }
+}
+
+/// A file sent after an email's text: a MIME body part in base64.
+public struct EmailAttachment: Sendable, Equatable {
+    /// "text/calendar; charset=UTF-8; method=REQUEST": type and parameters as they go on the wire.
+    public var contentType: String
+    /// ASCII letters, digits, '.', '-' and '_' only (it is sent unencoded).
+    public var fileName: String
+    public var content: [UInt8]
+
+    public init(contentType: String, fileName: String, content: [UInt8]) {
+        self.contentType = contentType; self.fileName = fileName; self.content = content
+    }
+
+    func renderedPart() -> String {
+        let name = String(fileName.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_") }.prefix(64))
+        let type = contentType.filter { $0 != "\r" && $0 != "\n" }
+        return "Content-Type: \(type); name=\"\(name)\"\r\n"
+            + "Content-Disposition: attachment; filename=\"\(name)\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n\r\n"
+            + MIME.base64Lines(content) + "\r\n"
     }
 }
 

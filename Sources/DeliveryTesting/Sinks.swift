@@ -4,6 +4,7 @@
 import CCrypto
 import Delivery
 import Foundation
+import JSON
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -173,9 +174,44 @@ public final class SMTPSink: Sendable {
             return value
         }
 
-        /// The body with quoted-printable undone.
-        public var decodedBody: String { MIME.decodeQuotedPrintable(split().1) }
+        /// The text with quoted-printable undone: the body, or a multipart message's first part.
+        public var decodedBody: String {
+            guard let first = parts.first else { return MIME.decodeQuotedPrintable(split().1) }
+            return MIME.decodeQuotedPrintable(first.body)
+        }
         public var rawBody: String { split().1 }
+
+        /// One body part of a multipart message: its headers (names lowercased) and its encoded body.
+        public struct Part: Sendable {
+            public var headers: [String: String]
+            public var body: String
+            /// The body with its transfer encoding (base64 or quoted-printable) undone.
+            public var decoded: [UInt8] {
+                switch headers["content-transfer-encoding"]?.lowercased() {
+                case "base64": return Base64.decode(body, ignoringLineBreaks: true) ?? []
+                case "quoted-printable": return Array(MIME.decodeQuotedPrintable(body).utf8)
+                default: return Array(body.utf8)
+                }
+            }
+        }
+
+        /// The parts of a multipart message (RFC 2046 §5.1), in order; empty for a single-part one.
+        public var parts: [Part] {
+            guard let type = header("Content-Type"), type.lowercased().hasPrefix("multipart/"),
+                  let b = type.range(of: "boundary=\"") else { return [] }
+            let boundary = "--" + type[b.upperBound...].prefix { $0 != "\"" }
+            var result: [Part] = []
+            for chunk in ("\r\n" + split().1).components(separatedBy: "\r\n" + boundary).dropFirst() where !chunk.hasPrefix("--") {
+                guard let end = chunk.range(of: "\r\n\r\n") else { continue }
+                var headers: [String: String] = [:]
+                for line in chunk[..<end.lowerBound].split(separator: "\r\n") {
+                    guard let colon = line.firstIndex(of: ":") else { continue }
+                    headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                }
+                result.append(Part(headers: headers, body: String(chunk[end.upperBound...])))
+            }
+            return result
+        }
 
         func split() -> (String, String) {
             guard let r = data.range(of: "\r\n\r\n") else { return (data, "") }

@@ -246,7 +246,8 @@ public final class NotificationWorker: Sendable {
             } else {
                 let m = EmailMessage(deliveryKey: c.deliveryKey, fromAddress: mailFromAddress, fromName: mailFromName ?? c.clinicName,
                                      toAddress: c.recipient, toName: c.recipientName, subject: content.sent.subject,
-                                     body: content.sent.body, date: now.secondsSinceEpoch, kind: c.kind)
+                                     body: content.sent.body, date: now.secondsSinceEpoch, kind: c.kind,
+                                     attachments: calendarAttachment(c, now: now).map { [$0] } ?? [])
                 emails.append((c.id, m, content.stored))
             }
         }
@@ -262,6 +263,18 @@ public final class NotificationWorker: Sendable {
         for (i, e) in emails.enumerated() { outcomes[e.0] = Self.outcome(i < emailResults.count ? emailResults[i] : .retry("no result"), e.2) }
         for (i, t) in texts.enumerated() { outcomes[t.0] = Self.outcome(i < smsResults.count ? smsResults[i] : .retry("no result"), t.2) }
         return outcomes
+    }
+
+    /// The `.ics` of a patient's booking, reschedule or cancellation email,
+    /// rendered like its text from the appointment's current data.
+    func calendarAttachment(_ c: Claimed, now: Instant) -> EmailAttachment? {
+        guard let facts = c.calendarFacts, let zone = ClinicTimeZone(identifier: c.timeZone),
+              let file = AppointmentCalendarFile.invitation(
+                kind: c.kind, facts: facts, zone: zone, domain: AppointmentCalendarFile.domain(publicURL: inputs.publicURL),
+                organizer: ICalendar.Person(name: mailFromName ?? c.clinicName, email: mailFromAddress),
+                patient: ICalendar.Person(name: c.recipientName, email: c.recipient), locale: c.locale, stamp: now) else { return nil }
+        return EmailAttachment(contentType: "text/calendar; charset=UTF-8; method=" + file.method.rawValue,
+                               fileName: AppointmentCalendarFile.fileName(locale: c.locale), content: Array(file.text.utf8))
     }
 
     private func metricsClaimed(_ c: Claimed) {

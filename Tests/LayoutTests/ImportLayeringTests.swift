@@ -33,7 +33,7 @@ final class ImportLayeringTests: XCTestCase {
         // Test support, linked only into tests.
         "TestSupport": [],
         "PostgresTesting": ["Postgres"],
-        "DeliveryTesting": ["Delivery", "CCrypto"],
+        "DeliveryTesting": ["Delivery", "CCrypto", "JSON"],
     ]
 
     /// The toolchain's modules, allowed everywhere.

@@ -113,7 +113,8 @@ final class NotificationWorkerTests: XCTestCase {
         let row = try await h.notificationRow(id)
         XCTAssertEqual(got.header("Message-ID"), "<\(try row.string("delivery_key"))@clinic.test>")
         XCTAssertNotNil(got.header("Date"))
-        XCTAssertEqual(got.header("Content-Transfer-Encoding"), "quoted-printable")
+        // The text goes first in the multipart beside the calendar file (NotificationCalendarFileTests).
+        XCTAssertEqual(got.parts.first?.headers["content-transfer-encoding"], "quoted-printable")
 
         let body = got.decodedBody
         XCTAssertTrue(body.contains("Hola Lucía:"), body)

@@ -80,3 +80,45 @@ public struct ClinicTimeZone: Sendable, Hashable {
         InstantRange(start: startOfDay(from), end: startOfDay(through.adding(days: 1)))
     }
 }
+
+extension ClinicTimeZone {
+    /// One change of the zone's UTC offset, as a VTIMEZONE observance needs it.
+    public struct Transition: Sendable, Equatable {
+        public var at: Instant
+        public var offsetBefore: Int
+        public var offsetAfter: Int
+        public var isDaylight: Bool
+        /// "CST", "CDT" when the tz database has one; nil for numeric names ("-03").
+        public var abbreviation: String?
+    }
+
+    /// The offset changes in `[from, to)`, in order (none in zones without DST there).
+    public func transitions(from: Instant, to: Instant) -> [Transition] {
+        var result: [Transition] = []
+        var cursor = Date(timeIntervalSince1970: TimeInterval(from.secondsSinceEpoch - 1))
+        // A zone has at most a few changes a year; the cap only guards a runaway loop.
+        while result.count < 64, let next = zone.nextDaylightSavingTimeTransition(after: cursor) {
+            let at = Instant(secondsSinceEpoch: Int64(next.timeIntervalSince1970.rounded(.down)))
+            guard at < to else { break }
+            let before = offsetSeconds(at: at.adding(seconds: -1)), after = offsetSeconds(at: at)
+            if before != after {
+                result.append(Transition(at: at, offsetBefore: before, offsetAfter: after,
+                                         isDaylight: zone.isDaylightSavingTime(for: next), abbreviation: abbreviation(at: at)))
+            }
+            cursor = next
+        }
+        return result
+    }
+
+    /// Whether daylight saving time is in force at `instant`.
+    public func isDaylight(at instant: Instant) -> Bool {
+        zone.isDaylightSavingTime(for: Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch)))
+    }
+
+    /// The tz database's letters for the time at `instant`, nil when it only has "GMT-6"-style names.
+    public func abbreviation(at instant: Instant) -> String? {
+        guard let a = zone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))),
+              !a.hasPrefix("GMT"), !a.hasPrefix("+"), !a.hasPrefix("-"), a.allSatisfy({ $0.isLetter && $0.isASCII }) else { return nil }
+        return a
+    }
+}
