@@ -180,6 +180,8 @@ public struct ClaimedNotification: Sendable {
     public var timeZone: String
     /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
     public var sealedSecret: [UInt8]?
+    /// The links the worker minted for this message (AppointmentLinks); never stored.
+    public var links: AppointmentMessageLinks? = nil
     public var logDuplicate: Bool
     public var previousHolder: String?
 }

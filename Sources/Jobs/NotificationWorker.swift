@@ -174,9 +174,42 @@ public final class NotificationWorker: Sendable {
     func claim(now: Instant) async throws -> [Claimed] {
         let lease = now.adding(seconds: options.leaseSeconds)
         let (limit, me) = (options.batchSize, workerID)
+        let publicURL = inputs.publicURL
         return try await inputs.database.write { conn in
-            try OutboxStore.claim(conn, now: now, limit: limit, leaseUntil: lease, worker: me)
+            let claimed = try OutboxStore.claim(conn, now: now, limit: limit, leaseUntil: lease, worker: me)
+            return try Self.mintLinks(conn, claimed, publicURL: publicURL, now: now)
         }
+    }
+
+    /// The links of each appointment message (AppointmentLinks), minted in
+    /// the claim's transaction: the tokens live only in this batch's memory
+    /// and in the messages sent, their hashes in `appointment_links`. A row
+    /// sent again (retry, expired lease) gets new tokens; the earlier ones
+    /// were never delivered or die with the appointment's start anyway.
+    static func mintLinks(_ conn: Connection, _ batch: [Claimed], publicURL: String, now: Instant) throws -> [Claimed] {
+        let ids = batch.compactMap { NotificationTemplates.appointmentKinds.contains($0.kind) ? $0.appointment?.appointmentID : nil }
+        guard !ids.isEmpty else { return batch }
+        let facts = try AppointmentLinkStore.mintingFacts(conn, appointmentIDs: Array(Set(ids)))
+        var minted: [NewAppointmentLink] = []
+        let linked = batch.map { c -> Claimed in
+            guard NotificationTemplates.appointmentKinds.contains(c.kind), let id = c.appointment?.appointmentID else { return c }
+            var c = c
+            var links = AppointmentMessageLinks()
+            if c.kind == "CANCELLED" { links.bookAgain = AppointmentLinks.bookingURL(publicURL: publicURL) }
+            if let a = facts.appointments[id] {
+                for action in AppointmentLinks.actions(kind: c.kind, channel: c.channel, status: a.status, startsAt: a.startsAt,
+                                                       window: facts.window, now: now) {
+                    let (token, hash) = OpaqueToken.generate()
+                    minted.append(NewAppointmentLink(hash: hash, appointmentID: id, action: action, notificationID: c.id,
+                                                     expiresAt: AppointmentLinks.expiry(startsAt: a.startsAt)))
+                    links[action] = AppointmentLinks.url(publicURL: publicURL, token: token)
+                }
+            }
+            c.links = links
+            return c
+        }
+        try AppointmentLinkStore.insert(conn, minted, now: now)
+        return linked
     }
 
     /// What a row is sent with, and what the row keeps afterwards (the same,
@@ -188,14 +221,16 @@ public final class NotificationWorker: Sendable {
     }
 
     /// The subject and body a row is sent with: appointment kinds are rendered
-    /// from the appointment's current data in the patient's language;
+    /// from the appointment's current data in the patient's language, with
+    /// their links (the stored text has placeholders instead);
     /// PASSWORD_RESET from its sealed token (nil when the seal is missing or
     /// cannot be opened: the row fails, the person asks for a new link);
     /// others (CUSTOM) go as stored.
     func content(_ c: Claimed) -> Content? {
         if NotificationTemplates.appointmentKinds.contains(c.kind), let a = c.appointment {
-            let text = NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a)
-            return Content(sent: text, stored: text)
+            let text = NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a, links: c.links)
+            return Content(sent: text, stored: NotificationTemplates.appointment(kind: c.kind, channel: c.channel, locale: c.locale, a,
+                                                                                 links: c.links?.redacted))
         }
         if c.kind == "PASSWORD_RESET" {
             guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: inputs.secretSeal) else { return nil }

@@ -29,7 +29,8 @@ public enum NotificationTemplates {
         }
 
         /// A short reference the patient can quote ("A-2S"): base 36 of the appointment key.
-        public var shortCode: String { "A-" + String(appointmentID, radix: 36).uppercased() }
+        public var shortCode: String { Self.shortCode(appointmentID: appointmentID) }
+        public static func shortCode(appointmentID: Int64) -> String { "A-" + String(appointmentID, radix: 36).uppercased() }
     }
 
     /// The kinds rendered from appointment data.
@@ -37,10 +38,12 @@ public enum NotificationTemplates {
 
     /// Subject and body of an appointment notification. `kind` is a
     /// NotificationKind name (BOOKING_CONFIRMATION, RESCHEDULED, CANCELLED,
-    /// REMINDER), `channel` EMAIL or SMS (SMS subjects are empty).
-    public static func appointment(kind: String, channel: String, locale: String?, _ d: AppointmentDetails) -> (subject: String, body: String) {
+    /// REMINDER), `channel` EMAIL or SMS (SMS subjects are empty). `links`:
+    /// the message's links (AppointmentLinks), written in after the text.
+    public static func appointment(kind: String, channel: String, locale: String?, _ d: AppointmentDetails,
+                                   links: AppointmentMessageLinks? = nil) -> (subject: String, body: String) {
         let lang = Language(locale: locale)
-        if channel == "SMS" { return ("", sms(kind: kind, lang: lang, d)) }
+        if channel == "SMS" { return ("", sms(kind: kind, lang: lang, d, links: links)) }
         let when = longDate(d.date, lang) + (lang == .es ? " a las " : " at ") + d.time.iso
         switch lang {
         case .es:
@@ -62,7 +65,7 @@ public enum NotificationTemplates {
                 \(line)
                 Hora de la clínica. Código de cita: \(d.shortCode)
 
-                \(closing)
+                \(links.map { linkLines($0, lang) } ?? "")\(closing)
 
                 \(d.clinicName)
                 """)
@@ -85,14 +88,44 @@ public enum NotificationTemplates {
                 \(line)
                 Clinic time. Appointment code: \(d.shortCode)
 
-                \(closing)
+                \(links.map { linkLines($0, lang) } ?? "")\(closing)
 
                 \(d.clinicName)
                 """)
         }
     }
 
-    public static func sms(kind: String, lang: Language, _ d: AppointmentDetails) -> String {
+    public static func sms(kind: String, lang: Language, _ d: AppointmentDetails, links: AppointmentMessageLinks? = nil) -> String {
+        smsText(kind: kind, lang: lang, d) + (links.flatMap { smsLink($0, lang) } ?? "")
+    }
+
+    /// The email's link lines, one per link, then a blank line; empty without links.
+    static func linkLines(_ links: AppointmentMessageLinks, _ lang: Language) -> String {
+        let labels: [(String?, String, String)] = [
+            (links.view, "Ver la cita", "View the appointment"),
+            (links.confirm, "Confirmar que asistirá", "Confirm you will attend"),
+            (links.reschedule, "Elegir otra hora", "Choose another time"),
+            (links.cancel, "Cancelar la cita", "Cancel the appointment"),
+            (links.bookAgain, "Reservar otra cita", "Book another appointment"),
+        ]
+        let lines = labels.compactMap { url, es, en in url.map { (lang == .es ? es : en) + ": " + $0 } }
+        guard !lines.isEmpty else { return "" }
+        let tokenLinks = links.view != nil || links.confirm != nil || links.reschedule != nil || links.cancel != nil
+        let note = !tokenLinks ? "" : lang == .es
+            ? "Cada enlace sirve sin iniciar sesión, una sola vez, hasta la hora de la cita.\n"
+            : "Each link works without signing in, once, until the appointment starts.\n"
+        return lines.joined(separator: "\n") + "\n" + note + "\n"
+    }
+
+    /// An SMS carries one link (AppointmentLinks.actions picks it): " Confirmar: <url>".
+    static func smsLink(_ links: AppointmentMessageLinks, _ lang: Language) -> String? {
+        if let url = links.confirm { return (lang == .es ? " Confirmar: " : " Confirm: ") + url }
+        if let url = links.view { return (lang == .es ? " Ver: " : " View: ") + url }
+        if let url = links.bookAgain { return (lang == .es ? " Reservar: " : " Book: ") + url }
+        return nil
+    }
+
+    static func smsText(kind: String, lang: Language, _ d: AppointmentDetails) -> String {
         let when = shortDate(d.date, lang) + " " + d.time.iso
         switch (lang, kind) {
         case (.es, "BOOKING_CONFIRMATION"): return "\(d.clinicName): cita reservada el \(when). Código \(d.shortCode)"

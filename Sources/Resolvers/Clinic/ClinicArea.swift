@@ -10,6 +10,7 @@ enum ClinicArea {
         ClinicMutations.register(&r)
         ClinicDoctorDay.register(&r)
         ClinicAbsences.register(&r)
+        AppointmentLinkResolvers.register(&r)
     }
 
     // MARK: - Query

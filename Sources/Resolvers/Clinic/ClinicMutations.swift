@@ -176,36 +176,45 @@ enum ClinicMutations {
         let ip = ctx.ip
         return try await ctx.write { conn in
             let a = try loadForChange(conn, id, viewer: viewer, mutation: "rescheduleAppointment")
-            guard a.status.isActive else {
-                throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be rescheduled")
-            }
-            if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
-                throw ClinicError.forbidden(settings.cancellationWindow.refusal("rescheduled"))
-            }
-            let doctor = try lockDoctor(conn, a.doctorID, mode: .shared)
-            guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
-            _ = try PatientStandingStore.lock(conn, a.patientID)
-            try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: a.patientID, doctor: doctor, date: date,
-                                  now: now, moving: a.id)
-            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-            let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
-            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
-            let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
-            do {
-                try AppointmentStore.move(conn, id, date: date, time: time, startsAt: slot.startsAt, endsAt: slot.endsAt,
-                                          buffers: doctor.buffers)
-            } catch {
-                throw ClinicKit.mapDatabaseError(error)
-            }
-            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.reschedule", target: gid("Appointment", id),
-                             details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
-                             ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule, now: now)
-            try alertDoctor(conn, row, .rescheduled, settings: settings, starts: [a.startsAt, row.startsAt],
-                            previous: (a.date, a.time), now: now)
-            return row
+            return try move(conn, a, date: date, time: time, viewer: viewer, settings: settings, now: now, ip: ip,
+                            auditAction: "appointment.reschedule")
         }
+    }
+
+    /// The reschedule itself, for `a` locked by the caller: rescheduleAppointment
+    /// and rescheduleAppointmentByLink (whose viewer is the patient, as a client).
+    static func move(_ conn: Connection, _ a: AppointmentRow, date: LocalDate, time: LocalTime, viewer: Viewer, settings: SettingsRow,
+                     now: Instant, ip: String?, auditAction: String) throws -> AppointmentRow {
+        let id = a.id
+        guard a.status.isActive else {
+            throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be rescheduled")
+        }
+        if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
+            throw ClinicError.forbidden(settings.cancellationWindow.refusal("rescheduled"))
+        }
+        let doctor = try lockDoctor(conn, a.doctorID, mode: .shared)
+        guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
+        _ = try PatientStandingStore.lock(conn, a.patientID)
+        try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: a.patientID, doctor: doctor, date: date,
+                              now: now, moving: a.id)
+        let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+        let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
+        let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
+        let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
+        do {
+            try AppointmentStore.move(conn, id, date: date, time: time, startsAt: slot.startsAt, endsAt: slot.endsAt,
+                                      buffers: doctor.buffers)
+        } catch {
+            throw ClinicKit.mapDatabaseError(error)
+        }
+        guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+        try AuditLog.record(conn, actor: viewer.userID, action: auditAction, target: gid("Appointment", id),
+                         details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
+                         ip: ip)
+        try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule, now: now)
+        try alertDoctor(conn, row, .rescheduled, settings: settings, starts: [a.startsAt, row.startsAt],
+                        previous: (a.date, a.time), now: now)
+        return row
     }
 
     // MARK: - cancel
@@ -219,20 +228,29 @@ enum ClinicMutations {
         let ip = ctx.ip
         return try await ctx.write { conn in
             let a = try loadForChange(conn, id, viewer: viewer, mutation: "cancelAppointment")
-            guard a.status.isActive else { throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be cancelled") }
-            if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
-                throw ClinicError.forbidden(settings.cancellationWindow.refusal("cancelled"))
-            }
-            try AppointmentStore.cancel(conn, id, reason: reason)
-            guard let row = try ClinicLoad.appointment(conn, id),
-                  let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
-            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.cancel", target: gid("Appointment", id),
-                             details: .object([("reason", reason.map { .string($0) } ?? .null), ("previousStatus", .string(a.status.rawValue))]),
-                             ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
-            try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
-            return row
+            return try cancel(conn, a, reason: reason, viewer: viewer, settings: settings, now: now, ip: ip,
+                              auditAction: "appointment.cancel")
         }
+    }
+
+    /// The cancellation itself, for `a` locked by the caller: cancelAppointment
+    /// and cancelAppointmentByLink (whose viewer is the patient, as a client).
+    static func cancel(_ conn: Connection, _ a: AppointmentRow, reason: String?, viewer: Viewer, settings: SettingsRow, now: Instant,
+                       ip: String?, auditAction: String) throws -> AppointmentRow {
+        let id = a.id
+        guard a.status.isActive else { throw ClinicError.conflict("A \(statusWord(a.status)) appointment cannot be cancelled") }
+        if !viewer.isStaff, !settings.cancellationWindow.allowsClientChange(startingAt: a.startsAt, now: now) {
+            throw ClinicError.forbidden(settings.cancellationWindow.refusal("cancelled"))
+        }
+        try AppointmentStore.cancel(conn, id, reason: reason)
+        guard let row = try ClinicLoad.appointment(conn, id),
+              let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
+        try AuditLog.record(conn, actor: viewer.userID, action: auditAction, target: gid("Appointment", id),
+                         details: .object([("reason", reason.map { .string($0) } ?? .null), ("previousStatus", .string(a.status.rawValue))]),
+                         ip: ip)
+        try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
+        try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
+        return row
     }
 
     // MARK: - reason

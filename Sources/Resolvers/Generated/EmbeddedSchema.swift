@@ -548,6 +548,77 @@ type ClinicInfo @auth(requires: [ANYONE]) {
   timeZone: String!
 }
 
+"""
+What a link in an appointment message lets its holder do, without signing in (addition, issue #17).
+"""
+enum AppointmentLinkAction {
+  """Read the appointment (LinkedAppointment); never consumed."""
+  VIEW
+
+  """
+  Confirm attendance: SCHEDULED becomes CONFIRMED (confirmAppointmentByLink).
+  """
+  CONFIRM
+
+  """
+  Move the appointment to another free slot of its doctor, inside the client's rules (rescheduleAppointmentByLink).
+  """
+  RESCHEDULE
+
+  """
+  Cancel the appointment, inside the client's rules (cancelAppointmentByLink).
+  """
+  CANCEL
+}
+
+"""
+A link from an appointment message, opened without signing in (addition, issue #17). It works for its one action on
+its one appointment, once (a VIEW link any number of times), until the appointment starts; moving or ending the
+appointment kills it. Refusals are UNAUTHENTICATED with extensions.reason LINK_INVALID (garbage or unknown token),
+LINK_USED or LINK_EXPIRED; CONFLICT with reason LINK_SUPERSEDED (the appointment moved: a newer message has the
+links) or APPOINTMENT_NOT_ACTIVE (cancelled, completed, no-show); FORBIDDEN with reason LINK_WRONG_ACTION (e.g. a
+confirm link used to cancel).
+"""
+type AppointmentLink @auth(requires: [ANYONE]) {
+  action: AppointmentLinkAction!
+
+  """When the link stops working: the appointment's start."""
+  expiresAt: DateTime!
+
+  """
+  Whether the link can still do its action now (false for VIEW; false for CONFIRM once confirmed, for RESCHEDULE and CANCEL once the cancellation window has closed).
+  """
+  canAct: Boolean!
+
+  """
+  Why canAct is false, in English, for the screen (null when it is true or the link is VIEW).
+  """
+  problem: String
+  appointment: LinkedAppointment!
+}
+
+"""
+The appointment a link is for, limited to what its message already showed: no patient data, no reason, no notes.
+"""
+type LinkedAppointment @auth(requires: [ANYONE]) {
+  """The short code of the message ("A-2S")."""
+  code: String!
+  date: Date!
+  time: Time!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  status: AppointmentStatus!
+
+  """
+  The doctor, for the reschedule picker (Query.availableSlots is public).
+  """
+  doctorId: ID!
+
+  """As in the message: "Dr. Núñez"."""
+  doctorName: String!
+  clinicName: String!
+}
+
 type SystemSettings @auth(requires: [SUPERADMIN]) {
   clinicName: String!
 
@@ -748,6 +819,12 @@ type Query {
 
   """The clinic's name and time zone, for anyone (addition)."""
   clinic: ClinicInfo! @auth(requires: [ANYONE])
+
+  """
+  What a link from an appointment message opens (addition, issue #17): the link's action and its appointment.
+  Reading never uses the link up. Refusals as on AppointmentLink.
+  """
+  appointmentLink(token: String!): AppointmentLink! @auth(requires: [ANYONE])
   backups: [Backup!]! @auth(requires: [SUPERADMIN])
 
   """The daily backup's schedule and last results (beyond the contract)."""
@@ -1099,6 +1176,26 @@ type Mutation {
   createClosure(input: ClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
   updateClosure(id: ID!, input: UpdateClinicClosureInput!): ClinicClosure! @auth(requires: [ADMIN])
   removeClosure(id: ID!): Boolean! @auth(requires: [ADMIN])
+
+  """
+  Confirms attendance through a CONFIRM link, without signing in (addition, issue #17): SCHEDULED becomes CONFIRMED,
+  audited as appointment.confirm_by_link with the patient as actor. The link is used up; refusals as on
+  AppointmentLink, CONFLICT when the appointment is already confirmed.
+  """
+  confirmAppointmentByLink(token: String!): AppointmentLink! @auth(requires: [ANYONE])
+
+  """
+  Moves the appointment through a RESCHEDULE link (addition, issue #17), with the rules a signed-in patient has
+  (cancellation window, minimum notice, limits, free slot). The link is used up only when the move succeeds; the
+  appointment's other links die, and the RESCHEDULED message brings new ones.
+  """
+  rescheduleAppointmentByLink(token: String!, date: Date!, time: Time!): AppointmentLink! @auth(requires: [ANYONE])
+
+  """
+  Cancels the appointment through a CANCEL link (addition, issue #17), inside the cancellation window's rule; the
+  link and the appointment's other links die.
+  """
+  cancelAppointmentByLink(token: String!, reason: String): AppointmentLink! @auth(requires: [ANYONE])
 }
 """#
 }

@@ -64,6 +64,9 @@ export interface DoctorFilter {
   isAvailable?: boolean | null;
 }
 
+/** What a link in an appointment message lets its holder do, without signing in (addition, issue #17). */
+export type AppointmentLinkAction = "VIEW" | "CONFIRM" | "RESCHEDULE" | "CANCEL";
+
 export type BackupRunStatus = "RUNNING" | "SUCCEEDED" | "FAILED";
 
 /** Changes to the backup schedule; an absent field keeps its value. */
