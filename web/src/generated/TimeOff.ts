@@ -45,7 +45,7 @@ export const TimeOffListDocument: Types.TypedDocument<TimeOffListQuery, TimeOffL
 export type RequestTimeOffMutation = {
   /**
    * A doctor takes time off for themselves (FORBIDDEN for a user who is not a doctor); CONFLICT over their active
-   * appointments, as addTimeOff.
+   * appointments, as addTimeOff; BAD_USER_INPUT when the period has already ended (staff record past absences).
    */
   requestTimeOff: {
     id: string;
@@ -62,7 +62,10 @@ export const RequestTimeOffDocument: Types.TypedDocument<RequestTimeOffMutation,
 };
 
 export type UpdateTimeOffMutation = {
-  /** Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments. */
+  /**
+   * Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments;
+   * BAD_USER_INPUT when a doctor moves it entirely into the past.
+   */
   updateTimeOff: {
     id: string;
     from: Types.DateTime;
