@@ -112,8 +112,10 @@ public enum ClinicLoad {
     /// what the exclusion constraint compares) of `doctorIDs` within `window`,
     /// and the clinic's closures around it, in ONE statement. `excluding` leaves out one appointment (the
     /// one being rescheduled).
+    /// Busy ranges include the slots waitlist offers hold (migration 0018),
+    /// except those held for `holder` (the patient booking: accepting their offer).
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
-                             excluding: Int64? = nil) throws -> [Int64: CalendarData] {
+                             excluding: Int64? = nil, holder: Int64? = nil) throws -> [Int64: CalendarData] {
         guard !doctorIDs.isEmpty else { return [:] }
         let result = try conn.query("""
             SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
@@ -127,12 +129,16 @@ public enum ClinicLoad {
               FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
                AND a.blocked && tstzrange($2, $3, '[)') AND a.id <> $4
             UNION ALL
+            SELECT 'b', o.doctor_id, NULL, NULL, NULL, NULL, lower(o.held), upper(o.held)
+              FROM waitlist_offers o WHERE o.doctor_id = ANY($1) AND o.status = 'OFFERED'
+               AND o.held && tstzrange($2, $3, '[)') AND o.patient_id <> $5
+            UNION ALL
             -- Closures by their dates; the window is a day wider each side
             -- than the dates asked for, so UTC dates suffice to find them.
             SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
               FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
                AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
-            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1))])
+            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))])
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
         var closures: [ClosedDays] = []

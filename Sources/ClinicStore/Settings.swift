@@ -3,6 +3,10 @@ import ClinicDomain
 import Postgres
 
 public enum SettingsStore {
+    public static func setWaitlistHold(_ conn: Connection, minutes: Int) throws {
+        _ = try conn.query("UPDATE system_settings SET waitlist_hold_minutes = $1", [.int(minutes)])
+    }
+
     public static func load(_ conn: Connection) throws -> SettingsRow {
         let result = try conn.query("""
             SELECT clinic_name, time_zone, cancellation_window_hours, reminder_hours_before, booking_horizon_days,

@@ -145,7 +145,9 @@ public final class NotificationWorker: Sendable {
     /// Messages that count against the per-user limit: every kind but
     /// PASSWORD_RESET, which has its own (3 per address per hour) and must
     /// still reach someone whose quota others' actions used up.
-    static func countsAgainstUserLimit(_ kind: String) -> Bool { kind != "PASSWORD_RESET" }
+    /// A waitlist offer is exempt too: it holds a slot for minutes, and
+    /// suppressing it would keep the slot from everyone for nothing.
+    static func countsAgainstUserLimit(_ kind: String) -> Bool { kind != "PASSWORD_RESET" && kind != "WAITLIST_OFFER" }
 
     /// Per user, the messages sent to them within the limit's window (from
     /// the table, so every worker process and restart sees the same count).
@@ -241,6 +243,11 @@ public final class NotificationWorker: Sendable {
                            stored: PasswordResetEmail.redacted(locale: c.locale, firstName: c.firstName, minutes: minutes,
                                                                clinicName: c.clinicName))
         }
+        if c.kind == "WAITLIST_OFFER" {
+            guard let sealed = c.sealedSecret, let token = PasswordResetEmail.unseal(sealed, with: inputs.secretSeal) else { return nil }
+            let link = WaitlistOfferMessage.link(publicURL: inputs.publicURL, token: token)
+            return Content(sent: WaitlistOfferMessage.deliverable(stored: (c.subject, c.body), link: link), stored: (c.subject, c.body))
+        }
         return Content(sent: (c.subject, c.body), stored: (c.subject, c.body))
     }
 
@@ -272,7 +279,8 @@ public final class NotificationWorker: Sendable {
                 sentTo[c.userID, default: 0] += 1
             }
             guard let content = content(c) else {
-                outcomes[c.id] = .skipped("not sent: the reset link could not be unsealed (JWT_SECRET changed?); request a new link")
+                outcomes[c.id] = .skipped(c.kind == "WAITLIST_OFFER" ? "not sent: the offer link could not be unsealed (JWT_SECRET changed?)"
+                                                                     : "not sent: the reset link could not be unsealed (JWT_SECRET changed?); request a new link")
                 continue
             }
             if c.channel == "SMS" {

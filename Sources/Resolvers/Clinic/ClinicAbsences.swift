@@ -119,6 +119,7 @@ enum ClinicAbsences {
             try refuseClashes(conn, doctorID: old.doctorID, span: span)
             let reason = reasonGiven ? newReason : old.reason
             try TimeOffStore.update(conn, id, during: span, reason: reason)
+            try WaitlistStore.noteFreed(conn, doctorID: old.doctorID, reason: "time off changed")
             try AuditLog.record(conn, actor: viewer.userID, action: "doctor.time_off_update", target: gid("TimeOff", id),
                                 details: periodDetails(span, reason: reason, settings.zone), ip: ip)
             guard let row = try TimeOffStore.load(conn, id) else { throw ClinicError.internal() }
@@ -134,6 +135,7 @@ enum ClinicAbsences {
         return try await ctx.write { conn in
             let old = try loadOwnTimeOff(conn, id, viewer: viewer)
             try TimeOffStore.delete(conn, id)
+            try WaitlistStore.noteFreed(conn, doctorID: old.doctorID, reason: "time off removed")
             try AuditLog.record(conn, actor: viewer.userID, action: "doctor.time_off_remove", target: gid("TimeOff", id),
                                 details: periodDetails(old.span, reason: old.reason, settings.zone), ip: ip)
             return true
@@ -199,6 +201,7 @@ enum ClinicAbsences {
             let saved: Int64
             if let id {
                 try ClosureStore.update(conn, id, first: firstDay, last: lastDay, reason: reason)
+                try WaitlistStore.noteFreed(conn, doctorID: nil, reason: "closure changed")
                 saved = id
             } else {
                 saved = try ClosureStore.insert(conn, first: firstDay, last: lastDay, reason: reason, createdBy: viewer.userID)
@@ -219,6 +222,7 @@ enum ClinicAbsences {
         return try await ctx.write { conn in
             guard let old = try ClosureStore.load(conn, id, forUpdate: true) else { throw ClinicError.notFound("No closure with that ID") }
             _ = try ClosureStore.delete(conn, id)
+            try WaitlistStore.noteFreed(conn, doctorID: nil, reason: "closure removed")
             try AuditLog.record(conn, actor: viewer.userID, action: "closure.remove", target: gid("ClinicClosure", id),
                                 details: .object([("firstDay", .string(old.firstDay.iso)), ("lastDay", .string(old.lastDay.iso)),
                                                   ("reason", .string(old.reason))]), ip: ip)

@@ -11,6 +11,7 @@ enum ClinicArea {
         ClinicDoctorDay.register(&r)
         ClinicAbsences.register(&r)
         AppointmentLinkResolvers.register(&r)
+        ClinicWaitlist.register(&r)
     }
 
     // MARK: - Query
@@ -110,6 +111,9 @@ enum ClinicArea {
             // The type rule (SUPERADMIN) is applied by the guard on the returned object.
             let row = try await ctx.read { conn in try AuditLog.entry(conn, id) }
             return row.map { .object($0, typeName: "AuditEntry") }
+        case "WaitlistEntry":
+            let row = try await ctx.read { conn in try WaitlistStore.entry(conn, id) }
+            return row.flatMap { r in viewer.map { r.isSelf($0) || $0.isStaff } == true ? .object(r, typeName: "WaitlistEntry") : nil }
         case "TimeOff", "ClinicClosure":
             return try await ClinicAbsences.node(type: type, id: id, ctx: ctx)
         default:

@@ -151,6 +151,10 @@ enum ClinicDoctorMutations {
             }
             try AuditLog.record(conn, actor: viewer.userID, action: "doctor.update", target: gid("Doctor", id),
                              details: .object([("fields", .array(fields))]), ip: ip)
+            // Availability back on, or smaller buffers, may free slots for the waitlist.
+            if avail == true || buffers.before != nil || buffers.after != nil {
+                try WaitlistStore.noteFreed(conn, doctorID: id, reason: "doctor updated")
+            }
             return try reload(conn, id)
         }
     }
@@ -186,6 +190,7 @@ enum ClinicDoctorMutations {
                              details: .object([("hours", .array(week.map {
                                  .string("\($0.weekday) \($0.start.iso)-\($0.end.iso)/\($0.slotMinutes)")
                              }))]), ip: ip)
+            try WaitlistStore.noteFreed(conn, doctorID: id, reason: "working hours changed")
             return try reload(conn, id)
         }
     }
@@ -231,6 +236,7 @@ enum ClinicDoctorMutations {
         let maxActive = try bounded("maxActiveAppointmentsPerPatient", BookingRules.maxActiveRange, "The limit of upcoming appointments")
         let noShows = try bounded("noShowLimit", BookingRules.noShowLimitRange, "The no-show limit")
         let alertHours = try bounded("doctorAlertHours", DoctorAlertRule.allowed, "The doctor alert window (hours)")
+        let holdMinutes = try bounded("waitlistHoldMinutes", WaitlistRules.holdMinutesRange, "The waitlist hold (minutes)")
         func offsets(_ key: String) throws -> [Int]? {
             guard case .array(let items)? = input[key] else { return nil }
             let list = items.compactMap { item -> Int? in if case .int(let i) = item { return i }; return nil }
@@ -266,6 +272,7 @@ enum ClinicDoctorMutations {
         if let noShows { changed.append(("noShowLimit", .int(noShows))) }
         if let perDay { changed.append(("onePerDoctorPerDay", .bool(perDay))) }
         if let alertHours { changed.append(("doctorAlertHours", .int(alertHours))) }
+        if let holdMinutes { changed.append(("waitlistHoldMinutes", .int(holdMinutes))) }
         if let emailOffsets { changed.append(("emailReminderOffsetsMinutes", .array(emailOffsets.map { .int($0) }))) }
         if let smsOffsets { changed.append(("smsReminderOffsetsMinutes", .array(smsOffsets.map { .int($0) }))) }
         let newRules = rules, newPlan = plan
@@ -280,6 +287,7 @@ enum ClinicDoctorMutations {
                 throw ClinicError.badInput("The time zone is not known to the database", field: "input.timeZone")
             }
             try SettingsStore.updateBookingRules(conn, rules: newRules, reminders: newPlan, doctorAlertHours: alertHours)
+            if let holdMinutes { try SettingsStore.setWaitlistHold(conn, minutes: holdMinutes) }
             if newPlan != nil {
                 // Pending reminders follow the new offsets.
                 try ClinicOutbox.followReminderOffsets(conn, now: now)

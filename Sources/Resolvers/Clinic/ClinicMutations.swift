@@ -128,40 +128,52 @@ enum ClinicMutations {
         let now = ctx.now
         let ip = ctx.ip
         return try await ctx.write { conn in
-            // FOR UPDATE: one doctor's bookings take turns (so racing inserts
-            // never wait on each other's uncommitted rows in the exclusion
-            // constraint, which PostgreSQL can only break as a deadlock after
-            // deadlock_timeout), and time off and availability changes wait too.
-            // The exclusion constraint stays the guarantee against overlaps.
-            let doctor = try lockDoctor(conn, doctorID, mode: .exclusive)
-            guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
-            // The patient's row too: their bookings take turns, so the limits hold under concurrency.
-            guard try PatientStandingStore.lock(conn, patientID) else {
-                throw ClinicError.notFound("No patient with that ID")
-            }
-            try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: patientID, doctor: doctor, date: date,
-                                  now: now, moving: nil)
-            let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-            let data = try ClinicLoad.calendarData(conn, doctorIDs: [doctorID], window: window)[doctorID]
-            let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
-            let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "input.time")
-            let id: Int64
-            do {
-                id = try AppointmentStore.insert(conn, patientID: patientID, doctorID: doctorID, date: date, time: time,
-                                                 startsAt: slot.startsAt, endsAt: slot.endsAt, buffers: doctor.buffers, reason: reason,
-                                                 createdBy: viewer.userID)
-            } catch {
-                throw ClinicKit.mapDatabaseError(error)
-            }
-            guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
-            try AuditLog.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
-                             details: .object([("doctorId", .string(gid("Doctor", doctorID))), ("patientId", .string(gid("Patient", patientID))),
-                                               ("date", .string(date.iso)), ("time", .string(time.iso))]), ip: ip)
-            try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule,
-                                     now: now)
-            try alertDoctor(conn, row, .booked, settings: settings, starts: [row.startsAt], now: now)
-            return row
+            try bookSlot(conn, viewer: viewer, patientID: patientID, doctorID: doctorID, date: date, time: time, reason: reason,
+                         settings: settings, now: now, ip: ip)
         }
+    }
+
+    /// The one booking path (bookAppointment, and accepting a waitlist offer
+    /// as its patient): locks, rules, slot check, insert, audit, outbox. A
+    /// slot a waitlist offer holds is taken for everyone but the offer's
+    /// patient; their booking of it settles the offer (ACCEPTED, entry BOOKED).
+    static func bookSlot(_ conn: Connection, viewer: Viewer, patientID: Int64, doctorID: Int64, date: LocalDate, time: LocalTime,
+                         reason: String, settings: SettingsRow, now: Instant, ip: String?) throws -> AppointmentRow {
+        // FOR UPDATE: one doctor's bookings take turns (so racing inserts
+        // never wait on each other's uncommitted rows in the exclusion
+        // constraint, which PostgreSQL can only break as a deadlock after
+        // deadlock_timeout), and time off and availability changes wait too.
+        // The exclusion constraint stays the guarantee against overlaps.
+        let doctor = try lockDoctor(conn, doctorID, mode: .exclusive)
+        guard doctor.isAvailable else { throw ClinicError.conflict("\(doctor.displayName) is not taking appointments") }
+        // The patient's row too: their bookings take turns, so the limits hold under concurrency.
+        guard try PatientStandingStore.lock(conn, patientID) else {
+            throw ClinicError.notFound("No patient with that ID")
+        }
+        try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: patientID, doctor: doctor, date: date,
+                              now: now, moving: nil)
+        let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
+        let data = try ClinicLoad.calendarData(conn, doctorIDs: [doctorID], window: window, holder: patientID)[doctorID]
+        let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
+        let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "input.time")
+        let id: Int64
+        do {
+            id = try AppointmentStore.insert(conn, patientID: patientID, doctorID: doctorID, date: date, time: time,
+                                             startsAt: slot.startsAt, endsAt: slot.endsAt, buffers: doctor.buffers, reason: reason,
+                                             createdBy: viewer.userID)
+        } catch {
+            throw ClinicKit.mapDatabaseError(error)
+        }
+        guard let row = try ClinicLoad.appointment(conn, id) else { throw ClinicError.internal() }
+        try AuditLog.record(conn, actor: viewer.userID, action: "appointment.book", target: gid("Appointment", id),
+                         details: .object([("doctorId", .string(gid("Doctor", doctorID))), ("patientId", .string(gid("Patient", patientID))),
+                                           ("date", .string(date.iso)), ("time", .string(time.iso))]), ip: ip)
+        try ClinicOutbox.enqueue(conn, row, kind: "BOOKING_CONFIRMATION", doctor: doctor, settings: settings, reminder: .schedule,
+                                 now: now)
+        try alertDoctor(conn, row, .booked, settings: settings, starts: [row.startsAt], now: now)
+        try WaitlistStore.settleBooked(conn, patientID: patientID, doctorID: doctorID, range: doctor.buffers.blocked(slot.range),
+                                       appointmentID: id, now: now)
+        return row
     }
 
     // MARK: - reschedule
@@ -198,7 +210,8 @@ enum ClinicMutations {
         try checkPatientRules(conn, settings: settings, viewer: viewer, patientID: a.patientID, doctor: doctor, date: date,
                               now: now, moving: a.id)
         let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-        let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id)[a.doctorID]
+        let data = try ClinicLoad.calendarData(conn, doctorIDs: [a.doctorID], window: window, excluding: a.id,
+                                               holder: a.patientID)[a.doctorID]
         let cal = ClinicLoad.calendar(data, settings: settings, now: now, viewer: viewer, buffers: doctor.buffers)
         let slot = try validate(cal, date: date, time: time, doctor: doctor, field: "time")
         do {
@@ -212,6 +225,9 @@ enum ClinicMutations {
                          details: .object([("from", .string("\(a.date.iso) \(a.time.iso)")), ("to", .string("\(date.iso) \(time.iso)"))]),
                          ip: ip)
         try ClinicOutbox.enqueue(conn, row, kind: "RESCHEDULED", doctor: doctor, settings: settings, reminder: .schedule, now: now)
+        try WaitlistStore.settleBooked(conn, patientID: a.patientID, doctorID: a.doctorID, range: doctor.buffers.blocked(slot.range),
+                                       appointmentID: a.id, now: now)
+        try WaitlistStore.noteFreed(conn, doctorID: a.doctorID, reason: "appointment rescheduled")
         try alertDoctor(conn, row, .rescheduled, settings: settings, starts: [a.startsAt, row.startsAt],
                         previous: (a.date, a.time), now: now)
         return row
@@ -250,6 +266,7 @@ enum ClinicMutations {
                          ip: ip)
         try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
         try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
+        try WaitlistStore.noteFreed(conn, doctorID: a.doctorID, reason: "appointment cancelled")
         return row
     }
 
@@ -312,6 +329,7 @@ enum ClinicMutations {
                 guard let doctor = try ClinicLoad.doctors(conn, [a.doctorID])[a.doctorID] else { throw ClinicError.internal() }
                 try ClinicOutbox.enqueue(conn, row, kind: "CANCELLED", doctor: doctor, settings: settings, reminder: .delete, now: now)
                 try alertDoctor(conn, row, .cancelled, settings: settings, starts: [a.startsAt], now: now)
+                try WaitlistStore.noteFreed(conn, doctorID: a.doctorID, reason: "appointment cancelled")
             } else {
                 try ClinicOutbox.deletePendingReminders(conn, appointmentID: id)
             }

@@ -179,6 +179,7 @@ extension SettingsRow: FieldReadable {
         case "emailReminderOffsetsMinutes": return .list(reminders.email.map { .int($0) })
         case "smsReminderOffsetsMinutes": return .list(reminders.sms.map { .int($0) })
         case "doctorAlertHours": return .int(doctorAlert.hours)
+        case "waitlistHoldMinutes": return .int(waitlistHoldMinutes)
         default: return nil
         }
     }

@@ -11,12 +11,14 @@ extension ClinicServer {
         let services = try makeServices(config, db, logger: logger)
         let worker = try NotificationRunner.start(services: services, config: config, logger: logger)
         let backups = BackupRunner.start(services: services, config: config, workerID: worker.workerID, logger: logger)
+        let waitlist = WaitlistRunner.start(services: services, notifications: worker, logger: logger)
         logger.info("notification worker running", [("smtp", .bool(config.smtpURL != nil)), ("sms", .bool(config.smsWebhookURL != nil)),
                                                     ("backup_copy_dir", config.backupCopyDirectory.map { .string($0) } ?? .null)])
         await HTTPServer.waitForTerminationSignal()
         logger.info("stopping the worker")
         await worker.stop()
         await backups.stop()
+        await waitlist.stop()
         services.database.close()
     }
 }
@@ -40,6 +42,17 @@ enum BackupRunner {
             workerID: workerID, log: { logger.info($0) })
         scheduler.start()
         return scheduler
+    }
+}
+
+/// The waitlist worker, beside every notification worker: it wakes that
+/// worker when it made offers, so the offer's message leaves at once.
+enum WaitlistRunner {
+    static func start(services: ClinicServices, notifications: NotificationWorker, logger: Logger) -> WaitlistWorker {
+        let worker = WaitlistWorker(inputs: WaitlistInputs(database: services.database, clock: services.clock, secretSeal: services.secretSeal),
+                                    workerID: notifications.workerID, log: { logger.info($0) }, offered: { notifications.signal() })
+        worker.start()
+        return worker
     }
 }
 

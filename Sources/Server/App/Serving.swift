@@ -64,6 +64,7 @@ public enum ClinicServer {
         let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
         workerBox.worker = worker
         let backups = worker.map { BackupRunner.start(services: services, config: config, workerID: $0.workerID, logger: logger) }
+        let waitlist = worker.map { WaitlistRunner.start(services: services, notifications: $0, logger: logger) }
         logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
                                        ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
                                        ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
@@ -84,6 +85,7 @@ public enum ClinicServer {
         await server.shutdown(gracePeriod: .seconds(10))
         await worker?.stop()
         await backups?.stop()
+        await waitlist?.stop()
         services.database.close()
     }
 
