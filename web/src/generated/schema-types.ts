@@ -32,7 +32,7 @@ export type NotificationChannel = "EMAIL" | "SMS";
 
 export type NotificationStatus = "PENDING" | "SENT" | "FAILED";
 
-export type NotificationKind = "BOOKING_CONFIRMATION" | "RESCHEDULED" | "CANCELLED" | "REMINDER" | "PASSWORD_RESET" | "CUSTOM" | "DOCTOR_ALERT";
+export type NotificationKind = "BOOKING_CONFIRMATION" | "RESCHEDULED" | "CANCELLED" | "REMINDER" | "PASSWORD_RESET" | "CUSTOM" | "DOCTOR_ALERT" | "WAITLIST_OFFER";
 
 export type SortDirection = "ASC" | "DESC";
 
@@ -276,4 +276,32 @@ export interface SystemSettingsInput {
   emailReminderOffsetsMinutes?: Array<number> | null;
   smsReminderOffsetsMinutes?: Array<number> | null;
   doctorAlertHours?: number | null;
+  /** 5 to 1440 minutes. */
+  waitlistHoldMinutes?: number | null;
+}
+
+/** A part of the clinic-local day: slots starting before 12:00, 12:00–16:59, or from 17:00. */
+export type PartOfDay = "ANY" | "MORNING" | "AFTERNOON" | "EVENING";
+
+/**
+ * Where a waitlist entry stands. WAITING → OFFERED (a freed slot is held for the patient) → BOOKED (accepted), or EXPIRED
+ * (the hold ran out unanswered), or back to WAITING (the patient declined that slot; it is never offered to this entry again).
+ * LEFT: removed by the patient or by staff.
+ */
+export type WaitlistStatus = "WAITING" | "OFFERED" | "BOOKED" | "EXPIRED" | "LEFT";
+
+/** An offer's state: OFFERED while it holds its slot, then ACCEPTED, DECLINED, EXPIRED or WITHDRAWN (its entry was removed). */
+export type WaitlistOfferStatus = "OFFERED" | "ACCEPTED" | "DECLINED" | "EXPIRED" | "WITHDRAWN";
+
+/**
+ * Join a waitlist. Exactly one of `doctorId` and `specialization`. Days are clinic-local, from today up to the booking
+ * horizon. Clients join for themselves (`patientId` omitted or their own); staff must give `patientId`.
+ */
+export interface JoinWaitlistInput {
+  doctorId?: string | null;
+  specialization?: string | null;
+  firstDay: Date;
+  lastDay: Date;
+  partOfDay?: PartOfDay | null;
+  patientId?: string | null;
 }
