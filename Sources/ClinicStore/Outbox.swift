@@ -128,28 +128,35 @@ public enum ClinicOutbox {
         }
     }
 
-    /// Tells the treating doctor (on the channels they chose) that one of
-    /// their appointments was booked, moved or cancelled; the caller decides
-    /// whether it starts soon enough (`DoctorAlertRule`).
+    /// Tells the treating doctor (on the channels they chose), and the front
+    /// desk when the settings name an address, that one of the doctor's
+    /// appointments was booked, moved or cancelled; the caller decides whether
+    /// it starts soon enough (`DoctorAlertRule`).
     public static func enqueueDoctorAlert(_ conn: Connection, _ a: AppointmentRow, event: DoctorAlert.Event, settings: SettingsRow,
                                           previous: (date: LocalDate, time: LocalTime)? = nil, now: Instant) throws {
         guard let u = try conn.query("""
-            SELECT u.email, u.phone, u.notify_by_email, u.notify_by_sms, u.locale,
+            SELECT u.email, u.phone, u.notify_by_email, u.notify_by_sms, u.locale, (u.deleted_at IS NULL AND u.is_active) AS reachable,
                    (SELECT pu.first_name || ' ' || pu.last_name FROM users pu WHERE pu.id = $2) AS patient_name
-              FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL AND u.is_active
+              FROM users u WHERE u.id = $1
             """, [.int(Int(a.doctorUserID)), .int(Int(a.patientUserID))]).first else { return }
-        var channels: [(String, String)] = []
-        if try u.bool("notify_by_email") { channels.append(("EMAIL", try u.string("email"))) }
-        if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { channels.append(("SMS", phone)) }
+        var copies: [(channel: String, recipient: String, locale: String?)] = []
+        if try u.bool("reachable") {
+            let locale = try u.optionalString("locale")
+            if try u.bool("notify_by_email"), let email = try u.optionalString("email") { copies.append(("EMAIL", email, locale)) }
+            if try u.bool("notify_by_sms"), let phone = try u.optionalString("phone"), !phone.isEmpty { copies.append(("SMS", phone, locale)) }
+        }
+        // The front desk's copy (issue #17) is filed under the doctor, whose
+        // appointment it is (a row needs a user), in the clinic's language.
+        if let desk = settings.frontDeskEmail, !desk.isEmpty { copies.append(("EMAIL", desk, nil)) }
         let details = DoctorAlert.Details(clinicName: settings.clinicName, patientName: try u.optionalString("patient_name") ?? "",
                                           date: a.date, time: a.time, previous: previous, appointmentID: a.id)
-        for (channel, recipient) in channels where !recipient.isEmpty {
-            let (subject, body) = DoctorAlert.text(event, channel: channel, locale: try u.optionalString("locale"), details)
+        for c in copies where !c.recipient.isEmpty {
+            let (subject, body) = DoctorAlert.text(event, channel: c.channel, locale: c.locale, details)
             _ = try conn.query("""
                 INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
                 VALUES ($1, $2, $3, 'DOCTOR_ALERT', $4, $5, $6, $7)
-                """, [.int(Int(a.doctorUserID)), .int(Int(a.id)), .text(channel), .text(subject), .text(body),
-                      .text(String(recipient.prefix(254))), now.postgresValue])
+                """, [.int(Int(a.doctorUserID)), .int(Int(a.id)), .text(c.channel), .text(subject), .text(body),
+                      .text(String(c.recipient.prefix(254))), now.postgresValue])
         }
     }
 }
@@ -178,6 +185,9 @@ public struct ClaimedNotification: Sendable {
     public var calendarFacts: AppointmentCalendarFile.Facts?
     /// The clinic's IANA zone (`system_settings.time_zone`).
     public var timeZone: String
+    /// A doctor alert going to the front desk address: filed under the doctor
+    /// but not a message to them, so it does not use up their per-user limit.
+    public var isFrontDeskCopy: Bool
     /// `notifications.sealed_secret`: the reset token, for PASSWORD_RESET rows.
     public var sealedSecret: [UInt8]?
     /// The links the worker minted for this message (AppointmentLinks); never stored.
@@ -190,12 +200,14 @@ public struct ClaimedNotification: Sendable {
 /// while the lease is still ours, and the counts it needs.
 public enum OutboxStore {
     /// Per user, the messages SENT to them since `since`, PASSWORD_RESET
-    /// excluded (it has its own limit).
+    /// excluded (it has its own limit), and so are the front desk's copies of doctor alerts.
     public static func sentCounts(_ conn: Connection, to users: [Int64], since: Instant) throws -> [Int64: Int] {
         var counts: [Int64: Int] = [:]
         for r in try conn.query("""
             SELECT user_id, count(*) AS n FROM notifications
              WHERE user_id = ANY($1) AND status = 'SENT' AND sent_at > $2 AND kind <> 'PASSWORD_RESET'
+               AND NOT (kind = 'DOCTOR_ALERT' AND recipient IS NOT DISTINCT FROM (SELECT front_desk_email FROM system_settings)
+                        AND recipient IS DISTINCT FROM (SELECT email FROM users WHERE id = notifications.user_id))
              GROUP BY user_id
             """, [.ids(users), since.postgresValue]) {
             counts[try r.id("user_id")] = try r.int("n")
@@ -234,6 +246,7 @@ public enum OutboxStore {
                    u.first_name, u.last_name, u.locale, s.clinic_name, s.time_zone,
                    a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.status AS appointment_status,
                    a.ends_at, a.calendar_sequence,
+                   (n.kind = 'DOCTOR_ALERT' AND n.recipient = s.front_desk_email AND n.recipient IS DISTINCT FROM u.email) AS front_desk_copy,
                    du.last_name AS doctor_last_name
               FROM notifications n
               JOIN users u ON u.id = n.user_id
@@ -273,6 +286,7 @@ public enum OutboxStore {
                                        locale: try r.string("locale"), clinicName: try r.string("clinic_name"),
                                        appointment: appointment, appointmentActive: active, appointmentStartsAt: startsAt,
                                        calendarFacts: calendarFacts, timeZone: try r.string("time_zone"),
+                                       isFrontDeskCopy: try r.bool("front_desk_copy"),
                                        sealedSecret: try r.optionalBytes("sealed_secret"),
                                        logDuplicate: flags[id]?.0 ?? false, previousHolder: flags[id]?.1)
         }

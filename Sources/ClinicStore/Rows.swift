@@ -359,12 +359,14 @@ public struct SettingsRow: Sendable {
     public var doctorAlert: DoctorAlertRule
     /// How long a waitlist offer holds its slot (minutes).
     public var waitlistHoldMinutes: Int
+    /// Where a copy of each doctor alert goes (issue #17); nil: nowhere.
+    public var frontDeskEmail: String?
 
     /// The columns `init` reads beyond the original six.
     static let ruleColumns = """
         minimum_notice_minutes, max_active_appointments_per_patient, no_show_limit, one_per_doctor_per_day,
         email_reminder_offsets_minutes::text AS email_reminder_offsets, sms_reminder_offsets_minutes::text AS sms_reminder_offsets,
-        doctor_alert_hours, waitlist_hold_minutes
+        doctor_alert_hours, waitlist_hold_minutes, front_desk_email
         """
 
     public init(_ r: Row) throws {
@@ -381,6 +383,7 @@ public struct SettingsRow: Sendable {
         reminders = ReminderPlan(email: try offsets("email_reminder_offsets"), sms: try offsets("sms_reminder_offsets"))
         doctorAlert = DoctorAlertRule(hours: try r.int("doctor_alert_hours"))
         waitlistHoldMinutes = try r.int("waitlist_hold_minutes")
+        frontDeskEmail = try r.optionalString("front_desk_email")
     }
 
     public var cancellationWindow: CancellationWindow { CancellationWindow(hours: cancellationWindowHours) }

@@ -30,6 +30,11 @@ public enum SettingsStore {
                   reminderHoursBefore.map { .int($0) }, bookingHorizonDays.map { .int($0) }, defaultSlotMinutes.map { .int($0) }])
     }
 
+    /// Sets the front desk's address for doctor alerts; nil removes it.
+    public static func setFrontDeskEmail(_ conn: Connection, _ email: String?) throws {
+        _ = try conn.query("UPDATE system_settings SET front_desk_email = $1", [email.map { .text($0) }])
+    }
+
     /// Changes the booking-rule settings (nil keeps one); the reminder lists
     /// are stored longest first, and `reminder_hours_before` follows the longest.
     public static func updateBookingRules(_ conn: Connection, rules: BookingRules?, reminders: ReminderPlan?,

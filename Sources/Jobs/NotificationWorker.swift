@@ -270,7 +270,7 @@ public final class NotificationWorker: Sendable {
                 outcomes[c.id] = .permanent("not sent: the recipient is not an international phone number (+ and country code)")
                 continue
             }
-            if Self.countsAgainstUserLimit(c.kind) {
+            if Self.countsAgainstUserLimit(c.kind), !c.isFrontDeskCopy {
                 if sentTo[c.userID, default: 0] >= limit.count {
                     outcomes[c.id] = .suppressed("not sent: this person already got \(limit.count) messages in the last "
                                                  + "\(limit.periodSeconds / 60) minutes (NOTIFY_LIMIT_PER_USER)")

@@ -30,12 +30,15 @@ public enum ICalendar {
         public var status: Status
         public var organizer: Person?
         public var attendees: [Person]
+        /// DTSTAMP when it is not the document's: in a calendar without METHOD
+        /// it is when the event was last revised (§3.8.7.2).
+        public var stamp: Instant?
 
         public init(uid: String, sequence: Int, start: Instant, end: Instant, summary: String, location: String? = nil,
-                    description: String? = nil, status: Status, organizer: Person? = nil, attendees: [Person] = []) {
+                    description: String? = nil, status: Status, organizer: Person? = nil, attendees: [Person] = [], stamp: Instant? = nil) {
             self.uid = uid; self.sequence = sequence; self.start = start; self.end = end; self.summary = summary
             self.location = location; self.description = description; self.status = status; self.organizer = organizer
-            self.attendees = attendees
+            self.attendees = attendees; self.stamp = stamp
         }
     }
 
@@ -58,7 +61,7 @@ public enum ICalendar {
             lines.append("BEGIN:VEVENT")
             lines.append("UID:" + escapeText(e.uid))
             lines.append("SEQUENCE:\(max(0, e.sequence))")
-            lines.append("DTSTAMP:" + utc(stamp))
+            lines.append("DTSTAMP:" + utc(e.stamp ?? stamp))
             lines.append(isUTC ? "DTSTART:" + utc(e.start) : dateTime("DTSTART", e.start, zone))
             lines.append(isUTC ? "DTEND:" + utc(e.end) : dateTime("DTEND", e.end, zone))
             lines.append("SUMMARY:" + escapeText(e.summary))

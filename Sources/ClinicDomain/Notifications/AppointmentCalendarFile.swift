@@ -67,6 +67,45 @@ public enum AppointmentCalendarFile {
         return (method, ICalendar.document(method: method, events: [event], zone: zone, stamp: stamp))
     }
 
+    // MARK: - The doctor's feed
+
+    /// The feed covers this many days back (visits just held stay in the
+    /// calendar) and ahead (as far as bookings usually go).
+    public static let feedDaysBack = 30
+    public static let feedDaysAhead = 180
+    /// At most this many events per response, earliest first: bounds the
+    /// answer whatever a doctor's schedule holds.
+    public static let feedEventLimit = 2000
+
+    /// One appointment of the feed: its facts, the patient's name as the
+    /// treating doctor sees it, and when the row last changed (its DTSTAMP,
+    /// so an unchanged feed is byte for byte the same and ETags work).
+    public struct FeedEntry: Sendable, Equatable {
+        public var facts: Facts
+        public var patientName: String
+        public var updatedAt: Instant
+        public init(facts: Facts, patientName: String, updatedAt: Instant) {
+            self.facts = facts; self.patientName = patientName; self.updatedAt = updatedAt
+        }
+    }
+
+    /// The doctor's subscribed calendar: no METHOD (a plain published
+    /// calendar), each appointment titled with the patient's name. Never the
+    /// reason for the visit: patients type symptoms there ("dolor torácico"),
+    /// which is clinical text a calendar app syncs to phones, watches and
+    /// third-party servers. Nor notes, history or specialization.
+    public static func feed(doctorName: String, clinicName: String, entries: [FeedEntry], zone: ClinicTimeZone, domain: String,
+                            stamp: Instant, locale: String? = nil) -> String {
+        let lang = NotificationTemplates.Language(locale: locale)
+        let events = entries.map { e in
+            ICalendar.Event(uid: uid(appointmentID: e.facts.appointmentID, domain: domain), sequence: e.facts.sequence,
+                            start: e.facts.start, end: e.facts.end, summary: e.patientName, location: clinicName,
+                            description: (lang == .es ? "Código de cita: " : "Appointment code: ") + e.facts.shortCode,
+                            status: e.facts.status == .CANCELLED ? .cancelled : .confirmed, stamp: e.updatedAt)
+        }
+        return ICalendar.document(method: nil, events: events, zone: zone, stamp: stamp, calendarName: doctorName + " – " + clinicName)
+    }
+
     /// The file name of the attachment.
     public static func fileName(locale: String?) -> String {
         NotificationTemplates.Language(locale: locale) == .es ? "cita.ics" : "appointment.ics"

@@ -12,6 +12,7 @@ enum ClinicArea {
         ClinicAbsences.register(&r)
         AppointmentLinkResolvers.register(&r)
         ClinicWaitlist.register(&r)
+        ClinicCalendarFeeds.register(&r)
     }
 
     // MARK: - Query

@@ -243,6 +243,14 @@ enum ClinicDoctorMutations {
             if let problem = ReminderPlan.problem(list) { throw ClinicError.badInput(problem, field: "input.\(key)") }
             return list
         }
+        // "" removes the address; anything else must be one the accounts would accept.
+        let frontDesk = try Arguments.string(input, "frontDeskEmail").map { raw -> String? in
+            if raw.trimmingSpaces.isEmpty { return nil }
+            guard let email = EmailAddress.normalize(raw) else {
+                throw ClinicError.badInput("The front desk address is not a valid email address", field: "input.frontDeskEmail")
+            }
+            return email
+        }
         let emailOffsets = try offsets("emailReminderOffsetsMinutes")
         let smsOffsets = try offsets("smsReminderOffsetsMinutes")
         let current = try await ctx.settings()
@@ -275,6 +283,7 @@ enum ClinicDoctorMutations {
         if let holdMinutes { changed.append(("waitlistHoldMinutes", .int(holdMinutes))) }
         if let emailOffsets { changed.append(("emailReminderOffsetsMinutes", .array(emailOffsets.map { .int($0) }))) }
         if let smsOffsets { changed.append(("smsReminderOffsetsMinutes", .array(smsOffsets.map { .int($0) }))) }
+        if let frontDesk { changed.append(("frontDeskEmail", frontDesk.map { .string($0) } ?? .null)) }
         let newRules = rules, newPlan = plan
         let now = ctx.now
         let details = JSON.object(changed)
@@ -288,6 +297,7 @@ enum ClinicDoctorMutations {
             }
             try SettingsStore.updateBookingRules(conn, rules: newRules, reminders: newPlan, doctorAlertHours: alertHours)
             if let holdMinutes { try SettingsStore.setWaitlistHold(conn, minutes: holdMinutes) }
+            if let frontDesk { try SettingsStore.setFrontDeskEmail(conn, frontDesk) }
             if newPlan != nil {
                 // Pending reminders follow the new offsets.
                 try ClinicOutbox.followReminderOffsets(conn, now: now)

@@ -54,6 +54,12 @@ extension PatientRow: FieldReadable, Owned {
     }
 }
 
+/// SELF on a doctor is the doctor's own user (their calendar feed URL).
+extension DoctorRow: Owned {
+    public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
+    public func isTreatedBy(_ viewer: Viewer) -> Bool { false }
+}
+
 extension DoctorRow: FieldReadable {
     public func readField(_ field: String) -> ResolvedValue? {
         switch field {
@@ -180,6 +186,7 @@ extension SettingsRow: FieldReadable {
         case "smsReminderOffsetsMinutes": return .list(reminders.sms.map { .int($0) })
         case "doctorAlertHours": return .int(doctorAlert.hours)
         case "waitlistHoldMinutes": return .int(waitlistHoldMinutes)
+        case "frontDeskEmail": return frontDeskEmail.map { .string($0) } ?? .null
         default: return nil
         }
     }

@@ -199,6 +199,14 @@ type Doctor implements Node {
   """
   bufferAfterMinutes: Int!
 
+  """
+  The doctor's private iCal feed (addition): `<public URL>/calendar/<token>.ics`, for calendar apps to subscribe to.
+  It lists the doctor's appointments from 30 days back to 180 days ahead (cancelled ones leave it), titled with the
+  patient's name; never the reason, notes or medical history. Anyone holding the URL can read it: rotateCalendarFeed
+  replaces it. Null until the first rotateCalendarFeed (or after JWT_SECRET changed). The doctor themself and staff.
+  """
+  calendarFeedUrl: String @auth(requires: [SELF, ADMIN])
+
   """Weekly opening hours; slots are cut from these."""
   workingHours: [WorkingHours!]!
 
@@ -669,6 +677,12 @@ type SystemSettings @auth(requires: [SUPERADMIN]) {
   The treating doctor is told of bookings, reschedules and cancellations starting within this many hours (48; 0: never).
   """
   doctorAlertHours: Int!
+
+  """
+  Also receives the doctor alerts (bookings, reschedules and cancellations within doctorAlertHours), by email, in
+  Spanish; null: only the doctor (addition).
+  """
+  frontDeskEmail: String
 }
 
 type AuditEntry implements Node @auth(requires: [SUPERADMIN]) {
@@ -1085,6 +1099,9 @@ input SystemSettingsInput {
   emailReminderOffsetsMinutes: [Int!]
   smsReminderOffsetsMinutes: [Int!]
   doctorAlertHours: Int
+
+  """An email address for the front desk's copy of the doctor alerts; an empty string removes it."""
+  frontDeskEmail: String
 }
 
 type Mutation {
@@ -1160,6 +1177,13 @@ type Mutation {
   appointments, as addTimeOff; BAD_USER_INPUT when the period has already ended (staff record past absences).
   """
   requestTimeOff(input: OwnTimeOffInput!): TimeOff! @auth(requires: [AUTHENTICATED])
+
+  """
+  Creates or replaces a doctor's private calendar feed URL (addition): the old URL answers 404 from now on. Without
+  `doctorId`, the signed-in doctor's own; staff may name any doctor, a doctor only themself (FORBIDDEN otherwise).
+  Audited as doctor.calendar_feed_rotate (without the token). Read the new URL from `calendarFeedUrl`.
+  """
+  rotateCalendarFeed(doctorId: ID): Doctor! @auth(requires: [AUTHENTICATED])
 
   """
   Staff for any doctor, a doctor for their own; CONFLICT when the new period covers active appointments;

@@ -51,7 +51,8 @@ public enum ClinicServer {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
                 }
                 return g + ProcessMetrics.gauges()
-            })
+            },
+            calendarFeeds: services)
         var httpConfig = HTTPServerConfiguration()
         httpConfig.host = config.host
         httpConfig.port = config.port

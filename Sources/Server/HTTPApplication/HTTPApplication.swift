@@ -8,12 +8,14 @@
 //   SecurityHeadersMiddleware  nosniff, no-referrer, no-store, DENY, HSTS, on every answer
 //   HostAllowListMiddleware    a Host not answered to reaches no route (CLINIC_ALLOWED_HOSTS)
 //   CORSPreflightMiddleware    OPTIONS /graphql, only for hosts answered to
-//   Router                     /graphql, the explorer script, /healthz, /readyz, /metrics, web files
+//   Router                     /graphql, the explorer script, /healthz, /readyz, /metrics,
+//                              /calendar/<token>.ics (doctors' feeds), web files
 //
 // Rate limits are not a middleware: the request budget is the caller's
 // (RATE_LIMIT_ANON by address, RATE_LIMIT_USER by account), known only once
 // the bearer token is checked, so the authenticator applies it in /graphql.
 import HTTP
+import Resolvers
 import Schema
 
 public struct HTTPApplication: Sendable {
@@ -23,7 +25,8 @@ public struct HTTPApplication: Sendable {
                 metrics: Metrics, logger: Logger, staticFiles: StaticFiles?,
                 extraMetrics: @escaping @Sendable () -> String = { "" },
                 readiness: @escaping @Sendable () async -> String?,
-                gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)]) {
+                gauges: @escaping @Sendable () -> [(name: String, help: String, value: Double)],
+                calendarFeeds: ClinicServices? = nil) {
         let explorer = ExplorerRoute()
         let router = Router(
             graphQL: GraphQLRoute(service: service, authenticator: authenticator, introspection: configuration.introspection,
@@ -33,7 +36,7 @@ public struct HTTPApplication: Sendable {
                                                                 capacity: configuration.persistedQueriesCapacity)),
             explorer: explorer,
             operations: OperationsRoutes(metrics: metrics, readiness: readiness, gauges: gauges, extraMetrics: extraMetrics),
-            staticFiles: staticFiles)
+            staticFiles: staticFiles, calendarFeeds: calendarFeeds.map { CalendarFeedRoute(services: $0) })
         chain = MiddlewareChain(Self.middlewares(configuration: configuration, metrics: metrics, logger: logger),
                                 endpoint: { await router.respond(to: $0) })
     }

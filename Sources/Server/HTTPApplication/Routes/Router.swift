@@ -1,5 +1,6 @@
-// The end of the middleware chain: the route for the path, else a static file
-// of the web client (GET/HEAD), else 404.
+// The end of the middleware chain: the route for the path (doctors' calendar
+// feeds under /calendar/), else a static file of the web client (GET/HEAD), else 404.
+import ClinicDomain
 import HTTP
 
 struct Router: Sendable {
@@ -7,8 +8,13 @@ struct Router: Sendable {
     let explorer: ExplorerRoute
     let operations: OperationsRoutes
     let staticFiles: StaticFiles?
+    var calendarFeeds: CalendarFeedRoute? = nil
 
     func respond(to request: ServerRequest) async -> ServerResponse {
+        if let calendarFeeds, request.http.path.hasPrefix("/calendar/") {
+            guard let token = CalendarFeedToken.token(inPath: request.http.path) else { return CalendarFeedRoute.notFound(statements: 0) }
+            return await calendarFeeds.respond(to: request, token: token)
+        }
         switch request.http.path {
         case "/graphql": return await graphQL.respond(to: request)
         case ExplorerPage.scriptPath: return ServerResponse(explorer.script())
