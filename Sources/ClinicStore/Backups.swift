@@ -1,5 +1,5 @@
 // Backups: `pg_dump -Fc` archives in BACKUP_DIR, registered in `backups`, and
-// `pg_restore` for the operator's `clinic restore`. The client programs run in
+// `pg_restore` for the operator's `clinic restore` and the superadmin's restoreBackup. The client programs run in
 // child processes waited on a GCD thread, never on the cooperative pool.
 import ClinicDomain
 import Dispatch
@@ -184,6 +184,46 @@ public enum BackupTools {
     }
 }
 
+extension BackupTools {
+    /// Transaction-level advisory lock key of `replaceDatabase`: one restore at a time, on any host.
+    static let restoreLockKey = 0x636C_696E_6963 + 1
+
+    /// Replaces everything in `databaseURL` with `archive`, all or nothing: the
+    /// archive becomes a SQL script (`pg_restore -f`), then psql runs the reset of
+    /// the public schema and the script in ONE transaction, so a failure at any
+    /// point leaves the database as it was. Other sessions wait on the locks for
+    /// at most `lockTimeoutSeconds`, then the restore gives up (nothing changed).
+    /// `scratch` holds the script meanwhile (it is removed).
+    public static func replaceDatabase(archive: String, databaseURL: String, serverMajor: Int, scratch: String,
+                                       lockTimeoutSeconds: Int = 10) async throws {
+        let pgRestore = try locate("pg_restore", serverMajor: serverMajor)
+        let psql = try locate("psql", serverMajor: serverMajor)
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let script = scratch + "/restore-\(UInt32.random(in: 0...UInt32.max)).sql"
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let (made, madeOutput) = try await run(pgRestore, ["--no-owner", "--no-privileges", "--file=" + script, archive])
+        guard made == 0 else {
+            throw BackupToolError("\(archive) is not a usable pg_dump archive: \(madeOutput.split(separator: "\n").first ?? "")")
+        }
+        let reset = """
+            SET lock_timeout = '\(lockTimeoutSeconds)s';
+            DO $$ BEGIN
+              IF NOT pg_try_advisory_xact_lock(\(restoreLockKey)) THEN RAISE EXCEPTION 'another restore is running'; END IF;
+            END $$;
+            DROP SCHEMA IF EXISTS public CASCADE;
+            CREATE SCHEMA public;
+            GRANT ALL ON SCHEMA public TO PUBLIC;
+            """
+        let db = connection(databaseURL)
+        let (status, output) = try await run(psql, ["--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+                                                    "--command=" + reset, "--file=" + script, db.argument], environment: db.environment)
+        guard status == 0 else {
+            let lines = output.split(separator: "\n").filter { !$0.isEmpty }
+            throw BackupToolError("the restore was rolled back: \(lines.first { $0.contains("ERROR") } ?? lines.first ?? "psql exit \(status)")")
+        }
+    }
+}
+
 public enum BackupStore {
     /// The registry, newest first.
     public static func list(_ conn: Connection) throws -> [BackupRow] {
@@ -196,6 +236,25 @@ public enum BackupStore {
             INSERT INTO backups (file_name, size_bytes, created_by) VALUES ($1, $2, $3)
             RETURNING \(BackupRow.columns.replacingOccurrences(of: "b.", with: ""))
             """, [.text(fileName), .int(sizeBytes), createdBy.map { .int(Int($0)) }]).first!)
+    }
+
+    public static func load(_ conn: Connection, _ id: Int64) throws -> BackupRow? {
+        try conn.query("SELECT \(BackupRow.columns) FROM backups b WHERE b.id = $1", [.int(Int(id))]).first.map(BackupRow.init)
+    }
+
+    public static func load(_ conn: Connection, fileName: String) throws -> BackupRow? {
+        try conn.query("SELECT \(BackupRow.columns) FROM backups b WHERE b.file_name = $1", [.text(fileName)]).first.map(BackupRow.init)
+    }
+
+    /// Lists an archive found in the backup directory that the registry lacks
+    /// (after a restore, the archives made since the restored one), dated by its
+    /// name; the registered row when it was already there.
+    public static func registerFound(_ conn: Connection, fileName: String, sizeBytes: Int, madeAt: Instant) throws -> BackupRow {
+        _ = try conn.query("""
+            INSERT INTO backups (file_name, size_bytes, created_at) VALUES ($1, $2, $3) ON CONFLICT (file_name) DO NOTHING
+            """, [.text(fileName), .int(sizeBytes), madeAt.postgresValue])
+        guard let row = try load(conn, fileName: fileName) else { throw BackupToolError("\(fileName) could not be registered") }
+        return row
     }
 
     /// Whether the database is migrated far enough to have the registry.

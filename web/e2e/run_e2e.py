@@ -1353,6 +1353,48 @@ def scenario_superadmin(b, api, stamp, last):
     sign_out(b)
 
 
+def scenario_backup_restore(b, api, stamp):
+    """Last on purpose: the superadmin restores the backup it has just taken, through the typed
+    confirmation; what changed after the backup (the clinic's name) comes back, and the safety
+    backup of the replaced data is listed. Everything before the backup is what it was."""
+    settings_q = "{ systemSettings { clinicName } }"
+    sign_in(b, "superadmin@clinic.test", "superadmin-demo-pass")
+    b.wait(lambda d: d.current_url.endswith("/super/users"), 15, "users page")
+    name_before = api.gql(settings_q, None, SUPERADMIN)["systemSettings"]["clinicName"]
+    b.go("/super/backups")
+    b.css("h1")
+    b.no_loading()
+    before = {x["fileName"] for x in api.gql("{ backups { fileName } }", None, SUPERADMIN)["backups"]}
+    b.click("Crear respaldo")
+    b.toast("Respaldo creado", 60)
+    made = [x for x in api.gql("{ backups { fileName } }", None, SUPERADMIN)["backups"] if x["fileName"] not in before]
+    assert len(made) == 1, made
+    archive = made[0]["fileName"]
+    api.gql("mutation($n: String!) { updateSystemSettings(input: {clinicName: $n}) { clinicName } }", {"n": f"Cambiada {stamp}"}, SUPERADMIN)
+    b.go("/super/backups")
+    b.no_loading()
+    b.click(f"Restaurar {archive}")
+    panel = b.css("section[aria-labelledby='restore-title']")
+    label = f"Escriba {archive} para confirmar"
+    b.fill(label, archive[:-1])
+    submit = panel.find_element(By.XPATH, ".//button[normalize-space()='Restaurar ahora']")
+    assert not submit.is_enabled(), "the restore button waits for the exact name"
+    b.shot("super-restore-confirm")
+    b.fill(label, archive)
+    b.click("Restaurar ahora", panel)
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=restore-done]"), 120, "the restore's result")
+    done = b.css("[data-testid=restore-done]").text
+    b.shot("super-restore-done")
+    got = api.gql(settings_q, None, SUPERADMIN)["systemSettings"]["clinicName"]
+    assert got == name_before, f"clinic name after the restore: {got!r}, expected {name_before!r}"
+    listed = {x["fileName"] for x in api.gql("{ backups { fileName } }", None, SUPERADMIN)["backups"]}
+    safety = [n for n in listed if n not in before and n != archive]
+    assert archive in listed and len(safety) == 1 and safety[0] in done, (listed, done)
+    b.click("Cerrar")
+    b.wait(lambda d: safety[0] in d.find_element(By.TAG_NAME, "body").text, 15, "the safety backup in the list")
+    sign_out(b)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base-url", required=True)
@@ -1389,6 +1431,8 @@ def main():
         ("doctor_time_off", lambda: scenario_doctor_time_off(b, api, stamp)),
         ("time_off_closures", lambda: scenario_time_off_and_closures(b, api, stamp)),
         ("superadmin", lambda: scenario_superadmin(b, api, stamp, state.get("last", "García"))),
+        # Keep last: it restores the database to a backup taken in the scenario.
+        ("backup_restore", lambda: scenario_backup_restore(b, api, stamp)),
     ]
     only = set(filter(None, args.only.split(",")))
     try:

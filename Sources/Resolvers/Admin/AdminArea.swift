@@ -56,6 +56,9 @@ enum AdminArea {
         r.root("Mutation.createBackup") { _, ctx, _ in
             .object(try await Backups.create(ctx: ctx), typeName: "Backup")
         }
+        r.root("Mutation.restoreBackup") { args, ctx, _ in
+            .object(try await Backups.restore(args, ctx: ctx), typeName: "BackupRestore")
+        }
         BackupScheduleArea.register(&r)
     }
 }

@@ -44,6 +44,99 @@ enum Backups {
     }
 }
 
+/// What `restoreBackup` did (beyond the contract).
+struct BackupRestoreResult: Sendable, FieldReadable {
+    var restored: BackupRow
+    var safetyBackup: BackupRow
+    var migrationsApplied: Int
+
+    func readField(_ field: String) -> ResolvedValue? {
+        switch field {
+        case "restored": return .object(restored, typeName: "Backup")
+        case "safetyBackup": return .object(safetyBackup, typeName: "Backup")
+        case "migrationsApplied": return .int(migrationsApplied)
+        default: return nil
+        }
+    }
+}
+
+extension Backups {
+    /// `restoreBackup(id, confirmation)`: the SUPERADMIN's restore of a listed
+    /// archive. Nothing is lost: a safety backup of the current data is taken
+    /// first and stays listed (restoring it undoes this restore); the
+    /// replacement is one transaction (BackupTools.replaceDatabase); then the
+    /// migrations newer than the archive run, every archive still in BACKUP_DIR
+    /// is listed again, and the restore is audited in the restored database.
+    static func restore(_ args: [String: JSON], ctx: RequestContext) async throws -> BackupRestoreResult {
+        let viewer = try ctx.requireViewer()
+        let services = ctx.services
+        let id = try Arguments.id(Arguments.string(args, "id"), "Backup", field: "id")
+        let confirmation = (Arguments.string(args, "confirmation") ?? "").trimmingCharacters(in: .whitespaces)
+        guard let chosen = try await ctx.read({ conn in try BackupStore.load(conn, id) }) else {
+            throw ClinicError.notFound("No backup with that ID")
+        }
+        guard confirmation == chosen.fileName else {
+            throw ClinicError.badInput("To restore, type the archive's name exactly: \(chosen.fileName)", field: "confirmation")
+        }
+        let archive = services.backupDirectory + "/" + chosen.fileName
+        guard FileManager.default.isReadableFile(atPath: archive) else {
+            throw ClinicError.notFound("\(chosen.fileName) is listed but no longer in the backup directory; restore a copy with `clinic restore`")
+        }
+        guard !services.databaseURL.isEmpty else {
+            services.log("restoreBackup: no database URL configured for pg_restore")
+            throw ClinicError.internal()
+        }
+        let major = try await ctx.read { conn in try BackupTools.serverMajorVersion(conn) }
+        do {
+            try await BackupTools.verifyArchive(archive, serverMajor: major)
+        } catch {
+            throw ClinicError.badInput("\(chosen.fileName) is not a usable archive; nothing was changed", field: "id")
+        }
+        // The safety backup, registered now so that it is listed even if the restore fails.
+        let safety = try await create(ctx: ctx)
+        do {
+            try await BackupTools.replaceDatabase(archive: archive, databaseURL: services.databaseURL, serverMajor: major,
+                                                  scratch: services.backupDirectory + "/.restore")
+        } catch {
+            services.log("restoreBackup of \(chosen.fileName) failed (request \(ctx.requestID)): \(error)")
+            throw ClinicError.conflict("The restore of \(chosen.fileName) did not happen and nothing was changed (\(error)); "
+                                       + "the safety backup \(safety.fileName) was taken")
+        }
+        let migrated: Int
+        do {
+            migrated = try await services.migrateDatabase()
+        } catch {
+            services.log("restoreBackup: migrations after restoring \(chosen.fileName) failed: \(error)")
+            throw ClinicError.internal()
+        }
+        services.settingsCache.invalidate()
+        let found = Self.archivesOnDisk(services.backupDirectory)
+        let ip = ctx.ip
+        return try await ctx.write { conn in
+            var listed: [String: BackupRow] = [:]
+            for file in found { listed[file.name] = try BackupStore.registerFound(conn, fileName: file.name, sizeBytes: file.size, madeAt: file.madeAt) }
+            guard let restored = listed[chosen.fileName], let safetyRow = listed[safety.fileName] else { throw ClinicError.internal() }
+            // The restoring account may not exist in the archive: the audit then names it in its details only.
+            let actor = try UserStore.user(conn, viewer.userID) != nil ? viewer.userID : nil
+            try AuditLog.record(conn, actor: actor, action: "backup.restore", target: GlobalID.encode(type: "Backup", id: restored.id),
+                                details: .object([("fileName", .string(chosen.fileName)), ("safetyBackup", .string(safety.fileName)),
+                                                  ("migrationsApplied", .int(migrated)), ("byUserId", .int(Int(viewer.userID)))]),
+                                ip: ip)
+            return BackupRestoreResult(restored: restored, safetyBackup: safetyRow, migrationsApplied: migrated)
+        }
+    }
+
+    /// The archives in `directory` (by their names), with sizes and when each was made.
+    static func archivesOnDisk(_ directory: String) -> [(name: String, size: Int, madeAt: Instant)] {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted().compactMap { name in
+            guard let madeAt = BackupArchiveName.madeAt(name) else { return nil }
+            let size = ((try? fm.attributesOfItem(atPath: directory + "/" + name))?[.size] as? NSNumber)?.intValue ?? 0
+            return (name, size, madeAt)
+        }
+    }
+}
+
 /// `backupSchedule` / `updateBackupSchedule` (beyond the contract, issue #18):
 /// the daily backup's schedule from the settings, when it runs next, and the
 /// runs the workers recorded.

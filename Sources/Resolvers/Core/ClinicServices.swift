@@ -60,12 +60,16 @@ public final class ClinicServices: Sendable {
     public let secretSeal: SecretSeal
     /// Receives operational messages (the server routes them to its logger).
     public let log: @Sendable (String) -> Void
+    /// Applies the pending migrations (the server's migrator); returns how
+    /// many ran. `restoreBackup` brings an older archive up to this binary's schema.
+    public let migrateDatabase: @Sendable () async throws -> Int
 
     public init(database: Database, signer: JWTSigner, hasher: PasswordHasher,
                 tokens: TokenSettings = TokenSettings(), rateLimits: RateLimitSettings = RateLimitSettings(),
                 clock: Clock = Clock(), isProduction: Bool = false, publicURL: String = "http://127.0.0.1:8080",
                 backupDirectory: String = "./.clinic/backups", databaseURL: String = "", replicaMaxLagMilliseconds: Int = 2000,
-                log: @escaping @Sendable (String) -> Void = { _ in }) {
+                log: @escaping @Sendable (String) -> Void = { _ in },
+                migrateDatabase: @escaping @Sendable () async throws -> Int = { 0 }) {
         self.database = database
         self.replicaRouting = ReplicaRouting(maxLagMilliseconds: replicaMaxLagMilliseconds)
         self.signer = signer
@@ -83,6 +87,7 @@ public final class ClinicServices: Sendable {
         self.limiter = RateLimiter(database: database, log: log)
         self.secretSeal = SecretSeal(key: signer.derivedKey(purpose: "notifications.sealed_secret"))
         self.log = log
+        self.migrateDatabase = migrateDatabase
     }
 }
 

@@ -718,6 +718,19 @@ type Backup @auth(requires: [SUPERADMIN]) {
   sizeBytes: Int!
 }
 
+"""What restoreBackup did (beyond the contract)."""
+type BackupRestore @auth(requires: [SUPERADMIN]) {
+  restored: Backup!
+
+  """The archive of the data as it was just before the restore."""
+  safetyBackup: Backup!
+
+  """
+  Migrations applied after the restore (the archive was older than the server's schema).
+  """
+  migrationsApplied: Int!
+}
+
 """
 The daily backup the worker takes (beyond the contract, issue #18): the
 schedule from the settings and what the last runs did. One run per
@@ -1155,6 +1168,15 @@ type Mutation {
   sendNotification(input: SendNotificationInput!): [Notification!]! @auth(requires: [ADMIN])
   updateSystemSettings(input: SystemSettingsInput!): SystemSettings! @auth(requires: [SUPERADMIN])
   createBackup: Backup! @auth(requires: [SUPERADMIN])
+
+  """
+  Replaces all the clinic's data with a listed backup's (beyond the contract). `confirmation` must repeat the archive's
+  fileName (BAD_USER_INPUT otherwise). A safety backup of the current data is taken first and stays listed: restoring
+  it undoes this restore. The replacement is one transaction (CONFLICT, nothing changed, when it cannot happen, e.g.
+  another restore is running); migrations newer than the archive are applied after it; audited as backup.restore in
+  the restored data. Accounts, passwords and sessions become the archive's.
+  """
+  restoreBackup(id: ID!, confirmation: String!): BackupRestore! @auth(requires: [SUPERADMIN])
 
   """
   Changes the daily backup's schedule (beyond the contract); audited as backup.schedule.

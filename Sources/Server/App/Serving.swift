@@ -107,7 +107,8 @@ public enum ClinicServer {
                               tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
                               publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
                               replicaMaxLagMilliseconds: config.replicaMaxLagMilliseconds,
-                              log: { logger.error($0) })
+                              log: { logger.error($0) },
+                              migrateDatabase: { [url = db.url] in try await DatabaseMigrations.apply(url).count })
     }
 
     /// JWT_SECRET, or in development a secret generated once into the data dir.

@@ -41,7 +41,6 @@ export function WeekGrid({ doctorId, linkPatients }: { doctorId: string; linkPat
       case "CLOSED": return { kind: "closed", label: t("Cerrado", "Closed") };
       case "TOO_SOON": return { kind: "past", label: t("Muy pronto", "Too soon") };
       case "BEYOND_HORIZON": return { kind: "none", label: "" };
-      case "TOO_SOON": return { kind: "past", label: t("Muy pronto", "Too soon") };
       default: return { kind: "past", label: t("Pasado", "Past") };
     }
   };

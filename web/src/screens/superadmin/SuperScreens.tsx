@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { FormEvent } from "react";
 import { request } from "../../api/client";
 import {
-  AuditLogDocument, BackupScheduleDocument, BackupsDocument, CreateBackupDocument, UpdateBackupScheduleDocument, CreateUserDocument, DeleteUserDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument,
+  AuditLogDocument, BackupScheduleDocument, BackupsDocument, CreateBackupDocument, RestoreBackupDocument, UpdateBackupScheduleDocument, CreateUserDocument, DeleteUserDocument, SettingsDocument, UpdateSettingsDocument, UpdateUserDocument, UserListDocument,
 } from "../../generated/Superadmin";
 import type { Role } from "../../generated/schema-types";
 import { formatDateTime, useI18n } from "../../i18n";
@@ -169,6 +169,7 @@ export function Backups() {
   const toast = useToast();
   const q = useQuery(() => request(BackupsDocument, {}), []);
   const m = useMutation();
+  const [restoring, setRestoring] = useState<{ id: string; fileName: string } | null>(null);
   const create = async () => {
     if (await m.run(() => request(CreateBackupDocument, {}))) { toast(t("Respaldo creado.", "Backup created.")); q.reload(); }
   };
@@ -183,11 +184,58 @@ export function Backups() {
       <h2>{t("Archivos", "Archives")}</h2>
       {q.loading && !q.data ? <Loading /> : q.error ? <FormError error={q.error} /> : (q.data?.backups.length ?? 0) === 0 ? <Empty>{t("Aún no hay respaldos.", "No backups yet.")}</Empty> : (
         <div className="table-wrap"><table className="stack">
-          <thead><tr><th>{t("Archivo", "File")}</th><th>{t("Fecha", "Created")}</th><th>{t("Tamaño", "Size")}</th></tr></thead>
-          <tbody>{q.data?.backups.map((b) => <tr key={b.id}><td>{b.fileName}</td><td>{formatDateTime(lang, b.createdAt)}</td><td>{(b.sizeBytes / 1024).toFixed(0)} KB</td></tr>)}</tbody>
+          <thead><tr><th>{t("Archivo", "File")}</th><th>{t("Fecha", "Created")}</th><th>{t("Tamaño", "Size")}</th><th><span className="sr-only">{t("Acciones", "Actions")}</span></th></tr></thead>
+          <tbody>{q.data?.backups.map((b) => <tr key={b.id}><td>{b.fileName}</td><td>{formatDateTime(lang, b.createdAt)}</td><td>{(b.sizeBytes / 1024).toFixed(0)} KB</td>
+            <td><button type="button" className="danger" onClick={() => setRestoring({ id: b.id, fileName: b.fileName })} aria-label={t(`Restaurar ${b.fileName}`, `Restore ${b.fileName}`)}>{t("Restaurar…", "Restore…")}</button></td></tr>)}</tbody>
         </table></div>
       )}
+      {restoring && <RestorePanel backup={restoring} onClose={() => setRestoring(null)} onRestored={q.reload} />}
     </>
+  );
+}
+
+/** Restoring replaces every record: the superadmin types the archive's name to confirm. */
+function RestorePanel({ backup, onClose, onRestored }: { backup: { id: string; fileName: string }; onClose: () => void; onRestored: () => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const m = useMutation();
+  const [typed, setTyped] = useState("");
+  const [done, setDone] = useState<{ safety: string; migrations: number } | null>(null);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await m.run(() => request(RestoreBackupDocument, { id: backup.id, confirmation: typed }));
+    if (r) {
+      setDone({ safety: r.restoreBackup.safetyBackup.fileName, migrations: r.restoreBackup.migrationsApplied });
+      toast(t("Respaldo restaurado.", "Backup restored."));
+      onRestored();
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="restore-title">
+      <h2 id="restore-title">{t("Restaurar", "Restore")} {backup.fileName}</h2>
+      {done ? (
+        <>
+          <p role="status" data-testid="restore-done">{t(
+            `Restaurado. Los datos anteriores quedaron en el respaldo de seguridad ${done.safety}: restáurelo para deshacer.`,
+            `Restored. The previous data is in the safety backup ${done.safety}: restore it to undo.`)}
+            {done.migrations > 0 && " " + t(`Se aplicaron ${done.migrations} migraciones.`, `${done.migrations} migrations were applied.`)}</p>
+          <button type="button" onClick={onClose}>{t("Cerrar", "Close")}</button>
+        </>
+      ) : (
+        <form onSubmit={submit}>
+          <p>{t(
+            "Todos los datos de la clínica (citas, pacientes, usuarios y contraseñas) se reemplazan por los del respaldo. Antes se toma un respaldo de seguridad de los datos actuales.",
+            "All the clinic's data (appointments, patients, users and passwords) is replaced by the backup's. A safety backup of the current data is taken first.")}</p>
+          <TextField label={t(`Escriba ${backup.fileName} para confirmar`, `Type ${backup.fileName} to confirm`)} value={typed}
+            onChange={(e) => setTyped(e.target.value)} autoComplete="off" spellCheck={false} error={m.error?.fieldMessage("confirmation")} />
+          <FormError error={m.error && !m.error.fieldMessage("confirmation") ? m.error : null} />
+          <div className="actions">
+            <button type="submit" className="danger" disabled={m.busy || typed.trim() !== backup.fileName}>{m.busy ? t("Restaurando…", "Restoring…") : t("Restaurar ahora", "Restore now")}</button>
+            <button type="button" onClick={onClose} disabled={m.busy}>{t("Cancelar", "Cancel")}</button>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }
 
