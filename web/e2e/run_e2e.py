@@ -14,6 +14,8 @@ import datetime
 import glob
 import json
 import os
+import re
+import subprocess
 import sys
 import time
 import traceback
@@ -1395,6 +1397,111 @@ def scenario_backup_restore(b, api, stamp):
     sign_out(b)
 
 
+def scenario_waitlist(b, api, stamp, worker):
+    """The waitlist end to end: a patient with no free time on a day joins from the booking page,
+    joins and leaves a second list, staff remove a third entry; a cancellation frees a slot, the
+    waitlist worker (`clinic worker`, started here) offers it, and the link in the captured email
+    accepts it signed out. Each form's effect is read back through the API."""
+    assert worker.get("bin") and worker.get("database_url"), "no --clinic-bin / --database-url: the waitlist worker cannot run"
+    doctors = api.gql("{ doctors(filter: {isAvailable: true}, first: 2) { nodes { id specialization user { fullName } } } }")["doctors"]["nodes"]
+    doc, other = doctors[0], doctors[1]
+    day, times = api.free_slots(doc["id"], 4)
+    # Someone else takes every free slot of the day, so the patient can only wait for it.
+    filler = api.register_patient("Ocupa", f"Todo{stamp}", f"filler.{stamp}@example.test")
+    taken = [api.book_for(filler, doc["id"], day, t, "Lleno (e2e)") for t in times]
+    email = f"wait.{stamp}@example.test"
+    patient = (email, PASSWORD)
+    api.register_patient("Wendy", f"Espera{stamp}", email)
+    entries_q = "{ waitlistEntries(first: 50) { nodes { id status firstDay lastDay doctor { id } specialization appointment { id date time } } } }"
+
+    sign_in(b, *patient)
+    # From the booking page: the doctor's day has no free time; the link opens the waitlist form prefilled.
+    b.go("/book")
+    b.click(doc["specialization"])
+    b.wait(lambda d: any(doc["user"]["fullName"] in c.text for c in d.find_elements(By.CSS_SELECTOR, ".card-button")), 15, "the doctor's card")
+    next(c for c in b.all(".card-button") if doc["user"]["fullName"] in c.text).click()
+    b.set_value(b.field("Fecha"), day)
+    b.text_present("No hay horarios libres ese día")
+    b.click("¿Ningún horario te sirve? Únete a la lista de espera")
+    b.wait(lambda d: "/waitlist" in d.current_url, 15, "the waitlist screen")
+    b.no_loading()
+    assert b.field("Médico").get_attribute("value") == doc["id"] and b.field("Desde").get_attribute("value") == day, "form not prefilled"
+    b.fill("Hasta", day)
+    b.shot("waitlist-join")
+    b.click("Unirme")
+    b.toast("Te avisaremos")
+    mine = api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"]
+    assert [(e["status"], e["doctor"]["id"], e["firstDay"], e["lastDay"]) for e in mine] == [("WAITING", doc["id"], day, day)], mine
+    first_entry = mine[0]["id"]
+    # A second list, by specialty, then leave it.
+    Select(b.field("Esperar por")).select_by_value("specialty")
+    Select(b.field("Especialidad")).select_by_visible_text(other["specialization"])
+    b.fill("Desde", day)
+    b.fill("Hasta", day)
+    b.click("Unirme")
+    b.wait(lambda d: len(api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"]) == 2, 15, "the second entry")
+    second = next(e for e in api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"] if e["id"] != first_entry)
+    assert second["specialization"] == other["specialization"] and second["doctor"] is None, second
+    card = f"[data-testid=waitlist-entry][data-id='{second['id']}']"
+    b.css(card)
+    b.shot("waitlist-mine")
+    b.click("Salir de la lista", card)
+    b.toast("Saliste de la lista de espera")
+    b.wait(lambda d: next(e for e in api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"] if e["id"] == second["id"])["status"] == "LEFT",
+           15, "the entry left")
+    sign_out(b)
+
+    # Staff: the whole list; remove a third entry of the patient's.
+    third = api.gql("mutation($i: JoinWaitlistInput!) { joinWaitlist(input: $i) { id } }",
+                    {"i": {"doctorId": other["id"], "firstDay": day, "lastDay": day}}, patient)["joinWaitlist"]["id"]
+    sign_in(b, *ADMIN)
+    b.go("/admin/waitlist")
+    b.no_loading()
+    card = f"[data-testid=waitlist-entry][data-id='{third}']"
+    b.css(card)
+    b.css(f"[data-testid=waitlist-entry][data-id='{first_entry}']")
+    b.shot("waitlist-staff")
+    b.click("Quitar", card)
+    b.toast("Entrada retirada")
+    b.wait(lambda d: next(e for e in api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"] if e["id"] == third)["status"] == "LEFT",
+           15, "the staff removal")
+    sign_out(b)
+
+    # A cancellation frees the day's first slot; the worker offers it to the patient by email.
+    api.gql("mutation($id: ID!) { cancelAppointment(id: $id) { id } }", {"id": taken[0]}, ADMIN)
+    log_path = os.path.join(b.out, f"waitlist-worker-{b.tag}.log")
+    env = dict(os.environ, DATABASE_URL=worker["database_url"], JWT_SECRET=worker["jwt_secret"], CLINIC_PUBLIC_URL=b.base,
+               LOG_LEVEL="info", CLINIC_DATA_DIR=os.path.join(b.out, f"worker-data-{b.tag}"))
+    os.makedirs(env["CLINIC_DATA_DIR"], exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([worker["bin"], "worker"], env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        def offer_link(_):
+            with open(log_path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+            at = text.rfind("to=" + email)
+            found = re.search(r"(https?://[^\s\"]+/waitlist-offer\?token=[A-Za-z0-9_-]{43})", text[at:]) if at >= 0 else None
+            return found.group(1) if found else False
+        link = b.wait(offer_link, 45, "the offer email in the worker's log")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"][0]["status"] == "OFFERED"
+    # The link, signed out: the offer page, accepted once.
+    b.driver.get(link)
+    b.css("[data-testid=waitlist-offer][data-status=OFFERED]")
+    b.text_present(doc["user"]["fullName"].split()[-1])
+    b.shot("waitlist-offer")
+    b.click("Aceptar la cita")
+    b.css("[data-testid=waitlist-offer][data-status=ACCEPTED]")
+    b.shot("waitlist-offer-accepted")
+    entry = next(e for e in api.gql(entries_q, None, patient)["waitlistEntries"]["nodes"] if e["id"] == first_entry)
+    assert entry["status"] == "BOOKED" and entry["appointment"]["date"] == day and entry["appointment"]["time"] == times[0], entry
+    # Opened again, the link shows the answer and offers nothing more.
+    b.driver.get(link)
+    b.css("[data-testid=waitlist-offer][data-status=ACCEPTED]")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--base-url", required=True)
@@ -1402,6 +1509,9 @@ def main():
     ap.add_argument("--out", default="test-output/web")
     ap.add_argument("--only", default="", help="comma-separated scenario names")
     ap.add_argument("--reset-token", default="", help="a password-reset token stored for patient@clinic.test")
+    ap.add_argument("--clinic-bin", default="", help="the clinic binary, to run the waitlist worker (`clinic worker`) in the waitlist scenario")
+    ap.add_argument("--database-url", default="", help="the server's database, for that worker")
+    ap.add_argument("--jwt-secret", default="", help="the server's JWT_SECRET (the worker seals and opens the offer tokens with it)")
     ap.add_argument("--browser-tz", default="",
                     help="the browser's time zone (default: the machine's), e.g. Pacific/Kiritimati (UTC+14), 20 hours from "
                          "the demo clinic's: a screen that takes the browser's date or clock for the clinic's then fails at "
@@ -1431,6 +1541,8 @@ def main():
         ("doctor_time_off", lambda: scenario_doctor_time_off(b, api, stamp)),
         ("time_off_closures", lambda: scenario_time_off_and_closures(b, api, stamp)),
         ("superadmin", lambda: scenario_superadmin(b, api, stamp, state.get("last", "García"))),
+        ("waitlist", lambda: scenario_waitlist(b, api, stamp, {"bin": args.clinic_bin, "database_url": args.database_url,
+                                                                "jwt_secret": args.jwt_secret})),
         # Keep last: it restores the database to a backup taken in the scenario.
         ("backup_restore", lambda: scenario_backup_restore(b, api, stamp)),
     ]

@@ -18,6 +18,7 @@ import { AppointmentsScreen } from "./screens/admin/AppointmentsScreen";
 import { PatientPage } from "./screens/admin/PatientPage";
 import { Reports } from "./screens/admin/Reports";
 import { Audit, Backups, Settings, Users } from "./screens/superadmin/SuperScreens";
+import { MyWaitlist, StaffWaitlist, WaitlistOfferPage } from "./screens/waitlist/WaitlistScreens";
 import { Loading, ToastProvider } from "./ui/kit";
 
 type Viewer = NonNullable<ViewerQuery["me"]>;
@@ -31,9 +32,11 @@ function navFor(v: Viewer): NavItem[] {
     { to: "/admin/book", es: "Reservar", en: "Book" },
     { to: "/admin/patients", es: "Pacientes", en: "Patients" }, { to: "/admin/doctors", es: "Médicos", en: "Doctors" },
     { to: "/admin/time-off", es: "Ausencias", en: "Time off" }, { to: "/admin/closures", es: "Cierres", en: "Closures" },
-    { to: "/admin/notice", es: "Aviso", en: "Notice" }, { to: "/admin/reports", es: "Reportes", en: "Reports" });
+    { to: "/admin/notice", es: "Aviso", en: "Notice" }, { to: "/admin/reports", es: "Reportes", en: "Reports" },
+    { to: "/admin/waitlist", es: "Lista de espera", en: "Waitlist" });
   if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" }, { to: "/doctor/time-off", es: "Mis ausencias", en: "My time off" });
-  if (v.patient) items.push({ to: "/appointments", es: "Mis citas", en: "My appointments" }, { to: "/book", es: "Reservar", en: "Book" });
+  if (v.patient) items.push({ to: "/appointments", es: "Mis citas", en: "My appointments" }, { to: "/book", es: "Reservar", en: "Book" },
+    { to: "/waitlist", es: "Lista de espera", en: "Waitlist" });
   if (v.role === "CLIENT") items.push({ to: "/notifications", es: "Notificaciones", en: "Notifications" });
   items.push({ to: "/profile", es: "Perfil", en: "Profile" });
   return items;
@@ -50,7 +53,8 @@ function home(v: Viewer): string {
 const resetPaths = ["/reset", "/reset-password"];
 const publicPaths = ["/login", "/register", "/forgot", ...resetPaths];
 // Open to visitors too: choosing a booking before signing in.
-const openPaths = ["/book"];
+// The waitlist offer link works without signing in (its token is the credential).
+const openPaths = ["/book", "/waitlist-offer"];
 
 export function App() {
   const [lang, setLangState] = useState<Lang>(initialLang());
@@ -102,7 +106,8 @@ function Shell() {
   if (!viewer) {
     return (
       <Frame viewer={null}>
-        {path === "/book" ? <main id="main" className="content"><BookScreen anonymous /></main> : path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : resetPaths.includes(path) ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
+        {path === "/waitlist-offer" ? <main id="main" className="content"><WaitlistOfferPage /></main> :
+          path === "/book" ? <main id="main" className="content"><BookScreen anonymous /></main> : path === "/register" ? <Register onSignedIn={signedIn} /> : path === "/forgot" ? <ForgotPassword /> : resetPaths.includes(path) ? <ResetPassword /> : <SignIn onSignedIn={signedIn} />}
       </Frame>
     );
   }
@@ -118,6 +123,8 @@ function route(path: string, v: Viewer): ReactNode {
     case "/book": return <BookScreen />;
     case "/profile": return <Profile />;
     case "/notifications": return <Notifications />;
+    case "/waitlist": if (v.patient) return <MyWaitlist />; break;
+    case "/waitlist-offer": return <WaitlistOfferPage />;
     case "/doctor": return <DoctorAgenda doctorId={v.doctor?.id ?? null} />;
     case "/doctor/time-off": if (v.doctor) return <MyTimeOff />; break;
   }
@@ -134,6 +141,7 @@ function route(path: string, v: Viewer): ReactNode {
       case "/admin/closures": return <ClosuresScreen />;
       case "/admin/notice": return <SendNotice />;
       case "/admin/reports": return <Reports superadmin={v.role === "SUPERADMIN"} />;
+      case "/admin/waitlist": return <StaffWaitlist />;
     }
   }
   if (v.role === "SUPERADMIN") {

@@ -57,6 +57,9 @@ final class ClinicProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: addr.sin_port))
     }
 
+    /// The server's JWT_SECRET (a worker beside it must share it: it seals and opens message secrets with it).
+    static let jwtSecret = "e2e-test-secret-0123456789abcdef0123456789"
+
     /// Starts `clinic serve` on a new database, seeded with demo data when asked.
     init(seedDemo: Bool = true, environment: [String: String] = [:]) throws {
         let cluster = try TestCluster.shared()
@@ -69,7 +72,7 @@ final class ClinicProcess: @unchecked Sendable {
             "CLINIC_PORT": String(port),
             "CLINIC_HOST": "127.0.0.1",
             "CLINIC_DATA_DIR": dataDir,
-            "JWT_SECRET": "e2e-test-secret-0123456789abcdef0123456789",
+            "JWT_SECRET": Self.jwtSecret,
             "LOG_LEVEL": "warn",
             "RATE_LIMIT_ANON": "100000/hour",
             "RATE_LIMIT_USER": "100000/hour",

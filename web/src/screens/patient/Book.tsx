@@ -2,7 +2,7 @@ import { useState } from "react";
 import { request } from "../../api/client";
 import { BookAppointmentDocument, DoctorsForBookingDocument, SpecializationsDocument } from "../../generated/Booking";
 import { formatDate, useI18n } from "../../i18n";
-import { navigate } from "../../router";
+import { Link, navigate } from "../../router";
 import { Empty, FormError, Loading, MoreButton, TextArea, useMutation, usePaged, useQuery, useToast } from "../../ui/kit";
 import { SlotPicker, nextWorkday } from "./SlotPicker";
 
@@ -107,6 +107,11 @@ export function BookFlow({ patient, done, anonymous, initial }: { patient?: { id
         <section aria-labelledby="slot-h">
           <h2 id="slot-h">3. {t("Fecha y hora", "Date & time")}</h2>
           <SlotPicker doctorId={doctor.id} date={date} onDate={(d) => { setDate(d); setTime(null); setConfirming(false); }} time={time} onTime={(x) => { setTime(x); setConfirming(false); }} />
+          {!anonymous && !patient && (
+            <p className="muted small">
+              <Link to={`/waitlist?doctor=${encodeURIComponent(doctor.id)}&date=${date}`}>{t("¿Ningún horario te sirve? Únete a la lista de espera", "No time suits you? Join the waitlist")}</Link>
+            </p>
+          )}
         </section>
       )}
 
