@@ -276,6 +276,8 @@ export interface SystemSettingsInput {
   emailReminderOffsetsMinutes?: Array<number> | null;
   smsReminderOffsetsMinutes?: Array<number> | null;
   doctorAlertHours?: number | null;
+  /** An email address for the front desk's copy of the doctor alerts; an empty string removes it. */
+  frontDeskEmail?: string | null;
   /** 5 to 1440 minutes. */
   waitlistHoldMinutes?: number | null;
 }
