@@ -330,6 +330,27 @@ final class WaitlistTests: XCTestCase {
         try await notifyAssertEqual(try await w.entryStatus(entry), "OFFERED")
     }
 
+    func testTheSweepFindsFreeTimeNoEventAnnounced() async throws {
+        let w = try await WaitlistFixture.make()
+        let f = w.f
+        let doc = try await f.doctor(start: "10:00", end: "10:30")
+        let p = try await f.patient()
+        let day = try await f.date(3)
+        clinicEq(await w.join(as: p.viewer, doctor: doc, first: day, last: day).clinicCodes, [])
+        // Time freed by hand (a restore, a fix in SQL): no event.
+        try await f.h.sql("DELETE FROM waitlist_events")
+        var options = WaitlistWorker.Options()
+        options.sweepIntervalSeconds = 600
+        let worker = WaitlistWorker(inputs: WaitlistInputs(database: f.h.services.database, clock: f.h.services.clock,
+                                                           secretSeal: f.h.services.secretSeal), options: options, workerID: "sweeper", log: { _ in })
+        clinicEq(try await worker.runOnce().offers.count, 1, "the first round sweeps")
+        try await f.h.sql("UPDATE waitlist_offers SET status = 'WITHDRAWN'")
+        try await f.h.sql("UPDATE waitlist_entries SET status = 'WAITING'")
+        clinicEq(try await worker.runOnce().offers, [], "no event, no sweep due yet")
+        f.h.services.clock.advance(seconds: 601)
+        clinicEq(try await worker.runOnce().offers.count, 1, "the next sweep")
+    }
+
     // MARK: - the race
 
     /// 20 waiting patients, 5 freed slots, 3 workers and 5 rival bookers at

@@ -1298,13 +1298,14 @@ def scenario_superadmin(b, api, stamp, last):
     b.fill("Nombre de la clínica", f"Clínica e2e {stamp}")
     b.fill("Recordatorios por correo (minutos antes)", "60, 720")
     b.fill("Antelación mínima para pacientes (min)", "90")
+    b.fill("Minutos que se guarda una oferta de la lista de espera", "45")
     b.click("Guardar")
     b.toast("Configuración guardada")
-    got = api.gql("{ systemSettings { clinicName reminderHoursBefore emailReminderOffsetsMinutes minimumNoticeMinutes } }",
+    got = api.gql("{ systemSettings { clinicName reminderHoursBefore emailReminderOffsetsMinutes minimumNoticeMinutes waitlistHoldMinutes } }",
                   None, SUPERADMIN)["systemSettings"]
     # reminderHoursBefore reads the longest offset of both lists (SMS keeps 1440).
     assert got == {"clinicName": f"Clínica e2e {stamp}", "reminderHoursBefore": 24, "emailReminderOffsetsMinutes": [720, 60],
-                   "minimumNoticeMinutes": 90}, got
+                   "minimumNoticeMinutes": 90, "waitlistHoldMinutes": 45}, got
     # A reminder list the API refuses is shown at its field.
     b.fill("Recordatorios por correo (minutos antes)", "1")
     b.click("Guardar")
