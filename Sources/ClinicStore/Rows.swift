@@ -14,6 +14,10 @@ extension Row {
         guard let d = LocalDate(iso: text) else { throw PostgresError.decoding("\(column): not a date: \(text)") }
         return d
     }
+    public func optionalLocalDate(_ column: String) throws -> LocalDate? {
+        try optionalString(column) == nil ? nil : localDate(column)
+    }
+
     public func localTime(_ column: String) throws -> LocalTime {
         let text = try string(column)
         guard let t = LocalTime(iso: String(text.prefix(5))) else { throw PostgresError.decoding("\(column): not a time: \(text)") }
@@ -114,7 +118,8 @@ public struct UserRow: Sendable {
 public struct PatientRow: Sendable {
     public var id: Int64
     public var userID: Int64
-    public var dateOfBirth: LocalDate
+    /// Nil while unknown (a CLIENT created by staff without one, migration 0021).
+    public var dateOfBirth: LocalDate?
     public var gender: String
     public var address: String
     public var emergencyContact: String
@@ -135,7 +140,7 @@ public struct PatientRow: Sendable {
         """
 
     public init(_ r: Row) throws {
-        id = try r.id("id"); userID = try r.id("user_id"); dateOfBirth = try r.localDate("date_of_birth")
+        id = try r.id("id"); userID = try r.id("user_id"); dateOfBirth = try r.optionalLocalDate("date_of_birth")
         gender = try r.string("gender"); address = try r.string("address"); emergencyContact = try r.string("emergency_contact")
         emergencyPhone = try r.string("emergency_phone"); medicalHistory = try r.string("medical_history")
         allergies = try r.string("allergies"); notes = try r.string("notes"); treatingDoctorIDs = try r.intArray("treating_doctor_ids").map(Int64.init)

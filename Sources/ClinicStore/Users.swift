@@ -123,16 +123,27 @@ public enum UserStore {
         return userID
     }
 
-    /// The patient profile of an existing user; returns its id.
+    /// The patient profile of an existing user; returns its id. A nil date of
+    /// birth is stored as unknown (a CLIENT created by staff without one).
     @discardableResult
-    public static func insertPatientProfile(_ conn: Connection, userID: Int64, dateOfBirth: LocalDate, gender: String = "UNDISCLOSED",
+    public static func insertPatientProfile(_ conn: Connection, userID: Int64, dateOfBirth: LocalDate?, gender: String = "UNDISCLOSED",
                                             address: String = "", emergencyContact: String = "", emergencyPhone: String = "",
                                             notes: String = "") throws -> Int64 {
         try conn.query("""
             INSERT INTO patients (user_id, date_of_birth, gender, address, emergency_contact, emergency_phone, notes)
             VALUES ($1, $2::date, $3, $4, $5, $6, $7) RETURNING id
-            """, [.int(Int(userID)), .text(dateOfBirth.iso), .text(gender), .text(address), .text(emergencyContact),
+            """, [.int(Int(userID)), dateOfBirth.map { .text($0.iso) }, .text(gender), .text(address), .text(emergencyContact),
                   .text(emergencyPhone), .text(notes)]).first!.id("id")
+    }
+
+    /// A patient profile (date of birth unknown) for a user who has none and
+    /// is not a doctor: a user made CLIENT becomes someone staff can book for.
+    public static func ensurePatientProfile(_ conn: Connection, userID: Int64) throws {
+        _ = try conn.query("""
+            INSERT INTO patients (user_id)
+            SELECT $1::int8 WHERE NOT EXISTS (SELECT 1 FROM doctors WHERE user_id = $1::int8)
+            ON CONFLICT (user_id) DO NOTHING
+            """, [.int(Int(userID))])
     }
 
     /// Who a password-reset email goes to, with the clinic's name for its text.
@@ -282,7 +293,8 @@ extension UserStore {
         public var userID: Int64
         public var role: Role
         public var phone: String?
-        public var dateOfBirth: LocalDate
+        /// Nil while unknown.
+        public var dateOfBirth: LocalDate?
     }
 
     public static func lockPatientAccount(_ conn: Connection, patientID: Int64) throws -> PatientAccount? {
@@ -293,7 +305,7 @@ extension UserStore {
                FOR UPDATE
             """, [.int(Int(patientID))]).first.map {
             PatientAccount(userID: try $0.id("user_id"), role: Role(rawValue: try $0.string("role")) ?? .CLIENT,
-                           phone: try $0.optionalString("phone"), dateOfBirth: try $0.localDate("date_of_birth"))
+                           phone: try $0.optionalString("phone"), dateOfBirth: try $0.optionalLocalDate("date_of_birth"))
         }
     }
 }

@@ -324,4 +324,80 @@ final class FrontDeskPatientTests: XCTestCase {
         XCTAssertEqual(staffNull.at("data.createUser.role")?.stringValue, "ADMIN", "\(staffNull)")
         XCTAssertEqual(staffNull.at("data.createUser.patient")?.isNull, true)
     }
+
+    /// Every CLIENT staff create is a patient (issue #16): without a date of birth
+    /// the profile exists with it unknown (null), staff book for them, every reader
+    /// of the profile copes, and staff or the patient enter the date later.
+    func testCreateUserWithoutADateOfBirthStillGivesACLIENTAPatientProfileStaffBookFor() async throws {
+        let f = try await fixture()
+        let created = await f.h.graphql("""
+            mutation { createUser(input: {email: "no.birth@example.test", password: "a long enough staff passphrase", firstName: "Nora",
+              lastName: "SinFecha", phone: "+52 55 7091 0002"}) { id role patient { id dateOfBirth } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(created.clinicCodes, [], "\(created)")
+        XCTAssertEqual(created.at("data.createUser.role")?.stringValue, "CLIENT")
+        XCTAssertEqual(created.at("data.createUser.patient.dateOfBirth")?.isNull, true, "\(created)")
+        let patientID = try XCTUnwrap(created.at("data.createUser.patient.id")?.stringValue, "\(created)")
+        let audit = try await f.h.sql("""
+            SELECT details->>'patient' AS patient FROM audit_log WHERE action = 'user.create' AND target_id = $1
+            """, [.text(try XCTUnwrap(created.at("data.createUser.id")?.stringValue))])
+        XCTAssertEqual(try audit.first?.string("patient"), "true")
+
+        let doctor = try await f.doctor(lastName: "ForNoBirth")
+        let date = try await f.date(14)
+        let booked = await f.h.graphql("""
+            mutation { bookAppointment(input: {doctorId: "\(ClinicFixture.doctorID(doctor))", date: "\(date.iso)", time: "11:00",
+              reason: "called in", patientId: "\(patientID)"}) { status patient { dateOfBirth user { fullName } } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(booked.at("data.bookAppointment.status")?.stringValue, "SCHEDULED", "\(booked)")
+        XCTAssertEqual(booked.at("data.bookAppointment.patient.user.fullName")?.stringValue, "Nora SinFecha")
+
+        // Readers of the profile: the staff search and page, the treating doctor's chart, the patient's own.
+        let found = await f.h.graphql(#"{ patients(search: "SinFecha", first: 5) { nodes { id dateOfBirth } } }"#, as: f.admin.viewer)
+        XCTAssertEqual(found.at("data.patients.nodes")?.arrayValue?.count, 1, "\(found)")
+        XCTAssertEqual(found.at("data.patients.nodes")?.arrayValue?.first?["dateOfBirth"]?.isNull, true)
+        let chart = await f.h.graphql("query($id: ID!) { patient(id: $id) { dateOfBirth user { fullName } } }",
+                                      variables: ["id": .string(patientID)], as: doctor.viewer)
+        XCTAssertEqual(chart.clinicCodes, [], "\(chart)")
+        XCTAssertEqual(chart.at("data.patient.dateOfBirth")?.isNull, true)
+        let login = await f.h.graphql(#"mutation { login(email: "no.birth@example.test", password: "a long enough staff passphrase") { accessToken } }"#)
+        let token = try XCTUnwrap(login.at("data.login.accessToken")?.stringValue, "\(login)")
+        let own = await f.h.graphql("{ me { patient { dateOfBirth appointments { totalCount } } } }", token: token)
+        XCTAssertEqual(own.at("data.me.patient.appointments.totalCount")?.intValue, 1, "\(own)")
+        XCTAssertEqual(own.at("data.me.patient.dateOfBirth")?.isNull, true)
+
+        // Staff change the phone while the date is unknown (no duplicate to check), then enter the date.
+        let phone = await f.h.graphql("""
+            mutation { updatePatient(id: "\(patientID)", input: {phone: "+52 55 7091 0003"}) { dateOfBirth user { phone } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(phone.at("data.updatePatient.user.phone")?.stringValue, "+52 55 7091 0003", "\(phone)")
+        XCTAssertEqual(phone.at("data.updatePatient.dateOfBirth")?.isNull, true)
+        let dated = await f.h.graphql("""
+            mutation { updatePatient(id: "\(patientID)", input: {dateOfBirth: "1975-01-30"}) { dateOfBirth } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(dated.at("data.updatePatient.dateOfBirth")?.stringValue, "1975-01-30", "\(dated)")
+    }
+
+    /// A user made CLIENT by a role change becomes bookable too; a doctor's user does not become a patient.
+    func testRoleChangeToCLIENTGivesAPatientProfileExceptToADoctor() async throws {
+        let f = try await fixture()
+        let staff = await f.h.graphql("""
+            mutation { createUser(input: {email: "was.staff@example.test", password: "a long enough staff passphrase", firstName: "Was",
+              lastName: "Staff", role: ADMIN}) { id patient { id } } }
+            """, as: f.superadmin.viewer)
+        XCTAssertEqual(staff.at("data.createUser.patient")?.isNull, true, "\(staff)")
+        let userID = try XCTUnwrap(staff.at("data.createUser.id")?.stringValue)
+        let demoted = await f.h.graphql("""
+            mutation { updateUser(id: "\(userID)", input: {role: CLIENT}) { role patient { id dateOfBirth } } }
+            """, as: f.superadmin.viewer)
+        XCTAssertEqual(demoted.at("data.updateUser.role")?.stringValue, "CLIENT", "\(demoted)")
+        XCTAssertNotNil(demoted.at("data.updateUser.patient.id")?.stringValue, "\(demoted)")
+
+        let doctor = try await f.doctor(lastName: "StaysDoctor")
+        let changed = await f.h.graphql("""
+            mutation { updateUser(id: "\(doctor.globalID)", input: {role: CLIENT}) { role patient { id } } }
+            """, as: f.superadmin.viewer)
+        XCTAssertEqual(changed.at("data.updateUser.role")?.stringValue, "CLIENT", "\(changed)")
+        XCTAssertEqual(changed.at("data.updateUser.patient")?.isNull, true, "\(changed)")
+    }
 }

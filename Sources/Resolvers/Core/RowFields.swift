@@ -41,7 +41,7 @@ extension PatientRow: FieldReadable, Owned {
     public func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "id": return .id("Patient", id)
-        case "dateOfBirth": return .string(dateOfBirth.iso)
+        case "dateOfBirth": return .optionalString(dateOfBirth?.iso)
         case "gender": return .string(gender)
         case "address": return .string(address)
         case "emergencyContact": return .string(emergencyContact)

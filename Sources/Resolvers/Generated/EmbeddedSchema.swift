@@ -159,7 +159,11 @@ type User implements Node {
 type Patient implements Node @auth(requires: [SELF, TREATING_DOCTOR, ADMIN]) {
   id: ID!
   user: User!
-  dateOfBirth: Date!
+
+  """
+  Null while unknown: a CLIENT created by staff without one (change to the contract, which has Date!).
+  """
+  dateOfBirth: Date
   gender: Gender!
   address: String!
   emergencyContact: String!
@@ -981,7 +985,7 @@ input CreateUserInput {
   role: Role! = CLIENT
 
   """
-  CLIENT only: the user gets a patient profile born that day, so staff can book for them (addition).
+  CLIENT only: the patient profile's date of birth. Every CLIENT gets a patient profile, so staff can book for them; without this its date of birth is unknown (null) until staff or the patient set it (addition).
   """
   dateOfBirth: Date
 }

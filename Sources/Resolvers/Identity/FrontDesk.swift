@@ -124,8 +124,8 @@ enum FrontDesk {
                     throw ClinicError.forbidden("Only a superadmin may modify staff accounts.")
                 }
                 let phone = newPhone ?? account.phone
-                let birth = newBirth ?? account.dateOfBirth
-                if let phone, newPhone != nil || newBirth != nil {
+                // An unknown date of birth (0021) matches nobody's: no duplicate to check yet.
+                if let phone, let birth = newBirth ?? account.dateOfBirth, newPhone != nil || newBirth != nil {
                     let digits = PhoneNumber.digits(phone)
                     try UserStore.lockPatientIdentity(conn, phoneDigits: digits, dateOfBirth: birth)
                     if try UserStore.duplicatePatient(conn, phoneDigits: digits, dateOfBirth: birth, except: id) != nil {

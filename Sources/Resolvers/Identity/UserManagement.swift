@@ -145,7 +145,8 @@ enum UserManagement {
             let firstName = try input.string("firstName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let lastName = try input.string("lastName", max: IdentityLimits.name, required: true, allowEmpty: false)!
             let phone: String? = if case .value(let p) = try input.nullablePhone("phone", kind: .international), !p.isEmpty { p } else { nil }
-            // A CLIENT with a date of birth is a patient: the profile staff book for (issue #16).
+            // Every CLIENT is a patient, the profile staff book for (issue #16); the
+            // date of birth may be unknown yet (0021).
             let birth = try input.dateOfBirth("dateOfBirth", today: FrontDesk.today(ctx))
             if birth != nil && role != .CLIENT {
                 throw ClinicError.badInput("Only CLIENT users get a patient profile (dateOfBirth).", field: input.path("dateOfBirth"))
@@ -156,9 +157,9 @@ enum UserManagement {
                 let user = try await ctx.write { conn in
                     let id = try UserStore.insertUser(conn, email: email, passwordHash: hash, firstName: firstName, lastName: lastName,
                                                       phone: phone, role: role)
-                    if let birth { try UserStore.insertPatientProfile(conn, userID: id, dateOfBirth: birth) }
+                    if role == .CLIENT { try UserStore.insertPatientProfile(conn, userID: id, dateOfBirth: birth) }
                     try AuditLog.record(conn, actor: viewer.userID, action: "user.create", target: GlobalID.encode(type: "User", id: id),
-                                     details: .object([("role", .string(role.rawValue)), ("patient", .bool(birth != nil))]), ip: ip)
+                                     details: .object([("role", .string(role.rawValue)), ("patient", .bool(role == .CLIENT))]), ip: ip)
                     return try loadUser(conn, id: id)!
                 }
                 return .object(user, typeName: "User")
@@ -196,6 +197,7 @@ enum UserManagement {
                 if let activeChange { u.set("is_active", .bool(activeChange)) }
                 let revoke = roleChange != nil || activeChange == false
                 try UserStore.updateUser(conn, id, u, endSessions: revoke)
+                if roleChange == .CLIENT { try UserStore.ensurePatientProfile(conn, userID: id) }
                 if revoke { try RefreshTokens.revokeAll(conn, userID: id, now: now) }
                 let targetID = GlobalID.encode(type: "User", id: id)
                 if let roleChange {

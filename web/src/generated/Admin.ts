@@ -15,7 +15,8 @@ export type PatientListQuery = {
     };
     nodes: Array<{
       id: string;
-      dateOfBirth: Types.Date;
+      /** Null while unknown: a CLIENT created by staff without one (change to the contract, which has Date!). */
+      dateOfBirth: Types.Date | null;
       user: {
         id: string;
         fullName: string;

@@ -47,7 +47,8 @@ export const DoctorAgendaDocument: Types.TypedDocument<DoctorAgendaQuery, Doctor
 export type PatientChartQuery = {
   patient: {
     id: string;
-    dateOfBirth: Types.Date;
+    /** Null while unknown: a CLIENT created by staff without one (change to the contract, which has Date!). */
+    dateOfBirth: Types.Date | null;
     gender: Types.Gender;
     /** Clinical data: readable only by the patient, their treating doctors and staff. */
     medicalHistory: string;

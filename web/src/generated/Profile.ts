@@ -22,7 +22,8 @@ export type MyProfileQuery = {
     /** Set when this user is a patient. */
     patient: {
       id: string;
-      dateOfBirth: Types.Date;
+      /** Null while unknown: a CLIENT created by staff without one (change to the contract, which has Date!). */
+      dateOfBirth: Types.Date | null;
       gender: Types.Gender;
       address: string;
       emergencyContact: string;

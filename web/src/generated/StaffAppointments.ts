@@ -340,7 +340,8 @@ export const PatientOptionsDocument: Types.TypedDocument<PatientOptionsQuery, Pa
 export type StaffPatientQuery = {
   patient: {
     id: string;
-    dateOfBirth: Types.Date;
+    /** Null while unknown: a CLIENT created by staff without one (change to the contract, which has Date!). */
+    dateOfBirth: Types.Date | null;
     address: string;
     emergencyContact: string;
     emergencyPhone: string;

@@ -157,7 +157,7 @@ export interface CreateUserInput {
   phone?: string | null;
   /** ADMIN may create CLIENT users; only SUPERADMIN may create ADMIN or SUPERADMIN. */
   role?: Role;
-  /** CLIENT only: the user gets a patient profile born that day, so staff can book for them (addition). */
+  /** CLIENT only: the patient profile's date of birth. Every CLIENT gets a patient profile, so staff can book for them; without this its date of birth is unknown (null) until staff or the patient set it (addition). */
   dateOfBirth?: Date | null;
 }
 

@@ -103,7 +103,7 @@ export function PatientsList() {
         <div className="table-wrap"><table className="stack">
           <caption>{t(`${q.totalCount} pacientes`, `${q.totalCount} patients`)}</caption>
           <thead><tr><th>{t("Nombre", "Name")}</th><th>{t("Correo", "Email")}</th><th>{t("Teléfono", "Phone")}</th><th>{t("Nacimiento", "Born")}</th></tr></thead>
-          <tbody>{q.nodes.map((p) => <tr key={p.id}><td><Link to={`/admin/patients/${encodeURIComponent(p.id)}`}>{p.user.fullName}</Link></td><td>{p.user.email ?? "—"}</td><td>{p.user.phone}</td><td>{p.dateOfBirth}</td></tr>)}</tbody>
+          <tbody>{q.nodes.map((p) => <tr key={p.id}><td><Link to={`/admin/patients/${encodeURIComponent(p.id)}`}>{p.user.fullName}</Link></td><td>{p.user.email ?? "—"}</td><td>{p.user.phone}</td><td>{p.dateOfBirth ?? "—"}</td></tr>)}</tbody>
         </table></div>
       )}
       <MoreButton paged={q} />

@@ -65,14 +65,15 @@ export function EditPatientForm({ p, onSaved }: { p: Patient; onSaved: () => voi
   const { t } = useI18n();
   const toast = useToast();
   const [f, setF] = useState<Fields>({
-    firstName: p.user.firstName, lastName: p.user.lastName, phone: p.user.phone ?? "", dateOfBirth: p.dateOfBirth,
+    firstName: p.user.firstName, lastName: p.user.lastName, phone: p.user.phone ?? "", dateOfBirth: p.dateOfBirth ?? "",
     email: p.user.email ?? "", notes: p.notes ?? "", locale: p.user.locale,
   });
   const m = useMutation();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const email = f.email.trim();
-    const input = { ...f, phone: f.phone.trim() || null, email: email || undefined };
+    // An empty date of birth is one still unknown (createUser without one): left out, it stays so.
+    const input = { ...f, phone: f.phone.trim() || null, email: email || undefined, dateOfBirth: f.dateOfBirth || undefined };
     if (!email) delete input.email;
     if (await m.run(() => request(UpdatePatientDocument, { id: p.id, input }))) {
       toast(t("Datos del paciente guardados.", "Patient details saved."));

@@ -61,7 +61,7 @@ export function PatientPage({ id }: { id: string }) {
             <dt>{t("Acceso", "Sign-in")}</dt><dd data-testid="patient-login">{p.user.hasLogin ? t("Tiene cuenta", "Has an account")
               : email ? t("Aún sin contraseña", "No password yet") : t("Sin cuenta (sin correo)", "No account (no email)")}</dd>
             <dt>{t("Teléfono", "Phone")}</dt><dd data-testid="patient-phone">{p.user.phone ?? "—"}</dd>
-            <dt>{t("Nacimiento", "Born")}</dt><dd>{formatDate(lang, p.dateOfBirth)}</dd>
+            <dt>{t("Nacimiento", "Born")}</dt><dd data-testid="patient-born">{p.dateOfBirth ? formatDate(lang, p.dateOfBirth) : t("Sin registrar", "Not recorded")}</dd>
             <dt>{t("Dirección", "Address")}</dt><dd>{p.address || "—"}</dd>
             <dt>{t("Emergencias", "Emergency")}</dt><dd>{[p.emergencyContact, p.emergencyPhone].filter(Boolean).join(" · ") || "—"}</dd>
             <dt>{t("Idioma de avisos", "Message language")}</dt><dd>{p.user.locale === "en" ? "English" : "Español"}</dd>

@@ -73,7 +73,7 @@ export function PatientChart({ id }: { id: string }) {
       <div className="grid2">
         <section className="panel"><h2>{t("Alergias", "Allergies")}</h2><p className="pre">{p.allergies || t("Ninguna registrada.", "None recorded.")}</p></section>
         <section className="panel"><h2>{t("Antecedentes", "History")}</h2><p className="pre">{p.medicalHistory || t("Sin antecedentes.", "No history.")}</p>
-          <p className="muted small">{t("Nacimiento", "Born")}: {formatDate(lang, p.dateOfBirth)}</p></section>
+          <p className="muted small">{t("Nacimiento", "Born")}: {p.dateOfBirth ? formatDate(lang, p.dateOfBirth) : t("sin registrar", "not recorded")}</p></section>
       </div>
       <h2>{t("Citas", "Appointments")}</h2>
       <ul className="cards">

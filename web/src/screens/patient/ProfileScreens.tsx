@@ -20,7 +20,7 @@ export function Profile() {
     setU({ firstName: me.firstName, lastName: me.lastName, phone: me.phone ?? "", notifyByEmail: me.notifyByEmail, notifyBySms: me.notifyBySms, locale: me.locale });
     if (me.patient) {
       const x = me.patient;
-      setP({ dateOfBirth: x.dateOfBirth, gender: x.gender, address: x.address, emergencyContact: x.emergencyContact, emergencyPhone: x.emergencyPhone, medicalHistory: x.medicalHistory, allergies: x.allergies });
+      setP({ dateOfBirth: x.dateOfBirth ?? "", gender: x.gender, address: x.address, emergencyContact: x.emergencyContact, emergencyPhone: x.emergencyPhone, medicalHistory: x.medicalHistory, allergies: x.allergies });
     }
   }, [me]);
   const mu = useMutation();
@@ -34,7 +34,7 @@ export function Profile() {
   };
   const savePatient = async (e: FormEvent) => {
     e.preventDefault();
-    if (await mp.run(() => request(UpdatePatientProfileDocument, { input: p }))) toast(t("Datos médicos guardados.", "Medical data saved."));
+    if (await mp.run(() => request(UpdatePatientProfileDocument, { input: { ...p, dateOfBirth: p.dateOfBirth || null } }))) toast(t("Datos médicos guardados.", "Medical data saved."));
   };
   const savePw = async (e: FormEvent) => {
     e.preventDefault();

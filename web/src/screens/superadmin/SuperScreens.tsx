@@ -89,7 +89,7 @@ function UserForm({ onSaved }: { onSaved: () => void }) {
         {roles.map((r) => <option key={r} value={r}>{r}</option>)}
       </SelectField>
       {f.role === "CLIENT" && <TextField label={t("Fecha de nacimiento (paciente)", "Date of birth (patient)")} type="date" value={f.dateOfBirth}
-        onChange={set("dateOfBirth")} error={m.field("dateOfBirth")} hint={t("Con ella el usuario tiene ficha de paciente y se le pueden reservar citas.", "With it the user gets a patient profile and can be booked for.")} />}
+        onChange={set("dateOfBirth")} error={m.field("dateOfBirth")} hint={t("Opcional: el usuario tiene ficha de paciente (se le pueden reservar citas) con o sin ella.", "Optional: the user gets a patient profile (and can be booked for) either way.")} />}
       <div className="span2"><FormError error={m.error} /><button className="primary" disabled={m.busy}>{t("Crear usuario", "Create user")}</button></div>
     </form>
   );
