@@ -3,6 +3,7 @@
 // headless Chromium through web/e2e/run_e2e.py (selenium). Screenshots of every
 // screen land in test-output/web/. Any failing scenario fails the test.
 import Foundation
+import JSON
 import Postgres
 import TestSupport
 import XCTest
@@ -29,13 +30,16 @@ final class WebEndToEndTests: XCTestCase {
         try addStartedScheduledVisit(databaseURL: server.databaseURL, doctorEmail: "dr.garcia@clinic.test")
         try addStartedScheduledVisit(databaseURL: server.databaseURL, doctorEmail: "dr.garcia@clinic.test")
         let resetToken = try addPasswordResetToken(databaseURL: server.databaseURL, email: "patient@clinic.test")
+        let links = try messageLinks(server: server, size: size)
         let out = Self.root + "/test-output/web"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let (status, output) = try ProcessRunner.run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
                                                                           "--base-url", "http://127.0.0.1:\(server.port)",
                                                                           "--size", size, "--out", out, "--reset-token", resetToken,
                                                                           "--clinic-bin", ClinicProcess.binaryPath, "--database-url", server.databaseURL,
-                                                                          "--jwt-secret", ClinicProcess.jwtSecret],
+                                                                          "--jwt-secret", ClinicProcess.jwtSecret,
+                                                                          "--link-patient", links.patient, "--confirm-link", links.confirm,
+                                                                          "--reschedule-link", links.reschedule],
                                                      directory: Self.root, mergingOutput: true, timeout: 900).statusAndOutput
         print(output)
         XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
@@ -88,6 +92,61 @@ final class WebEndToEndTests: XCTestCase {
         return Data(raw).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
+
+    /// The links of a booking email, the whole way (issue #17): a new patient
+    /// books through the API, the real `clinic worker` renders and "sends" the
+    /// confirmation (no SMTP_URL: the text goes to its log, as in development),
+    /// and the confirm and reschedule links are read out of that message, as
+    /// paths for the browser (`message_links` opens them signed out).
+    func messageLinks(server: ClinicProcess, size: String) throws -> (patient: String, confirm: String, reschedule: String) {
+        let email = "links.\(size.replacingOccurrences(of: "x", with: "-")).\(UInt32.random(in: 0...UInt32.max))@example.test"
+        let registered = try server.graphql("""
+            mutation($i: RegisterInput!) { register(input: $i) { accessToken } }
+            """, variables: [("i", .object([("email", .string(email)), ("password", .string("links e2e patient passphrase")),
+                                            ("firstName", .string("Elena")), ("lastName", .string("Enlace")),
+                                            ("dateOfBirth", .string("1984-02-29")), ("gender", .string("FEMALE")),
+                                            ("address", .string("Calle 2")), ("emergencyContact", .string("Contacto")),
+                                            ("emergencyPhone", .string("+525511111111"))]))])
+        let token = try XCTUnwrap(text(registered.json["data"]?["register"]?["accessToken"]), registered.json.serializedString)
+        let doctors = try server.graphql("{ doctors(filter: {isAvailable: true}, first: 1) { nodes { id } } }").json
+        let doctor = try XCTUnwrap(text(list(doctors["data"]?["doctors"]?["nodes"]).first?["id"]), doctors.serializedString)
+        // A day at least four days ahead (clear of the minimum notice and the cancellation window, whatever
+        // the hour) with two free times: one to book, one for the browser to move to.
+        var day = Date().addingTimeInterval(4 * 86_400)
+        var booked = false
+        for _ in 0..<30 where !booked {
+            let date = ISO8601DateFormatter.string(from: day, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+            day.addTimeInterval(86_400)
+            let slots = try server.graphql("query($d: ID!, $on: Date!) { availableSlots(doctorId: $d, date: $on) { time } }",
+                                           variables: [("d", .string(doctor)), ("on", .string(date))]).json
+            let times = list(slots["data"]?["availableSlots"]).compactMap { text($0["time"]) }
+            guard times.count >= 2 else { continue }
+            let r = try server.graphql("mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }",
+                                       variables: [("i", .object([("doctorId", .string(doctor)), ("date", .string(date)),
+                                                                  ("time", .string(times[0])), ("reason", .string("e2e: links"))]))],
+                                       token: token)
+            XCTAssertNil(r.json["errors"], r.json.serializedString)
+            booked = true
+        }
+        XCTAssertTrue(booked, "no day with two free times in the next month")
+        let base = "http://127.0.0.1:\(server.port)"
+        let worker = try ProcessRunner.run(ClinicProcess.binaryPath, ["worker"], directory: Self.root,
+                                           environment: ["DATABASE_URL": server.databaseURL, "CLINIC_DATA_DIR": server.dataDir,
+                                                         "JWT_SECRET": ClinicProcess.jwtSecret,
+                                                         "CLINIC_PUBLIC_URL": base, "LOG_LEVEL": "info", "NOTIFY_LIMIT_PER_USER": "1000/hour"],
+                                           mergingOutput: true, timeout: 8)
+        let log = worker.standardOutput
+        // The booking email's links, in the order it lists them: view, confirm, reschedule, cancel.
+        let message = try XCTUnwrap(log.range(of: "to=\(email) subject=Cita reservada"), "no booking email in the worker's log:\n\(log.suffix(3000))")
+        let paths = log[message.upperBound...].components(separatedBy: base + "/a/").dropFirst().prefix(4)
+            .map { "/a/" + $0.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } }
+        XCTAssertEqual(paths.count, 4, String(log[message.lowerBound...].prefix(2000)))
+        XCTAssertTrue(paths.allSatisfy { $0.count == 46 }, "\(paths)")
+        return (email, paths.count > 1 ? paths[1] : "", paths.count > 2 ? paths[2] : "")
+    }
+
+    private func text(_ j: JSON?) -> String? { if case .string(let s)? = j { return s }; return nil }
+    private func list(_ j: JSON?) -> [JSON] { if case .array(let a)? = j { return a }; return [] }
 
     func testPhoneSizedWindowRunsEveryScenario() throws {
         try buildWeb()

@@ -299,6 +299,50 @@ def scenario_password_reset(b, api, token):
     assert not api.try_login(patient[0], patient[1]), "the old password still signs in"
 
 
+LINK_PASSWORD = "links e2e patient passphrase"
+
+
+def scenario_message_links(b, api, patient, confirm, reschedule):
+    """The links of a booking email (the test reads them out of the message the real worker rendered),
+    opened signed out: confirm attendance, once (opened again, the link says it was used), then move
+    the visit to another free time from the reschedule link's picker; both read back through the API."""
+    assert patient and confirm and reschedule, "no --link-patient/--confirm-link/--reschedule-link given"
+    me = (patient, LINK_PASSWORD)
+    b.go("/login")
+    b.driver.execute_script("sessionStorage.clear()")
+    b.go(confirm)
+    card = b.css("[data-testid=link-appointment]")
+    assert "/a/" in b.driver.current_url, b.driver.current_url
+    booked = api.gql("{ appointments(first: 5) { nodes { date time status } } }", None, me)["appointments"]["nodes"]
+    assert len(booked) == 1 and booked[0]["status"] == "SCHEDULED", booked
+    assert booked[0]["time"] in card.text, card.text
+    b.shot("link-confirm")
+    b.click("Confirmar que asistiré")
+    b.css("[data-testid=link-done]")
+    b.shot("link-confirmed")
+    got = api.gql("{ appointments(first: 5) { nodes { date time status } } }", None, me)["appointments"]["nodes"]
+    assert [a["status"] for a in got] == ["CONFIRMED"], got
+    b.go(confirm)
+    err = b.css("[data-testid=link-error]")
+    assert "ya se usó" in err.text, err.text
+    b.shot("link-used")
+
+    b.go(reschedule)
+    b.css("[data-testid=link-appointment]")
+    b.wait(lambda d: any(s.is_displayed() for s in d.find_elements(By.CSS_SELECTOR, ".slot")), 15, "free times")
+    slot = next(s for s in b.all(".slot") if s.is_displayed())
+    target = slot.text.strip()
+    assert target != booked[0]["time"], target
+    b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", slot)
+    slot.click()
+    b.shot("link-reschedule")
+    b.click("Cambiar a esta hora")
+    b.css("[data-testid=link-done]")
+    b.shot("link-rescheduled")
+    got = api.gql("{ appointments(first: 5) { nodes { date time status } } }", None, me)["appointments"]["nodes"]
+    assert [(a["date"], a["time"]) for a in got] == [(booked[0]["date"], target)], got
+
+
 def scenario_public_screens(b):
     b.go("/login")
     b.css("form")
@@ -1513,6 +1557,9 @@ def main():
     ap.add_argument("--clinic-bin", default="", help="the clinic binary, to run the waitlist worker (`clinic worker`) in the waitlist scenario")
     ap.add_argument("--database-url", default="", help="the server's database, for that worker")
     ap.add_argument("--jwt-secret", default="", help="the server's JWT_SECRET (the worker seals and opens the offer tokens with it)")
+    ap.add_argument("--link-patient", default="", help=f"the email of a patient (password {LINK_PASSWORD!r}) with one booked appointment")
+    ap.add_argument("--confirm-link", default="", help="the path (/a/<token>) of that booking email's confirm link")
+    ap.add_argument("--reschedule-link", default="", help="the path of that booking email's reschedule link")
     ap.add_argument("--browser-tz", default="",
                     help="the browser's time zone (default: the machine's), e.g. Pacific/Kiritimati (UTC+14), 20 hours from "
                          "the demo clinic's: a screen that takes the browser's date or clock for the clinic's then fails at "
@@ -1531,6 +1578,7 @@ def main():
     scenarios = [
         ("public", lambda: scenario_public_screens(b)),
         ("password_reset", lambda: scenario_password_reset(b, api, args.reset_token)),
+        ("message_links", lambda: scenario_message_links(b, api, args.link_patient, args.confirm_link, args.reschedule_link)),
         ("visitor_booking", lambda: scenario_visitor_booking(b, api, stamp)),
         ("patient", lambda: state.update(zip(("email", "last"), scenario_patient(b, api, stamp)))),
         ("admin", lambda: scenario_admin(b)),

@@ -19,6 +19,7 @@ import { PatientPage } from "./screens/admin/PatientPage";
 import { Reports } from "./screens/admin/Reports";
 import { Audit, Backups, Settings, Users } from "./screens/superadmin/SuperScreens";
 import { MyWaitlist, StaffWaitlist, WaitlistOfferPage } from "./screens/waitlist/WaitlistScreens";
+import { LinkScreen } from "./screens/link/LinkScreen";
 import { Loading, ToastProvider } from "./ui/kit";
 
 type Viewer = NonNullable<ViewerQuery["me"]>;
@@ -94,7 +95,9 @@ function Shell() {
   useEffect(() => onSessionChange(() => { if (!hasSession()) setViewer(null); }), []);
 
   const isPublic = publicPaths.includes(path);
-  const isOpen = openPaths.includes(path);
+  // A link from an appointment message works signed in or not, and leaves the session alone.
+  const linkToken = /^\/a\/([^/]+)$/.exec(path)?.[1];
+  const isOpen = openPaths.includes(path) || linkToken !== undefined;
   useEffect(() => {
     if (checking) return;
     if (!viewer && !isPublic && !isOpen) navigate("/login", true);
@@ -103,6 +106,9 @@ function Shell() {
 
   const signedIn = async () => { await loadViewer(); };
   if (checking || !zoneKnown) return <Frame viewer={null}><Loading /></Frame>;
+  if (linkToken !== undefined) {
+    return <Frame viewer={viewer}><main id="main" className="content"><LinkScreen token={linkToken} /></main></Frame>;
+  }
   if (!viewer) {
     return (
       <Frame viewer={null}>

@@ -72,8 +72,9 @@ enum AppointmentLinkResolvers {
             let (link, a) = try open(conn, token: token, expecting: action, now: now, forChange: true)
             guard try AppointmentLinkStore.markUsed(conn, link.id, at: now) else { throw Refusal.used() }
             try body(conn, a, settings, now, ip)
-            guard let used = try AppointmentLinkStore.find(conn, hash: OpaqueToken.hash(token) ?? []),
-                  let after = try ClinicLoad.appointment(conn, a.id) else { throw ClinicError.internal() }
+            guard let after = try ClinicLoad.appointment(conn, a.id) else { throw ClinicError.internal() }
+            var used = link
+            used.usedAt = now
             return try view(conn, used, after, settings: settings, now: now)
         }, typeName: "AppointmentLink")
     }

@@ -6,18 +6,21 @@ import { RefreshSessionDocument, LogoutDocument } from "../generated/Session";
 export interface GraphQLErrorEntry {
   message: string;
   path?: Array<string | number>;
-  extensions?: { code?: string; field?: string; retryAfter?: number };
+  extensions?: { code?: string; field?: string; retryAfter?: number; reason?: string };
 }
 
 export class ApiError extends Error {
   readonly code: string;
   readonly field?: string;
+  /** extensions.reason: which refusal exactly, where the API says (appointment links). */
+  readonly reason?: string;
   readonly errors: GraphQLErrorEntry[];
   constructor(errors: GraphQLErrorEntry[], fallbackCode = "INTERNAL_SERVER_ERROR") {
     super(errors[0]?.message ?? fallbackCode);
     this.errors = errors;
     this.code = errors[0]?.extensions?.code ?? fallbackCode;
     this.field = errors[0]?.extensions?.field;
+    this.reason = errors[0]?.extensions?.reason;
   }
   /** The error for one input field, matched on the last segment of `extensions.field` (input.email → email). */
   fieldMessage(name: string): string | undefined {
