@@ -1192,6 +1192,54 @@ def scenario_doctor_time_off(b, api, stamp):
     sign_out(b)
 
 
+def fetch_feed(api, url):
+    """GET of a calendar feed URL on the server under test (the URL names CLINIC_PUBLIC_URL's host): (status, type, text)."""
+    path = url[url.index("/calendar/"):]
+    try:
+        with urllib.request.urlopen(api.base + path, timeout=30) as r:
+            return r.status, r.headers.get("Content-Type"), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type"), e.read().decode()
+
+
+def scenario_doctor_calendar_feed(b, api, stamp):
+    """The doctor creates their calendar feed URL, sees and rotates it: each URL read back
+    through the API and fetched (the old one 404 after rotation, the new one lists a booking
+    made through the API, without its reason)."""
+    me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
+    day, times = api.free_slots(me, 2)
+    patient = api.register_patient("Feed", f"Paciente{stamp}", f"feed.{stamp}@example.test")
+    api.book_for(patient, me, day, times[0], f"Motivo clínico {stamp}")
+    feed_q = "{ me { doctor { calendarFeedUrl } } }"
+
+    sign_in(b, *DOCTOR)
+    b.go("/doctor/calendar")
+    b.css("h1")
+    b.no_loading()
+    before = api.gql(feed_q, None, DOCTOR)["me"]["doctor"]["calendarFeedUrl"]
+    if before is None:
+        b.shot("doctor-calendar-feed-none")
+        b.click("Crear dirección")
+        b.toast("Dirección creada")
+    first = b.wait(lambda d: api.gql(feed_q, None, DOCTOR)["me"]["doctor"]["calendarFeedUrl"], 15, "the feed URL in the API")
+    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=calendar-feed-url]").get_attribute("value") == first, 15, "the URL on the page")
+    b.shot("doctor-calendar-feed")
+    status, ctype, text = fetch_feed(api, first)
+    assert status == 200 and ctype == "text/calendar; charset=utf-8", (status, ctype)
+    assert "BEGIN:VCALENDAR" in text and f"Feed Paciente{stamp}" in text.replace("\r\n ", ""), text[:500]
+    assert f"Motivo clínico {stamp}" not in text, "the reason is clinical text: never in the feed"
+    # Rotate: confirm first, then the old URL is dead and the page shows the new one.
+    b.click("Crear una dirección nueva")
+    b.click("Sí, crear nueva")
+    b.toast("Dirección nueva creada")
+    second = b.wait(lambda d: (u := api.gql(feed_q, None, DOCTOR)["me"]["doctor"]["calendarFeedUrl"]) != first and u, 15, "a new URL")
+    b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=calendar-feed-url]").get_attribute("value") == second, 15, "the new URL on the page")
+    assert fetch_feed(api, first)[0] == 404, "the old URL still answers"
+    assert fetch_feed(api, second)[0] == 200
+    b.shot("doctor-calendar-feed-rotated")
+    sign_out(b)
+
+
 def scenario_time_off_and_closures(b, api, stamp):
     """Staff: the time-off list across doctors (edit, remove) and clinic closures
     (refused over an appointment, created, seen on a doctor's calendar, edited, removed)."""
@@ -1343,21 +1391,27 @@ def scenario_superadmin(b, api, stamp, last):
     b.fill("Recordatorios por correo (minutos antes)", "60, 720")
     b.fill("Antelación mínima para pacientes (min)", "90")
     b.fill("Minutos que se guarda una oferta de la lista de espera", "45")
+    b.fill("Correo de recepción para esos avisos (vacío: ninguno)", f"Recepcion.{stamp}@Example.test")
     b.click("Guardar")
     b.toast("Configuración guardada")
-    got = api.gql("{ systemSettings { clinicName reminderHoursBefore emailReminderOffsetsMinutes minimumNoticeMinutes waitlistHoldMinutes } }",
+    got = api.gql("{ systemSettings { clinicName reminderHoursBefore emailReminderOffsetsMinutes minimumNoticeMinutes waitlistHoldMinutes frontDeskEmail } }",
                   None, SUPERADMIN)["systemSettings"]
-    # reminderHoursBefore reads the longest offset of both lists (SMS keeps 1440).
+    # reminderHoursBefore reads the longest offset of both lists (SMS keeps 1440); the address is stored lowercased.
     assert got == {"clinicName": f"Clínica e2e {stamp}", "reminderHoursBefore": 24, "emailReminderOffsetsMinutes": [720, 60],
-                   "minimumNoticeMinutes": 90, "waitlistHoldMinutes": 45}, got
+                   "minimumNoticeMinutes": 90, "waitlistHoldMinutes": 45, "frontDeskEmail": f"recepcion.{stamp}@example.test"}, got
     # A reminder list the API refuses is shown at its field.
     b.fill("Recordatorios por correo (minutos antes)", "1")
     b.click("Guardar")
     b.wait(lambda d: "between 5 and 43200" in d.page_source, 15, "the offset's error next to its field")
     b.fill("Recordatorios por correo (minutos antes)", "1440, 120")
     b.fill("Antelación mínima para pacientes (min)", "120")
+    b.fill("Correo de recepción para esos avisos (vacío: ninguno)", "not-an-address")
+    b.click("Guardar")
+    b.wait(lambda d: "not a valid email address" in d.page_source, 15, "the front desk address's error next to its field")
+    b.fill("Correo de recepción para esos avisos (vacío: ninguno)", "")
     b.click("Guardar")
     b.toast("Configuración guardada")
+    assert api.gql("{ systemSettings { frontDeskEmail } }", None, SUPERADMIN)["systemSettings"]["frontDeskEmail"] is None
 
     # The superadmin's report figures match the API's.
     b.go("/admin/reports")
@@ -1588,6 +1642,7 @@ def main():
         ("doctor", lambda: scenario_doctor(b, api, stamp)),
         ("doctor_day", lambda: scenario_doctor_day(b, api, stamp)),
         ("doctor_time_off", lambda: scenario_doctor_time_off(b, api, stamp)),
+        ("doctor_calendar_feed", lambda: scenario_doctor_calendar_feed(b, api, stamp)),
         ("time_off_closures", lambda: scenario_time_off_and_closures(b, api, stamp)),
         ("superadmin", lambda: scenario_superadmin(b, api, stamp, state.get("last", "García"))),
         ("waitlist", lambda: scenario_waitlist(b, api, stamp, {"bin": args.clinic_bin, "database_url": args.database_url,

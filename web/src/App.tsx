@@ -10,6 +10,7 @@ import { ForgotPassword, Register, ResetPassword, SignIn } from "./screens/auth/
 import { MyAppointments } from "./screens/patient/Appointments";
 import { BookScreen, pendingBooking } from "./screens/patient/Book";
 import { Notifications, Profile } from "./screens/patient/ProfileScreens";
+import { CalendarFeedScreen } from "./screens/doctor/CalendarFeed";
 import { DoctorAgenda, PatientChart } from "./screens/doctor/DoctorScreens";
 import { AdminTimeOff, MyTimeOff } from "./screens/doctor/TimeOffScreens";
 import { ClosuresScreen } from "./screens/admin/ClosuresScreen";
@@ -35,7 +36,8 @@ function navFor(v: Viewer): NavItem[] {
     { to: "/admin/time-off", es: "Ausencias", en: "Time off" }, { to: "/admin/closures", es: "Cierres", en: "Closures" },
     { to: "/admin/notice", es: "Aviso", en: "Notice" }, { to: "/admin/reports", es: "Reportes", en: "Reports" },
     { to: "/admin/waitlist", es: "Lista de espera", en: "Waitlist" });
-  if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" }, { to: "/doctor/time-off", es: "Mis ausencias", en: "My time off" });
+  if (v.doctor) items.push({ to: "/doctor", es: "Mi agenda", en: "My schedule" }, { to: "/doctor/time-off", es: "Mis ausencias", en: "My time off" },
+    { to: "/doctor/calendar", es: "Calendario en mi teléfono", en: "Calendar on my phone" });
   if (v.patient) items.push({ to: "/appointments", es: "Mis citas", en: "My appointments" }, { to: "/book", es: "Reservar", en: "Book" },
     { to: "/waitlist", es: "Lista de espera", en: "Waitlist" });
   if (v.role === "CLIENT") items.push({ to: "/notifications", es: "Notificaciones", en: "Notifications" });
@@ -133,6 +135,7 @@ function route(path: string, v: Viewer): ReactNode {
     case "/waitlist-offer": return <WaitlistOfferPage />;
     case "/doctor": return <DoctorAgenda doctorId={v.doctor?.id ?? null} />;
     case "/doctor/time-off": if (v.doctor) return <MyTimeOff />; break;
+    case "/doctor/calendar": if (v.doctor) return <CalendarFeedScreen />; break;
   }
   const pm = /^\/admin\/patients\/(.+)$/.exec(path);
   if (staff && pm) return <PatientPage id={decodeURIComponent(pm[1])} />;

@@ -3,7 +3,7 @@
 import type * as Types from "./schema-types";
 
 /** The document's source, sent as is with the operation's name. */
-const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n  minimumNoticeMinutes\n  maxActiveAppointmentsPerPatient\n  onePerDoctorPerDay\n  noShowLimit\n  emailReminderOffsetsMinutes\n  smsReminderOffsetsMinutes\n  doctorAlertHours\n  waitlistHoldMinutes\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation RestoreBackup($id: ID!, $confirmation: String!) {\n  restoreBackup(id: $id, confirmation: $confirmation) {\n    restored {\n      id\n      fileName\n    }\n    safetyBackup {\n      id\n      fileName\n    }\n    migrationsApplied\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n\nquery BackupSchedule {\n  backupSchedule {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n    runs(first: 7) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      fileName\n      sizeBytes\n      copyPath\n      prunedCount\n      error\n    }\n  }\n}\n\nmutation UpdateBackupSchedule($input: BackupScheduleInput!) {\n  updateBackupSchedule(input: $input) {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n  }\n}\n";
+const documentSource = "query UserList($role: Role, $search: String, $after: String) {\n  users(role: $role, search: $search, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      fullName\n      email\n      role\n      isActive\n    }\n  }\n}\n\nmutation UpdateUser($id: ID!, $input: UpdateUserInput!) {\n  updateUser(id: $id, input: $input) {\n    id\n    role\n    isActive\n  }\n}\n\nfragment SettingsFields on SystemSettings {\n  clinicName\n  timeZone\n  cancellationWindowHours\n  reminderHoursBefore\n  bookingHorizonDays\n  defaultSlotMinutes\n  minimumNoticeMinutes\n  maxActiveAppointmentsPerPatient\n  onePerDoctorPerDay\n  noShowLimit\n  emailReminderOffsetsMinutes\n  smsReminderOffsetsMinutes\n  doctorAlertHours\n  waitlistHoldMinutes\n  frontDeskEmail\n}\n\nquery Settings {\n  systemSettings {\n    ...SettingsFields\n  }\n}\n\nmutation UpdateSettings($input: SystemSettingsInput!) {\n  updateSystemSettings(input: $input) {\n    ...SettingsFields\n  }\n}\n\nquery AuditLog($action: String, $after: String) {\n  auditLog(action: $action, first: 50, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      id\n      at\n      action\n      targetId\n      details\n      ip\n      actor {\n        fullName\n      }\n    }\n  }\n}\n\nquery Backups {\n  backups {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation CreateBackup {\n  createBackup {\n    id\n    createdAt\n    fileName\n    sizeBytes\n  }\n}\n\nmutation RestoreBackup($id: ID!, $confirmation: String!) {\n  restoreBackup(id: $id, confirmation: $confirmation) {\n    restored {\n      id\n      fileName\n    }\n    safetyBackup {\n      id\n      fileName\n    }\n    migrationsApplied\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    id\n    email\n    role\n  }\n}\n\nmutation DeleteUser($id: ID!) {\n  deleteUser(id: $id)\n}\n\nquery BackupSchedule {\n  backupSchedule {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n    runs(first: 7) {\n      id\n      day\n      status\n      startedAt\n      finishedAt\n      fileName\n      sizeBytes\n      copyPath\n      prunedCount\n      error\n    }\n  }\n}\n\nmutation UpdateBackupSchedule($input: BackupScheduleInput!) {\n  updateBackupSchedule(input: $input) {\n    enabled\n    time\n    retentionDays\n    retentionCount\n    nextRunAt\n  }\n}\n";
 
 export type SettingsFieldsFragment = {
   clinicName: string;
@@ -32,6 +32,11 @@ export type SettingsFieldsFragment = {
   doctorAlertHours: number;
   /** Minutes a waitlist offer holds its slot for the patient (and its link works); default 30. */
   waitlistHoldMinutes: number;
+  /**
+   * Also receives the doctor alerts (bookings, reschedules and cancellations within doctorAlertHours), by email, in
+   * Spanish; null: only the doctor (addition).
+   */
+  frontDeskEmail: string | null;
 };
 
 export type UserListQuery = {
@@ -109,6 +114,11 @@ export type SettingsQuery = {
     doctorAlertHours: number;
     /** Minutes a waitlist offer holds its slot for the patient (and its link works); default 30. */
     waitlistHoldMinutes: number;
+    /**
+     * Also receives the doctor alerts (bookings, reschedules and cancellations within doctorAlertHours), by email, in
+     * Spanish; null: only the doctor (addition).
+     */
+    frontDeskEmail: string | null;
   };
 };
 
@@ -147,6 +157,11 @@ export type UpdateSettingsMutation = {
     doctorAlertHours: number;
     /** Minutes a waitlist offer holds its slot for the patient (and its link works); default 30. */
     waitlistHoldMinutes: number;
+    /**
+     * Also receives the doctor alerts (bookings, reschedules and cancellations within doctorAlertHours), by email, in
+     * Spanish; null: only the doctor (addition).
+     */
+    frontDeskEmail: string | null;
   };
 };
 

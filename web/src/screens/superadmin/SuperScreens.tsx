@@ -101,13 +101,13 @@ export function Settings() {
   const q = useQuery(() => request(SettingsDocument, {}), []);
   const [f, setF] = useState({ clinicName: "", timeZone: "", cancellationWindowHours: 24, bookingHorizonDays: 90, defaultSlotMinutes: 30,
     minimumNoticeMinutes: 120, maxActiveAppointmentsPerPatient: 3, onePerDoctorPerDay: true, noShowLimit: 3, doctorAlertHours: 48,
-    waitlistHoldMinutes: 30 });
+    waitlistHoldMinutes: 30, frontDeskEmail: "" });
   // Reminder lead times per channel, edited as "1440, 120" (minutes before); the longest is reminderHoursBefore.
   const [reminders, setReminders] = useState({ email: "1440, 120", sms: "1440, 120" });
   useEffect(() => {
     if (!q.data) return;
     const { emailReminderOffsetsMinutes, smsReminderOffsetsMinutes, reminderHoursBefore: _longest, ...rest } = q.data.systemSettings;
-    setF(rest);
+    setF({ ...rest, frontDeskEmail: rest.frontDeskEmail ?? "" });
     setReminders({ email: emailReminderOffsetsMinutes.join(", "), sms: smsReminderOffsetsMinutes.join(", ") });
   }, [q.data]);
   const m = useMutation();
@@ -137,6 +137,8 @@ export function Settings() {
         <TextField label={t("Inasistencias en 12 meses que bloquean la reserva en línea (0: nunca)", "No-shows in 12 months that stop online booking (0: never)")} type="number" value={f.noShowLimit} onChange={num("noShowLimit")} error={m.field("noShowLimit")} />
         <TextField label={t("Avisar al médico de cambios dentro de (horas, 0: nunca)", "Tell the doctor of changes within (hours, 0: never)")} type="number" value={f.doctorAlertHours} onChange={num("doctorAlertHours")} error={m.field("doctorAlertHours")} />
         <TextField label={t("Minutos que se guarda una oferta de la lista de espera", "Minutes a waitlist offer is held")} type="number" value={f.waitlistHoldMinutes} onChange={num("waitlistHoldMinutes")} error={m.field("waitlistHoldMinutes")} />
+        <TextField label={t("Correo de recepción para esos avisos (vacío: ninguno)", "Front desk email for those alerts (empty: none)")} type="email" name="frontDeskEmail"
+          value={f.frontDeskEmail} onChange={(e) => setF({ ...f, frontDeskEmail: e.target.value })} error={m.field("frontDeskEmail")} />
         <TextField label={t("Horizonte de reserva (días)", "Booking horizon (days)")} type="number" value={f.bookingHorizonDays} onChange={num("bookingHorizonDays")} error={m.field("bookingHorizonDays")} />
         <TextField label={t("Duración de turno (min)", "Default slot (min)")} type="number" value={f.defaultSlotMinutes} onChange={num("defaultSlotMinutes")} error={m.field("defaultSlotMinutes")} />
         <div className="span2"><FormError error={m.error ?? q.error} /><button className="primary" disabled={m.busy}>{t("Guardar", "Save")}</button></div>
