@@ -98,6 +98,7 @@ enum NotificationKind {
 
   """
   To the treating doctor: one of their appointments starting within `SystemSettings.doctorAlertHours` was booked, moved or cancelled.
+  A copy goes to `SystemSettings.frontDeskEmail` when set (filed under the doctor).
   """
   DOCTOR_ALERT
 }
