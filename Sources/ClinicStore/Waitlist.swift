@@ -332,14 +332,21 @@ public enum WaitlistOffering {
             minimumNoticeMinutes: WaitlistRules.offerLeadMinutes(rules: settings.rules, holdMinutes: holdMinutes), buffers: doctor.buffers)
         var slots: [SlotCalendar.Slot] = []
         for offset in 0...first.days(to: last) { slots += calendar.freeSlots(on: first.adding(days: offset)) }
+        // The rules depend on the patient and the date only: asked once per pair, however many slots a day has.
+        var allowed: [String: Bool] = [:]
         let matches = try WaitlistMatching.match(slots: slots, candidates: candidates, buffers: doctor.buffers) { c, slot in
-            let standing = try PatientStandingStore.standing(conn, patientID: c.patientID, doctorID: doctorID, date: slot.date, now: now,
-                                                             excluding: nil)
-            do throws(BookingRules.Refusal) {
-                try settings.rules.check(standing, isStaff: false, isNewBooking: true, doctor: doctor.displayName, date: slot.date)
-            } catch {
-                return false
+            let key = "\(c.patientID) \(slot.date.iso)"
+            if allowed[key] == nil {
+                let standing = try PatientStandingStore.standing(conn, patientID: c.patientID, doctorID: doctorID, date: slot.date, now: now,
+                                                                 excluding: nil)
+                do throws(BookingRules.Refusal) {
+                    try settings.rules.check(standing, isStaff: false, isNewBooking: true, doctor: doctor.displayName, date: slot.date)
+                    allowed[key] = true
+                } catch {
+                    allowed[key] = false
+                }
             }
+            guard allowed[key] == true else { return false }
             return try !patientBusy(conn, patientID: c.patientID, during: slot.range)
         }
         let expiresAt = now.adding(minutes: holdMinutes)

@@ -54,6 +54,12 @@ final class IdentityAuthorizationTests: XCTestCase {
         "PatientNoShows.patient", "PatientNoShows.noShows",
         // Doctors' buffers (issue #17): public like the rest of the profile; they shape the free slots anyone sees.
         "Doctor.bufferBeforeMinutes", "Doctor.bufferAfterMinutes",
+        // The waitlist (issue #17): pages whose nodes carry their own rule (WaitlistEntry: SELF, ADMIN); what an
+        // offer link shows, to whoever holds the link's token: the slot and its doctor, no patient data.
+        "WaitlistEntryConnection.edges", "WaitlistEntryConnection.nodes", "WaitlistEntryConnection.pageInfo",
+        "WaitlistEntryConnection.totalCount", "WaitlistEntryEdge.cursor", "WaitlistEntryEdge.node",
+        "WaitlistOfferByLink.doctorName", "WaitlistOfferByLink.specialization", "WaitlistOfferByLink.date", "WaitlistOfferByLink.time",
+        "WaitlistOfferByLink.startsAt", "WaitlistOfferByLink.expiresAt", "WaitlistOfferByLink.status",
     ]
 
     func testEveryFieldHasAnAuthorizationRule() throws {

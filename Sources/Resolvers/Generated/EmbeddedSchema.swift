@@ -101,6 +101,11 @@ enum NotificationKind {
   A copy goes to `SystemSettings.frontDeskEmail` when set (filed under the doctor).
   """
   DOCTOR_ALERT
+
+  """
+  A freed slot held for a waiting patient, with the link that accepts or declines it (the stored text hides the link).
+  """
+  WAITLIST_OFFER
 }
 
 enum SortDirection {
@@ -688,6 +693,11 @@ type SystemSettings @auth(requires: [SUPERADMIN]) {
   Spanish; null: only the doctor (addition).
   """
   frontDeskEmail: String
+
+  """
+  Minutes a waitlist offer holds its slot for the patient (and its link works); default 30.
+  """
+  waitlistHoldMinutes: Int!
 }
 
 type AuditEntry implements Node @auth(requires: [SUPERADMIN]) {
@@ -872,6 +882,19 @@ type Query {
   Clinic closures in date order; `from`: only those ending on or after that date.
   """
   closures(from: Date, first: Int = 20, after: String): ClinicClosureConnection! @auth(requires: [ADMIN])
+
+  """
+  Waitlist entries, first come first served (join time). Staff: every entry, or one patient's (`patientId`), or those a
+  doctor could fill (`doctorId`: waiting for them or their specialization). A client: their own only (another patientId
+  is FORBIDDEN). Doctors without a patient profile: FORBIDDEN.
+  """
+  waitlistEntries(patientId: ID, doctorId: ID, status: [WaitlistStatus!], first: Int = 20, after: String): WaitlistEntryConnection! @auth(requires: [AUTHENTICATED])
+
+  """
+  The offer an emailed link names, without signing in. NOT_FOUND for an unknown or malformed token; an offer no longer
+  open still shows (status), but cannot be answered.
+  """
+  waitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
 }
 
 type AuthPayload {
@@ -1118,8 +1141,13 @@ input SystemSettingsInput {
   smsReminderOffsetsMinutes: [Int!]
   doctorAlertHours: Int
 
-  """An email address for the front desk's copy of the doctor alerts; an empty string removes it."""
+  """
+  An email address for the front desk's copy of the doctor alerts; an empty string removes it.
+  """
   frontDeskEmail: String
+
+  """5 to 1440 minutes."""
+  waitlistHoldMinutes: Int
 }
 
 type Mutation {
@@ -1247,13 +1275,33 @@ type Mutation {
   link and the appointment's other links die.
   """
   cancelAppointmentByLink(token: String!, reason: String): AppointmentLink! @auth(requires: [ANYONE])
+
+  """
+  Join a waitlist (see JoinWaitlistInput). CONFLICT beyond 5 open entries per patient.
+  """
+  joinWaitlist(input: JoinWaitlistInput!): WaitlistEntry! @auth(requires: [AUTHENTICATED])
+
+  """
+  Leave a waitlist (the patient), or remove an entry (staff): LEFT, and an open offer is WITHDRAWN so its slot goes to the
+  next patient. Another patient's entry is NOT_FOUND.
+  """
+  leaveWaitlist(id: ID!): WaitlistEntry! @auth(requires: [SELF, ADMIN])
+
+  """
+  Accept the offer a link names: books the held slot for its patient through the same path and rules as bookAppointment,
+  once. NOT_FOUND for an unknown token; CONFLICT with extensions.reason OFFER_EXPIRED, OFFER_ANSWERED or OFFER_WITHDRAWN.
+  """
+  acceptWaitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
+
+  """
+  Decline the offer a link names: the slot goes to the next waiting patient, the entry waits on. Errors as acceptWaitlistOffer.
+  """
+  declineWaitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
 }
 
-# ---------------------------------------------------------------------------
-# Waitlist with automatic offers (issue #17; README "Waitlist").
-# ---------------------------------------------------------------------------
-
-"""A part of the clinic-local day: slots starting before 12:00, 12:00–16:59, or from 17:00."""
+"""
+A part of the clinic-local day: slots starting before 12:00, 12:00–16:59, or from 17:00.
+"""
 enum PartOfDay {
   ANY
   MORNING
@@ -1274,7 +1322,9 @@ enum WaitlistStatus {
   LEFT
 }
 
-"""An offer's state: OFFERED while it holds its slot, then ACCEPTED, DECLINED, EXPIRED or WITHDRAWN (its entry was removed)."""
+"""
+An offer's state: OFFERED while it holds its slot, then ACCEPTED, DECLINED, EXPIRED or WITHDRAWN (its entry was removed).
+"""
 enum WaitlistOfferStatus {
   OFFERED
   ACCEPTED
@@ -1289,23 +1339,34 @@ A patient waiting for a doctor (or any doctor of a specialization) on clinic-loc
 type WaitlistEntry implements Node @auth(requires: [SELF, ADMIN]) {
   id: ID!
   patient: Patient!
+
   """The doctor waited for; null when waiting for a specialization."""
   doctor: Doctor
+
   """The specialization waited for; null when waiting for one doctor."""
   specialization: String
   firstDay: Date!
   lastDay: Date!
   partOfDay: PartOfDay!
   status: WaitlistStatus!
-  """When the patient joined: offers go to waiting entries in this order (first come, first served)."""
+
+  """
+  When the patient joined: offers go to waiting entries in this order (first come, first served).
+  """
   joinedAt: DateTime!
-  """The latest offer made to this entry (the open one while OFFERED); null before any."""
+
+  """
+  The latest offer made to this entry (the open one while OFFERED); null before any.
+  """
   offer: WaitlistOffer
+
   """The appointment an accepted offer became (BOOKED)."""
   appointment: Appointment
 }
 
-"""A freed slot offered to one waiting patient, held for them until `expiresAt`."""
+"""
+A freed slot offered to one waiting patient, held for them until `expiresAt`.
+"""
 type WaitlistOffer @auth(requires: [SELF, ADMIN]) {
   id: ID!
   doctor: Doctor!
@@ -1354,56 +1415,6 @@ input JoinWaitlistInput {
   lastDay: Date!
   partOfDay: PartOfDay = ANY
   patientId: ID
-}
-
-extend enum NotificationKind {
-  """A freed slot held for a waiting patient, with the link that accepts or declines it (the stored text hides the link)."""
-  WAITLIST_OFFER
-}
-
-extend type SystemSettings {
-  """Minutes a waitlist offer holds its slot for the patient (and its link works); default 30."""
-  waitlistHoldMinutes: Int!
-}
-
-extend input SystemSettingsInput {
-  """5 to 1440 minutes."""
-  waitlistHoldMinutes: Int
-}
-
-extend type Query {
-  """
-  Waitlist entries, first come first served (join time). Staff: every entry, or one patient's (`patientId`), or those a
-  doctor could fill (`doctorId`: waiting for them or their specialization). A client: their own only (another patientId
-  is FORBIDDEN). Doctors without a patient profile: FORBIDDEN.
-  """
-  waitlistEntries(patientId: ID, doctorId: ID, status: [WaitlistStatus!], first: Int = 20, after: String): WaitlistEntryConnection! @auth(requires: [AUTHENTICATED])
-
-  """
-  The offer an emailed link names, without signing in. NOT_FOUND for an unknown or malformed token; an offer no longer
-  open still shows (status), but cannot be answered.
-  """
-  waitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
-}
-
-extend type Mutation {
-  """Join a waitlist (see JoinWaitlistInput). CONFLICT beyond 5 open entries per patient."""
-  joinWaitlist(input: JoinWaitlistInput!): WaitlistEntry! @auth(requires: [AUTHENTICATED])
-
-  """
-  Leave a waitlist (the patient), or remove an entry (staff): LEFT, and an open offer is WITHDRAWN so its slot goes to the
-  next patient. Another patient's entry is NOT_FOUND.
-  """
-  leaveWaitlist(id: ID!): WaitlistEntry! @auth(requires: [SELF, ADMIN])
-
-  """
-  Accept the offer a link names: books the held slot for its patient through the same path and rules as bookAppointment,
-  once. NOT_FOUND for an unknown token; CONFLICT with extensions.reason OFFER_EXPIRED, OFFER_ANSWERED or OFFER_WITHDRAWN.
-  """
-  acceptWaitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
-
-  """Decline the offer a link names: the slot goes to the next waiting patient, the entry waits on. Errors as acceptWaitlistOffer."""
-  declineWaitlistOffer(token: String!): WaitlistOfferByLink! @auth(requires: [ANYONE])
 }
 """#
 }
