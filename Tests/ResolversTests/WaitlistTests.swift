@@ -122,6 +122,13 @@ final class WaitlistTests: XCTestCase {
         let next = await f.h.graphql("{ waitlistEntries(first: 1, after: \"\(cursor)\") { nodes { id } } }", as: f.admin.viewer)
         XCTAssertEqual(next.at("data.waitlistEntries.nodes.0.id")?.stringValue, byBen.at("data.joinWaitlist.id")?.stringValue)
 
+        // Relations batch by level: one page or twenty, the same statements.
+        let relations = "nodes { id patient { id user { fullName } } doctor { id user { fullName } } offer { status doctor { id } } appointment { id } }"
+        let (one, oneCount) = try await f.counted("{ waitlistEntries(first: 1) { \(relations) } }", as: f.admin.viewer)
+        let (all, allCount) = try await f.counted("{ waitlistEntries(first: 20) { \(relations) } }", as: f.admin.viewer)
+        XCTAssertEqual(one.clinicCodes, []); XCTAssertEqual(all.at("data.waitlistEntries.nodes")?.arrayValue?.count, 2)
+        XCTAssertEqual(oneCount, allCount, "\(all)")
+
         // Bad input, with the argument named.
         let past = await w.join(as: ana.viewer, doctor: doc, first: day.adding(days: -4), last: day)
         XCTAssertEqual(past.clinicCodes, ["BAD_USER_INPUT"]); XCTAssertEqual(past.clinicField, "input.firstDay")
