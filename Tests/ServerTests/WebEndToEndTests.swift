@@ -35,11 +35,11 @@ final class WebEndToEndTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let (status, output) = try ProcessRunner.run("/usr/bin/python3", [Self.root + "/web/e2e/run_e2e.py",
                                                                           "--base-url", "http://127.0.0.1:\(server.port)",
-                                                                          "--size", size, "--out", out, "--reset-token", resetToken,
+                                                                          "--size", size, "--out", out, "--reset-token=" + resetToken,
                                                                           "--clinic-bin", ClinicProcess.binaryPath, "--database-url", server.databaseURL,
                                                                           "--jwt-secret", ClinicProcess.jwtSecret,
-                                                                          "--link-patient", links.patient, "--confirm-link", links.confirm,
-                                                                          "--reschedule-link", links.reschedule],
+                                                                          "--link-patient=" + links.patient, "--confirm-link=" + links.confirm,
+                                                                          "--reschedule-link=" + links.reschedule],
                                                      directory: Self.root, mergingOutput: true, timeout: 900).statusAndOutput
         print(output)
         XCTAssertEqual(status, 0, "web e2e at \(size) failed:\n\(output)\nserver log tail:\n\(server.serverLog.suffix(3000))")
