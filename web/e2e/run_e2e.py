@@ -1208,7 +1208,7 @@ def scenario_doctor_calendar_feed(b, api, stamp):
     made through the API, without its reason)."""
     me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
     day, times = api.free_slots(me, 2)
-    patient = api.register_patient("Feed", f"Paciente{stamp}", f"feed.{stamp}@example.test")
+    patient = api.register_patient("Feed", f"Suscrita{stamp}", f"feed.{stamp}@example.test")
     api.book_for(patient, me, day, times[0], f"Motivo clínico {stamp}")
     feed_q = "{ me { doctor { calendarFeedUrl } } }"
 
@@ -1226,7 +1226,7 @@ def scenario_doctor_calendar_feed(b, api, stamp):
     b.shot("doctor-calendar-feed")
     status, ctype, text = fetch_feed(api, first)
     assert status == 200 and ctype == "text/calendar; charset=utf-8", (status, ctype)
-    assert "BEGIN:VCALENDAR" in text and f"Feed Paciente{stamp}" in text.replace("\r\n ", ""), text[:500]
+    assert "BEGIN:VCALENDAR" in text and f"Feed Suscrita{stamp}" in text.replace("\r\n ", ""), text[:500]
     assert f"Motivo clínico {stamp}" not in text, "the reason is clinical text: never in the feed"
     # Rotate: confirm first, then the old URL is dead and the page shows the new one.
     b.click("Crear una dirección nueva")
