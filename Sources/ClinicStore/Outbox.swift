@@ -91,10 +91,10 @@ public enum ClinicOutbox {
         for (channel, recipient) in channels where !recipient.isEmpty {
             let (subject, body) = text(kind, channel)
             _ = try conn.query("""
-                INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient)
-                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, [.int(Int(a.patientUserID)), .int(Int(a.id)), .text(channel), .text(kind), .text(subject), .text(body),
-                      .text(String(recipient.prefix(254)))])
+                      .text(String(recipient.prefix(254))), now.postgresValue])
         }
         switch reminder {
         case .keep: break
@@ -342,14 +342,14 @@ public enum OutboxStore {
     }
 
     /// Every pending reminder moves to its appointment's start minus its own
-    /// offset, or `reminderHoursBefore` for a row without one (not before now).
+    /// offset, or `reminderHoursBefore` for a row without one (not before `now`).
     /// Returns the rows moved.
-    public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
+    public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int, now: Instant) throws -> Int {
         try conn.query("""
             UPDATE notifications n
-               SET scheduled_at = GREATEST(a.starts_at - make_interval(mins => COALESCE(n.reminder_offset_minutes, $1::int * 60)), now())
+               SET scheduled_at = GREATEST(a.starts_at - make_interval(mins => COALESCE(n.reminder_offset_minutes, $1::int * 60)), $2)
               FROM appointments a
              WHERE a.id = n.appointment_id AND n.kind = 'REMINDER' AND n.status = 'PENDING'
-            """, [.int(reminderHoursBefore)]).affectedRows
+            """, [.int(reminderHoursBefore), now.postgresValue]).affectedRows
     }
 }

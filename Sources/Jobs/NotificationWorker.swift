@@ -426,8 +426,8 @@ public final class NotificationWorker: Sendable {
     /// mutation uses `ClinicOutbox.followReminderOffsets` instead.
     /// Call inside a transaction. Returns the rows moved.
     @discardableResult
-    public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int) throws -> Int {
-        try OutboxStore.rescheduleReminders(conn, reminderHoursBefore: reminderHoursBefore)
+    public static func rescheduleReminders(_ conn: Connection, reminderHoursBefore: Int, now: Instant) throws -> Int {
+        try OutboxStore.rescheduleReminders(conn, reminderHoursBefore: reminderHoursBefore, now: now)
     }
 
     // MARK: - Construction for the server

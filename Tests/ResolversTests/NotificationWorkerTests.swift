@@ -320,7 +320,7 @@ final class NotificationWorkerTests: XCTestCase {
         // Changing the setting moves reminders not yet sent.
         let moved = try await h.services.pool.transaction { conn in
             _ = try conn.query("UPDATE system_settings SET reminder_hours_before = 48")
-            return try NotificationWorker.rescheduleReminders(ClinicStore.Connection(conn), reminderHoursBefore: 48)
+            return try NotificationWorker.rescheduleReminders(ClinicStore.Connection(conn), reminderHoursBefore: 48, now: h.services.clock.now)
         }
         XCTAssertEqual(moved, 1)
         let check = try await h.sql("""

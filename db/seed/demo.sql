@@ -49,7 +49,10 @@ BEGIN
     END IF;
 
     SELECT time_zone INTO tz FROM system_settings;
-    today := (now() AT TIME ZONE tz)::date;
+    -- The runner's clock (`clinic.now`, the server's Clock) decides today, so a
+    -- server whose clock is moved (faketime) gets data around its own today;
+    -- psql by hand without it: the database's now().
+    today := (coalesce(nullif(current_setting('clinic.now', true), '')::timestamptz, now()) AT TIME ZONE tz)::date;
     day0  := today::timestamp AT TIME ZONE tz;
 
     ---------------------------------------------------------------- staff

@@ -46,7 +46,7 @@ public enum DatabaseSeeds {
         }
         let pg = try Postgres.Connection(db.url)
         defer { pg.close() }
-        try SeedStore.run(ClinicStore.Connection(pg), script: script, passwordHashes: hashes, scale: scale)
+        try SeedStore.run(ClinicStore.Connection(pg), script: script, passwordHashes: hashes, scale: scale, now: Clock().now)
         return started.duration(to: .now)
     }
 }
