@@ -1,5 +1,6 @@
 // Configuration from the environment, as listed in INTERFACE.md. Parsed once
 // at startup; a bad value stops the process with a one-line message.
+import ClinicDomain
 import Foundation
 
 public struct ConfigurationError: Error, CustomStringConvertible {
@@ -94,6 +95,17 @@ public struct Configuration: Sendable {
     public var trustedDocumentsStaffAdHoc = false
     /// PERSISTED_QUERIES_CAPACITY: documents kept for automatic persisted queries (10000).
     public var persistedQueriesCapacity = 10_000
+    /// CLINIC_CLOCK_OFFSET_SECONDS: development and tests only; added to the wall clock by
+    /// every Clock this process makes, so a test can run the server at any hour of any day
+    /// (libfaketime cannot run a Swift program: its timers hang).
+    public var clockOffsetSeconds: Int64 = 0
+
+    /// The process's notion of now: the wall clock moved by CLINIC_CLOCK_OFFSET_SECONDS.
+    public func makeClock() -> Clock {
+        let clock = Clock()
+        clock.advance(seconds: clockOffsetSeconds)
+        return clock
+    }
 
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Configuration {
         func value(_ key: String) -> String? {
@@ -165,6 +177,8 @@ public struct Configuration: Sendable {
         case let other?: throw ConfigurationError("TRUSTED_DOCUMENTS_STAFF_AD_HOC=\(other): expected true or false")
         }
         c.persistedQueriesCapacity = try int("PERSISTED_QUERIES_CAPACITY", 10_000, range: 1...1_000_000)
+        // A century either way: enough for any test day, small enough that microseconds cannot overflow.
+        c.clockOffsetSeconds = Int64(try int("CLINIC_CLOCK_OFFSET_SECONDS", 0, range: -3_155_760_000...3_155_760_000))
         guard ["text", "json"].contains(c.logFormat) else {
             throw ConfigurationError("LOG_FORMAT=\(c.logFormat): expected text or json")
         }
@@ -174,6 +188,9 @@ public struct Configuration: Sendable {
         if c.isProduction {
             guard c.jwtSecret != nil else { throw ConfigurationError("CLINIC_ENV=production requires JWT_SECRET (at least 32 bytes)") }
             guard c.databaseURL != nil else { throw ConfigurationError("CLINIC_ENV=production requires DATABASE_URL") }
+            guard value("CLINIC_CLOCK_OFFSET_SECONDS") == nil else {
+                throw ConfigurationError("CLINIC_CLOCK_OFFSET_SECONDS is for tests only and refused with CLINIC_ENV=production")
+            }
         }
         if let s = c.jwtSecret, s.utf8.count < 32 {
             throw ConfigurationError("JWT_SECRET must be at least 32 bytes")

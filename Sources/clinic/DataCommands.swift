@@ -30,8 +30,8 @@ enum SeedCommand: Subcommand {
                  + "runs only with CLINIC_ENV=development (CLINIC_ENV is \"\(config.environment)\")")
             return 1
         }
-        return await withDatabase { _, db in
-            let elapsed = try await DatabaseSeeds.seed(db, scale: demo ? nil : scale)
+        return await withDatabase { config, db in
+            let elapsed = try await DatabaseSeeds.seed(db, scale: demo ? nil : scale, clock: config.makeClock())
             writeStdout("seed: \(demo ? "demo" : "scale \(scale!)") done in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds])))\n")
             return 0
         }

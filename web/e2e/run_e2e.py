@@ -10,6 +10,7 @@ as CSV; a superadmin changes a role. Every screen is saved as a PNG in --out.
 Exit status 0 when every scenario passed, 1 otherwise (the failure is printed).
 """
 import argparse
+import base64
 import datetime
 import glob
 import json
@@ -249,8 +250,37 @@ def sign_out(b):
     b.wait(lambda d: "/login" in d.current_url, 10, "sign-in page after sign-out")
 
 
+# The clinic's zone (Query.clinic), read in main(). The scenarios' "today" is the clinic's
+# date, as the screens' is: the machine's (UTC) differs from it for hours every day.
+CLINIC_ZONE = datetime.timezone.utc
+
+
+def clinic_today():
+    return datetime.datetime.now(CLINIC_ZONE).date()
+
+
+def check_moved_clock(b, api, expected):
+    """--expect-clock: the script, the browser and the server each read the moved instant
+    (libfaketime under each of them); a clock left real would run the scenarios at the real
+    hour and prove nothing about the moved one."""
+    want = datetime.datetime.fromisoformat(expected)
+    # The run starts within seconds of the instant the offset was taken for.
+    lo, hi = want - datetime.timedelta(minutes=1), want + datetime.timedelta(minutes=10)
+    b.go("/login")
+    b.css("form")
+    browser = datetime.datetime.fromtimestamp(b.driver.execute_script("return Date.now()") / 1000, datetime.timezone.utc)
+    payload = api.token(*ADMIN).split(".")[1]
+    server = datetime.datetime.fromtimestamp(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["iat"],
+                                             datetime.timezone.utc)
+    script = datetime.datetime.now(datetime.timezone.utc)
+    for who, at in (("script", script), ("browser", browser), ("server (token iat)", server)):
+        assert lo <= at <= hi, f"the {who}'s clock reads {at.isoformat()}, not the moved {expected}"
+    print(f"clock moved to {expected}: clinic today {clinic_today()} ({CLINIC_ZONE}); script {script.isoformat(timespec='seconds')}, "
+          f"browser {browser.isoformat(timespec='seconds')}, server {server.isoformat(timespec='seconds')}", flush=True)
+
+
 def weekday_from(days):
-    d = datetime.date.today() + datetime.timedelta(days=days)
+    d = clinic_today() + datetime.timedelta(days=days)
     while d.weekday() >= 5:
         d += datetime.timedelta(days=1)
     return d
@@ -519,7 +549,7 @@ def find_card(b, offsets, want):
     """Moves the board to each day offset until a card satisfies `want`; returns it."""
     date_input = b.field("Fecha")
     for off in offsets:
-        b.set_value(date_input, (datetime.date.today() + datetime.timedelta(days=off)).isoformat())
+        b.set_value(date_input, (clinic_today() + datetime.timedelta(days=off)).isoformat())
         time.sleep(0.4)
         b.no_loading()
         for c in board_cards(b):
@@ -544,8 +574,8 @@ def scenario_admin(b):
     b.shot("admin-day-board")
     # The board opens on the clinic's today (Query.clinic's zone), not the browser's: they differ for hours every day.
     zone = Api(b.base).gql("{ clinic { timeZone } }")["clinic"]["timeZone"]
-    clinic_today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date().isoformat()
-    b.wait(lambda d: b.field("Fecha").get_attribute("value") == clinic_today, 15, f"the board on the clinic's today {clinic_today} ({zone})")
+    today = datetime.datetime.now(zoneinfo.ZoneInfo(zone)).date().isoformat()
+    b.wait(lambda d: b.field("Fecha").get_attribute("value") == today, 15, f"the board on the clinic's today {today} ({zone})")
     past = list(range(0, -31, -1))
     # Prefer an appointment that already started and is still SCHEDULED: confirm it, then complete it.
     card = find_card(b, past, lambda c: has_button(c, "Confirmar") and started(c))
@@ -676,7 +706,7 @@ def scenario_staff_appointments(b, api, stamp):
     b.css("h1")
     b.no_loading()
     b.shot("admin-appointments")
-    b.fill("Hasta", (datetime.date.today() + datetime.timedelta(days=60)).isoformat())
+    b.fill("Hasta", (clinic_today() + datetime.timedelta(days=60)).isoformat())
     b.fill("Buscar paciente", last)
     b.wait(lambda d: len(Select(b.field("Paciente")).options) > 1, 15, "patient option")
     Select(b.field("Paciente")).select_by_value(patient)
@@ -722,10 +752,10 @@ def scenario_staff_appointments(b, api, stamp):
 
     # Keyset paging over every patient's appointments in four months.
     Select(b.field("Paciente")).select_by_value("")
-    b.fill("Desde", (datetime.date.today() - datetime.timedelta(days=60)).isoformat())
+    b.fill("Desde", (clinic_today() - datetime.timedelta(days=60)).isoformat())
     total = api.gql("query($f: AppointmentFilter) { appointments(filter: $f, first: 0) { totalCount } }",
-                    {"f": {"from": (datetime.date.today() - datetime.timedelta(days=60)).isoformat(),
-                           "to": (datetime.date.today() + datetime.timedelta(days=60)).isoformat()}}, ADMIN)["appointments"]["totalCount"]
+                    {"f": {"from": (clinic_today() - datetime.timedelta(days=60)).isoformat(),
+                           "to": (clinic_today() + datetime.timedelta(days=60)).isoformat()}}, ADMIN)["appointments"]["totalCount"]
     assert total > 25, f"only {total} appointments to page through"
     b.text_present(f"1–25 de {total}")
     first_page = b.ids()
@@ -967,7 +997,7 @@ def scenario_admin_screens(b, api, stamp):
 
     # Time off over the first hour of the next Monday with free slots.
     for i in range(1, 30):
-        monday_day = datetime.date.today() + datetime.timedelta(days=i)
+        monday_day = clinic_today() + datetime.timedelta(days=i)
         if monday_day.weekday() == 0:
             break
     slots = api.gql("query($d: ID!, $date: Date!) { availableSlots(doctorId: $d, date: $date) { time startsAt endsAt } }",
@@ -1078,7 +1108,7 @@ def scenario_doctor_day(b, api, stamp):
     (the Swift test adds started visits of Dr. García, whatever the hour), writes clinical
     notes; a visit that has not started offers no closing buttons. Read back through the API."""
     me = api.gql("{ me { doctor { id } } }", None, DOCTOR)["me"]["doctor"]["id"]
-    today = datetime.date.today()
+    today = clinic_today()
     open_q = """query($d: ID!, $f: Date!, $t: Date!) { appointments(filter: {doctorId: $d, from: $f, to: $t, status: [SCHEDULED, CONFIRMED]},
         first: 100) { nodes { id date startsAt } } }"""
     nodes = api.gql(open_q, {"d": me, "f": (today - datetime.timedelta(days=3)).isoformat(),
@@ -1418,9 +1448,9 @@ def scenario_superadmin(b, api, stamp, last):
     # The superadmin's report figures match the API's.
     b.go("/admin/reports")
     b.css("[data-testid=advanced-figures]")
-    frm = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
+    frm = (clinic_today() - datetime.timedelta(days=30)).isoformat()
     rep = api.gql("query($f: Date!, $t: Date!) { report(from: $f, to: $t) { revenue utilization } }",
-                  {"f": frm, "t": datetime.date.today().isoformat()}, SUPERADMIN)["report"]
+                  {"f": frm, "t": clinic_today().isoformat()}, SUPERADMIN)["report"]
     b.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=revenue]").text == "$" + rep["revenue"], 15, "revenue figure")
     assert b.css("[data-testid=utilization]").text == f"{rep['utilization'] * 100:.1f}%"
     b.driver.execute_script("document.querySelector('[data-testid=advanced-figures]').scrollIntoView()")
@@ -1620,6 +1650,9 @@ def main():
                     help="the browser's time zone (default: the machine's), e.g. Pacific/Kiritimati (UTC+14), 20 hours from "
                          "the demo clinic's: a screen that takes the browser's date or clock for the clinic's then fails at "
                          "almost every hour")
+    ap.add_argument("--expect-clock", default="",
+                    help="ISO 8601 instant the clocks were moved to (server, script and browser under libfaketime, as "
+                         "WebEndToEndTests runs them): checked before any scenario, so a clock left real fails the run")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
     os.makedirs(args.out, exist_ok=True)
@@ -1629,6 +1662,8 @@ def main():
     stamp = f"{w}{int(time.time()) % 100000}"
     b = Browser(args.base_url, w, h, os.path.abspath(args.out), tag, downloads, tz=args.browser_tz)
     api = Api(args.base_url)
+    global CLINIC_ZONE
+    CLINIC_ZONE = zoneinfo.ZoneInfo(api.gql("{ clinic { timeZone } }")["clinic"]["timeZone"])
     failures = []
     state = {}
     scenarios = [
@@ -1654,6 +1689,12 @@ def main():
     ]
     only = set(filter(None, args.only.split(",")))
     try:
+        if args.expect_clock:
+            try:
+                check_moved_clock(b, api, args.expect_clock)
+            except AssertionError as e:
+                print(f"FAIL {tag} clock: {e}", flush=True)
+                return 1
         for name, fn in scenarios:
             if only and name not in only:
                 continue

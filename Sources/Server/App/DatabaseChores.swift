@@ -30,8 +30,8 @@ public enum DatabaseSeeds {
     ]
 
     /// Migrates, then runs db/seed/demo.sql (scale nil) or db/seed/scale.sql at
-    /// `scale`, with the published passwords hashed here. Returns the time taken.
-    public static func seed(_ db: DatabaseHandle, scale: Int?) async throws -> Swift.Duration {
+    /// `scale`, with the published passwords hashed here; today is `clock`'s. Returns the time taken.
+    public static func seed(_ db: DatabaseHandle, scale: Int?, clock: Clock) async throws -> Swift.Duration {
         _ = try await DatabaseMigrations.apply(db.url)
         let started = ContinuousClock.now
         let file = databaseFilesDirectory() + "/seed/" + (scale == nil ? "demo.sql" : "scale.sql")
@@ -46,7 +46,7 @@ public enum DatabaseSeeds {
         }
         let pg = try Postgres.Connection(db.url)
         defer { pg.close() }
-        try SeedStore.run(ClinicStore.Connection(pg), script: script, passwordHashes: hashes, scale: scale, now: Clock().now)
+        try SeedStore.run(ClinicStore.Connection(pg), script: script, passwordHashes: hashes, scale: scale, now: clock.now)
         return started.duration(to: .now)
     }
 }

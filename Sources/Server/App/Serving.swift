@@ -104,7 +104,7 @@ public enum ClinicServer {
         limits.passwordHashing = (config.rateLimitPasswordHashing.count, config.rateLimitPasswordHashing.periodSeconds)
         limits.notificationsPerUser = (config.notifyLimitPerUser.count, config.notifyLimitPerUser.periodSeconds)
         return ClinicServices(database: Database(primary: pool, replica: readPool), signer: try JWTSigner(secret: secret), hasher: PasswordHasher(),
-                              tokens: tokens, rateLimits: limits, isProduction: config.isProduction,
+                              tokens: tokens, rateLimits: limits, clock: config.makeClock(), isProduction: config.isProduction,
                               publicURL: config.publicURL, backupDirectory: config.backupDirectory, databaseURL: db.url,
                               replicaMaxLagMilliseconds: config.replicaMaxLagMilliseconds,
                               log: { logger.error($0) },

@@ -60,8 +60,9 @@ final class ClinicProcess: @unchecked Sendable {
     /// The server's JWT_SECRET (a worker beside it must share it: it seals and opens message secrets with it).
     static let jwtSecret = "e2e-test-secret-0123456789abcdef0123456789"
 
-    /// Starts `clinic serve` on a new database, seeded with demo data when asked.
-    init(seedDemo: Bool = true, environment: [String: String] = [:]) throws {
+    /// Starts `clinic serve` on a new database, seeded with demo data when asked;
+    /// `timeZone` is the clinic's (system_settings.time_zone), set before the seed.
+    init(seedDemo: Bool = true, timeZone: String? = nil, environment: [String: String] = [:]) throws {
         let cluster = try TestCluster.shared()
         databaseURL = try cluster.createDatabase(prefix: "e2e")
         port = Self.freePort()
@@ -80,6 +81,10 @@ final class ClinicProcess: @unchecked Sendable {
         for (k, v) in environment { env[k] = v }
         let (migrateStatus, _, migrateErr) = try Self.runCommand(["migrate"], environment: env)
         guard migrateStatus == 0 else { throw NSError(domain: "e2e", code: 1, userInfo: [NSLocalizedDescriptionKey: "migrate failed: \(migrateErr)"]) }
+        if let timeZone {
+            let conn = try Connection(databaseURL)
+            _ = try conn.query("UPDATE system_settings SET time_zone = $1", [.text(timeZone)])
+        }
         if seedDemo {
             let (s, _, e) = try Self.runCommand(["seed", "--demo"], environment: env)
             guard s == 0 else { throw NSError(domain: "e2e", code: 1, userInfo: [NSLocalizedDescriptionKey: "seed failed: \(e)"]) }
