@@ -185,6 +185,16 @@ public enum BackupTools {
 }
 
 extension BackupTools {
+    /// The archives in `directory`, by their names (`clinic-…Z-….dump`), with size and when each was made.
+    public static func archives(in directory: String) -> [(name: String, sizeBytes: Int, madeAt: Instant)] {
+        let fm = FileManager.default
+        return ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted().compactMap { name in
+            guard let madeAt = BackupArchiveName.madeAt(name) else { return nil }
+            let size = ((try? fm.attributesOfItem(atPath: directory + "/" + name))?[.size] as? NSNumber)?.intValue ?? 0
+            return (name, size, madeAt)
+        }
+    }
+
     /// Transaction-level advisory lock key of `replaceDatabase`: one restore at a time, on any host.
     static let restoreLockKey = 0x636C_696E_6963 + 1
 

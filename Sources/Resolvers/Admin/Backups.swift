@@ -110,11 +110,11 @@ extension Backups {
             throw ClinicError.internal()
         }
         services.settingsCache.invalidate()
-        let found = Self.archivesOnDisk(services.backupDirectory)
+        let found = BackupTools.archives(in: services.backupDirectory)
         let ip = ctx.ip
         return try await ctx.write { conn in
             var listed: [String: BackupRow] = [:]
-            for file in found { listed[file.name] = try BackupStore.registerFound(conn, fileName: file.name, sizeBytes: file.size, madeAt: file.madeAt) }
+            for file in found { listed[file.name] = try BackupStore.registerFound(conn, fileName: file.name, sizeBytes: file.sizeBytes, madeAt: file.madeAt) }
             guard let restored = listed[chosen.fileName], let safetyRow = listed[safety.fileName] else { throw ClinicError.internal() }
             // The restoring account may not exist in the archive: the audit then names it in its details only.
             let actor = try UserStore.user(conn, viewer.userID) != nil ? viewer.userID : nil
@@ -123,16 +123,6 @@ extension Backups {
                                                   ("migrationsApplied", .int(migrated)), ("byUserId", .int(Int(viewer.userID)))]),
                                 ip: ip)
             return BackupRestoreResult(restored: restored, safetyBackup: safetyRow, migrationsApplied: migrated)
-        }
-    }
-
-    /// The archives in `directory` (by their names), with sizes and when each was made.
-    static func archivesOnDisk(_ directory: String) -> [(name: String, size: Int, madeAt: Instant)] {
-        let fm = FileManager.default
-        return ((try? fm.contentsOfDirectory(atPath: directory)) ?? []).sorted().compactMap { name in
-            guard let madeAt = BackupArchiveName.madeAt(name) else { return nil }
-            let size = ((try? fm.attributesOfItem(atPath: directory + "/" + name))?[.size] as? NSNumber)?.intValue ?? 0
-            return (name, size, madeAt)
         }
     }
 }

@@ -110,20 +110,9 @@ enum ClinicMutations {
         let date = try Arguments.date(Arguments.string(input, "date"), field: "input.date")
         let time = try Arguments.time(Arguments.string(input, "time"), field: "input.time")
         let reason = try Arguments.text(Arguments.string(input, "reason") ?? "", field: "input.reason", max: 1000, label: "The reason")
-        let patientID: Int64
         let requested = try Arguments.string(input, "patientId").map { try Arguments.id($0, "Patient", field: "input.patientId") }
-        if viewer.isStaff {
-            guard let requested else {
-                throw ClinicError.badInput("Choose the patient to book for (patientId is required for staff)", field: "input.patientId")
-            }
-            patientID = requested
-        } else {
-            guard let own = viewer.patientID else {
-                throw ClinicError.forbidden("Only patients can book appointments: this account has no patient profile")
-            }
-            if let requested, requested != own { throw ClinicError.forbidden("You can only book appointments for yourself") }
-            patientID = own
-        }
+        let patientID = try ClinicKit.actingPatient(viewer, requested: requested, doing: "book appointments",
+                                                    staffHint: "Choose the patient to book for")
         let settings = try await ctx.settings()
         let now = ctx.now
         let ip = ctx.ip

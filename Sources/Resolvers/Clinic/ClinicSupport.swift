@@ -11,6 +11,21 @@ enum ClinicKit {
     // MARK: errors
 
     /// Database errors a user can cause, as CONFLICT/BAD_USER_INPUT; anything else rethrown.
+    /// The patient a request acts for: staff name one (`input.patientId`, required),
+    /// a client acts for themselves only. `doing` completes the refusals
+    /// ("book appointments", "join a waitlist").
+    static func actingPatient(_ viewer: Viewer, requested: Int64?, doing: String, staffHint: String) throws -> Int64 {
+        if viewer.isStaff {
+            guard let requested else { throw ClinicError.badInput("\(staffHint) (patientId is required for staff)", field: "input.patientId") }
+            return requested
+        }
+        guard let own = viewer.patientID else {
+            throw ClinicError.forbidden("Only patients can \(doing): this account has no patient profile")
+        }
+        if let requested, requested != own { throw ClinicError.forbidden("You can only \(doing) for yourself") }
+        return own
+    }
+
     static func mapDatabaseError(_ error: Error) -> Error {
         guard let failure = StoreFailure(error) else { return error }
         switch failure.kind {

@@ -117,19 +117,7 @@ enum ClinicWaitlist {
             return p
         } ?? .ANY
         let requested = try Arguments.string(input, "patientId").map { try Arguments.id($0, "Patient", field: "input.patientId") }
-        let patientID: Int64
-        if viewer.isStaff {
-            guard let requested else {
-                throw ClinicError.badInput("Choose the patient (patientId is required for staff)", field: "input.patientId")
-            }
-            patientID = requested
-        } else {
-            guard let own = viewer.patientID else {
-                throw ClinicError.forbidden("Only patients can join a waitlist: this account has no patient profile")
-            }
-            if let requested, requested != own { throw ClinicError.forbidden("You can only join a waitlist for yourself") }
-            patientID = own
-        }
+        let patientID = try ClinicKit.actingPatient(viewer, requested: requested, doing: "join a waitlist", staffHint: "Choose the patient")
         let settings = try await ctx.settings()
         let now = ctx.now
         let today = settings.zone.localDate(at: now)

@@ -69,15 +69,13 @@ public enum DatabaseBackups {
 
     /// The archives in BACKUP_DIR and BACKUP_COPY_DIR, newest first.
     public static func archives(_ config: Configuration) -> [ListedArchive] {
-        let fm = FileManager.default
         var byName: [String: ListedArchive] = [:]
         var made: [String: Instant] = [:]
         for dir in [config.backupDirectory, config.backupCopyDirectory].compactMap({ $0 }).map(absolute) {
-            for name in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] {
-                guard let madeAt = BackupArchiveName.madeAt(name) else { continue }
-                let size = ((try? fm.attributesOfItem(atPath: dir + "/" + name))?[.size] as? NSNumber)?.intValue ?? 0
-                made[name] = madeAt
-                byName[name, default: ListedArchive(name: name, madeAt: madeAt.rfc3339, copies: [])].copies.append((dir + "/" + name, size))
+            for archive in BackupTools.archives(in: dir) {
+                made[archive.name] = archive.madeAt
+                byName[archive.name, default: ListedArchive(name: archive.name, madeAt: archive.madeAt.rfc3339, copies: [])]
+                    .copies.append((dir + "/" + archive.name, archive.sizeBytes))
             }
         }
         return byName.values.sorted { (made[$0.name]!, $0.name) > (made[$1.name]!, $1.name) }
