@@ -253,7 +253,7 @@ extension DoctorStore {
         let pageSQL = "FROM doctors d WHERE \(whereSQL) ORDER BY d.id LIMIT \(limit)"
         let rows: [DoctorRow]
         if joinUser {
-            rows = try conn.query("SELECT \(DoctorRow.columns), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
+            rows = try conn.query("SELECT \(DoctorRow.columnsWithUser), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
                                   + "(SELECT \(DoctorRow.userColumns) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
                                   p.values).rows.map(DoctorRow.withUser)
         } else {

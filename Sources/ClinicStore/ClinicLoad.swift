@@ -47,7 +47,7 @@ public enum ClinicLoad {
     public static func doctorsWithUsers(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
         guard !ids.isEmpty else { return [:] }
         let rows = try conn.query("""
-            SELECT \(DoctorRow.columns), ju.* FROM doctors d
+            SELECT \(DoctorRow.columnsWithUser), ju.* FROM doctors d
              CROSS JOIN LATERAL (SELECT \(DoctorRow.userColumns) FROM users du WHERE du.id = d.user_id OFFSET 0) ju
              WHERE d.id = ANY($1)
             """, [.ids(ids)]).rows.map(DoctorRow.withUser)

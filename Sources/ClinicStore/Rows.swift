@@ -31,7 +31,10 @@ extension Row {
 /// written for the table alias `alias`) for the alias `joinAlias`, each column named
 /// `<joinAlias>_<name>`, so `Row.prefixed("<joinAlias>_")` decodes it with the row type's own
 /// decoder. `u.email` becomes `pu.email AS pu_email`; subselects keep their inner aliases.
-public func joinedColumns(_ columns: String, alias: String, as joinAlias: String) -> String {
+/// `known` gives columns the statement already has by name (`doctor_id` of a doctor's user is
+/// `d.id`), instead of a subselect per row.
+public func joinedColumns(_ columns: String, alias: String, as joinAlias: String,
+                          replacing known: [String: String] = [:]) -> String {
     var items: [String] = [], current = "", depth = 0
     for c in columns {
         if c == "(" { depth += 1 } else if c == ")" { depth -= 1 }
@@ -46,7 +49,7 @@ public func joinedColumns(_ columns: String, alias: String, as joinAlias: String
         } else if let dot = item.lastIndex(of: ".") {
             name = String(item[item.index(after: dot)...])
         }
-        return "\(renameAlias(expr, alias, joinAlias)) AS \(joinAlias)_\(name)"
+        return "\(known[name] ?? renameAlias(expr, alias, joinAlias)) AS \(joinAlias)_\(name)"
     }.joined(separator: ", ")
 }
 
@@ -169,11 +172,17 @@ public struct DoctorRow: Sendable {
     /// Minutes kept free before and after each appointment (issue #17).
     public var buffers: Buffers
 
-    public static let columns = """
-        d.id, d.user_id, d.license_number, d.specialization, d.experience_years, d.consultation_fee::text AS consultation_fee,
-        d.bio, d.is_available, (SELECT u.last_name FROM users u WHERE u.id = d.user_id) AS doctor_last_name,
-        d.buffer_before_minutes, d.buffer_after_minutes
+    public static let columns = columns(lastName: "(SELECT u.last_name FROM users u WHERE u.id = d.user_id)")
+
+    /// `columns` for a statement that joins the user as `userColumns` in a subquery `ju`.
+    public static let columnsWithUser = columns(lastName: "ju.du_last_name")
+
+    private static func columns(lastName: String) -> String {
         """
+        d.id, d.user_id, d.license_number, d.specialization, d.experience_years, d.consultation_fee::text AS consultation_fee,
+        d.bio, d.is_available, \(lastName) AS doctor_last_name, d.buffer_before_minutes, d.buffer_after_minutes
+        """
+    }
 
     public init(_ r: Row) throws {
         id = try r.id("id"); userID = try r.id("user_id"); licenseNumber = try r.string("license_number")
@@ -186,7 +195,7 @@ public struct DoctorRow: Sendable {
     public var displayName: String { "Dr. \(lastName)" }
 
     /// The user's columns for a lookup `users du` by `d.user_id`.
-    public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du")
+    public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du", replacing: ["doctor_id": "d.id"])
 
     /// A row of `columns` + `userColumns`.
     public static func withUser(_ r: Row) throws -> DoctorRow {
@@ -260,7 +269,7 @@ public struct AppointmentRow: Sendable {
     public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.userID == doctorUserID }
 
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
-    static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu")
+    static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu", replacing: ["patient_id": "pa.id"])
 
     /// The extra columns and joins of `joins`, for a statement over `appointments a`. Each relation
     /// is a LATERAL lookup by primary key kept from being flattened (OFFSET 0), so the planner reads

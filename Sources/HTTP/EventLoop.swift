@@ -595,6 +595,11 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 let response = await handler(request)
                 self.post(.response(fd: fd, id: id, response))
             }
+        case .executor(let executor):
+            conn.handlerTask = Task(executorPreference: executor) { [self] in
+                let response = await handler(request)
+                self.post(.response(fd: fd, id: id, response))
+            }
         }
     }
 

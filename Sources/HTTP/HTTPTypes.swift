@@ -183,7 +183,7 @@ public struct HTTPServerConfiguration: Sendable {
 
 /// Where a request's handler task runs. In every mode the event loop keeps serving other
 /// connections while a handler is suspended (awaiting a database, a timer, ...).
-public enum HTTPHandlerExecution: Sendable, Equatable {
+public enum HTTPHandlerExecution: Sendable {
     /// `Task { }` on the global concurrent executor: the safe default; a handler may block its
     /// thread (synchronous I/O, heavy CPU) without stalling any event loop. One thread hop per request.
     case globalExecutor
@@ -195,6 +195,9 @@ public enum HTTPHandlerExecution: Sendable, Equatable {
     /// awaits, run on the connection's loop thread. Fastest; a handler that blocks its thread
     /// stalls every connection of that loop.
     case eventLoop
+    /// The handler's task prefers this executor (e.g. a database pool's threads, so the handler's
+    /// statements run where it runs): one hop there and one back per request.
+    case executor(any TaskExecutor)
 }
 
 /// A point-in-time snapshot of connection metrics.

@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A fixed number of PostgreSQL connections, each owned by its own thread.
 ///
@@ -8,6 +11,12 @@ import Foundation
 /// thread runs the closure with its connection, then resumes the task. Waiting
 /// callers are served first come, first served; one that waits longer than
 /// `acquireTimeout` gets `PostgresError.poolTimeout`.
+///
+/// The pool is also a task executor (`executor`): a task that prefers it runs
+/// on the pool's threads, and its `withConnection` calls made there run inline
+/// with that thread's connection, with no hand-off at all. The HTTP server runs
+/// each request's handler this way, so a request costs two thread hops (the
+/// event loop to a pool thread and back) however many statements it issues.
 ///
 /// A connection found broken (the server restarted) is re-established before
 /// use; if the first statement of a checkout fails at the connection level, the
@@ -18,6 +27,8 @@ public final class ConnectionPool: Sendable {
     /// Statements run through this pool since it started (for /metrics).
     public let statementsTotal = StatementCounter()
     private let state: PoolState
+    /// Runs tasks on the pool's threads (see the type's documentation).
+    public let executor: PoolExecutor
 
     /// - Parameters:
     ///   - connectionString: a libpq URI or conninfo.
@@ -25,7 +36,9 @@ public final class ConnectionPool: Sendable {
     public init(connectionString: String, size: Int, acquireTimeout: Duration = .seconds(30)) {
         self.size = max(1, size)
         self.acquireTimeout = acquireTimeout
-        state = PoolState(connectionString: connectionString, statements: statementsTotal)
+        state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: self.size)
+        executor = PoolExecutor(state: state)
+        state.executor = executor
         for index in 0..<self.size {
             let state = self.state
             let thread = Thread { state.workerLoop() }
@@ -67,8 +80,13 @@ public final class ConnectionPool: Sendable {
 
     private func run<T: Sendable>(counter: StatementCounter?, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try Task.checkCancellation()
-        let timeout = acquireTimeout
         let state = self.state
+        if let worker = PoolWorker.current, worker.state === state {
+            // A task of `executor` on one of this pool's threads: the thread's connection is free
+            // (a thread runs one job at a time, and a body never suspends), so it is used right here.
+            return try worker.perform(counter: counter, body)
+        }
+        let timeout = acquireTimeout
         let id = state.reserveID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
@@ -113,16 +131,42 @@ struct PoolJob: Sendable {
     let fail: @Sendable (Error) -> Void
 }
 
+/// Runs jobs of tasks that prefer it on the pool's threads, first come, first served
+/// with the pool's other work.
+public final class PoolExecutor: TaskExecutor, @unchecked Sendable {
+    fileprivate let state: PoolState
+    fileprivate init(state: PoolState) { self.state = state }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        state.enqueue(task: UnownedJob(job), executor: self)
+    }
+}
+
 /// What one pool thread owns: its connection, created on first use.
 final class PoolWorker {
     private let connectionString: String
     private let statements: StatementCounter
     private var connection: Connection?
+    /// The pool this thread serves.
+    unowned let state: PoolState
 
-    init(connectionString: String, statements: StatementCounter) {
+    init(state: PoolState, connectionString: String, statements: StatementCounter) {
+        self.state = state
         self.connectionString = connectionString
         self.statements = statements
     }
+
+    /// The pool thread the caller runs on, if any.
+    static var current: PoolWorker? {
+        guard let pointer = pthread_getspecific(currentKey) else { return nil }
+        return Unmanaged<PoolWorker>.fromOpaque(pointer).takeUnretainedValue()
+    }
+
+    static let currentKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
 
     func perform<T>(counter: StatementCounter?, _ body: (Connection) throws -> T) throws -> T {
         var connection = try ready()
@@ -185,19 +229,32 @@ final class PoolWorker {
 
 /// The shared queue and counters, guarded by one condition lock.
 final class PoolState: @unchecked Sendable {
+    /// Work for the pool's threads, served first come, first served.
+    private enum Entry {
+        /// A checkout by a caller off the pool's threads.
+        case checkout(id: UInt64, job: PoolJob)
+        /// A job of a task that runs on the pool (`PoolExecutor`).
+        case task(UnownedJob)
+    }
+
     private let condition = NSCondition()
-    private var queue: [(id: UInt64, job: PoolJob)] = []
+    private var queue: [Entry] = []
     private var head = 0
     private var nextID: UInt64 = 0
     private var idleWorkers = 0
     private var busyWorkers = 0
+    /// Threads still serving the queue (they leave once it is closed and empty).
+    private var liveWorkers = 0
     private var closed = false
     private let connectionString: String
     private let statements: StatementCounter
+    /// The executor that task jobs run on; set once by `ConnectionPool.init` (it owns it).
+    weak var executor: PoolExecutor?
 
-    init(connectionString: String, statements: StatementCounter) {
+    init(connectionString: String, statements: StatementCounter, workers: Int) {
         self.connectionString = connectionString
         self.statements = statements
+        liveWorkers = workers
     }
 
     func reserveID() -> UInt64 {
@@ -207,7 +264,7 @@ final class PoolState: @unchecked Sendable {
         return nextID
     }
 
-    /// Queues a job; returns true when it may have to wait (so a timeout is armed).
+    /// Queues a checkout; returns true when it may have to wait (so a timeout is armed).
     func enqueue(_ job: PoolJob, id: UInt64) -> Bool {
         condition.lock()
         if closed {
@@ -216,57 +273,92 @@ final class PoolState: @unchecked Sendable {
             return false
         }
         let mustWait = idleWorkers <= queue.count - head
-        queue.append((id, job))
+        queue.append(.checkout(id: id, job: job))
         condition.signal()
         condition.unlock()
         return mustWait
     }
 
-    /// Takes a still-queued job out and fails it; no-op once a worker has it.
+    /// Queues a job of a task that runs on the pool. Once the pool's threads are gone (closed),
+    /// it runs on a global thread, where its statements find the pool closed.
+    func enqueue(task: UnownedJob, executor: PoolExecutor) {
+        condition.lock()
+        if liveWorkers == 0 {
+            condition.unlock()
+            DispatchQueue.global().async { task.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+            return
+        }
+        queue.append(.task(task))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Takes a still-queued checkout out and fails it; no-op once a worker has it.
     func remove(_ id: UInt64, failing error: any Error) {
         condition.lock()
         var removed: PoolJob?
-        if let position = queue[head...].firstIndex(where: { $0.id == id }) {
-            removed = queue.remove(at: position).job
+        if let position = queue[head...].firstIndex(where: { if case .checkout(id, _) = $0 { return true }; return false }),
+           case .checkout(_, let job) = queue.remove(at: position) {
+            removed = job
         }
         condition.unlock()
         removed?.fail(error)
     }
 
     func workerLoop() {
-        let worker = PoolWorker(connectionString: connectionString, statements: statements)
+        let worker = PoolWorker(state: self, connectionString: connectionString, statements: statements)
+        pthread_setspecific(PoolWorker.currentKey, Unmanaged.passUnretained(worker).toOpaque())
         condition.lock()
         idleWorkers += 1
         while true {
             while head == queue.count && !closed { condition.wait() }
-            if head == queue.count && closed { break }
-            let job = queue[head].job
+            if head == queue.count { break } // closed and empty
+            let entry = queue[head]
             head += 1
-            if head > 64 && head * 2 > queue.count {
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head > 64 && head * 2 > queue.count {
                 queue.removeFirst(head)
                 head = 0
             }
             idleWorkers -= 1
             busyWorkers += 1
             condition.unlock()
-            let resume = job.work(worker)
+            var resume: (@Sendable () -> Void)?
+            switch entry {
+            case .checkout(_, let job):
+                resume = job.work(worker)
+            case .task(let task):
+                if let executor { task.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+            }
             condition.lock()
             busyWorkers -= 1
             idleWorkers += 1
             condition.unlock()
-            resume()
+            resume?()
             condition.lock()
         }
         idleWorkers -= 1
+        liveWorkers -= 1
         condition.unlock()
+        pthread_setspecific(PoolWorker.currentKey, nil)
         worker.close()
     }
 
+    /// Fails every queued checkout; queued task jobs still run (their statements find the pool closed).
     func close() {
         condition.lock()
         closed = true
-        let waiting = queue[head...].map(\.job)
-        queue.removeAll()
+        var waiting: [PoolJob] = []
+        var remaining: [Entry] = []
+        for entry in queue[head...] {
+            switch entry {
+            case .checkout(_, let job): waiting.append(job)
+            case .task: remaining.append(entry)
+            }
+        }
+        queue = remaining
         head = 0
         condition.broadcast()
         condition.unlock()
@@ -276,7 +368,9 @@ final class PoolState: @unchecked Sendable {
     func metrics(size: Int) -> PoolMetrics {
         condition.lock()
         defer { condition.unlock() }
+        var waiting = 0
+        for entry in queue[head...] { if case .checkout = entry { waiting += 1 } }
         return PoolMetrics(size: size, inUse: busyWorkers, idle: closed ? 0 : size - busyWorkers,
-                           waiting: queue.count - head, statementsTotal: statements.count)
+                           waiting: waiting, statementsTotal: statements.count)
     }
 }

@@ -113,6 +113,7 @@ public enum ClinicAPI {
             return objects.map { policy.checkObject(typeName, viewer: viewer, object: $0) }
         }
         return ExecutableSchema(schema: schema, resolvers: registry.resolvers, scalars: ClinicScalars.all,
-                                fieldGuard: fieldGuard, objectGuard: objectGuard)
+                                fieldGuard: fieldGuard, fieldGuardApplies: { policy.restricts($0, $1) },
+                                objectGuard: objectGuard)
     }
 }

@@ -95,11 +95,16 @@ public struct ExecutableSchema: Sendable {
     /// Custom scalar name → coercer (the five built-ins are provided).
     public var scalars: [String: any ScalarCoercing]
     public var fieldGuard: FieldGuard?
+    /// Whether `fieldGuard` has anything to decide for `(type, field)`; nil: for every field.
+    /// Asked once per field of a document, so a field it never applies to is read straight
+    /// from its parent (no guard call, no batch) when it has no resolver either.
+    public var fieldGuardApplies: (@Sendable (_ typeName: String, _ fieldName: String) -> Bool)?
     public var objectGuard: ObjectGuard?
 
     public init(schema: GraphQLSchema, resolvers: [String: BatchResolver] = [:], scalars: [String: any ScalarCoercing] = [:],
-                fieldGuard: FieldGuard? = nil, objectGuard: ObjectGuard? = nil) {
+                fieldGuard: FieldGuard? = nil, fieldGuardApplies: (@Sendable (String, String) -> Bool)? = nil,
+                objectGuard: ObjectGuard? = nil) {
         self.schema = schema; self.resolvers = resolvers; self.scalars = scalars
-        self.fieldGuard = fieldGuard; self.objectGuard = objectGuard
+        self.fieldGuard = fieldGuard; self.fieldGuardApplies = fieldGuardApplies; self.objectGuard = objectGuard
     }
 }

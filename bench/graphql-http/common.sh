@@ -11,6 +11,7 @@ export CLINIC_DATA_DIR="${BENCH_DATA_DIR:-/tmp/clinic-bench-$SCALE}"
 export CLINIC_PORT="${BENCH_PORT:-18181}"
 export CLINIC_HOST=127.0.0.1
 export RATE_LIMIT_ANON=100000000/hour RATE_LIMIT_USER=100000000/hour LOG_LEVEL=warn
+export RATE_LIMIT_LOGIN=100000/hour RATE_LIMIT_PASSWORD_HASHING=100000/hour  # runs back to back sign in again
 for tool in wrk pgbench psql curl python3; do
     command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install wrk postgresql-client curl python3" >&2; exit 1; }
 done

@@ -27,19 +27,26 @@ protocol Owned: Sendable {
 struct AuthorizationPolicy: Sendable {
     /// "Type.field" → any-of rules.
     let fieldRules: [String: [AuthRule]]
+    /// The same by type, then field (looked up per object without building "Type.field").
+    private let rulesByType: [String: [String: [AuthRule]]]
     /// Type name → any-of rules.
     let typeRules: [String: [AuthRule]]
 
     init(schema: GraphQLSchema) {
         var fields: [String: [AuthRule]] = [:]
+        var byType: [String: [String: [AuthRule]]] = [:]
         var types: [String: [AuthRule]] = [:]
         for (name, type) in schema.types where !name.hasPrefix("__") {
             if let rules = Self.rules(type.directives) { types[name] = rules }
             for field in type.fields ?? [] {
-                if let rules = Self.rules(field.directives) { fields["\(name).\(field.name)"] = rules }
+                if let rules = Self.rules(field.directives) {
+                    fields["\(name).\(field.name)"] = rules
+                    byType[name, default: [:]][field.name] = rules
+                }
             }
         }
         fieldRules = fields
+        rulesByType = byType
         typeRules = types
     }
 
@@ -78,9 +85,15 @@ struct AuthorizationPolicy: Sendable {
                              : ClinicError.forbidden("You are not allowed to \(verb) \(what).")
     }
 
+    /// Whether `Type.field` has a rule that can deny anyone (not ANYONE).
+    func restricts(_ type: String, _ field: String) -> Bool {
+        guard let rules = rulesByType[type]?[field] else { return false }
+        return !rules.contains(.ANYONE)
+    }
+
     /// Checks `Type.field`'s rule for one subject; nil when allowed.
     func checkField(_ type: String, _ field: String, viewer: Viewer?, subject: (any Sendable)?) -> GraphQLError? {
-        guard let rules = fieldRules["\(type).\(field)"] else { return nil }
+        guard let rules = rulesByType[type]?[field] else { return nil }
         return Self.allows(rules, viewer: viewer, subject: subject) ? nil : Self.denial(viewer: viewer, what: "\(type).\(field)")
     }
 

@@ -201,6 +201,8 @@ private final class FieldPlan {
     var groupID = 0
     /// Read straight from the parent, completed inline (no resolver, no guard).
     var direct = false
+    /// The schema's field guard decides this field.
+    var guarded = false
     /// The field type's named type and its serializer when it is a leaf.
     var namedDef: NamedTypeDefinition?
     var leaf: LeafSerializer?
@@ -410,7 +412,10 @@ private final class ExecutionRun {
                     p.hasArgError = true
                 }
             }
-            p.direct = p.resolver == nil && (p.isIntrospection || executor.executable.fieldGuard == nil)
+            let executable = executor.executable
+            p.guarded = !p.isIntrospection && executable.fieldGuard != nil
+                && (executable.fieldGuardApplies?(typeName, field.fieldName) ?? true)
+            p.direct = p.resolver == nil && !p.guarded
             let key = GroupKey(typeName: typeName, fieldName: field.fieldName, argKey: p.argKey)
             if let g = groupIDs[key] { p.groupID = g } else { p.groupID = groupIDs.count; groupIDs[key] = p.groupID }
             p.namedDef = schema.types[def.type.namedType]
@@ -554,7 +559,7 @@ private final class ExecutionRun {
         var asyncJobs: [(Int, FieldBatch, BatchResolver?, FieldGuard?)] = []
         for (gi, g) in groups.enumerated() {
             let p = g.plan
-            let guardFn = p.isIntrospection ? nil : executor.executable.fieldGuard
+            let guardFn = p.guarded ? executor.executable.fieldGuard : nil
             if p.resolver == nil && guardFn == nil {
                 let name = g.field.fieldName
                 results[gi] = g.parents.map { readField($0, name) }

@@ -57,6 +57,8 @@ public enum ClinicServer {
         httpConfig.host = config.host
         httpConfig.port = config.port
         httpConfig.errorResponse = { status in HTTPApplication.protocolErrorResponse(status: status) }
+        // Handlers run on the database pool's threads, where their statements run inline (bench/graphql-http).
+        httpConfig.handlerExecution = .executor(pool.executor)
         let server = HTTPServer(configuration: httpConfig, handler: { request in await application.handle(request) })
         do { try server.start() } catch {
             throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
