@@ -1,5 +1,6 @@
 import PostgresTesting
 import XCTest
+import Glibc
 import Synchronization
 @testable import Postgres
 
@@ -185,6 +186,109 @@ final class ConnectionPoolTests: XCTestCase {
         try await blocker
         try await small.withConnection { _ in }
         XCTAssertFalse(ran.value, "cancelled work must never run")
+    }
+
+    // MARK: Tasks on the pool's executor (how the server runs request handlers)
+
+    func testATaskOnThePoolsExecutorRunsItsStatementsInlineOnItsThread() async throws {
+        let pool = self.pool!
+        let counter = StatementCounter()
+        let (inline, sameBackend) = try await Task(executorPreference: pool.executor) {
+            var inline = true
+            var backends: Set<Int> = []
+            for _ in 0..<5 {
+                let caller = UInt(pthread_self())
+                let (backend, thread) = try await pool.withConnection(counter: counter) { connection in
+                    (try connection.query("SELECT pg_backend_pid() AS p").first!.int("p"), UInt(pthread_self()))
+                }
+                inline = inline && thread == caller
+                backends.insert(backend)
+                await Task.yield()
+            }
+            return (inline, backends.count <= 4)
+        }.value
+        XCTAssertTrue(inline, "a statement issued on a pool thread runs on that thread, no hand-off")
+        XCTAssertTrue(sameBackend)
+        XCTAssertEqual(counter.count, 5)
+        XCTAssertEqual(pool.metrics.inUse, 0)
+    }
+
+    func testTasksOnTheExecutorAndCallersOffItShareThePoolWithoutLosingWork() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 2)
+        defer { small.close() }
+        try await small.withConnection { try $0.execute("CREATE TABLE mixed (who text, n int)") }
+        let peak = Box<Int>(0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<40 {
+                let onPool = task % 2 == 0
+                let work: @Sendable () async throws -> Void = {
+                    for n in 0..<10 {
+                        try await small.withConnection { connection in
+                            let inUse = small.metrics.inUse
+                            peak.update { $0 = max($0, inUse) }
+                            try connection.query("INSERT INTO mixed VALUES ($1, $2)", [.text(onPool ? "pool\(task)" : "off\(task)"), .int(n)])
+                        }
+                        if n % 3 == 0 { try await Task.sleep(for: .milliseconds(1)) }
+                    }
+                }
+                if onPool {
+                    group.addTask { try await Task(executorPreference: small.executor) { try await work() }.value }
+                } else {
+                    group.addTask { try await work() }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let rows = try await small.withConnection { try $0.query("SELECT count(DISTINCT (who, n)) AS n FROM mixed").first!.int("n") }
+        XCTAssertEqual(rows, 400)
+        XCTAssertLessThanOrEqual(peak.value, 2)
+        XCTAssertEqual(small.metrics.inUse, 0)
+        XCTAssertEqual(small.metrics.waiting, 0)
+    }
+
+    func testATaskOnOnePoolUsesAnotherPoolWithoutDeadlock() async throws {
+        let first = ConnectionPool(connectionString: uri, size: 1)
+        let second = ConnectionPool(connectionString: uri, size: 1)
+        defer { first.close(); second.close() }
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<10 {
+                group.addTask {
+                    try await Task(executorPreference: first.executor) {
+                        let a = try await first.withConnection { try $0.query("SELECT $1::int8 AS v", [.int(i)]).first!.int("v") }
+                        let b = try await second.withConnection { try $0.query("SELECT $1::int8 * 10 AS v", [.int(a)]).first!.int("v") }
+                        return a + b
+                    }.value
+                }
+            }
+            var all: [Int] = []
+            for try await v in group { all.append(v) }
+            return all.sorted()
+        }
+        XCTAssertEqual(values, (0..<10).map { $0 * 11 })
+    }
+
+    func testTasksQueuedOnAClosedPoolFinishWithPoolClosedInsteadOfHanging() async throws {
+        let small = ConnectionPool(connectionString: uri, size: 1)
+        async let blocker: Void = small.withConnection { _ = try $0.query("SELECT pg_sleep(0.3)") }
+        try await Task.sleep(for: .milliseconds(100))
+        let queued = (0..<3).map { _ in
+            Task(executorPreference: small.executor) { () async throws -> Int in
+                try await small.withConnection { try $0.query("SELECT 1 AS v").first!.int("v") }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        small.close()
+        try? await blocker
+        for task in queued {
+            do {
+                _ = try await task.value
+                // Run before the close took effect: fine, as long as nothing hangs.
+            } catch PostgresError.poolClosed {}
+        }
+        let late = try? await Task(executorPreference: small.executor) {
+            try await small.withConnection { try $0.query("SELECT 1 AS v").first!.int("v") }
+        }.value
+        XCTAssertNil(late, "a closed pool refuses work, also from a task that prefers its executor")
     }
 
     func testClosedPoolRejectsWork() async throws {

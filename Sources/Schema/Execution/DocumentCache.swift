@@ -15,8 +15,10 @@ public struct CachedDocument: Sendable {
     /// Validation errors of the document (empty when valid), so that invalid
     /// repeated queries are answered without validating again.
     public var validationErrors: [GraphQLError]
-    public init(document: Document, validationErrors: [GraphQLError] = []) {
-        self.document = document; self.validationErrors = validationErrors
+    /// What the NoSchemaIntrospection rule says of the document (where introspection is off).
+    public var introspectionErrors: [GraphQLError]
+    public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = []) {
+        self.document = document; self.validationErrors = validationErrors; self.introspectionErrors = introspectionErrors
     }
 }
 

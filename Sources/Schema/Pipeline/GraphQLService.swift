@@ -52,14 +52,16 @@ public struct GraphQLService: Sendable {
     }
 
     public enum Prepared: Sendable {
-        case document(Document)
+        /// A valid document, and the errors it gets where introspection is not allowed.
+        case document(Document, introspectionErrors: [GraphQLError])
         case errors([GraphQLError])
     }
 
     /// Parses and validates, through the cache (validation verdicts are cached too).
     public func prepare(_ query: String) -> Prepared {
         if let cached = cache.get(query) {
-            return cached.validationErrors.isEmpty ? .document(cached.document) : .errors(cached.validationErrors)
+            return cached.validationErrors.isEmpty ? .document(cached.document, introspectionErrors: cached.introspectionErrors)
+                : .errors(cached.validationErrors)
         }
         if query.utf8.count > Self.maxDocumentBytes {
             return .errors([GraphQLError("Syntax Error: Document is larger than the limit of 100 KB.", code: "GRAPHQL_PARSE_FAILED")])
@@ -73,15 +75,18 @@ public struct GraphQLService: Sendable {
             return .errors([GraphQLError("Syntax Error: \(error)", code: "GRAPHQL_PARSE_FAILED")])
         }
         let errors = validate(schema: executable.schema, document: document, rules: Self.rules, scalars: executable.scalars)
-        cache.insert(query, CachedDocument(document: document, validationErrors: errors))
-        return errors.isEmpty ? .document(document) : .errors(errors)
+        let introspection = errors.isEmpty
+            ? validate(schema: executable.schema, document: document, rules: [.noSchemaIntrospection], scalars: executable.scalars)
+            : []
+        cache.insert(query, CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection))
+        return errors.isEmpty ? .document(document, introspectionErrors: introspection) : .errors(errors)
     }
 
     /// Root mutation fields `request` would run (0 for a query, or when it does
     /// not parse or validate: `run` reports that), so that a batch can be
     /// bounded as a whole by the same limit as one operation.
     public func rootMutationFields(_ request: GraphQLRequest) -> Int {
-        guard let query = request.query, case .document(let document) = prepare(query),
+        guard let query = request.query, case .document(let document, _) = prepare(query),
               document.operation(named: request.operationName)?.operation == .mutation else { return 0 }
         return rootFieldCount(document: document, operationName: request.operationName)
     }
@@ -93,11 +98,12 @@ public struct GraphQLService: Sendable {
                          kind: .requestError, operationType: "unknown", operationName: request.operationName)
         }
         let document: Document
+        let introspectionErrors: [GraphQLError]
         switch prepare(query) {
         case .errors(let errors):
             return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
                          operationName: request.operationName)
-        case .document(let d): document = d
+        case .document(let d, let e): document = d; introspectionErrors = e
         }
         let operation = document.operation(named: request.operationName)
         let opType = operation?.operation.rawValue ?? "unknown"
@@ -105,13 +111,9 @@ public struct GraphQLService: Sendable {
             return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("Only queries may be sent with GET; use POST for \(op.operation.rawValue)s.", code: "BAD_REQUEST")]),
                          kind: .requestError, operationType: opType, operationName: request.operationName)
         }
-        if !allowIntrospection {
-            let errors = validate(schema: executable.schema, document: document, rules: [.noSchemaIntrospection],
-                                  scalars: executable.scalars)
-            if !errors.isEmpty {
-                return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: opType,
-                             operationName: request.operationName)
-            }
+        if !allowIntrospection && !introspectionErrors.isEmpty {
+            return .init(result: ExecutionResult(data: nil, errors: introspectionErrors), kind: .requestError, operationType: opType,
+                         operationName: request.operationName)
         }
         if let error = checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
                                    variables: request.variables, limits: limits, scalars: executable.scalars) {

@@ -107,6 +107,7 @@ enum GraphQLRequestReading {
     /// nil when acceptable; else why the content type is refused (415).
     static func checkContentType(_ header: String?) -> String? {
         guard let header else { return "Content-Type must be application/json." }
+        if header == "application/json" { return nil }  // what nearly every client sends
         let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         guard parts.first == "application/json" else {
             return "Content-Type must be application/json; \(parts.first ?? "none") is not accepted."
