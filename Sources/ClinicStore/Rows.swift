@@ -94,6 +94,9 @@ public struct UserRow: Sendable {
     public var updatedAt: Instant
     public var patientID: Int64?
     public var doctorID: Int64?
+    /// The patient profile, when the statement that loaded the row joined it (`User.patient` then
+    /// reads no more).
+    public var patient: Joined<PatientRow>?
 
     public static let columns = """
         u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active, u.notify_by_email, u.notify_by_sms,
@@ -116,6 +119,9 @@ public struct UserRow: Sendable {
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == id }
     public func isTreatedBy(_ viewer: Viewer) -> Bool { false }
+
+    /// The patient profile's columns for a lookup `patients up` by `u.id`, in a subquery `jp`.
+    static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "up")
 }
 
 public struct PatientRow: Sendable {

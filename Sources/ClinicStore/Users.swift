@@ -27,6 +27,19 @@ public enum UserStore {
             .first.map(UserRow.init)
     }
 
+    /// `liveUser` with its patient profile, if any, in the same statement (`UserRow.patient`).
+    public static func liveUserWithPatient(_ conn: Connection, _ id: Int64) throws -> UserRow? {
+        try conn.query("""
+            SELECT \(UserRow.columns), jp.* FROM users u
+              LEFT JOIN LATERAL (SELECT \(UserRow.patientColumns) FROM patients up WHERE up.user_id = u.id OFFSET 0) jp ON TRUE
+             WHERE u.id = $1 AND u.deleted_at IS NULL
+            """, [.int(Int(id))]).first.map { r in
+                var user = try UserRow(r)
+                if user.patientID != nil { user.patient = Joined(try PatientRow(r.prefixed("up_"))) }
+                return user
+            }
+    }
+
     /// `Query.user`: staff read any live user, others only themselves.
     public static func selfOrStaffUser(_ conn: Connection, _ id: Int64, viewer: Viewer) throws -> UserRow? {
         try conn.query("""

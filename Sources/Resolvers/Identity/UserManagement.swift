@@ -53,11 +53,9 @@ enum UserManagement {
 
     static func relations(_ r: inout ResolverRegistry) {
         r.batch("User.patient") { batch, ctx in
-            let users = batch.parents.map { $0 as? UserRow }
-            let ids = Array(Set(users.compactMap { $0?.patientID }))
-            guard !ids.isEmpty else { return users.map { _ in .null } }
-            let byID = try await ctx.read { conn in try ClinicLoad.patients(conn, ids) }
-            return users.map { u in u?.patientID.flatMap { byID[$0] }.map { .object($0, typeName: "Patient") } ?? .null }
+            try await ClinicArea.toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) { parent in
+                (parent as? UserRow).flatMap { u in u.patientID.map { ($0, u.patient?.row) } }
+            }
         }
         r.batch("User.doctor") { batch, ctx in
             let users = batch.parents.map { $0 as? UserRow }

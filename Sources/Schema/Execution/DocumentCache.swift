@@ -6,6 +6,7 @@
 // so keeping the text costs at most as much again; hashing it (SipHash) is
 // cheaper than the digest the cache used to compute, and a hit is confirmed
 // by comparing bytes, not trusted to a digest.
+import JSON
 import QueryLanguage
 import Synchronization
 
@@ -17,8 +18,38 @@ public struct CachedDocument: Sendable {
     public var validationErrors: [GraphQLError]
     /// What the NoSchemaIntrospection rule says of the document (where introspection is off).
     public var introspectionErrors: [GraphQLError]
+    /// The operation limits' verdicts for the variable values seen so far.
+    public let limitVerdicts = LimitVerdicts()
     public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = []) {
         self.document = document; self.validationErrors = validationErrors; self.introspectionErrors = introspectionErrors
+    }
+}
+
+/// What the operation limits (depth, cost, introspection depth) say of one document, per
+/// operation name and variable values: the same values always get the same verdict, so a
+/// repeated request does not measure its document again.
+public final class LimitVerdicts: Sendable {
+    /// Distinct operation names and variable values remembered per document.
+    static let capacity = 32
+    /// Longer keys (large variable values) are measured every time.
+    static let maxKeyBytes = 1024
+    private let verdicts = Mutex<[String: GraphQLError?]>([:])
+
+    public init() {}
+
+    public func verdict(operationName: String?, variables: [String: JSON], measure: () -> GraphQLError?) -> GraphQLError? {
+        var key = operationName ?? ""
+        key += "\u{0}"
+        if !variables.isEmpty {
+            key += JSON.object(variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
+        }
+        guard key.utf8.count <= Self.maxKeyBytes else { return measure() }
+        if let known = verdicts.withLock({ $0[key] }) { return known }
+        let verdict = measure()
+        verdicts.withLock { stored in
+            if stored.count < Self.capacity { stored[key] = verdict }
+        }
+        return verdict
     }
 }
 

@@ -52,15 +52,17 @@ public struct GraphQLService: Sendable {
     }
 
     public enum Prepared: Sendable {
-        /// A valid document, and the errors it gets where introspection is not allowed.
-        case document(Document, introspectionErrors: [GraphQLError])
+        /// A valid document, with the errors it gets where introspection is not allowed and its
+        /// operation limits' verdicts.
+        case document(Document, introspectionErrors: [GraphQLError], limits: LimitVerdicts)
         case errors([GraphQLError])
     }
 
     /// Parses and validates, through the cache (validation verdicts are cached too).
     public func prepare(_ query: String) -> Prepared {
         if let cached = cache.get(query) {
-            return cached.validationErrors.isEmpty ? .document(cached.document, introspectionErrors: cached.introspectionErrors)
+            return cached.validationErrors.isEmpty
+                ? .document(cached.document, introspectionErrors: cached.introspectionErrors, limits: cached.limitVerdicts)
                 : .errors(cached.validationErrors)
         }
         if query.utf8.count > Self.maxDocumentBytes {
@@ -78,15 +80,16 @@ public struct GraphQLService: Sendable {
         let introspection = errors.isEmpty
             ? validate(schema: executable.schema, document: document, rules: [.noSchemaIntrospection], scalars: executable.scalars)
             : []
-        cache.insert(query, CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection))
-        return errors.isEmpty ? .document(document, introspectionErrors: introspection) : .errors(errors)
+        let entry = CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection)
+        cache.insert(query, entry)
+        return errors.isEmpty ? .document(document, introspectionErrors: introspection, limits: entry.limitVerdicts) : .errors(errors)
     }
 
     /// Root mutation fields `request` would run (0 for a query, or when it does
     /// not parse or validate: `run` reports that), so that a batch can be
     /// bounded as a whole by the same limit as one operation.
     public func rootMutationFields(_ request: GraphQLRequest) -> Int {
-        guard let query = request.query, case .document(let document, _) = prepare(query),
+        guard let query = request.query, case .document(let document, _, _) = prepare(query),
               document.operation(named: request.operationName)?.operation == .mutation else { return 0 }
         return rootFieldCount(document: document, operationName: request.operationName)
     }
@@ -99,11 +102,12 @@ public struct GraphQLService: Sendable {
         }
         let document: Document
         let introspectionErrors: [GraphQLError]
+        let limitVerdicts: LimitVerdicts
         switch prepare(query) {
         case .errors(let errors):
             return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
                          operationName: request.operationName)
-        case .document(let d, let e): document = d; introspectionErrors = e
+        case .document(let d, let e, let l): document = d; introspectionErrors = e; limitVerdicts = l
         }
         let operation = document.operation(named: request.operationName)
         let opType = operation?.operation.rawValue ?? "unknown"
@@ -115,8 +119,11 @@ public struct GraphQLService: Sendable {
             return .init(result: ExecutionResult(data: nil, errors: introspectionErrors), kind: .requestError, operationType: opType,
                          operationName: request.operationName)
         }
-        if let error = checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
-                                   variables: request.variables, limits: limits, scalars: executable.scalars) {
+        let verdict = limitVerdicts.verdict(operationName: request.operationName, variables: request.variables) {
+            checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
+                        variables: request.variables, limits: limits, scalars: executable.scalars)
+        }
+        if let error = verdict {
             return .init(result: ExecutionResult(data: nil, errors: [error]), kind: .requestError, operationType: opType,
                          operationName: request.operationName)
         }
