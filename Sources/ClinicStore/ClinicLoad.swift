@@ -95,10 +95,19 @@ public enum ClinicLoad {
         public var busy: [InstantRange] = []
         /// The clinic's closures near the window (the same for every doctor), as clinic-local dates.
         public var closures: [ClosedDays] = []
+        /// Whether the doctor takes bookings and their buffers, when asked for (`withDoctors`);
+        /// nil then means no such doctor.
+        public var doctor: DoctorBooking?
         public init(hours: [SlotCalendar.WorkingRange] = [], timeOff: [InstantRange] = [], busy: [InstantRange] = [],
                     closures: [ClosedDays] = []) {
             self.hours = hours; self.timeOff = timeOff; self.busy = busy; self.closures = closures
         }
+    }
+
+    /// What a slot list needs of the doctor's own row.
+    public struct DoctorBooking: Sendable {
+        public var isAvailable: Bool
+        public var buffers: Buffers
     }
 
     /// Clinic-local dates `first...last`, both included.
@@ -114,9 +123,17 @@ public enum ClinicLoad {
     /// one being rescheduled).
     /// Busy ranges include the slots waitlist offers hold (migration 0018),
     /// except those held for `holder` (the patient booking: accepting their offer).
+    /// `withDoctors` adds each doctor's availability and buffers (`CalendarData.doctor`) to the
+    /// same statement.
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
-                             excluding: Int64? = nil, holder: Int64? = nil) throws -> [Int64: CalendarData] {
+                                    excluding: Int64? = nil, holder: Int64? = nil, withDoctors: Bool = false) throws -> [Int64: CalendarData] {
         guard !doctorIDs.isEmpty else { return [:] }
+        let doctors = !withDoctors ? "" : """
+
+            UNION ALL
+            SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
+              FROM doctors d WHERE d.id = ANY($1)
+            """
         let result = try conn.query("""
             SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
                    w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
@@ -137,7 +154,7 @@ public enum ClinicLoad {
             -- than the dates asked for, so UTC dates suffice to find them.
             SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
               FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
-               AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
+               AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1\(doctors)
             """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))])
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
@@ -151,6 +168,10 @@ public enum ClinicLoad {
                 out[doctor, default: CalendarData()].hours.append(SlotCalendar.WorkingRange(
                     weekday: try r.int("weekday"), start: try r.localTime("start_time"), end: try r.localTime("end_time"),
                     slotMinutes: try r.int("slot_minutes")))
+            case "d":
+                out[doctor, default: CalendarData()].doctor = DoctorBooking(
+                    isAvailable: try r.string("start_time") == "true",
+                    buffers: Buffers(before: try r.int("weekday"), after: try r.int("slot_minutes")))
             case "o":
                 out[doctor, default: CalendarData()].timeOff.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
             default:

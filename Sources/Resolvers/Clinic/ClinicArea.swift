@@ -37,13 +37,12 @@ enum ClinicArea {
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             // Free slots may be read on the replica (bounded staleness); booking checks the slot on the primary.
-            let (doctor, data) = try await ctx.readBoundedStale { conn -> (DoctorRow?, ClinicLoad.CalendarData?) in
-                guard let d = try ClinicLoad.doctors(conn, [id])[id] else { return (nil, nil) }
-                guard d.isAvailable else { return (d, nil) }
-                return (d, try ClinicLoad.calendarData(conn, doctorIDs: [id], window: window)[id])
+            // The doctor's row and calendar in one statement.
+            let data = try await ctx.readBoundedStale { conn in
+                try ClinicLoad.calendarData(conn, doctorIDs: [id], window: window, withDoctors: true)[id]
             }
-            guard let doctor else { throw ClinicError.notFound("No doctor with that ID") }
-            guard doctor.isAvailable, let data else { return .list([]) }
+            guard let data, let doctor = data.doctor else { throw ClinicError.notFound("No doctor with that ID") }
+            guard doctor.isAvailable else { return .list([]) }
             return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: doctor.buffers), date, settings)
         }
         r.root("Query.appointments") { args, ctx, batch in
