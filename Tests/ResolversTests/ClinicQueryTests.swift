@@ -347,7 +347,19 @@ final class ClinicQueryTests: XCTestCase {
         let mine = dash.at("data.me.patient.appointments.edges")?.arrayValue ?? []
         XCTAssertEqual(mine.count, 3)
         XCTAssertEqual(Set(mine.compactMap { $0.at("node.doctor.user.lastName")?.stringValue }), ["Dashboard"])
-        XCTAssertLessThanOrEqual(dashStatements, 4)
+        // The user with its patient profile, the page, the page's doctors with their users.
+        XCTAssertEqual(dashStatements, 3)
+        let firstName = dash.at("data.me.firstName")?.stringValue
+        XCTAssertNotNil(firstName)
+        // Without `patient` in the selection, `me` reads the user alone; `patient` on a user
+        // loaded without it (here through `user(id:)`) still answers, from a statement of its own.
+        let (meOnly, meStatements) = try await f.counted("{ me { firstName } }", as: patient.viewer)
+        XCTAssertEqual(meOnly.at("data.me.firstName")?.stringValue, firstName)
+        XCTAssertEqual(meStatements, 1)
+        let viaUser = await f.h.graphql("{ user(id: \"\(patient.globalID)\") { patient { id } } }", as: patient.viewer)
+        XCTAssertEqual(viaUser.at("data.user.patient.id")?.stringValue, ClinicFixture.patientID(patient), "\(viaUser)")
+        let staffMe = await f.h.graphql("{ me { patient { id } } }", as: f.admin.viewer)
+        XCTAssertEqual(staffMe.at("data.me.patient"), .null, "staff have no patient profile: \(staffMe)")
     }
 
     func testScheduleAndSlotsArguments() async throws {
@@ -364,6 +376,20 @@ final class ClinicQueryTests: XCTestCase {
         let somePatient = try await f.patient()
         clinicEq(await f.h.graphql("{ availableSlots(doctorId: \"\(ClinicFixture.patientID(somePatient))\", date: \"\(from.iso)\") { time } }",
                                          as: nil).clinicCodes, ["BAD_USER_INPUT"])
+        // Free slots: the doctor and their calendar in one statement (settings warmed first).
+        let slotsQuery = "{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(from.iso)\") { time } }"
+        _ = await f.h.graphql(slotsQuery, as: nil)
+        let (slots, slotStatements) = try await f.counted(slotsQuery, as: nil)
+        XCTAssertEqual(slots.clinicCodes, [], "\(slots)")
+        XCTAssertEqual(slots.at("data.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue }, ["09:00", "10:00"])
+        XCTAssertEqual(slotStatements, 1)
+        let missing = GlobalID.encode(type: "Doctor", id: 987_654_321)
+        clinicEq(await f.h.graphql("{ availableSlots(doctorId: \"\(missing)\", date: \"\(from.iso)\") { time } }", as: nil).clinicCodes,
+                 ["NOT_FOUND"])
+        _ = try await f.h.sql("UPDATE doctors SET is_available = false WHERE id = $1", [.int(Int(doc.doctorID!))])
+        let unavailable = await f.h.graphql(slotsQuery, as: nil)
+        XCTAssertEqual(unavailable.at("data.availableSlots")?.arrayValue?.count, 0, "\(unavailable)")
+        _ = try await f.h.sql("UPDATE doctors SET is_available = true WHERE id = $1", [.int(Int(doc.doctorID!))])
         let hours = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { workingHours { weekday start end slotMinutes } } }", as: nil)
         XCTAssertEqual(hours.at("data.doctor.workingHours")?.arrayValue?.count, 7)
         XCTAssertEqual(hours.at("data.doctor.workingHours.0.start")?.stringValue, "09:00")
