@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where the server's time goes under load: perf record of `clinic serve` while wrk
 # runs one query, then the top frames by self time and the hottest folded stacks.
-#   bench/graphql-http/profile.sh QUERY [scale] [seconds]   (QUERY: a name from common.sh)
+#   bench/graphql-http/profile.sh QUERY [scale] [seconds]   (QUERY: a name from common.sh, or
+#   custom with BENCH_QUERY='{ … }' and optionally BENCH_TOKEN=PATIENT|ADMIN)
 # Environment as run.sh (BENCH_BIN, BENCH_DATA_DIR, BENCH_PORT); BENCH_CONNS (default 16).
 # Writes $CLINIC_DATA_DIR/profile-QUERY.folded (one "frame;frame;… count" line per stack,
 # for flamegraph tools) and prints the tops, to paste beside the figures in RESULTS.md.
@@ -11,6 +12,10 @@ NAME="${1:?query name, e.g. doctors}"
 SCALE="${2:-1}"
 SECONDS_="${3:-10}"
 source bench/graphql-http/common.sh
+if [ "$NAME" = custom ]; then  # any document, as in cpu.sh: BENCH_QUERY, BENCH_TOKEN
+    QUERIES[custom]="${BENCH_QUERY:?BENCH_QUERY: the document to run}"
+    [ -n "${BENCH_TOKEN:-}" ] && TOKENS[custom]="${!BENCH_TOKEN}"
+fi
 command -v perf >/dev/null || { echo "missing perf (apt-get install linux-perf)" >&2; exit 1; }
 check_query "$NAME" >/dev/null
 lua=$(mktemp --suffix=.lua); wrk_lua "$NAME" "$lua"
