@@ -75,7 +75,10 @@ public final class Joined<R: Sendable>: Sendable {
     public init(_ row: R) { self.row = row }
 }
 
-public struct UserRow: Sendable {
+/// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back
+/// per parent and per guard; a reference is retained on such a copy, a struct with a dozen
+/// strings was copied field by field (bench/graphql-http, issue 20). Set only while decoding.
+public final class UserRow: @unchecked Sendable {
     public var id: Int64
     /// Nil for a patient registered by staff without one (no login until claimed).
     public var email: String?
@@ -124,7 +127,10 @@ public struct UserRow: Sendable {
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "up")
 }
 
-public struct PatientRow: Sendable {
+/// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back
+/// per parent and per guard; a reference is retained on such a copy, a struct with a dozen
+/// strings was copied field by field (bench/graphql-http, issue 20). Set only while decoding.
+public final class PatientRow: @unchecked Sendable {
     public var id: Int64
     public var userID: Int64
     /// Nil while unknown (a CLIENT created by staff without one, migration 0021).
@@ -162,7 +168,10 @@ public struct PatientRow: Sendable {
     }
 }
 
-public struct DoctorRow: Sendable {
+/// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back
+/// per parent and per guard; a reference is retained on such a copy, a struct with a dozen
+/// strings was copied field by field (bench/graphql-http, issue 20). Set only while decoding.
+public final class DoctorRow: @unchecked Sendable {
     public var id: Int64
     public var userID: Int64
     public var licenseNumber: String
@@ -205,7 +214,7 @@ public struct DoctorRow: Sendable {
 
     /// A row of `columns` + `userColumns`.
     public static func withUser(_ r: Row) throws -> DoctorRow {
-        var row = try DoctorRow(r)
+        let row = try DoctorRow(r)
         row.user = Joined(try UserRow(r.prefixed("du_")))
         return row
     }
@@ -228,7 +237,10 @@ public struct WorkingHoursRow: Sendable {
 
 // MARK: - Appointments
 
-public struct AppointmentRow: Sendable {
+/// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back
+/// per parent and per guard; a reference is retained on such a copy, a struct with a dozen
+/// strings was copied field by field (bench/graphql-http, issue 20). Set only while decoding.
+public final class AppointmentRow: @unchecked Sendable {
     public var id: Int64
     public var patientID: Int64
     public var doctorID: Int64
@@ -294,9 +306,9 @@ public struct AppointmentRow: Sendable {
     /// Decodes a row of `columns` + `joinSQL(joins).columns`.
     static func decoder(_ joins: AppointmentJoins) -> (Row) throws -> AppointmentRow {
         { r in
-            var a = try AppointmentRow(r)
+            let a = try AppointmentRow(r)
             if joins.contains(.patient) {
-                var p = try PatientRow(r.prefixed("pa_"))
+                let p = try PatientRow(r.prefixed("pa_"))
                 if joins.contains(.patientUser) { p.user = Joined(try UserRow(r.prefixed("pu_"))) }
                 a.patient = Joined(p)
             }

@@ -34,7 +34,7 @@ public enum UserStore {
               LEFT JOIN LATERAL (SELECT \(UserRow.patientColumns) FROM patients up WHERE up.user_id = u.id OFFSET 0) jp ON TRUE
              WHERE u.id = $1 AND u.deleted_at IS NULL
             """, [.int(Int(id))]).first.map { r in
-                var user = try UserRow(r)
+                let user = try UserRow(r)
                 if user.patientID != nil { user.patient = Joined(try PatientRow(r.prefixed("up_"))) }
                 return user
             }
