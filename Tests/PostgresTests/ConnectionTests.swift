@@ -26,6 +26,20 @@ final class ConnectionTests: XCTestCase {
         XCTAssertThrowsError(try row.prefixed("pu_").int("id")) { XCTAssertTrue("\($0)".contains("pu_id"), "\($0)") }
     }
 
+    func testColumnsAreFoundByNameAmongManyTheFirstOfANameWinning() throws {
+        // 300 columns (collisions in the open-addressing index), names of every length, one twice.
+        let names = (0..<300).map { i in String(repeating: "c", count: 1 + i % 40) + "\(i)" }
+        let list = names.enumerated().map { "\($0.offset) AS \($0.element)" }.joined(separator: ", ")
+        let row = try XCTUnwrap(connection.query("SELECT \(list), 7 AS c0, 8 AS ümlaut_ñ").first)
+        for (i, name) in names.enumerated() { XCTAssertEqual(try row.int(name), i, name) }
+        XCTAssertEqual(try row.int("c0"), 0, "the first column named c0 wins")
+        XCTAssertEqual(try row.int("ümlaut_ñ"), 8)
+        XCTAssertNil(row["c"])
+        XCTAssertNil(row["c0 "])
+        XCTAssertNil(row[""])
+        XCTAssertThrowsError(try row.int("missing"))
+    }
+
     func testScalarTypesRoundTripAsParameters() throws {
         let row = try XCTUnwrap(connection.query(
             "SELECT $1::int8 AS i, $2::int4 AS i32, $3::float8 AS d, $4::bool AS b, $5::text AS s, $6::uuid AS u, $7::bytea AS bytes",
