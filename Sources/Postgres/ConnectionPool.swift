@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,7 +39,6 @@ public final class ConnectionPool: Sendable {
         self.acquireTimeout = acquireTimeout
         state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: self.size)
         executor = PoolExecutor(state: state)
-        state.executor = executor
         for index in 0..<self.size {
             let state = self.state
             let thread = Thread { state.workerLoop() }
@@ -84,6 +84,7 @@ public final class ConnectionPool: Sendable {
         if let worker = PoolWorker.current, worker.state === state {
             // A task of `executor` on one of this pool's threads: the thread's connection is free
             // (a thread runs one job at a time, and a body never suspends), so it is used right here.
+            if state.isClosed { throw PostgresError.poolClosed }
             return try worker.perform(counter: counter, body)
         }
         let timeout = acquireTimeout
@@ -233,8 +234,8 @@ final class PoolState: @unchecked Sendable {
     private enum Entry {
         /// A checkout by a caller off the pool's threads.
         case checkout(id: UInt64, job: PoolJob)
-        /// A job of a task that runs on the pool (`PoolExecutor`).
-        case task(UnownedJob)
+        /// A job of a task that runs on the pool, and the executor it runs on.
+        case task(UnownedJob, PoolExecutor)
     }
 
     private let condition = NSCondition()
@@ -246,10 +247,11 @@ final class PoolState: @unchecked Sendable {
     /// Threads still serving the queue (they leave once it is closed and empty).
     private var liveWorkers = 0
     private var closed = false
+    /// `closed`, readable without the lock (checked by every inline checkout).
+    private let closedFlag = Atomic<Bool>(false)
+    var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
     private let connectionString: String
     private let statements: StatementCounter
-    /// The executor that task jobs run on; set once by `ConnectionPool.init` (it owns it).
-    weak var executor: PoolExecutor?
 
     init(connectionString: String, statements: StatementCounter, workers: Int) {
         self.connectionString = connectionString
@@ -288,7 +290,7 @@ final class PoolState: @unchecked Sendable {
             DispatchQueue.global().async { task.runSynchronously(on: executor.asUnownedTaskExecutor()) }
             return
         }
-        queue.append(.task(task))
+        queue.append(.task(task, executor))
         condition.signal()
         condition.unlock()
     }
@@ -329,8 +331,8 @@ final class PoolState: @unchecked Sendable {
             switch entry {
             case .checkout(_, let job):
                 resume = job.work(worker)
-            case .task(let task):
-                if let executor { task.runSynchronously(on: executor.asUnownedTaskExecutor()) }
+            case .task(let task, let executor):
+                task.runSynchronously(on: executor.asUnownedTaskExecutor())
             }
             condition.lock()
             busyWorkers -= 1
@@ -350,6 +352,7 @@ final class PoolState: @unchecked Sendable {
     func close() {
         condition.lock()
         closed = true
+        closedFlag.store(true, ordering: .releasing)
         var waiting: [PoolJob] = []
         var remaining: [Entry] = []
         for entry in queue[head...] {
