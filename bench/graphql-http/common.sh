@@ -64,6 +64,11 @@ QUERIES[admin_window]="{ appointments(first: 100, filter: {from: \"$FROM60\", to
 TOKENS[admin_window]=$ADMIN
 QUERIES[report_180]="{ report(from: \"$FROM180\", to: \"$TODAY\") { totalAppointments byStatus { status count } } }"
 TOKENS[report_180]=$ADMIN
+# "custom": any document (BENCH_QUERY), signed in as BENCH_TOKEN (PATIENT or ADMIN) when given.
+if [ -n "${BENCH_QUERY:-}" ]; then
+    QUERIES[custom]=$BENCH_QUERY
+    [ -n "${BENCH_TOKEN:-}" ] && TOKENS[custom]="${!BENCH_TOKEN}"
+fi
 
 # request_body NAME -> the JSON body; auth_header NAME -> "Authorization: Bearer …" or "".
 request_body() { python3 -c 'import json, sys; print(json.dumps({"query": sys.argv[1]}))' "${QUERIES[$1]}"; }

@@ -13,10 +13,6 @@ NAME="${1:?query name, e.g. doctors, or custom with BENCH_QUERY}"
 CONNS="${2:-16}"
 SECONDS_="${3:-5}"
 source bench/graphql-http/common.sh
-if [ "$NAME" = custom ]; then
-    QUERIES[custom]="${BENCH_QUERY:?BENCH_QUERY: the document to run}"
-    [ -n "${BENCH_TOKEN:-}" ] && TOKENS[custom]="${!BENCH_TOKEN}"
-fi
 sql=$(check_query "$NAME")
 lua=$(mktemp --suffix=.lua); wrk_lua "$NAME" "$lua"
 postmaster=$(head -1 "$CLINIC_DATA_DIR/pgdata/postmaster.pid")

@@ -12,10 +12,6 @@ NAME="${1:?query name, e.g. doctors}"
 SCALE="${2:-1}"
 SECONDS_="${3:-10}"
 source bench/graphql-http/common.sh
-if [ "$NAME" = custom ]; then  # any document, as in cpu.sh: BENCH_QUERY, BENCH_TOKEN
-    QUERIES[custom]="${BENCH_QUERY:?BENCH_QUERY: the document to run}"
-    [ -n "${BENCH_TOKEN:-}" ] && TOKENS[custom]="${!BENCH_TOKEN}"
-fi
 command -v perf >/dev/null || { echo "missing perf (apt-get install linux-perf)" >&2; exit 1; }
 check_query "$NAME" >/dev/null
 lua=$(mktemp --suffix=.lua); wrk_lua "$NAME" "$lua"
