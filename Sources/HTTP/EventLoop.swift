@@ -7,8 +7,12 @@ import Synchronization
 
 /// Settings and shared state every loop of one server reads.
 final class ServerCore: Sendable {
+    enum Handler: Sendable {
+        case task(HTTPHandler)
+        case dispatch(HTTPDispatcher)
+    }
     let configuration: HTTPServerConfiguration
-    let handler: HTTPHandler
+    let handler: Handler
     let counters: MetricsCounters
     let idleTimeoutNs: Int64
     let requestTimeoutNs: Int64
@@ -17,7 +21,7 @@ final class ServerCore: Sendable {
     /// Loops whose thread has finished.
     let exitedLoops = Atomic<Int>(0)
 
-    init(configuration: HTTPServerConfiguration, handler: @escaping HTTPHandler, counters: MetricsCounters) {
+    init(configuration: HTTPServerConfiguration, handler: Handler, counters: MetricsCounters) {
         self.configuration = configuration
         self.handler = handler
         self.counters = counters
@@ -577,27 +581,41 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
         let request = HTTPRequest(method: head.method, target: head.target, headers: head.headers, body: conn.body,
                                   remoteAddress: conn.remoteAddress, version: head.version)
         conn.body = []
-        let handler = core.handler
         let fd = conn.fd, id = conn.id
+        let work: @Sendable () async -> HTTPResponse
+        switch core.handler {
+        case .task(let handler):
+            work = { await handler(request) }
+        case .dispatch(let dispatcher):
+            switch dispatcher(request) {
+            case .respond(let response):
+                // Through the inbox, drained later in this same turn: a client's pipelined
+                // requests are answered one after another, not by recursion.
+                if !post(.response(fd: fd, id: id, response)) { closeConnection(conn) }
+                return
+            case .run(let w):
+                work = w
+            }
+        }
         switch core.configuration.handlerExecution {
         case .globalExecutor:
             conn.handlerTask = Task { [self] in
-                let response = await handler(request)
+                let response = await work()
                 self.post(.response(fd: fd, id: id, response))
             }
         case .immediate:
             conn.handlerTask = Task.immediate { [self] in
-                let response = await handler(request)
+                let response = await work()
                 self.post(.response(fd: fd, id: id, response))
             }
         case .eventLoop:
             conn.handlerTask = Task(executorPreference: self) { [self] in
-                let response = await handler(request)
+                let response = await work()
                 self.post(.response(fd: fd, id: id, response))
             }
         case .executor(let executor):
             conn.handlerTask = Task(executorPreference: executor) { [self] in
-                let response = await handler(request)
+                let response = await work()
                 self.post(.response(fd: fd, id: id, response))
             }
         }

@@ -13,6 +13,8 @@
 // socket; whichever wakes accepts and hands connections out round-robin. Each connection is
 // owned by one loop thread. A complete request becomes a Task running the handler; its response
 // comes back through the loop's inbox (mutex + eventfd), so a waiting handler never blocks a loop.
+// With a dispatcher, what it answers at once goes through the same inbox from the loop itself
+// (written in the same turn of the loop; pipelined requests cannot recurse).
 // One request at a time per connection: pipelined requests wait in the socket/buffer.
 
 import Dispatch
@@ -35,7 +37,16 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), handler: @escaping HTTPHandler) {
         self.configuration = configuration
-        self.core = ServerCore(configuration: configuration, handler: handler, counters: counters)
+        self.core = ServerCore(configuration: configuration, handler: .task(handler), counters: counters)
+    }
+
+    /// A server whose requests are first seen on their event-loop thread: `dispatcher` answers
+    /// at once what it can (`.respond`, written without a task or a thread hop) and hands the
+    /// rest to a handler task (`.run`). It must not block: it runs on the loop every connection
+    /// of that thread waits for.
+    public init(configuration: HTTPServerConfiguration = HTTPServerConfiguration(), dispatcher: @escaping HTTPDispatcher) {
+        self.configuration = configuration
+        self.core = ServerCore(configuration: configuration, handler: .dispatch(dispatcher), counters: counters)
     }
 
     /// The port actually bound (useful with port 0); 0 before `start()`.

@@ -7,6 +7,18 @@ import Synchronization
 /// waits for it.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPResponse
 
+/// What to do with a request, decided on its event-loop thread (see `HTTPServer.init(configuration:dispatcher:)`).
+public enum HTTPDispatch: Sendable {
+    /// The answer, already known: written by the loop, no task, no thread hop. Only for work that
+    /// is short and cannot block (a cached answer, a refusal).
+    case respond(HTTPResponse)
+    /// A handler task runs this (see `HTTPHandlerExecution`).
+    case run(@Sendable () async -> HTTPResponse)
+}
+
+/// Called on the event-loop thread for each complete request.
+public typealias HTTPDispatcher = @Sendable (HTTPRequest) -> HTTPDispatch
+
 /// Ordered header fields with case-insensitive lookup.
 public struct HTTPHeaders: Sendable, Sequence {
     public private(set) var fields: [(name: String, value: String)]

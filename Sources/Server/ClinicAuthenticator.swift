@@ -7,7 +7,15 @@ struct ClinicAuthenticator: RequestAuthenticator {
     let services: ClinicServices
 
     func authenticate(bearer: String?, request: HTTPRequest, clientAddress: String, requestID: String) async -> AuthenticationOutcome {
-        switch await Authentication.authenticate(services: services, bearer: bearer, ip: clientAddress, requestID: requestID) {
+        Self.outcome(await Authentication.authenticate(services: services, bearer: bearer, ip: clientAddress, requestID: requestID))
+    }
+
+    func authenticateWithoutWaiting(bearer: String?, request: HTTPRequest, clientAddress: String, requestID: String) -> AuthenticationOutcome? {
+        Authentication.authenticateWithoutWaiting(services: services, bearer: bearer, ip: clientAddress, requestID: requestID).map(Self.outcome)
+    }
+
+    static func outcome(_ result: Result<RequestContext, AuthenticationFailure>) -> AuthenticationOutcome {
+        switch result {
         case .success(let context): return .context(context)
         case .failure(.invalidToken(let message)): return .unauthenticated(message)
         case .failure(.rateLimited(let retryAfter)): return .rateLimited(retryAfter: retryAfter)

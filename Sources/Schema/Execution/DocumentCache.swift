@@ -18,37 +18,63 @@ public struct CachedDocument: Sendable {
     public var validationErrors: [GraphQLError]
     /// What the NoSchemaIntrospection rule says of the document (where introspection is off).
     public var introspectionErrors: [GraphQLError]
-    /// The operation limits' verdicts for the variable values seen so far.
-    public let limitVerdicts = LimitVerdicts()
+    /// What is known of its operations per operation name and variable values.
+    public let memo = OperationMemo()
     public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = []) {
         self.document = document; self.validationErrors = validationErrors; self.introspectionErrors = introspectionErrors
     }
 }
 
-/// What the operation limits (depth, cost, introspection depth) say of one document, per
-/// operation name and variable values: the same values always get the same verdict, so a
-/// repeated request does not measure its document again.
-public final class LimitVerdicts: Sendable {
+/// What is remembered of one document per operation name and variable values: the operation
+/// limits' verdict (depth, cost, introspection depth: the same values always get the same one,
+/// so a repeated request does not measure its document again) and, for an operation that runs
+/// no resolver (`__typename`, `__schema`, `__type` at its root), its result.
+public final class OperationMemo: Sendable {
+    public struct Entry: Sendable {
+        /// nil: not measured yet; `.some(nil)`: within the limits.
+        public var verdict: GraphQLError??
+        public var result: ExecutionResult?
+    }
     /// Distinct operation names and variable values remembered per document.
     static let capacity = 32
-    /// Longer keys (large variable values) are measured every time.
+    /// Longer keys (large variable values) are never remembered: measured every time.
     static let maxKeyBytes = 1024
-    private let verdicts = Mutex<[String: GraphQLError?]>([:])
+    private let entries = Mutex<[String: Entry]>([:])
 
     public init() {}
 
-    public func verdict(operationName: String?, variables: [String: JSON], measure: () -> GraphQLError?) -> GraphQLError? {
+    /// The key of an operation name and variable values; nil when too long to remember.
+    public static func key(operationName: String?, variables: [String: JSON]) -> String? {
         var key = operationName ?? ""
         key += "\u{0}"
         if !variables.isEmpty {
             key += JSON.object(variables.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }).serializedString
         }
-        guard key.utf8.count <= Self.maxKeyBytes else { return measure() }
-        if let known = verdicts.withLock({ $0[key] }) { return known }
-        let verdict = measure()
-        verdicts.withLock { stored in
-            if stored.count < Self.capacity { stored[key] = verdict }
+        return key.utf8.count <= maxKeyBytes ? key : nil
+    }
+
+    public func entry(_ key: String) -> Entry? { entries.withLock { $0[key] } }
+
+    /// Changes the entry of `key` (a new one while fewer than `capacity` are kept).
+    public func update(_ key: String, _ change: (inout Entry) -> Void) {
+        entries.withLock { stored in
+            if var e = stored[key] {
+                change(&e)
+                stored[key] = e
+            } else if stored.count < Self.capacity {
+                var e = Entry(verdict: nil, result: nil)
+                change(&e)
+                stored[key] = e
+            }
         }
+    }
+
+    /// The limits' verdict for `key` (nil key: not remembered), measured the first time.
+    public func verdict(_ key: String?, measure: () -> GraphQLError?) -> GraphQLError? {
+        guard let key else { return measure() }
+        if let known = entry(key)?.verdict { return known }
+        let verdict = measure()
+        update(key) { $0.verdict = .some(verdict) }
         return verdict
     }
 }

@@ -52,18 +52,16 @@ public struct GraphQLService: Sendable {
     }
 
     public enum Prepared: Sendable {
-        /// A valid document, with the errors it gets where introspection is not allowed and its
-        /// operation limits' verdicts.
-        case document(Document, introspectionErrors: [GraphQLError], limits: LimitVerdicts)
+        /// A valid document, with what is cached of it (the errors it gets where introspection is
+        /// not allowed, its operations' limit verdicts and static results).
+        case document(CachedDocument)
         case errors([GraphQLError])
     }
 
     /// Parses and validates, through the cache (validation verdicts are cached too).
     public func prepare(_ query: String) -> Prepared {
         if let cached = cache.get(query) {
-            return cached.validationErrors.isEmpty
-                ? .document(cached.document, introspectionErrors: cached.introspectionErrors, limits: cached.limitVerdicts)
-                : .errors(cached.validationErrors)
+            return cached.validationErrors.isEmpty ? .document(cached) : .errors(cached.validationErrors)
         }
         if query.utf8.count > Self.maxDocumentBytes {
             return .errors([GraphQLError("Syntax Error: Document is larger than the limit of 100 KB.", code: "GRAPHQL_PARSE_FAILED")])
@@ -82,54 +80,132 @@ public struct GraphQLService: Sendable {
             : []
         let entry = CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection)
         cache.insert(query, entry)
-        return errors.isEmpty ? .document(document, introspectionErrors: introspection, limits: entry.limitVerdicts) : .errors(errors)
+        return errors.isEmpty ? .document(entry) : .errors(errors)
     }
 
     /// Root mutation fields `request` would run (0 for a query, or when it does
     /// not parse or validate: `run` reports that), so that a batch can be
     /// bounded as a whole by the same limit as one operation.
     public func rootMutationFields(_ request: GraphQLRequest) -> Int {
-        guard let query = request.query, case .document(let document, _, _) = prepare(query),
-              document.operation(named: request.operationName)?.operation == .mutation else { return 0 }
-        return rootFieldCount(document: document, operationName: request.operationName)
+        guard let query = request.query, case .document(let cached) = prepare(query),
+              cached.document.operation(named: request.operationName)?.operation == .mutation else { return 0 }
+        return rootFieldCount(document: cached.document, operationName: request.operationName)
     }
 
     public func run(_ request: GraphQLRequest, context: any Sendable, allowIntrospection: Bool = true,
                     allowedOperations: Set<OperationType>? = nil) async -> GraphQLOutcome {
-        guard let query = request.query else {
-            return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("The request has no query.", code: "BAD_REQUEST")]),
-                         kind: .requestError, operationType: "unknown", operationName: request.operationName)
+        let cached: CachedDocument
+        switch admit(request) {
+        case .outcome(let outcome): return outcome
+        case .document(let c): cached = c
         }
-        let document: Document
-        let introspectionErrors: [GraphQLError]
-        let limitVerdicts: LimitVerdicts
+        let key = OperationMemo.key(operationName: request.operationName, variables: request.variables)
+        switch gate(request, cached, key: key, allowIntrospection: allowIntrospection, allowedOperations: allowedOperations,
+                    measure: true) {
+        case .outcome(let outcome)?: return outcome
+        case nil, .execute?: break
+        }
+        let operation = cached.document.operation(named: request.operationName)
+        let result = await executor.execute(document: cached.document, operationName: request.operationName,
+                                            variables: request.variables, context: context)
+        if let key, result.errors.isEmpty, result.hasData, let operation, Self.runsNoResolver(operation) {
+            cached.memo.update(key) { $0.result = result }
+        }
+        return .init(result: result, kind: result.hasData ? .executed : .requestError, operationType: operation?.operation.rawValue ?? "unknown",
+                     operationName: request.operationName ?? operation?.name?.value)
+    }
+
+    /// What `run` would answer, when it is known without executing or measuring anything: the
+    /// document is cached and the answer is a request error (syntax, validation, a limit already
+    /// measured for these variables, introspection not allowed), or the operation runs no
+    /// resolver and an earlier run with the same variables remembered its result. nil: `run` it.
+    /// Runs no resolver, so it depends on nothing of the caller but `allowIntrospection`.
+    public func knownOutcome(_ request: GraphQLRequest, allowIntrospection: Bool = true,
+                             allowedOperations: Set<OperationType>? = nil) -> GraphQLOutcome? {
+        guard let query = request.query else { return Self.noQuery(request) }
+        guard let cached = cache.get(query) else { return nil }
+        guard cached.validationErrors.isEmpty else {
+            return .init(result: ExecutionResult(data: nil, errors: cached.validationErrors), kind: .requestError, operationType: "unknown",
+                         operationName: request.operationName)
+        }
+        guard let key = OperationMemo.key(operationName: request.operationName, variables: request.variables) else { return nil }
+        switch gate(request, cached, key: key, allowIntrospection: allowIntrospection, allowedOperations: allowedOperations,
+                    measure: false) {
+        case .outcome(let outcome)?: return outcome
+        case nil: return nil
+        case .execute?:
+            guard let result = cached.memo.entry(key)?.result,
+                  let operation = cached.document.operation(named: request.operationName) else { return nil }
+            return .init(result: result, kind: .executed, operationType: operation.operation.rawValue,
+                         operationName: request.operationName ?? operation.name?.value)
+        }
+    }
+
+    /// An operation whose root selections are all `__typename`, `__schema` or `__type` (no
+    /// directives, no fragments): its result depends on the schema and the variables alone.
+    static func runsNoResolver(_ operation: OperationDefinition) -> Bool {
+        guard operation.operation == .query, operation.directives.isEmpty else { return false }
+        return operation.selectionSet.selections.allSatisfy { selection in
+            guard case .field(let f) = selection, f.directives.isEmpty else { return false }
+            return f.name.value == "__typename" || f.name.value == "__schema" || f.name.value == "__type"
+        }
+    }
+
+    private enum Admission {
+        case outcome(GraphQLOutcome)
+        case document(CachedDocument)
+    }
+
+    /// The query present, parsed and valid.
+    private func admit(_ request: GraphQLRequest) -> Admission {
+        guard let query = request.query else { return .outcome(Self.noQuery(request)) }
         switch prepare(query) {
         case .errors(let errors):
-            return .init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
-                         operationName: request.operationName)
-        case .document(let d, let e, let l): document = d; introspectionErrors = e; limitVerdicts = l
+            return .outcome(.init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: "unknown",
+                                  operationName: request.operationName))
+        case .document(let cached):
+            return .document(cached)
         }
+    }
+
+    private static func noQuery(_ request: GraphQLRequest) -> GraphQLOutcome {
+        .init(result: ExecutionResult(data: nil, errors: [GraphQLError("The request has no query.", code: "BAD_REQUEST")]),
+              kind: .requestError, operationType: "unknown", operationName: request.operationName)
+    }
+
+    private enum Gate {
+        case outcome(GraphQLOutcome)
+        case execute
+    }
+
+    /// The checks between a valid document and its execution: the operation type allowed,
+    /// introspection, the operation limits. nil: the limits are not measured yet and `measure` is false.
+    private func gate(_ request: GraphQLRequest, _ cached: CachedDocument, key: String?, allowIntrospection: Bool,
+                      allowedOperations: Set<OperationType>?, measure: Bool) -> Gate? {
+        let document = cached.document
         let operation = document.operation(named: request.operationName)
         let opType = operation?.operation.rawValue ?? "unknown"
+        func refuse(_ errors: [GraphQLError]) -> Gate {
+            .outcome(.init(result: ExecutionResult(data: nil, errors: errors), kind: .requestError, operationType: opType,
+                           operationName: request.operationName))
+        }
         if let op = operation, let allowed = allowedOperations, !allowed.contains(op.operation) {
-            return .init(result: ExecutionResult(data: nil, errors: [GraphQLError("Only queries may be sent with GET; use POST for \(op.operation.rawValue)s.", code: "BAD_REQUEST")]),
-                         kind: .requestError, operationType: opType, operationName: request.operationName)
+            return refuse([GraphQLError("Only queries may be sent with GET; use POST for \(op.operation.rawValue)s.", code: "BAD_REQUEST")])
         }
-        if !allowIntrospection && !introspectionErrors.isEmpty {
-            return .init(result: ExecutionResult(data: nil, errors: introspectionErrors), kind: .requestError, operationType: opType,
-                         operationName: request.operationName)
+        if !allowIntrospection && !cached.introspectionErrors.isEmpty {
+            return refuse(cached.introspectionErrors)
         }
-        let verdict = limitVerdicts.verdict(operationName: request.operationName, variables: request.variables) {
-            checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
-                        variables: request.variables, limits: limits, scalars: executable.scalars)
+        let verdict: GraphQLError?
+        if measure {
+            verdict = cached.memo.verdict(key) {
+                checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
+                            variables: request.variables, limits: limits, scalars: executable.scalars)
+            }
+        } else {
+            guard let key, let known = cached.memo.entry(key)?.verdict else { return nil }
+            verdict = known
         }
-        if let error = verdict {
-            return .init(result: ExecutionResult(data: nil, errors: [error]), kind: .requestError, operationType: opType,
-                         operationName: request.operationName)
-        }
-        let result = await executor.execute(document: document, operationName: request.operationName,
-                                            variables: request.variables, context: context)
-        return .init(result: result, kind: result.hasData ? .executed : .requestError, operationType: opType,
-                     operationName: request.operationName ?? operation?.name?.value)
+        if let error = verdict { return refuse([error]) }
+        return .execute
     }
 }

@@ -59,7 +59,7 @@ public enum ClinicServer {
         httpConfig.errorResponse = { status in HTTPApplication.protocolErrorResponse(status: status) }
         // Handlers run on the database pool's threads, where their statements run inline (bench/graphql-http).
         httpConfig.handlerExecution = .executor(pool.executor)
-        let server = HTTPServer(configuration: httpConfig, handler: { request in await application.handle(request) })
+        let server = HTTPServer(configuration: httpConfig, dispatcher: { request in application.dispatch(request) })
         do { try server.start() } catch {
             throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
         }

@@ -38,7 +38,7 @@ public struct HTTPApplication: Sendable {
             operations: OperationsRoutes(metrics: metrics, readiness: readiness, gauges: gauges, extraMetrics: extraMetrics),
             staticFiles: staticFiles, calendarFeeds: calendarFeeds.map { CalendarFeedRoute(services: $0) })
         chain = MiddlewareChain(Self.middlewares(configuration: configuration, metrics: metrics, logger: logger),
-                                endpoint: { await router.respond(to: $0) })
+                                dispatcher: { router.dispatch($0) })
     }
 
     /// The middlewares in order, outermost first.
@@ -56,6 +56,15 @@ public struct HTTPApplication: Sendable {
 
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         await chain.respond(to: ServerRequest(http: request, id: Self.makeRequestID(), clientAddress: request.remoteAddress)).http
+    }
+
+    /// For `HTTPServer(configuration:dispatcher:)`: on the event loop, the middlewares' way in and
+    /// the answers known without I/O; the rest as a handler task.
+    public func dispatch(_ request: HTTPRequest) -> HTTPDispatch {
+        switch chain.dispatch(ServerRequest(http: request, id: Self.makeRequestID(), clientAddress: request.remoteAddress)) {
+        case .respond(let response): return .respond(response.http)
+        case .run(let work): return .run { await work().http }
+        }
     }
 
     /// The body of errors the HTTP server answers by itself, before any
