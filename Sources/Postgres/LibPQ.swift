@@ -129,16 +129,16 @@ final class PQConnection {
         return message.replacingAll(secret, with: "***")
     }
 
-    /// Turns a PGresult into a `QueryResult` or a thrown error, and frees it.
+    /// Turns a PGresult into a `QueryResult` (which then owns it) or a thrown error (and frees it).
     private func consume(_ result: OpaquePointer?, _ conn: OpaquePointer) throws -> QueryResult {
         guard let result else { throw connectionFailure(conn) }
-        defer { PQclear(result) }
         let status = PQresultStatus(result)
         if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY
             || status == PGRES_SINGLE_TUPLE || status == PGRES_COPY_IN
         {
             return extract(result)
         }
+        defer { PQclear(result) }
         func field(_ code: UInt8) -> String? {
             guard let pointer = PQresultErrorField(result, Int32(code)) else { return nil }
             return String(cString: pointer)
@@ -156,7 +156,6 @@ final class PQConnection {
     }
 
     private func extract(_ result: OpaquePointer) -> QueryResult {
-        let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
         var columns: [String] = []
         var types: [UInt32] = []
@@ -165,25 +164,9 @@ final class PQConnection {
             columns.append(String(cString: PQfname(result, Int32(column))))
             types.append(PQftype(result, Int32(column)))
         }
-        var cells: [String?] = []
-        cells.reserveCapacity(rowCount * columnCount)
-        for row in 0..<rowCount {
-            for column in 0..<columnCount {
-                let r = Int32(row), c = Int32(column)
-                if PQgetisnull(result, r, c) != 0 {
-                    cells.append(nil)
-                } else {
-                    let length = Int(PQgetlength(result, r, c))
-                    let value = PQgetvalue(result, r, c)!
-                    cells.append(value.withMemoryRebound(to: UInt8.self, capacity: length) {
-                        String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self)
-                    })
-                }
-            }
-        }
         let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
         let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
-        return QueryResult(columns: columns, columnTypes: types, cells: cells,
+        return QueryResult(columns: columns, columnTypes: types, cells: ResultCells(result),
                            affectedRows: Int(tuples) ?? 0, commandTag: tag)
     }
 
@@ -239,5 +222,35 @@ extension String {
         }
         output += rest
         return output
+    }
+}
+
+/// The cells of one result: libpq's PGresult itself, read in place (a value becomes a Swift
+/// String only when a decoder asks for text; integers and booleans are read from its bytes).
+/// A PGresult does not change once made, so any thread may read it; freed with its last holder.
+final class ResultCells: @unchecked Sendable {
+    private let result: OpaquePointer
+    let rows: Int
+
+    init(_ result: OpaquePointer) {
+        self.result = result
+        rows = Int(PQntuples(result))
+    }
+
+    deinit { PQclear(result) }
+
+    /// The bytes of a cell (nil for NULL), valid during `body`.
+    @inline(__always)
+    func withBytes<R>(_ row: Int, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        let r = Int32(truncatingIfNeeded: row), c = Int32(truncatingIfNeeded: column)
+        return try withExtendedLifetime(self) {
+            if PQgetisnull(result, r, c) != 0 { return try body(nil) }
+            let value = UnsafeRawPointer(PQgetvalue(result, r, c)!).assumingMemoryBound(to: UInt8.self)
+            return try body(UnsafeBufferPointer(start: value, count: Int(PQgetlength(result, r, c))))
+        }
+    }
+
+    func text(_ row: Int, _ column: Int) -> String? {
+        withBytes(row, column) { bytes in bytes.map { String(decoding: $0, as: UTF8.self) } }
     }
 }

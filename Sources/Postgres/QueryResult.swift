@@ -1,6 +1,7 @@
 import Synchronization
 
-/// The rows of one statement, in PostgreSQL's text format, decoded on access.
+/// The rows of one statement, in PostgreSQL's text format, decoded on access (from libpq's own
+/// result: no copy of the cells is made).
 public struct QueryResult: Sendable, Sequence {
     public let columns: [String]
     /// Type OID per column (see `PostgresType`).
@@ -9,12 +10,12 @@ public struct QueryResult: Sendable, Sequence {
     public let affectedRows: Int
     /// E.g. `INSERT 0 1`, `UPDATE 3`, `COMMIT`, `ROLLBACK`.
     public let commandTag: String
-    let cells: [String?]
+    let cells: ResultCells
     let index: [String: Int]
     /// Per prefix (`Row.prefixed`), the columns named prefix + name by name: built once per result.
     let prefixIndexes = PrefixIndexes()
 
-    init(columns: [String], columnTypes: [UInt32], cells: [String?], affectedRows: Int, commandTag: String) {
+    init(columns: [String], columnTypes: [UInt32], cells: ResultCells, affectedRows: Int, commandTag: String) {
         self.columns = columns
         self.columnTypes = columnTypes
         self.cells = cells
@@ -25,7 +26,7 @@ public struct QueryResult: Sendable, Sequence {
         self.index = index
     }
 
-    public var count: Int { columns.isEmpty ? 0 : cells.count / columns.count }
+    public var count: Int { columns.isEmpty ? 0 : cells.rows }
     public var isEmpty: Bool { count == 0 }
     public var rows: [Row] { (0..<count).map { Row(result: self, row: $0) } }
     public var first: Row? { isEmpty ? nil : Row(result: self, row: 0) }
@@ -81,7 +82,7 @@ public struct Row: Sendable {
         guard let position = position(column) else { return nil }
         return self[position]
     }
-    public subscript(position: Int) -> String? { result.cells[row * result.columns.count + position] }
+    public subscript(position: Int) -> String? { result.cells.text(row, position) }
 
     public func isNull(_ column: String) throws -> Bool { try raw(column) == nil }
 
@@ -102,12 +103,53 @@ public struct Row: Sendable {
         return value
     }
 
-    public func int(_ column: String) throws -> Int { try decode(Int.self, column) }
-    public func optionalInt(_ column: String) throws -> Int? { try decode(Int.self, column) }
+    public func int(_ column: String) throws -> Int {
+        guard let value = try optionalInt(column) else { throw PostgresError.decoding("column \"\(column)\" is NULL, expected Int") }
+        return value
+    }
+    /// Read from the cell's bytes (no String made); anything but plain decimal digits takes the general way.
+    public func optionalInt(_ column: String) throws -> Int? {
+        let position = try self.position(checked: column)
+        let fast: Int?? = result.cells.withBytes(row, position) { bytes in
+            guard let bytes else { return .some(nil) }
+            return Row.decimal(bytes).map { .some($0) }
+        }
+        if let fast { return fast }
+        return try decode(Int.self, column)
+    }
     public func string(_ column: String) throws -> String { try decode(String.self, column) }
     public func optionalString(_ column: String) throws -> String? { try decode(String.self, column) }
-    public func bool(_ column: String) throws -> Bool { try decode(Bool.self, column) }
-    public func optionalBool(_ column: String) throws -> Bool? { try decode(Bool.self, column) }
+    public func bool(_ column: String) throws -> Bool {
+        guard let value = try optionalBool(column) else { throw PostgresError.decoding("column \"\(column)\" is NULL, expected Bool") }
+        return value
+    }
+    public func optionalBool(_ column: String) throws -> Bool? {
+        let position = try self.position(checked: column)
+        let fast: Bool?? = result.cells.withBytes(row, position) { bytes in
+            guard let bytes else { return .some(nil) }
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "t") { return .some(true) }
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "f") { return .some(false) }
+            return nil
+        }
+        if let fast { return fast }
+        return try decode(Bool.self, column)
+    }
+
+    /// An optional minus and 1–18 decimal digits (no overflow possible); nil for anything else.
+    @inline(__always)
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0, negative = false
+        if bytes.count > 0 && bytes[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        guard bytes.count > i, bytes.count - i <= 18 else { return nil }
+        var value = 0
+        while i < bytes.count {
+            let d = Int(bytes[i]) - 48
+            guard d >= 0 && d <= 9 else { return nil }
+            value = value * 10 + d
+            i += 1
+        }
+        return negative ? -value : value
+    }
     public func double(_ column: String) throws -> Double { try decode(Double.self, column) }
     public func optionalDouble(_ column: String) throws -> Double? { try decode(Double.self, column) }
     public func numeric(_ column: String) throws -> PGNumeric { try decode(PGNumeric.self, column) }
@@ -125,11 +167,13 @@ public struct Row: Sendable {
     public func optionalStringArray(_ column: String) throws -> [String]? { try decode([String].self, column) }
     public func boolArray(_ column: String) throws -> [Bool] { try decode([Bool].self, column) }
 
-    private func raw(_ column: String) throws -> String? {
+    private func raw(_ column: String) throws -> String? { self[try position(checked: column)] }
+
+    private func position(checked column: String) throws -> Int {
         guard let position = position(column) else {
             throw PostgresError.decoding("no column \"\(prefix)\(column)\" in result (columns: \(result.columns.joined(separator: ", ")))")
         }
-        return self[position]
+        return position
     }
 }
 
