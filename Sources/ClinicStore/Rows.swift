@@ -23,6 +23,32 @@ extension Row {
         guard let t = LocalTime(iso: String(text.prefix(5))) else { throw PostgresError.decoding("\(column): not a time: \(text)") }
         return t
     }
+
+    // By position (`Row.positions(ColumnLayout)`), for the rows every page decodes.
+    public func id(at p: Int) throws -> Int64 { Int64(try int(at: p)) }
+    public func optionalID(at p: Int) throws -> Int64? { try optionalInt(at: p).map(Int64.init) }
+    public func instant(at p: Int) throws -> Instant {
+        try withBytes(at: p) { bytes in
+            guard let bytes else { throw PostgresError.decoding("column \"\(columns[p])\" is NULL, expected Instant") }
+            guard let value = Instant(postgresBytes: bytes) else {
+                throw PostgresError.decoding("column \"\(columns[p])\": not a timestamptz: \(String(decoding: bytes.prefix(40), as: UTF8.self))")
+            }
+            return value
+        }
+    }
+    public func localDate(at p: Int) throws -> LocalDate {
+        let text = try string(at: p)
+        guard let d = LocalDate(iso: text) else { throw PostgresError.decoding("\(columns[p]): not a date: \(text)") }
+        return d
+    }
+    public func optionalLocalDate(at p: Int) throws -> LocalDate? {
+        optionalString(at: p) == nil ? nil : try localDate(at: p)
+    }
+    public func localTime(at p: Int) throws -> LocalTime {
+        let text = try string(at: p)
+        guard let t = LocalTime(iso: String(text.prefix(5))) else { throw PostgresError.decoding("\(columns[p]): not a time: \(text)") }
+        return t
+    }
 }
 
 // MARK: - People
@@ -108,14 +134,19 @@ public final class UserRow: @unchecked Sendable {
         (SELECT d.id FROM doctors d WHERE d.user_id = u.id) AS doctor_id
         """
 
+    static let layout = ColumnLayout(["id", "email", "first_name", "last_name", "phone", "role", "is_active", "notify_by_email",
+                                      "notify_by_sms", "token_version", "locale", "has_login", "created_at", "updated_at",
+                                      "patient_id", "doctor_id"])
+
     public init(_ r: Row) throws {
-        id = try r.id("id"); email = try r.optionalString("email"); firstName = try r.string("first_name")
-        lastName = try r.string("last_name"); phone = try r.optionalString("phone")
-        role = Role(rawValue: try r.string("role")) ?? .CLIENT
-        isActive = try r.bool("is_active"); notifyByEmail = try r.bool("notify_by_email"); notifyBySms = try r.bool("notify_by_sms")
-        tokenVersion = try r.int("token_version"); locale = try r.string("locale"); hasLogin = try r.bool("has_login")
-        createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
-        patientID = try r.optionalID("patient_id"); doctorID = try r.optionalID("doctor_id")
+        let c = try r.positions(Self.layout)
+        id = try r.id(at: c[0]); email = r.optionalString(at: c[1]); firstName = try r.string(at: c[2])
+        lastName = try r.string(at: c[3]); phone = r.optionalString(at: c[4])
+        role = Role(rawValue: try r.string(at: c[5])) ?? .CLIENT
+        isActive = try r.bool(at: c[6]); notifyByEmail = try r.bool(at: c[7]); notifyBySms = try r.bool(at: c[8])
+        tokenVersion = try r.int(at: c[9]); locale = try r.string(at: c[10]); hasLogin = try r.bool(at: c[11])
+        createdAt = try r.instant(at: c[12]); updatedAt = try r.instant(at: c[13])
+        patientID = try r.optionalID(at: c[14]); doctorID = try r.optionalID(at: c[15])
     }
 
     public var fullName: String { "\(firstName) \(lastName)" }
@@ -154,11 +185,16 @@ public final class PatientRow: @unchecked Sendable {
         ARRAY(SELECT pd.doctor_id FROM patient_doctors pd WHERE pd.patient_id = p.id) AS treating_doctor_ids
         """
 
+    static let layout = ColumnLayout(["id", "user_id", "date_of_birth", "gender", "address", "emergency_contact", "emergency_phone",
+                                      "medical_history", "allergies", "notes", "treating_doctor_ids"])
+
     public init(_ r: Row) throws {
-        id = try r.id("id"); userID = try r.id("user_id"); dateOfBirth = try r.optionalLocalDate("date_of_birth")
-        gender = try r.string("gender"); address = try r.string("address"); emergencyContact = try r.string("emergency_contact")
-        emergencyPhone = try r.string("emergency_phone"); medicalHistory = try r.string("medical_history")
-        allergies = try r.string("allergies"); notes = try r.string("notes"); treatingDoctorIDs = try r.intArray("treating_doctor_ids").map(Int64.init)
+        let c = try r.positions(Self.layout)
+        id = try r.id(at: c[0]); userID = try r.id(at: c[1]); dateOfBirth = try r.optionalLocalDate(at: c[2])
+        gender = try r.string(at: c[3]); address = try r.string(at: c[4]); emergencyContact = try r.string(at: c[5])
+        emergencyPhone = try r.string(at: c[6]); medicalHistory = try r.string(at: c[7])
+        allergies = try r.string(at: c[8]); notes = try r.string(at: c[9])
+        treatingDoctorIDs = try r.decode([Int].self, at: c[10]).map(Int64.init)
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
@@ -199,12 +235,16 @@ public final class DoctorRow: @unchecked Sendable {
         """
     }
 
+    static let layout = ColumnLayout(["id", "user_id", "license_number", "specialization", "experience_years", "consultation_fee",
+                                      "bio", "is_available", "doctor_last_name", "buffer_before_minutes", "buffer_after_minutes"])
+
     public init(_ r: Row) throws {
-        id = try r.id("id"); userID = try r.id("user_id"); licenseNumber = try r.string("license_number")
-        specialization = try r.string("specialization"); experienceYears = try r.int("experience_years")
-        consultationFee = try r.string("consultation_fee"); bio = try r.string("bio"); isAvailable = try r.bool("is_available")
-        lastName = try r.optionalString("doctor_last_name") ?? ""
-        buffers = Buffers(before: try r.int("buffer_before_minutes"), after: try r.int("buffer_after_minutes"))
+        let c = try r.positions(Self.layout)
+        id = try r.id(at: c[0]); userID = try r.id(at: c[1]); licenseNumber = try r.string(at: c[2])
+        specialization = try r.string(at: c[3]); experienceYears = try r.int(at: c[4])
+        consultationFee = try r.string(at: c[5]); bio = try r.string(at: c[6]); isAvailable = try r.bool(at: c[7])
+        lastName = r.optionalString(at: c[8]) ?? ""
+        buffers = Buffers(before: try r.int(at: c[9]), after: try r.int(at: c[10]))
     }
 
     public var displayName: String { "Dr. \(lastName)" }
@@ -271,16 +311,21 @@ public final class AppointmentRow: @unchecked Sendable {
         a.reason, a.notes, a.clinical_notes, a.cancellation_reason, a.created_at, a.updated_at
         """
 
+    static let layout = ColumnLayout(["id", "patient_id", "doctor_id", "patient_user_id", "doctor_user_id", "local_date", "local_time",
+                                      "starts_at", "ends_at", "status", "reason", "notes", "clinical_notes", "cancellation_reason",
+                                      "created_at", "updated_at"])
+
     public init(_ r: Row) throws {
-        id = try r.id("id"); patientID = try r.id("patient_id"); doctorID = try r.id("doctor_id")
-        patientUserID = try r.id("patient_user_id"); doctorUserID = try r.id("doctor_user_id")
-        date = try r.localDate("local_date"); time = try r.localTime("local_time")
-        startsAt = try r.instant("starts_at"); endsAt = try r.instant("ends_at")
-        status = AppointmentStatus(rawValue: try r.string("status")) ?? .SCHEDULED
-        reason = try r.string("reason"); notes = try r.optionalString("notes")
-        clinicalNotes = try r.optionalString("clinical_notes")
-        cancellationReason = try r.optionalString("cancellation_reason")
-        createdAt = try r.instant("created_at"); updatedAt = try r.instant("updated_at")
+        let c = try r.positions(Self.layout)
+        id = try r.id(at: c[0]); patientID = try r.id(at: c[1]); doctorID = try r.id(at: c[2])
+        patientUserID = try r.id(at: c[3]); doctorUserID = try r.id(at: c[4])
+        date = try r.localDate(at: c[5]); time = try r.localTime(at: c[6])
+        startsAt = try r.instant(at: c[7]); endsAt = try r.instant(at: c[8])
+        status = AppointmentStatus(rawValue: try r.string(at: c[9])) ?? .SCHEDULED
+        reason = try r.string(at: c[10]); notes = r.optionalString(at: c[11])
+        clinicalNotes = r.optionalString(at: c[12])
+        cancellationReason = r.optionalString(at: c[13])
+        createdAt = try r.instant(at: c[14]); updatedAt = try r.instant(at: c[15])
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == patientUserID }

@@ -50,6 +50,16 @@ public struct QueryResult: Sendable, Sequence {
 
 final class PrefixIndexes: Sendable {
     let cache = Mutex<[String: [String: Int]]>([:])
+    /// Per (prefix, layout): the layout's columns' positions (see `Row.positions`).
+    let layouts = Mutex<[(prefix: String, layout: ObjectIdentifier, positions: [Int])]>([])
+}
+
+/// The columns a row decoder reads, by name, in the order it reads them: resolved to positions
+/// once per result (and prefix), so decoding a row reads its cells by position with no lookup
+/// by name per cell.
+public final class ColumnLayout: Sendable {
+    public let names: [String]
+    public init(_ names: [String]) { self.names = names }
 }
 
 /// One row. Typed accessors throw `PostgresError.decoding` on NULL (non-optional
@@ -59,14 +69,16 @@ public struct Row: Sendable {
     let row: Int
     /// Prepended to every column name looked up (see `prefixed`).
     let prefix: String
-    /// The columns by name as this row reads them (the result's, or those of `prefix`).
-    let index: [String: Int]
 
-    init(result: QueryResult, row: Int) { self.result = result; self.row = row; prefix = ""; index = result.index }
+    init(result: QueryResult, row: Int) { self.result = result; self.row = row; prefix = "" }
 
     init(result: QueryResult, row: Int, prefix: String) {
-        self.result = result; self.row = row; self.prefix = prefix; index = result.index(prefixed: prefix)
+        self.result = result; self.row = row; self.prefix = prefix
     }
+
+    /// The columns by name as this row reads them (the result's, or those of `prefix`: looked up
+    /// per call, so decoders of joined rows use `positions`).
+    var index: [String: Int] { prefix.isEmpty ? result.index : result.index(prefixed: prefix) }
 
     public var columns: [String] { result.columns }
 
@@ -76,6 +88,71 @@ public struct Row: Sendable {
     public func prefixed(_ prefix: String) -> Row { Row(result: result, row: row, prefix: self.prefix + prefix) }
 
     @inline(__always) func position(_ column: String) -> Int? { index[column] }
+
+    /// The positions of `layout`'s columns in this row's result (under this row's prefix), in
+    /// the layout's order; a column the result lacks is a decoding error naming it.
+    public func positions(_ layout: ColumnLayout) throws -> [Int] {
+        let id = ObjectIdentifier(layout)
+        let known = result.prefixIndexes.layouts.withLock { entries in
+            entries.first { $0.layout == id && $0.prefix == prefix }?.positions
+        }
+        if let known { return known }
+        let positions = try layout.names.map { try position(checked: $0) }
+        result.prefixIndexes.layouts.withLock { $0.append((prefix, id, positions)) }
+        return positions
+    }
+
+    // Reads by position (see `positions`); errors name the column.
+    public func string(at position: Int) throws -> String {
+        guard let value = self[position] else { throw nullError(position, String.self) }
+        return value
+    }
+    public func optionalString(at position: Int) -> String? { self[position] }
+    /// The cell's bytes in PostgreSQL's text format (nil for NULL), valid during `body`.
+    public func withBytes<R>(at position: Int, _ body: (UnsafeBufferPointer<UInt8>?) throws -> R) rethrows -> R {
+        try result.cells.withBytes(row, position, body)
+    }
+    public func int(at position: Int) throws -> Int {
+        guard let value = try optionalInt(at: position) else { throw nullError(position, Int.self) }
+        return value
+    }
+    public func optionalInt(at position: Int) throws -> Int? {
+        let fast: Int?? = result.cells.withBytes(row, position) { bytes in
+            guard let bytes else { return .some(nil) }
+            return Row.decimal(bytes).map { .some($0) }
+        }
+        if let fast { return fast }
+        return try decode(Int.self, at: position)
+    }
+    public func bool(at position: Int) throws -> Bool {
+        let fast: Bool?? = result.cells.withBytes(row, position) { bytes in
+            guard let bytes else { return .some(nil) }
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "t") { return .some(true) }
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "f") { return .some(false) }
+            return nil
+        }
+        if let fast, let value = fast { return value }
+        guard let value = try decode(Bool.self, at: position) else { throw nullError(position, Bool.self) }
+        return value
+    }
+    /// Any `PostgresDecodable` by position; nil for SQL NULL.
+    public func decode<T: PostgresDecodable>(_ type: T.Type, at position: Int) throws -> T? {
+        guard let text = self[position] else { return nil }
+        do { return try T.decode(postgresText: text) } catch let error as PostgresError {
+            if case .decoding(let message) = error {
+                throw PostgresError.decoding("column \"\(result.columns[position])\": \(message)")
+            }
+            throw error
+        }
+    }
+    public func decode<T: PostgresDecodable>(_ type: T.Type, at position: Int) throws -> T {
+        guard let value: T = try decode(type, at: position) else { throw nullError(position, T.self) }
+        return value
+    }
+
+    private func nullError<T>(_ position: Int, _ type: T.Type) -> PostgresError {
+        .decoding("column \"\(result.columns[position])\" is NULL, expected \(T.self)")
+    }
 
     /// Raw text of a column (nil for NULL or an unknown column name).
     public subscript(column: String) -> String? {

@@ -79,6 +79,17 @@ final class CalendarValueTests: XCTestCase {
         }
     }
 
+    func testInstantReadsPostgresOutputFromTextAndBytesAlike() {
+        for text in ["2026-12-01 09:30:00+00", "2026-12-01 09:30:00.5+05:30", "2026-12-01 09:30:00.123456-03:30:15",
+                     "0001-01-01 00:00:00+00", "2026-12-01T09:30:00+00", "2026-12-01 09:30:00Z", "2026-13-01 09:30:00+00",
+                     "2026-12-01 09:30", "", "2026-12-01 09:30:00+0x"] {
+            let bytes = Array(text.utf8)
+            let fromBytes = bytes.withUnsafeBufferPointer { Instant(postgresBytes: $0) }
+            XCTAssertEqual(fromBytes, Instant(postgresText: text), text)
+        }
+        XCTAssertNotNil(Array("2026-12-01 09:30:00+00".utf8).withUnsafeBufferPointer { Instant(postgresBytes: $0) })
+    }
+
     func testInstantFormatsBeforeEpochAndWithOffsets() {
         let i = Instant(microsecondsSinceEpoch: -1)
         XCTAssertEqual(i.rfc3339, "1969-12-31T23:59:59.999999Z")

@@ -40,6 +40,38 @@ final class ConnectionTests: XCTestCase {
         XCTAssertThrowsError(try row.int("missing"))
     }
 
+    func testRowsDecodeByPositionThroughALayout() throws {
+        let layout = ColumnLayout(["n", "b", "s"])
+        let result = try connection.query("""
+            SELECT * FROM (VALUES (1, 1::int8, true, 'one', 'x'), (2, -9223372036854775808, false, NULL, 'y'),
+                                  (3, 9223372036854775807, NULL, 'three', 'z')) v(k, n, b, s, j_s) ORDER BY k
+            """)
+        let rows = result.rows
+        let positions = try rows[0].positions(layout)
+        XCTAssertEqual(positions, [1, 2, 3])
+        XCTAssertEqual(try rows[1].positions(layout), positions, "resolved once per result")
+        // Integers past the digits the fast way reads, and both ends of int8.
+        XCTAssertEqual(try rows.map { try $0.int(at: positions[0]) }, [1, Int.min, Int.max])
+        XCTAssertEqual(try rows[0].bool(at: positions[1]), true)
+        XCTAssertEqual(try rows[1].bool(at: positions[1]), false)
+        XCTAssertThrowsError(try rows[2].bool(at: positions[1])) { error in
+            XCTAssertTrue("\(error)".contains("column \"b\" is NULL"), "\(error)")
+        }
+        XCTAssertNil(rows[1].optionalString(at: positions[2]))
+        XCTAssertEqual(rows[2].optionalString(at: positions[2]), "three")
+        XCTAssertThrowsError(try rows[1].string(at: positions[2]))
+        // A prefix reads the prefixed columns; a layout's column the result lacks is named.
+        XCTAssertEqual(try rows[2].prefixed("j_").positions(ColumnLayout(["s"])), [4])
+        XCTAssertEqual(try rows[2].prefixed("j_").string("s"), "z")
+        XCTAssertThrowsError(try rows[0].positions(ColumnLayout(["n", "missing"]))) { error in
+            XCTAssertTrue("\(error)".contains("no column \"missing\""), "\(error)")
+        }
+        // Text that is not an integer is a decoding error naming the column.
+        let text = try XCTUnwrap(connection.query("SELECT '12a' AS n, '+5' AS p").first)
+        XCTAssertThrowsError(try text.int(at: 0)) { error in XCTAssertTrue("\(error)".contains("column \"n\""), "\(error)") }
+        XCTAssertEqual(try text.int(at: 1), 5)
+    }
+
     func testScalarTypesRoundTripAsParameters() throws {
         let row = try XCTUnwrap(connection.query(
             "SELECT $1::int8 AS i, $2::int4 AS i32, $3::float8 AS d, $4::bool AS b, $5::text AS s, $6::uuid AS u, $7::bytea AS bytes",

@@ -48,7 +48,13 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = v
     }
 
-    private static func parse(_ b: [UInt8], postgres: Bool) -> Instant? {
+    /// The same, from the bytes of a cell as libpq holds them (no String made).
+    public init?(postgresBytes bytes: UnsafeBufferPointer<UInt8>) {
+        guard let v = Instant.parse(bytes, postgres: true) else { return nil }
+        self = v
+    }
+
+    private static func parse<C: RandomAccessCollection<UInt8>>(_ b: C, postgres: Bool) -> Instant? where C.Index == Int {
         guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
               let y = DigitParsing.number(b, 0, 4), let mo = DigitParsing.number(b, 5, 2),

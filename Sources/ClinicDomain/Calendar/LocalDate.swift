@@ -89,7 +89,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 /// Fixed-width ASCII digit helpers shared by the date, time and instant parsers.
 public enum DigitParsing {
     /// The non-negative number in `b[start..<start+count]`, nil unless all ASCII digits.
-    public static func number(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    @inlinable
+    public static func number<C: RandomAccessCollection<UInt8>>(_ b: C, _ start: Int, _ count: Int) -> Int? where C.Index == Int {
         guard start >= 0, count > 0, start + count <= b.count else { return nil }
         var v = 0
         for i in start..<(start + count) {
