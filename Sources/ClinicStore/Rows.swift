@@ -194,7 +194,7 @@ public final class PatientRow: @unchecked Sendable {
         gender = try r.string(at: c[3]); address = try r.string(at: c[4]); emergencyContact = try r.string(at: c[5])
         emergencyPhone = try r.string(at: c[6]); medicalHistory = try r.string(at: c[7])
         allergies = try r.string(at: c[8]); notes = try r.string(at: c[9])
-        treatingDoctorIDs = try r.decode([Int].self, at: c[10]).map(Int64.init)
+        treatingDoctorIDs = try r.intArray(at: c[10]).map(Int64.init)
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }

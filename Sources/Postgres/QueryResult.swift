@@ -150,6 +150,27 @@ public struct Row: Sendable {
         return value
     }
 
+    /// An integer array (`{1,-2,3}`), read from the cell's bytes; elements that are not plain
+    /// decimal integers (NULL, quotes, nesting) take the general way and its errors.
+    public func intArray(at position: Int) throws -> [Int] {
+        let fast: [Int]?? = result.cells.withBytes(row, position) { bytes in
+            guard let bytes else { return .some(nil) }
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else { return nil }
+            if bytes.count == 2 { return .some([]) }
+            var values: [Int] = []
+            var start = 1
+            for i in 1..<bytes.count where bytes[i] == UInt8(ascii: ",") || i == bytes.count - 1 {
+                guard let v = Row.decimal(UnsafeBufferPointer(rebasing: bytes[start..<i])) else { return nil }
+                values.append(v)
+                start = i + 1
+            }
+            return .some(values)
+        }
+        if let fast, let values = fast { return values }
+        guard let values = try decode([Int].self, at: position) else { throw nullError(position, [Int].self) }
+        return values
+    }
+
     private func nullError<T>(_ position: Int, _ type: T.Type) -> PostgresError {
         .decoding("column \"\(result.columns[position])\" is NULL, expected \(T.self)")
     }

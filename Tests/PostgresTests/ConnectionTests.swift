@@ -66,6 +66,17 @@ final class ConnectionTests: XCTestCase {
         XCTAssertThrowsError(try rows[0].positions(ColumnLayout(["n", "missing"]))) { error in
             XCTAssertTrue("\(error)".contains("no column \"missing\""), "\(error)")
         }
+        // Integer arrays: the fast way and the general one agree; NULL elements are refused.
+        let arrays = try XCTUnwrap(connection.query("""
+            SELECT '{}'::int[] AS e, '{7}'::int8[] AS one, ARRAY[1,-2,9223372036854775807]::int8[] AS many,
+                   ARRAY[1,NULL]::int[] AS with_null, NULL::int[] AS absent
+            """).first)
+        XCTAssertEqual(try arrays.intArray(at: 0), [])
+        XCTAssertEqual(try arrays.intArray(at: 1), [7])
+        XCTAssertEqual(try arrays.intArray(at: 2), [1, -2, Int.max])
+        XCTAssertEqual(try arrays.intArray(at: 2), try arrays.intArray("many"))
+        XCTAssertThrowsError(try arrays.intArray(at: 3))
+        XCTAssertThrowsError(try arrays.intArray(at: 4))
         // Text that is not an integer is a decoding error naming the column.
         let text = try XCTUnwrap(connection.query("SELECT '12a' AS n, '+5' AS p").first)
         XCTAssertThrowsError(try text.int(at: 0)) { error in XCTAssertTrue("\(error)".contains("column \"n\""), "\(error)") }
