@@ -34,7 +34,12 @@ public final class OperationMemo: Sendable {
         /// nil: not measured yet; `.some(nil)`: within the limits.
         public var verdict: GraphQLError??
         public var result: ExecutionResult?
+        /// Execution plans not in use by a run (taken out while one runs; see `Executor`).
+        var plans: [ExecutionPlan] = []
+        init(verdict: GraphQLError?? = nil, result: ExecutionResult? = nil) { self.verdict = verdict; self.result = result }
     }
+    /// Plans kept per key: as many as runs of one document usually overlap.
+    static let plansPerKey = 2
     /// Distinct operation names and variable values remembered per document.
     static let capacity = 32
     /// Longer keys (large variable values) are never remembered: measured every time.
@@ -67,6 +72,14 @@ public final class OperationMemo: Sendable {
                 stored[key] = e
             }
         }
+    }
+
+    func takePlan(_ key: String) -> ExecutionPlan? {
+        entries.withLock { stored in stored[key]?.plans.popLast() }
+    }
+
+    func putPlan(_ plan: ExecutionPlan, _ key: String) {
+        update(key) { if $0.plans.count < Self.plansPerKey { $0.plans.append(plan) } }
     }
 
     /// The limits' verdict for `key` (nil key: not remembered), measured the first time.

@@ -77,8 +77,18 @@ public struct Executor: Sendable {
 
     public func execute(document: Document, operationName: String?, variables: [String: JSON],
                         context: any Sendable, rootValue: (any Sendable)? = nil) async -> ExecutionResult {
+        await execute(document: document, operationName: operationName, variables: variables, context: context,
+                      rootValue: rootValue, plans: nil)
+    }
+
+    /// With `plans`, the run's plan (collected fields, coerced arguments, groups) is taken from the
+    /// document's memo for these variables when an earlier run left one there, and left there
+    /// after: a repeated query plans nothing. A plan is used by one run at a time (taken out, put
+    /// back), so runs never share mutable state.
+    func execute(document: Document, operationName: String?, variables: [String: JSON],
+                 context: any Sendable, rootValue: (any Sendable)? = nil,
+                 plans: (memo: OperationMemo, key: String)?) async -> ExecutionResult {
         // Operation selection (GetOperation, spec 6.1), with the reason when there is none.
-        let fragments = document.fragmentsByName
         guard let operation = document.operation(named: operationName) else {
             if let operationName { return requestError("Unknown operation named \"\(operationName)\".") }
             return requestError(document.operations.isEmpty ? "Must provide an operation."
@@ -98,10 +108,14 @@ public struct Executor: Sendable {
         case .failure(let e): return ExecutionResult(data: nil, errors: e.errors)
         }
 
-        let run = ExecutionRun(executor: self, fragments: fragments, variables: coerced, context: context)
+        let state = plans.flatMap { $0.memo.takePlan($0.key) }
+            ?? ExecutionPlan(collector: FieldCollector(schema: executable.schema, fragments: document.fragmentsByName, variables: coerced))
+        let run = ExecutionRun(executor: self, plan: state, variables: coerced, context: context)
         await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())
         let errors = run.orderedErrors()
-        return ExecutionResult(cells: run.resultCells(), errors: errors)
+        let result = ExecutionResult(cells: run.resultCells(), errors: errors)
+        if let plans, run.keep(in: state) { plans.memo.putPlan(state, plans.key) }
+        return result
     }
 
     private func requestError(_ message: String) -> ExecutionResult {
@@ -304,6 +318,20 @@ enum LeafSerializer {
     }
 }
 
+/// What a run works out about its document before it reads any data (collected fields, field
+/// plans with their coerced arguments, group ids): the same for every run of one document,
+/// operation and variable values, so it is kept for the next (see `OperationMemo`).
+final class ExecutionPlan: @unchecked Sendable {
+    fileprivate let collector: FieldCollector
+    fileprivate var collectCache: [String: CollectedFields] = [:]
+    fileprivate var plans: [ObjectIdentifier: FieldPlan] = [:]
+    fileprivate var groupIDs: [GroupKey: Int] = [:]
+    /// Plans of more fields than this are not kept (a huge document's plan is not worth the memory).
+    static let maxKeptFields = 512
+
+    fileprivate init(collector: FieldCollector) { self.collector = collector }
+}
+
 private final class ExecutionRun {
     let executor: Executor
     let schema: GraphQLSchema
@@ -326,13 +354,26 @@ private final class ExecutionRun {
     var groupIDs: [GroupKey: Int] = [:]
     var isMutation = false
 
-    init(executor: Executor, fragments: [String: FragmentDefinition], variables: [String: JSON], context: any Sendable) {
+    init(executor: Executor, plan: ExecutionPlan, variables: [String: JSON], context: any Sendable) {
         self.executor = executor
         self.schema = executor.executable.schema
-        self.collector = FieldCollector(schema: executor.executable.schema, fragments: fragments, variables: variables)
+        self.collector = plan.collector
+        // Moved out of the plan (not copied): the run is their only owner until `keep`.
+        swap(&collectCache, &plan.collectCache)
+        swap(&plans, &plan.plans)
+        swap(&groupIDs, &plan.groupIDs)
         self.variables = variables
         self.context = context
         cells.reserveCapacity(256)
+    }
+
+    /// Gives the plan back what this run added to it; false when it is not worth keeping.
+    func keep(in plan: ExecutionPlan) -> Bool {
+        guard plans.count <= ExecutionPlan.maxKeptFields else { return false }
+        swap(&collectCache, &plan.collectCache)
+        swap(&plans, &plan.plans)
+        swap(&groupIDs, &plan.groupIDs)
+        return true
     }
 
     func execute(operation: OperationDefinition, rootType: String, rootValue: any Sendable) async {

@@ -107,7 +107,7 @@ public struct GraphQLService: Sendable {
         }
         let operation = cached.document.operation(named: request.operationName)
         let result = await executor.execute(document: cached.document, operationName: request.operationName,
-                                            variables: request.variables, context: context)
+                                            variables: request.variables, context: context, plans: key.map { (cached.memo, $0) })
         if let key, result.errors.isEmpty, result.hasData, let operation, Self.runsNoResolver(operation) {
             cached.memo.update(key) { $0.result = result }
         }
