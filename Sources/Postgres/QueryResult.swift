@@ -11,7 +11,6 @@ public struct QueryResult: Sendable, Sequence {
     /// E.g. `INSERT 0 1`, `UPDATE 3`, `COMMIT`, `ROLLBACK`.
     public let commandTag: String
     let cells: ResultCells
-    let index: [String: Int]
     /// Per prefix (`Row.prefixed`), the columns named prefix + name by name: built once per result.
     let prefixIndexes = PrefixIndexes()
 
@@ -21,10 +20,11 @@ public struct QueryResult: Sendable, Sequence {
         self.cells = cells
         self.affectedRows = affectedRows
         self.commandTag = commandTag
-        var index: [String: Int] = [:]
-        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
-        self.index = index
     }
+
+    /// The columns by name (the first of a name wins): built on the first lookup by name
+    /// (decoders that read by position never need it).
+    var index: [String: Int] { prefixIndexes.full(columns) }
 
     public var count: Int { columns.isEmpty ? 0 : cells.rows }
     public var isEmpty: Bool { count == 0 }
@@ -48,7 +48,29 @@ public struct QueryResult: Sendable, Sequence {
     }
 }
 
-final class PrefixIndexes: Sendable {
+final class PrefixIndexes: @unchecked Sendable {  // fullIndex: an Atomic of a retained immutable Box
+    /// The unprefixed index, made once (lock-free to read: decoders by name look up every cell).
+    private let fullIndex = Atomic<UnsafeMutableRawPointer?>(nil)
+    private final class Box: Sendable {
+        let index: [String: Int]
+        init(_ index: [String: Int]) { self.index = index }
+    }
+
+    deinit {
+        if let p = fullIndex.load(ordering: .acquiring) { Unmanaged<Box>.fromOpaque(p).release() }
+    }
+
+    func full(_ columns: [String]) -> [String: Int] {
+        if let p = fullIndex.load(ordering: .acquiring) { return Unmanaged<Box>.fromOpaque(p).takeUnretainedValue().index }
+        var made: [String: Int] = [:]
+        for (position, name) in columns.enumerated() where made[name] == nil { made[name] = position }
+        let box = Unmanaged.passRetained(Box(made))
+        let (stored, current) = fullIndex.compareExchange(expected: nil, desired: box.toOpaque(), ordering: .acquiringAndReleasing)
+        if stored { return made }
+        box.release()
+        return Unmanaged<Box>.fromOpaque(current!).takeUnretainedValue().index
+    }
+
     let cache = Mutex<[String: [String: Int]]>([:])
     /// Per (prefix, layout): the layout's columns' positions (see `Row.positions`).
     let layouts = Mutex<[(prefix: String, layout: ObjectIdentifier, positions: [Int])]>([])
@@ -97,7 +119,13 @@ public struct Row: Sendable {
             entries.first { $0.layout == id && $0.prefix == prefix }?.positions
         }
         if let known { return known }
-        let positions = try layout.names.map { try position(checked: $0) }
+        // Resolved by scanning the column names (no index by name built for this).
+        let columns = result.columns
+        let positions = try layout.names.map { name in
+            let full = prefix.isEmpty ? name : prefix + name
+            guard let p = columns.firstIndex(of: full) else { return try position(checked: name) }
+            return p
+        }
         result.prefixIndexes.layouts.withLock { $0.append((prefix, id, positions)) }
         return positions
     }

@@ -99,6 +99,12 @@ enum GraphQLRequestReading {
 
     static func bearerToken(_ header: String?) -> Bearer {
         guard let header else { return .absent }
+        // What every client sends: "Bearer <token>" (one space, no other), read without splitting.
+        var utf8 = header.utf8[...]
+        if utf8.count > 7, utf8.prefix(7).elementsEqual("Bearer ".utf8) {
+            utf8 = utf8.dropFirst(7)
+            if !utf8.isEmpty, !utf8.contains(UInt8(ascii: " ")) { return .token(String(Substring(utf8))) }
+        }
         let parts = header.split(separator: " ", omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .malformed }
         return .token(String(parts[1]))
