@@ -320,7 +320,8 @@ final class ExecutionGraphQLJSDifferentialTests: XCTestCase {
             side.data.reset()
             let root = isMutation ? side.data.mutationRootObject : side.data.queryRoot
             let result = await side.executor.execute(document: document, operationName: operationName, variables: variables,
-                                                     context: (), rootValue: root, plans: run == 0 ? nil : (memo, key))
+                                                     context: (), rootValue: root,
+                                                     plans: run == 0 ? nil : (memo, key, memo.begin(key).plan))
             responses.append(Self.withoutExtensions(try JSONParser.parse(result.jsonBytes())).serializedString)
         }
         if Set(responses).count != 1 {

@@ -20,8 +20,11 @@ public struct CachedDocument: Sendable {
     public var introspectionErrors: [GraphQLError]
     /// What is known of its operations per operation name and variable values.
     public let memo = OperationMemo()
+    /// Whether an operation of the document runs no resolver (`GraphQLService.runsNoResolver`).
+    public let hasOperationWithoutResolvers: Bool
     public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = []) {
         self.document = document; self.validationErrors = validationErrors; self.introspectionErrors = introspectionErrors
+        hasOperationWithoutResolvers = document.operations.contains(where: GraphQLService.runsNoResolver)
     }
 }
 
@@ -74,22 +77,22 @@ public final class OperationMemo: Sendable {
         }
     }
 
-    func takePlan(_ key: String) -> ExecutionPlan? {
-        entries.withLock { stored in stored[key]?.plans.popLast() }
+    /// The limits' verdict for `key` (nil: not measured yet) and a kept plan (taken out), in one lock.
+    func begin(_ key: String) -> (verdict: GraphQLError??, plan: ExecutionPlan?) {
+        entries.withLock { stored in
+            guard let i = stored.index(forKey: key) else { return (nil, nil) }
+            return (stored.values[i].verdict, stored.values[i].plans.popLast())
+        }
     }
+
+    func verdict(_ key: String) -> GraphQLError?? { entries.withLock { $0[key]?.verdict } }
+
+    func result(_ key: String) -> ExecutionResult? { entries.withLock { $0[key]?.result } }
 
     func putPlan(_ plan: ExecutionPlan, _ key: String) {
         update(key) { if $0.plans.count < Self.plansPerKey { $0.plans.append(plan) } }
     }
 
-    /// The limits' verdict for `key` (nil key: not remembered), measured the first time.
-    public func verdict(_ key: String?, measure: () -> GraphQLError?) -> GraphQLError? {
-        guard let key else { return measure() }
-        if let known = entry(key)?.verdict { return known }
-        let verdict = measure()
-        update(key) { $0.verdict = .some(verdict) }
-        return verdict
-    }
 }
 
 public final class DocumentCache: Sendable {

@@ -81,13 +81,13 @@ public struct Executor: Sendable {
                       rootValue: rootValue, plans: nil)
     }
 
-    /// With `plans`, the run's plan (collected fields, coerced arguments, groups) is taken from the
-    /// document's memo for these variables when an earlier run left one there, and left there
-    /// after: a repeated query plans nothing. A plan is used by one run at a time (taken out, put
+    /// With `plans`, the run's plan (collected fields, coerced arguments, groups) is the one taken
+    /// from the document's memo for these variables (when an earlier run left one there), and is
+    /// left there after: a repeated query plans nothing. A plan is used by one run at a time (taken out, put
     /// back), so runs never share mutable state.
     func execute(document: Document, operationName: String?, variables: [String: JSON],
                  context: any Sendable, rootValue: (any Sendable)? = nil,
-                 plans: (memo: OperationMemo, key: String)?) async -> ExecutionResult {
+                 plans: (memo: OperationMemo, key: String, taken: ExecutionPlan?)?) async -> ExecutionResult {
         // Operation selection (GetOperation, spec 6.1), with the reason when there is none.
         guard let operation = document.operation(named: operationName) else {
             if let operationName { return requestError("Unknown operation named \"\(operationName)\".") }
@@ -108,7 +108,7 @@ public struct Executor: Sendable {
         case .failure(let e): return ExecutionResult(data: nil, errors: e.errors)
         }
 
-        let state = plans.flatMap { $0.memo.takePlan($0.key) }
+        let state = plans?.taken
             ?? ExecutionPlan(collector: FieldCollector(schema: executable.schema, fragments: document.fragmentsByName, variables: coerced))
         let run = ExecutionRun(executor: self, plan: state, variables: coerced, context: context)
         await run.execute(operation: operation, rootType: rootType, rootValue: rootValue ?? ())

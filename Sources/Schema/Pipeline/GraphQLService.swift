@@ -100,14 +100,17 @@ public struct GraphQLService: Sendable {
         case .document(let c): cached = c
         }
         let key = OperationMemo.key(operationName: request.operationName, variables: request.variables)
+        let plan: ExecutionPlan?
         switch gate(request, cached, key: key, allowIntrospection: allowIntrospection, allowedOperations: allowedOperations,
                     measure: true) {
         case .outcome(let outcome)?: return outcome
-        case nil, .execute?: break
+        case nil: plan = nil
+        case .execute(let p)?: plan = p
         }
         let operation = cached.document.operation(named: request.operationName)
         let result = await executor.execute(document: cached.document, operationName: request.operationName,
-                                            variables: request.variables, context: context, plans: key.map { (cached.memo, $0) })
+                                            variables: request.variables, context: context,
+                                            plans: key.map { (cached.memo, $0, plan) })
         if let key, result.errors.isEmpty, result.hasData, let operation, Self.runsNoResolver(operation) {
             cached.memo.update(key) { $0.result = result }
         }
@@ -116,8 +119,9 @@ public struct GraphQLService: Sendable {
     }
 
     /// What `run` would answer, when it is known without executing or measuring anything: the
-    /// document is cached and the answer is a request error (syntax, validation, a limit already
-    /// measured for these variables, introspection not allowed), or the operation runs no
+    /// document is cached and the answer is a request error (syntax, validation, the operation type
+    /// not allowed, introspection not allowed, a limit measured for these variables of a document
+    /// with an operation that runs no resolver), or the operation runs no
     /// resolver and an earlier run with the same variables remembered its result. nil: `run` it.
     /// Runs no resolver, so it depends on nothing of the caller but `allowIntrospection`.
     public func knownOutcome(_ request: GraphQLRequest, allowIntrospection: Bool = true,
@@ -134,7 +138,7 @@ public struct GraphQLService: Sendable {
         case .outcome(let outcome)?: return outcome
         case nil: return nil
         case .execute?:
-            guard let result = cached.memo.entry(key)?.result,
+            guard let result = cached.memo.result(key),
                   let operation = cached.document.operation(named: request.operationName) else { return nil }
             return .init(result: result, kind: .executed, operationType: operation.operation.rawValue,
                          operationName: request.operationName ?? operation.name?.value)
@@ -175,7 +179,8 @@ public struct GraphQLService: Sendable {
 
     private enum Gate {
         case outcome(GraphQLOutcome)
-        case execute
+        /// With the plan an earlier run kept, when `measure` is true and there is one.
+        case execute(ExecutionPlan?)
     }
 
     /// The checks between a valid document and its execution: the operation type allowed,
@@ -196,16 +201,28 @@ public struct GraphQLService: Sendable {
             return refuse(cached.introspectionErrors)
         }
         let verdict: GraphQLError?
+        var plan: ExecutionPlan?
         if measure {
-            verdict = cached.memo.verdict(key) {
-                checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
-                            variables: request.variables, limits: limits, scalars: executable.scalars)
+            // The verdict and a kept plan in one visit of the memo.
+            let (known, kept) = key.map { cached.memo.begin($0) } ?? (nil, nil)
+            plan = kept
+            if let known {
+                verdict = known
+            } else {
+                verdict = checkLimits(schema: executable.schema, document: document, operationName: request.operationName,
+                                      variables: request.variables, limits: limits, scalars: executable.scalars)
+                if let key { cached.memo.update(key) { $0.verdict = .some(verdict) } }
             }
         } else {
-            guard let key, let known = cached.memo.entry(key)?.verdict else { return nil }
+            // A document whose every operation reads data is run: its limits are checked there
+            // (the memo is not visited twice per request).
+            guard cached.hasOperationWithoutResolvers, let key, let known = cached.memo.verdict(key) else { return nil }
             verdict = known
         }
-        if let error = verdict { return refuse([error]) }
-        return .execute
+        if let error = verdict {
+            if let plan, let key { cached.memo.putPlan(plan, key) }
+            return refuse([error])
+        }
+        return .execute(plan)
     }
 }
