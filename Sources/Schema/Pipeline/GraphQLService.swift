@@ -92,10 +92,11 @@ public struct GraphQLService: Sendable {
         return rootFieldCount(document: cached.document, operationName: request.operationName)
     }
 
+    /// `document`: the request's cached document when the caller already looked it up (`lookUp`).
     public func run(_ request: GraphQLRequest, context: any Sendable, allowIntrospection: Bool = true,
-                    allowedOperations: Set<OperationType>? = nil) async -> GraphQLOutcome {
+                    allowedOperations: Set<OperationType>? = nil, document: CachedDocument? = nil) async -> GraphQLOutcome {
         let cached: CachedDocument
-        switch admit(request) {
+        switch document.map(Admission.document) ?? admit(request) {
         case .outcome(let outcome): return outcome
         case .document(let c): cached = c
         }
@@ -126,22 +127,38 @@ public struct GraphQLService: Sendable {
     /// Runs no resolver, so it depends on nothing of the caller but `allowIntrospection`.
     public func knownOutcome(_ request: GraphQLRequest, allowIntrospection: Bool = true,
                              allowedOperations: Set<OperationType>? = nil) -> GraphQLOutcome? {
-        guard let query = request.query else { return Self.noQuery(request) }
-        guard let cached = cache.get(query) else { return nil }
-        guard cached.validationErrors.isEmpty else {
-            return .init(result: ExecutionResult(data: nil, errors: cached.validationErrors), kind: .requestError, operationType: "unknown",
-                         operationName: request.operationName)
+        if case .known(let outcome) = lookUp(request, allowIntrospection: allowIntrospection, allowedOperations: allowedOperations) {
+            return outcome
         }
-        guard let key = OperationMemo.key(operationName: request.operationName, variables: request.variables) else { return nil }
+        return nil
+    }
+
+    public enum Lookup: Sendable {
+        /// What `run` would answer (see `knownOutcome`).
+        case known(GraphQLOutcome)
+        /// It must run; with its cached document, when there is one, to hand to `run`.
+        case run(CachedDocument?)
+    }
+
+    /// `knownOutcome`, or the cached document for `run` (one lookup in the cache per request).
+    public func lookUp(_ request: GraphQLRequest, allowIntrospection: Bool = true,
+                       allowedOperations: Set<OperationType>? = nil) -> Lookup {
+        guard let query = request.query else { return .known(Self.noQuery(request)) }
+        guard let cached = cache.get(query) else { return .run(nil) }
+        guard cached.validationErrors.isEmpty else {
+            return .known(.init(result: ExecutionResult(data: nil, errors: cached.validationErrors), kind: .requestError,
+                                operationType: "unknown", operationName: request.operationName))
+        }
+        guard let key = OperationMemo.key(operationName: request.operationName, variables: request.variables) else { return .run(cached) }
         switch gate(request, cached, key: key, allowIntrospection: allowIntrospection, allowedOperations: allowedOperations,
                     measure: false) {
-        case .outcome(let outcome)?: return outcome
-        case nil: return nil
+        case .outcome(let outcome)?: return .known(outcome)
+        case nil: return .run(cached)
         case .execute?:
             guard let result = cached.memo.result(key),
-                  let operation = cached.document.operation(named: request.operationName) else { return nil }
-            return .init(result: result, kind: .executed, operationType: operation.operation.rawValue,
-                         operationName: request.operationName ?? operation.name?.value)
+                  let operation = cached.document.operation(named: request.operationName) else { return .run(cached) }
+            return .known(.init(result: result, kind: .executed, operationType: operation.operation.rawValue,
+                                operationName: request.operationName ?? operation.name?.value))
         }
     }
 

@@ -88,8 +88,13 @@ struct GraphQLRoute: Sendable {
                 outcomes.append(invalid)
                 continue
             }
-            guard let outcome = service.knownOutcome(op, allowIntrospection: allowIntrospection, allowedOperations: r.isGet ? [.query] : nil) else {
-                return .run { await execute(r, context: context, operations: operations) }
+            let outcome: GraphQLOutcome
+            switch service.lookUp(op, allowIntrospection: allowIntrospection, allowedOperations: r.isGet ? [.query] : nil) {
+            case .known(let o): outcome = o
+            case .run(let document):
+                // The task runs every operation; a single one with the document just looked up.
+                let looked = r.isBatch ? nil : document
+                return .run { await execute(r, context: context, operations: operations, document: looked) }
             }
             switch finish(outcome, r, context: context) {
             case .failure(let answer): return .respond(answer.response)
@@ -229,7 +234,7 @@ struct GraphQLRoute: Sendable {
     }
 
     /// Runs the operations.
-    func execute(_ r: Reading, context: any Sendable, operations: [GraphQLRequest]) async -> ServerResponse {
+    func execute(_ r: Reading, context: any Sendable, operations: [GraphQLRequest], document: CachedDocument? = nil) async -> ServerResponse {
         let allowIntrospection = introspectionAllowed(context)
         var outcomes: [GraphQLOutcome] = []
         for op in operations {
@@ -238,7 +243,7 @@ struct GraphQLRoute: Sendable {
                 continue
             }
             let outcome = await service.run(op, context: context, allowIntrospection: allowIntrospection,
-                                            allowedOperations: r.isGet ? [.query] : nil)
+                                            allowedOperations: r.isGet ? [.query] : nil, document: document)
             switch finish(outcome, r, context: context) {
             case .failure(let answer): return answer.response
             case .success(let o): outcomes.append(o)
