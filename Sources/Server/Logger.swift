@@ -29,6 +29,9 @@ public final class Logger: Sendable {
     public func warn(_ message: String, _ fields: [(String, JSON)] = []) { log(.warn, message, fields) }
     public func error(_ message: String, _ fields: [(String, JSON)] = []) { log(.error, message, fields) }
 
+    /// Whether a line of `level` is written (to skip building one that is not).
+    public func logs(_ level: Level) -> Bool { level >= minimum }
+
     public func log(_ level: Level, _ message: String, _ fields: [(String, JSON)]) {
         guard level >= minimum else { return }
         let time = Self.timestamp()

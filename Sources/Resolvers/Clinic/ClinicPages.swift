@@ -35,7 +35,7 @@ enum ClinicPages {
         return PageAfter(key: k, id: after.id)
     }
 
-    static func cursor(_ order: AppointmentOrder, scope: String) -> (AppointmentRow) -> String {
+    static func cursor(_ order: AppointmentOrder, scope: String) -> @Sendable (AppointmentRow) -> String {
         { Cursor(scope: scope, keys: [.instant(order.key($0))], id: $0.id).encoded }
     }
 

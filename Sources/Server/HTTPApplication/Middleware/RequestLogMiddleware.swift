@@ -9,6 +9,7 @@ struct RequestLogMiddleware: Middleware {
     let logger: Logger
 
     func finish(_ response: inout ServerResponse, for request: ServerRequest) {
+        guard logger.logs(.info) else { return }  // LOG_LEVEL=warn: nothing to build
         let elapsed = request.started.duration(to: .now)
         let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
         logger.info("request", [("method", .string(request.http.method)), ("path", .string(CalendarFeedToken.loggablePath(request.http.path))),
