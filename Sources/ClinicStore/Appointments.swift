@@ -93,7 +93,7 @@ public enum AppointmentStore {
             rows = try conn.query("SELECT \(AppointmentRow.columns) \(pageSQL)", p.values).rows.map(AppointmentRow.init)
         } else {
             let j = AppointmentRow.joinSQL(joins)
-            rows = try conn.query("SELECT \(AppointmentRow.columns)\(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) "
+            rows = try conn.query("SELECT \(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) "
                                   + "ORDER BY \(orderSQL(order))", p.values).rows.map(AppointmentRow.decoder(joins))
         }
         var total: Int?
@@ -121,7 +121,7 @@ public enum AppointmentStore {
         let limitParam = p.bind(.int(limit))
         let j = AppointmentRow.joinSQL(joins)
         let rows = try conn.query("""
-            SELECT \(AppointmentRow.columns)\(j.columns) FROM (
+            SELECT \(j.columns) FROM (
                 SELECT a.id, a.\(column) AS parent,
                        row_number() OVER (PARTITION BY a.\(column) ORDER BY \(orderSQL(order))) AS rn
                   FROM appointments a WHERE \(conds.joined(separator: " AND "))

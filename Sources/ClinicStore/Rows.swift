@@ -303,13 +303,20 @@ public final class AppointmentRow: @unchecked Sendable {
     /// user) in one statement by id costs PostgreSQL and the decoding far less (bench/graphql-http).
     public var patient: Joined<PatientRow>?
 
-    public static let columns = """
+    public static let columns = columns(patientUserID: "(SELECT p.user_id FROM patients p WHERE p.id = a.patient_id)")
+
+    private static func columns(patientUserID: String) -> String {
+        """
         a.id, a.patient_id, a.doctor_id,
-        (SELECT p.user_id FROM patients p WHERE p.id = a.patient_id) AS patient_user_id,
+        \(patientUserID) AS patient_user_id,
         (SELECT d.user_id FROM doctors d WHERE d.id = a.doctor_id) AS doctor_user_id,
         a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.ends_at, a.status,
         a.reason, a.notes, a.clinical_notes, a.cancellation_reason, a.created_at, a.updated_at
         """
+    }
+
+    /// `columns` for a statement that joins the patient as `jp`: its user id from there.
+    static let columnsWithJoinedPatient = columns(patientUserID: "jp.pa_user_id")
 
     static let layout = ColumnLayout(["id", "patient_id", "doctor_id", "patient_user_id", "doctor_user_id", "local_date", "local_time",
                                       "starts_at", "ends_at", "status", "reason", "notes", "clinical_notes", "cancellation_reason",
@@ -334,11 +341,12 @@ public final class AppointmentRow: @unchecked Sendable {
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
     static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu", replacing: ["patient_id": "pa.id"])
 
-    /// The extra columns and joins of `joins`, for a statement over `appointments a`. Each relation
-    /// is a LATERAL lookup by primary key kept from being flattened (OFFSET 0), so the planner reads
-    /// one row per appointment of the page instead of hashing whole tables (bench/plans).
+    /// The columns (the row's own, then the joined ones) and joins of `joins`, for a statement over
+    /// `appointments a`. Each relation is a LATERAL lookup by primary key kept from being flattened
+    /// (OFFSET 0), so the planner reads one row per appointment of the page instead of hashing
+    /// whole tables (bench/plans).
     static func joinSQL(_ joins: AppointmentJoins) -> (columns: String, from: String) {
-        var columns = "", from = ""
+        var columns = joins.contains(.patient) ? columnsWithJoinedPatient : Self.columns, from = ""
         if joins.contains(.patient) {
             let user = joins.contains(.patientUser)
             columns += ", jp.*"
@@ -348,7 +356,7 @@ public final class AppointmentRow: @unchecked Sendable {
         return (columns, from)
     }
 
-    /// Decodes a row of `columns` + `joinSQL(joins).columns`.
+    /// Decodes a row of `joinSQL(joins).columns`.
     static func decoder(_ joins: AppointmentJoins) -> (Row) throws -> AppointmentRow {
         { r in
             let a = try AppointmentRow(r)
