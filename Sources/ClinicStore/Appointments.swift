@@ -112,21 +112,21 @@ public enum AppointmentStore {
         guard !ids.isEmpty else { return ([], [:]) }
         let column = parent.rawValue
         var p = SQLParams()
-        var conds = ["a.\(column) = ANY(\(p.bind(.ids(ids))))"]
-        conds += filterConditions(filter, &p)
+        let idsParam = p.bind(.ids(ids))
+        var conds = filterConditions(filter, &p)
         conds.append(ClinicLoad.appointmentVisibility(viewer, &p))
-        let countConds = conds
+        let countConds = ["a.\(column) = ANY(\(idsParam))"] + conds
         let countParams = p.values
         if let k = keyset(order, after, &p) { conds.append(k) }
         let limitParam = p.bind(.int(limit))
         let j = AppointmentRow.joinSQL(joins)
+        // Each parent's first rows by its own index walk (LATERAL ... LIMIT): a parent with
+        // thousands of appointments reads no more than one with ten.
         let rows = try conn.query("""
-            SELECT \(j.columns) FROM (
-                SELECT a.id, a.\(column) AS parent,
-                       row_number() OVER (PARTITION BY a.\(column) ORDER BY \(orderSQL(order))) AS rn
-                  FROM appointments a WHERE \(conds.joined(separator: " AND "))
-            ) t JOIN appointments a ON a.id = t.id\(j.from)
-            WHERE t.rn <= \(limitParam) ORDER BY t.parent, t.rn
+            SELECT \(j.columns) FROM unnest(\(idsParam)::int8[]) WITH ORDINALITY AS parent(id, position)
+             CROSS JOIN LATERAL (SELECT a.* FROM appointments a WHERE a.\(column) = parent.id AND \(conds.joined(separator: " AND "))
+                                  ORDER BY \(orderSQL(order)) LIMIT \(limitParam)) a\(j.from)
+             ORDER BY parent.position, \(orderSQL(order))
             """, p.values).rows.map(AppointmentRow.decoder(joins))
         var counts: [Int64: Int] = [:]
         if countTotal {

@@ -299,6 +299,32 @@ final class ClinicQueryTests: XCTestCase {
             let total = node.at("appointments.totalCount")?.intValue ?? -1
             XCTAssertEqual(node.at("appointments.nodes")?.arrayValue?.count, min(3, total))
         }
+        // Every parent's page in one statement is exactly the first page of that doctor's own list,
+        // in either direction, and so is the next page after its last cursor.
+        for direction in ["ASC", "DESC"] {
+            let order = "orderBy: {field: STARTS_AT, direction: \(direction)}"
+            // One level of five doctors (aliases): their `appointments` are one batch, one statement.
+            let fields = doctors.enumerated().map { i, d in
+                "d\(i): doctor(id: \"\(ClinicFixture.doctorID(d))\") { id appointments(first: 3, \(order)) { nodes { id } pageInfo { endCursor } } }"
+            }
+            let (all, allStatements) = try await f.counted("{ \(fields.joined(separator: " ")) }", as: f.admin.viewer)
+            XCTAssertEqual(all.clinicCodes, [], "\(all)")
+            XCTAssertLessThanOrEqual(allStatements, 5 + 1, "five doctors by id, then one statement for all their pages")
+            for i in doctors.indices {
+                guard let node = all.at("data.d\(i)") else { XCTFail("d\(i)"); continue }
+                let did = node["id"]?.stringValue ?? ""
+                let direct = await f.h.graphql("{ appointments(first: 3, filter: {doctorId: \"\(did)\"}, \(order)) { nodes { id } } }", as: f.admin.viewer)
+                XCTAssertEqual(node.at("appointments.nodes"), direct.at("data.appointments.nodes"), "\(did) \(direction)")
+                let cursor = node.at("appointments.pageInfo.endCursor")?.stringValue ?? ""
+                let next = await f.h.graphql("{ doctor(id: \"\(did)\") { appointments(first: 3, after: \"\(cursor)\", \(order)) { nodes { id } } } }",
+                                             as: f.admin.viewer)
+                let directNext = await f.h.graphql("""
+                    { appointments(first: 3, after: \"\(cursor)\", filter: {doctorId: \"\(did)\"}, \(order)) { nodes { id } } }
+                    """, as: f.admin.viewer)
+                XCTAssertEqual(next.at("data.doctor.appointments.nodes"), directNext.at("data.appointments.nodes"), "\(did) \(direction) page 2")
+                XCTAssertEqual(next.at("data.doctor.appointments.nodes")?.arrayValue?.count, 3, "\(next)")
+            }
+        }
         // The per-parent page is exactly the first page of that doctor's own list.
         let did = ClinicFixture.doctorID(doctors[2])
         let perParent = await f.h.graphql("{ doctor(id: \"\(did)\") { appointments(first: 3, orderBy: {field: STARTS_AT, direction: DESC}) { nodes { id } } } }",
