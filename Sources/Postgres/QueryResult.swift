@@ -153,15 +153,19 @@ public struct Row: Sendable {
         return try decode(Int.self, at: position)
     }
     public func bool(at position: Int) throws -> Bool {
+        guard let value = try optionalBool(at: position) else { throw nullError(position, Bool.self) }
+        return value
+    }
+    /// `t`/`f` read from the cell's bytes; anything else takes the general way.
+    public func optionalBool(at position: Int) throws -> Bool? {
         let fast: Bool?? = result.cells.withBytes(row, position) { bytes in
             guard let bytes else { return .some(nil) }
             if bytes.count == 1 && bytes[0] == UInt8(ascii: "t") { return .some(true) }
             if bytes.count == 1 && bytes[0] == UInt8(ascii: "f") { return .some(false) }
             return nil
         }
-        if let fast, let value = fast { return value }
-        guard let value = try decode(Bool.self, at: position) else { throw nullError(position, Bool.self) }
-        return value
+        if let fast { return fast }
+        return try decode(Bool.self, at: position)
     }
     /// Any `PostgresDecodable` by position; nil for SQL NULL.
     public func decode<T: PostgresDecodable>(_ type: T.Type, at position: Int) throws -> T? {
@@ -229,37 +233,12 @@ public struct Row: Sendable {
         return value
     }
 
-    public func int(_ column: String) throws -> Int {
-        guard let value = try optionalInt(column) else { throw PostgresError.decoding("column \"\(column)\" is NULL, expected Int") }
-        return value
-    }
-    /// Read from the cell's bytes (no String made); anything but plain decimal digits takes the general way.
-    public func optionalInt(_ column: String) throws -> Int? {
-        let position = try self.position(checked: column)
-        let fast: Int?? = result.cells.withBytes(row, position) { bytes in
-            guard let bytes else { return .some(nil) }
-            return Row.decimal(bytes).map { .some($0) }
-        }
-        if let fast { return fast }
-        return try decode(Int.self, column)
-    }
+    public func int(_ column: String) throws -> Int { try int(at: position(checked: column)) }
+    public func optionalInt(_ column: String) throws -> Int? { try optionalInt(at: position(checked: column)) }
     public func string(_ column: String) throws -> String { try decode(String.self, column) }
     public func optionalString(_ column: String) throws -> String? { try decode(String.self, column) }
-    public func bool(_ column: String) throws -> Bool {
-        guard let value = try optionalBool(column) else { throw PostgresError.decoding("column \"\(column)\" is NULL, expected Bool") }
-        return value
-    }
-    public func optionalBool(_ column: String) throws -> Bool? {
-        let position = try self.position(checked: column)
-        let fast: Bool?? = result.cells.withBytes(row, position) { bytes in
-            guard let bytes else { return .some(nil) }
-            if bytes.count == 1 && bytes[0] == UInt8(ascii: "t") { return .some(true) }
-            if bytes.count == 1 && bytes[0] == UInt8(ascii: "f") { return .some(false) }
-            return nil
-        }
-        if let fast { return fast }
-        return try decode(Bool.self, column)
-    }
+    public func bool(_ column: String) throws -> Bool { try bool(at: position(checked: column)) }
+    public func optionalBool(_ column: String) throws -> Bool? { try optionalBool(at: position(checked: column)) }
 
     /// An optional minus and 1–18 decimal digits (no overflow possible); nil for anything else.
     @inline(__always)
@@ -286,7 +265,7 @@ public struct Row: Sendable {
     public func bytes(_ column: String) throws -> [UInt8] { try decode(PostgresBytes.self, column).bytes }
     public func optionalBytes(_ column: String) throws -> [UInt8]? { try decode(PostgresBytes.self, column)?.bytes }
     /// int2[]/int4[]/int8[]; a NULL element is a decoding error.
-    public func intArray(_ column: String) throws -> [Int] { try decode([Int].self, column) }
+    public func intArray(_ column: String) throws -> [Int] { try intArray(at: position(checked: column)) }
     public func optionalIntArray(_ column: String) throws -> [Int]? { try decode([Int].self, column) }
     /// text[]/varchar[]/uuid[]/enum[]; a NULL element is a decoding error.
     public func stringArray(_ column: String) throws -> [String] { try decode([String].self, column) }

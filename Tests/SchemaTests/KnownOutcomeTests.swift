@@ -6,7 +6,8 @@ import XCTest
 final class KnownOutcomeTests: XCTestCase {
     final class Calls: @unchecked Sendable { var count = 0 }
 
-    func service(limits: OperationLimits = OperationLimits()) throws -> (GraphQLService, Calls) {
+    func service(limits: OperationLimits = OperationLimits(), cacheCapacity: Int = 1000,
+                 memoBudgetBytes: Int = 16 << 20) throws -> (GraphQLService, Calls) {
         let schema = try SchemaBuilder.build(sdl: """
             type Query { greeting(name: String): String, n: Int, me: Me }
             type Me { name: String }
@@ -17,7 +18,8 @@ final class KnownOutcomeTests: XCTestCase {
             calls.count += 1
             return batch.parents.map { _ in .leaf(.string("hello")) }
         }
-        let service = GraphQLService(executable: ExecutableSchema(schema: schema, resolvers: ["Query.greeting": greeting]), limits: limits)
+        let service = GraphQLService(executable: ExecutableSchema(schema: schema, resolvers: ["Query.greeting": greeting]), limits: limits,
+                                     cacheCapacity: cacheCapacity, memoBudgetBytes: memoBudgetBytes)
         return (service, calls)
     }
 
@@ -92,5 +94,29 @@ final class KnownOutcomeTests: XCTestCase {
         XCTAssertEqual(text(again), text(ran2))
 
         XCTAssertEqual(service.knownOutcome(GraphQLRequest(query: nil))?.result.errors.first?.code, "BAD_REQUEST")
+    }
+
+    /// Many documents or variable values cannot make the memos grow without bound: results and
+    /// plans are kept within the service's budget, given back when their document leaves the cache.
+    func testRememberedResultsAndPlansStayWithinTheBudget() async throws {
+        let (service, _) = try service(cacheCapacity: 2, memoBudgetBytes: 2_000)
+        let small = GraphQLRequest(query: "{ __typename }")
+        _ = await service.run(small, context: ())
+        XCTAssertNotNil(service.knownOutcome(small))
+        XCTAssertGreaterThan(service.memoBudget.bytesInUse, 0)
+        // A result larger than what is left is run every time.
+        let large = GraphQLRequest(query: "{ " + (0..<400).map { "a\($0): __typename" }.joined(separator: " ") + " }")
+        let first = await service.run(large, context: ())
+        XCTAssertEqual(first.result.errors, [])
+        XCTAssertNil(service.knownOutcome(large), "over the budget: not remembered")
+        XCTAssertLessThanOrEqual(service.memoBudget.bytesInUse, 2_000)
+        // Documents pushed out of the cache give their share back.
+        for i in 0..<3 { _ = await service.run(GraphQLRequest(query: "{ greeting(name: \"\(i)\") }"), context: ()) }
+        XCTAssertNil(service.knownOutcome(small), "{ __typename } left the cache")
+        XCTAssertLessThanOrEqual(service.memoBudget.bytesInUse, 2_000)
+        // Only what left the cache gave back its share makes room for it again.
+        _ = await service.run(small, context: ())
+        XCTAssertNotNil(service.knownOutcome(small), "room again")
+        XCTAssertLessThanOrEqual(service.memoBudget.bytesInUse, 2_000)
     }
 }

@@ -19,19 +19,48 @@ public struct CachedDocument: Sendable {
     /// What the NoSchemaIntrospection rule says of the document (where introspection is off).
     public var introspectionErrors: [GraphQLError]
     /// What is known of its operations per operation name and variable values.
-    public let memo = OperationMemo()
+    public let memo: OperationMemo
     /// Whether an operation of the document runs no resolver (`GraphQLService.runsNoResolver`).
     public let hasOperationWithoutResolvers: Bool
-    public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = []) {
+    /// `budget`: what the memos of all cached documents may hold together (nil: unbounded).
+    public init(document: Document, validationErrors: [GraphQLError] = [], introspectionErrors: [GraphQLError] = [],
+                budget: MemoBudget? = nil) {
         self.document = document; self.validationErrors = validationErrors; self.introspectionErrors = introspectionErrors
+        memo = OperationMemo(budget: budget)
         hasOperationWithoutResolvers = document.operations.contains(where: GraphQLService.runsNoResolver)
     }
 }
 
+/// The bytes (estimated) that results and plans kept by the memos of all cached documents may
+/// take together: without it, distinct documents and variable values sent by one client could
+/// make the server keep results and plans without bound. A memo gives its share back when its
+/// document leaves the cache.
+public final class MemoBudget: Sendable {
+    public let limit: Int
+    private let used = Atomic<Int>(0)
+
+    public init(limit: Int) { self.limit = limit }
+
+    public var bytesInUse: Int { used.load(ordering: .relaxed) }
+
+    func reserve(_ bytes: Int) -> Bool {
+        var current = used.load(ordering: .relaxed)
+        while current + bytes <= limit {
+            let (exchanged, seen) = used.compareExchange(expected: current, desired: current + bytes, ordering: .relaxed)
+            if exchanged { return true }
+            current = seen
+        }
+        return false
+    }
+
+    func release(_ bytes: Int) { if bytes > 0 { used.subtract(bytes, ordering: .relaxed) } }
+}
+
 /// What is remembered of one document per operation name and variable values: the operation
 /// limits' verdict (depth, cost, introspection depth: the same values always get the same one,
-/// so a repeated request does not measure its document again) and, for an operation that runs
-/// no resolver (`__typename`, `__schema`, `__type` at its root), its result.
+/// so a repeated request does not measure its document again), execution plans, and, for an
+/// operation that runs no resolver (`__typename`, `__schema`, `__type` at its root), its result.
+/// Results and plans are kept only within the `MemoBudget`.
 public final class OperationMemo: Sendable {
     public struct Entry: Sendable {
         /// nil: not measured yet; `.some(nil)`: within the limits.
@@ -41,15 +70,26 @@ public final class OperationMemo: Sendable {
         var plans: [ExecutionPlan] = []
         init(verdict: GraphQLError?? = nil, result: ExecutionResult? = nil) { self.verdict = verdict; self.result = result }
     }
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Bytes reserved in the budget for the results and plans held.
+        var held = 0
+    }
     /// Plans kept per key: as many as runs of one document usually overlap.
     static let plansPerKey = 2
     /// Distinct operation names and variable values remembered per document.
     static let capacity = 32
     /// Longer keys (large variable values) are never remembered: measured every time.
     static let maxKeyBytes = 1024
-    private let entries = Mutex<[String: Entry]>([:])
+    private let state = Mutex(State())
+    private let budget: MemoBudget?
 
-    public init() {}
+    public init(budget: MemoBudget? = nil) { self.budget = budget }
+
+    deinit {
+        let held = state.withLock { $0.held }
+        budget?.release(held)
+    }
 
     /// The key of an operation name and variable values; nil when too long to remember.
     public static func key(operationName: String?, variables: [String: JSON]) -> String? {
@@ -61,38 +101,66 @@ public final class OperationMemo: Sendable {
         return key.utf8.count <= maxKeyBytes ? key : nil
     }
 
-    public func entry(_ key: String) -> Entry? { entries.withLock { $0[key] } }
+    public func entry(_ key: String) -> Entry? { state.withLock { $0.entries[key] } }
 
     /// Changes the entry of `key` (a new one while fewer than `capacity` are kept).
     public func update(_ key: String, _ change: (inout Entry) -> Void) {
-        entries.withLock { stored in
-            if var e = stored[key] {
+        state.withLock { s in
+            if var e = s.entries[key] {
                 change(&e)
-                stored[key] = e
-            } else if stored.count < Self.capacity {
+                s.entries[key] = e
+            } else if s.entries.count < Self.capacity {
                 var e = Entry(verdict: nil, result: nil)
                 change(&e)
-                stored[key] = e
+                s.entries[key] = e
             }
         }
     }
 
     /// The limits' verdict for `key` (nil: not measured yet) and a kept plan (taken out), in one lock.
     func begin(_ key: String) -> (verdict: GraphQLError??, plan: ExecutionPlan?) {
-        entries.withLock { stored in
-            guard let i = stored.index(forKey: key) else { return (nil, nil) }
-            return (stored.values[i].verdict, stored.values[i].plans.popLast())
+        let (verdict, plan): (GraphQLError??, ExecutionPlan?) = state.withLock { s in
+            guard let i = s.entries.index(forKey: key) else { return (nil, nil) }
+            let plan = s.entries.values[i].plans.popLast()
+            if let plan { s.held -= plan.estimatedBytes }
+            return (s.entries.values[i].verdict, plan)
+        }
+        if let plan { budget?.release(plan.estimatedBytes) }
+        return (verdict, plan)
+    }
+
+    func verdict(_ key: String) -> GraphQLError?? { state.withLock { $0.entries[key]?.verdict } }
+
+    func result(_ key: String) -> ExecutionResult? { state.withLock { $0.entries[key]?.result } }
+
+    /// Keeps `result` for `key` when the budget has room for its `bytes`.
+    func keepResult(_ result: ExecutionResult, bytes: Int, _ key: String) {
+        keep(bytes, key) { e in
+            guard e.result == nil else { return false }
+            e.result = result
+            return true
         }
     }
 
-    func verdict(_ key: String) -> GraphQLError?? { entries.withLock { $0[key]?.verdict } }
-
-    func result(_ key: String) -> ExecutionResult? { entries.withLock { $0[key]?.result } }
-
     func putPlan(_ plan: ExecutionPlan, _ key: String) {
-        update(key) { if $0.plans.count < Self.plansPerKey { $0.plans.append(plan) } }
+        keep(plan.estimatedBytes, key) { e in
+            guard e.plans.count < Self.plansPerKey else { return false }
+            e.plans.append(plan)
+            return true
+        }
     }
 
+    /// Runs `add` on the entry of `key` with `bytes` reserved in the budget; the reservation is
+    /// given back when `add` keeps nothing (false) or there is no entry.
+    private func keep(_ bytes: Int, _ key: String, _ add: (inout Entry) -> Bool) {
+        if let budget, !budget.reserve(bytes) { return }
+        let kept = state.withLock { s -> Bool in
+            guard let i = s.entries.index(forKey: key), add(&s.entries.values[i]) else { return false }
+            s.held += bytes
+            return true
+        }
+        if !kept { budget?.release(bytes) }
+    }
 }
 
 public final class DocumentCache: Sendable {

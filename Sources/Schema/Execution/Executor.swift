@@ -328,6 +328,8 @@ final class ExecutionPlan: @unchecked Sendable {
     fileprivate var groupIDs: [GroupKey: Int] = [:]
     /// Plans of more fields than this are not kept (a huge document's plan is not worth the memory).
     static let maxKeptFields = 512
+    /// What keeping it costs, roughly (for `MemoBudget`): a field plan with its collected field.
+    var estimatedBytes: Int { 64 + 512 * plans.count + 128 * collectCache.count }
 
     fileprivate init(collector: FieldCollector) { self.collector = collector }
 }

@@ -44,11 +44,16 @@ public struct GraphQLService: Sendable {
     public let limits: OperationLimits
     let cache: DocumentCache
 
-    public init(executable: ExecutableSchema, limits: OperationLimits, cacheCapacity: Int = 1000) {
+    /// What the cached documents may keep in results and execution plans together (see `MemoBudget`).
+    public let memoBudget: MemoBudget
+
+    public init(executable: ExecutableSchema, limits: OperationLimits, cacheCapacity: Int = 1000,
+                memoBudgetBytes: Int = 16 << 20) {
         self.executable = executable
         self.executor = Executor(schema: executable)
         self.limits = limits
         self.cache = DocumentCache(capacity: cacheCapacity)
+        self.memoBudget = MemoBudget(limit: memoBudgetBytes)
     }
 
     public enum Prepared: Sendable {
@@ -78,7 +83,7 @@ public struct GraphQLService: Sendable {
         let introspection = errors.isEmpty
             ? validate(schema: executable.schema, document: document, rules: [.noSchemaIntrospection], scalars: executable.scalars)
             : []
-        let entry = CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection)
+        let entry = CachedDocument(document: document, validationErrors: errors, introspectionErrors: introspection, budget: memoBudget)
         cache.insert(query, entry)
         return errors.isEmpty ? .document(entry) : .errors(errors)
     }
@@ -113,7 +118,7 @@ public struct GraphQLService: Sendable {
                                             variables: request.variables, context: context,
                                             plans: key.map { (cached.memo, $0, plan) })
         if let key, result.errors.isEmpty, result.hasData, let operation, Self.runsNoResolver(operation) {
-            cached.memo.update(key) { $0.result = result }
+            cached.memo.keepResult(result, bytes: result.jsonBytes().count, key)
         }
         return .init(result: result, kind: result.hasData ? .executed : .requestError, operationType: operation?.operation.rawValue ?? "unknown",
                      operationName: request.operationName ?? operation?.name?.value)
