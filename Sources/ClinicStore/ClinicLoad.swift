@@ -54,6 +54,22 @@ public enum ClinicLoad {
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// The patient profiles of users, by user id (users without one are absent).
+    public static func patientsOfUsers(_ conn: Connection, _ userIDs: [Int64]) throws -> [Int64: PatientRow] {
+        guard !userIDs.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(PatientRow.columns) FROM patients p WHERE p.user_id = ANY($1)", [.ids(userIDs)])
+            .rows.map(PatientRow.init)
+        return Dictionary(rows.map { ($0.userID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The doctor profiles of users, by user id (users without one are absent).
+    public static func doctorsOfUsers(_ conn: Connection, _ userIDs: [Int64]) throws -> [Int64: DoctorRow] {
+        guard !userIDs.isEmpty else { return [:] }
+        let rows = try conn.query("SELECT \(DoctorRow.columns) FROM doctors d WHERE d.user_id = ANY($1)", [.ids(userIDs)])
+            .rows.map(DoctorRow.init)
+        return Dictionary(rows.map { ($0.userID, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
     public static func users(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: UserRow] {
         try byIDs(conn, ids, from: "users", "u", columns: UserRow.columns, UserRow.init, id: \.id)
     }

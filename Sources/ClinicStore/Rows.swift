@@ -121,8 +121,17 @@ public final class UserRow: @unchecked Sendable {
     public var hasLogin: Bool
     public var createdAt: Instant
     public var updatedAt: Instant
+    /// The patient profile's id; meaningful only when `patientIDKnown`.
     public var patientID: Int64?
+    /// The doctor profile's id; meaningful only when `doctorIDKnown`.
     public var doctorID: Int64?
+    /// False for a user joined into a doctor's statement, which does not look up a patient profile
+    /// per row (most such users have none, and most queries do not ask): `User.patient` looks it up
+    /// by user id when asked (`ClinicLoad.patientsOfUsers`).
+    public var patientIDKnown = true
+    /// False for a user joined into a patient's statement (see `patientIDKnown`): `User.doctor`
+    /// looks it up by user id (`ClinicLoad.doctorsOfUsers`).
+    public var doctorIDKnown = true
     /// The patient profile, when the statement that loaded the row joined it (`User.patient` then
     /// reads no more).
     public var patient: Joined<PatientRow>?
@@ -250,12 +259,16 @@ public final class DoctorRow: @unchecked Sendable {
     public var displayName: String { "Dr. \(lastName)" }
 
     /// The user's columns for a lookup `users du` by `d.user_id`.
-    public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du", replacing: ["doctor_id": "d.id"])
+    /// Its `doctor_id` is the doctor's; its patient profile is not looked up (`UserRow.patientIDKnown`).
+    public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du",
+                                                  replacing: ["doctor_id": "d.id", "patient_id": "NULL::bigint"])
 
     /// A row of `columns` + `userColumns`.
     public static func withUser(_ r: Row) throws -> DoctorRow {
         let row = try DoctorRow(r)
-        row.user = Joined(try UserRow(r.prefixed("du_")))
+        let user = try UserRow(r.prefixed("du_"))
+        user.patientIDKnown = false
+        row.user = Joined(user)
         return row
     }
 }
@@ -339,7 +352,9 @@ public final class AppointmentRow: @unchecked Sendable {
     public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.userID == doctorUserID }
 
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
-    static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu", replacing: ["patient_id": "pa.id"])
+    /// Its `patient_id` is the patient's; its doctor profile is not looked up (`UserRow.doctorIDKnown`).
+    static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu",
+                                                  replacing: ["patient_id": "pa.id", "doctor_id": "NULL::bigint"])
 
     /// The columns (the row's own, then the joined ones) and joins of `joins`, for a statement over
     /// `appointments a`. Each relation is a LATERAL lookup by primary key kept from being flattened
@@ -362,7 +377,11 @@ public final class AppointmentRow: @unchecked Sendable {
             let a = try AppointmentRow(r)
             if joins.contains(.patient) {
                 let p = try PatientRow(r.prefixed("pa_"))
-                if joins.contains(.patientUser) { p.user = Joined(try UserRow(r.prefixed("pu_"))) }
+                if joins.contains(.patientUser) {
+                    let user = try UserRow(r.prefixed("pu_"))
+                    user.doctorIDKnown = false
+                    p.user = Joined(user)
+                }
                 a.patient = Joined(p)
             }
             return a

@@ -388,6 +388,70 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(staffMe.at("data.me.patient"), .null, "staff have no patient profile: \(staffMe)")
     }
 
+    /// A doctor's user joined into the doctors' statement does not look up a patient profile per
+    /// row, nor a patient's user a doctor profile: `User.patient` and `User.doctor` look them up by
+    /// user id when asked. A user who is both (a doctor who is also a patient) answers both.
+    func testJoinedUsersFindTheirOtherProfileByUserID() async throws {
+        let f = try await fixture()
+        let both = try await f.doctor(lastName: "JoinBothProfiles")
+        let bothPatient = try await f.h.sql("INSERT INTO patients (user_id, date_of_birth) VALUES ($1, '1980-01-02') RETURNING id",
+                                            [.int(Int(both.id))]).first!.int("id")
+        let onlyDoctor = try await f.doctor(lastName: "JoinOnlyDoctor")
+        let patient = try await f.patient()
+        _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: both.doctorID!, daysFromNow: 40)
+        _ = try await f.h.createAppointment(patientID: Int64(bothPatient), doctorID: onlyDoctor.doctorID!, daysFromNow: 41)
+
+        // Every doctor's user, with both profiles, against the tables.
+        let (doctors, statements) = try await f.counted(
+            "{ doctors(first: 100, filter: {search: \"Join\"}) { nodes { id user { id patient { id } doctor { id } } } } }", as: f.admin.viewer)
+        XCTAssertEqual(doctors.clinicCodes, [], "\(doctors)")
+        XCTAssertEqual(statements, 3, "the page with its users, then one statement per relation")
+        let nodes = doctors.at("data.doctors.nodes")?.arrayValue ?? []
+        XCTAssertGreaterThanOrEqual(nodes.count, 2)
+        var sawBoth = false
+        for node in nodes {
+            let doctorID = clinicRawID(node.at("id")?.stringValue)
+            let truth = try await f.h.sql("SELECT d.user_id, p.id AS patient_id FROM doctors d LEFT JOIN patients p ON p.user_id = d.user_id WHERE d.id = $1",
+                                          [.int(Int(doctorID))]).first!
+            XCTAssertEqual(node.at("user.doctor.id")?.stringValue, node.at("id")?.stringValue, "\(node)")
+            if let pid = try truth.optionalInt("patient_id") {
+                XCTAssertEqual(node.at("user.patient.id")?.stringValue, GlobalID.encode(type: "Patient", id: Int64(pid)), "\(node)")
+                sawBoth = sawBoth || doctorID == both.doctorID!
+            } else {
+                XCTAssertEqual(node.at("user.patient"), .null, "\(node)")
+            }
+        }
+        XCTAssertTrue(sawBoth, "the doctor who is also a patient is on the page")
+
+        // Every appointment's patient's user, with both profiles, against the tables.
+        let selection = "nodes { patient { id user { patient { id } doctor { id } } } }"
+        let appointments = await f.h.graphql("""
+            { a: appointments(first: 100, filter: {doctorId: "\(GlobalID.encode(type: "Doctor", id: both.doctorID!))"}) { \(selection) }
+              b: appointments(first: 100, filter: {doctorId: "\(GlobalID.encode(type: "Doctor", id: onlyDoctor.doctorID!))"}) { \(selection) } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(appointments.clinicCodes, [], "\(appointments)")
+        var sawDoctorPatient = false
+        let pages = (appointments.at("data.a.nodes")?.arrayValue ?? []) + (appointments.at("data.b.nodes")?.arrayValue ?? [])
+        XCTAssertEqual(pages.count, 2)
+        for node in pages {
+            XCTAssertEqual(node.at("patient.user.patient.id")?.stringValue, node.at("patient.id")?.stringValue, "\(node)")
+            let patientID = clinicRawID(node.at("patient.id")?.stringValue)
+            let doctor = try await f.h.sql("SELECT d.id FROM patients p JOIN doctors d ON d.user_id = p.user_id WHERE p.id = $1",
+                                           [.int(Int(patientID))]).first
+            if let doctor {
+                XCTAssertEqual(node.at("patient.user.doctor.id")?.stringValue, GlobalID.encode(type: "Doctor", id: Int64(try doctor.int("id"))), "\(node)")
+                sawDoctorPatient = true
+            } else {
+                XCTAssertEqual(node.at("patient.user.doctor"), .null, "\(node)")
+            }
+        }
+        XCTAssertTrue(sawDoctorPatient, "the patient who is also a doctor is on the page")
+        // The profile's own user still knows itself without a lookup.
+        let selfProfile = await f.h.graphql("{ me { patient { id user { patient { id } } } } }", as: patient.viewer)
+        XCTAssertEqual(selfProfile.at("data.me.patient.user.patient.id")?.stringValue, selfProfile.at("data.me.patient.id")?.stringValue,
+                       "\(selfProfile)")
+    }
+
     func testScheduleAndSlotsArguments() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)

@@ -53,16 +53,30 @@ enum UserManagement {
 
     static func relations(_ r: inout ResolverRegistry) {
         r.batch("User.patient") { batch, ctx in
-            try await ClinicArea.toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) { parent in
-                (parent as? UserRow).flatMap { u in u.patientID.map { ($0, u.patient?.row) } }
+            let users = batch.parents.map { $0 as? UserRow }
+            // Users joined into a doctor's statement did not look their patient profile up.
+            let unknown = Array(Set(users.compactMap { $0.flatMap { $0.patientIDKnown ? nil : $0.id } }))
+            let byUser = unknown.isEmpty ? [:] : try await ctx.read { conn in try ClinicLoad.patientsOfUsers(conn, unknown) }
+            return try await ClinicArea.toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) { parent in
+                guard let u = parent as? UserRow else { return nil }
+                if !u.patientIDKnown { return byUser[u.id].map { ($0.id, $0) } }
+                return u.patientID.map { ($0, u.patient?.row) }
             }
         }
         r.batch("User.doctor") { batch, ctx in
             let users = batch.parents.map { $0 as? UserRow }
-            let ids = Array(Set(users.compactMap { $0?.doctorID }))
-            guard !ids.isEmpty else { return users.map { _ in .null } }
-            let byID = try await ctx.read { conn in try ClinicLoad.doctors(conn, ids) }
-            return users.map { u in u?.doctorID.flatMap { byID[$0] }.map { .object($0, typeName: "Doctor") } ?? .null }
+            let ids = Array(Set(users.compactMap { $0.flatMap { $0.doctorIDKnown ? $0.doctorID : nil } }))
+            // Users joined into a patient's statement did not look their doctor profile up.
+            let unknown = Array(Set(users.compactMap { $0.flatMap { $0.doctorIDKnown ? nil : $0.id } }))
+            guard !ids.isEmpty || !unknown.isEmpty else { return users.map { _ in .null } }
+            let (byID, byUser) = try await ctx.read { conn in
+                (try ClinicLoad.doctors(conn, ids), try ClinicLoad.doctorsOfUsers(conn, unknown))
+            }
+            return users.map { u -> ResolvedValue in
+                guard let u else { return .null }
+                let doctor = u.doctorIDKnown ? u.doctorID.flatMap { byID[$0] } : byUser[u.id]
+                return doctor.map { .object($0, typeName: "Doctor") } ?? .null
+            }
         }
     }
 
