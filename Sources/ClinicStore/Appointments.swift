@@ -92,9 +92,9 @@ public enum AppointmentStore {
         if joins.isEmpty {
             rows = try conn.query("SELECT \(AppointmentRow.columns) \(pageSQL)", p.values).rows.map(AppointmentRow.init)
         } else {
-            let j = AppointmentRow.joinSQL(joins)
+            let j = AppointmentRow.joinSQL(joins, viewer: viewer)
             rows = try conn.query("SELECT \(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) "
-                                  + "ORDER BY \(orderSQL(order))", p.values).rows.map(AppointmentRow.decoder(joins))
+                                  + "ORDER BY \(orderSQL(order))", p.values).rows.map(AppointmentRow.decoder(joins, viewer: viewer))
         }
         var total: Int?
         if countTotal {
@@ -119,7 +119,7 @@ public enum AppointmentStore {
         let countParams = p.values
         if let k = keyset(order, after, &p) { conds.append(k) }
         let limitParam = p.bind(.int(limit))
-        let j = AppointmentRow.joinSQL(joins)
+        let j = AppointmentRow.joinSQL(joins, viewer: viewer)
         // Each parent's first rows by its own index walk (LATERAL ... LIMIT): a parent with
         // thousands of appointments reads no more than one with ten.
         let rows = try conn.query("""
@@ -127,7 +127,7 @@ public enum AppointmentStore {
              CROSS JOIN LATERAL (SELECT a.* FROM appointments a WHERE a.\(column) = parent.id AND \(conds.joined(separator: " AND "))
                                   ORDER BY \(orderSQL(order)) LIMIT \(limitParam)) a\(j.from)
              ORDER BY parent.position, \(orderSQL(order))
-            """, p.values).rows.map(AppointmentRow.decoder(joins))
+            """, p.values).rows.map(AppointmentRow.decoder(joins, viewer: viewer))
         var counts: [Int64: Int] = [:]
         if countTotal {
             for r in try conn.query("""

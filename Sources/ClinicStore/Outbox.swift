@@ -135,10 +135,11 @@ public enum ClinicOutbox {
     public static func enqueueDoctorAlert(_ conn: Connection, _ a: AppointmentRow, event: DoctorAlert.Event, settings: SettingsRow,
                                           previous: (date: LocalDate, time: LocalTime)? = nil, now: Instant) throws {
         guard let u = try conn.query("""
-            SELECT u.email, u.phone, u.notify_by_email, u.notify_by_sms, u.locale, (u.deleted_at IS NULL AND u.is_active) AS reachable,
+            SELECT u.id, u.email, u.phone, u.notify_by_email, u.notify_by_sms, u.locale, (u.deleted_at IS NULL AND u.is_active) AS reachable,
                    (SELECT pu.first_name || ' ' || pu.last_name FROM users pu WHERE pu.id = $2) AS patient_name
-              FROM users u WHERE u.id = $1
-            """, [.int(Int(a.doctorUserID)), .int(Int(a.patientUserID))]).first else { return }
+              FROM users u WHERE u.id = (SELECT d.user_id FROM doctors d WHERE d.id = $1)
+            """, [.int(Int(a.doctorID)), .int(Int(a.patientUserID))]).first else { return }
+        let doctorUserID = try u.id("id")
         var copies: [(channel: String, recipient: String, locale: String?)] = []
         if try u.bool("reachable") {
             let locale = try u.optionalString("locale")
@@ -155,7 +156,7 @@ public enum ClinicOutbox {
             _ = try conn.query("""
                 INSERT INTO notifications (user_id, appointment_id, channel, kind, subject, body, recipient, scheduled_at)
                 VALUES ($1, $2, $3, 'DOCTOR_ALERT', $4, $5, $6, $7)
-                """, [.int(Int(a.doctorUserID)), .int(Int(a.id)), .text(c.channel), .text(subject), .text(body),
+                """, [.int(Int(doctorUserID)), .int(Int(a.id)), .text(c.channel), .text(subject), .text(body),
                       .text(String(c.recipient.prefix(254))), now.postgresValue])
         }
     }

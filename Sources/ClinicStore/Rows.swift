@@ -183,8 +183,11 @@ public final class PatientRow: @unchecked Sendable {
     public var allergies: String
     /// Front-desk notes (ADMIN only).
     public var notes: String
-    /// Doctors with any appointment of this patient: who counts as treating.
+    /// Doctors with any appointment of this patient: who counts as treating. Empty and not known
+    /// (`treatingDoctorIDsKnown`) when the statement was made for a viewer who is not a doctor,
+    /// the only viewers `isTreatedBy` asks it of.
     public var treatingDoctorIDs: [Int64]
+    public var treatingDoctorIDsKnown = true
     /// The user, when the statement that loaded the row joined it (`Patient.user` then reads no more).
     public var user: Joined<UserRow>?
 
@@ -209,7 +212,9 @@ public final class PatientRow: @unchecked Sendable {
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
     public func isTreatedBy(_ viewer: Viewer) -> Bool {
         guard let d = viewer.doctorID else { return false }
-        return treatingDoctorIDs.contains(d)
+        // Rows loaded without the list are loaded for viewers who are not doctors; should one reach
+        // a doctor, it denies rather than guesses.
+        return treatingDoctorIDsKnown && treatingDoctorIDs.contains(d)
     }
 }
 
@@ -298,7 +303,6 @@ public final class AppointmentRow: @unchecked Sendable {
     public var patientID: Int64
     public var doctorID: Int64
     public var patientUserID: Int64
-    public var doctorUserID: Int64
     public var date: LocalDate
     public var time: LocalTime
     public var startsAt: Instant
@@ -322,7 +326,6 @@ public final class AppointmentRow: @unchecked Sendable {
         """
         a.id, a.patient_id, a.doctor_id,
         \(patientUserID) AS patient_user_id,
-        (SELECT d.user_id FROM doctors d WHERE d.id = a.doctor_id) AS doctor_user_id,
         a.local_date::text AS local_date, a.local_time::text AS local_time, a.starts_at, a.ends_at, a.status,
         a.reason, a.notes, a.clinical_notes, a.cancellation_reason, a.created_at, a.updated_at
         """
@@ -331,27 +334,33 @@ public final class AppointmentRow: @unchecked Sendable {
     /// `columns` for a statement that joins the patient as `jp`: its user id from there.
     static let columnsWithJoinedPatient = columns(patientUserID: "jp.pa_user_id")
 
-    static let layout = ColumnLayout(["id", "patient_id", "doctor_id", "patient_user_id", "doctor_user_id", "local_date", "local_time",
+    static let layout = ColumnLayout(["id", "patient_id", "doctor_id", "patient_user_id", "local_date", "local_time",
                                       "starts_at", "ends_at", "status", "reason", "notes", "clinical_notes", "cancellation_reason",
                                       "created_at", "updated_at"])
 
     public init(_ r: Row) throws {
         let c = try r.positions(Self.layout)
         id = try r.id(at: c[0]); patientID = try r.id(at: c[1]); doctorID = try r.id(at: c[2])
-        patientUserID = try r.id(at: c[3]); doctorUserID = try r.id(at: c[4])
-        date = try r.localDate(at: c[5]); time = try r.localTime(at: c[6])
-        startsAt = try r.instant(at: c[7]); endsAt = try r.instant(at: c[8])
-        status = AppointmentStatus(rawValue: try r.string(at: c[9])) ?? .SCHEDULED
-        reason = try r.string(at: c[10]); notes = r.optionalString(at: c[11])
-        clinicalNotes = r.optionalString(at: c[12])
-        cancellationReason = r.optionalString(at: c[13])
-        createdAt = try r.instant(at: c[14]); updatedAt = try r.instant(at: c[15])
+        patientUserID = try r.id(at: c[3])
+        date = try r.localDate(at: c[4]); time = try r.localTime(at: c[5])
+        startsAt = try r.instant(at: c[6]); endsAt = try r.instant(at: c[7])
+        status = AppointmentStatus(rawValue: try r.string(at: c[8])) ?? .SCHEDULED
+        reason = try r.string(at: c[9]); notes = r.optionalString(at: c[10])
+        clinicalNotes = r.optionalString(at: c[11])
+        cancellationReason = r.optionalString(at: c[12])
+        createdAt = try r.instant(at: c[13]); updatedAt = try r.instant(at: c[14])
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == patientUserID }
-    public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.userID == doctorUserID }
+    /// A doctor has one user and a user at most one doctor profile, so the viewer's doctor profile
+    /// tells (no lookup of the doctor's user per row).
+    public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.doctorID == doctorID }
 
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
+    /// `patientColumns` without the treating doctors (`PatientRow.treatingDoctorIDsKnown`): for a
+    /// viewer who is not a doctor, a subselect per row fewer.
+    static let patientColumnsUntreated = joinedColumns(PatientRow.columns, alias: "p", as: "pa",
+                                                       replacing: ["treating_doctor_ids": "'{}'::int8[]"])
     /// Its `patient_id` is the patient's; its doctor profile is not looked up (`UserRow.doctorIDKnown`).
     static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu",
                                                   replacing: ["patient_id": "pa.id", "doctor_id": "NULL::bigint"])
@@ -359,24 +368,28 @@ public final class AppointmentRow: @unchecked Sendable {
     /// The columns (the row's own, then the joined ones) and joins of `joins`, for a statement over
     /// `appointments a`. Each relation is a LATERAL lookup by primary key kept from being flattened
     /// (OFFSET 0), so the planner reads one row per appointment of the page instead of hashing
-    /// whole tables (bench/plans).
-    static func joinSQL(_ joins: AppointmentJoins) -> (columns: String, from: String) {
+    /// whole tables (bench/plans). A joined patient lists its treating doctors only when `viewer`
+    /// is a doctor (the only viewer its rules ask that of).
+    static func joinSQL(_ joins: AppointmentJoins, viewer: Viewer?) -> (columns: String, from: String) {
         var columns = joins.contains(.patient) ? columnsWithJoinedPatient : Self.columns, from = ""
         if joins.contains(.patient) {
             let user = joins.contains(.patientUser)
+            let patient = viewer?.doctorID == nil ? patientColumnsUntreated : patientColumns
             columns += ", jp.*"
-            from += " CROSS JOIN LATERAL (SELECT \(patientColumns)\(user ? ", " + patientUserColumns : "") FROM patients pa"
+            from += " CROSS JOIN LATERAL (SELECT \(patient)\(user ? ", " + patientUserColumns : "") FROM patients pa"
                 + (user ? " JOIN users pu ON pu.id = pa.user_id" : "") + " WHERE pa.id = a.patient_id OFFSET 0) jp"
         }
         return (columns, from)
     }
 
-    /// Decodes a row of `joinSQL(joins).columns`.
-    static func decoder(_ joins: AppointmentJoins) -> (Row) throws -> AppointmentRow {
-        { r in
+    /// Decodes a row of `joinSQL(joins, viewer: viewer).columns`.
+    static func decoder(_ joins: AppointmentJoins, viewer: Viewer?) -> (Row) throws -> AppointmentRow {
+        let treating = viewer?.doctorID != nil
+        return { r in
             let a = try AppointmentRow(r)
             if joins.contains(.patient) {
                 let p = try PatientRow(r.prefixed("pa_"))
+                p.treatingDoctorIDsKnown = treating
                 if joins.contains(.patientUser) {
                     let user = try UserRow(r.prefixed("pu_"))
                     user.doctorIDKnown = false

@@ -452,6 +452,42 @@ final class ClinicQueryTests: XCTestCase {
                        "\(selfProfile)")
     }
 
+    /// A joined patient lists its treating doctors only in a statement made for a doctor (the only
+    /// viewer TREATING_DOCTOR asks it of); a row loaded for anyone else denies a doctor rather than
+    /// guessing, and an appointment's treating doctor is told by the viewer's doctor profile.
+    func testJoinedPatientsListTheirTreatingDoctorsOnlyForDoctors() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(lastName: "Treating"), other = try await f.doctor(lastName: "NotTreating")
+        let patient = try await f.patient()
+        _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 50)
+        func page(as viewer: Viewer) async throws -> AppointmentRow {
+            let rows = try await f.h.services.database.read { conn in
+                try AppointmentStore.page(conn, filter: AppointmentFilter(doctorID: doc.doctorID!), viewer: viewer,
+                                          order: AppointmentOrder(byCreation: false, descending: false), after: nil, limit: 10,
+                                          countTotal: false, joins: [.patient, .patientUser]).0
+            }
+            XCTAssertEqual(rows.count, 1)
+            return rows[0]
+        }
+        let forDoctor = try await page(as: doc.viewer)
+        XCTAssertEqual(forDoctor.patient?.row.treatingDoctorIDsKnown, true)
+        XCTAssertEqual(forDoctor.patient?.row.isTreatedBy(doc.viewer), true)
+        XCTAssertEqual(forDoctor.patient?.row.isTreatedBy(other.viewer), false)
+        XCTAssertTrue(forDoctor.isTreatedBy(doc.viewer))
+        XCTAssertFalse(forDoctor.isTreatedBy(other.viewer))
+        XCTAssertFalse(forDoctor.isTreatedBy(f.admin.viewer))
+        let forAdmin = try await page(as: f.admin.viewer)
+        XCTAssertEqual(forAdmin.patient?.row.treatingDoctorIDsKnown, false)
+        XCTAssertEqual(forAdmin.patient?.row.isTreatedBy(doc.viewer), false, "a row made for a non-doctor denies doctors")
+        // Through the API: the treating doctor reads the patient's guarded fields, the other doctor sees no such row.
+        let treating = await f.h.graphql("{ appointments { nodes { patient { medicalHistory user { lastName } } } } }", as: doc.viewer)
+        XCTAssertEqual(treating.clinicCodes, [], "\(treating)")
+        XCTAssertEqual(treating.at("data.appointments.nodes")?.arrayValue?.count, 1)
+        XCTAssertNotNil(treating.at("data.appointments.nodes.0.patient.medicalHistory")?.stringValue, "\(treating)")
+        let notTreating = await f.h.graphql("{ appointments { nodes { patient { medicalHistory } } } }", as: other.viewer)
+        XCTAssertEqual(notTreating.at("data.appointments.nodes")?.arrayValue?.count, 0, "\(notTreating)")
+    }
+
     func testScheduleAndSlotsArguments() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)
