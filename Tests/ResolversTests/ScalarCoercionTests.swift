@@ -42,6 +42,10 @@ final class ScalarCoercionTests: XCTestCase {
         XCTAssertEqual(failure { try s.parseValue(.int(20261201)) }, "Date must be YYYY-MM-DD, got 20261201")
         XCTAssertNotNil(failure { try s.parseLiteral(.int("20261201", loc)) })
         XCTAssertNotNil(failure { try s.serialize(.int(1)) })
+        // A resolver's value is checked as strictly as a client's (serialize hands valid dates back as they are).
+        for bad in ["2026-02-30", "2026-2-3", "2026/12/01", "２０２６-12-01", ""] {
+            XCTAssertEqual(failure { try s.serialize(.string(bad)) }, "cannot serialize \(quotedInput(bad)) as Date", bad)
+        }
     }
 
     // MARK: Time
@@ -53,6 +57,10 @@ final class ScalarCoercionTests: XCTestCase {
         XCTAssertEqual(try s.parseValue(.string("00:00")), .string("00:00"))
         XCTAssertEqual(try s.parseLiteral(.string("23:59", block: false, loc)), .string("23:59"))
         XCTAssertEqual(try s.serialize(.string("17:00:00")), .string("17:00"))
+        XCTAssertEqual(try s.serialize(.string("17:05")), .string("17:05"))
+        for bad in ["17:00:30", "24:00", "7:00", "17:60", ""] {
+            XCTAssertEqual(failure { try s.serialize(.string(bad)) }, "cannot serialize \(quotedInput(bad)) as Time", bad)
+        }
     }
 
     func testTimeRejectsNonZeroSecondsWithContractMessage() {

@@ -97,6 +97,13 @@ public struct DateScalar: CanonicalStringScalar {
     public init() {}
     var expectation: String { "Date must be YYYY-MM-DD" }
     func canonical(_ text: String) -> String? { LocalDate(iso: text)?.iso }
+
+    /// A date that parses is already canonical (exactly YYYY-MM-DD): handed back as it is.
+    public func serialize(_ value: JSON) throws -> JSON {
+        if case .string(let s) = value, LocalDate(iso: s) != nil { return value }
+        throw CoercionFailure("cannot serialize \(describeInput(value)) as Date")
+    }
+
     func detail(_ text: String) -> String? {
         let b = Array(text.utf8)
         if b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
@@ -112,6 +119,12 @@ public struct TimeScalar: CanonicalStringScalar {
     public init() {}
     var expectation: String { "Time must be HH:MM (24h)" }
     func canonical(_ text: String) -> String? { LocalTime(iso: text)?.iso }
+
+    /// `HH:MM` that parses is already canonical: handed back as it is; `HH:MM:00` is shortened.
+    public func serialize(_ value: JSON) throws -> JSON {
+        if case .string(let s) = value, let t = LocalTime(iso: s) { return s.utf8.count == 5 ? value : .string(t.iso) }
+        throw CoercionFailure("cannot serialize \(describeInput(value)) as Time")
+    }
 }
 
 /// RFC 3339 with an offset on input; UTC `Z` on output.
