@@ -231,10 +231,10 @@ extension AppointmentStore {
 extension DoctorStore {
     /// `Query.doctors`: one page by id, and the total when asked. `search`
     /// matches first name, last name or specialization, case-insensitively.
-    /// With `joinUser`, each row's user comes in the same statement (`DoctorRow.user`), looked up
-    /// by primary key for each row of the page once it is cut, so the page's plan stays the same.
+    /// With `joinUser`, each row's user (those columns) comes in the same statement (`DoctorRow.user`),
+    /// looked up by primary key for each row of the page once it is cut, so the page's plan stays the same.
     public static func page(_ conn: Connection, specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
-                            limit: Int, countTotal: Bool, joinUser: Bool = false) throws -> ([DoctorRow], Int?) {
+                            limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) throws -> ([DoctorRow], Int?) {
         var p = SQLParams()
         var conds: [String] = []
         if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
@@ -252,10 +252,10 @@ extension DoctorStore {
         let whereSQL = conds.isEmpty ? "TRUE" : conds.joined(separator: " AND ")
         let pageSQL = "FROM doctors d WHERE \(whereSQL) ORDER BY d.id LIMIT \(limit)"
         let rows: [DoctorRow]
-        if joinUser {
+        if let joinUser {
             rows = try conn.query("SELECT \(DoctorRow.columnsWithUser), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
-                                  + "(SELECT \(DoctorRow.userColumns) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
-                                  p.values).rows.map(DoctorRow.withUser)
+                                  + "(SELECT \(DoctorRow.userColumns(joinUser)) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
+                                  p.values).rows.map(DoctorRow.withUser(joinUser))
         } else {
             rows = try conn.query("SELECT \(DoctorRow.columns) \(pageSQL)", p.values).rows.map(DoctorRow.init)
         }

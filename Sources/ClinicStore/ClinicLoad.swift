@@ -43,14 +43,14 @@ public enum ClinicLoad {
         try byIDs(conn, ids, from: "doctors", "d", columns: DoctorRow.columns, DoctorRow.init, id: \.id)
     }
 
-    /// Doctors by id with their users (`DoctorRow.user`) in the same statement.
-    public static func doctorsWithUsers(_ conn: Connection, _ ids: [Int64]) throws -> [Int64: DoctorRow] {
+    /// Doctors by id with their users (`DoctorRow.user`, those columns) in the same statement.
+    public static func doctorsWithUsers(_ conn: Connection, _ ids: [Int64], user: UserColumns = .all) throws -> [Int64: DoctorRow] {
         guard !ids.isEmpty else { return [:] }
         let rows = try conn.query("""
             SELECT \(DoctorRow.columnsWithUser), ju.* FROM doctors d
-             CROSS JOIN LATERAL (SELECT \(DoctorRow.userColumns) FROM users du WHERE du.id = d.user_id OFFSET 0) ju
+             CROSS JOIN LATERAL (SELECT \(DoctorRow.userColumns(user)) FROM users du WHERE du.id = d.user_id OFFSET 0) ju
              WHERE d.id = ANY($1)
-            """, [.ids(ids)]).rows.map(DoctorRow.withUser)
+            """, [.ids(ids)]).rows.map(DoctorRow.withUser(user))
         return Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -62,7 +62,7 @@ public struct FieldBatch: Sendable {
     /// into this field's statement.
     public var selectedPaths: Set<String>
     /// How deep `selectedPaths` looks.
-    public static let lookaheadDepth = 4
+    public static let lookaheadDepth = 6
     /// The request's own context (the viewer, a database handle, …).
     public var context: any Sendable
     /// Locations of the field in the document, for resolver-made errors.

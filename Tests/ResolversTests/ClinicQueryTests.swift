@@ -488,6 +488,97 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(notTreating.at("data.appointments.nodes")?.arrayValue?.count, 0, "\(notTreating)")
     }
 
+    /// Users of a list whose selection asks only names (and email) are loaded with those columns;
+    /// any other field, however it is asked (fragments, both connection forms, deep paths), loads
+    /// them whole, and a row of names never answers another field.
+    func testUsersOfNamesOnlyAreLoadedNarrowAndEverythingElseWhole() async throws {
+        let f = try await fixture()
+        _ = try await f.doctor(lastName: "NarrowOne")
+        _ = try await f.doctor(lastName: "NarrowTwo")
+        let truth = try await f.h.sql("""
+            SELECT d.id, u.first_name, u.last_name, u.email, u.role, u.phone, u.created_at FROM doctors d JOIN users u ON u.id = d.user_id
+             WHERE u.last_name LIKE 'Narrow%' ORDER BY d.id
+            """)
+        func check(_ selection: String, _ fields: [String], fragments: String = "", line: UInt = #line) async throws {
+            let (json, statements) = try await f.counted(
+                "{ doctors(first: 100, filter: {search: \"Narrow\"}) { \(selection) } } \(fragments)", as: f.admin.viewer)
+            XCTAssertEqual(json.clinicCodes, [], "\(json)", line: line)
+            XCTAssertEqual(statements, 1, line: line)
+            let nodes = json.at("data.doctors.nodes")?.arrayValue ?? json.at("data.doctors.edges")?.arrayValue?.compactMap { $0["node"] } ?? []
+            XCTAssertEqual(nodes.count, truth.count, "\(json)", line: line)
+            for (node, row) in zip(nodes, truth) {
+                for field in fields {
+                    let value = node.at("user.\(field)")
+                    switch field {
+                    case "firstName": XCTAssertEqual(value?.stringValue, try row.string("first_name"), line: line)
+                    case "lastName": XCTAssertEqual(value?.stringValue, try row.string("last_name"), line: line)
+                    case "fullName": XCTAssertEqual(value?.stringValue, "\(try row.string("first_name")) \(try row.string("last_name"))", line: line)
+                    case "email": XCTAssertEqual(value?.stringValue, try row.optionalString("email"), line: line)
+                    case "role": XCTAssertEqual(value?.stringValue, try row.string("role"), line: line)
+                    case "createdAt": XCTAssertEqual(value?.stringValue, try row.instant("created_at").rfc3339, line: line)
+                    default: XCTFail(field, line: line)
+                    }
+                }
+            }
+        }
+        try await check("nodes { user { id firstName lastName fullName email __typename } }", ["firstName", "lastName", "fullName", "email"])
+        try await check("edges { node { user { firstName } } }", ["firstName"])
+        try await check("nodes { user { firstName role } }", ["firstName", "role"])
+        try await check("nodes { user { firstName } ...D }", ["firstName", "role", "createdAt"],
+                        fragments: "fragment D on Doctor { user { ... on User { role createdAt } } }")
+        // Names through `nodes`, more through `edges`: one statement, users whole.
+        let (both, bothStatements) = try await f.counted("""
+            { doctors(first: 100, filter: {search: "Narrow"}) { nodes { user { firstName } } edges { node { user { role } } } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(bothStatements, 1)
+        XCTAssertEqual(both.at("data.doctors.edges")?.arrayValue?.compactMap { $0.at("node.user.role")?.stringValue },
+                       try truth.map { try $0.string("role") }, "\(both)")
+        XCTAssertEqual(both.at("data.doctors.nodes")?.arrayValue?.compactMap { $0.at("user.firstName")?.stringValue },
+                       try truth.map { try $0.string("first_name") }, "\(both)")
+        // A dashboard's doctors (through Appointment.doctor) and an admin list's patients' users, both forms.
+        let patient = try await f.patient()
+        let doc = try await f.doctor(lastName: "NarrowThree")
+        _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 60)
+        let dash = await f.h.graphql("""
+            { appointments(first: 10) { nodes { doctor { user { lastName } } d2: doctor { user { role } } } } }
+            """, as: patient.viewer)
+        XCTAssertEqual(dash.at("data.appointments.nodes.0.doctor.user.lastName")?.stringValue, "NarrowThree", "\(dash)")
+        let docRole = try await f.h.sql("SELECT role FROM users WHERE id = $1", [.int(Int(doc.id))]).first!.string("role")
+        XCTAssertEqual(dash.at("data.appointments.nodes.0.d2.user.role")?.stringValue, docRole, "\(dash)")
+        let docFilter = "filter: {doctorId: \"\(GlobalID.encode(type: "Doctor", id: doc.doctorID!))\"}"
+        let list = await f.h.graphql("""
+            { a: appointments(first: 10, \(docFilter)) { edges { node { patient { user { firstName email } } } } }
+              b: appointments(first: 10, \(docFilter)) { edges { node { patient { user { firstName role } } } } } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(list.clinicCodes, [], "\(list)")
+        XCTAssertEqual(list.at("data.a.edges.0.node.patient.user.email")?.stringValue, patient.email, "\(list)")
+        XCTAssertEqual(list.at("data.b.edges.0.node.patient.user.role")?.stringValue, "CLIENT", "\(list)")
+
+        // What the look-ahead decides, and what it cannot see.
+        func batch(_ paths: Set<String>) -> FieldBatch {
+            FieldBatch(typeName: "Query", fieldName: "x", parents: [], arguments: [:], selectedFields: [], context: 0, locations: [],
+                       selectedPaths: paths)
+        }
+        XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.firstName"]).userColumns("nodes.user"), .names)
+        XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.phone"]).userColumns("nodes.user"), .all)
+        XCTAssertEqual(batch(["nodes", "nodes.user"]).userColumns("nodes.user"), .all, "nothing seen below: all")
+        XCTAssertEqual(batch(["a.b.c.d.e.user", "a.b.c.d.e"]).userColumns("a.b.c.d.e.user"), .all, "below the look-ahead: all")
+        XCTAssertTrue(batch(["nodes", "nodes.patient", "nodes.patient.user", "nodes.patient.user.fullName"]).appointmentJoins
+            .contains(.patientUserNamesOnly))
+        XCTAssertFalse(batch(["nodes", "nodes.patient", "nodes.patient.user", "nodes.patient.user.locale"]).appointmentJoins
+            .contains(.patientUserNamesOnly))
+        // A row of names answers names, and fails any other field instead of answering a placeholder.
+        let narrow = try UserRow.namesOnly(try await f.h.sql("SELECT u.id, u.email, u.first_name, u.last_name FROM users u WHERE u.id = $1",
+                                                             [.int(Int(patient.id))]).first!)
+        XCTAssertTrue(narrow.onlyNames)
+        guard case .leaf(.string(let first))? = narrow.readField("firstName") else { return XCTFail("firstName") }
+        XCTAssertFalse(first.isEmpty)
+        for field in ["role", "phone", "isActive", "createdAt", "locale", "hasLogin"] {
+            guard case .error(let e)? = narrow.readField(field) else { return XCTFail(field) }
+            XCTAssertEqual(e.extensions.first { $0.0 == "code" }?.1, .string("INTERNAL_SERVER_ERROR"), field)
+        }
+    }
+
     func testScheduleAndSlotsArguments() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)

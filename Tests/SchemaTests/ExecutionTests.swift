@@ -206,17 +206,22 @@ final class ExecutionTests: XCTestCase {
         }
         let ex = try makeTestExecutor(people: 3, fieldGuard: guardFn)
         let r = try await ex.run("""
-            { person(id: "1") { ...F best: bestFriend { friends { bestFriend { friends { id } } } } skipped: age @skip(if: true) } }
+            { person(id: "1") { ...F best: bestFriend { friends { bestFriend { friends { bestFriend { friends { id } } } } } } skipped: age @skip(if: true) } }
             fragment F on Person { friends { name pets { ... on Dog { barks } } } }
             """)
         XCTAssertEqual(r.errors.count, 0, "\(r.errors)")
         let paths = seen.withLock { $0["Query.person"] } ?? []
-        // Four levels deep, fragments expanded, field names (not aliases), @skip honoured.
+        // Six levels deep (FieldBatch.lookaheadDepth), fragments expanded, field names (not aliases), @skip honoured.
+        XCTAssertEqual(FieldBatch.lookaheadDepth, 6)
         XCTAssertEqual(paths, ["friends", "friends.name", "friends.pets", "friends.pets.barks", "bestFriend", "bestFriend.friends",
-                               "bestFriend.friends.bestFriend", "bestFriend.friends.bestFriend.friends"])
-        // Person.friends at three levels: { name pets … }, { bestFriend { friends { id } } } and { id }.
+                               "bestFriend.friends.bestFriend", "bestFriend.friends.bestFriend.friends",
+                               "bestFriend.friends.bestFriend.friends.bestFriend", "bestFriend.friends.bestFriend.friends.bestFriend.friends"])
+        // Person.friends at four levels: { name pets … }, { bestFriend { friends { bestFriend { friends { id } } } } },
+        // { bestFriend { friends { id } } } and { id }.
         XCTAssertEqual(seen.withLock { $0["Person.friends"] }, ["name", "pets", "pets.barks", "bestFriend", "bestFriend.friends",
-                                                                "bestFriend.friends.id", "id"])
+                                                                "bestFriend.friends.id", "bestFriend.friends.bestFriend",
+                                                                "bestFriend.friends.bestFriend.friends",
+                                                                "bestFriend.friends.bestFriend.friends.id", "id"])
         XCTAssertEqual(seen.withLock { $0["Person.name"] }, [], "a leaf selects nothing")
     }
 

@@ -20,7 +20,8 @@ enum ClinicArea {
     static func registerQueries(_ r: inout ResolverRegistry) {
         r.root("Query.doctors") { args, ctx, batch in
             .object(try await ClinicPages.doctors(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
-                                                  joinUser: batch.nodesSelect("user")), typeName: "DoctorConnection")
+                                                  joinUser: batch.nodesSelect("user") ? batch.userColumns("nodes.user", "edges.node.user") : nil),
+                    typeName: "DoctorConnection")
         }
         r.root("Query.doctor") { args, ctx, _ in
             let id = try Arguments.id(Arguments.string(args, "id"), "Doctor", field: "id")
@@ -188,8 +189,11 @@ enum ClinicArea {
         }
         r.batch("Appointment.doctor") { batch, ctx in
             // Each doctor once, with its user when selected (a page repeats few doctors).
-            let load = batch.selectedFields.contains("user") ? ClinicLoad.doctorsWithUsers : ClinicLoad.doctors
-            return try await toOne(batch, "Doctor", ctx: ctx, load: load) { ($0 as? AppointmentRow).map { ($0.doctorID, nil) } }
+            let key: (any Sendable) -> (Int64, DoctorRow?)? = { ($0 as? AppointmentRow).map { ($0.doctorID, nil) } }
+            guard batch.selectedFields.contains("user") else { return try await toOne(batch, "Doctor", ctx: ctx, load: ClinicLoad.doctors, key: key) }
+            let user = batch.userColumns("user")
+            return try await toOne(batch, "Doctor", ctx: ctx, load: { conn, ids in try ClinicLoad.doctorsWithUsers(conn, ids, user: user) },
+                                   key: key)
         }
         r.batch("Appointment.canModify") { batch, ctx in
             let settings = try await ctx.settings()
@@ -233,8 +237,35 @@ extension FieldBatch {
     var appointmentJoins: AppointmentJoins {
         var joins: AppointmentJoins = []
         if nodesSelect("patient") { joins.insert(.patient) }
-        if nodesSelect("patient.user") { joins.insert(.patientUser) }
+        if nodesSelect("patient.user") {
+            joins.insert(.patientUser)
+            if userColumns("nodes.patient.user", "edges.node.patient.user") == .names { joins.insert(.patientUserNamesOnly) }
+        }
         return joins
+    }
+
+    /// The fields selected directly under `path` (a dotted path below this field), nil when the
+    /// look-ahead does not reach that deep.
+    func fieldsSelected(under path: String) -> Set<String>? {
+        guard path.split(separator: ".").count < FieldBatch.lookaheadDepth else { return nil }
+        let prefix = path + "."
+        var fields: Set<String> = []
+        for p in selectedPaths where p.hasPrefix(prefix) {
+            let rest = p.dropFirst(prefix.count)
+            if !rest.contains(".") { fields.insert(String(rest)) }
+        }
+        return fields
+    }
+
+    /// The columns a statement must load for the users selected at `paths` (those that are selected):
+    /// names only when every field asked of them is one a row of names answers.
+    func userColumns(_ paths: String...) -> UserColumns {
+        var fields: Set<String> = []
+        for path in paths where selectedPaths.contains(path) {
+            guard let selected = fieldsSelected(under: path) else { return .all }
+            fields.formUnion(selected)
+        }
+        return UserRow.columns(for: fields)
     }
 }
 

@@ -86,7 +86,7 @@ enum ClinicPages {
 
     // MARK: doctors
 
-    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool, joinUser: Bool = false) async throws -> ConnectionObject {
+    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool, joinUser: UserColumns? = nil) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: "doctors", keyKinds: [])
         let f = Arguments.object(args, "filter")
         let specialization = Arguments.string(f, "specialization")

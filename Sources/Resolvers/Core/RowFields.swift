@@ -23,16 +23,22 @@ extension UserRow: FieldReadable, Owned {
         case "lastName": return .string(lastName)
         case "fullName": return .string(fullName)
         case "email": return .optionalString(email)
-        case "phone": return .optionalString(phone)
-        case "role": return .string(role.rawValue)
-        case "isActive": return .bool(isActive)
-        case "createdAt": return .instant(createdAt)
-        case "updatedAt": return .instant(updatedAt)
-        case "notifyByEmail": return .bool(notifyByEmail)
-        case "notifyBySms": return .bool(notifyBySms)
-        case "locale": return .string(locale)
-        case "hasLogin": return .bool(hasLogin)
-        default: return nil
+        default:
+            // A row of names only is loaded for selections of names only (UserRow.namesFields);
+            // should another field reach one, it fails rather than answer a placeholder.
+            if onlyNames { return .error(ClinicError.internal()) }
+            switch field {
+            case "phone": return .optionalString(phone)
+            case "role": return .string(role.rawValue)
+            case "isActive": return .bool(isActive)
+            case "createdAt": return .instant(createdAt)
+            case "updatedAt": return .instant(updatedAt)
+            case "notifyByEmail": return .bool(notifyByEmail)
+            case "notifyBySms": return .bool(notifyBySms)
+            case "locale": return .string(locale)
+            case "hasLogin": return .bool(hasLogin)
+            default: return nil
+            }
         }
     }
 }
