@@ -231,6 +231,9 @@ public final class PatientRow: @unchecked Sendable {
     public var treatingDoctorIDsKnown = true
     /// The user, when the statement that loaded the row joined it (`Patient.user` then reads no more).
     public var user: Joined<UserRow>?
+    /// Loaded with `identityColumns` only (id, user and treating doctors): every other field is a
+    /// placeholder that `PatientRow.identityFields` keeps from being answered.
+    public private(set) var identityOnly = false
 
     public static let columns = """
         p.id, p.user_id, p.date_of_birth::text AS date_of_birth, p.gender, p.address, p.emergency_contact,
@@ -248,6 +251,31 @@ public final class PatientRow: @unchecked Sendable {
         emergencyPhone = try r.string(at: c[6]); medicalHistory = try r.string(at: c[7])
         allergies = try r.string(at: c[8]); notes = try r.string(at: c[9])
         treatingDoctorIDs = try r.intArray(at: c[10]).map(Int64.init)
+    }
+
+    /// What a list that shows a patient's user (and relations) needs: who the patient is and who
+    /// treats them, for the rules.
+    public static let identityColumns = "p.id, p.user_id, ARRAY(SELECT pd.doctor_id FROM patient_doctors pd WHERE pd.patient_id = p.id) AS treating_doctor_ids"
+    static let identityLayout = ColumnLayout(["id", "user_id", "treating_doctor_ids"])
+
+    /// The `Patient` fields a row of `identityColumns` answers (the others are the patient's data).
+    public static let identityFields: Set<String> = ["__typename", "id", "user", "noShowCount", "appointments"]
+
+    /// Whether a selection of `Patient` fields (nil: unknown) needs the row whole.
+    public static func needsWholeRow(_ fields: Set<String>?) -> Bool {
+        guard let fields, !fields.isEmpty else { return true }
+        return !fields.isSubset(of: identityFields)
+    }
+
+    /// A row of `identityColumns`.
+    public static func identity(_ r: Row) throws -> PatientRow { try PatientRow(identityOf: r) }
+
+    private init(identityOf r: Row) throws {
+        let c = try r.positions(Self.identityLayout)
+        id = try r.id(at: c[0]); userID = try r.id(at: c[1]); treatingDoctorIDs = try r.intArray(at: c[2]).map(Int64.init)
+        dateOfBirth = nil; gender = ""; address = ""; emergencyContact = ""; emergencyPhone = ""; medicalHistory = ""
+        allergies = ""; notes = ""
+        identityOnly = true
     }
 
     public func isSelf(_ viewer: Viewer) -> Bool { viewer.userID == userID }
@@ -404,11 +432,22 @@ public final class AppointmentRow: @unchecked Sendable {
     /// tells (no lookup of the doctor's user per row).
     public func isTreatedBy(_ viewer: Viewer) -> Bool { viewer.doctorID == doctorID }
 
-    static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
-    /// `patientColumns` without the treating doctors (`PatientRow.treatingDoctorIDsKnown`): for a
-    /// viewer who is not a doctor, a subselect per row fewer.
+    /// The joined patient's columns: whole or its identity only, with its treating doctors or (for a
+    /// viewer who is not a doctor, a subselect per row fewer) without (`PatientRow.treatingDoctorIDsKnown`).
+    static func patientColumns(identityOnly: Bool, treating: Bool) -> String {
+        switch (identityOnly, treating) {
+        case (false, true): return patientColumnsTreated
+        case (false, false): return patientColumnsUntreated
+        case (true, true): return patientIdentityColumnsTreated
+        case (true, false): return patientIdentityColumnsUntreated
+        }
+    }
+    static let patientColumnsTreated = joinedColumns(PatientRow.columns, alias: "p", as: "pa")
     static let patientColumnsUntreated = joinedColumns(PatientRow.columns, alias: "p", as: "pa",
                                                        replacing: ["treating_doctor_ids": "'{}'::int8[]"])
+    static let patientIdentityColumnsTreated = joinedColumns(PatientRow.identityColumns, alias: "p", as: "pa")
+    static let patientIdentityColumnsUntreated = joinedColumns(PatientRow.identityColumns, alias: "p", as: "pa",
+                                                               replacing: ["treating_doctor_ids": "'{}'::int8[]"])
     /// Its `patient_id` is the patient's; its doctor profile is not looked up (`UserRow.doctorIDKnown`).
     static let patientUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "pu",
                                                   replacing: ["patient_id": "pa.id", "doctor_id": "NULL::bigint"])
@@ -423,7 +462,7 @@ public final class AppointmentRow: @unchecked Sendable {
         var columns = joins.contains(.patient) ? columnsWithJoinedPatient : Self.columns, from = ""
         if joins.contains(.patient) {
             let user = joins.contains(.patientUser)
-            let patient = viewer?.doctorID == nil ? patientColumnsUntreated : patientColumns
+            let patient = patientColumns(identityOnly: joins.contains(.patientIdentityOnly), treating: viewer?.doctorID != nil)
             let userColumns = joins.contains(.patientUserNamesOnly) ? patientUserNameColumns : patientUserColumns
             columns += ", jp.*"
             from += " CROSS JOIN LATERAL (SELECT \(patient)\(user ? ", " + userColumns : "") FROM patients pa"
@@ -436,10 +475,11 @@ public final class AppointmentRow: @unchecked Sendable {
     static func decoder(_ joins: AppointmentJoins, viewer: Viewer?) -> (Row) throws -> AppointmentRow {
         let treating = viewer?.doctorID != nil
         let decodeUser = UserRow.decoder(joins.contains(.patientUserNamesOnly) ? .names : .all)
+        let identityOnly = joins.contains(.patientIdentityOnly)
         return { r in
             let a = try AppointmentRow(r)
             if joins.contains(.patient) {
-                let p = try PatientRow(r.prefixed("pa_"))
+                let p = identityOnly ? try PatientRow.identity(r.prefixed("pa_")) : try PatientRow(r.prefixed("pa_"))
                 p.treatingDoctorIDsKnown = treating
                 if joins.contains(.patientUser) {
                     let user = try decodeUser(r.prefixed("pu_"))
@@ -462,6 +502,8 @@ public struct AppointmentJoins: OptionSet, Sendable {
     public static let patientUser = AppointmentJoins(rawValue: 2)
     /// With `patientUser`: the user's `UserColumns.names` only.
     public static let patientUserNamesOnly = AppointmentJoins(rawValue: 4)
+    /// With `patient`: the patient's `PatientRow.identityColumns` only.
+    public static let patientIdentityOnly = AppointmentJoins(rawValue: 8)
 }
 
 // MARK: - Notifications, audit, settings, backups

@@ -579,6 +579,51 @@ final class ClinicQueryTests: XCTestCase {
         }
     }
 
+    /// Patients joined into an appointment page whose selection asks only who they are (id, user,
+    /// relations) are loaded with their identity and treating doctors only; any of their data loads
+    /// them whole, and an identity row never answers their data.
+    func testJoinedPatientsOfIdentityOnlyAreLoadedNarrow() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(lastName: "IdentityDoc")
+        let patient = try await f.patient(firstName: "Idena")
+        _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 70)
+        let truth = try await f.h.sql("SELECT medical_history, allergies FROM patients WHERE id = $1", [.int(Int(patient.patientID!))]).first!
+        let filter = "filter: {doctorId: \"\(GlobalID.encode(type: "Doctor", id: doc.doctorID!))\"}"
+        for viewer in [f.admin.viewer, doc.viewer] {
+            let (narrow, statements) = try await f.counted(
+                "{ appointments(first: 10, \(filter)) { nodes { patient { id noShowCount user { firstName } } } } }", as: viewer)
+            XCTAssertEqual(narrow.clinicCodes, [], "\(narrow)")
+            XCTAssertEqual(narrow.at("data.appointments.nodes.0.patient.id")?.stringValue, ClinicFixture.patientID(patient), "\(narrow)")
+            XCTAssertEqual(narrow.at("data.appointments.nodes.0.patient.user.firstName")?.stringValue, "Idena", "\(narrow)")
+            XCTAssertEqual(narrow.at("data.appointments.nodes.0.patient.noShowCount")?.intValue, 0, "\(narrow)")
+            XCTAssertEqual(statements, 2, "the page with patients and users, the no-show counts")
+            // Their data, through the other connection form: whole rows.
+            let whole = await f.h.graphql("""
+                { appointments(first: 10, \(filter)) { nodes { patient { user { firstName } } } edges { node { patient { medicalHistory allergies } } } } }
+                """, as: viewer)
+            XCTAssertEqual(whole.clinicCodes, [], "\(whole)")
+            XCTAssertEqual(whole.at("data.appointments.edges.0.node.patient.medicalHistory")?.stringValue, try truth.string("medical_history"))
+            XCTAssertEqual(whole.at("data.appointments.edges.0.node.patient.allergies")?.stringValue, try truth.string("allergies"))
+        }
+        func batch(_ paths: Set<String>) -> FieldBatch {
+            FieldBatch(typeName: "Query", fieldName: "appointments", parents: [], arguments: [:], selectedFields: [], context: 0,
+                       locations: [], selectedPaths: paths)
+        }
+        XCTAssertTrue(batch(["nodes", "nodes.patient", "nodes.patient.id", "nodes.patient.user", "nodes.patient.user.lastName"])
+            .appointmentJoins.contains(.patientIdentityOnly))
+        XCTAssertFalse(batch(["nodes", "nodes.patient", "nodes.patient.gender"]).appointmentJoins.contains(.patientIdentityOnly))
+        XCTAssertFalse(batch(["nodes", "nodes.patient"]).appointmentJoins.contains(.patientIdentityOnly), "nothing seen below: whole")
+        let identity = try PatientRow.identity(try await f.h.sql("""
+            SELECT p.id, p.user_id, ARRAY[\(doc.doctorID!)]::int8[] AS treating_doctor_ids FROM patients p WHERE p.id = $1
+            """, [.int(Int(patient.patientID!))]).first!)
+        XCTAssertTrue(identity.identityOnly)
+        XCTAssertTrue(identity.isTreatedBy(doc.viewer))
+        XCTAssertTrue(identity.isSelf(patient.viewer))
+        for field in ["medicalHistory", "allergies", "notes", "dateOfBirth", "address"] {
+            guard case .error? = identity.readField(field) else { return XCTFail(field) }
+        }
+    }
+
     func testScheduleAndSlotsArguments() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)

@@ -236,7 +236,10 @@ extension FieldBatch {
     /// The to-one relations of appointments this connection field's selection reads.
     var appointmentJoins: AppointmentJoins {
         var joins: AppointmentJoins = []
-        if nodesSelect("patient") { joins.insert(.patient) }
+        if nodesSelect("patient") {
+            joins.insert(.patient)
+            if !needsWholePatients("nodes.patient", "edges.node.patient") { joins.insert(.patientIdentityOnly) }
+        }
         if nodesSelect("patient.user") {
             joins.insert(.patientUser)
             if userColumns("nodes.patient.user", "edges.node.patient.user") == .names { joins.insert(.patientUserNamesOnly) }
@@ -255,6 +258,17 @@ extension FieldBatch {
             if !rest.contains(".") { fields.insert(String(rest)) }
         }
         return fields
+    }
+
+    /// Whether the patients selected at `paths` (those that are selected) are asked more than
+    /// their identity (`PatientRow.identityFields`).
+    func needsWholePatients(_ paths: String...) -> Bool {
+        var fields: Set<String> = []
+        for path in paths where selectedPaths.contains(path) {
+            guard let selected = fieldsSelected(under: path) else { return true }
+            fields.formUnion(selected)
+        }
+        return PatientRow.needsWholeRow(fields)
     }
 
     /// The columns a statement must load for the users selected at `paths` (those that are selected):

@@ -47,6 +47,9 @@ extension PatientRow: FieldReadable, Owned {
     public func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "id": return .id("Patient", id)
+        // A row of its identity only is loaded for selections that ask nothing else
+        // (PatientRow.identityFields); should another field reach one, it fails rather than answer a placeholder.
+        case _ where identityOnly: return .error(ClinicError.internal())
         case "dateOfBirth": return .optionalString(dateOfBirth?.iso)
         case "gender": return .string(gender)
         case "address": return .string(address)
