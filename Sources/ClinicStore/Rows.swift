@@ -187,12 +187,6 @@ public final class UserRow: @unchecked Sendable {
     /// The `User` fields a row of `nameColumns` answers (relations look their rows up by user id).
     public static let namesFields: Set<String> = ["__typename", "id", "email", "firstName", "lastName", "fullName", "patient", "doctor"]
 
-    /// The columns to load for a selection of `User` fields (`fields`), nil when unknown.
-    public static func columns(for fields: Set<String>?) -> UserColumns {
-        guard let fields, !fields.isEmpty, fields.isSubset(of: namesFields) else { return .all }
-        return .names
-    }
-
     /// Decodes a row of `columns` (`.all`) or `nameColumns` (`.names`).
     static func decoder(_ columns: UserColumns) -> (Row) throws -> UserRow {
         if columns == .names { return { try UserRow(namesOf: $0) } }
@@ -260,12 +254,6 @@ public final class PatientRow: @unchecked Sendable {
 
     /// The `Patient` fields a row of `identityColumns` answers (the others are the patient's data).
     public static let identityFields: Set<String> = ["__typename", "id", "user", "noShowCount", "appointments"]
-
-    /// Whether a selection of `Patient` fields (nil: unknown) needs the row whole.
-    public static func needsWholeRow(_ fields: Set<String>?) -> Bool {
-        guard let fields, !fields.isEmpty else { return true }
-        return !fields.isSubset(of: identityFields)
-    }
 
     /// A row of `identityColumns`.
     public static func identity(_ r: Row) throws -> PatientRow { try PatientRow(identityOf: r) }

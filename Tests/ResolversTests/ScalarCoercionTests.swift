@@ -1,5 +1,6 @@
 import ClinicDomain
 import JSON
+import TestSupport
 import XCTest
 import QueryLanguage
 import Schema
@@ -127,6 +128,30 @@ final class ScalarCoercionTests: XCTestCase {
         XCTAssertEqual(try s.parseValue(.int(45)), .string("45.00"))
         XCTAssertEqual(try s.parseLiteral(.int("45", loc)), .string("45.00"))
         XCTAssertEqual(try s.parseLiteral(.string("12.30", block: false, loc)), .string("12.30"))
+    }
+
+    /// Serializing hands canonical text back as it is; whatever it hands back equals what formatting
+    /// the parsed amount gives, over generated strings (digits, signs, points, zeros, other bytes).
+    func testDecimalSerializeAgreesWithFormattingTheAmount() throws {
+        let s = DecimalScalar()
+        for text in ["150.00", "0.05", "-3.10", "0.00", "99999999.99", "123456789012345.67"] {
+            XCTAssertTrue(DecimalScalar.isCanonical(text), text)
+            XCTAssertEqual(try s.serialize(.string(text)), .string(text))
+        }
+        for text in ["-0.00", "00.50", "1.5", "1.500", ".50", "1,00", "+1.00", "1.0a", "", "-", "1234567890123456.00"] {
+            XCTAssertFalse(DecimalScalar.isCanonical(text), text)
+        }
+        XCTAssertEqual(try s.serialize(.string("-0.00")), .string("0.00"))
+        XCTAssertEqual(try s.serialize(.string("150")), .string("150.00"))
+        var rng = SplitMix64(seed: 20)
+        let alphabet = Array("0000123456789-..x")
+        for _ in 0..<20_000 {
+            let text = String((0..<Int.random(in: 0...9, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            let expected = Money(databaseText: text).map { JSON.string($0.formatted) }
+            let got = try? s.serialize(.string(text))
+            if DecimalScalar.isCanonical(text) { XCTAssertEqual(expected, .string(text), text) }
+            if let expected { XCTAssertEqual(got, expected, text) } else { XCTAssertNil(got, text) }
+        }
     }
 
     func testDecimalRejectsMoreThanTwoDecimals() {

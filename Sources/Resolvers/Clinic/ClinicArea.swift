@@ -247,39 +247,38 @@ extension FieldBatch {
         return joins
     }
 
-    /// The fields selected directly under `path` (a dotted path below this field), nil when the
-    /// look-ahead does not reach that deep.
-    func fieldsSelected(under path: String) -> Set<String>? {
-        guard path.split(separator: ".").count < FieldBatch.lookaheadDepth else { return nil }
-        let prefix = path + "."
-        var fields: Set<String> = []
-        for p in selectedPaths where p.hasPrefix(prefix) {
-            let rest = p.dropFirst(prefix.count)
-            if !rest.contains(".") { fields.insert(String(rest)) }
+    /// Whether every field selected directly under `first` and `second` (those that are selected;
+    /// dotted paths below this field) is one of `allowed`: false when none is seen, or when the
+    /// look-ahead does not reach that deep. Runs per request, so it allocates nothing for short names.
+    func selectsOnly(_ allowed: Set<String>, under first: String, _ second: String? = nil) -> Bool {
+        var seen = false
+        // False when a field outside `allowed` is selected under `path`, or the look-ahead stops above its fields.
+        func fieldsAllowed(under path: String) -> Bool {
+            guard selectedPaths.contains(path) else { return true }
+            // `path` has (dots + 1) levels; its fields are one deeper.
+            guard path.utf8.count(where: { $0 == UInt8(ascii: ".") }) + 2 <= FieldBatch.lookaheadDepth else { return false }
+            let n = path.utf8.count
+            for p in selectedPaths where p.utf8.count > n + 1 && p.hasPrefix(path) {
+                let rest = p.utf8.dropFirst(n)
+                guard rest.first == UInt8(ascii: "."), !rest.dropFirst().contains(UInt8(ascii: ".")) else { continue }
+                guard allowed.contains(String(Substring(rest.dropFirst()))) else { return false }
+                seen = true
+            }
+            return true
         }
-        return fields
+        guard fieldsAllowed(under: first), second.map(fieldsAllowed) ?? true else { return false }
+        return seen
     }
 
-    /// Whether the patients selected at `paths` (those that are selected) are asked more than
-    /// their identity (`PatientRow.identityFields`).
-    func needsWholePatients(_ paths: String...) -> Bool {
-        var fields: Set<String> = []
-        for path in paths where selectedPaths.contains(path) {
-            guard let selected = fieldsSelected(under: path) else { return true }
-            fields.formUnion(selected)
-        }
-        return PatientRow.needsWholeRow(fields)
+    /// Whether the patients selected at `paths` are asked more than their identity (`PatientRow.identityFields`).
+    func needsWholePatients(_ first: String, _ second: String) -> Bool {
+        !selectsOnly(PatientRow.identityFields, under: first, second)
     }
 
-    /// The columns a statement must load for the users selected at `paths` (those that are selected):
-    /// names only when every field asked of them is one a row of names answers.
-    func userColumns(_ paths: String...) -> UserColumns {
-        var fields: Set<String> = []
-        for path in paths where selectedPaths.contains(path) {
-            guard let selected = fieldsSelected(under: path) else { return .all }
-            fields.formUnion(selected)
-        }
-        return UserRow.columns(for: fields)
+    /// The columns a statement must load for the users selected at `first` and `second`: names only
+    /// when every field asked of them is one a row of names answers (`UserRow.namesFields`).
+    func userColumns(_ first: String, _ second: String? = nil) -> UserColumns {
+        selectsOnly(UserRow.namesFields, under: first, second) ? .names : .all
     }
 }
 

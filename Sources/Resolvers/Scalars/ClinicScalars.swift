@@ -181,9 +181,30 @@ public struct DecimalScalar: ScalarCoercing {
         }
     }
 
+    /// `-?(0|[1-9][0-9]*)\.[0-9][0-9]`, not `-0.00`, within 15 integer digits: what `Money.formatted`
+    /// makes, so PostgreSQL's `numeric(10,2)` text is handed back as it is.
+    static func isCanonical(_ s: String) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { b -> Bool in
+            let n = b.count
+            var i = b.first == UInt8(ascii: "-") ? 1 : 0
+            guard n - i >= 4, n - i <= 18, b[n - 3] == UInt8(ascii: "."),
+                  (b[i] != UInt8(ascii: "0") || n - i == 4) else { return false }
+            var zero = true
+            while i < n {
+                if i != n - 3 {
+                    guard b[i] >= 0x30, b[i] <= 0x39 else { return false }
+                    if b[i] != 0x30 { zero = false }
+                }
+                i += 1
+            }
+            return !(zero && b.first == UInt8(ascii: "-"))
+        } ?? false
+    }
+
     public func serialize(_ value: JSON) throws -> JSON {
         switch value {
         case .string(let s):
+            if Self.isCanonical(s) { return value }
             if let m = Money(databaseText: s) { return .string(m.formatted) }
         case .int(let i):
             let (c, o) = Int64(i).multipliedReportingOverflow(by: 100)
