@@ -516,12 +516,23 @@ private final class ExecutionRun {
         var cellCount = cells.count
         for wi in works.indices { cellCount += works[wi].fields.fields.count }
         cells.reserveCapacity(cellCount)
+        var lastCollected: CollectedFields?
+        var lastType = ""
+        var hasDirectRead = false
         for wi in works.indices {
             let objectCell = works[wi].cell
             if !reached(objectCell) { continue }
             let first = cells.count
-            let readable = works[wi].value as? any FieldReadable
             let collected = works[wi].fields
+            // Cast only an object with a plain read among its fields (the cast looks the conformance
+            // up each time); objects of a level mostly share their collected fields.
+            if collected !== lastCollected || works[wi].typeName != lastType {
+                lastCollected = collected
+                lastType = works[wi].typeName
+                let typeName = lastType
+                hasDirectRead = collected.fields.contains { !$0.isTypename && plan($0, on: typeName).direct }
+            }
+            let readable = hasDirectRead ? works[wi].value as? any FieldReadable : nil
             let fields = collected.fields
             for k in fields.indices {
                 cells.append(Cell(value: .pending, parent: objectCell, nonNull: false, key: .key(fields[k].responseKey)))
@@ -643,14 +654,20 @@ private final class ExecutionRun {
 
         // Object guard once per concrete type of this level.
         if let objectGuard = executor.executable.objectGuard {
-            var byType: [String: [Int]] = [:]
+            // Types in order of first appearance, with their objects' indexes (a level has few types,
+            // mostly one: compared with the last one seen rather than hashed per object).
             var order: [String] = []
+            var indexes: [[Int]] = []
+            var last = -1
             for (i, o) in pending.enumerated() where !o.typeName.hasPrefix("__") {
-                if byType[o.typeName] == nil { order.append(o.typeName) }
-                byType[o.typeName, default: []].append(i)
+                if last < 0 || order[last] != o.typeName {
+                    last = order.firstIndex(of: o.typeName) ?? -1
+                    if last < 0 { order.append(o.typeName); indexes.append([]); last = order.count - 1 }
+                }
+                indexes[last].append(i)
             }
-            for typeName in order {
-                let idx = byType[typeName]!
+            for (t, typeName) in order.enumerated() {
+                let idx = indexes[t]
                 let objects = idx.map { pending[$0].value }
                 var verdicts: [GraphQLError?]
                 do {
@@ -683,31 +700,37 @@ private final class ExecutionRun {
         }
     }
 
+    /// Names of the fields selected under the group's field (every alias of it on this level).
     func selectedFields(_ g: Group) -> Set<String> {
-        guard let named = schema.types[g.def.type.namedType], named.isComposite else { return [] }
-        var seen: Set<ObjectIdentifier> = []
-        var result: Set<String> = []
-        for f in g.fields where seen.insert(ObjectIdentifier(f)).inserted {
-            let id = ObjectIdentifier(f)
-            if let s = plans[id]?.selected { result.formUnion(s); continue }
+        selection(g) { plan, f in
+            if let s = plan.selected { return s }
             let s = collector.selectedFieldNames(f.nodes)
-            plans[id]?.selected = s
-            result.formUnion(s)
+            plan.selected = s
+            return s
         }
-        return result
     }
 
     /// Dotted paths of the fields selected below the group's field, `FieldBatch.lookaheadDepth` levels deep.
     func selectedPaths(_ g: Group) -> Set<String> {
-        guard let named = schema.types[g.def.type.namedType], named.isComposite else { return [] }
-        var seen: Set<ObjectIdentifier> = []
-        var result: Set<String> = []
-        for f in g.fields where seen.insert(ObjectIdentifier(f)).inserted {
-            let id = ObjectIdentifier(f)
-            if let s = plans[id]?.selectedPaths { result.formUnion(s); continue }
+        selection(g) { plan, f in
+            if let s = plan.selectedPaths { return s }
             let s = collector.selectedFieldPaths(f.nodes, depth: FieldBatch.lookaheadDepth)
-            plans[id]?.selectedPaths = s
-            result.formUnion(s)
+            plan.selectedPaths = s
+            return s
+        }
+    }
+
+    /// The union over the group's distinct collected fields of what `of` gives for each (kept in
+    /// its plan); with one distinct field, the kept set itself (no set made per request).
+    private func selection(_ g: Group, _ of: (FieldPlan, CollectedField) -> Set<String>) -> Set<String> {
+        guard g.plan.namedKind == .object || g.plan.namedKind == .abstract else { return [] }
+        var result = of(g.plan, g.field)
+        var seen: [ObjectIdentifier] = []
+        for f in g.fields where f !== g.field {
+            let id = ObjectIdentifier(f)
+            if seen.contains(id) { continue }
+            seen.append(id)
+            result.formUnion(of(plan(f, on: g.typeName), f))
         }
         return result
     }
