@@ -200,6 +200,10 @@ public final class UserRow: @unchecked Sendable {
 
     /// The patient profile's columns for a lookup `patients up` by `u.id`, in a subquery `jp`.
     static let patientColumns = joinedColumns(PatientRow.columns, alias: "p", as: "up")
+    /// Its identity only, with and without (`PatientRow.treatingDoctorIDsKnown`) its treating doctors.
+    static let patientIdentityColumns = joinedColumns(PatientRow.identityColumns, alias: "p", as: "up")
+    static let patientIdentityColumnsUntreated = joinedColumns(PatientRow.identityColumns, alias: "p", as: "up",
+                                                               replacing: ["treating_doctor_ids": "'{}'::int8[]"])
 }
 
 /// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back

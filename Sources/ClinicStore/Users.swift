@@ -28,14 +28,27 @@ public enum UserStore {
     }
 
     /// `liveUser` with its patient profile, if any, in the same statement (`UserRow.patient`).
-    public static func liveUserWithPatient(_ conn: Connection, _ id: Int64) throws -> UserRow? {
-        try conn.query("""
-            SELECT \(UserRow.columns), jp.* FROM users u
-              LEFT JOIN LATERAL (SELECT \(UserRow.patientColumns) FROM patients up WHERE up.user_id = u.id OFFSET 0) jp ON TRUE
+    /// With `names`, the user's `UserColumns.names` only; with `patientIdentity`, the profile's
+    /// identity only (`PatientRow.identityColumns`), its treating doctors for a viewer who is a doctor.
+    public static func liveUserWithPatient(_ conn: Connection, _ id: Int64, names: Bool = false, patientIdentity: Bool = false,
+                                           viewer: Viewer? = nil) throws -> UserRow? {
+        let patientColumns = patientIdentity ? (viewer?.doctorID == nil ? UserRow.patientIdentityColumnsUntreated : UserRow.patientIdentityColumns)
+                                             : UserRow.patientColumns
+        return try conn.query("""
+            SELECT \(names ? UserRow.nameColumns : UserRow.columns), jp.* FROM users u
+              LEFT JOIN LATERAL (SELECT \(patientColumns) FROM patients up WHERE up.user_id = u.id OFFSET 0) jp ON TRUE
              WHERE u.id = $1 AND u.deleted_at IS NULL
             """, [.int(Int(id))]).first.map { r in
-                let user = try UserRow(r)
-                if user.patientID != nil { user.patient = Joined(try PatientRow(r.prefixed("up_"))) }
+                let user = names ? try UserRow.namesOnly(r) : try UserRow(r)
+                if try r.optionalInt("up_id") != nil {
+                    let patient = patientIdentity ? try PatientRow.identity(r.prefixed("up_")) : try PatientRow(r.prefixed("up_"))
+                    patient.treatingDoctorIDsKnown = !patientIdentity || viewer?.doctorID != nil
+                    user.patientID = patient.id
+                    user.patient = Joined(patient)
+                } else {
+                    user.patientID = nil
+                }
+                user.patientIDKnown = true
                 return user
             }
     }

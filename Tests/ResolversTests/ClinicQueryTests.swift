@@ -624,6 +624,42 @@ final class ClinicQueryTests: XCTestCase {
         }
     }
 
+    /// `me` reads the user's names and the profile's identity only when nothing else of them is
+    /// asked, and whole otherwise; either way in one statement, with the same answers.
+    func testMeLoadsWhatItsSelectionAsks() async throws {
+        let f = try await fixture()
+        let patient = try await f.patient(firstName: "Mena")
+        let truth = try await f.h.sql("SELECT u.phone, u.role, p.medical_history FROM users u JOIN patients p ON p.user_id = u.id WHERE u.id = $1",
+                                      [.int(Int(patient.id))]).first!
+        let (narrow, narrowStatements) = try await f.counted(
+            "{ me { id firstName email patient { id noShowCount user { lastName } } } }", as: patient.viewer)
+        XCTAssertEqual(narrow.clinicCodes, [], "\(narrow)")
+        XCTAssertEqual(narrow.at("data.me.firstName")?.stringValue, "Mena")
+        XCTAssertEqual(narrow.at("data.me.email")?.stringValue, patient.email)
+        XCTAssertEqual(narrow.at("data.me.patient.id")?.stringValue, ClinicFixture.patientID(patient))
+        XCTAssertNotNil(narrow.at("data.me.patient.user.lastName")?.stringValue, "\(narrow)")
+        XCTAssertEqual(narrowStatements, 3, "me with the profile, the profile's user, its no-show count")
+        let (whole, wholeStatements) = try await f.counted("{ me { firstName phone role patient { medicalHistory } } }", as: patient.viewer)
+        XCTAssertEqual(whole.clinicCodes, [], "\(whole)")
+        XCTAssertEqual(whole.at("data.me.phone")?.stringValue, try truth.optionalString("phone"))
+        XCTAssertEqual(whole.at("data.me.role")?.stringValue, try truth.string("role"))
+        XCTAssertEqual(whole.at("data.me.patient.medicalHistory")?.stringValue, try truth.string("medical_history"))
+        XCTAssertEqual(wholeStatements, 1)
+        // Names asked, the profile's data asked: each decided on its own.
+        let mixed = await f.h.graphql("{ me { firstName patient { allergies } } }", as: patient.viewer)
+        XCTAssertEqual(mixed.clinicCodes, [], "\(mixed)")
+        XCTAssertNotNil(mixed.at("data.me.patient.allergies")?.stringValue, "\(mixed)")
+        let mixed2 = await f.h.graphql("{ me { locale patient { id } } }", as: patient.viewer)
+        XCTAssertEqual(mixed2.clinicCodes, [], "\(mixed2)")
+        XCTAssertNotNil(mixed2.at("data.me.locale")?.stringValue, "\(mixed2)")
+        // Staff have no profile: null, not an error, in both shapes.
+        for q in ["{ me { firstName patient { id } } }", "{ me { phone patient { gender } } }"] {
+            let staff = await f.h.graphql(q, as: f.admin.viewer)
+            XCTAssertEqual(staff.clinicCodes, [], "\(staff)")
+            XCTAssertEqual(staff.at("data.me.patient"), .null, "\(staff)")
+        }
+    }
+
     func testScheduleAndSlotsArguments() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(start: "09:00", end: "11:00", slot: 60)

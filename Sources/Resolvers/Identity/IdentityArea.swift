@@ -10,10 +10,14 @@ enum IdentityArea {
     static func register(_ r: inout ResolverRegistry) {
         r.root("Query.me") { _, ctx, selection in
             guard let viewer = ctx.viewer else { return .null }
-            // The patient profile in the same statement when the selection reads it.
+            // The patient profile in the same statement when the selection reads it; the user's names
+            // only, and the profile's identity only, when nothing else of them is asked.
             let withPatient = selection.selectedFields.contains("patient")
+            let names = selection.selectedFields.isSubset(of: UserRow.namesFields)
+            let identity = withPatient && selection.selectsOnly(PatientRow.identityFields, under: "patient")
             let user = try await ctx.read { conn in
-                try withPatient ? UserStore.liveUserWithPatient(conn, viewer.userID) : UserManagement.loadUser(conn, id: viewer.userID)
+                try withPatient ? UserStore.liveUserWithPatient(conn, viewer.userID, names: names, patientIdentity: identity, viewer: viewer)
+                                : UserManagement.loadUser(conn, id: viewer.userID)
             }
             return user.map { .object($0, typeName: "User") } ?? .null
         }
