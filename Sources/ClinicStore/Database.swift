@@ -41,10 +41,11 @@ public final class Database: Sendable {
         try await primary.withConnection(counter: counter) { try body(Connection($0)) }
     }
 
-    /// Reads that may go to the replica.
+    /// Reads that may go to the replica: reports and exports, long enough that they run on the
+    /// pool's threads even when the caller's thread has a connection of its own (an event loop).
     public func readReplica<T: Sendable>(counter: StatementCounter? = nil,
                                          _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await replica.withConnection(counter: counter) { try body(Connection($0)) }
+        try await replica.withConnection(counter: counter, long: true) { try body(Connection($0)) }
     }
 
     /// One transaction on the primary: everything `body` does commits together,

@@ -74,11 +74,17 @@ public final class HTTPServer: Sendable {
                 throw error
             }
             for loop in loops { loop.siblings = loops }
+            // Handlers may run on the loops (`.eventLoop`): the same stack as the database pool's threads.
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            pthread_attr_setstacksize(&attributes, 8 << 20)
+            defer { pthread_attr_destroy(&attributes) }
             for loop in loops {
                 var thread = pthread_t()
                 let context = Unmanaged.passRetained(loop).toOpaque()
-                let rc = pthread_create(&thread, nil, { arg in
+                let rc = pthread_create(&thread, &attributes, { arg in
                     let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
+                    loop.core.configuration.loopThreadStarted?()
                     loop.run()
                     return nil
                 }, context)

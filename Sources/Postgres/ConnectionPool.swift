@@ -23,7 +23,10 @@ import Glibc
 /// use; if the first statement of a checkout fails at the connection level, the
 /// pool reconnects and runs the closure once more — nothing had succeeded yet.
 public final class ConnectionPool: Sendable {
+    /// Connections in all: the pool's threads plus `boundThreads`.
     public let size: Int
+    /// Connections kept for threads that bind themselves (`bindCurrentThread`).
+    public let boundThreads: Int
     public let acquireTimeout: Duration
     /// Statements run through this pool since it started (for /metrics).
     public let statementsTotal = StatementCounter()
@@ -33,13 +36,17 @@ public final class ConnectionPool: Sendable {
 
     /// - Parameters:
     ///   - connectionString: a libpq URI or conninfo.
-    ///   - size: connections (and threads); the server passes `DB_POOL_SIZE` (default 2 × cores).
-    public init(connectionString: String, size: Int, acquireTimeout: Duration = .seconds(30)) {
+    ///   - size: connections in all; the server passes `DB_POOL_SIZE` (default 2 × cores).
+    ///   - boundThreads: how many of them threads may take with `bindCurrentThread`; the rest
+    ///     get a pool thread each. None when that would leave the pool without a thread.
+    public init(connectionString: String, size: Int, boundThreads: Int = 0, acquireTimeout: Duration = .seconds(30)) {
         self.size = max(1, size)
+        self.boundThreads = boundThreads > 0 && boundThreads < self.size ? boundThreads : 0
         self.acquireTimeout = acquireTimeout
-        state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: self.size)
+        let threads = self.size - self.boundThreads
+        state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: threads)
         executor = PoolExecutor(state: state)
-        for index in 0..<self.size {
+        for index in 0..<threads {
             let state = self.state
             let thread = Thread { state.workerLoop() }
             thread.name = "postgres-pool-\(index)"
@@ -56,36 +63,68 @@ public final class ConnectionPool: Sendable {
         return 2 * ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// Runs `body` with a connection on one of the pool's threads.
+    /// Runs `body` with a connection: inline on a pool thread or a bound thread, else on one of
+    /// the pool's threads. `long` work (a report, an export) never runs inline on a bound thread,
+    /// whose other work (an event loop's connections) would wait for it.
     /// Statements are counted on `counter` when given.
     @discardableResult
-    public func withConnection<T: Sendable>(counter: StatementCounter? = nil,
+    public func withConnection<T: Sendable>(counter: StatementCounter? = nil, long: Bool = false,
                                             _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(counter: counter, body)
+        try await run(counter: counter, long: long, body)
     }
 
     /// Runs `body` inside BEGIN ... COMMIT; any thrown error rolls back and is rethrown.
     @discardableResult
     public func transaction<T: Sendable>(isolation: IsolationLevel = .readCommitted, counter: StatementCounter? = nil,
                                          _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await run(counter: counter) { connection in
+        try await run(counter: counter, long: false) { connection in
             try connection.transaction(isolation: isolation, body)
         }
     }
 
     public var metrics: PoolMetrics { state.metrics(size: size) }
 
+    /// Gives the calling thread a connection of its own, one of the `boundThreads` the pool was
+    /// made with (opened on first use, closed when the thread exits): the thread's
+    /// `withConnection` and `transaction` calls then run inline on it, with no hand-off, unless
+    /// they are `long`. For long-lived threads that run one job at a time and never suspend
+    /// inside a body: the HTTP server's event loops, which run request handlers. Returns false
+    /// (and binds nothing) when every bound connection is taken or the thread already has one;
+    /// such a thread's calls go to the pool's threads as before.
+    @discardableResult
+    public func bindCurrentThread() -> Bool {
+        guard PoolWorker.current == nil, state.takeBoundSlot(of: boundThreads) else { return false }
+        let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal, bound: true)
+        // Retained by the thread's key; the key's destructor closes and releases it at thread exit.
+        pthread_setspecific(PoolWorker.currentKey, Unmanaged.passRetained(worker).toOpaque())
+        return true
+    }
+
     /// Fails every waiting caller, lets running work finish, closes all connections.
     public func close() { state.close() }
 
-    private func run<T: Sendable>(counter: StatementCounter?, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    private func run<T: Sendable>(counter: StatementCounter?, long: Bool, moved: Bool = false,
+                                  _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try Task.checkCancellation()
         let state = self.state
         if let worker = PoolWorker.current, worker.state === state {
-            // A task of `executor` on one of this pool's threads: the thread's connection is free
-            // (a thread runs one job at a time, and a body never suspends), so it is used right here.
-            if state.isClosed { throw PostgresError.poolClosed }
-            return try worker.perform(counter: counter, body)
+            if !(long && worker.isBound) {
+                // A task of `executor` on one of this pool's threads, or a bound thread: the thread's
+                // connection is free (a thread runs one job at a time, and a body never suspends), so
+                // it is used right here.
+                if state.isClosed { throw PostgresError.poolClosed }
+                guard worker.isBound else { return try worker.perform(counter: counter, body) }
+                state.boundBusy.add(1, ordering: .relaxed)
+                defer { state.boundBusy.subtract(1, ordering: .relaxed) }
+                return try worker.perform(counter: counter, body)
+            }
+            if !moved {
+                // Long work on a bound thread: the task moves to the pool's threads for it, runs it
+                // inline there, and comes back; the bound thread serves its other work meanwhile.
+                return try await withTaskExecutorPreference(executor) {
+                    try await self.run(counter: counter, long: long, moved: true, body)
+                }
+            }
         }
         let timeout = acquireTimeout
         let id = state.reserveID()
@@ -148,11 +187,14 @@ final class PoolWorker {
     private let connectionString: String
     private let statements: StatementCounter
     private var connection: Connection?
-    /// The pool this thread serves.
-    unowned let state: PoolState
+    /// The pool this thread serves (strong: a bound thread may outlive its pool object).
+    let state: PoolState
+    /// A thread bound with `bindCurrentThread`, not one of the pool's own.
+    let isBound: Bool
 
-    init(state: PoolState, connectionString: String, statements: StatementCounter) {
+    init(state: PoolState, connectionString: String, statements: StatementCounter, bound: Bool = false) {
         self.state = state
+        self.isBound = bound
         self.connectionString = connectionString
         self.statements = statements
     }
@@ -163,9 +205,14 @@ final class PoolWorker {
         return Unmanaged<PoolWorker>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// Pool threads store their worker unretained and clear it before they exit; threads bound
+    /// with `bindCurrentThread` store it retained, and this key's destructor closes it.
     static let currentKey: pthread_key_t = {
         var key = pthread_key_t()
-        pthread_key_create(&key, nil)
+        pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            Unmanaged<PoolWorker>.fromOpaque(pointer).takeRetainedValue().close()
+        }
         return key
     }()
 
@@ -250,13 +297,26 @@ final class PoolState: @unchecked Sendable {
     /// `closed`, readable without the lock (checked by every inline checkout).
     private let closedFlag = Atomic<Bool>(false)
     var isClosed: Bool { closedFlag.load(ordering: .acquiring) }
-    private let connectionString: String
+    /// Bound threads that took a connection, and those running a body right now.
+    private let boundTaken = Atomic<Int>(0)
+    let boundBusy = Atomic<Int>(0)
+    let connectionString: String
     private let statements: StatementCounter
 
     init(connectionString: String, statements: StatementCounter, workers: Int) {
         self.connectionString = connectionString
         self.statements = statements
         liveWorkers = workers
+    }
+
+    func takeBoundSlot(of limit: Int) -> Bool {
+        var taken = boundTaken.load(ordering: .relaxed)
+        while taken < limit {
+            let (exchanged, original) = boundTaken.compareExchange(expected: taken, desired: taken + 1, ordering: .relaxed)
+            if exchanged { return true }
+            taken = original
+        }
+        return false
     }
 
     func reserveID() -> UInt64 {
@@ -373,7 +433,8 @@ final class PoolState: @unchecked Sendable {
         defer { condition.unlock() }
         var waiting = 0
         for entry in queue[head...] { if case .checkout = entry { waiting += 1 } }
-        return PoolMetrics(size: size, inUse: busyWorkers, idle: closed ? 0 : size - busyWorkers,
+        let inUse = busyWorkers + boundBusy.load(ordering: .relaxed)
+        return PoolMetrics(size: size, inUse: inUse, idle: closed ? 0 : max(0, size - inUse),
                            waiting: waiting, statementsTotal: statements.count)
     }
 }

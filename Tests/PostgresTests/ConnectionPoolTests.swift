@@ -1,3 +1,4 @@
+import Foundation
 import PostgresTesting
 import XCTest
 import Glibc
@@ -294,6 +295,89 @@ final class ConnectionPoolTests: XCTestCase {
         XCTAssertNil(late, "a closed pool refuses work, also from a task that prefers its executor")
     }
 
+    // MARK: Bound threads (how the server's event loops run request handlers)
+
+    func testABoundThreadRunsShortWorkInlineAndLongWorkOnThePoolsThreads() async throws {
+        let pool = ConnectionPool(connectionString: uri, size: 3, boundThreads: 1)
+        defer { pool.close() }
+        XCTAssertEqual(pool.boundThreads, 1)
+        let loop = BoundThreadExecutor(pool: pool)
+        defer { loop.stop() }
+        XCTAssertTrue(loop.bound)
+        let counter = StatementCounter()
+        let seen = try await Task(executorPreference: loop) {
+            var shortThreads: Set<UInt> = [], backends: Set<Int> = [], longThreads: Set<UInt> = [], after: Set<UInt> = []
+            for _ in 0..<3 {
+                let (backend, thread) = try await pool.withConnection(counter: counter) { connection in
+                    (try connection.query("SELECT pg_backend_pid() AS p").first!.int("p"), UInt(pthread_self()))
+                }
+                shortThreads.insert(thread)
+                backends.insert(backend)
+                let (longBackend, longThread) = try await pool.withConnection(counter: counter, long: true) { connection in
+                    (try connection.query("SELECT pg_backend_pid() AS p").first!.int("p"), UInt(pthread_self()))
+                }
+                longThreads.insert(longThread)
+                XCTAssertNotEqual(longBackend, backend, "long work uses a pool thread's connection")
+                after.insert(UInt(pthread_self()))
+            }
+            return (shortThreads, backends, longThreads, after)
+        }.value
+        XCTAssertEqual(seen.0, [loop.threadID], "short work runs inline on the bound thread")
+        XCTAssertEqual(seen.1.count, 1, "always on the bound thread's own connection")
+        XCTAssertFalse(seen.2.contains(loop.threadID), "long work leaves the bound thread")
+        XCTAssertEqual(seen.3, [loop.threadID], "and the task comes back to it")
+        XCTAssertEqual(counter.count, 6)
+    }
+
+    func testLongWorkDoesNotHoldUpTheBoundThreadsOtherWork() async throws {
+        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
+        defer { pool.close() }
+        let loop = BoundThreadExecutor(pool: pool)
+        defer { loop.stop() }
+        let order = Box<[String]>([])
+        let long = Task(executorPreference: loop) {
+            try await pool.withConnection(long: true) { _ = try $0.query("SELECT pg_sleep(0.4)") }
+            order.update { $0.append("long") }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let short = Task(executorPreference: loop) {
+            try await pool.withConnection { _ = try $0.query("SELECT 1") }
+            order.update { $0.append("short") }
+        }
+        try await short.value
+        try await long.value
+        XCTAssertEqual(order.value, ["short", "long"], "the bound thread answered while the long statement ran elsewhere")
+    }
+
+    func testOnlyTheKeptConnectionsBindAndTheyCloseWithTheirThreads() async throws {
+        XCTAssertEqual(ConnectionPool(connectionString: uri, size: 2, boundThreads: 2).boundThreads, 0,
+                       "binding every connection would leave the pool no thread")
+        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
+        defer { pool.close() }
+        let first = BoundThreadExecutor(pool: pool)
+        let second = BoundThreadExecutor(pool: pool)
+        defer { second.stop() }
+        XCTAssertTrue(first.bound)
+        XCTAssertFalse(second.bound, "one connection was kept for bound threads")
+        // An unbound thread's statements go to the pool's thread, and still run.
+        let elsewhere = try await Task(executorPreference: second) {
+            try await pool.withConnection { _ in UInt(pthread_self()) }
+        }.value
+        XCTAssertNotEqual(elsewhere, second.threadID)
+        let backend = try await Task(executorPreference: first) {
+            try await pool.withConnection { try $0.query("SELECT pg_backend_pid() AS p").first!.int("p") }
+        }.value
+        XCTAssertEqual(pool.metrics.size, 2)
+        first.stop()
+        var alive = 1
+        for _ in 0..<200 {
+            alive = try await pool.withConnection { try $0.query("SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE pid = $1", [.int(backend)]).first!.int("n") }
+            if alive == 0 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        XCTAssertEqual(alive, 0, "the bound thread's connection closes when the thread exits")
+    }
+
     func testClosedPoolRejectsWork() async throws {
         pool.close()
         do {
@@ -320,4 +404,54 @@ final class Box<Value: Sendable>: Sendable {
     init(_ value: Value) { storage = Mutex(value) }
     var value: Value { storage.withLock { $0 } }
     func update(_ body: (inout Value) -> Void) { storage.withLock { body(&$0) } }
+}
+
+/// A thread that runs task jobs one at a time, bound to a pool (like an event loop of the HTTP server).
+final class BoundThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var stopping = false
+    private var started = false
+    private(set) var bound = false
+    private(set) var threadID: UInt = 0
+
+    init(pool: ConnectionPool) {
+        let thread = Thread { [self] in run(pool) }
+        thread.start()
+        condition.lock()
+        while !started { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run(_ pool: ConnectionPool) {
+        condition.lock()
+        bound = pool.bindCurrentThread()
+        threadID = UInt(pthread_self())
+        started = true
+        condition.broadcast()
+        while true {
+            while jobs.isEmpty && !stopping { condition.wait() }
+            if jobs.isEmpty { break }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+            condition.lock()
+        }
+        condition.unlock()
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.signal()
+        condition.unlock()
+    }
 }

@@ -6,6 +6,7 @@
 #   BENCH_PORT       the server's port (default 18181)
 #   BENCH_BIN        an already built `clinic` to use (skips the build)
 set -euo pipefail
+SCALE="${SCALE:-1}"
 export PATH="/opt/swift/usr/bin:$PATH"
 export CLINIC_DATA_DIR="${BENCH_DATA_DIR:-/tmp/clinic-bench-$SCALE}"
 export CLINIC_PORT="${BENCH_PORT:-18181}"

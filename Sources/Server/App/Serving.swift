@@ -19,7 +19,7 @@ public enum ClinicServer {
             let applied = try await DatabaseMigrations.apply(db.url)
             if !applied.isEmpty { logger.info("migrations applied", [("versions", .string(applied.joined(separator: ",")))]) }
         }
-        let services = try makeServices(config, db, logger: logger)
+        let services = try makeServices(config, db, logger: logger, loopThreads: HTTPServerConfiguration.defaultThreadCount)
         let executable = try ClinicAPI.makeExecutableSchema(areas: ClinicAreas.all)
         let service = GraphQLService(executable: executable,
                                      limits: OperationLimits(maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost,
@@ -57,8 +57,17 @@ public enum ClinicServer {
         httpConfig.host = config.host
         httpConfig.port = config.port
         httpConfig.errorResponse = { status in HTTPApplication.protocolErrorResponse(status: status) }
-        // Handlers run on the database pool's threads, where their statements run inline (bench/graphql-http).
-        httpConfig.handlerExecution = .executor(pool.executor)
+        if pool.boundThreads >= httpConfig.threads {
+            // Handlers run on the event loops, each with a connection of its own: a request's
+            // statements run inline where it was read, with no thread hop at all. Reports and
+            // exports (`long`) still go to the pool's threads while the loop serves others.
+            httpConfig.handlerExecution = .eventLoop
+            httpConfig.loopThreadStarted = { pool.bindCurrentThread() }
+        } else {
+            // Too few connections to give each loop one: handlers run on the pool's threads,
+            // where their statements run inline (one hop there and one back per request).
+            httpConfig.handlerExecution = .executor(pool.executor)
+        }
         let server = HTTPServer(configuration: httpConfig, dispatcher: { request in application.dispatch(request) })
         do { try server.start() } catch {
             throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
@@ -70,6 +79,7 @@ public enum ClinicServer {
         let waitlist = worker.map { WaitlistRunner.start(services: services, notifications: $0, logger: logger) }
         logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
                                        ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
+                                       ("handlers", .string(pool.boundThreads >= httpConfig.threads ? "event-loops" : "pool-threads")),
                                        ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
         if config.isProduction && config.allowedHosts.hosts == nil {
             logger.warn("CLINIC_ALLOWED_HOSTS is not set: any Host header is answered (set it to the public host names)")
@@ -92,9 +102,12 @@ public enum ClinicServer {
         services.database.close()
     }
 
-    static func makeServices(_ config: Configuration, _ db: DatabaseHandle, logger: Logger) throws -> ClinicServices {
+    /// - Parameter loopThreads: event loops that will each bind a connection of the pool (see
+    ///   `ConnectionPool.bindCurrentThread`), when the pool is large enough to spare them.
+    static func makeServices(_ config: Configuration, _ db: DatabaseHandle, logger: Logger, loopThreads: Int = 0) throws -> ClinicServices {
         let secret = try jwtSecret(config)
-        let pool = ConnectionPool(connectionString: db.url, size: config.poolSize)
+        // DB_POOL_SIZE stays the process's connections: loops' and the pool threads' together.
+        let pool = ConnectionPool(connectionString: db.url, size: config.poolSize, boundThreads: loopThreads)
         let readPool = db.readURL == db.url ? nil : ConnectionPool(connectionString: db.readURL, size: max(2, config.poolSize / 2))
         var tokens = TokenSettings()
         tokens.accessTokenTTL = Int64(config.accessTokenTTL)
