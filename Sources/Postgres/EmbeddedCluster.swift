@@ -224,8 +224,12 @@ public struct EmbeddedCluster: Sendable {
             }
             for directory in [clusterDirectory, socketDirectory] {
                 if !manager.fileExists(atPath: directory) {
-                    try manager.createDirectory(atPath: directory, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: directory == clusterDirectory ? 0o700 : 0o755])
+                    do {
+                        try manager.createDirectory(atPath: directory, withIntermediateDirectories: false,
+                                                    attributes: [.posixPermissions: directory == clusterDirectory ? 0o700 : 0o755])
+                    } catch where manager.fileExists(atPath: directory) {
+                        // Another start on the same data dir made it in between: fine.
+                    }
                 }
                 if stat(directory, &info) == 0, info.st_uid != owner.uid { chown(directory, owner.uid, owner.gid) }
             }
