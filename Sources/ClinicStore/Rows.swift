@@ -383,10 +383,11 @@ public final class AppointmentRow: @unchecked Sendable {
     public var cancellationReason: String?
     public var createdAt: Instant
     public var updatedAt: Instant
-    /// The patient, when the statement that loaded the row joined it. Doctors are not joined: a
-    /// page has few of them, each repeated across its appointments, and loading each once (with its
-    /// user) in one statement by id costs PostgreSQL and the decoding far less (bench/graphql-http).
+    /// The patient, when the statement that loaded the row joined it.
     public var patient: Joined<PatientRow>?
+    /// The doctor (with its user when asked), when the statement that loaded the row joined it:
+    /// small pages only (`AppointmentJoins.doctor`).
+    public var doctor: Joined<DoctorRow>?
 
     public static let columns = columns(patientUserID: "(SELECT p.user_id FROM patients p WHERE p.id = a.patient_id)")
 
@@ -445,6 +446,15 @@ public final class AppointmentRow: @unchecked Sendable {
                                                   replacing: ["patient_id": "pa.id", "doctor_id": "NULL::bigint"])
     static let patientUserNameColumns = joinedColumns(UserRow.nameColumns, alias: "u", as: "pu")
 
+    /// The joined doctor's columns, its last name from its joined user when there is one.
+    static let doctorColumns = joinedColumns(DoctorRow.columns, alias: "d", as: "da")
+    static let doctorColumnsWithUser = joinedColumns(DoctorRow.columns, alias: "d", as: "da",
+                                                     replacing: ["doctor_last_name": "du.last_name"])
+    /// Its `doctor_id` is the doctor's; its patient profile is not looked up (`UserRow.patientIDKnown`).
+    static let doctorUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "du",
+                                                 replacing: ["doctor_id": "da.id", "patient_id": "NULL::bigint"])
+    static let doctorUserNameColumns = joinedColumns(UserRow.nameColumns, alias: "u", as: "du")
+
     /// The columns (the row's own, then the joined ones) and joins of `joins`, for a statement over
     /// `appointments a`. Each relation is a LATERAL lookup by primary key kept from being flattened
     /// (OFFSET 0), so the planner reads one row per appointment of the page instead of hashing
@@ -460,6 +470,13 @@ public final class AppointmentRow: @unchecked Sendable {
             from += " CROSS JOIN LATERAL (SELECT \(patient)\(user ? ", " + userColumns : "") FROM patients pa"
                 + (user ? " JOIN users pu ON pu.id = pa.user_id" : "") + " WHERE pa.id = a.patient_id OFFSET 0) jp"
         }
+        if joins.contains(.doctor) {
+            let user = joins.contains(.doctorUser)
+            let userColumns = joins.contains(.doctorUserNamesOnly) ? doctorUserNameColumns : doctorUserColumns
+            columns += ", jd.*"
+            from += " CROSS JOIN LATERAL (SELECT " + (user ? doctorColumnsWithUser + ", " + userColumns : doctorColumns)
+                + " FROM doctors da" + (user ? " JOIN users du ON du.id = da.user_id" : "") + " WHERE da.id = a.doctor_id OFFSET 0) jd"
+        }
         return (columns, from)
     }
 
@@ -468,6 +485,7 @@ public final class AppointmentRow: @unchecked Sendable {
         let treating = viewer?.doctorID != nil
         let decodeUser = UserRow.decoder(joins.contains(.patientUserNamesOnly) ? .names : .all)
         let identityOnly = joins.contains(.patientIdentityOnly)
+        let decodeDoctorUser = UserRow.decoder(joins.contains(.doctorUserNamesOnly) ? .names : .all)
         return { r in
             let a = try AppointmentRow(r)
             if joins.contains(.patient) {
@@ -480,13 +498,22 @@ public final class AppointmentRow: @unchecked Sendable {
                 }
                 a.patient = Joined(p)
             }
+            if joins.contains(.doctor) {
+                let d = try DoctorRow(r.prefixed("da_"))
+                if joins.contains(.doctorUser) {
+                    let user = try decodeDoctorUser(r.prefixed("du_"))
+                    user.patientIDKnown = false
+                    d.user = Joined(user)
+                }
+                a.doctor = Joined(d)
+            }
             return a
         }
     }
 }
 
-/// To-one relations of appointments joined into the statement of their page (the user only with
-/// its patient).
+/// To-one relations of appointments joined into the statement of their page (a user only with
+/// its patient or doctor).
 public struct AppointmentJoins: OptionSet, Sendable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
@@ -496,6 +523,16 @@ public struct AppointmentJoins: OptionSet, Sendable {
     public static let patientUserNamesOnly = AppointmentJoins(rawValue: 4)
     /// With `patient`: the patient's `PatientRow.identityColumns` only.
     public static let patientIdentityOnly = AppointmentJoins(rawValue: 8)
+    /// The doctor: for statements of up to `doctorJoinLimit` rows (a page of 20 and the row that
+    /// tells whether there is a next one). A larger page repeats few doctors across many rows, and
+    /// loading each once by id (with its user) costs less than a copy per row: joined into the
+    /// admin list of 100, PostgreSQL took ~400 -> ~600 us and our server ~950 -> ~1,100 us per
+    /// request (bench/graphql-http/RESULTS.md).
+    public static let doctor = AppointmentJoins(rawValue: 16)
+    public static let doctorUser = AppointmentJoins(rawValue: 32)
+    /// With `doctorUser`: the user's `UserColumns.names` only.
+    public static let doctorUserNamesOnly = AppointmentJoins(rawValue: 64)
+    public static let doctorJoinLimit = 21
 }
 
 // MARK: - Notifications, audit, settings, backups

@@ -3,6 +3,7 @@
 import ClinicDomain
 import ClinicStore
 import Foundation
+import JSON
 import Postgres
 @testable import Resolvers
 import Schema
@@ -373,8 +374,8 @@ final class ClinicQueryTests: XCTestCase {
         let mine = dash.at("data.me.patient.appointments.edges")?.arrayValue ?? []
         XCTAssertEqual(mine.count, 3)
         XCTAssertEqual(Set(mine.compactMap { $0.at("node.doctor.user.lastName")?.stringValue }), ["Dashboard"])
-        // The user with its patient profile, the page, the page's doctors with their users.
-        XCTAssertEqual(dashStatements, 3)
+        // The user with its patient profile, then the page with its doctors and their users joined.
+        XCTAssertEqual(dashStatements, 2)
         let firstName = dash.at("data.me.firstName")?.stringValue
         XCTAssertNotNil(firstName)
         // Without `patient` in the selection, `me` reads the user alone; `patient` on a user
@@ -386,6 +387,64 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(viaUser.at("data.user.patient.id")?.stringValue, ClinicFixture.patientID(patient), "\(viaUser)")
         let staffMe = await f.h.graphql("{ me { patient { id } } }", as: f.admin.viewer)
         XCTAssertEqual(staffMe.at("data.me.patient"), .null, "staff have no patient profile: \(staffMe)")
+    }
+
+    /// Statements of up to 21 appointments (a page of 20 and the look-ahead row) join their doctors,
+    /// with their users as asked; larger pages load each doctor once by id. Both must answer alike:
+    /// the first ten nodes of a page of 10 and of a page of 30, same selection, same viewer, field
+    /// by field and error by error, through the root list and a patient's list, either connection
+    /// form, fragments, a doctor who is also a patient, and users' fields beyond names.
+    func testSmallPagesJoinTheirDoctorsAndAnswerLikeLargePages() async throws {
+        let f = try await fixture()
+        let patient = try await f.patient()
+        let plain = try await f.doctor(lastName: "JoinedPlain", specialization: "Dermatology")
+        let both = try await f.doctor(lastName: "JoinedAlsoPatient")
+        try await f.h.sql("INSERT INTO patients (user_id, date_of_birth) VALUES ($1, '1975-03-04')", [.int(Int(both.id))])
+        for i in 0..<14 {
+            _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: (i % 3 == 0 ? both : plain).doctorID!, daysFromNow: 60 + i)
+        }
+        let cases: [(selection: String, fragments: String)] = [
+            ("nodes { id doctor { id specialization licenseNumber experienceYears consultationFee bio isAvailable bufferBeforeMinutes "
+             + "user { id firstName lastName fullName email phone role isActive locale patient { id } doctor { id specialization } } } }", ""),
+            ("edges { node { id doctor { specialization user { firstName lastName } } } }", ""),
+            ("nodes { id doctor { id bio } }", ""),
+            ("nodes { id doctor { user { email fullName } } } edges { cursor node { doctor { user { lastName } } } }", ""),
+            ("nodes { id ...WithDoctor }", "fragment WithDoctor on Appointment { doctor { ... on Doctor { user { ...Reach } } } } fragment Reach on User { fullName phone }"),
+            ("nodes { id doctor { user { patient { id } } } }", ""),
+        ]
+        let viewers: [(String, Viewer)] = [("admin", f.admin.viewer), ("patient", patient.viewer), ("doctor", both.viewer)]
+        func firstTen(_ json: JSON, _ path: String) -> (data: [JSON], errors: [String]) {
+            let nodes = (json.at(path + ".nodes")?.arrayValue ?? []).prefix(10)
+            let edges = (json.at(path + ".edges")?.arrayValue ?? []).prefix(10)
+            let errors = (json["errors"]?.arrayValue ?? []).compactMap { e -> String? in
+                let path = (e["path"]?.arrayValue ?? []).map { $0.intValue.map(String.init) ?? $0.stringValue ?? "?" }
+                guard let index = path.compactMap(Int.init).first, index < 10 else { return nil }
+                return path.joined(separator: ".") + " " + (e["extensions"]?["code"]?.stringValue ?? "")
+            }
+            return (Array(nodes) + Array(edges), errors.sorted())
+        }
+        var joinedAnswers = 0
+        for (name, viewer) in viewers {
+            for c in cases {
+                let lists = [("data.appointments", { (n: Int) in "{ appointments(first: \(n), filter: {patientId: \"\(ClinicFixture.patientID(patient))\"}) { \(c.selection) } } \(c.fragments)" }),
+                             ("data.patient.appointments", { (n: Int) in "{ patient(id: \"\(ClinicFixture.patientID(patient))\") { appointments(first: \(n)) { \(c.selection) } } } \(c.fragments)" })]
+                for (path, document) in lists {
+                    let (small, smallStatements) = try await f.counted(document(10), as: viewer)
+                    let (large, largeStatements) = try await f.counted(document(30), as: viewer)
+                    let label = "\(name) \(path) \(c.selection)"
+                    let a = firstTen(small, path), b = firstTen(large, path)
+                    XCTAssertEqual(a.data, b.data, label)
+                    XCTAssertEqual(a.errors, b.errors, label)
+                    // The doctor sees the five appointments they treat, the others all fourteen; a field the
+                    // viewer may not read that cannot be null (a doctor's locale, for a patient) nulls the list.
+                    XCTAssertTrue(a.data.count >= 5 || !a.errors.isEmpty, "\(label): \(small)")
+                    // A statement fewer per path that selects doctors (nodes and edges.node are two).
+                    XCTAssertLessThan(smallStatements, largeStatements, "\(label): the small page joins its doctors")
+                    joinedAnswers += 1
+                }
+            }
+        }
+        XCTAssertEqual(joinedAnswers, viewers.count * cases.count * 2)
     }
 
     /// A doctor's user joined into the doctors' statement does not look up a patient profile per

@@ -48,7 +48,7 @@ enum ClinicArea {
         }
         r.root("Query.appointments") { args, ctx, batch in
             .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
-                                                           joins: batch.appointmentJoins), typeName: "AppointmentConnection")
+                                                           joins: batch.appointmentJoins(rows:)), typeName: "AppointmentConnection")
         }
         r.root("Query.appointment") { args, ctx, _ in
             let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")
@@ -189,7 +189,7 @@ enum ClinicArea {
         }
         r.batch("Appointment.doctor") { batch, ctx in
             // Each doctor once, with its user when selected (a page repeats few doctors).
-            let key: (any Sendable) -> (Int64, DoctorRow?)? = { ($0 as? AppointmentRow).map { ($0.doctorID, nil) } }
+            let key: (any Sendable) -> (Int64, DoctorRow?)? = { ($0 as? AppointmentRow).map { ($0.doctorID, $0.doctor?.row) } }
             guard batch.selectedFields.contains("user") else { return try await toOne(batch, "Doctor", ctx: ctx, load: ClinicLoad.doctors, key: key) }
             let user = batch.userColumns("user")
             return try await toOne(batch, "Doctor", ctx: ctx, load: { conn, ids in try ClinicLoad.doctorsWithUsers(conn, ids, user: user) },
@@ -243,6 +243,19 @@ extension FieldBatch {
         if nodesSelect("patient.user") {
             joins.insert(.patientUser)
             if userColumns("nodes.patient.user", "edges.node.patient.user") == .names { joins.insert(.patientUserNamesOnly) }
+        }
+        return joins
+    }
+
+    /// `appointmentJoins`, and the doctor (with its user as asked) when the statement reads at most
+    /// `AppointmentJoins.doctorJoinLimit` rows: one statement fewer.
+    func appointmentJoins(rows: Int) -> AppointmentJoins {
+        var joins = appointmentJoins
+        guard rows <= AppointmentJoins.doctorJoinLimit, nodesSelect("doctor") else { return joins }
+        joins.insert(.doctor)
+        if nodesSelect("doctor.user") {
+            joins.insert(.doctorUser)
+            if userColumns("nodes.doctor.user", "edges.node.doctor.user") == .names { joins.insert(.doctorUserNamesOnly) }
         }
         return joins
     }
