@@ -45,6 +45,9 @@ public final class Connection {
 
     public func close() { pq.close() }
 
+    /// A connection option in use (tests).
+    func option(_ keyword: String) -> String? { pq.option(keyword) }
+
     /// Runs one statement with `$1...` parameters, always sent separately from the SQL.
     /// The statement is prepared once per connection and reused.
     @discardableResult

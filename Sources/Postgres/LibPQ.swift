@@ -15,7 +15,7 @@ final class PQConnection {
 
     init(conninfo: String) throws {
         secret = PQConnection.password(in: conninfo)
-        conn = PQconnectdb(conninfo)
+        conn = PQConnection.connect(conninfo)
         guard let conn else { throw PostgresError.connection("out of memory while connecting to PostgreSQL") }
         guard PQstatus(conn) == CONNECTION_OK else {
             let message = redact(PQConnection.trimmed(PQerrorMessage(conn)))
@@ -27,6 +27,39 @@ final class PQConnection {
     }
 
     deinit { close() }
+
+    /// Seconds a connection attempt may take unless the connection string says otherwise: libpq
+    /// waits forever by default, and an unreachable server would hold the thread that connects (an
+    /// event loop, a pool thread) for as long as the operating system keeps trying.
+    static let defaultConnectTimeout = "10"
+
+    /// The value of a connection option in use (e.g. `connect_timeout`), nil when unset.
+    func option(_ keyword: String) -> String? {
+        guard let conn, let options = PQconninfo(conn) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let name = option.pointee.keyword {
+            if String(cString: name) == keyword { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
+    }
+
+    /// `PQconnectdb(conninfo)` with `connect_timeout` defaulted: parameters are read in order and
+    /// the last one wins, so the connection string, expanded after it, keeps its own.
+    private static func connect(_ conninfo: String) -> OpaquePointer? {
+        "connect_timeout".withCString { timeoutKey in
+            "dbname".withCString { dbnameKey in
+                defaultConnectTimeout.withCString { timeout in
+                    conninfo.withCString { info in
+                        let keys: [UnsafePointer<CChar>?] = [timeoutKey, dbnameKey, nil]
+                        let values: [UnsafePointer<CChar>?] = [timeout, info, nil]
+                        return PQconnectdbParams(keys, values, 1)
+                    }
+                }
+            }
+        }
+    }
 
     func close() {
         if let conn { PQfinish(conn) }

@@ -15,6 +15,15 @@ final class ConnectionTests: XCTestCase {
         connection?.close()
     }
 
+    func testConnectingWaitsTenSecondsAtMostUnlessTheConnectionStringSaysOtherwise() throws {
+        XCTAssertEqual(connection.option("connect_timeout"), "10", "libpq would wait forever for an unreachable server")
+        let uri = try TestCluster.shared().createDatabase(prefix: "conn")
+        let own = try Connection(uri + (uri.contains("?") ? "&" : "?") + "connect_timeout=3")
+        defer { own.close() }
+        XCTAssertEqual(own.option("connect_timeout"), "3")
+        XCTAssertEqual(try own.query("SELECT 1 AS v").first?.int("v"), 1)
+    }
+
     func testPrefixedRowsReadTheColumnsOfAJoinedRelation() throws {
         let result = try connection.query("SELECT 1 AS id, 'a' AS name, 2 AS du_id, 'b' AS du_name, 3 AS du_x_id")
         let row = try XCTUnwrap(result.first)
