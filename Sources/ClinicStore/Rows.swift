@@ -336,13 +336,19 @@ public final class DoctorRow: @unchecked Sendable {
     /// Decodes a row of `columnsWithUser` + `userColumns(columns)`.
     public static func withUser(_ columns: UserColumns) -> (Row) throws -> DoctorRow {
         let decodeUser = UserRow.decoder(columns)
-        return { r in
-            let row = try DoctorRow(r)
-            let user = try decodeUser(r.prefixed("du_"))
+        return { r in try joined(r, user: r.prefixed("du_"), decodeUser) }
+    }
+
+    /// The doctor of `r` with, when `userRow` is given, its user joined from there (that user's
+    /// patient profile is not looked up: `UserRow.patientIDKnown`).
+    static func joined(_ r: Row, user userRow: Row?, _ decodeUser: (Row) throws -> UserRow) throws -> DoctorRow {
+        let row = try DoctorRow(r)
+        if let userRow {
+            let user = try decodeUser(userRow)
             user.patientIDKnown = false
             row.user = Joined(user)
-            return row
         }
+        return row
     }
 }
 
@@ -450,10 +456,9 @@ public final class AppointmentRow: @unchecked Sendable {
     static let doctorColumns = joinedColumns(DoctorRow.columns, alias: "d", as: "da")
     static let doctorColumnsWithUser = joinedColumns(DoctorRow.columns, alias: "d", as: "da",
                                                      replacing: ["doctor_last_name": "du.last_name"])
-    /// Its `doctor_id` is the doctor's; its patient profile is not looked up (`UserRow.patientIDKnown`).
+    /// `DoctorRow.userColumns` for a doctor joined as `da`.
     static let doctorUserColumns = joinedColumns(UserRow.columns, alias: "u", as: "du",
                                                  replacing: ["doctor_id": "da.id", "patient_id": "NULL::bigint"])
-    static let doctorUserNameColumns = joinedColumns(UserRow.nameColumns, alias: "u", as: "du")
 
     /// The columns (the row's own, then the joined ones) and joins of `joins`, for a statement over
     /// `appointments a`. Each relation is a LATERAL lookup by primary key kept from being flattened
@@ -472,7 +477,7 @@ public final class AppointmentRow: @unchecked Sendable {
         }
         if joins.contains(.doctor) {
             let user = joins.contains(.doctorUser)
-            let userColumns = joins.contains(.doctorUserNamesOnly) ? doctorUserNameColumns : doctorUserColumns
+            let userColumns = joins.contains(.doctorUserNamesOnly) ? DoctorRow.userNameColumns : doctorUserColumns
             columns += ", jd.*"
             from += " CROSS JOIN LATERAL (SELECT " + (user ? doctorColumnsWithUser + ", " + userColumns : doctorColumns)
                 + " FROM doctors da" + (user ? " JOIN users du ON du.id = da.user_id" : "") + " WHERE da.id = a.doctor_id OFFSET 0) jd"
@@ -499,13 +504,8 @@ public final class AppointmentRow: @unchecked Sendable {
                 a.patient = Joined(p)
             }
             if joins.contains(.doctor) {
-                let d = try DoctorRow(r.prefixed("da_"))
-                if joins.contains(.doctorUser) {
-                    let user = try decodeDoctorUser(r.prefixed("du_"))
-                    user.patientIDKnown = false
-                    d.user = Joined(user)
-                }
-                a.doctor = Joined(d)
+                let user = joins.contains(.doctorUser) ? r.prefixed("du_") : nil
+                a.doctor = Joined(try DoctorRow.joined(r.prefixed("da_"), user: user, decodeDoctorUser))
             }
             return a
         }

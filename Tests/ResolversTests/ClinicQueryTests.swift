@@ -411,6 +411,8 @@ final class ClinicQueryTests: XCTestCase {
             ("nodes { id doctor { user { email fullName } } } edges { cursor node { doctor { user { lastName } } } }", ""),
             ("nodes { id ...WithDoctor }", "fragment WithDoctor on Appointment { doctor { ... on Doctor { user { ...Reach } } } } fragment Reach on User { fullName phone }"),
             ("nodes { id doctor { user { patient { id } } } }", ""),
+            // The same field twice under aliases, one asking names and one more than names.
+            ("nodes { id a: doctor { user { fullName } } b: doctor { id user { phone email } } }", ""),
         ]
         let viewers: [(String, Viewer)] = [("admin", f.admin.viewer), ("patient", patient.viewer), ("doctor", both.viewer)]
         func firstTen(_ json: JSON, _ path: String) -> (data: [JSON], errors: [String]) {

@@ -57,7 +57,8 @@ public enum ClinicServer {
         httpConfig.host = config.host
         httpConfig.port = config.port
         httpConfig.errorResponse = { status in HTTPApplication.protocolErrorResponse(status: status) }
-        if pool.boundThreads >= httpConfig.threads {
+        let handlersOnLoops = pool.boundThreads >= httpConfig.threads
+        if handlersOnLoops {
             // Handlers run on the event loops, each with a connection of its own: a request's
             // statements run inline where it was read, with no thread hop at all. Reports and
             // exports (`long`) still go to the pool's threads while the loop serves others.
@@ -79,7 +80,7 @@ public enum ClinicServer {
         let waitlist = worker.map { WaitlistRunner.start(services: services, notifications: $0, logger: logger) }
         logger.info("clinic serving", [("url", .string("http://\(config.host):\(server.boundPort)/graphql")),
                                        ("environment", .string(config.environment)), ("worker", .bool(runWorker)),
-                                       ("handlers", .string(pool.boundThreads >= httpConfig.threads ? "event-loops" : "pool-threads")),
+                                       ("handlers", .string(handlersOnLoops ? "event-loops" : "pool-threads")),
                                        ("trusted_proxies", .string(config.trustedProxies.blocks.map(\.description).joined(separator: ",")))])
         if config.isProduction && config.allowedHosts.hosts == nil {
             logger.warn("CLINIC_ALLOWED_HOSTS is not set: any Host header is answered (set it to the public host names)")
