@@ -17,6 +17,11 @@ public enum ClinicLoad {
         return parts.isEmpty ? "FALSE" : "(" + parts.joined(separator: " OR ") + ")"
     }
 
+    /// Whether `appointmentVisibility` limits `viewer` to their own patient profile's rows.
+    public static func seesOnlyOwnAppointments(_ viewer: Viewer) -> Bool {
+        !viewer.isStaff && viewer.doctorID == nil && viewer.patientID != nil
+    }
+
     /// SQL condition on `patients p`: staff all, the patient themself, and the
     /// patients of a doctor's appointments.
     public static func patientVisibility(_ viewer: Viewer?, _ p: inout SQLParams) -> String {

@@ -240,7 +240,7 @@ public enum UserStore {
     /// The state tokens are checked against; nil for an unknown or deleted user.
     public static func viewerState(_ conn: Connection, userID: Int64) throws -> ViewerState? {
         let r = try conn.query("""
-            SELECT u.role, u.is_active, u.token_version,
+            SELECT u.role, u.is_active, u.token_version, u.email, u.first_name, u.last_name,
                    (SELECT p.id FROM patients p WHERE p.user_id = u.id) AS patient_id,
                    (SELECT d.id FROM doctors d WHERE d.user_id = u.id) AS doctor_id
             FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL
@@ -249,7 +249,9 @@ public enum UserStore {
         return ViewerState(role: Role(rawValue: try row.string("role")) ?? .CLIENT, isActive: try row.bool("is_active"),
                            tokenVersion: try row.int("token_version"),
                            patientID: try row.optionalInt("patient_id").map(Int64.init),
-                           doctorID: try row.optionalInt("doctor_id").map(Int64.init))
+                           doctorID: try row.optionalInt("doctor_id").map(Int64.init),
+                           email: try row.optionalString("email"), firstName: try row.string("first_name"),
+                           lastName: try row.string("last_name"))
     }
 }
 
@@ -260,9 +262,16 @@ public struct ViewerState: Sendable, Equatable {
     public var tokenVersion: Int
     public var patientID: Int64?
     public var doctorID: Int64?
-    public init(role: Role, isActive: Bool, tokenVersion: Int, patientID: Int64?, doctorID: Int64?) {
+    /// The user's `UserColumns.names`, read in the same statement: `me` asked only those (a page
+    /// header) is answered from here. Whoever changes them drops the cached state (`ViewerCache`).
+    public var email: String?
+    public var firstName: String
+    public var lastName: String
+    public init(role: Role, isActive: Bool, tokenVersion: Int, patientID: Int64?, doctorID: Int64?,
+                email: String?, firstName: String, lastName: String) {
         self.role = role; self.isActive = isActive; self.tokenVersion = tokenVersion
         self.patientID = patientID; self.doctorID = doctorID
+        self.email = email; self.firstName = firstName; self.lastName = lastName
     }
 }
 

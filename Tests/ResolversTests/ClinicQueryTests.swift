@@ -389,6 +389,80 @@ final class ClinicQueryTests: XCTestCase {
         XCTAssertEqual(staffMe.at("data.me.patient"), .null, "staff have no patient profile: \(staffMe)")
     }
 
+    /// `me` asked only names (and of a patient's profile only its identity) answers from the state
+    /// the token was checked against: no statement, so the dashboard is its page alone. It answers
+    /// as the statements do, and whoever changes the names (the user, an admin, the front desk)
+    /// drops that state at once: the test's clock stands still, so nothing expires on its own.
+    func testMeAnswersFromTheTokenCheckAndSeesRenamesAtOnce() async throws {
+        let f = try await fixture()
+        let patient = try await f.patient()
+        let doc = try await f.doctor(lastName: "FromToken")
+        for i in 0..<3 { try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 40 + i) }
+        let token = try await f.h.token(for: patient)
+        let dashboard = """
+            { me { id email firstName lastName fullName patient { id appointments(first: 10) { edges { node { date reason status
+              doctor { specialization user { firstName lastName } } } } } } } }
+            """
+        _ = await f.h.request(dashboard, token: token)
+        let warm = await f.h.request(dashboard, token: token)
+        XCTAssertEqual(warm.json.clinicCodes, [], "\(warm.json)")
+        XCTAssertEqual(warm.statements, 1, "the page alone: the user and the patient's identity come from the token's check")
+        XCTAssertEqual(warm.json.at("data.me.patient.appointments.edges")?.arrayValue?.count, 3)
+        // The same document read by statements (a context with no token check) answers the same.
+        let (read, readStatements) = try await f.counted(dashboard, as: patient.viewer)
+        XCTAssertEqual(readStatements, 2)
+        XCTAssertEqual(read, warm.json)
+        // More than names, or the profile's data, are read as before.
+        let wider = await f.h.request("{ me { phone patient { id } } }", token: token)
+        XCTAssertEqual(wider.statements, 1, "\(wider.json)")
+        XCTAssertEqual(wider.json.at("data.me.patient.id")?.stringValue, ClinicFixture.patientID(patient))
+        let profile = await f.h.request("{ me { firstName patient { allergies } } }", token: token)
+        XCTAssertEqual(profile.statements, 1, "\(profile.json)")
+        XCTAssertEqual(profile.json.clinicCodes, [], "\(profile.json)")
+
+        func names() async -> (String?, String?, Int) {
+            let r = await f.h.request("{ me { firstName fullName } }", token: token)
+            return (r.json.at("data.me.firstName")?.stringValue, r.json.at("data.me.fullName")?.stringValue, r.statements)
+        }
+        let before = await names()
+        XCTAssertEqual(before.2, 0)
+        // The user renames themself, an admin renames them, the front desk renames them: each is
+        // seen by the very next request.
+        let own = await f.h.request("mutation { updateProfile(input: {firstName: \"Selfnamed\"}) { firstName } }", token: token)
+        XCTAssertEqual(own.json.clinicCodes, [], "\(own.json)")
+        var now = await names()
+        XCTAssertEqual(now.0, "Selfnamed")
+        let admin = await f.h.graphql("mutation { updateUser(id: \"\(patient.globalID)\", input: {lastName: \"Adminnamed\"}) { id } }",
+                                      as: f.admin.viewer)
+        XCTAssertEqual(admin.clinicCodes, [], "\(admin)")
+        now = await names()
+        XCTAssertEqual(now.1, "Selfnamed Adminnamed")
+        let desk = await f.h.graphql("""
+            mutation { updatePatient(id: "\(ClinicFixture.patientID(patient))", input: {firstName: "Desknamed"}) { id } }
+            """, as: f.admin.viewer)
+        XCTAssertEqual(desk.clinicCodes, [], "\(desk)")
+        now = await names()
+        XCTAssertEqual(now.1, "Desknamed Adminnamed")
+        XCTAssertEqual(now.2, 1, "the state was read again")
+        let again = await names()
+        XCTAssertEqual(again.2, 0, "and is cached again")
+
+        // A doctor's patient profile is read by a statement (its treating doctors matter to a
+        // doctor's rules), and answers the same as without a token.
+        let both = try await f.doctor(lastName: "AlsoPatientMe")
+        try await f.h.sql("INSERT INTO patients (user_id, date_of_birth) VALUES ($1, '1971-02-03')", [.int(Int(both.id))])
+        let bothToken = try await f.h.token(for: both)
+        let q = "{ me { firstName patient { id } doctor { id } } }"
+        _ = await f.h.request(q, token: bothToken)
+        let viaToken = await f.h.request(q, token: bothToken)
+        XCTAssertEqual(viaToken.json.clinicCodes, [], "\(viaToken.json)")
+        XCTAssertNotEqual(viaToken.json.at("data.me.patient"), .null, "\(viaToken.json)")
+        XCTAssertEqual(viaToken.json.at("data.me.doctor.id")?.stringValue, ClinicFixture.doctorID(both))
+        XCTAssertGreaterThanOrEqual(viaToken.statements, 1)
+        let (plainBoth, _) = try await f.counted(q, as: both.viewer)
+        XCTAssertEqual(plainBoth, viaToken.json)
+    }
+
     /// Statements of up to 21 appointments (a page of 20 and the look-ahead row) join their doctors,
     /// with their users as asked; larger pages load each doctor once by id. Both must answer alike:
     /// the first ten nodes of a page of 10 and of a page of 30, same selection, same viewer, field

@@ -19,11 +19,15 @@ public final class RequestContext: Sendable {
     /// Fixed once per request so every resolver agrees on "now".
     public let now: Instant
 
+    /// The token's user's state as it was checked for this request (`Authentication`).
+    private let authenticatedState: ViewerState?
+
     public init(services: ClinicServices, viewer: Viewer?, ip: String?, requestID: String,
-                statements: StatementCounter? = nil) {
+                statements: StatementCounter? = nil, viewerState: ViewerState? = nil) {
         self.services = services
         self.statements = statements ?? StatementCounter()
         self.authenticated = viewer
+        self.authenticatedState = viewer == nil ? nil : viewerState
         self.ip = ip
         self.requestID = requestID
         self.now = services.clock.now
@@ -71,6 +75,10 @@ public final class RequestContext: Sendable {
     }
 
     public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }
+
+    /// The viewer's state as their token was checked for this request; nil once someone signed in
+    /// during it (their state was not read).
+    public var viewerState: ViewerState? { signedIn.withLock { $0 } == nil ? authenticatedState : nil }
 
     public func requireViewer() throws -> Viewer {
         guard let viewer else { throw ClinicError.unauthenticated() }

@@ -90,7 +90,7 @@ public enum Authentication {
         }
         let viewer = Viewer(userID: userID, role: state.role, patientID: state.patientID, doctorID: state.doctorID)
         return .success(RequestContext(services: services, viewer: viewer, ip: context.ip, requestID: context.requestID,
-                                       statements: context.statements))
+                                       statements: context.statements, viewerState: state))
     }
 
     /// A signed access token for a user in its current state.

@@ -115,7 +115,7 @@ enum FrontDesk {
         let ip = ctx.ip, userUpdate = user, profileUpdate = profile
         let fields = JSON.array(input.values.keys.sorted().map { .string($0) })
         do {
-            return try await ctx.write { conn in
+            let row = try await ctx.write { conn in
                 guard let account = try UserStore.lockPatientAccount(conn, patientID: id) else {
                     throw ClinicError.notFound("No Patient with that ID")
                 }
@@ -139,6 +139,8 @@ enum FrontDesk {
                 guard let row = try ClinicLoad.patients(conn, [id])[id] else { throw ClinicError.internal() }
                 return row
             }
+            ctx.services.viewerCache.invalidate(row.userID)  // its names (ViewerState)
+            return row
         } catch let e where StoreFailure.is(e, .uniqueViolation) {
             throw ClinicError.conflict(emailTakenMessage)
         }

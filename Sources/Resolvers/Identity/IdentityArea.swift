@@ -15,6 +15,15 @@ enum IdentityArea {
             let withPatient = selection.selectedFields.contains("patient")
             let names = selection.selectedFields.isSubset(of: UserRow.namesFields)
             let identity = withPatient && selection.selectsOnly(PatientRow.identityFields, under: "patient")
+            // Only names, and of the patient profile (of a viewer who is not a doctor, whose rules
+            // would read its treating doctors) only its identity: all known from the token's check.
+            if names, !withPatient || (identity && viewer.doctorID == nil), let state = ctx.viewerState {
+                let user = UserRow.names(of: state, userID: viewer.userID)
+                if withPatient, let patientID = state.patientID {
+                    user.patient = Joined(PatientRow.identity(id: patientID, userID: viewer.userID))
+                }
+                return .object(user, typeName: "User")
+            }
             let user = try await ctx.read { conn in
                 try withPatient ? UserStore.liveUserWithPatient(conn, viewer.userID, names: names, patientIdentity: identity, viewer: viewer)
                                 : UserManagement.loadUser(conn, id: viewer.userID)

@@ -98,6 +98,7 @@ enum UserManagement {
                                  details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
                 return try loadUser(conn, id: viewer.userID)
             }
+            ctx.services.viewerCache.invalidate(viewer.userID)  // its names (ViewerState)
             guard let user else { throw ClinicError.notFound("Your account no longer exists.") }
             return .object(user, typeName: "User")
         }
@@ -190,7 +191,7 @@ enum UserManagement {
             var builder = UpdateBuilder(firstIndex: 2)
             try nameAndPhone(input, into: &builder)
             let ip = ctx.ip, now = ctx.now, update = builder
-            enum Outcome: Sendable { case notFound, forbidden(String), done(UserRow, revoked: Bool) }
+            enum Outcome: Sendable { case notFound, forbidden(String), done(UserRow) }
             let outcome = try await ctx.write { conn -> Outcome in
                 guard let target = try UserStore.lockAccess(conn, id) else { return .notFound }
                 let oldRole = target.role
@@ -223,13 +224,13 @@ enum UserManagement {
                     try AuditLog.record(conn, actor: viewer.userID, action: "user.update", target: targetID,
                                      details: .object([("fields", .array(input.values.keys.sorted().map { .string($0) }))]), ip: ip)
                 }
-                return .done(try loadUser(conn, id: id)!, revoked: revoke)
+                return .done(try loadUser(conn, id: id)!)
             }
             switch outcome {
             case .notFound: throw ClinicError.notFound("No user with this ID.")
             case .forbidden(let message): throw ClinicError.forbidden(message)
-            case .done(let user, let revoked):
-                if revoked { ctx.services.viewerCache.invalidate(id) }
+            case .done(let user):
+                ctx.services.viewerCache.invalidate(id)  // its role, activity or names (ViewerState)
                 return .object(user, typeName: "User")
             }
         }
