@@ -28,10 +28,21 @@ final class PQConnection {
 
     deinit { close() }
 
-    /// Seconds a connection attempt may take unless the connection string says otherwise: libpq
-    /// waits forever by default, and an unreachable server would hold the thread that connects (an
-    /// event loop, a pool thread) for as long as the operating system keeps trying.
-    static let defaultConnectTimeout = "10"
+    /// Options every connection gets unless its connection string says otherwise. libpq's own
+    /// defaults wait for as long as the operating system keeps trying, and the thread that waits
+    /// is an event loop or a pool thread, which then serves nobody:
+    /// - `connect_timeout`: seconds a connection attempt may take (libpq: forever);
+    /// - `keepalives_idle` / `_interval` / `_count`: a connection waiting for an answer learns
+    ///   that the server's host is gone within about a minute (the system's default: two hours);
+    /// - `tcp_user_timeout`: a statement sent to a host that stopped acknowledging fails after
+    ///   30 s instead of retransmitting for ~15 minutes.
+    /// A long statement on a live server is not cut short by any of them. Unix sockets ignore all
+    /// but the first.
+    static let defaultOptions: [(String, String)] = [
+        ("connect_timeout", "10"),
+        ("keepalives_idle", "30"), ("keepalives_interval", "10"), ("keepalives_count", "3"),
+        ("tcp_user_timeout", "30000"),
+    ]
 
     /// The value of a connection option in use (e.g. `connect_timeout`), nil when unset.
     func option(_ keyword: String) -> String? {
@@ -45,20 +56,14 @@ final class PQConnection {
         return nil
     }
 
-    /// `PQconnectdb(conninfo)` with `connect_timeout` defaulted: parameters are read in order and
-    /// the last one wins, so the connection string, expanded after it, keeps its own.
+    /// `PQconnectdb(conninfo)` with `defaultOptions`: parameters are read in order and the last
+    /// one wins, so the connection string, expanded after them, keeps its own.
     private static func connect(_ conninfo: String) -> OpaquePointer? {
-        "connect_timeout".withCString { timeoutKey in
-            "dbname".withCString { dbnameKey in
-                defaultConnectTimeout.withCString { timeout in
-                    conninfo.withCString { info in
-                        let keys: [UnsafePointer<CChar>?] = [timeoutKey, dbnameKey, nil]
-                        let values: [UnsafePointer<CChar>?] = [timeout, info, nil]
-                        return PQconnectdbParams(keys, values, 1)
-                    }
-                }
-            }
-        }
+        let pairs = defaultOptions + [("dbname", conninfo)]
+        let keys = pairs.map { strdup($0.0) }, values = pairs.map { strdup($0.1) }
+        defer { (keys + values).forEach { free($0) } }
+        return PQconnectdbParams((keys + [nil]).map { $0.map { UnsafePointer($0) } },
+                                 (values + [nil]).map { $0.map { UnsafePointer($0) } }, 1)
     }
 
     func close() {

@@ -17,10 +17,17 @@ final class ConnectionTests: XCTestCase {
 
     func testConnectingWaitsTenSecondsAtMostUnlessTheConnectionStringSaysOtherwise() throws {
         XCTAssertEqual(connection.option("connect_timeout"), "10", "libpq would wait forever for an unreachable server")
+        // A lost host is noticed within about a minute, a statement nobody acknowledges in 30 s.
+        XCTAssertEqual(connection.option("keepalives_idle"), "30")
+        XCTAssertEqual(connection.option("keepalives_interval"), "10")
+        XCTAssertEqual(connection.option("keepalives_count"), "3")
+        XCTAssertEqual(connection.option("tcp_user_timeout"), "30000")
         let uri = try TestCluster.shared().createDatabase(prefix: "conn")
-        let own = try Connection(uri + (uri.contains("?") ? "&" : "?") + "connect_timeout=3")
+        let own = try Connection(uri + (uri.contains("?") ? "&" : "?") + "connect_timeout=3&tcp_user_timeout=5000")
         defer { own.close() }
         XCTAssertEqual(own.option("connect_timeout"), "3")
+        XCTAssertEqual(own.option("tcp_user_timeout"), "5000")
+        XCTAssertEqual(own.option("keepalives_idle"), "30")
         XCTAssertEqual(try own.query("SELECT 1 AS v").first?.int("v"), 1)
     }
 

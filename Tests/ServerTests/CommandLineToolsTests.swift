@@ -16,6 +16,18 @@ final class CommandLineToolsTests: XCTestCase {
         XCTAssertEqual(printed, file)
     }
 
+    /// A `clinic` run away from the repository with no migrations to find says where it looked and
+    /// how to point it at them, before it touches any database.
+    func testMigrateWithoutMigrationsSaysHowToFindThem() throws {
+        let missing = NSTemporaryDirectory() + "clinic-no-db-\(UUID().uuidString)"
+        let (status, _, err) = try ClinicProcess.runCommand(["migrate"], environment: [
+            "CLINIC_DB_DIR": missing, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none?connect_timeout=1",
+        ])
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(err.contains("no migrations at \(missing)/migrations"), err)
+        XCTAssertTrue(err.contains("CLINIC_DB_DIR"), err)
+    }
+
     /// The contract's checker lives outside the repository (`../shared`, or
     /// `CLINIC_SHARED_DIR`); a clone without it skips this test instead of failing.
     func testRepositorySchemaSatisfiesTheContract() throws {

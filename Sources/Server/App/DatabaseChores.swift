@@ -12,7 +12,11 @@ public enum DatabaseMigrations {
     public static func apply(_ url: String) async throws -> [String] {
         let pool = ConnectionPool(connectionString: url, size: 1)
         defer { pool.close() }
-        let migrator = try Migrator(directory: databaseFilesDirectory() + "/migrations")
+        let directory = databaseFilesDirectory() + "/migrations"
+        guard FileManager.default.fileExists(atPath: directory) else {
+            throw OperationRefused("no migrations at \(directory): run clinic from the repository, or set CLINIC_DB_DIR to its db/ folder")
+        }
+        let migrator = Migrator(directory: directory)
         return try await migrator.migrate(pool: pool).map { String($0) }
     }
 }
