@@ -144,6 +144,8 @@ public final class UserRow: @unchecked Sendable {
     /// Loaded with `UserColumns.names` only: id, email and names are the row's, everything else
     /// is a placeholder that `UserRow.namesFields` keeps from being answered.
     public private(set) var onlyNames = false
+    /// With `onlyNames`: `role` and `isActive` are the row's too (`names(of:)`).
+    public private(set) var accessKnown = false
 
     public static let columns = """
         u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active, u.notify_by_email, u.notify_by_sms,
@@ -180,14 +182,19 @@ public final class UserRow: @unchecked Sendable {
                   lastName: try r.string(at: c[3]))
     }
 
-    /// The viewer's own names as their access was checked (`ViewerState`), with the ids of their
-    /// profiles: `me` asked only `namesFields` reads no statement.
+    /// The viewer's own names and access as they were checked (`ViewerState`), with the ids of
+    /// their profiles: `me` asked only `viewerStateFields` reads no statement.
     public static func names(of state: ViewerState, userID: Int64) -> UserRow {
         let user = UserRow(names: userID, email: state.email, firstName: state.firstName, lastName: state.lastName)
         user.patientID = state.patientID; user.doctorID = state.doctorID
         user.patientIDKnown = true; user.doctorIDKnown = true
+        user.role = state.role; user.isActive = state.isActive
+        user.accessKnown = true
         return user
     }
+
+    /// The `User` fields a row of `names(of:)` answers.
+    public static let viewerStateFields = namesFields.union(["role", "isActive"])
 
     private init(names id: Int64, email: String?, firstName: String, lastName: String) {
         self.id = id; self.email = email; self.firstName = firstName; self.lastName = lastName

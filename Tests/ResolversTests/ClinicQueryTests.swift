@@ -426,6 +426,13 @@ final class ClinicQueryTests: XCTestCase {
         }
         let before = await names()
         XCTAssertEqual(before.2, 0)
+        // The web client's `Viewer` query: names, role and profile ids, no statement for a patient.
+        let viewerQuery = "{ me { id firstName fullName role isActive patient { id } doctor { id } } }"
+        let viewerAnswer = await f.h.request(viewerQuery, token: token)
+        XCTAssertEqual(viewerAnswer.statements, 0, "\(viewerAnswer.json)")
+        let (viewerRead, _) = try await f.counted(viewerQuery, as: patient.viewer)
+        XCTAssertEqual(viewerAnswer.json, viewerRead)
+        XCTAssertEqual(viewerAnswer.json.at("data.me.role")?.stringValue, "CLIENT")
         // The user renames themself, an admin renames them, the front desk renames them: each is
         // seen by the very next request.
         let own = await f.h.request("mutation { updateProfile(input: {firstName: \"Selfnamed\"}) { firstName } }", token: token)

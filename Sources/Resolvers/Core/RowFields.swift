@@ -23,6 +23,8 @@ extension UserRow: FieldReadable, Owned {
         case "lastName": return .string(lastName)
         case "fullName": return .string(fullName)
         case "email": return .optionalString(email)
+        case "role" where accessKnown: return .string(role.rawValue)
+        case "isActive" where accessKnown: return .bool(isActive)
         default:
             // A row of names only is loaded for selections of names only (UserRow.namesFields);
             // should another field reach one, it fails rather than answer a placeholder.

@@ -15,9 +15,11 @@ enum IdentityArea {
             let withPatient = selection.selectedFields.contains("patient")
             let names = selection.selectedFields.isSubset(of: UserRow.namesFields)
             let identity = withPatient && selection.selectsOnly(PatientRow.identityFields, under: "patient")
-            // Only names, and of the patient profile (of a viewer who is not a doctor, whose rules
-            // would read its treating doctors) only its identity: all known from the token's check.
-            if names, !withPatient || (identity && viewer.doctorID == nil), let state = ctx.viewerState {
+            // Only names and access, and of the patient profile (of a viewer who is not a doctor,
+            // whose rules would read its treating doctors) only its identity: all known from the
+            // token's check (the web client's `Viewer` query, a patient's dashboard).
+            if let state = ctx.viewerState, selection.selectedFields.isSubset(of: UserRow.viewerStateFields),
+               !withPatient || (identity && viewer.doctorID == nil) {
                 let user = UserRow.names(of: state, userID: viewer.userID)
                 if withPatient, let patientID = state.patientID {
                     user.patient = Joined(PatientRow.identity(id: patientID, userID: viewer.userID))
