@@ -47,8 +47,7 @@ enum ClinicArea {
             return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: doctor.buffers), date, settings)
         }
         r.root("Query.appointments") { args, ctx, batch in
-            .object(try await ClinicPages.rootAppointments(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
-                                                           joins: batch.appointmentJoins(rows:)), typeName: "AppointmentConnection")
+            .object(try await ClinicPages.rootAppointments(args, ctx: ctx, batch: batch), typeName: "AppointmentConnection")
         }
         r.root("Query.appointment") { args, ctx, _ in
             let id = try Arguments.id(Arguments.string(args, "id"), "Appointment", field: "id")

@@ -40,13 +40,13 @@ enum ClinicPages {
     }
 
     /// `Query.appointments`: visible rows only.
-    static func rootAppointments(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool,
-                                 joins: (_ rows: Int) -> AppointmentJoins = { _ in [] }) async throws -> ConnectionObject {
+    static func rootAppointments(_ args: [String: JSON], ctx: RequestContext, batch: FieldBatch) async throws -> ConnectionObject {
         let (order, scope) = appointmentOrder(args)
         let page = try PageRequest.from(args, scope: scope, keyKinds: [.instant])
         let filter = try appointmentFilter(args)
         let viewer = ctx.viewer
-        let joins = joins(page.fetchLimit)
+        let countTotal = batch.selectedFields.contains("totalCount")
+        let joins = batch.appointmentJoins(rows: page.fetchLimit)
         let (rows, total) = try await ctx.read { conn in
             try AppointmentStore.page(conn, filter: filter, viewer: viewer, order: order, after: after(page), limit: page.fetchLimit,
                                       countTotal: countTotal, joins: joins)
