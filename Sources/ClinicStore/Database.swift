@@ -72,6 +72,8 @@ public struct StoreFailure: Sendable, Equatable {
         case serializationFailure, deadlock
         /// The server is down or does not answer (as opposed to a refused statement).
         case unavailable
+        /// A statement waited for a lock, or ran, longer than its connection allows.
+        case timedOut
         case other
     }
     public let kind: Kind
@@ -89,6 +91,7 @@ public struct StoreFailure: Sendable, Equatable {
              : pg.isSerializationFailure ? .serializationFailure
              : pg.isDeadlock ? .deadlock
              : Self.meansUnavailable(pg) ? .unavailable
+             : pg.isLockTimeout || pg.isStatementTimeout ? .timedOut
              : .other
     }
 

@@ -16,6 +16,11 @@ public final class Connection {
     var poolCounter: StatementCounter?
     /// Statements that succeeded since the pool last handed out this connection.
     var succeededSinceCheckout = 0
+    /// Statements a body sent since the pool last handed out this connection (BEGIN, COMMIT and
+    /// ROLLBACK of `transaction` not included), whether they succeeded or not.
+    var sentSinceCheckout = 0
+    /// Settings this connection runs after `sessionSettings` on every (re)connect.
+    private let extraSettings: String?
 
     /// Every session: UTC, ISO dates, UTF-8, exact floats, and generic plans for prepared statements.
     /// PostgreSQL's default (`auto`) compares a statement's generic plan with the custom plans of its
@@ -27,10 +32,17 @@ public final class Connection {
         + "SET extra_float_digits TO 3; SET plan_cache_mode TO force_generic_plan"
 
     /// Connects by libpq URI (`postgresql://user@host/db`) or `key=value` conninfo.
-    /// The session uses UTC, ISO dates and UTF-8.
-    public init(_ connectionString: String) throws {
+    /// The session uses UTC, ISO dates and UTF-8; `settings` (e.g. `SET lock_timeout TO 250`)
+    /// run after those, again on every reconnect.
+    public init(_ connectionString: String, settings: String? = nil) throws {
         pq = try PQConnection(conninfo: connectionString)
+        extraSettings = settings
+        try applySettings()
+    }
+
+    private func applySettings() throws {
         _ = try pq.exec(Connection.sessionSettings)
+        if let extraSettings { _ = try pq.exec(extraSettings) }
     }
 
     public var isHealthy: Bool { pq.isHealthy }
@@ -40,7 +52,7 @@ public final class Connection {
     public func reconnect() throws {
         prepared.removeAll()
         try pq.reset()
-        _ = try pq.exec(Connection.sessionSettings)
+        try applySettings()
     }
 
     public func close() { pq.close() }
@@ -56,6 +68,7 @@ public final class Connection {
         let values = parameters.map { $0?.textValue }
         let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
         count()
+        sentSinceCheckout += 1
         var name = prepared[key]
         if name == nil, prepared.count < Connection.preparedStatementLimit {
             nextStatement += 1
@@ -83,6 +96,12 @@ public final class Connection {
     /// DDL, BEGIN/COMMIT) and returns the last statement's result.
     @discardableResult
     public func execute(_ sql: String) throws -> QueryResult {
+        sentSinceCheckout += 1
+        return try control(sql)
+    }
+
+    /// A statement of its own (BEGIN, COMMIT, ROLLBACK): counted, but not among `sentSinceCheckout`.
+    private func control(_ sql: String) throws -> QueryResult {
         count()
         return try succeeded(pq.exec(sql))
     }
@@ -92,6 +111,7 @@ public final class Connection {
     @discardableResult
     public func copyIn<Chunks: Sequence>(_ sql: String, chunks: Chunks) throws -> Int where Chunks.Element == [UInt8] {
         count()
+        sentSinceCheckout += 1
         let rows = try pq.copyIn(sql, chunks: chunks)
         succeededSinceCheckout += 1
         return rows
@@ -130,15 +150,15 @@ public enum IsolationLevel: String, Sendable {
 extension Connection {
     /// BEGIN ... COMMIT around `body` on this connection; ROLLBACK when it throws.
     public func transaction<T>(isolation: IsolationLevel = .readCommitted, _ body: (Connection) throws -> T) throws -> T {
-        try execute(isolation == .readCommitted ? "BEGIN" : "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+        try control(isolation == .readCommitted ? "BEGIN" : "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
         let value: T
         do {
             value = try body(self)
         } catch {
-            if isHealthy { _ = try? execute("ROLLBACK") }
+            if isHealthy { _ = try? control("ROLLBACK") }
             throw error
         }
-        let commit = try execute("COMMIT")
+        let commit = try control("COMMIT")
         if commit.commandTag == "ROLLBACK" {
             // A statement failed inside and the body swallowed the error: nothing was committed.
             throw PostgresError.sql(sqlState: "25P02", message: "the transaction was aborted by an earlier error and rolled back",

@@ -22,6 +22,13 @@ import Glibc
 /// A connection found broken (the server restarted) is re-established before
 /// use; if the first statement of a checkout fails at the connection level, the
 /// pool reconnects and runs the closure once more — nothing had succeeded yet.
+///
+/// A bound thread serves many callers one after another (an event loop's connections), so its
+/// connection waits for locks at most `BoundThreadLimits.lockTimeoutMilliseconds`: a closure
+/// whose first statement waited that long (a table locked by a restore, a migration, someone's
+/// open transaction) runs again on the pool's threads, where it may wait as long as the lock is
+/// held while the bound thread serves its other callers. A later statement that waits that long
+/// fails (`PostgresError.isLockTimeout`; a transaction rolls back).
 public final class ConnectionPool: Sendable {
     /// Connections in all: the pool's threads plus `boundThreads`.
     public let size: Int
@@ -39,12 +46,14 @@ public final class ConnectionPool: Sendable {
     ///   - size: connections in all; the server passes `DB_POOL_SIZE` (default 2 × cores).
     ///   - boundThreads: how many of them threads may take with `bindCurrentThread`; the rest
     ///     get a pool thread each. None when that would leave the pool without a thread.
-    public init(connectionString: String, size: Int, boundThreads: Int = 0, acquireTimeout: Duration = .seconds(30)) {
+    ///   - boundLimits: what the bound threads' connections may wait for.
+    public init(connectionString: String, size: Int, boundThreads: Int = 0, boundLimits: BoundThreadLimits = BoundThreadLimits(),
+                acquireTimeout: Duration = .seconds(30)) {
         self.size = max(1, size)
         self.boundThreads = boundThreads > 0 && boundThreads < self.size ? boundThreads : 0
         self.acquireTimeout = acquireTimeout
         let threads = self.size - self.boundThreads
-        state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: threads)
+        state = PoolState(connectionString: connectionString, statements: statementsTotal, workers: threads, boundLimits: boundLimits)
         executor = PoolExecutor(state: state)
         for index in 0..<threads {
             let state = self.state
@@ -84,6 +93,9 @@ public final class ConnectionPool: Sendable {
 
     public var metrics: PoolMetrics { state.metrics(size: size) }
 
+    /// Closures that waited for a lock on a bound thread and ran again on the pool's threads.
+    public var lockWaitsMoved: Int { state.lockWaitsMoved.load(ordering: .relaxed) }
+
     /// Gives the calling thread a connection of its own, one of the `boundThreads` the pool was
     /// made with (opened on first use, closed when the thread exits): the thread's
     /// `withConnection` and `transaction` calls then run inline on it, with no hand-off, unless
@@ -94,7 +106,8 @@ public final class ConnectionPool: Sendable {
     @discardableResult
     public func bindCurrentThread() -> Bool {
         guard PoolWorker.current == nil, state.takeBoundSlot(of: boundThreads) else { return false }
-        let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal, bound: true)
+        let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal,
+                                settings: state.boundLimits.sessionSettings, bound: true)
         // Retained by the thread's key; the key's destructor closes and releases it at thread exit.
         pthread_setspecific(PoolWorker.currentKey, Unmanaged.passRetained(worker).toOpaque())
         return true
@@ -108,19 +121,27 @@ public final class ConnectionPool: Sendable {
         try Task.checkCancellation()
         let state = self.state
         if let worker = PoolWorker.current, worker.state === state {
-            if !(long && worker.isBound) {
+            if !worker.isBound || !(long || moved) {
                 // A task of `executor` on one of this pool's threads, or a bound thread: the thread's
                 // connection is free (a thread runs one job at a time, and a body never suspends), so
                 // it is used right here.
                 if state.isClosed { throw PostgresError.poolClosed }
                 guard worker.isBound else { return try worker.perform(counter: counter, body) }
-                state.boundBusy.add(1, ordering: .relaxed)
-                defer { state.boundBusy.subtract(1, ordering: .relaxed) }
-                return try worker.perform(counter: counter, body)
+                do {
+                    state.boundBusy.add(1, ordering: .relaxed)
+                    defer { state.boundBusy.subtract(1, ordering: .relaxed) }
+                    return try worker.perform(counter: counter, body)
+                } catch let error as PostgresError where error.isLockTimeout && worker.firstStatementFailed {
+                    // Its first statement waited for a lock past the bound thread's limit: nothing had
+                    // run, so the whole closure runs again on the pool's threads (below), where it may
+                    // wait, while this thread serves its other callers.
+                    state.lockWaitsMoved.add(1, ordering: .relaxed)
+                }
             }
             if !moved {
-                // Long work on a bound thread: the task moves to the pool's threads for it, runs it
-                // inline there, and comes back; the bound thread serves its other work meanwhile.
+                // Long work on a bound thread (or work that waits for a lock): the task moves to the
+                // pool's threads for it, runs it inline there, and comes back; the bound thread serves
+                // its other work meanwhile.
                 return try await withTaskExecutorPreference(executor) {
                     try await self.run(counter: counter, long: long, moved: true, body)
                 }
@@ -149,6 +170,28 @@ public final class ConnectionPool: Sendable {
             // A caller that gives up while still queued leaves the queue; running work is not interrupted.
             state.remove(id, failing: CancellationError())
         }
+    }
+}
+
+/// What a bound thread's connection may wait for (0: no limit of ours; the server's or role's
+/// own `lock_timeout` / `statement_timeout` then apply).
+public struct BoundThreadLimits: Sendable, Equatable {
+    /// `lock_timeout`: how long a statement waits for a lock before the closure moves to the pool's
+    /// threads (its first statement) or fails (a later one).
+    public var lockTimeoutMilliseconds: Int
+    /// `statement_timeout`: a statement running longer fails (57014).
+    public var statementTimeoutMilliseconds: Int
+
+    public init(lockTimeoutMilliseconds: Int = 0, statementTimeoutMilliseconds: Int = 0) {
+        self.lockTimeoutMilliseconds = max(0, lockTimeoutMilliseconds)
+        self.statementTimeoutMilliseconds = max(0, statementTimeoutMilliseconds)
+    }
+
+    var sessionSettings: String? {
+        var settings: [String] = []
+        if lockTimeoutMilliseconds > 0 { settings.append("SET lock_timeout TO \(lockTimeoutMilliseconds)") }
+        if statementTimeoutMilliseconds > 0 { settings.append("SET statement_timeout TO \(statementTimeoutMilliseconds)") }
+        return settings.isEmpty ? nil : settings.joined(separator: "; ")
     }
 }
 
@@ -186,14 +229,17 @@ public final class PoolExecutor: TaskExecutor, @unchecked Sendable {
 final class PoolWorker {
     private let connectionString: String
     private let statements: StatementCounter
+    /// Settings of this thread's connection beyond the session's defaults (a bound thread's limits).
+    private let settings: String?
     private var connection: Connection?
     /// The pool this thread serves (strong: a bound thread may outlive its pool object).
     let state: PoolState
     /// A thread bound with `bindCurrentThread`, not one of the pool's own.
     let isBound: Bool
 
-    init(state: PoolState, connectionString: String, statements: StatementCounter, bound: Bool = false) {
+    init(state: PoolState, connectionString: String, statements: StatementCounter, settings: String? = nil, bound: Bool = false) {
         self.state = state
+        self.settings = settings
         self.isBound = bound
         self.connectionString = connectionString
         self.statements = statements
@@ -220,6 +266,7 @@ final class PoolWorker {
         var connection = try ready()
         connection.statementCounter = counter
         connection.succeededSinceCheckout = 0
+        connection.sentSinceCheckout = 0
         defer { self.connection?.statementCounter = nil }
         do {
             return try Self.run(body, on: connection)
@@ -229,9 +276,13 @@ final class PoolWorker {
             connection = try reconnected(connection)
             connection.statementCounter = counter
             connection.succeededSinceCheckout = 0
+            connection.sentSinceCheckout = 0
             return try Self.run(body, on: connection)
         }
     }
+
+    /// Whether the last `perform` failed at the closure's first statement (nothing of it had run).
+    var firstStatementFailed: Bool { connection?.sentSinceCheckout == 1 }
 
     private static func run<T>(_ body: (Connection) throws -> T, on connection: Connection) throws -> T {
         defer {
@@ -252,7 +303,7 @@ final class PoolWorker {
 
     private func fresh() throws -> Connection {
         self.connection = nil
-        let connection = try Connection(connectionString)
+        let connection = try Connection(connectionString, settings: settings)
         connection.poolCounter = statements
         self.connection = connection
         return connection
@@ -300,12 +351,15 @@ final class PoolState: @unchecked Sendable {
     /// Bound threads that took a connection, and those running a body right now.
     private let boundTaken = Atomic<Int>(0)
     let boundBusy = Atomic<Int>(0)
+    let lockWaitsMoved = Atomic<Int>(0)
     let connectionString: String
+    let boundLimits: BoundThreadLimits
     private let statements: StatementCounter
 
-    init(connectionString: String, statements: StatementCounter, workers: Int) {
+    init(connectionString: String, statements: StatementCounter, workers: Int, boundLimits: BoundThreadLimits) {
         self.connectionString = connectionString
         self.statements = statements
+        self.boundLimits = boundLimits
         liveWorkers = workers
     }
 

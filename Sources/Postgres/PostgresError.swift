@@ -34,6 +34,10 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isNotNullViolation: Bool { sqlState == "23502" }
     public var isSerializationFailure: Bool { sqlState == "40001" }
     public var isDeadlock: Bool { sqlState == "40P01" }
+    /// A statement waited for a lock longer than the session's `lock_timeout`.
+    public var isLockTimeout: Bool { sqlState == "55P03" }
+    /// A statement ran longer than the session's `statement_timeout` (or was cancelled).
+    public var isStatementTimeout: Bool { sqlState == "57014" }
     /// Class 22: bad input text such as an invalid uuid or an out-of-range number.
     public var isDataException: Bool { sqlState?.hasPrefix("22") ?? false }
     public var isConnectionError: Bool {

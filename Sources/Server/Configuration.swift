@@ -89,6 +89,11 @@ public struct Configuration: Sendable {
     /// REPLICA_MAX_LAG_MS: the public doctor list and free slots read on the replica only
     /// while its replay lag is below this (else on the primary).
     public var replicaMaxLagMilliseconds: Int = 2000
+    /// DB_LOOP_LOCK_TIMEOUT_MS / DB_LOOP_STATEMENT_TIMEOUT_MS: how long a statement run on an event
+    /// loop's own connection may wait for a lock (then its work moves to the pool's threads, or
+    /// fails when it had already run statements) or run (then it fails). 0: no limit of ours.
+    public var loopLockTimeoutMilliseconds: Int = 250
+    public var loopStatementTimeoutMilliseconds: Int = 30_000
     /// TRUSTED_DOCUMENTS: the registered documents by SHA-256 hex; when set, only they run.
     public var trustedDocuments: [String: String]? = nil
     /// TRUSTED_DOCUMENTS_STAFF_AD_HOC=true: staff may also send other documents.
@@ -164,6 +169,8 @@ public struct Configuration: Sendable {
         c.shutdownDrainSeconds = try int("SHUTDOWN_DRAIN_SECONDS", c.isProduction ? 5 : 0, range: 0...300)
         c.backupCopyDirectory = value("BACKUP_COPY_DIR")
         c.replicaMaxLagMilliseconds = try int("REPLICA_MAX_LAG_MS", 2000, range: 0...3_600_000)
+        c.loopLockTimeoutMilliseconds = try int("DB_LOOP_LOCK_TIMEOUT_MS", 250, range: 0...3_600_000)
+        c.loopStatementTimeoutMilliseconds = try int("DB_LOOP_STATEMENT_TIMEOUT_MS", 30_000, range: 0...86_400_000)
         if let p = value("GRAPHQL_INTROSPECTION") {
             guard let policy = IntrospectionPolicy(rawValue: p.lowercased()) else {
                 throw ConfigurationError("GRAPHQL_INTROSPECTION=\(p): expected on, off or staff")

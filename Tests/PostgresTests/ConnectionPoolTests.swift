@@ -349,6 +349,73 @@ final class ConnectionPoolTests: XCTestCase {
         XCTAssertEqual(order.value, ["short", "long"], "the bound thread answered while the long statement ran elsewhere")
     }
 
+    func testABoundThreadsLockWaitMovesToThePoolsThreadsWhileItServesOthers() async throws {
+        let limits = BoundThreadLimits(lockTimeoutMilliseconds: 100, statementTimeoutMilliseconds: 1500)
+        let pool = ConnectionPool(connectionString: uri, size: 3, boundThreads: 1, boundLimits: limits)
+        defer { pool.close() }
+        let loop = BoundThreadExecutor(pool: pool)
+        defer { loop.stop() }
+        try await pool.withConnection { c in
+            _ = try c.execute("CREATE TABLE locked (n int); CREATE TABLE written (n int)")
+        }
+        // The bound thread's connection has the limits; the pool's threads keep the server's defaults.
+        let settings: @Sendable (Connection) throws -> [String] = { c in
+            [try c.query("SHOW lock_timeout").first!.string(at: 0), try c.query("SHOW statement_timeout").first!.string(at: 0)]
+        }
+        let onLoop = try await Task(executorPreference: loop) { try await pool.withConnection(settings) }.value
+        XCTAssertEqual(onLoop, ["100ms", "1500ms"])
+        let onPool = try await pool.withConnection(settings)
+        XCTAssertEqual(onPool, ["0", "0"])
+
+        let locker = try Connection(uri)
+        try locker.execute("BEGIN; LOCK TABLE locked IN ACCESS EXCLUSIVE MODE")
+        let order = Box<[String]>([])
+        let counter = StatementCounter()
+        let waiting = Task(executorPreference: loop) {
+            let thread = try await pool.withConnection(counter: counter) { c in
+                _ = try c.query("SELECT count(*) FROM locked")
+                return UInt(pthread_self())
+            }
+            order.update { $0.append("locked read") }
+            return thread
+        }
+        try await Task.sleep(for: .milliseconds(400))
+        let other = try await Task(executorPreference: loop) {
+            try await pool.withConnection { c in try c.query("SELECT 1 AS one").first!.int("one") }
+        }.value
+        XCTAssertEqual(other, 1)
+        order.update { $0.append("other") }
+        // A transaction whose second statement waits fails after the limit and rolls back whole.
+        do {
+            try await Task(executorPreference: loop) {
+                try await pool.transaction { c in
+                    _ = try c.query("INSERT INTO written VALUES (1)")
+                    _ = try c.query("SELECT count(*) FROM locked")
+                }
+            }.value
+            XCTFail("the second statement should have given up waiting")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isLockTimeout, "\(error)")
+        }
+        try locker.execute("COMMIT")
+        let thread = try await waiting.value
+        XCTAssertEqual(order.value, ["other", "locked read"], "the bound thread served other work while the read waited")
+        XCTAssertNotEqual(thread, loop.threadID, "the waiting read finished on a pool thread")
+        XCTAssertEqual(counter.count, 2, "one statement gave up on the bound thread, the same one ran on the pool's")
+        XCTAssertEqual(pool.lockWaitsMoved, 1, "only a first statement moves")
+        let written = try await pool.withConnection { try $0.query("SELECT count(*)::int8 AS n FROM written").first!.int("n") }
+        XCTAssertEqual(written, 0)
+        // A statement running past the bound thread's statement_timeout fails there.
+        do {
+            try await Task(executorPreference: loop) {
+                try await pool.withConnection { _ = try $0.query("SELECT pg_sleep(3)") }
+            }.value
+            XCTFail("statement_timeout")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isStatementTimeout, "\(error)")
+        }
+    }
+
     func testOnlyTheKeptConnectionsBindAndTheyCloseWithTheirThreads() async throws {
         XCTAssertEqual(ConnectionPool(connectionString: uri, size: 2, boundThreads: 2).boundThreads, 0,
                        "binding every connection would leave the pool no thread")

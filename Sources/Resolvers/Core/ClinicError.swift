@@ -19,5 +19,11 @@ enum ClinicError {
         GraphQLError("Too many attempts; try again in \(retryAfter) seconds.", code: "RATE_LIMITED",
                      extra: [("retryAfter", .int(retryAfter))])
     }
+    /// A statement waited for a lock held elsewhere (a restore, a migration, a long transaction) or
+    /// ran longer than a request's statements may; a write among them was rolled back.
+    static func databaseBusy() -> GraphQLError {
+        GraphQLError("The database is busy with other work and did not answer in time; nothing was changed. Try again in a moment.",
+                     code: "SERVICE_UNAVAILABLE", extra: [("retryAfter", .int(1))])
+    }
     static func `internal`() -> GraphQLError { GraphQLError("Internal server error", code: "INTERNAL_SERVER_ERROR") }
 }

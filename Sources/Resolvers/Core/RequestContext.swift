@@ -35,14 +35,25 @@ public final class RequestContext: Sendable {
 
     /// Reads on the primary (counted).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await services.database.read(counter: statements, body)
+        try await inTime { try await services.database.read(counter: statements, body) }
+    }
+
+    /// A statement that waited or ran past its connection's limit is SERVICE_UNAVAILABLE, not an
+    /// internal error: the client may try again.
+    private func inTime<T>(_ work: () async throws -> T) async throws -> T {
+        do {
+            return try await work()
+        } catch let e where StoreFailure.is(e, .timedOut) {
+            services.log("database busy (request \(requestID)): \(e)")
+            throw ClinicError.databaseBusy()
+        }
     }
 
     /// Reads that go to the replica: reports and exports. A replica that
     /// does not answer is SERVICE_UNAVAILABLE (not an internal error).
     public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         do {
-            return try await services.database.readReplica(counter: statements, body)
+            return try await inTime { try await services.database.readReplica(counter: statements, body) }
         } catch let e where StoreFailure.is(e, .unavailable) && services.database.hasReplica {
             services.log("read replica unavailable (request \(requestID)): \(e)")
             throw ClinicError.replicaUnavailable()
@@ -59,7 +70,7 @@ public final class RequestContext: Sendable {
             return try await read(body)
         }
         do {
-            let value = try await services.database.readReplica(counter: statements, body)
+            let value = try await inTime { try await services.database.readReplica(counter: statements, body) }
             routing.count(replica: true)
             return value
         } catch let e where StoreFailure.is(e, .unavailable) {
@@ -71,7 +82,7 @@ public final class RequestContext: Sendable {
 
     /// One transaction: the change, its audit entry and its notifications commit together.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await services.database.write(counter: statements, body)
+        try await inTime { try await services.database.write(counter: statements, body) }
     }
 
     public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }

@@ -35,7 +35,7 @@ enum UserManagement {
             let reader = Arguments(args)
             let role = try reader.role("role")
             let search: String? = switch args["search"] {
-            case .string(let s)?: try reader.string("search", max: IdentityLimits.search)
+            case .string?: try reader.string("search", max: IdentityLimits.search)
             default: nil
             }
             let wantsTotal = batch.selectedFields.contains("totalCount")

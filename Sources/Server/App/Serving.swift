@@ -46,6 +46,8 @@ public enum ClinicServer {
                     ("clinic_db_pool_idle", "Idle database connections.", Double(m.idle)),
                     ("clinic_db_pool_waiting", "Callers waiting for a database connection.", Double(m.waiting)),
                     ("clinic_sql_statements_total", "SQL statements issued since start.", Double(pool.statementsTotal.count)),
+                    ("clinic_db_lock_waits_moved_total", "Requests whose first statement waited for a lock on an event loop and ran again on the pool's threads.",
+                     Double(pool.lockWaitsMoved)),
                 ]
                 if let s = serverBox.server {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
@@ -108,7 +110,9 @@ public enum ClinicServer {
     static func makeServices(_ config: Configuration, _ db: DatabaseHandle, logger: Logger, loopThreads: Int = 0) throws -> ClinicServices {
         let secret = try jwtSecret(config)
         // DB_POOL_SIZE stays the process's connections: loops' and the pool threads' together.
-        let pool = ConnectionPool(connectionString: db.url, size: config.poolSize, boundThreads: loopThreads)
+        let loopLimits = BoundThreadLimits(lockTimeoutMilliseconds: config.loopLockTimeoutMilliseconds,
+                                           statementTimeoutMilliseconds: config.loopStatementTimeoutMilliseconds)
+        let pool = ConnectionPool(connectionString: db.url, size: config.poolSize, boundThreads: loopThreads, boundLimits: loopLimits)
         let readPool = db.readURL == db.url ? nil : ConnectionPool(connectionString: db.readURL, size: max(2, config.poolSize / 2))
         var tokens = TokenSettings()
         tokens.accessTokenTTL = Int64(config.accessTokenTTL)
