@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Postgres
+import PostgresTesting
 import Server
 import Synchronization
 import TestSupport
@@ -98,5 +99,39 @@ final class LockWaitHTTPTests: XCTestCase {
             }
         }
         XCTAssertEqual(BoundThreadLimits(lockTimeoutMilliseconds: 0, statementTimeoutMilliseconds: 0), BoundThreadLimits())
+    }
+
+    /// A database that stops answering (down, restarting) is SERVICE_UNAVAILABLE with `retryAfter`,
+    /// for a signed-in request (503) and for an anonymous one's fields alike; the server recovers
+    /// on its own once it answers again.
+    func testADatabaseThatStopsAnsweringIsServiceUnavailableUntilItAnswersAgain() throws {
+        let server = try ClinicProcess(seedDemo: true)
+        defer { server.stop() }
+        let admin = try server.login("admin@clinic.test", "admin-demo-pass")
+        let name = try Connection(server.databaseURL).query("SELECT current_database() AS d").first!.string("d")
+        let control = try Connection(try TestCluster.shared().uri) // another database of the cluster
+        let quoted = "\"" + name + "\""
+        try control.execute("ALTER DATABASE \(quoted) ALLOW_CONNECTIONS false")
+        defer { _ = try? control.execute("ALTER DATABASE \(quoted) ALLOW_CONNECTIONS true") }
+        try control.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+                          [.text(name)])
+        Thread.sleep(forTimeInterval: 1.2) // the signed-in viewer's cached state (one second) expires
+        let anonymous = try server.graphql("{ doctors(first: 2) { nodes { id } } }")
+        XCTAssertEqual(anonymous.status, 200)
+        guard case .array(let errors)? = anonymous.json["errors"], let error = errors.first else {
+            return XCTFail("\(anonymous.json.serializedString)")
+        }
+        XCTAssertEqual(error["extensions"]?["code"], .string("SERVICE_UNAVAILABLE"), anonymous.json.serializedString)
+        XCTAssertEqual(error["extensions"]?["retryAfter"], .int(1))
+        XCTAssertEqual(error["message"], .string("The database is unavailable for a moment; try again."))
+        let signedIn = try server.graphql("{ me { email } }", token: admin)
+        XCTAssertEqual(signedIn.status, 503)
+        guard case .array(let refusal)? = signedIn.json["errors"] else { return XCTFail("\(signedIn.json.serializedString)") }
+        XCTAssertEqual(refusal.first?["extensions"]?["code"], .string("SERVICE_UNAVAILABLE"), signedIn.json.serializedString)
+        try control.execute("ALTER DATABASE \(quoted) ALLOW_CONNECTIONS true")
+        XCTAssertEqual(try server.graphql("{ me { email } }", token: admin).json["data"]?["me"]?["email"], .string("admin@clinic.test"))
+        let again = try server.graphql("{ doctors(first: 2) { nodes { id } } }")
+        guard case .array(let nodes)? = again.json["data"]?["doctors"]?["nodes"] else { return XCTFail("\(again.json.serializedString)") }
+        XCTAssertEqual(nodes.count, 2)
     }
 }

@@ -25,5 +25,12 @@ enum ClinicError {
         GraphQLError("The database is busy with other work and did not answer in time; nothing was changed. Try again in a moment.",
                      code: "SERVICE_UNAVAILABLE", extra: [("retryAfter", .int(1))])
     }
+    /// The primary database does not answer. A change whose connection was lost while it
+    /// committed may have been saved, so a write says so.
+    static func databaseUnavailable(writing: Bool) -> GraphQLError {
+        GraphQLError(writing ? "The database is unavailable for a moment; the change may not have been saved. Check, then try again."
+                             : "The database is unavailable for a moment; try again.",
+                     code: "SERVICE_UNAVAILABLE", extra: [("retryAfter", .int(1))])
+    }
     static func `internal`() -> GraphQLError { GraphQLError("Internal server error", code: "INTERNAL_SERVER_ERROR") }
 }

@@ -35,7 +35,18 @@ public final class RequestContext: Sendable {
 
     /// Reads on the primary (counted).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await inTime { try await services.database.read(counter: statements, body) }
+        try await onPrimary(writing: false) { try await services.database.read(counter: statements, body) }
+    }
+
+    /// A primary that does not answer (down, restarting, every connection busy past the pool's
+    /// wait) is SERVICE_UNAVAILABLE, not an internal error: the client may try again.
+    private func onPrimary<T>(writing: Bool, _ work: () async throws -> T) async throws -> T {
+        do {
+            return try await inTime(work)
+        } catch let e where StoreFailure.is(e, .unavailable) {
+            services.log("database unavailable (request \(requestID)): \(e)")
+            throw ClinicError.databaseUnavailable(writing: writing)
+        }
     }
 
     /// A statement that waited or ran past its connection's limit is SERVICE_UNAVAILABLE, not an
@@ -82,7 +93,7 @@ public final class RequestContext: Sendable {
 
     /// One transaction: the change, its audit entry and its notifications commit together.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await inTime { try await services.database.write(counter: statements, body) }
+        try await onPrimary(writing: true) { try await services.database.write(counter: statements, body) }
     }
 
     public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }

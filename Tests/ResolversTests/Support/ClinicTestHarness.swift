@@ -135,7 +135,7 @@ final class ClinicTestHarness: Sendable {
             return HarnessResponse(status: 429, json: ExecutionResult(data: nil, errors: [error]).responseJSON, statements: 0,
                                    retryAfter: retry)
         case .failure(.unavailable):
-            let error = GraphQLError("The service is unavailable for a moment; try again.", code: "INTERNAL_SERVER_ERROR")
+            let error = GraphQLError("The service is unavailable for a moment; try again.", code: "SERVICE_UNAVAILABLE")
             return HarnessResponse(status: 503, json: ExecutionResult(data: nil, errors: [error]).responseJSON, statements: 0)
         case .success(let context):
             return await run(query, variables: variables, operationName: operationName, context: context)

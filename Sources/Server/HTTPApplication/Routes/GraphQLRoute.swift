@@ -176,7 +176,7 @@ struct GraphQLRoute: Sendable {
             response.http.headers.append(("Cache-Control", "no-store"))
             return .failure(Answer(response: response))
         case .unavailable:
-            return .failure(Answer(response: .graphQLRequestError(503, "INTERNAL_SERVER_ERROR", "The service is unavailable for a moment; try again.",
+            return .failure(Answer(response: .graphQLRequestError(503, "SERVICE_UNAVAILABLE", "The service is unavailable for a moment; try again.",
                                                                   mediaType: mediaType, extraHeaders: [("Retry-After", "1"), ("Cache-Control", "no-store")])))
         }
     }
