@@ -28,6 +28,7 @@ const codeMessages: Record<string, [string, string]> = {
   CONFLICT: ["No se puede: entra en conflicto con otro dato (p. ej. horario ocupado).", "Not possible: it conflicts with existing data (e.g. slot taken)."],
   RATE_LIMITED: ["Demasiados intentos. Espera un momento.", "Too many attempts. Please wait a moment."],
   NETWORK: ["No hay conexión con el servidor.", "Cannot reach the server."],
+  SERVICE_UNAVAILABLE: ["El servicio está ocupado o no disponible. Inténtalo de nuevo en unos segundos.", "The service is busy or unavailable. Try again in a few seconds."],
   INTERNAL_SERVER_ERROR: ["Error inesperado del servidor.", "Unexpected server error."],
 };
 

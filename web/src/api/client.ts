@@ -120,7 +120,7 @@ async function send<R, V>(doc: TypedDocument<R, V>, variables: V, mayRefresh: bo
   try {
     json = await res.json();
   } catch {
-    throw new ApiError([{ message: `HTTP ${res.status}`, extensions: { code: res.status === 429 ? "RATE_LIMITED" : "INTERNAL_SERVER_ERROR" } }]);
+    throw new ApiError([{ message: `HTTP ${res.status}`, extensions: { code: res.status === 429 ? "RATE_LIMITED" : res.status >= 502 && res.status <= 504 ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR" } }]);
   }
   if (json.errors && json.errors.length > 0) {
     if (res.status === 401) clearSession();
