@@ -65,7 +65,11 @@ public final class RequestContext: Sendable {
     public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         do {
             return try await inTime { try await services.database.readReplica(counter: statements, body) }
-        } catch let e where StoreFailure.is(e, .unavailable) && services.database.hasReplica {
+        } catch let e where StoreFailure.is(e, .unavailable) {
+            guard services.database.hasReplica else {
+                services.log("database unavailable (request \(requestID)): \(e)")
+                throw ClinicError.databaseUnavailable(writing: false)
+            }
             services.log("read replica unavailable (request \(requestID)): \(e)")
             throw ClinicError.replicaUnavailable()
         }
