@@ -26,9 +26,10 @@ import Glibc
 /// A bound thread serves many callers one after another (an event loop's connections), so its
 /// connection waits for locks at most `BoundThreadLimits.lockTimeoutMilliseconds`: a closure
 /// whose first statement waited that long (a table locked by a restore, a migration, someone's
-/// open transaction) runs again on the pool's threads, where it may wait as long as the lock is
-/// held while the bound thread serves its other callers. A later statement that waits that long
-/// fails (`PostgresError.isLockTimeout`; a transaction rolls back).
+/// open transaction) runs again on a pool thread, where it may wait as long as the lock is held
+/// while the bound thread serves its other callers (it waits for a free pool thread at most
+/// `acquireTimeout`). A later statement that waits that long fails (`PostgresError.isLockTimeout`;
+/// a transaction rolls back).
 public final class ConnectionPool: Sendable {
     /// Connections in all: the pool's threads plus `boundThreads`.
     public let size: Int
@@ -120,6 +121,7 @@ public final class ConnectionPool: Sendable {
                                   _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try Task.checkCancellation()
         let state = self.state
+        var waitsForLock = false
         if let worker = PoolWorker.current, worker.state === state {
             if !worker.isBound || !(long || moved) {
                 // A task of `executor` on one of this pool's threads, or a bound thread: the thread's
@@ -133,15 +135,17 @@ public final class ConnectionPool: Sendable {
                     return try worker.perform(counter: counter, body)
                 } catch let error as PostgresError where error.isLockTimeout && worker.firstStatementFailed {
                     // Its first statement waited for a lock past the bound thread's limit: nothing had
-                    // run, so the whole closure runs again on the pool's threads (below), where it may
-                    // wait, while this thread serves its other callers.
+                    // run, so the whole closure runs again on a pool thread, where it may wait, while
+                    // this thread serves its other callers. It queues as a checkout (below), so it
+                    // waits for a free pool thread at most `acquireTimeout`: a lock held for long
+                    // keeps at most the pool's threads waiting, not every request that needs it.
                     state.lockWaitsMoved.add(1, ordering: .relaxed)
+                    waitsForLock = true
                 }
             }
-            if !moved {
-                // Long work on a bound thread (or work that waits for a lock): the task moves to the
-                // pool's threads for it, runs it inline there, and comes back; the bound thread serves
-                // its other work meanwhile.
+            if !moved && !waitsForLock {
+                // Long work on a bound thread: the task moves to the pool's threads for it, runs it
+                // inline there, and comes back; the bound thread serves its other work meanwhile.
                 return try await withTaskExecutorPreference(executor) {
                     try await self.run(counter: counter, long: long, moved: true, body)
                 }

@@ -416,6 +416,48 @@ final class ConnectionPoolTests: XCTestCase {
         }
     }
 
+    func testWorkWaitingForALockWaitsForAPoolThreadAtMostTheAcquireTimeout() async throws {
+        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1,
+                                  boundLimits: BoundThreadLimits(lockTimeoutMilliseconds: 100), acquireTimeout: .milliseconds(600))
+        defer { pool.close() }
+        let loop = BoundThreadExecutor(pool: pool)
+        defer { loop.stop() }
+        try await pool.withConnection { _ = try $0.execute("CREATE TABLE held (n int)") }
+        // Someone holds the table for 3 s.
+        let locked = DispatchSemaphore(value: 0)
+        let uri = self.uri!
+        Thread.detachNewThread {
+            guard let locker = try? Connection(uri), (try? locker.execute("BEGIN; LOCK TABLE held IN ACCESS EXCLUSIVE MODE")) != nil
+            else { locked.signal(); return }
+            locked.signal()
+            Thread.sleep(forTimeInterval: 3)
+            _ = try? locker.execute("COMMIT")
+            locker.close()
+        }
+        locked.wait()
+        let read: @Sendable () async throws -> Int = {
+            try await Task(executorPreference: loop) {
+                try await pool.withConnection { try $0.query("SELECT count(*)::int8 AS n FROM held").first!.int("n") }
+            }.value
+        }
+        // The first read waits for the lock on the pool's only thread; the second waits for that thread.
+        let first = Task { try await read() }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        do {
+            _ = try await read()
+            XCTFail("the second read should have given up waiting for a pool thread")
+        } catch let error as PostgresError {
+            guard case .poolTimeout = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertLessThan(ContinuousClock.now - started, .seconds(3))
+        let other = try await Task(executorPreference: loop) { try await pool.withConnection { try $0.query("SELECT 2 AS n").first!.int("n") } }.value
+        XCTAssertEqual(other, 2, "the bound thread still serves")
+        let firstCount = try await first.value
+        XCTAssertEqual(firstCount, 0, "the read on the pool thread finished once the lock was gone")
+        XCTAssertEqual(pool.lockWaitsMoved, 2)
+    }
+
     func testOnlyTheKeptConnectionsBindAndTheyCloseWithTheirThreads() async throws {
         XCTAssertEqual(ConnectionPool(connectionString: uri, size: 2, boundThreads: 2).boundThreads, 0,
                        "binding every connection would leave the pool no thread")
