@@ -107,8 +107,7 @@ public final class ConnectionPool: Sendable {
     @discardableResult
     public func bindCurrentThread() -> Bool {
         guard PoolWorker.current == nil, state.takeBoundSlot(of: boundThreads) else { return false }
-        let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal,
-                                settings: state.boundLimits.sessionSettings, bound: true)
+        let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal, bound: true)
         // Retained by the thread's key; the key's destructor closes and releases it at thread exit.
         pthread_setspecific(PoolWorker.currentKey, Unmanaged.passRetained(worker).toOpaque())
         return true
@@ -233,17 +232,14 @@ public final class PoolExecutor: TaskExecutor, @unchecked Sendable {
 final class PoolWorker {
     private let connectionString: String
     private let statements: StatementCounter
-    /// Settings of this thread's connection beyond the session's defaults (a bound thread's limits).
-    private let settings: String?
     private var connection: Connection?
     /// The pool this thread serves (strong: a bound thread may outlive its pool object).
     let state: PoolState
     /// A thread bound with `bindCurrentThread`, not one of the pool's own.
     let isBound: Bool
 
-    init(state: PoolState, connectionString: String, statements: StatementCounter, settings: String? = nil, bound: Bool = false) {
+    init(state: PoolState, connectionString: String, statements: StatementCounter, bound: Bool = false) {
         self.state = state
-        self.settings = settings
         self.isBound = bound
         self.connectionString = connectionString
         self.statements = statements
@@ -307,7 +303,8 @@ final class PoolWorker {
 
     private func fresh() throws -> Connection {
         self.connection = nil
-        let connection = try Connection(connectionString, settings: settings)
+        // A bound thread's connection has the pool's limits for bound threads; the pool's own, none.
+        let connection = try Connection(connectionString, settings: isBound ? state.boundLimits.sessionSettings : nil)
         connection.poolCounter = statements
         self.connection = connection
         return connection

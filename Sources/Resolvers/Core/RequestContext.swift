@@ -35,43 +35,34 @@ public final class RequestContext: Sendable {
 
     /// Reads on the primary (counted).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await onPrimary(writing: false) { try await services.database.read(counter: statements, body) }
-    }
-
-    /// A primary that does not answer (down, restarting, every connection busy past the pool's
-    /// wait) is SERVICE_UNAVAILABLE, not an internal error: the client may try again.
-    private func onPrimary<T>(writing: Bool, _ work: () async throws -> T) async throws -> T {
-        do {
-            return try await inTime(work)
-        } catch let e where StoreFailure.is(e, .unavailable) {
-            services.log("database unavailable (request \(requestID)): \(e)")
-            throw ClinicError.databaseUnavailable(writing: writing)
+        try await answering(unavailable: { ClinicError.databaseUnavailable(writing: false) }) {
+            try await services.database.read(counter: statements, body)
         }
     }
 
-    /// A statement that waited or ran past its connection's limit is SERVICE_UNAVAILABLE, not an
-    /// internal error: the client may try again.
-    private func inTime<T>(_ work: () async throws -> T) async throws -> T {
+    /// What a client can act on, not an internal error: a statement that waited or ran past its
+    /// connection's limit, and a database that does not answer (down, restarting, every connection
+    /// busy past the pool's wait), said as `unavailable` (nil: rethrown for the caller to handle).
+    /// Both are SERVICE_UNAVAILABLE: the client may try again.
+    private func answering<T>(unavailable: (() -> GraphQLError)?, _ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
         } catch let e where StoreFailure.is(e, .timedOut) {
             services.log("database busy (request \(requestID)): \(e)")
             throw ClinicError.databaseBusy()
+        } catch let e where unavailable != nil && StoreFailure.is(e, .unavailable) {
+            let said = unavailable!()
+            services.log("\(said.message) (request \(requestID)): \(e)")
+            throw said
         }
     }
 
-    /// Reads that go to the replica: reports and exports. A replica that
-    /// does not answer is SERVICE_UNAVAILABLE (not an internal error).
+    /// Reads that go to the replica: reports and exports. A replica that does not answer is
+    /// SERVICE_UNAVAILABLE and says so.
     public func readReplica<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        do {
-            return try await inTime { try await services.database.readReplica(counter: statements, body) }
-        } catch let e where StoreFailure.is(e, .unavailable) {
-            guard services.database.hasReplica else {
-                services.log("database unavailable (request \(requestID)): \(e)")
-                throw ClinicError.databaseUnavailable(writing: false)
-            }
-            services.log("read replica unavailable (request \(requestID)): \(e)")
-            throw ClinicError.replicaUnavailable()
+        let hasReplica = services.database.hasReplica
+        return try await answering(unavailable: { hasReplica ? ClinicError.replicaUnavailable() : ClinicError.databaseUnavailable(writing: false) }) {
+            try await services.database.readReplica(counter: statements, body)
         }
     }
 
@@ -85,7 +76,7 @@ public final class RequestContext: Sendable {
             return try await read(body)
         }
         do {
-            let value = try await inTime { try await services.database.readReplica(counter: statements, body) }
+            let value = try await answering(unavailable: nil) { try await services.database.readReplica(counter: statements, body) }
             routing.count(replica: true)
             return value
         } catch let e where StoreFailure.is(e, .unavailable) {
@@ -97,7 +88,9 @@ public final class RequestContext: Sendable {
 
     /// One transaction: the change, its audit entry and its notifications commit together.
     public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await onPrimary(writing: true) { try await services.database.write(counter: statements, body) }
+        try await answering(unavailable: { ClinicError.databaseUnavailable(writing: true) }) {
+            try await services.database.write(counter: statements, body)
+        }
     }
 
     public func signIn(_ viewer: Viewer) { signedIn.withLock { $0 = viewer } }
