@@ -81,6 +81,13 @@ public enum AppointmentStore {
     public static func page(_ conn: Connection, filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder,
                             after: PageAfter<Instant>?, limit: Int, countTotal: Bool,
                             joins: AppointmentJoins = []) throws -> ([AppointmentRow], Int?) {
+        let reads = pageReads(filter: filter, viewer: viewer, order: order, after: after, limit: limit, countTotal: countTotal, joins: joins)
+        return (try conn.run(reads.rows), try reads.total.flatMap { try conn.run($0) })
+    }
+
+    /// `page`'s statements (for `Database.fetch`): the page's rows, and the total when asked.
+    public static func pageReads(filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder, after: PageAfter<Instant>?,
+                                 limit: Int, countTotal: Bool, joins: AppointmentJoins = []) -> (rows: Read<[AppointmentRow]>, total: Read<Int?>?) {
         var p = SQLParams()
         var conds = filterConditions(filter, &p)
         conds.append(ClinicLoad.appointmentVisibility(viewer, &p))
@@ -88,19 +95,19 @@ public enum AppointmentStore {
         let countParams = p.values
         if let k = keyset(order, after, &p) { conds.append(k) }
         let pageSQL = "FROM appointments a WHERE \(conds.joined(separator: " AND ")) ORDER BY \(orderSQL(order)) LIMIT \(limit)"
-        let rows: [AppointmentRow]
+        let rows: Read<[AppointmentRow]>
         if joins.isEmpty {
-            rows = try conn.query("SELECT \(AppointmentRow.columns(for: viewer, &p)) \(pageSQL)", p.values).rows.map(AppointmentRow.init)
+            let columns = AppointmentRow.columns(for: viewer, &p)
+            rows = Read("SELECT \(columns) \(pageSQL)", p.values) { try $0.rows.map(AppointmentRow.init) }
         } else {
             let j = AppointmentRow.joinSQL(joins, viewer: viewer, &p)
-            rows = try conn.query("SELECT \(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) "
-                                  + "ORDER BY \(orderSQL(order))", p.values).rows.map(AppointmentRow.decoder(joins, viewer: viewer))
+            let decode = AppointmentRow.decoder(joins, viewer: viewer)
+            rows = Read("SELECT \(j.columns) FROM (SELECT a.* \(pageSQL)) a\(j.from) ORDER BY \(orderSQL(order))", p.values) {
+                try $0.rows.map(decode)
+            }
         }
-        var total: Int?
-        if countTotal {
-            total = try conn.query("SELECT count(*) AS n FROM appointments a WHERE \(countConds.joined(separator: " AND "))",
-                                   countParams).first?.int("n")
-        }
+        let total = !countTotal ? nil : Read("SELECT count(*) AS n FROM appointments a WHERE \(countConds.joined(separator: " AND "))",
+                                             countParams) { try $0.first?.int("n") }
         return (rows, total)
     }
 
@@ -109,7 +116,16 @@ public enum AppointmentStore {
     public static func pagePerParent(_ conn: Connection, parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
                                      order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int,
                                      countTotal: Bool, joins: AppointmentJoins = []) throws -> ([AppointmentRow], [Int64: Int]) {
-        guard !ids.isEmpty else { return ([], [:]) }
+        guard let reads = pagePerParentReads(parent: parent, ids: ids, filter: filter, viewer: viewer, order: order, after: after,
+                                             limit: limit, countTotal: countTotal, joins: joins) else { return ([], [:]) }
+        return (try conn.run(reads.rows), try reads.counts.map { try conn.run($0) } ?? [:])
+    }
+
+    /// `pagePerParent`'s statements (for `Database.fetch`); nil without parents.
+    public static func pagePerParentReads(parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
+                                          order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int, countTotal: Bool,
+                                          joins: AppointmentJoins = []) -> (rows: Read<[AppointmentRow]>, counts: Read<[Int64: Int]>?)? {
+        guard !ids.isEmpty else { return nil }
         let column = parent.rawValue
         var p = SQLParams()
         // One parent (a patient's own dashboard, a doctor's day) is the common case: its page is
@@ -139,15 +155,15 @@ public enum AppointmentStore {
                                     ORDER BY \(orderSQL(order)) LIMIT \(limitParam)) a\(j.from)
                ORDER BY parent.position, \(orderSQL(order))
               """
-        let rows = try conn.query(sql, p.values).rows.map(AppointmentRow.decoder(joins, viewer: viewer))
-        var counts: [Int64: Int] = [:]
-        if countTotal {
-            for r in try conn.query("""
-                SELECT a.\(column) AS parent, count(*) AS n FROM appointments a
-                 WHERE \(countConds.joined(separator: " AND ")) GROUP BY 1
-                """, countParams) {
-                counts[try r.id("parent")] = try r.int("n")
-            }
+        let decode = AppointmentRow.decoder(joins, viewer: viewer)
+        let rows = Read(sql, p.values) { try $0.rows.map(decode) }
+        let counts = !countTotal ? nil : Read("""
+            SELECT a.\(column) AS parent, count(*) AS n FROM appointments a
+             WHERE \(countConds.joined(separator: " AND ")) GROUP BY 1
+            """, countParams) { result in
+            var counts: [Int64: Int] = [:]
+            for r in result { counts[try r.id("parent")] = try r.int("n") }
+            return counts
         }
         return (rows, counts)
     }
@@ -247,6 +263,14 @@ extension DoctorStore {
     /// looked up by primary key for each row of the page once it is cut, so the page's plan stays the same.
     public static func page(_ conn: Connection, specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
                             limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) throws -> ([DoctorRow], Int?) {
+        let reads = pageReads(specialization: specialization, search: search, isAvailable: isAvailable, afterID: afterID,
+                              limit: limit, countTotal: countTotal, joinUser: joinUser)
+        return (try conn.run(reads.rows), try reads.total.flatMap { try conn.run($0) })
+    }
+
+    /// `page`'s statements (for `Database.fetch`): the page's rows, and the total when asked.
+    public static func pageReads(specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
+                                 limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) -> (rows: Read<[DoctorRow]>, total: Read<Int?>?) {
         var p = SQLParams()
         var conds: [String] = []
         if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
@@ -263,19 +287,16 @@ extension DoctorStore {
         if let afterID { conds.append("d.id > \(p.bind(.int(Int(afterID))))") }
         let whereSQL = conds.isEmpty ? "TRUE" : conds.joined(separator: " AND ")
         let pageSQL = "FROM doctors d WHERE \(whereSQL) ORDER BY d.id LIMIT \(limit)"
-        let rows: [DoctorRow]
+        let rows: Read<[DoctorRow]>
         if let joinUser {
-            rows = try conn.query("SELECT \(DoctorRow.columnsWithUser), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
-                                  + "(SELECT \(DoctorRow.userColumns(joinUser)) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
-                                  p.values).rows.map(DoctorRow.withUser(joinUser))
+            rows = Read("SELECT \(DoctorRow.columnsWithUser), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
+                        + "(SELECT \(DoctorRow.userColumns(joinUser)) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
+                        p.values) { try $0.rows.map(DoctorRow.withUser(joinUser)) }
         } else {
-            rows = try conn.query("SELECT \(DoctorRow.columns) \(pageSQL)", p.values).rows.map(DoctorRow.init)
+            rows = Read("SELECT \(DoctorRow.columns) \(pageSQL)", p.values) { try $0.rows.map(DoctorRow.init) }
         }
-        var total: Int?
-        if countTotal {
-            total = try conn.query("SELECT count(*) AS n FROM doctors d WHERE \(countConds.joined(separator: " AND "))",
-                                   countParams).first?.int("n")
-        }
+        let total = !countTotal ? nil : Read("SELECT count(*) AS n FROM doctors d WHERE \(countConds.joined(separator: " AND "))",
+                                             countParams) { try $0.first?.int("n") }
         return (rows, total)
     }
 }

@@ -149,13 +149,19 @@ public enum ClinicLoad {
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
                                     excluding: Int64? = nil, holder: Int64? = nil, withDoctors: Bool = false) throws -> [Int64: CalendarData] {
         guard !doctorIDs.isEmpty else { return [:] }
+        return try conn.run(calendarRead(doctorIDs: doctorIDs, window: window, excluding: excluding, holder: holder, withDoctors: withDoctors))
+    }
+
+    /// `calendarData`'s statement (for `Database.fetch`); `doctorIDs` not empty.
+    public static func calendarRead(doctorIDs: [Int64], window: InstantRange, excluding: Int64? = nil, holder: Int64? = nil,
+                                    withDoctors: Bool = false) -> Read<[Int64: CalendarData]> {
         let doctors = !withDoctors ? "" : """
 
             UNION ALL
             SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
               FROM doctors d WHERE d.id = ANY($1)
             """
-        let result = try conn.query("""
+        return Read("""
             SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
                    w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
               FROM working_hours w WHERE w.doctor_id = ANY($1)
@@ -176,7 +182,12 @@ public enum ClinicLoad {
             SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
               FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
                AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1\(doctors)
-            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))])
+            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))]) { result in
+            try calendar(result, doctorIDs: doctorIDs)
+        }
+    }
+
+    private static func calendar(_ result: QueryResult, doctorIDs: [Int64]) throws -> [Int64: CalendarData] {
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
         var closures: [ClosedDays] = []

@@ -21,6 +21,26 @@ public struct Connection {
     func execute(_ sql: String) throws -> QueryResult { try pg.execute(sql) }
 }
 
+/// One read statement and how its result becomes a value. `Database.fetch` sends it with the other
+/// reads of an event loop's turn (pipeline mode, see `ConnectionPool.query`); `Connection.run`
+/// runs it inside a unit of work. Only for a read that stands alone: sent that way, it may run in
+/// one implicit transaction with other requests' reads.
+public struct Read<T: Sendable>: Sendable {
+    let sql: String
+    let parameters: [PostgresValue?]
+    let decode: @Sendable (QueryResult) throws -> T
+
+    init(_ sql: String, _ parameters: [PostgresValue?], decode: @escaping @Sendable (QueryResult) throws -> T) {
+        self.sql = sql
+        self.parameters = parameters
+        self.decode = decode
+    }
+}
+
+extension Connection {
+    public func run<T>(_ read: Read<T>) throws -> T { try read.decode(query(read.sql, read.parameters)) }
+}
+
 /// Counts the statements a request or job issues (tests assert exact counts).
 public typealias StatementCounter = Postgres.StatementCounter
 
@@ -39,6 +59,11 @@ public final class Database: Sendable {
     public func read<T: Sendable>(counter: StatementCounter? = nil,
                                   _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await primary.withConnection(counter: counter) { try body(Connection($0)) }
+    }
+
+    /// One read on the primary; on an event loop, sent with the other reads of its turn.
+    public func fetch<T: Sendable>(counter: StatementCounter? = nil, _ read: Read<T>) async throws -> T {
+        try read.decode(try await primary.query(counter: counter, read.sql, read.parameters))
     }
 
     /// Reads that may go to the replica: reports and exports, long enough that they run on the

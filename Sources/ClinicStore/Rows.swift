@@ -208,7 +208,7 @@ public final class UserRow: @unchecked Sendable {
     public static let namesFields: Set<String> = ["__typename", "id", "email", "firstName", "lastName", "fullName", "patient", "doctor"]
 
     /// Decodes a row of `columns` (`.all`) or `nameColumns` (`.names`).
-    static func decoder(_ columns: UserColumns) -> (Row) throws -> UserRow {
+    static func decoder(_ columns: UserColumns) -> @Sendable (Row) throws -> UserRow {
         if columns == .names { return { try UserRow(namesOf: $0) } }
         return { try UserRow($0) }
     }
@@ -527,7 +527,7 @@ public final class AppointmentRow: @unchecked Sendable {
     }
 
     /// Decodes a row of `joinSQL(joins, viewer: viewer).columns`.
-    static func decoder(_ joins: AppointmentJoins, viewer: Viewer?) -> (Row) throws -> AppointmentRow {
+    static func decoder(_ joins: AppointmentJoins, viewer: Viewer?) -> @Sendable (Row) throws -> AppointmentRow {
         let treating = viewer?.doctorID != nil
         let decodeUser = UserRow.decoder(joins.contains(.patientUserNamesOnly) ? .names : .all)
         let identityOnly = joins.contains(.patientIdentityOnly)

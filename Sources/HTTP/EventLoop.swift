@@ -94,6 +94,41 @@ final class Connection {
     var hasPendingOutput: Bool { outStart < out.count }
 }
 
+/// What an event loop offers the work of its own thread (set up in `loopThreadStarted`, used only
+/// on that thread): a descriptor watched with the loop's connections (a database connection whose
+/// answers the thread's tasks wait for), and a call made each time before the loop waits for events
+/// (to send what those tasks queued, in one write per turn).
+public final class EventLoopHooks: @unchecked Sendable {
+    fileprivate var epfd: Int32 = -1
+    private var watched: Int32 = -1
+    private var onReadable: (() -> Void)?
+    /// Called before each wait for events, after the turn's work ran.
+    public var beforeWait: (() -> Void)?
+
+    init() {}
+
+    /// Calls `onReadable` on the loop's thread whenever `fd` has input (level-triggered), instead
+    /// of any descriptor watched before (a descriptor closed since is no longer in the epoll set,
+    /// and a new one may have its number: it is always added anew). False when epoll refused it.
+    @discardableResult
+    public func watch(_ fd: Int32, onReadable: @escaping () -> Void) -> Bool {
+        unwatch()
+        guard sysEpollAdd(epfd, fd, events: EPOLLIN_, token: EventLoop.watchToken) == 0 else { return false }
+        watched = fd
+        self.onReadable = onReadable
+        return true
+    }
+
+    /// Stops watching (e.g. before the descriptor is closed).
+    public func unwatch() {
+        if watched >= 0 { sysEpollDelete(epfd, watched) }
+        watched = -1
+        onReadable = nil
+    }
+
+    fileprivate func readable() { onReadable?() }
+}
+
 final class EventLoop: TaskExecutor, @unchecked Sendable {
     enum Message: Sendable {
         case response(fd: Int32, id: UInt64, HTTPResponse)
@@ -112,6 +147,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     static let listenToken: UInt64 = .max
     static let wakeToken: UInt64 = .max - 1
+    static let watchToken: UInt64 = .max - 2
     static let scratchSize = 65_536
     static let lingerTimeoutNs: Int64 = 2_000_000_000
 
@@ -140,6 +176,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var spareMessages: [Message] = []
     /// All loops of the server (including this one); set before the threads start, then read-only.
     var siblings: [EventLoop] = []
+    /// What the loop thread's own work (its database connection) asks of the loop.
+    let hooks = EventLoopHooks()
 
     init(core: ServerCore, listenFd: Int32, index: Int) throws {
         self.core = core
@@ -162,6 +200,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             serverLine = []
         }
         _ = sysEpollAdd(epfd, wakeFd, events: EPOLLIN_, token: Self.wakeToken)
+        hooks.epfd = epfd
         startListening()
     }
 
@@ -224,6 +263,7 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 return true
             }
             let timeout: Int32 = hasWork ? 0 : (liveCount > 0 || !listening ? 100 : 1000)
+            hooks.beforeWait?()
             let n = events.wait(epfd, timeoutMs: timeout)
             inbox.withLock { box in
                 box.sleeping = false
@@ -237,6 +277,8 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                     } else if token == Self.wakeToken {
                         var value: UInt64 = 0
                         _ = read(wakeFd, &value, 8)
+                    } else if token == Self.watchToken {
+                        hooks.readable()
                     } else {
                         handleEvents(fd: Int32(truncatingIfNeeded: token), events: events.events(at: k))
                     }

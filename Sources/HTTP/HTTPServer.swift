@@ -84,7 +84,7 @@ public final class HTTPServer: Sendable {
                 let context = Unmanaged.passRetained(loop).toOpaque()
                 let rc = pthread_create(&thread, &attributes, { arg in
                     let loop = Unmanaged<EventLoop>.fromOpaque(arg!).takeRetainedValue()
-                    loop.core.configuration.loopThreadStarted?()
+                    loop.core.configuration.loopThreadStarted?(loop.hooks)
                     loop.run()
                     return nil
                 }, context)

@@ -174,8 +174,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Value of the `Server` header (no version); nil sends none.
     public var serverName: String? = "http"
     /// Called on each event-loop thread before it starts serving (e.g. to give the thread its
-    /// own database connection when handlers run on the loops, `.eventLoop`).
-    public var loopThreadStarted: (@Sendable () -> Void)? = nil
+    /// own database connection when handlers run on the loops, `.eventLoop`), with the loop's
+    /// hooks for work of that thread's that waits on a descriptor of its own.
+    public var loopThreadStarted: (@Sendable (EventLoopHooks) -> Void)? = nil
     /// Where handler tasks run (see `HTTPHandlerExecution`). Default: the global concurrent executor.
     public var handlerExecution: HTTPHandlerExecution = .globalExecutor
     /// Builds the response for errors the server itself detects (400, 408, 413, 417, 431, 501, 505),

@@ -3,10 +3,13 @@
 /// so never call it from Swift concurrency's cooperative pool; go through
 /// `ConnectionPool`, which runs it on its own threads.
 public final class Connection {
-    private let pq: PQConnection
+    let pq: PQConnection
     /// Prepared statement name per (SQL text, parameter types).
-    private var prepared: [String: String] = [:]
+    var prepared: [String: String] = [:]
     private var nextStatement = 0
+    /// Statements in flight in pipeline mode (see `Pipeline`).
+    var pipeline = Pipeline()
+
     /// At most this many prepared statements per connection; later SQL texts run unprepared.
     public static let preparedStatementLimit = 1000
 
@@ -50,12 +53,17 @@ public final class Connection {
 
     /// Reconnects with the same parameters (forgetting prepared statements).
     public func reconnect() throws {
+        failPipeline(PostgresError.connection("connection to the server was lost"))
         prepared.removeAll()
         try pq.reset()
+        pq.leaveModes()
         try applySettings()
     }
 
-    public func close() { pq.close() }
+    public func close() {
+        failPipeline(PostgresError.connection("connection is closed"))
+        pq.close()
+    }
 
     /// A connection option in use (tests).
     func option(_ keyword: String) -> String? { pq.option(keyword) }
@@ -67,12 +75,12 @@ public final class Connection {
         let types = parameters.map { $0?.typeOID ?? 0 }
         let values = parameters.map { $0?.textValue }
         let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+        if pipeline.isOpen { try endPipeline() }
         count()
         sentSinceCheckout += 1
         var name = prepared[key]
         if name == nil, prepared.count < Connection.preparedStatementLimit {
-            nextStatement += 1
-            let newName = "clinic_s\(nextStatement)"
+            let newName = nextStatementName()
             try pq.prepare(name: newName, sql: sql, types: types)
             prepared[key] = newName
             name = newName
@@ -102,6 +110,7 @@ public final class Connection {
 
     /// A statement of its own (BEGIN, COMMIT, ROLLBACK): counted, but not among `sentSinceCheckout`.
     private func control(_ sql: String) throws -> QueryResult {
+        if pipeline.isOpen { try endPipeline() }
         count()
         return try succeeded(pq.exec(sql))
     }
@@ -110,6 +119,7 @@ public final class Connection {
     /// format. Returns the number of rows copied.
     @discardableResult
     public func copyIn<Chunks: Sequence>(_ sql: String, chunks: Chunks) throws -> Int where Chunks.Element == [UInt8] {
+        if pipeline.isOpen { try endPipeline() }
         count()
         sentSinceCheckout += 1
         let rows = try pq.copyIn(sql, chunks: chunks)
@@ -129,7 +139,12 @@ public final class Connection {
         try copyIn(sql, chunks: CopyBatches(rows: rows))
     }
 
-    private func count() {
+    func nextStatementName() -> String {
+        nextStatement += 1
+        return "clinic_s\(nextStatement)"
+    }
+
+    func count() {
         statementCounter?.increment()
         poolCounter?.increment()
     }

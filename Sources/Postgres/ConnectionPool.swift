@@ -97,6 +97,10 @@ public final class ConnectionPool: Sendable {
     /// Closures that waited for a lock on a bound thread and ran again on the pool's threads.
     public var lockWaitsMoved: Int { state.lockWaitsMoved.load(ordering: .relaxed) }
 
+    /// Statements sent in pipeline mode, and the round trips (syncs) they went in.
+    public var pipelinedStatements: Int { state.pipelinedStatements.load(ordering: .relaxed) }
+    public var pipelineSyncs: Int { state.pipelineSyncs.load(ordering: .relaxed) }
+
     /// Gives the calling thread a connection of its own, one of the `boundThreads` the pool was
     /// made with (opened on first use, closed when the thread exits): the thread's
     /// `withConnection` and `transaction` calls then run inline on it, with no hand-off, unless
@@ -104,13 +108,62 @@ public final class ConnectionPool: Sendable {
     /// inside a body: the HTTP server's event loops, which run request handlers. Returns false
     /// (and binds nothing) when every bound connection is taken or the thread already has one;
     /// such a thread's calls go to the pool's threads as before.
+    ///
+    /// With `watch`, the thread's `query` calls do not wait for their answers: they are sent in
+    /// pipeline mode and the calling task suspends; the thread sends what its tasks queued with
+    /// `sendQueuedStatements` (before it waits for events) and calls `receiveAnswers` when the
+    /// connection's socket (given to `watch`, again after each reconnect; -1: stop watching, the
+    /// connection is lost) has input, which resumes the tasks answered. An event loop's requests
+    /// then share each round trip.
     @discardableResult
-    public func bindCurrentThread() -> Bool {
+    public func bindCurrentThread(watch: ((Int32) -> Void)? = nil) -> Bool {
         guard PoolWorker.current == nil, state.takeBoundSlot(of: boundThreads) else { return false }
         let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal, bound: true)
+        worker.watch = watch
         // Retained by the thread's key; the key's destructor closes and releases it at thread exit.
         pthread_setspecific(PoolWorker.currentKey, Unmanaged.passRetained(worker).toOpaque())
         return true
+    }
+
+    /// On a thread bound with `watch`: sends the statements its tasks queued since the last call.
+    public func sendQueuedStatements() {
+        guard let worker = PoolWorker.current, worker.state === state else { return }
+        worker.syncPipeline()
+    }
+
+    /// On a thread bound with `watch`, when the watched socket has input: delivers the answers.
+    public func receiveAnswers() {
+        guard let worker = PoolWorker.current, worker.state === state else { return }
+        worker.receivePipelined()
+    }
+
+    /// One statement with `$1...` parameters, as `Connection.query`. On a thread bound with
+    /// `watch` (an event loop) it is sent in pipeline mode with the other statements of the
+    /// thread's turn and the task waits for its answer without holding the thread; elsewhere it
+    /// runs as `withConnection { $0.query(...) }`. For reads only: a statement sent in pipeline
+    /// mode may run in one implicit transaction with other callers' reads. One whose answer did
+    /// not come (its pipeline aborted, the connection lost) runs again on its own; one that waited
+    /// for a lock past the bound thread's limit runs again on a pool thread, as in `withConnection`.
+    public func query(counter: StatementCounter? = nil, _ sql: String, _ parameters: [PostgresValue?] = []) async throws -> QueryResult {
+        if let worker = PoolWorker.current, worker.state === state, worker.watch != nil, !state.isClosed {
+            do {
+                return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<QueryResult, Error>) in
+                    do {
+                        try worker.sendPipelined(counter: counter, sql, parameters) { continuation.resume(with: $0) }
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            } catch let error as PostgresError where error.isLockTimeout {
+                state.lockWaitsMoved.add(1, ordering: .relaxed)
+                return try await run(counter: counter, long: false, moved: true) { try $0.query(sql, parameters) }
+            } catch let error as PostgresError where error == .pipelineAborted || error.isConnectionError
+                        || error.sqlState == "0A000" || error.sqlState == "26000" {
+                // It did not run, or its prepared statement is stale: `query` knows what to do about both.
+                return try await run(counter: counter, long: false) { try $0.query(sql, parameters) }
+            }
+        }
+        return try await run(counter: counter, long: false) { try $0.query(sql, parameters) }
     }
 
     /// Fails every waiting caller, lets running work finish, closes all connections.
@@ -237,6 +290,10 @@ final class PoolWorker {
     let state: PoolState
     /// A thread bound with `bindCurrentThread`, not one of the pool's own.
     let isBound: Bool
+    /// Set when bound with `watch`: statements of `ConnectionPool.query` go in pipeline mode.
+    var watch: ((Int32) -> Void)?
+    /// Whether `watch` has the current connection's socket (a reconnect changes it).
+    private var watching = false
 
     init(state: PoolState, connectionString: String, statements: StatementCounter, bound: Bool = false) {
         self.state = state
@@ -281,6 +338,35 @@ final class PoolWorker {
         }
     }
 
+    /// Queues `sql` on the connection in pipeline mode; `deliver` gets its result on this thread.
+    func sendPipelined(counter: StatementCounter?, _ sql: String, _ parameters: [PostgresValue?],
+                       deliver: @escaping @Sendable (Result<QueryResult, any Error>) -> Void) throws {
+        let connection = try ready()
+        if let watch, !watching {
+            watching = true
+            watch(connection.socket)
+        }
+        try connection.sendPipelined(sql, parameters, deliver: deliver)
+        counter?.increment()
+        state.pipelinedStatements.add(1, ordering: .relaxed)
+    }
+
+    func syncPipeline() {
+        guard let connection, connection.hasUnsyncedStatements else { return }
+        state.pipelineSyncs.add(1, ordering: .relaxed)
+        connection.syncPipeline()
+    }
+
+    func receivePipelined() {
+        guard let connection else { return }
+        connection.receivePipelined()
+        if !connection.isHealthy {
+            // Lost (its socket would stay readable): watched again once reconnected.
+            watching = false
+            watch?(-1)
+        }
+    }
+
     /// Whether the last `perform` failed at the closure's first statement (nothing of it had run).
     var firstStatementFailed: Bool { connection?.sentSinceCheckout == 1 }
 
@@ -303,6 +389,7 @@ final class PoolWorker {
 
     private func fresh() throws -> Connection {
         self.connection = nil
+        watching = false
         // A bound thread's connection has the pool's limits for bound threads; the pool's own, none.
         let connection = try Connection(connectionString, settings: isBound ? state.boundLimits.sessionSettings : nil)
         connection.poolCounter = statements
@@ -311,6 +398,7 @@ final class PoolWorker {
     }
 
     private func reconnected(_ old: Connection) throws -> Connection {
+        watching = false
         do {
             try old.reconnect()
             return old
@@ -353,6 +441,8 @@ final class PoolState: @unchecked Sendable {
     private let boundTaken = Atomic<Int>(0)
     let boundBusy = Atomic<Int>(0)
     let lockWaitsMoved = Atomic<Int>(0)
+    let pipelinedStatements = Atomic<Int>(0)
+    let pipelineSyncs = Atomic<Int>(0)
     let connectionString: String
     let boundLimits: BoundThreadLimits
     private let statements: StatementCounter

@@ -125,6 +125,92 @@ final class PQConnection {
         return try consume(result, conn)
     }
 
+    // MARK: Pipeline mode (libpq's asynchronous commands, see `Pipeline`)
+
+    /// The connection's socket (-1 when closed).
+    var socket: Int32 { conn.map { PQsocket($0) } ?? -1 }
+
+    var isPipelining: Bool { conn.map { PQpipelineStatus($0) != PQ_PIPELINE_OFF } ?? false }
+
+    /// Enters pipeline mode in nonblocking mode: sends queue in libpq's buffer until a sync
+    /// flushes them, and a full socket never blocks the thread.
+    func enterPipeline() throws {
+        let conn = try live()
+        guard PQenterPipelineMode(conn) == 1, PQsetnonblocking(conn, 1) == 0 else { throw connectionFailure(conn) }
+    }
+
+    /// After a reset: out of pipeline mode and back to blocking mode, whatever was in flight.
+    func leaveModes() {
+        guard let conn else { return }
+        if PQpipelineStatus(conn) != PQ_PIPELINE_OFF { _ = PQexitPipelineMode(conn) }
+        _ = PQsetnonblocking(conn, 0)
+    }
+
+    /// Leaves pipeline mode (every result read) and blocking mode again.
+    func exitPipeline() throws {
+        let conn = try live()
+        guard PQexitPipelineMode(conn) == 1, PQsetnonblocking(conn, 0) == 0 else { throw connectionFailure(conn) }
+    }
+
+    func sendPrepare(name: String, sql: String, types: [UInt32]) throws {
+        let conn = try live()
+        let sent = types.withUnsafeBufferPointer { PQsendPrepare(conn, name, sql, Int32(types.count), $0.baseAddress) }
+        if sent != 1 { throw connectionFailure(conn) }
+    }
+
+    func sendQueryPrepared(name: String, values: [String?]) throws {
+        let conn = try live()
+        let sent = try withCStrings(values) { pointers in
+            PQsendQueryPrepared(conn, name, Int32(values.count), pointers, nil, nil, 0)
+        }
+        if sent != 1 { throw connectionFailure(conn) }
+    }
+
+    /// Ends the commands sent since the last sync (they ran as one implicit transaction) and
+    /// starts sending them; `flush` sends the rest.
+    func pipelineSync() throws {
+        let conn = try live()
+        if PQpipelineSync(conn) != 1 { throw connectionFailure(conn) }
+    }
+
+    /// Sends what libpq holds: true when all is sent, false when the socket is full.
+    func flush() throws -> Bool {
+        let conn = try live()
+        switch PQflush(conn) {
+        case 0: return true
+        case 1: return false
+        default: throw connectionFailure(conn)
+        }
+    }
+
+    /// Reads what the socket holds into libpq's buffer (never blocks).
+    func consumeInput() throws {
+        let conn = try live()
+        if PQconsumeInput(conn) != 1 { throw connectionFailure(conn) }
+    }
+
+    /// Whether `nextResult` would wait for input.
+    var isBusy: Bool { conn.map { PQisBusy($0) == 1 } ?? false }
+
+    /// The next result of the pipeline: `.end` after each command's results, `.sync` at a sync point.
+    func nextResult() throws -> PipelineResult {
+        let conn = try live()
+        guard let result = PQgetResult(conn) else {
+            if PQstatus(conn) != CONNECTION_OK { throw connectionFailure(conn) }
+            return .end
+        }
+        switch PQresultStatus(result) {
+        case PGRES_PIPELINE_SYNC:
+            PQclear(result)
+            return .sync
+        case PGRES_PIPELINE_ABORTED:
+            PQclear(result)
+            return .aborted
+        default:
+            do { return .result(try consume(result, conn)) } catch { return .failed(error) }
+        }
+    }
+
     /// `COPY ... FROM STDIN`: sends every chunk as-is and returns the number of rows copied.
     func copyIn<Chunks: Sequence>(_ sql: String, chunks: Chunks) throws -> Int where Chunks.Element == [UInt8] {
         let conn = try live()
@@ -261,6 +347,17 @@ extension String {
         output += rest
         return output
     }
+}
+
+/// One step of reading a pipeline's results (`PQConnection.nextResult`).
+enum PipelineResult {
+    case result(QueryResult)
+    case failed(any Error)
+    /// The command did not run: an earlier one of its sync segment failed.
+    case aborted
+    /// The end of one command's results.
+    case end
+    case sync
 }
 
 /// The cells of one result: libpq's PGresult itself, read in place (a value becomes a Swift

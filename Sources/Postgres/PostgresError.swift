@@ -14,6 +14,9 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     case poolTimeout(waited: Duration)
     /// The pool was closed.
     case poolClosed
+    /// A statement sent in pipeline mode did not run (an earlier one of its sync failed, or it
+    /// cannot be sent that way): nothing of it happened, and it may be run again on its own.
+    case pipelineAborted
     /// The embedded cluster could not be prepared or started (one line, says what to do).
     case cluster(String)
     /// A migration file is missing, malformed, failed or was changed after being applied.
@@ -54,6 +57,7 @@ public enum PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
         case .encoding(let message): return "cannot encode PostgreSQL parameter: \(message)"
         case .poolTimeout(let waited): return "no database connection became free within \(waited)"
         case .poolClosed: return "the database connection pool is closed"
+        case .pipelineAborted: return "the statement did not run: an earlier statement of its pipeline failed"
         case .cluster(let message): return message
         case .migration(let message): return "migration failed: \(message)"
         }

@@ -94,6 +94,9 @@ public struct Configuration: Sendable {
     /// fails when it had already run statements) or run (then it fails). 0: no limit of ours.
     public var loopLockTimeoutMilliseconds: Int = 250
     public var loopStatementTimeoutMilliseconds: Int = 30_000
+    /// DB_LOOP_PIPELINE=false: an event loop waits for each read's answer on its connection
+    /// instead of sending the reads of all its requests together in pipeline mode.
+    public var loopPipeline = true
     /// TRUSTED_DOCUMENTS: the registered documents by SHA-256 hex; when set, only they run.
     public var trustedDocuments: [String: String]? = nil
     /// TRUSTED_DOCUMENTS_STAFF_AD_HOC=true: staff may also send other documents.
@@ -182,6 +185,11 @@ public struct Configuration: Sendable {
         case nil, "false", "0", "no": c.trustedDocumentsStaffAdHoc = false
         case "true", "1", "yes": c.trustedDocumentsStaffAdHoc = true
         case let other?: throw ConfigurationError("TRUSTED_DOCUMENTS_STAFF_AD_HOC=\(other): expected true or false")
+        }
+        switch value("DB_LOOP_PIPELINE")?.lowercased() {
+        case nil, "true", "1", "yes": c.loopPipeline = true
+        case "false", "0", "no": c.loopPipeline = false
+        case let other?: throw ConfigurationError("DB_LOOP_PIPELINE=\(other): expected true or false")
         }
         c.persistedQueriesCapacity = try int("PERSISTED_QUERIES_CAPACITY", 10_000, range: 1...1_000_000)
         // A century either way: enough for any test day, small enough that microseconds cannot overflow.

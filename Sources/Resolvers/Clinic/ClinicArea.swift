@@ -39,9 +39,7 @@ enum ClinicArea {
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             // Free slots may be read on the replica (bounded staleness); booking checks the slot on the primary.
             // The doctor's row and calendar in one statement.
-            let data = try await ctx.readBoundedStale { conn in
-                try ClinicLoad.calendarData(conn, doctorIDs: [id], window: window, withDoctors: true)[id]
-            }
+            let data = try await ctx.readBoundedStale(ClinicLoad.calendarRead(doctorIDs: [id], window: window, withDoctors: true))[id]
             guard let data, let doctor = data.doctor else { throw ClinicError.notFound("No doctor with that ID") }
             guard doctor.isAvailable else { return .list([]) }
             return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: doctor.buffers), date, settings)
@@ -145,7 +143,7 @@ enum ClinicArea {
             let ids = Array(Set(doctors.compactMap { $0?.isAvailable == true ? $0?.id : nil }))
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-            let data = ids.isEmpty ? [:] : try await ctx.read { conn in try ClinicLoad.calendarData(conn, doctorIDs: ids, window: window) }
+            let data = ids.isEmpty ? [:] : try await ctx.fetch(ClinicLoad.calendarRead(doctorIDs: ids, window: window))
             return doctors.map { d in
                 guard let d else { return .null }
                 guard d.isAvailable else { return .list([]) }
@@ -165,7 +163,7 @@ enum ClinicArea {
             }
             let ids = Array(Set(doctors.compactMap { $0?.id }))
             let window = SlotCalendar.queryWindow(from: from, through: to, timeZone: settings.zone)
-            let data = try await ctx.read { conn in try ClinicLoad.calendarData(conn, doctorIDs: ids, window: window) }
+            let data = ids.isEmpty ? [:] : try await ctx.fetch(ClinicLoad.calendarRead(doctorIDs: ids, window: window))
             return doctors.map { d in
                 guard let d else { return .null }
                 let cal = ClinicLoad.calendar(d.isAvailable ? data[d.id] : ClinicLoad.CalendarData(

@@ -47,10 +47,11 @@ enum ClinicPages {
         let viewer = ctx.viewer
         let countTotal = batch.selectedFields.contains("totalCount")
         let joins = batch.appointmentJoins(rows: page.fetchLimit)
-        let (rows, total) = try await ctx.read { conn in
-            try AppointmentStore.page(conn, filter: filter, viewer: viewer, order: order, after: after(page), limit: page.fetchLimit,
-                                      countTotal: countTotal, joins: joins)
-        }
+        let reads = AppointmentStore.pageReads(filter: filter, viewer: viewer, order: order, after: after(page), limit: page.fetchLimit,
+                                               countTotal: countTotal, joins: joins)
+        let rows = try await ctx.fetch(reads.rows)
+        var total: Int?
+        if let count = reads.total { total = try await ctx.fetch(count) }
         return ConnectionObject(rows: rows, page: page, totalCount: total, cursor: cursor(order, scope: scope))
     }
 
@@ -66,9 +67,12 @@ enum ClinicPages {
         let viewer = ctx.viewer
         let countTotal = batch.selectedFields.contains("totalCount")
         let joins = batch.appointmentJoins(rows: page.fetchLimit * ids.count)
-        let (rows, counts) = try await ctx.read { conn in
-            try AppointmentStore.pagePerParent(conn, parent: parent, ids: ids, filter: filter, viewer: viewer, order: order,
-                                               after: after(page), limit: page.fetchLimit, countTotal: countTotal, joins: joins)
+        var rows: [AppointmentRow] = []
+        var counts: [Int64: Int] = [:]
+        if let reads = AppointmentStore.pagePerParentReads(parent: parent, ids: ids, filter: filter, viewer: viewer, order: order,
+                                                           after: after(page), limit: page.fetchLimit, countTotal: countTotal, joins: joins) {
+            rows = try await ctx.fetch(reads.rows)
+            if let count = reads.counts { counts = try await ctx.fetch(count) }
         }
         var byParent: [Int64: [AppointmentRow]] = [:]
         for r in rows { byParent[parent == .patient ? r.patientID : r.doctorID, default: []].append(r) }
@@ -93,10 +97,11 @@ enum ClinicPages {
         let specialization = Arguments.string(f, "specialization")
         let search = try search(Arguments.string(f, "search"), field: "filter.search")
         let available = Arguments.bool(f, "isAvailable")
-        let (rows, total) = try await ctx.readBoundedStale { conn in
-            try DoctorStore.page(conn, specialization: specialization, search: search, isAvailable: available, afterID: page.after?.id,
-                                 limit: page.fetchLimit, countTotal: countTotal, joinUser: joinUser)
-        }
+        let reads = DoctorStore.pageReads(specialization: specialization, search: search, isAvailable: available,
+                                          afterID: page.after?.id, limit: page.fetchLimit, countTotal: countTotal, joinUser: joinUser)
+        let rows = try await ctx.readBoundedStale(reads.rows)
+        var total: Int?
+        if let count = reads.total { total = try await ctx.readBoundedStale(count) }
         return ConnectionObject(rows: rows, page: page, totalCount: total) { Cursor(scope: "doctors", keys: [], id: $0.id).encoded }
     }
 

@@ -40,6 +40,14 @@ public final class RequestContext: Sendable {
         }
     }
 
+    /// One read statement on the primary (counted): on an event loop, sent with the reads of the
+    /// loop's other requests in one round trip.
+    public func fetch<T: Sendable>(_ read: Read<T>) async throws -> T {
+        try await answering(unavailable: { ClinicError.databaseUnavailable(writing: false) }) {
+            try await services.database.fetch(counter: statements, read)
+        }
+    }
+
     /// What a client can act on, not an internal error: a statement that waited or ran past its
     /// connection's limit, and a database that does not answer (down, restarting, every connection
     /// busy past the pool's wait), said as `unavailable` (nil: rethrown for the caller to handle).
@@ -69,20 +77,29 @@ public final class RequestContext: Sendable {
     /// Reads that may be slightly stale (the public doctor list, free slots):
     /// on the replica while it is within REPLICA_MAX_LAG_MS, else on the
     /// primary; a replica that fails to answer falls back to the primary.
+    public func readBoundedStale<T: Sendable>(_ read: Read<T>) async throws -> T {
+        try await boundedStale(onPrimary: { try await self.fetch(read) }, onReplica: { conn in try conn.run(read) })
+    }
+
     public func readBoundedStale<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await boundedStale(onPrimary: { try await self.read(body) }, onReplica: body)
+    }
+
+    private func boundedStale<T: Sendable>(onPrimary: () async throws -> T,
+                                           onReplica: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let routing = services.replicaRouting
         guard services.database.hasReplica, await routing.useReplica(services.database, now: now) else {
             routing.count(replica: false)
-            return try await read(body)
+            return try await onPrimary()
         }
         do {
-            let value = try await answering(unavailable: nil) { try await services.database.readReplica(counter: statements, body) }
+            let value = try await answering(unavailable: nil) { try await services.database.readReplica(counter: statements, onReplica) }
             routing.count(replica: true)
             return value
         } catch let e where StoreFailure.is(e, .unavailable) {
             routing.markDown(now: now)
             routing.count(replica: false)
-            return try await read(body)
+            return try await onPrimary()
         }
     }
 

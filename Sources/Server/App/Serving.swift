@@ -48,6 +48,9 @@ public enum ClinicServer {
                     ("clinic_sql_statements_total", "SQL statements issued since start.", Double(pool.statementsTotal.count)),
                     ("clinic_db_lock_waits_moved_total", "Requests whose first statement waited for a lock on an event loop and ran again on the pool's threads.",
                      Double(pool.lockWaitsMoved)),
+                    ("clinic_db_pipelined_statements_total", "Reads an event loop sent in pipeline mode.", Double(pool.pipelinedStatements)),
+                    ("clinic_db_pipeline_syncs_total", "Round trips those reads went in (one per loop turn that sent any).",
+                     Double(pool.pipelineSyncs)),
                 ]
                 if let s = serverBox.server {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
@@ -65,7 +68,18 @@ public enum ClinicServer {
             // statements run inline where it was read, with no thread hop at all. Reports and
             // exports (`long`) still go to the pool's threads while the loop serves others.
             httpConfig.handlerExecution = .eventLoop
-            httpConfig.loopThreadStarted = { pool.bindCurrentThread() }
+            if config.loopPipeline {
+                // Each loop sends the reads its requests queued in one turn together, and resumes
+                // them as the answers come, serving its connections meanwhile.
+                httpConfig.loopThreadStarted = { hooks in
+                    let watch: (Int32) -> Void = { fd in
+                        if fd < 0 { hooks.unwatch() } else { hooks.watch(fd) { pool.receiveAnswers() } }
+                    }
+                    if pool.bindCurrentThread(watch: watch) { hooks.beforeWait = { pool.sendQueuedStatements() } }
+                }
+            } else {
+                httpConfig.loopThreadStarted = { _ in pool.bindCurrentThread() }
+            }
         } else {
             // Too few connections to give each loop one: handlers run on the pool's threads,
             // where their statements run inline (one hop there and one back per request).
