@@ -75,8 +75,9 @@ public final class OperationMemo: Sendable {
         /// Bytes reserved in the budget for the results and plans held.
         var held = 0
     }
-    /// Plans kept per key: as many as runs of one document usually overlap.
-    static let plansPerKey = 2
+    /// Plans kept per key: as many as runs of one document usually overlap (an event loop holds
+    /// every request whose read is in flight, up to one per connection it serves).
+    static let plansPerKey = 16
     /// Distinct operation names and variable values remembered per document.
     static let capacity = 32
     /// Longer keys (large variable values) are never remembered: measured every time.
