@@ -101,6 +101,9 @@ final class Connection {
 public final class EventLoopHooks: @unchecked Sendable {
     fileprivate var epfd: Int32 = -1
     private var watched: Int32 = -1
+    /// The watched socket's inode: its owner may have closed it (libpq does when the server goes
+    /// away) and the number may now be another connection's, which must stay in the epoll set.
+    private var watchedInode: UInt = 0
     private var onReadable: (() -> Void)?
     /// Called before each wait for events, after the turn's work ran.
     public var beforeWait: (() -> Void)?
@@ -113,17 +116,24 @@ public final class EventLoopHooks: @unchecked Sendable {
     @discardableResult
     public func watch(_ fd: Int32, onReadable: @escaping () -> Void) -> Bool {
         unwatch()
-        guard sysEpollAdd(epfd, fd, events: EPOLLIN_, token: EventLoop.watchToken) == 0 else { return false }
+        guard let inode = Self.inode(fd), sysEpollAdd(epfd, fd, events: EPOLLIN_, token: EventLoop.watchToken) == 0 else { return false }
         watched = fd
+        watchedInode = inode
         self.onReadable = onReadable
         return true
     }
 
-    /// Stops watching (e.g. before the descriptor is closed).
+    /// Stops watching. A descriptor closed since left the epoll set by itself; its number is only
+    /// removed while it still names the same socket.
     public func unwatch() {
-        if watched >= 0 { sysEpollDelete(epfd, watched) }
+        if watched >= 0, Self.inode(watched) == watchedInode { sysEpollDelete(epfd, watched) }
         watched = -1
         onReadable = nil
+    }
+
+    private static func inode(_ fd: Int32) -> UInt? {
+        var info = stat()
+        return fstat(fd, &info) == 0 ? UInt(info.st_ino) : nil
     }
 
     fileprivate func readable() { onReadable?() }

@@ -398,7 +398,11 @@ final class PoolWorker {
     }
 
     private func reconnected(_ old: Connection) throws -> Connection {
-        watching = false
+        if watching {
+            // Out of the loop's epoll set while its socket is still open.
+            watching = false
+            watch?(-1)
+        }
         do {
             try old.reconnect()
             return old

@@ -130,8 +130,6 @@ final class PQConnection {
     /// The connection's socket (-1 when closed).
     var socket: Int32 { conn.map { PQsocket($0) } ?? -1 }
 
-    var isPipelining: Bool { conn.map { PQpipelineStatus($0) != PQ_PIPELINE_OFF } ?? false }
-
     /// Enters pipeline mode in nonblocking mode: sends queue in libpq's buffer until a sync
     /// flushes them, and a full socket never blocks the thread.
     func enterPipeline() throws {

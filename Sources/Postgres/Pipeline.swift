@@ -57,9 +57,6 @@ struct Pipeline {
 }
 
 extension Connection {
-    /// Whether statements are in flight or the connection is still in pipeline mode.
-    public var isPipelining: Bool { pipeline.isOpen }
-
     /// Whether `syncPipeline` has statements to send.
     public var hasUnsyncedStatements: Bool { pipeline.unsynced > 0 }
 

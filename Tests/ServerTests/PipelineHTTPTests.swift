@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Postgres
 import Synchronization
 import TestSupport
 import XCTest
@@ -61,6 +62,37 @@ final class PipelineHTTPTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(sent, Double(4 * documents.count), "every request's read went pipelined")
         XCTAssertGreaterThan(syncs, 0)
         XCTAssertLessThanOrEqual(syncs, try metric(server, "clinic_db_pipelined_statements_total"))
+    }
+
+    /// The loops' connections killed under load, again and again: every request still answers in
+    /// full (reads in flight run again on a new connection), and the loops keep serving the HTTP
+    /// connections opened meanwhile (a closed database socket's number may now be one of theirs).
+    func testLoopsConnectionsKilledUnderLoadLoseNoRequest() throws {
+        let server = try ClinicProcess(seedDemo: true)
+        defer { server.stop() }
+        let killer = try Connection(server.databaseURL)
+        defer { killer.close() }
+        let answers = Mutex<[String]>([])
+        for _ in 0..<3 {
+            let group = DispatchGroup()
+            for i in 0..<24 {
+                group.enter()
+                Thread.detachNewThread {
+                    let r = try? server.graphql("{ doctors(first: \(1 + i % 3)) { nodes { id } } }")
+                    var text = "no answer"
+                    if let r, case .array(let nodes)? = r.json["data"]?["doctors"]?["nodes"], nodes.count == 1 + i % 3 { text = "ok" }
+                    else if let r { text = r.json.serializedString }
+                    answers.withLock { $0.append(text) }
+                    group.leave()
+                }
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+            _ = try killer.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            XCTAssertEqual(group.wait(timeout: .now() + 30), .success, "every request answered")
+        }
+        let got = answers.withLock { $0 }
+        XCTAssertEqual(got.count, 72)
+        XCTAssertEqual(got.filter { $0 != "ok" }, [], "each got its own page in full")
     }
 
     func testTurnedOffTheLoopsWaitForEachRead() throws {
