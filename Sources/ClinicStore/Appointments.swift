@@ -78,14 +78,6 @@ public enum AppointmentStore {
 
     /// `Query.appointments`: the visible rows of one page, and the total when asked. `joins` come
     /// in the same statement, looked up for each row of the page once it is cut (the page's plan stays the same).
-    public static func page(_ conn: Connection, filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder,
-                            after: PageAfter<Instant>?, limit: Int, countTotal: Bool,
-                            joins: AppointmentJoins = []) throws -> ([AppointmentRow], Int?) {
-        let reads = pageReads(filter: filter, viewer: viewer, order: order, after: after, limit: limit, countTotal: countTotal, joins: joins)
-        return (try conn.run(reads.rows), try reads.total.flatMap { try conn.run($0) })
-    }
-
-    /// `page`'s statements (for `Database.fetch`): the page's rows, and the total when asked.
     public static func pageReads(filter: AppointmentFilter, viewer: Viewer?, order: AppointmentOrder, after: PageAfter<Instant>?,
                                  limit: Int, countTotal: Bool, joins: AppointmentJoins = []) -> (rows: Read<[AppointmentRow]>, total: Read<Int?>?) {
         var p = SQLParams()
@@ -113,15 +105,6 @@ public enum AppointmentStore {
 
     /// `Patient.appointments` / `Doctor.appointments` for every parent of a
     /// level in one statement (plus one for the totals when asked).
-    public static func pagePerParent(_ conn: Connection, parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
-                                     order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int,
-                                     countTotal: Bool, joins: AppointmentJoins = []) throws -> ([AppointmentRow], [Int64: Int]) {
-        guard let reads = pagePerParentReads(parent: parent, ids: ids, filter: filter, viewer: viewer, order: order, after: after,
-                                             limit: limit, countTotal: countTotal, joins: joins) else { return ([], [:]) }
-        return (try conn.run(reads.rows), try reads.counts.map { try conn.run($0) } ?? [:])
-    }
-
-    /// `pagePerParent`'s statements (for `Database.fetch`); nil without parents.
     public static func pagePerParentReads(parent: Parent, ids: [Int64], filter: AppointmentFilter, viewer: Viewer?,
                                           order: AppointmentOrder, after: PageAfter<Instant>?, limit: Int, countTotal: Bool,
                                           joins: AppointmentJoins = []) -> (rows: Read<[AppointmentRow]>, counts: Read<[Int64: Int]>?)? {
@@ -261,14 +244,6 @@ extension DoctorStore {
     /// matches first name, last name or specialization, case-insensitively.
     /// With `joinUser`, each row's user (those columns) comes in the same statement (`DoctorRow.user`),
     /// looked up by primary key for each row of the page once it is cut, so the page's plan stays the same.
-    public static func page(_ conn: Connection, specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
-                            limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) throws -> ([DoctorRow], Int?) {
-        let reads = pageReads(specialization: specialization, search: search, isAvailable: isAvailable, afterID: afterID,
-                              limit: limit, countTotal: countTotal, joinUser: joinUser)
-        return (try conn.run(reads.rows), try reads.total.flatMap { try conn.run($0) })
-    }
-
-    /// `page`'s statements (for `Database.fetch`): the page's rows, and the total when asked.
     public static func pageReads(specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
                                  limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) -> (rows: Read<[DoctorRow]>, total: Read<Int?>?) {
         var p = SQLParams()

@@ -603,11 +603,10 @@ final class ClinicQueryTests: XCTestCase {
         let patient = try await f.patient()
         _ = try await f.h.createAppointment(patientID: patient.patientID!, doctorID: doc.doctorID!, daysFromNow: 50)
         func page(as viewer: Viewer) async throws -> AppointmentRow {
-            let rows = try await f.h.services.database.read { conn in
-                try AppointmentStore.page(conn, filter: AppointmentFilter(doctorID: doc.doctorID!), viewer: viewer,
-                                          order: AppointmentOrder(byCreation: false, descending: false), after: nil, limit: 10,
-                                          countTotal: false, joins: [.patient, .patientUser]).0
-            }
+            let rows = try await f.h.services.database.fetch(
+                AppointmentStore.pageReads(filter: AppointmentFilter(doctorID: doc.doctorID!), viewer: viewer,
+                                           order: AppointmentOrder(byCreation: false, descending: false), after: nil, limit: 10,
+                                           countTotal: false, joins: [.patient, .patientUser]).rows)
             XCTAssertEqual(rows.count, 1)
             return rows[0]
         }
