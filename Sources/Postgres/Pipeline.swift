@@ -24,7 +24,8 @@ struct Pipeline {
     /// Commands sent whose results are not read yet, oldest first (from `head`).
     var commands: [Command] = []
     var head = 0
-    /// Executes sent since the last sync.
+    /// Commands sent since the last sync (a PREPARE whose execute could not be sent included: its
+    /// answer comes only after a sync).
     var unsynced = 0
     /// The head command's outcome so far (a command may yield results before its end).
     var outcome: Result<QueryResult, any Error>?
@@ -57,7 +58,7 @@ struct Pipeline {
 }
 
 extension Connection {
-    /// Whether `syncPipeline` has statements to send.
+    /// Whether `syncPipeline` has commands to send.
     public var hasUnsyncedStatements: Bool { pipeline.unsynced > 0 }
 
     /// The socket to watch for answers (changes on reconnect).
@@ -85,6 +86,7 @@ extension Connection {
             try pq.sendPrepare(name: newName, sql: sql, types: types)
             prepared[key] = newName
             pipeline.push(.prepare(key: key))
+            pipeline.unsynced += 1
             name = newName
         }
         try pq.sendQueryPrepared(name: name!, values: values)

@@ -79,6 +79,14 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try more[0].get(), 0)
         XCTAssertThrowsError(try more[1].get()) { XCTAssertEqual(($0 as? PostgresError)?.sqlState, "42P01") }
         XCTAssertEqual(try more[2].get(), 2)
+        // A parameter PostgreSQL cannot take (NUL) fails after its new statement's PREPARE went out:
+        // that PREPARE is still answered, so the loop's connection does not wait forever after it.
+        let nul = await oneTurn(loop, 1) { _ in try await pool.query("SELECT $1::text AS never_seen", [.text("a\u{0}b")]).count }
+        XCTAssertThrowsError(try nul[0].get()) { XCTAssertEqual($0 as? PostgresError, .encoding("a parameter contains a NUL character, which PostgreSQL text cannot hold")) }
+        let after = try await Task(executorPreference: loop) {
+            try await pool.withConnection { try $0.query("SELECT $1::text AS t", [.text("fine")]).first!.string("t") }
+        }.value
+        XCTAssertEqual(after, "fine")
     }
 
     func testATransactionOnTheLoopWaitsForTheReadsInFlightAndReadsGoOnAfter() async throws {
