@@ -114,9 +114,10 @@ public final class ConnectionPool: Sendable {
     /// `sendQueuedStatements` (before it waits for events) and calls `receiveAnswers` when the
     /// connection's socket (given to `watch`, again after each reconnect; -1: stop watching, the
     /// connection is lost) has input, which resumes the tasks answered. An event loop's requests
-    /// then share each round trip.
+    /// then share each round trip. While `watch` cannot take the socket (returns false), `query`
+    /// runs inline instead.
     @discardableResult
-    public func bindCurrentThread(watch: ((Int32) -> Void)? = nil) -> Bool {
+    public func bindCurrentThread(watch: ((Int32) -> Bool)? = nil) -> Bool {
         guard PoolWorker.current == nil, state.takeBoundSlot(of: boundThreads) else { return false }
         let worker = PoolWorker(state: state, connectionString: state.connectionString, statements: statementsTotal, bound: true)
         worker.watch = watch
@@ -291,7 +292,7 @@ final class PoolWorker {
     /// A thread bound with `bindCurrentThread`, not one of the pool's own.
     let isBound: Bool
     /// Set when bound with `watch`: statements of `ConnectionPool.query` go in pipeline mode.
-    var watch: ((Int32) -> Void)?
+    var watch: ((Int32) -> Bool)?
     /// Whether `watch` has the current connection's socket (a reconnect changes it).
     private var watching = false
 
@@ -343,8 +344,9 @@ final class PoolWorker {
                        deliver: @escaping @Sendable (Result<QueryResult, any Error>) -> Void) throws {
         let connection = try ready()
         if let watch, !watching {
+            // Nobody would read the answers of an unwatched socket: the caller runs it inline instead.
+            guard watch(connection.socket) else { throw PostgresError.pipelineAborted }
             watching = true
-            watch(connection.socket)
         }
         try connection.sendPipelined(sql, parameters, deliver: deliver)
         counter?.increment()
@@ -363,7 +365,7 @@ final class PoolWorker {
         if !connection.isHealthy {
             // Lost (its socket would stay readable): watched again once reconnected.
             watching = false
-            watch?(-1)
+            _ = watch?(-1)
         }
     }
 
@@ -401,7 +403,7 @@ final class PoolWorker {
         if watching {
             // Out of the loop's epoll set while its socket is still open.
             watching = false
-            watch?(-1)
+            _ = watch?(-1)
         }
         do {
             try old.reconnect()

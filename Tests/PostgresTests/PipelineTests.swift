@@ -54,6 +54,16 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(pool.pipelinedStatements, 40)
     }
 
+    func testAThreadThatCannotWatchItsSocketRunsItsReadsInline() async throws {
+        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
+        defer { pool.close() }
+        let loop = PipelineLoop(pool: pool, acceptsWatch: false)
+        defer { loop.stop() }
+        let results = await oneTurn(loop, 5) { i in try await pool.query("SELECT $1::int AS n", [.int(i)]).first!.int("n") }
+        XCTAssertEqual(try results.map { try $0.get() }, [0, 1, 2, 3, 4], "answered, none left waiting for a socket nobody reads")
+        XCTAssertEqual(pool.pipelinedStatements, 0)
+    }
+
     func testAFailingReadFailsAloneAndTheRestOfItsTurnRunsAgain() async throws {
         let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
         defer { pool.close() }
@@ -208,7 +218,11 @@ final class PipelineLoop: TaskExecutor, @unchecked Sendable {
     /// The socket to watch (loop thread only).
     private var watched: Int32 = -1
 
-    init(pool: ConnectionPool) {
+    /// Whether it takes the socket to watch (false: as an epoll that refuses it).
+    private let acceptsWatch: Bool
+
+    init(pool: ConnectionPool, acceptsWatch: Bool = true) {
+        self.acceptsWatch = acceptsWatch
         let thread = Thread { [self] in run(pool) }
         thread.stackSize = 8 << 20
         thread.start()
@@ -225,7 +239,11 @@ final class PipelineLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run(_ pool: ConnectionPool) {
-        bound = pool.bindCurrentThread(watch: { [self] fd in watched = fd })
+        bound = pool.bindCurrentThread(watch: { [self] fd in
+            guard acceptsWatch || fd < 0 else { return false }
+            watched = fd
+            return true
+        })
         threadID = UInt(pthread_self())
         started.signal()
         while true {

@@ -72,8 +72,9 @@ public enum ClinicServer {
                 // Each loop sends the reads its requests queued in one turn together, and resumes
                 // them as the answers come, serving its connections meanwhile.
                 httpConfig.loopThreadStarted = { hooks in
-                    let watch: (Int32) -> Void = { fd in
-                        if fd < 0 { hooks.unwatch() } else { hooks.watch(fd) { pool.receiveAnswers() } }
+                    let watch: (Int32) -> Bool = { fd in
+                        if fd < 0 { hooks.unwatch(); return true }
+                        return hooks.watch(fd) { pool.receiveAnswers() }
                     }
                     if pool.bindCurrentThread(watch: watch) { hooks.beforeWait = { pool.sendQueuedStatements() } }
                 }
