@@ -72,9 +72,7 @@ public final class Connection {
     /// The statement is prepared once per connection and reused.
     @discardableResult
     public func query(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> QueryResult {
-        let types = parameters.map { $0?.typeOID ?? 0 }
-        let values = parameters.map { $0?.textValue }
-        let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+        let (types, values, key) = Connection.statement(sql, parameters)
         if pipeline.isOpen { try endPipeline() }
         count()
         sentSinceCheckout += 1
@@ -137,6 +135,12 @@ public final class Connection {
     @discardableResult
     public func copyIn<Rows: Sequence>(_ sql: String, rows: Rows) throws -> Int where Rows.Element == [PostgresValue?] {
         try copyIn(sql, chunks: CopyBatches(rows: rows))
+    }
+
+    /// A statement's parameter types, text values, and its key in `prepared` (SQL text and types).
+    static func statement(_ sql: String, _ parameters: [PostgresValue?]) -> (types: [UInt32], values: [String?], key: String) {
+        let types = parameters.map { $0?.typeOID ?? 0 }
+        return (types, parameters.map { $0?.textValue }, sql + "\u{0}" + types.map(String.init).joined(separator: ","))
     }
 
     func nextStatementName() -> String {

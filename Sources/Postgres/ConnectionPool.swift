@@ -160,8 +160,7 @@ public final class ConnectionPool: Sendable {
                 return try await run(counter: counter, long: false, moved: true) { try $0.query(sql, parameters) }
             } catch let error as PostgresError where error == .pipelineAborted || error.isConnectionError
                         || error.sqlState == "0A000" || error.sqlState == "26000" {
-                // It did not run, or its prepared statement is stale: `query` knows what to do about both.
-                return try await run(counter: counter, long: false) { try $0.query(sql, parameters) }
+                // It did not run, or its prepared statement is stale: `query` below knows what to do about both.
             }
         }
         return try await run(counter: counter, long: false) { try $0.query(sql, parameters) }

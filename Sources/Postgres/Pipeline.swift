@@ -59,19 +59,17 @@ struct Pipeline {
 
 extension Connection {
     /// Whether `syncPipeline` has commands to send.
-    public var hasUnsyncedStatements: Bool { pipeline.unsynced > 0 }
+    var hasUnsyncedStatements: Bool { pipeline.unsynced > 0 }
 
     /// The socket to watch for answers (changes on reconnect).
-    public var socket: Int32 { pq.socket }
+    var socket: Int32 { pq.socket }
 
     /// Queues one statement (prepared once per connection, as `query` does) in pipeline mode;
     /// `deliver` gets its result on this thread from `receivePipelined` or `endPipeline`. Nothing
     /// is queued when it throws. Counted as sent now.
-    public func sendPipelined(_ sql: String, _ parameters: [PostgresValue?],
+    func sendPipelined(_ sql: String, _ parameters: [PostgresValue?],
                               deliver: @escaping @Sendable (Result<QueryResult, any Error>) -> Void) throws {
-        let types = parameters.map { $0?.typeOID ?? 0 }
-        let values = parameters.map { $0?.textValue }
-        let key = sql + "\u{0}" + types.map(String.init).joined(separator: ",")
+        let (types, values, key) = Connection.statement(sql, parameters)
         if !pipeline.isOpen {
             try pq.enterPipeline()
             pipeline.isOpen = true
@@ -98,7 +96,7 @@ extension Connection {
     /// Ends the statements queued since the last sync and sends them (one write, unless the
     /// socket is full: then it waits until they are all sent, reading answers meanwhile so that
     /// the server, blocked writing them, goes on reading). A failure fails every caller in flight.
-    public func syncPipeline() {
+    func syncPipeline() {
         guard pipeline.unsynced > 0 else { return }
         pipeline.unsynced = 0
         do {
@@ -113,7 +111,7 @@ extension Connection {
     }
 
     /// Reads the answers the socket holds and delivers each complete one (never blocks).
-    public func receivePipelined() {
+    func receivePipelined() {
         guard pipeline.isOpen else {
             // Input while idle (a notice, or the server closing the connection): read and drop it.
             try? pq.consumeInput()
@@ -129,7 +127,7 @@ extension Connection {
 
     /// Sends what is queued, waits for every answer in flight, delivers them, and leaves pipeline
     /// mode: the connection is then free for `query` and transactions.
-    public func endPipeline() throws {
+    func endPipeline() throws {
         guard pipeline.isOpen else { return }
         syncPipeline()
         do {

@@ -15,6 +15,15 @@ final class PipelineTests: XCTestCase {
         uri = try TestCluster.shared().createDatabase(prefix: "pipeline")
     }
 
+    /// A pool with one bound connection and a loop bound to it, both closed after the test.
+    private func pipelined(size: Int = 2, limits: BoundThreadLimits = BoundThreadLimits(),
+                           acceptsWatch: Bool = true) -> (ConnectionPool, PipelineLoop) {
+        let pool = ConnectionPool(connectionString: uri, size: size, boundThreads: 1, boundLimits: limits)
+        let loop = PipelineLoop(pool: pool, acceptsWatch: acceptsWatch)
+        addTeardownBlock { loop.stop(); pool.close() }
+        return (pool, loop)
+    }
+
     /// `count` tasks started on `loop` in one turn, each running `body` with its index.
     private func oneTurn<T: Sendable>(_ loop: PipelineLoop, _ count: Int,
                                       _ body: @escaping @Sendable (Int) async throws -> T) async -> [Result<T, any Error>] {
@@ -27,10 +36,7 @@ final class PipelineTests: XCTestCase {
     }
 
     func testTheReadsOfOneTurnShareARoundTripAndEachGetsItsOwnAnswer() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined()
         XCTAssertTrue(loop.bound)
         let counter = StatementCounter()
         let results = await oneTurn(loop, 40) { i in
@@ -55,20 +61,14 @@ final class PipelineTests: XCTestCase {
     }
 
     func testAThreadThatCannotWatchItsSocketRunsItsReadsInline() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool, acceptsWatch: false)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined(acceptsWatch: false)
         let results = await oneTurn(loop, 5) { i in try await pool.query("SELECT $1::int AS n", [.int(i)]).first!.int("n") }
         XCTAssertEqual(try results.map { try $0.get() }, [0, 1, 2, 3, 4], "answered, none left waiting for a socket nobody reads")
         XCTAssertEqual(pool.pipelinedStatements, 0)
     }
 
     func testAFailingReadFailsAloneAndTheRestOfItsTurnRunsAgain() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined()
         let counter = StatementCounter()
         // 10 / (i - 3): the fourth divides by zero; the ones after it in its sync did not run.
         let results = await oneTurn(loop, 8) { i in
@@ -100,10 +100,7 @@ final class PipelineTests: XCTestCase {
     }
 
     func testATransactionOnTheLoopWaitsForTheReadsInFlightAndReadsGoOnAfter() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined()
         try await pool.withConnection { _ = try $0.execute("CREATE TABLE t (n int)") }
         let results = await oneTurn(loop, 9) { i -> Int in
             if i % 3 == 1 {
@@ -126,10 +123,7 @@ final class PipelineTests: XCTestCase {
     }
 
     func testReadsInFlightWhenTheConnectionIsLostRunAgainOnANewOne() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 2, boundThreads: 1)
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined()
         let pid = try await Task(executorPreference: loop) {
             try await pool.query("SELECT pg_backend_pid() AS p").first!.int("p")
         }.value
@@ -165,10 +159,7 @@ final class PipelineTests: XCTestCase {
     }
 
     func testAReadThatWaitsForALockMovesToAPoolThreadAndTheLoopServesOthers() async throws {
-        let pool = ConnectionPool(connectionString: uri, size: 3, boundThreads: 1, boundLimits: BoundThreadLimits(lockTimeoutMilliseconds: 100))
-        defer { pool.close() }
-        let loop = PipelineLoop(pool: pool)
-        defer { loop.stop() }
+        let (pool, loop) = pipelined(size: 3, limits: BoundThreadLimits(lockTimeoutMilliseconds: 100))
         try await pool.withConnection { _ = try $0.execute("CREATE TABLE locked (n int); INSERT INTO locked VALUES (5)") }
         let locker = try Connection(uri)
         defer { locker.close() }
