@@ -155,59 +155,65 @@ public enum ClinicLoad {
     /// `calendarData`'s statement (for `Database.fetch`); `doctorIDs` not empty.
     public static func calendarRead(doctorIDs: [Int64], window: InstantRange, excluding: Int64? = nil, holder: Int64? = nil,
                                     withDoctors: Bool = false) -> Read<[Int64: CalendarData]> {
-        let doctors = !withDoctors ? "" : """
-
-            UNION ALL
-            SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
-              FROM doctors d WHERE d.id = ANY($1)
-            """
-        return Read("""
-            SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
-                   w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
-              FROM working_hours w WHERE w.doctor_id = ANY($1)
-            UNION ALL
-            SELECT 'o', t.doctor_id, NULL, NULL, NULL, NULL, lower(t.during), upper(t.during)
-              FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
-            UNION ALL
-            SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, lower(a.blocked), upper(a.blocked)
-              FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
-               AND a.blocked && tstzrange($2, $3, '[)') AND a.id <> $4
-            UNION ALL
-            SELECT 'b', o.doctor_id, NULL, NULL, NULL, NULL, lower(o.held), upper(o.held)
-              FROM waitlist_offers o WHERE o.doctor_id = ANY($1) AND o.status = 'OFFERED'
-               AND o.held && tstzrange($2, $3, '[)') AND o.patient_id <> $5
-            UNION ALL
-            -- Closures by their dates; the window is a day wider each side
-            -- than the dates asked for, so UTC dates suffice to find them.
-            SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
-              FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
-               AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1\(doctors)
-            """, [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))]) { result in
+        Read(withDoctors ? calendarWithDoctorsSQL : calendarSQL,
+             [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))]) { result in
             try calendar(result, doctorIDs: doctorIDs)
         }
     }
+
+    /// Built once: the free-slot read runs it on every request.
+    private static let calendarSQL = """
+        SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
+               w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
+          FROM working_hours w WHERE w.doctor_id = ANY($1)
+        UNION ALL
+        SELECT 'o', t.doctor_id, NULL, NULL, NULL, NULL, lower(t.during), upper(t.during)
+          FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
+        UNION ALL
+        SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, lower(a.blocked), upper(a.blocked)
+          FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
+           AND a.blocked && tstzrange($2, $3, '[)') AND a.id <> $4
+        UNION ALL
+        SELECT 'b', o.doctor_id, NULL, NULL, NULL, NULL, lower(o.held), upper(o.held)
+          FROM waitlist_offers o WHERE o.doctor_id = ANY($1) AND o.status = 'OFFERED'
+           AND o.held && tstzrange($2, $3, '[)') AND o.patient_id <> $5
+        UNION ALL
+        -- Closures by their dates; the window is a day wider each side
+        -- than the dates asked for, so UTC dates suffice to find them.
+        SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
+          FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
+           AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
+        """
+    private static let calendarWithDoctorsSQL = calendarSQL + """
+
+        UNION ALL
+        SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
+          FROM doctors d WHERE d.id = ANY($1)
+        """
 
     private static func calendar(_ result: QueryResult, doctorIDs: [Int64]) throws -> [Int64: CalendarData] {
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
         var closures: [ClosedDays] = []
+        // By position, the first SELECT's columns: kind, doctor_id, weekday, start_time, end_time, slot_minutes, s, e.
         for r in result {
-            let doctor = try r.id("doctor_id")
-            switch try r.string("kind") {
-            case "c":
-                closures.append(ClosedDays(first: try r.localDate("start_time"), last: try r.localDate("end_time")))
-            case "h":
+            let kind = r.withBytes(at: 0) { $0?.first ?? 0 }
+            let doctor = try r.id(at: 1)
+            switch kind {
+            case UInt8(ascii: "c"):
+                closures.append(ClosedDays(first: try r.localDate(at: 3), last: try r.localDate(at: 4)))
+            case UInt8(ascii: "h"):
                 out[doctor, default: CalendarData()].hours.append(SlotCalendar.WorkingRange(
-                    weekday: try r.int("weekday"), start: try r.localTime("start_time"), end: try r.localTime("end_time"),
-                    slotMinutes: try r.int("slot_minutes")))
-            case "d":
+                    weekday: try r.int(at: 2), start: try r.localTime(at: 3), end: try r.localTime(at: 4),
+                    slotMinutes: try r.int(at: 5)))
+            case UInt8(ascii: "d"):
                 out[doctor, default: CalendarData()].doctor = DoctorBooking(
-                    isAvailable: try r.string("start_time") == "true",
-                    buffers: Buffers(before: try r.int("weekday"), after: try r.int("slot_minutes")))
-            case "o":
-                out[doctor, default: CalendarData()].timeOff.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
+                    isAvailable: try r.string(at: 3) == "true",
+                    buffers: Buffers(before: try r.int(at: 2), after: try r.int(at: 5)))
+            case UInt8(ascii: "o"):
+                out[doctor, default: CalendarData()].timeOff.append(InstantRange(start: try r.instant(at: 6), end: try r.instant(at: 7)))
             default:
-                out[doctor, default: CalendarData()].busy.append(InstantRange(start: try r.instant("s"), end: try r.instant("e")))
+                out[doctor, default: CalendarData()].busy.append(InstantRange(start: try r.instant(at: 6), end: try r.instant(at: 7)))
             }
         }
         if !closures.isEmpty { for id in doctorIDs { out[id]?.closures = closures } }

@@ -5,7 +5,7 @@
 public final class Connection {
     let pq: PQConnection
     /// Prepared statement name per (SQL text, parameter types).
-    var prepared: [String: String] = [:]
+    var prepared: [StatementKey: String] = [:]
     private var nextStatement = 0
     /// Statements in flight in pipeline mode (see `Pipeline`).
     var pipeline = Pipeline()
@@ -138,9 +138,9 @@ public final class Connection {
     }
 
     /// A statement's parameter types, text values, and its key in `prepared` (SQL text and types).
-    static func statement(_ sql: String, _ parameters: [PostgresValue?]) -> (types: [UInt32], values: [String?], key: String) {
+    static func statement(_ sql: String, _ parameters: [PostgresValue?]) -> (types: [UInt32], values: [String?], key: StatementKey) {
         let types = parameters.map { $0?.typeOID ?? 0 }
-        return (types, parameters.map { $0?.textValue }, sql + "\u{0}" + types.map(String.init).joined(separator: ","))
+        return (types, parameters.map { $0?.textValue }, StatementKey(sql: sql, types: types))
     }
 
     func nextStatementName() -> String {
@@ -226,5 +226,24 @@ struct CopyBatches<Rows: Sequence>: Sequence where Rows.Element == [PostgresValu
             }
             return buffer.isEmpty ? nil : buffer
         }
+    }
+}
+
+/// A prepared statement's identity: its SQL text and parameter types. Its hash reads the text's
+/// length and every 16th byte, not all of it (statements run to kilobytes and are looked up for
+/// every execution); equality compares all of it (the same text object compares at once).
+struct StatementKey: Hashable {
+    let sql: String
+    let types: [UInt32]
+
+    func hash(into h: inout Hasher) {
+        var text = sql
+        text.withUTF8 { bytes in
+            h.combine(bytes.count)
+            var i = 0
+            while i < bytes.count { h.combine(bytes[i]); i += 16 }
+            if let last = bytes.last { h.combine(last) }
+        }
+        h.combine(types)
     }
 }

@@ -16,7 +16,7 @@ import Glibc
 struct Pipeline {
     enum Command {
         /// The PREPARE of a statement first sent in pipeline mode (its key in `prepared`).
-        case prepare(key: String)
+        case prepare(key: StatementKey)
         case execute(@Sendable (Result<QueryResult, any Error>) -> Void)
         case sync
     }

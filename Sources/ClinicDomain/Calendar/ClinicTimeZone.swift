@@ -1,31 +1,67 @@
 // The clinic's IANA time zone and the two conversions the calendar needs:
 // wall clock → instant (which may be none or two around DST) and instant →
-// wall clock. Offsets come from Foundation's TimeZone (tz database).
+// wall clock. Offsets come from Foundation's TimeZone (tz database); the
+// stretches between two offset changes are remembered (`OffsetSpans`), so the
+// many conversions of one day's slots ask the tz database a few times, not
+// several times each.
 import Foundation
+import Synchronization
 
 public struct ClinicTimeZone: Sendable, Hashable {
     public let identifier: String
     private let zone: TimeZone
+    private let spans: OffsetSpans
 
     /// Nil unless `identifier` is an IANA zone name the system knows
     /// ("America/Mexico_City", "UTC"). Abbreviations such as "EST" and
     /// offsets such as "GMT+5" are refused: they do not follow local DST rules.
+    /// One value per name is kept (names are checked against the system's list, so they are few).
     public init?(identifier: String) {
+        if let known = ClinicTimeZone.made.withLock({ $0[identifier] }) { self = known; return }
         let aliasesOfUTC: Set<String> = ["UTC", "Etc/UTC"]
         guard aliasesOfUTC.contains(identifier) || ClinicTimeZone.known.contains(identifier),
               let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
         self.zone = zone
+        self.spans = OffsetSpans()
+        let made = self
+        ClinicTimeZone.made.withLock { $0[identifier] = made }
     }
 
     private static let known: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
+    private static let made = Mutex<[String: ClinicTimeZone]>([:])
 
     public static func == (a: ClinicTimeZone, b: ClinicTimeZone) -> Bool { a.identifier == b.identifier }
     public func hash(into h: inout Hasher) { h.combine(identifier) }
 
     /// Seconds east of UTC in force at `instant`.
     public func offsetSeconds(at instant: Instant) -> Int {
-        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch)))
+        let t = instant.secondsSinceEpoch
+        if let o = spans.offset(from: t, to: t) { return o }
+        return databaseOffset(at: t)
+    }
+
+    private func databaseOffset(at seconds: Int64) -> Int {
+        zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))
+    }
+
+    /// The offset in force over all of `[from, to]` when it does not change there, from the
+    /// remembered stretches or, failing them, from the tz database (then remembered); nil when it changes.
+    private func constantOffset(from: Int64, to: Int64) -> Int? {
+        if let o = spans.offset(from: from, to: to) { return o }
+        let o = databaseOffset(at: from)
+        // The stretch from `from` to the zone's next offset change (none: to the end of time).
+        let end: Int64
+        if let next = zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: TimeInterval(from))) {
+            end = Int64(next.timeIntervalSince1970.rounded(.down))
+        } else {
+            end = .max
+        }
+        // The tz database's transitions include changes of standard offset; the check at the
+        // stretch's last second guards against one it would not report.
+        guard end > from, databaseOffset(at: end == .max ? to : end - 1) == o else { return nil }
+        spans.remember(from: from, end: end, offset: o)
+        return to < end ? o : nil
     }
 
     /// The local date and time (to the minute) of an instant, plus its seconds.
@@ -41,6 +77,15 @@ public struct ClinicTimeZone: Sendable, Hashable {
     /// a spring-forward gap, two in a fall-back overlap, otherwise one.
     public func instants(date: LocalDate, time: LocalTime) -> [Instant] {
         let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
+        // No offset change within a day either side: the one instant (what the search below finds then).
+        if let o = constantOffset(from: local - 86_400, to: local + 86_400) {
+            return [Instant(secondsSinceEpoch: local - Int64(o))]
+        }
+        return searchInstants(local: local)
+    }
+
+    /// `instants` by asking the tz database around the wall time (every case, DST changes included).
+    func searchInstants(local: Int64) -> [Instant] {
         // Offsets in force a day either side cover any single transition near
         // this wall time; the offset at the naive instant covers odd zones.
         var offsets: [Int] = []
@@ -120,5 +165,29 @@ extension ClinicTimeZone {
         guard let a = zone.abbreviation(for: Date(timeIntervalSince1970: TimeInterval(instant.secondsSinceEpoch))),
               !a.hasPrefix("GMT"), !a.hasPrefix("+"), !a.hasPrefix("-"), a.allSatisfy({ $0.isLetter && $0.isASCII }) else { return nil }
         return a
+    }
+}
+
+/// Stretches of UTC seconds `[start, end)` over which a zone's offset does not change,
+/// the few most recently found (one day's slots fall in one; a month view in two).
+final class OffsetSpans: Sendable {
+    private struct Span { var start: Int64; var end: Int64; var offset: Int }
+    private let spans = Mutex<[Span]>([])
+    private static let kept = 8
+
+    /// The offset when one remembered stretch holds all of `[from, to]`.
+    func offset(from: Int64, to: Int64) -> Int? {
+        spans.withLock { list in
+            for s in list where s.start <= from && to < s.end { return s.offset }
+            return nil
+        }
+    }
+
+    func remember(from start: Int64, end: Int64, offset: Int) {
+        spans.withLock { list in
+            list.removeAll { $0.offset == offset && $0.end == end && $0.start >= start }
+            list.insert(Span(start: start, end: end, offset: offset), at: 0)
+            if list.count > Self.kept { list.removeLast() }
+        }
     }
 }
