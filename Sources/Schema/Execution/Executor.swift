@@ -164,6 +164,30 @@ private struct ObjectWork {
     var field: CollectedField?
 }
 
+/// `value as? any FieldReadable` for the objects of one level, which mostly share one type: the
+/// runtime looks a conformance up on every such cast; here it is looked up once per type, and
+/// later objects of that type are cast to the type itself (a comparison of type metadata).
+private struct ReadableCast {
+    private var type: ObjectIdentifier?
+    private var sameType: (@Sendable (any Sendable) -> (any FieldReadable)?)?
+
+    mutating func callAsFunction(_ value: any Sendable) -> (any FieldReadable)? {
+        let t = ObjectIdentifier(Swift.type(of: value))
+        if t == type, let sameType { return sameType(value) }
+        type = t
+        guard let readable = value as? any FieldReadable else {
+            sameType = { _ in nil }
+            return nil
+        }
+        sameType = ReadableCast.cast(like: readable)
+        return readable
+    }
+
+    private static func cast<R: FieldReadable>(like _: R) -> @Sendable (any Sendable) -> (any FieldReadable)? {
+        { $0 as? R }
+    }
+}
+
 /// The fields of one level being gathered.
 private struct Level {
     var groups: [Group] = []
@@ -519,20 +543,21 @@ private final class ExecutionRun {
         var lastCollected: CollectedFields?
         var lastType = ""
         var hasDirectRead = false
+        var cast = ReadableCast()
         for wi in works.indices {
             let objectCell = works[wi].cell
             if !reached(objectCell) { continue }
             let first = cells.count
             let collected = works[wi].fields
-            // Cast only an object with a plain read among its fields (the cast looks the conformance
-            // up each time); objects of a level mostly share their collected fields.
+            // Cast only an object with a plain read among its fields; objects of a level mostly share
+            // their collected fields and their type (`ReadableCast`).
             if collected !== lastCollected || works[wi].typeName != lastType {
                 lastCollected = collected
                 lastType = works[wi].typeName
                 let typeName = lastType
                 hasDirectRead = collected.fields.contains { !$0.isTypename && plan($0, on: typeName).direct }
             }
-            let readable = hasDirectRead ? works[wi].value as? any FieldReadable : nil
+            let readable = hasDirectRead ? cast(works[wi].value) : nil
             let fields = collected.fields
             for k in fields.indices {
                 cells.append(Cell(value: .pending, parent: objectCell, nonNull: false, key: .key(fields[k].responseKey)))
