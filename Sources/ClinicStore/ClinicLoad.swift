@@ -116,7 +116,7 @@ public enum ClinicLoad {
         public var busy: [InstantRange] = []
         /// The clinic's closures near the window (the same for every doctor), as clinic-local dates.
         public var closures: [ClosedDays] = []
-        /// Whether the doctor takes bookings and their buffers, when asked for (`withDoctors`);
+        /// Whether the doctor takes bookings and their buffers, when read (`slotCalendarRead`);
         /// nil then means no such doctor.
         public var doctor: DoctorBooking?
         public init(hours: [SlotCalendar.WorkingRange] = [], timeOff: [InstantRange] = [], busy: [InstantRange] = [],
@@ -144,24 +144,22 @@ public enum ClinicLoad {
     /// one being rescheduled).
     /// Busy ranges include the slots waitlist offers hold (migration 0018),
     /// except those held for `holder` (the patient booking: accepting their offer).
-    /// `withDoctors` adds each doctor's availability and buffers (`CalendarData.doctor`) to the
-    /// same statement.
     public static func calendarData(_ conn: Connection, doctorIDs: [Int64], window: InstantRange,
-                                    excluding: Int64? = nil, holder: Int64? = nil, withDoctors: Bool = false) throws -> [Int64: CalendarData] {
+                                    excluding: Int64? = nil, holder: Int64? = nil) throws -> [Int64: CalendarData] {
         guard !doctorIDs.isEmpty else { return [:] }
-        return try conn.run(calendarRead(doctorIDs: doctorIDs, window: window, excluding: excluding, holder: holder, withDoctors: withDoctors))
+        return try conn.run(calendarRead(doctorIDs: doctorIDs, window: window, excluding: excluding, holder: holder))
     }
 
     /// `calendarData`'s statement (for `Database.fetch`); `doctorIDs` not empty.
-    public static func calendarRead(doctorIDs: [Int64], window: InstantRange, excluding: Int64? = nil, holder: Int64? = nil,
-                                    withDoctors: Bool = false) -> Read<[Int64: CalendarData]> {
-        Read(withDoctors ? calendarWithDoctorsSQL : calendarSQL,
+    public static func calendarRead(doctorIDs: [Int64], window: InstantRange, excluding: Int64? = nil,
+                                    holder: Int64? = nil) -> Read<[Int64: CalendarData]> {
+        Read(calendarSQL,
              [PostgresValue.ids(doctorIDs), window.start.postgresValue, window.end.postgresValue, .int(Int(excluding ?? -1)), .int(Int(holder ?? -1))]) { result in
             try calendar(result, doctorIDs: doctorIDs)
         }
     }
 
-    /// Built once: the free-slot read runs it on every request.
+    /// Built once (lists of doctors' free slots run it on every request).
     private static let calendarSQL = """
         SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
                w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
@@ -184,14 +182,9 @@ public enum ClinicLoad {
           FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
            AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
         """
-    private static let calendarWithDoctorsSQL = calendarSQL + """
 
-        UNION ALL
-        SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
-          FROM doctors d WHERE d.id = ANY($1)
-        """
-
-    private static func calendar(_ result: QueryResult, doctorIDs: [Int64]) throws -> [Int64: CalendarData] {
+    /// The rows of `calendarSQL` and of `slotCalendarRead`'s statements, by doctor.
+    static func calendar(_ result: QueryResult, doctorIDs: [Int64]) throws -> [Int64: CalendarData] {
         var out: [Int64: CalendarData] = [:]
         for id in doctorIDs { out[id] = CalendarData() }
         var closures: [ClosedDays] = []

@@ -23,7 +23,8 @@ public struct ClosureRow: Sendable {
 
 public enum ClosureStore {
     public static func insert(_ conn: Connection, first: LocalDate, last: LocalDate, reason: String, createdBy: Int64) throws -> Int64 {
-        try conn.query("""
+        conn.changedCalendarConfig()
+        return try conn.query("""
             INSERT INTO clinic_closures (first_day, last_day, reason, created_by) VALUES ($1::date, $2::date, $3, $4) RETURNING id
             """, [first.postgresValue, last.postgresValue, .text(reason), .int(Int(createdBy))]).first!.id("id")
     }
@@ -34,13 +35,15 @@ public enum ClosureStore {
     }
 
     public static func update(_ conn: Connection, _ id: Int64, first: LocalDate, last: LocalDate, reason: String) throws {
+        conn.changedCalendarConfig()
         _ = try conn.query("UPDATE clinic_closures SET first_day = $2::date, last_day = $3::date, reason = $4 WHERE id = $1",
                            [.int(Int(id)), first.postgresValue, last.postgresValue, .text(reason)])
     }
 
     /// False when there was no such closure.
     public static func delete(_ conn: Connection, _ id: Int64) throws -> Bool {
-        try conn.query("DELETE FROM clinic_closures WHERE id = $1 RETURNING id", [.int(Int(id))]).first != nil
+        conn.changedCalendarConfig()
+        return try conn.query("DELETE FROM clinic_closures WHERE id = $1 RETURNING id", [.int(Int(id))]).first != nil
     }
 
     /// Closures in first-day order (then id), ending on or after `endingFrom`

@@ -3,15 +3,24 @@
 // failures classified without the driver's types. Only this module runs SQL on a
 // connection: the libpq connection inside is internal to ClinicStore.
 import Postgres
+import Synchronization
 
 /// A connection inside one unit of work. Resolvers and jobs pass it on to the
 /// stores; they cannot run statements on it.
 public struct Connection {
     let pg: Postgres.Connection
+    /// What the unit of work changed that a cache of this process keeps (nil: nobody to tell).
+    let changes: UnitOfWorkChanges?
 
     /// For callers that hold a libpq connection of their own (the CLI, app
     /// chores, tests) and call the stores with it.
-    public init(_ connection: Postgres.Connection) { pg = connection }
+    public init(_ connection: Postgres.Connection) { pg = connection; changes = nil }
+
+    init(_ connection: Postgres.Connection, changes: UnitOfWorkChanges) { pg = connection; self.changes = changes }
+
+    /// A statement of this unit of work changed a doctor's booking configuration or the
+    /// clinic's closures (`CalendarConfigCache`): the cache is emptied when the unit ends.
+    func changedCalendarConfig() { changes?.calendarConfig.store(true, ordering: .relaxed) }
 
     func query(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> QueryResult {
         try pg.query(sql, parameters)
@@ -49,6 +58,8 @@ public final class Database: Sendable {
     public let primary: ConnectionPool
     /// Reports, exports and other reads that tolerate replication lag.
     public let replica: ConnectionPool
+    /// Doctors' booking configuration and the clinic's closures as free slots last read them.
+    public let calendarConfig = CalendarConfigCache()
 
     public init(primary: ConnectionPool, replica: ConnectionPool? = nil) {
         self.primary = primary
@@ -75,9 +86,13 @@ public final class Database: Sendable {
 
     /// One transaction on the primary: everything `body` does commits together,
     /// or nothing does when it throws.
+    /// A change to what `calendarConfig` keeps empties it once the transaction has ended (after
+    /// the commit, so no read can keep the state before it; also when it failed, which costs nothing).
     public func write<T: Sendable>(counter: StatementCounter? = nil,
                                    _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        try await primary.transaction(counter: counter) { try body(Connection($0)) }
+        let changes = UnitOfWorkChanges()
+        defer { if changes.calendarConfig.load(ordering: .relaxed) { calendarConfig.invalidate() } }
+        return try await primary.transaction(counter: counter) { try body(Connection($0, changes: changes)) }
     }
 
     /// Whether reads that may be stale have a server of their own.
@@ -87,6 +102,11 @@ public final class Database: Sendable {
         primary.close()
         if replica !== primary { replica.close() }
     }
+}
+
+/// Set by the stores during one unit of work (`Database.write`).
+final class UnitOfWorkChanges: Sendable {
+    let calendarConfig = Atomic<Bool>(false)
 }
 
 /// A failed statement as the caller needs to know it: which rule of the

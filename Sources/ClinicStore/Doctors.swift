@@ -32,6 +32,7 @@ public enum DoctorStore {
 
     /// The doctor (if the user is one) takes no new bookings.
     public static func stopBookings(userID: Int64, _ conn: Connection) throws {
+        conn.changedCalendarConfig()
         _ = try conn.query("UPDATE doctors SET is_available = false WHERE user_id = $1", [.int(Int(userID))])
     }
 
@@ -50,7 +51,8 @@ public enum DoctorStore {
     /// Changes the given fields (nil keeps one); false when there is no such doctor.
     public static func update(_ conn: Connection, _ id: Int64, license: String? = nil, specialization: String?, experienceYears: Int?,
                               fee: String?, bio: String?, isAvailable: Bool?) throws -> Bool {
-        try conn.query("""
+        if isAvailable != nil { conn.changedCalendarConfig() }
+        return try conn.query("""
             UPDATE doctors SET license_number = COALESCE($7, license_number), specialization = COALESCE($2, specialization),
                    experience_years = COALESCE($3::int, experience_years),
                    consultation_fee = COALESCE($4::numeric, consultation_fee),
@@ -64,7 +66,8 @@ public enum DoctorStore {
     /// Appointments already booked keep the buffers they were booked with.
     @discardableResult
     public static func setBuffers(_ conn: Connection, _ id: Int64, before: Int?, after: Int?) throws -> Bool {
-        try conn.query("""
+        conn.changedCalendarConfig()
+        return try conn.query("""
             UPDATE doctors SET buffer_before_minutes = COALESCE($2::int, buffer_before_minutes),
                    buffer_after_minutes = COALESCE($3::int, buffer_after_minutes) WHERE id = $1 RETURNING id
             """, [.int(Int(id)), before.map { .int($0) }, after.map { .int($0) }]).first != nil
@@ -72,6 +75,7 @@ public enum DoctorStore {
 
     /// The doctor's week becomes `week` (one INSERT for all ranges).
     public static func replaceWorkingHours(_ conn: Connection, doctorID id: Int64, _ week: [SlotCalendar.WorkingRange]) throws {
+        conn.changedCalendarConfig()
         _ = try conn.query("DELETE FROM working_hours WHERE doctor_id = $1", [.int(Int(id))])
         guard !week.isEmpty else { return }
         var p = SQLParams()

@@ -825,10 +825,13 @@ final class ClinicQueryTests: XCTestCase {
         let missing = GlobalID.encode(type: "Doctor", id: 987_654_321)
         clinicEq(await f.h.graphql("{ availableSlots(doctorId: \"\(missing)\", date: \"\(from.iso)\") { time } }", as: nil).clinicCodes,
                  ["NOT_FOUND"])
+        // SQL by hand, outside the server: the kept configuration is dropped as a change elsewhere would be after its time.
         _ = try await f.h.sql("UPDATE doctors SET is_available = false WHERE id = $1", [.int(Int(doc.doctorID!))])
+        f.h.services.database.calendarConfig.invalidate()
         let unavailable = await f.h.graphql(slotsQuery, as: nil)
         XCTAssertEqual(unavailable.at("data.availableSlots")?.arrayValue?.count, 0, "\(unavailable)")
         _ = try await f.h.sql("UPDATE doctors SET is_available = true WHERE id = $1", [.int(Int(doc.doctorID!))])
+        f.h.services.database.calendarConfig.invalidate()
         let hours = await f.h.graphql("{ doctor(id: \"\(ClinicFixture.doctorID(doc))\") { workingHours { weekday start end slotMinutes } } }", as: nil)
         XCTAssertEqual(hours.at("data.doctor.workingHours")?.arrayValue?.count, 7)
         XCTAssertEqual(hours.at("data.doctor.workingHours.0.start")?.stringValue, "09:00")

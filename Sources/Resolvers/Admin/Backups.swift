@@ -110,6 +110,7 @@ extension Backups {
             throw ClinicError.internal()
         }
         services.settingsCache.invalidate()
+        services.database.calendarConfig.invalidate()
         let found = BackupTools.archives(in: services.backupDirectory)
         let ip = ctx.ip
         return try await ctx.write { conn in

@@ -38,9 +38,11 @@ enum ClinicArea {
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             // Free slots may be read on the replica (bounded staleness); booking checks the slot on the primary.
-            // The doctor's row and calendar in one statement.
-            let data = try await ctx.readBoundedStale(ClinicLoad.calendarRead(doctorIDs: [id], window: window, withDoctors: true))[id]
-            guard let data, let doctor = data.doctor else { throw ClinicError.notFound("No doctor with that ID") }
+            // One statement: the busy ranges, and the doctor's row and hours unless kept (CalendarConfigCache).
+            let read = ClinicLoad.slotCalendarRead(doctorID: id, window: window, cache: ctx.services.database.calendarConfig, now: ctx.now)
+            guard let data = try await ctx.readBoundedStale(read), let doctor = data.doctor else {
+                throw ClinicError.notFound("No doctor with that ID")
+            }
             guard doctor.isAvailable else { return .list([]) }
             return slotList(ClinicLoad.calendar(data, settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: doctor.buffers), date, settings)
         }

@@ -51,6 +51,10 @@ public enum ClinicServer {
                     ("clinic_db_pipelined_statements_total", "Reads an event loop sent in pipeline mode.", Double(pool.pipelinedStatements)),
                     ("clinic_db_pipeline_syncs_total", "Round trips those reads went in (one per loop turn that sent any).",
                      Double(pool.pipelineSyncs)),
+                    ("clinic_calendar_config_hits_total", "Free-slot lists that used the kept doctor configuration and closures.",
+                     Double(services.database.calendarConfig.hits)),
+                    ("clinic_calendar_config_misses_total", "Free-slot lists that read them with the busy ranges (and kept them).",
+                     Double(services.database.calendarConfig.misses)),
                 ]
                 if let s = serverBox.server {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
