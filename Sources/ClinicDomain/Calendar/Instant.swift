@@ -123,14 +123,36 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         let fraction = Int(microsecondsSinceEpoch - secondsSinceEpoch * 1_000_000)
         let (days, secOfDay) = Instant.floorDivide(seconds, 86_400)
         let date = LocalDate(daysSinceEpoch: Int(days))
-        var out = date.iso + "T" + DigitParsing.pad(Int(secOfDay) / 3600, 2) + ":"
-            + DigitParsing.pad(Int(secOfDay) % 3600 / 60, 2) + ":" + DigitParsing.pad(Int(secOfDay) % 60, 2)
-        if fraction != 0 {
-            out += fraction % 1000 == 0 ? "." + DigitParsing.pad(fraction / 1000, 3) : "." + DigitParsing.pad(fraction, 6)
+        let sec = Int(secOfDay)
+        guard (0...9999).contains(date.year) else {
+            var out = date.iso + "T" + DigitParsing.pad(sec / 3600, 2) + ":" + DigitParsing.pad(sec % 3600 / 60, 2) + ":" + DigitParsing.pad(sec % 60, 2)
+            if fraction != 0 {
+                out += fraction % 1000 == 0 ? "." + DigitParsing.pad(fraction / 1000, 3) : "." + DigitParsing.pad(fraction, 6)
+            }
+            return out + (offset == 0 ? "Z" : (offset < 0 ? "-" : "+") + DigitParsing.pad(abs(offset) / 3600, 2) + ":" + DigitParsing.pad(abs(offset) % 3600 / 60, 2))
         }
-        if offset == 0 { return out + "Z" }
-        let a = abs(offset)
-        return out + (offset < 0 ? "-" : "+") + DigitParsing.pad(a / 3600, 2) + ":" + DigitParsing.pad(a % 3600 / 60, 2)
+        // YYYY-MM-DDTHH:MM:SS[.fff|.ffffff](Z|±HH:MM): at most 32 bytes.
+        return String(unsafeUninitializedCapacity: 32) { b in
+            var i = 0
+            date.put(into: b, at: &i)
+            b[i] = UInt8(ascii: "T"); i += 1
+            DigitParsing.put(sec / 3600, 2, b, &i); b[i] = UInt8(ascii: ":"); i += 1
+            DigitParsing.put(sec % 3600 / 60, 2, b, &i); b[i] = UInt8(ascii: ":"); i += 1
+            DigitParsing.put(sec % 60, 2, b, &i)
+            if fraction != 0 {
+                b[i] = UInt8(ascii: "."); i += 1
+                if fraction % 1000 == 0 { DigitParsing.put(fraction / 1000, 3, b, &i) } else { DigitParsing.put(fraction, 6, b, &i) }
+            }
+            if offset == 0 {
+                b[i] = UInt8(ascii: "Z"); i += 1
+            } else {
+                let a = abs(offset)
+                b[i] = UInt8(ascii: offset < 0 ? "-" : "+"); i += 1
+                DigitParsing.put(a / 3600, 2, b, &i); b[i] = UInt8(ascii: ":"); i += 1
+                DigitParsing.put(a % 3600 / 60, 2, b, &i)
+            }
+            return i
+        }
     }
 
     public static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {

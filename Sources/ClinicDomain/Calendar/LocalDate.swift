@@ -32,10 +32,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Strict ISO 8601 calendar date, `YYYY-MM-DD`, and only dates that exist.
     public init?(iso text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              let y = DigitParsing.number(b, 0, 4), let m = DigitParsing.number(b, 5, 2),
-              let d = DigitParsing.number(b, 8, 2) else { return nil }
+        var text = text
+        guard let (y, m, d) = text.withUTF8({ b -> (Int, Int, Int)? in
+            guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+                  let y = DigitParsing.number(b, 0, 4), let m = DigitParsing.number(b, 5, 2),
+                  let d = DigitParsing.number(b, 8, 2) else { return nil }
+            return (y, m, d)
+        }) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -71,7 +74,21 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        DigitParsing.pad(year, 4) + "-" + DigitParsing.pad(month, 2) + "-" + DigitParsing.pad(day, 2)
+        guard (0...9999).contains(year) else {
+            return DigitParsing.pad(year, 4) + "-" + DigitParsing.pad(month, 2) + "-" + DigitParsing.pad(day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { b in
+            var i = 0
+            put(into: b, at: &i)
+            return i
+        }
+    }
+
+    /// `YYYY-MM-DD` at `b[i...]` (a year of four digits), `i` moved past it.
+    func put(into b: UnsafeMutableBufferPointer<UInt8>, at i: inout Int) {
+        DigitParsing.put(year, 4, b, &i); b[i] = UInt8(ascii: "-"); i += 1
+        DigitParsing.put(month, 2, b, &i); b[i] = UInt8(ascii: "-"); i += 1
+        DigitParsing.put(day, 2, b, &i)
     }
     public var description: String { iso }
 
@@ -99,6 +116,19 @@ public enum DigitParsing {
             v = v * 10 + Int(c - 0x30)
         }
         return v
+    }
+
+    /// `v` (0 ≤ v < 10^width) as `width` ASCII digits at `b[i...]`, `i` moved past them.
+    @inline(__always)
+    static func put(_ v: Int, _ width: Int, _ b: UnsafeMutableBufferPointer<UInt8>, _ i: inout Int) {
+        var v = v
+        var k = i + width - 1
+        while k >= i {
+            b[k] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+            v /= 10
+            k -= 1
+        }
+        i += width
     }
 
     public static func pad(_ v: Int, _ width: Int) -> String {
