@@ -43,28 +43,39 @@ public enum Base64 {
 
     public static func urlDecode(_ chars: ArraySlice<UInt8>) -> [UInt8]? { decode(Array(chars), urlTable) }
 
+    /// base64url without padding, of bytes the caller holds.
+    public static func urlEncode(_ bytes: UnsafeBufferPointer<UInt8>) -> String { encode(bytes, urlAlphabet, pad: false) }
+
     private static func encode(_ bytes: [UInt8], _ alphabet: [UInt8], pad: Bool) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)]); out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)]); out.append(alphabet[Int(n & 63)])
-            i += 3
+        bytes.withUnsafeBufferPointer { encode($0, alphabet, pad: pad) }
+    }
+
+    /// Written straight into the string's storage.
+    private static func encode(_ bytes: UnsafeBufferPointer<UInt8>, _ alphabet: [UInt8], pad: Bool) -> String {
+        let full = (bytes.count + 2) / 3 * 4
+        let length = pad ? full : full - (3 - bytes.count % 3) % 3
+        return alphabet.withUnsafeBufferPointer { a in
+            String(unsafeUninitializedCapacity: length) { out in
+                var i = 0, o = 0
+                while i + 3 <= bytes.count {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+                    out[o] = a[Int(n >> 18 & 63)]; out[o + 1] = a[Int(n >> 12 & 63)]
+                    out[o + 2] = a[Int(n >> 6 & 63)]; out[o + 3] = a[Int(n & 63)]
+                    i += 3; o += 4
+                }
+                let rest = bytes.count - i
+                if rest == 1 {
+                    let n = UInt32(bytes[i]) << 16
+                    out[o] = a[Int(n >> 18 & 63)]; out[o + 1] = a[Int(n >> 12 & 63)]; o += 2
+                    if pad { out[o] = UInt8(ascii: "="); out[o + 1] = UInt8(ascii: "="); o += 2 }
+                } else if rest == 2 {
+                    let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+                    out[o] = a[Int(n >> 18 & 63)]; out[o + 1] = a[Int(n >> 12 & 63)]; out[o + 2] = a[Int(n >> 6 & 63)]; o += 3
+                    if pad { out[o] = UInt8(ascii: "="); o += 1 }
+                }
+                return o
+            }
         }
-        let rest = bytes.count - i
-        if rest == 1 {
-            let n = UInt32(bytes[i]) << 16
-            out.append(alphabet[Int(n >> 18 & 63)]); out.append(alphabet[Int(n >> 12 & 63)])
-            if pad { out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "=")) }
-        } else if rest == 2 {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out.append(alphabet[Int(n >> 18 & 63)]); out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            if pad { out.append(UInt8(ascii: "=")) }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes unpadded characters with `table`; nil on any irregularity.

@@ -1,6 +1,8 @@
 // The one base64: standard and URL alphabets, strict decoding, MIME's folded form.
 import XCTest
+import Foundation
 import JSON
+import TestSupport
 
 final class Base64Tests: XCTestCase {
     private func bytes(_ s: String) -> [UInt8] { Array(s.utf8) }
@@ -53,5 +55,23 @@ final class Base64Tests: XCTestCase {
         XCTAssertEqual(Base64.decode(" Zm9vYg==\n", ignoringLineBreaks: true), bytes("foob"))
         XCTAssertNil(Base64.decode("Zm9v\r\nYmFy"))
         XCTAssertNil(Base64.decode("Zh==\r\n", ignoringLineBreaks: true), "still strict about the bits")
+    }
+
+    /// Random byte strings of every length up to 64, against Foundation's encoder (the URL form is its
+    /// output with `-_` and no padding); the encoding writes straight into the string's storage.
+    func testEncodingEqualsFoundationForRandomBytes() {
+        var rng = SplitMix64(seed: 4648)
+        for length in 0...64 {
+            for _ in 0..<20 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                let foundation = Data(bytes).base64EncodedString()
+                XCTAssertEqual(Base64.encode(bytes), foundation)
+                let url = foundation.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                    .replacingOccurrences(of: "=", with: "")
+                XCTAssertEqual(Base64.urlEncode(bytes), url)
+                XCTAssertEqual(bytes.withUnsafeBufferPointer { Base64.urlEncode($0) }, url)
+                XCTAssertEqual(Base64.urlDecode(url), bytes)
+            }
+        }
     }
 }

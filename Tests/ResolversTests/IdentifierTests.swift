@@ -11,6 +11,15 @@ final class IdentifierTests: XCTestCase {
 
     // MARK: GlobalID
 
+    /// The ID is base64url of "Type:key" (built on the stack, not through an interpolated string).
+    func testGlobalIDIsBase64URLOfTypeColonKey() {
+        for type in ["Doctor", "Appointment", "X", String(repeating: "LongTypeName", count: 10)] {
+            for id: Int64 in [0, 1, 9, 10, 42, 99_999, 1_234_567_890_123, .max, -1, .min] {
+                XCTAssertEqual(GlobalID.encode(type: type, id: id), Base64.urlEncode(Array("\(type):\(id)".utf8)), "\(type) \(id)")
+            }
+        }
+    }
+
     func testGlobalIDRoundTripsTypeAndKey() {
         XCTAssertEqual(GlobalID.encode(type: "Doctor", id: 42), "RG9jdG9yOjQy")
         for (type, id) in [("Doctor", Int64(42)), ("Appointment", 0), ("Patient", 1), ("User", Int64.max), ("AuditEntry", 999_999)] {

@@ -10,7 +10,25 @@ public enum GlobalID {
 
     /// `id` must be ≥ 0 (database keys); `type` an object type name.
     public static func encode(type: String, id: Int64) -> String {
-        Base64.urlEncode(Array("\(type):\(id)".utf8))
+        var type = type
+        return type.withUTF8 { name in
+            // "Type:id" in a buffer on the stack (an Int64 has at most 20 characters).
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: name.count + 21) { buffer in
+                var n = 0
+                for c in name { buffer[n] = c; n += 1 }
+                buffer[n] = UInt8(ascii: ":"); n += 1
+                if id < 0 { buffer[n] = UInt8(ascii: "-"); n += 1 }
+                var rest = id.magnitude
+                let digits = n
+                repeat {
+                    buffer[n] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                    rest /= 10
+                    n += 1
+                } while rest > 0
+                buffer[digits..<n].reverse()
+                return Base64.urlEncode(UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            }
+        }
     }
 
     /// The type name and key of a well-formed ID, nil for anything else: not
