@@ -245,7 +245,8 @@ extension DoctorStore {
     /// With `joinUser`, each row's user (those columns) comes in the same statement (`DoctorRow.user`),
     /// looked up by primary key for each row of the page once it is cut, so the page's plan stays the same.
     public static func pageReads(specialization: String?, search: String?, isAvailable: Bool?, afterID: Int64?,
-                                 limit: Int, countTotal: Bool, joinUser: UserColumns? = nil) -> (rows: Read<[DoctorRow]>, total: Read<Int?>?) {
+                                 limit: Int, countTotal: Bool, joinUser: UserColumns? = nil,
+                                 listOnly: Bool = false) -> (rows: Read<[DoctorRow]>, total: Read<Int?>?) {
         var p = SQLParams()
         var conds: [String] = []
         if let specialization { conds.append("lower(d.specialization) = lower(\(p.bind(.text(specialization))))") }
@@ -264,9 +265,11 @@ extension DoctorStore {
         let pageSQL = "FROM doctors d WHERE \(whereSQL) ORDER BY d.id LIMIT \(limit)"
         let rows: Read<[DoctorRow]>
         if let joinUser {
-            rows = Read("SELECT \(DoctorRow.columnsWithUser), ju.* FROM (SELECT d.* \(pageSQL)) d CROSS JOIN LATERAL "
+            // A list asking only `DoctorRow.listFields` reads five of the doctor's columns, not the bio and the rest.
+            let (outer, inner) = listOnly ? (DoctorRow.listColumnsWithUser, DoctorRow.listPageColumns) : (DoctorRow.columnsWithUser, "d.*")
+            rows = Read("SELECT \(outer), ju.* FROM (SELECT \(inner) \(pageSQL)) d CROSS JOIN LATERAL "
                         + "(SELECT \(DoctorRow.userColumns(joinUser)) FROM users du WHERE du.id = d.user_id OFFSET 0) ju ORDER BY d.id",
-                        p.values) { try $0.rows.map(DoctorRow.withUser(joinUser)) }
+                        p.values) { try $0.rows.map(DoctorRow.withUser(joinUser, listOnly: listOnly)) }
         } else {
             rows = Read("SELECT \(DoctorRow.columns) \(pageSQL)", p.values) { try $0.rows.map(DoctorRow.init) }
         }

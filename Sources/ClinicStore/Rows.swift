@@ -329,8 +329,22 @@ public final class DoctorRow: @unchecked Sendable {
     public var user: Joined<UserRow>?
     /// Minutes kept free before and after each appointment (issue #17).
     public var buffers: Buffers
+    /// Loaded with `listColumnsWithUser` only: the licence number, experience, bio and buffers
+    /// were not read, and fields that need them fail rather than answer placeholders.
+    public private(set) var onlyListColumns = false
 
     public static let columns = columns(lastName: "(SELECT u.last_name FROM users u WHERE u.id = d.user_id)")
+
+    /// The `Doctor` fields a row of `listColumnsWithUser` answers: what a public doctor list shows.
+    public static let listFields: Set<String> = ["__typename", "id", "specialization", "consultationFee", "isAvailable", "user"]
+    /// What a page selects from `doctors d` when it asks only `listFields` (the inner page).
+    static let listPageColumns = "d.id, d.user_id, d.specialization, d.consultation_fee, d.is_available"
+    /// The columns of such a page with its user joined as `ju` (the `columnsWithUser` of a list).
+    static let listColumnsWithUser = """
+        d.id, d.user_id, d.specialization, d.consultation_fee::text AS consultation_fee, d.is_available,
+        ju.du_last_name AS doctor_last_name
+        """
+    static let listLayout = ColumnLayout(["id", "user_id", "specialization", "consultation_fee", "is_available", "doctor_last_name"])
 
     /// `columns` for a statement that joins the user as `userColumns` in a subquery `ju`.
     public static let columnsWithUser = columns(lastName: "ju.du_last_name")
@@ -354,6 +368,16 @@ public final class DoctorRow: @unchecked Sendable {
         buffers = Buffers(before: try r.int(at: c[9]), after: try r.int(at: c[10]))
     }
 
+    /// A row of `listColumnsWithUser`.
+    static func list(_ r: Row) throws -> DoctorRow { try DoctorRow(list: r.positions(Self.listLayout), r) }
+
+    private init(list c: [Int], _ r: Row) throws {
+        id = try r.id(at: c[0]); userID = try r.id(at: c[1]); specialization = try r.string(at: c[2])
+        consultationFee = try r.string(at: c[3]); isAvailable = try r.bool(at: c[4]); lastName = r.optionalString(at: c[5]) ?? ""
+        licenseNumber = ""; experienceYears = 0; bio = ""; buffers = Buffers(before: 0, after: 0)
+        onlyListColumns = true
+    }
+
     public var displayName: String { "Dr. \(lastName)" }
 
     /// The user's columns for a lookup `users du` by `d.user_id`.
@@ -365,9 +389,18 @@ public final class DoctorRow: @unchecked Sendable {
     /// The joined user's columns (for a lookup `users du` by `d.user_id`), as `columns` asks.
     public static func userColumns(_ columns: UserColumns) -> String { columns == .names ? userNameColumns : userColumns }
 
-    /// Decodes a row of `columnsWithUser` + `userColumns(columns)`.
-    public static func withUser(_ columns: UserColumns) -> (Row) throws -> DoctorRow {
+    /// Decodes a row of `columnsWithUser` (`listColumnsWithUser` when `listOnly`) + `userColumns(columns)`.
+    public static func withUser(_ columns: UserColumns, listOnly: Bool = false) -> (Row) throws -> DoctorRow {
         let decodeUser = UserRow.decoder(columns)
+        if listOnly {
+            return { r in
+                let row = try DoctorRow.list(r)
+                let user = try decodeUser(r.prefixed("du_"))
+                user.patientIDKnown = false
+                row.user = Joined(user)
+                return row
+            }
+        }
         return { r in try joined(r, user: r.prefixed("du_"), decodeUser) }
     }
 

@@ -20,7 +20,8 @@ enum ClinicArea {
     static func registerQueries(_ r: inout ResolverRegistry) {
         r.root("Query.doctors") { args, ctx, batch in
             .object(try await ClinicPages.doctors(args, ctx: ctx, countTotal: batch.selectedFields.contains("totalCount"),
-                                                  joinUser: batch.nodesSelect("user") ? batch.userColumns("nodes.user", "edges.node.user") : nil),
+                                                  joinUser: batch.nodesSelect("user") ? batch.userColumns("nodes.user", "edges.node.user") : nil,
+                                                  listOnly: batch.selectsOnly(DoctorRow.listFields, under: "nodes", "edges.node")),
                     typeName: "DoctorConnection")
         }
         r.root("Query.doctor") { args, ctx, _ in
@@ -148,6 +149,7 @@ enum ClinicArea {
             let data = ids.isEmpty ? [:] : try await ctx.fetch(ClinicLoad.calendarRead(doctorIDs: ids, window: window))
             return doctors.map { d in
                 guard let d else { return .null }
+                guard !d.onlyListColumns else { return .error(ClinicError.internal()) }  // its buffers were not loaded
                 guard d.isAvailable else { return .list([]) }
                 return slotList(ClinicLoad.calendar(data[d.id], settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: d.buffers), date, settings)
             }
@@ -168,6 +170,7 @@ enum ClinicArea {
             let data = ids.isEmpty ? [:] : try await ctx.fetch(ClinicLoad.calendarRead(doctorIDs: ids, window: window))
             return doctors.map { d in
                 guard let d else { return .null }
+                guard !d.onlyListColumns else { return .error(ClinicError.internal()) }  // its buffers were not loaded
                 let cal = ClinicLoad.calendar(d.isAvailable ? data[d.id] : ClinicLoad.CalendarData(
                     hours: data[d.id]?.hours ?? [], timeOff: [InstantRange(start: .earliest, end: .latest)], busy: []),
                     settings: settings, now: ctx.now, viewer: ctx.viewer, buffers: d.buffers)

@@ -91,14 +91,16 @@ enum ClinicPages {
 
     // MARK: doctors
 
-    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool, joinUser: UserColumns? = nil) async throws -> ConnectionObject {
+    static func doctors(_ args: [String: JSON], ctx: RequestContext, countTotal: Bool, joinUser: UserColumns? = nil,
+                        listOnly: Bool = false) async throws -> ConnectionObject {
         let page = try PageRequest.from(args, scope: "doctors", keyKinds: [])
         let f = Arguments.object(args, "filter")
         let specialization = Arguments.string(f, "specialization")
         let search = try search(Arguments.string(f, "search"), field: "filter.search")
         let available = Arguments.bool(f, "isAvailable")
         let reads = DoctorStore.pageReads(specialization: specialization, search: search, isAvailable: available,
-                                          afterID: page.after?.id, limit: page.fetchLimit, countTotal: countTotal, joinUser: joinUser)
+                                          afterID: page.after?.id, limit: page.fetchLimit, countTotal: countTotal, joinUser: joinUser,
+                                          listOnly: listOnly)
         let rows = try await ctx.readBoundedStale(reads.rows)
         var total: Int?
         if let count = reads.total { total = try await ctx.readBoundedStale(count) }

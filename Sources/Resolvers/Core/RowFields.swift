@@ -75,15 +75,21 @@ extension DoctorRow: FieldReadable {
     public func readField(_ field: String) -> ResolvedValue? {
         switch field {
         case "id": return .id("Doctor", id)
-        case "licenseNumber": return .string(licenseNumber)
         case "specialization": return .string(specialization)
-        case "experienceYears": return .int(experienceYears)
         case "consultationFee": return .string(consultationFee)
-        case "bio": return .string(bio)
         case "isAvailable": return .bool(isAvailable)
-        case "bufferBeforeMinutes": return .int(buffers.before)
-        case "bufferAfterMinutes": return .int(buffers.after)
-        default: return nil
+        default:
+            // A row of a list's columns is loaded for selections of `DoctorRow.listFields` only;
+            // should another field reach one, it fails rather than answer a placeholder.
+            if onlyListColumns { return .error(ClinicError.internal()) }
+            switch field {
+            case "licenseNumber": return .string(licenseNumber)
+            case "experienceYears": return .int(experienceYears)
+            case "bio": return .string(bio)
+            case "bufferBeforeMinutes": return .int(buffers.before)
+            case "bufferAfterMinutes": return .int(buffers.after)
+            default: return nil
+            }
         }
     }
 }
