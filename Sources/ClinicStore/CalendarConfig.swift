@@ -111,28 +111,9 @@ extension ClinicLoad {
         }
     }
 
-    /// Appointments, time off and offers (the busy ranges) of `$1` meeting `[$2, $3)`, in the
-    /// calendar statement's columns.
-    private static let busySQL = """
-        SELECT 'o' AS kind, t.doctor_id, NULL::int AS weekday, NULL::text AS start_time, NULL::text AS end_time,
-               NULL::int AS slot_minutes, lower(t.during) AS s, upper(t.during) AS e
-          FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
-        UNION ALL
-        SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, lower(a.blocked), upper(a.blocked)
-          FROM appointments a WHERE a.doctor_id = ANY($1) AND a.status IN ('SCHEDULED', 'CONFIRMED')
-           AND a.blocked && tstzrange($2, $3, '[)') AND a.id <> $4
-        UNION ALL
-        SELECT 'b', o.doctor_id, NULL, NULL, NULL, NULL, lower(o.held), upper(o.held)
-          FROM waitlist_offers o WHERE o.doctor_id = ANY($1) AND o.status = 'OFFERED'
-           AND o.held && tstzrange($2, $3, '[)') AND o.patient_id <> $5
-        """
-
     /// The busy ranges, the doctor's row and working hours, and every closure ending on or after `$6`.
-    private static let configAndBusySQL = busySQL + """
+    private static let configAndBusySQL = busySQL + hoursSQL + """
 
-        UNION ALL
-        SELECT 'h', w.doctor_id, w.weekday::int, w.start_time::text, w.end_time::text, w.slot_minutes, NULL, NULL
-          FROM working_hours w WHERE w.doctor_id = ANY($1)
         UNION ALL
         SELECT 'd', d.id, d.buffer_before_minutes::int, d.is_available::text, NULL, d.buffer_after_minutes::int, NULL, NULL
           FROM doctors d WHERE d.id = ANY($1)

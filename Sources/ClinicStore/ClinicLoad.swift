@@ -159,13 +159,23 @@ public enum ClinicLoad {
         }
     }
 
-    /// Built once (lists of doctors' free slots run it on every request).
-    private static let calendarSQL = """
-        SELECT 'h' AS kind, w.doctor_id, w.weekday::int AS weekday, w.start_time::text AS start_time,
-               w.end_time::text AS end_time, w.slot_minutes, NULL::timestamptz AS s, NULL::timestamptz AS e
-          FROM working_hours w WHERE w.doctor_id = ANY($1)
+    /// Built once (lists of doctors' free slots run it on every request): the busy ranges, the
+    /// working hours, and the closures near the window.
+    private static let calendarSQL = busySQL + hoursSQL + """
+
         UNION ALL
-        SELECT 'o', t.doctor_id, NULL, NULL, NULL, NULL, lower(t.during), upper(t.during)
+        -- Closures by their dates; the window is a day wider each side
+        -- than the dates asked for, so UTC dates suffice to find them.
+        SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
+          FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
+           AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
+        """
+
+    /// Appointments, time off and offers (the busy ranges) of `$1` meeting `[$2, $3)`; its first
+    /// SELECT names and types the columns every calendar statement decodes (`calendar`).
+    static let busySQL = """
+        SELECT 'o' AS kind, t.doctor_id, NULL::int AS weekday, NULL::text AS start_time, NULL::text AS end_time,
+               NULL::int AS slot_minutes, lower(t.during) AS s, upper(t.during) AS e
           FROM time_off t WHERE t.doctor_id = ANY($1) AND t.during && tstzrange($2, $3, '[)')
         UNION ALL
         SELECT 'b', a.doctor_id, NULL, NULL, NULL, NULL, lower(a.blocked), upper(a.blocked)
@@ -175,12 +185,14 @@ public enum ClinicLoad {
         SELECT 'b', o.doctor_id, NULL, NULL, NULL, NULL, lower(o.held), upper(o.held)
           FROM waitlist_offers o WHERE o.doctor_id = ANY($1) AND o.status = 'OFFERED'
            AND o.held && tstzrange($2, $3, '[)') AND o.patient_id <> $5
+        """
+
+    /// The working hours of `$1`, to follow `busySQL`.
+    static let hoursSQL = """
+
         UNION ALL
-        -- Closures by their dates; the window is a day wider each side
-        -- than the dates asked for, so UTC dates suffice to find them.
-        SELECT 'c', 0, NULL, c.first_day::text, c.last_day::text, NULL, NULL, NULL
-          FROM clinic_closures c WHERE c.last_day >= ($2::timestamptz AT TIME ZONE 'UTC')::date - 1
-           AND c.first_day <= ($3::timestamptz AT TIME ZONE 'UTC')::date + 1
+        SELECT 'h', w.doctor_id, w.weekday::int, w.start_time::text, w.end_time::text, w.slot_minutes, NULL, NULL
+          FROM working_hours w WHERE w.doctor_id = ANY($1)
         """
 
     /// The rows of `calendarSQL` and of `slotCalendarRead`'s statements, by doctor.
