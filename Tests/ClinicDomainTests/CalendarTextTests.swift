@@ -37,6 +37,13 @@ final class CalendarTextTests: XCTestCase {
             if date.iso != pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2), failures.count < 5 { failures.append("date \(day)") }
             if LocalDate(iso: date.iso) != date, failures.count < 5 { failures.append("date round trip \(date.iso)") }
         }
+        // Years of more than four digits are written by LocalDate.iso before the buffer's time part.
+        for day in [LocalDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch + 1, LocalDate(year: 9999, month: 12, day: 31)!.daysSinceEpoch + 400] {
+            let instant = Instant(microsecondsSinceEpoch: Int64(day) * 86_400_000_000 + 45_296_789_000)
+            for offset in [0, 3600, -19_800, 37] {
+                XCTAssertEqual(instant.formatted(offsetSeconds: offset), oracle(instant, offsetSeconds: offset))
+            }
+        }
         for m in 0..<1440 {
             let t = LocalTime(minutesSinceMidnight: m)!
             XCTAssertEqual(t.iso, pad(m / 60, 2) + ":" + pad(m % 60, 2))

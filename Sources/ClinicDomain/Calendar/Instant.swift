@@ -124,17 +124,12 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
         let (days, secOfDay) = Instant.floorDivide(seconds, 86_400)
         let date = LocalDate(daysSinceEpoch: Int(days))
         let sec = Int(secOfDay)
-        guard (0...9999).contains(date.year) else {
-            var out = date.iso + "T" + DigitParsing.pad(sec / 3600, 2) + ":" + DigitParsing.pad(sec % 3600 / 60, 2) + ":" + DigitParsing.pad(sec % 60, 2)
-            if fraction != 0 {
-                out += fraction % 1000 == 0 ? "." + DigitParsing.pad(fraction / 1000, 3) : "." + DigitParsing.pad(fraction, 6)
-            }
-            return out + (offset == 0 ? "Z" : (offset < 0 ? "-" : "+") + DigitParsing.pad(abs(offset) / 3600, 2) + ":" + DigitParsing.pad(abs(offset) % 3600 / 60, 2))
-        }
-        // YYYY-MM-DDTHH:MM:SS[.fff|.ffffff](Z|±HH:MM): at most 32 bytes.
-        return String(unsafeUninitializedCapacity: 32) { b in
+        // A year of four digits goes into the buffer too; any other is written by LocalDate.iso.
+        let fourDigitYear = (0...9999).contains(date.year)
+        // [YYYY-MM-DD]THH:MM:SS[.fff|.ffffff](Z|±HH:MM): at most 32 bytes.
+        let text = String(unsafeUninitializedCapacity: 32) { b in
             var i = 0
-            date.put(into: b, at: &i)
+            if fourDigitYear { date.put(into: b, at: &i) }
             b[i] = UInt8(ascii: "T"); i += 1
             DigitParsing.put(sec / 3600, 2, b, &i); b[i] = UInt8(ascii: ":"); i += 1
             DigitParsing.put(sec % 3600 / 60, 2, b, &i); b[i] = UInt8(ascii: ":"); i += 1
@@ -153,6 +148,7 @@ public struct Instant: Sendable, Hashable, Comparable, CustomStringConvertible {
             }
             return i
         }
+        return fourDigitYear ? text : date.iso + text
     }
 
     public static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
