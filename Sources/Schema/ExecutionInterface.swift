@@ -24,16 +24,19 @@ public struct CoercionFailure: Error, Sendable, Equatable {
 }
 
 /// What a resolver returns for one parent.
-public indirect enum ResolvedValue: Sendable {
+///
+/// Leaves and lists are stored inline (a value per field read allocates nothing); objects and
+/// errors, whose payloads are larger, are boxed so the enum stays the size of a `JSON`.
+public enum ResolvedValue: Sendable {
     case null
     /// A scalar or enum value, serialized by the field type's coercer.
     case leaf(JSON)
     /// An object handed to the next level's resolvers. `typeName` names the
     /// concrete object type; it is required when the field's type is abstract.
-    case object(any Sendable, typeName: String?)
+    indirect case object(any Sendable, typeName: String?)
     case list([ResolvedValue])
     /// This parent's field failed: null plus this error at the field's path.
-    case error(GraphQLError)
+    indirect case error(GraphQLError)
 }
 
 /// Parent objects that can answer plain fields themselves (a loaded row):

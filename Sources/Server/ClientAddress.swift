@@ -108,7 +108,10 @@ public struct TrustedProxies: Sendable, Equatable {
 
     /// The client's address for a request from the socket peer `peer` with
     /// these `X-Forwarded-For` header values (every field, in order).
+    /// With no proxy trusted, `peer` is answered as it is: the HTTP server writes it in
+    /// `inet_ntop`'s canonical form (IPv4-mapped addresses as IPv4), so nothing is parsed per request.
     public func clientAddress(peer: String, forwardedFor: [String]) -> String {
+        guard !blocks.isEmpty else { return peer }
         guard let peerAddress = IPAddress(peer) else { return peer }
         guard !blocks.isEmpty, isTrusted(peerAddress), !forwardedFor.isEmpty else { return peerAddress.description }
         var client = peerAddress

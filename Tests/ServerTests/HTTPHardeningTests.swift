@@ -4,7 +4,7 @@
 import Foundation
 import JSON
 import Schema
-import Server
+@testable import Server
 import TestSupport
 import XCTest
 
@@ -113,6 +113,8 @@ final class HTTPHardeningTests: XCTestCase {
         XCTAssertEqual(client("10.0.0.1", ["198.51.100.1\u{0}"]), "10.0.0.1")
         XCTAssertEqual(TrustedProxies.none.clientAddress(peer: "10.0.0.1", forwardedFor: ["1.2.3.4"]), "10.0.0.1")
         XCTAssertEqual(try TrustedProxies.parse("").blocks.count, 0)
+        // The socket layer's text (inet_ntop, IPv4-mapped written as IPv4) is answered without parsing.
+        XCTAssertEqual(TrustedProxies.none.clientAddress(peer: "2001:db8::1", forwardedFor: []), "2001:db8::1")
         for bad in ["10.0.0.0/33", "host.example", "10.0.0.1/", "::/129", "10.0.0.0/-1", "1.2.3.4/8/8"] {
             XCTAssertThrowsError(try TrustedProxies.parse(bad), bad)
         }
@@ -299,5 +301,18 @@ final class HTTPHardeningTests: XCTestCase {
             XCTAssertEqual(first["extensions"]?["code"], .string("BAD_USER_INPUT"), r.json.serializedString)
             XCTAssertEqual(first["extensions"]?["field"], .string(field), r.json.serializedString)
         }
+    }
+
+    // MARK: request ids
+
+    /// Ids are drawn without a system call per request: a counter through a bijection, so no two
+    /// requests of a process share one, and consecutive ids share no visible pattern.
+    func testRequestIDsAreDistinctAndUnordered() {
+        let ids = (0..<20_000).map { _ in HTTPApplication.makeRequestID() }
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertTrue(ids.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isNumber || $0.isLowercase) } })
+        let values = ids.prefix(1_000).map { UInt64($0, radix: 36)! }
+        let increasing = zip(values, values.dropFirst()).filter { $0 < $1 }.count
+        XCTAssertTrue((300...700).contains(increasing), "consecutive ids look ordered: \(increasing) of 999 increase")
     }
 }

@@ -183,8 +183,10 @@ private struct ReadableCast {
         return readable
     }
 
+    /// Called only with values whose dynamic type is `R` (the caller compares the types first), so
+    /// the forced cast cannot fail; `as? R` would instantiate `Optional<R>`'s metadata per call.
     private static func cast<R: FieldReadable>(like _: R) -> @Sendable (any Sendable) -> (any FieldReadable)? {
-        { $0 as? R }
+        { $0 as! R }
     }
 }
 
@@ -590,7 +592,8 @@ private final class ExecutionRun {
             // A plain read from the loaded parent: no call, completed now.
             if !reached(cell) { return }
             let value: ResolvedValue
-            if let readable { value = readable.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
+            // Optional chaining reads the existential in place (`if let` would copy it per field).
+            if readable != nil { value = readable?.readField(f.fieldName) ?? .null } else { value = readField(parent, f.fieldName) }
             if p.simpleLeaf, case .leaf(let j) = value {
                 if p.fastLeaf.accepts(j) {
                     cells[cell].nonNull = p.nonNull

@@ -17,6 +17,7 @@
 import HTTP
 import Resolvers
 import Schema
+import Synchronization
 
 public struct HTTPApplication: Sendable {
     let chain: MiddlewareChain
@@ -91,8 +92,22 @@ public struct HTTPApplication: Sendable {
                             body: result.jsonBytes())
     }
 
+    /// Distinct within the process and unpredictable enough to correlate log lines by: a counter
+    /// mixed with a key drawn once (splitmix64, a bijection, so no two requests share an id),
+    /// not a `getrandom` system call per request.
     static func makeRequestID() -> String {
-        var g = SystemRandomNumberGenerator()
-        return String(g.next() as UInt64, radix: 36)
+        String(RequestIDs.next(), radix: 36)
+    }
+}
+
+enum RequestIDs {
+    private static let key: UInt64 = { var g = SystemRandomNumberGenerator(); return g.next() }()
+    private static let counter = Atomic<UInt64>(0)
+
+    static func next() -> UInt64 {
+        var z = key &+ counter.add(1, ordering: .relaxed).newValue &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
