@@ -113,7 +113,7 @@ public struct TrustedProxies: Sendable, Equatable {
     public func clientAddress(peer: String, forwardedFor: [String]) -> String {
         guard !blocks.isEmpty else { return peer }
         guard let peerAddress = IPAddress(peer) else { return peer }
-        guard !blocks.isEmpty, isTrusted(peerAddress), !forwardedFor.isEmpty else { return peerAddress.description }
+        guard isTrusted(peerAddress), !forwardedFor.isEmpty else { return peerAddress.description }
         var client = peerAddress
         let hops = forwardedFor.joined(separator: ",").split(separator: ",", omittingEmptySubsequences: false)
         for hop in hops.reversed() {
