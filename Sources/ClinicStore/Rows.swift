@@ -94,12 +94,6 @@ private func renameAlias(_ expr: String, _ alias: String, _ newAlias: String) ->
     return out
 }
 
-/// A row loaded with its parent's (a to-one relation joined into the parent's statement), held by
-/// reference: parents are copied as they move through execution, and a copy is then one retain.
-public final class Joined<R: Sendable>: Sendable {
-    public let row: R
-    public init(_ row: R) { self.row = row }
-}
 
 /// Which of a user's columns a statement reads: all, or what a list of people shows (a third of
 /// the width; the doctors list's statement alone ran ~1.6x as fast with its users' names only).
@@ -140,7 +134,7 @@ public final class UserRow: @unchecked Sendable {
     public var doctorIDKnown = true
     /// The patient profile, when the statement that loaded the row joined it (`User.patient` then
     /// reads no more).
-    public var patient: Joined<PatientRow>?
+    public var patient: PatientRow?
     /// Loaded with `UserColumns.names` only: id, email and names are the row's, everything else
     /// is a placeholder that `UserRow.namesFields` keeps from being answered.
     public private(set) var onlyNames = false
@@ -248,7 +242,7 @@ public final class PatientRow: @unchecked Sendable {
     public var treatingDoctorIDs: [Int64]
     public var treatingDoctorIDsKnown = true
     /// The user, when the statement that loaded the row joined it (`Patient.user` then reads no more).
-    public var user: Joined<UserRow>?
+    public var user: UserRow?
     /// Loaded with `identityColumns` only (id, user and treating doctors): every other field is a
     /// placeholder that `PatientRow.identityFields` keeps from being answered.
     public private(set) var identityOnly = false
@@ -326,7 +320,7 @@ public final class DoctorRow: @unchecked Sendable {
     /// For messages: "Dr. García".
     public var lastName: String
     /// The user, when the statement that loaded the row joined it (`Doctor.user` then reads no more).
-    public var user: Joined<UserRow>?
+    public var user: UserRow?
     /// Minutes kept free before and after each appointment (issue #17).
     public var buffers: Buffers
     /// Loaded with `listColumnsWithUser` only: the licence number, experience, bio and buffers
@@ -397,7 +391,7 @@ public final class DoctorRow: @unchecked Sendable {
                 let row = try DoctorRow.list(r)
                 let user = try decodeUser(r.prefixed("du_"))
                 user.patientIDKnown = false
-                row.user = Joined(user)
+                row.user = user
                 return row
             }
         }
@@ -411,7 +405,7 @@ public final class DoctorRow: @unchecked Sendable {
         if let userRow {
             let user = try decodeUser(userRow)
             user.patientIDKnown = false
-            row.user = Joined(user)
+            row.user = user
         }
         return row
     }
@@ -455,10 +449,10 @@ public final class AppointmentRow: @unchecked Sendable {
     public var createdAt: Instant
     public var updatedAt: Instant
     /// The patient, when the statement that loaded the row joined it.
-    public var patient: Joined<PatientRow>?
+    public var patient: PatientRow?
     /// The doctor (with its user when asked), when the statement that loaded the row joined it:
     /// small pages only (`AppointmentJoins.doctor`).
-    public var doctor: Joined<DoctorRow>?
+    public var doctor: DoctorRow?
 
     public static let columns = columns(patientUserID: "(SELECT p.user_id FROM patients p WHERE p.id = a.patient_id)")
 
@@ -573,13 +567,13 @@ public final class AppointmentRow: @unchecked Sendable {
                 if joins.contains(.patientUser) {
                     let user = try decodeUser(r.prefixed("pu_"))
                     user.doctorIDKnown = false
-                    p.user = Joined(user)
+                    p.user = user
                 }
-                a.patient = Joined(p)
+                a.patient = p
             }
             if joins.contains(.doctor) {
                 let user = joins.contains(.doctorUser) ? r.prefixed("du_") : nil
-                a.doctor = Joined(try DoctorRow.joined(r.prefixed("da_"), user: user, decodeDoctorUser))
+                a.doctor = try DoctorRow.joined(r.prefixed("da_"), user: user, decodeDoctorUser)
             }
             return a
         }

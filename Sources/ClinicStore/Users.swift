@@ -44,7 +44,7 @@ public enum UserStore {
                     let patient = patientIdentity ? try PatientRow.identity(r.prefixed("up_")) : try PatientRow(r.prefixed("up_"))
                     patient.treatingDoctorIDsKnown = !patientIdentity || viewer?.doctorID != nil
                     user.patientID = patient.id
-                    user.patient = Joined(patient)
+                    user.patient = patient
                 } else {
                     user.patientID = nil
                 }

@@ -278,18 +278,47 @@ final class PQConnection {
     }
 
     private func extract(_ result: OpaquePointer) -> QueryResult {
-        let columnCount = Int(PQnfields(result))
-        var columns: [String] = []
-        var types: [UInt32] = []
-        columns.reserveCapacity(columnCount)
-        for column in 0..<columnCount {
+        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
+        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
+        return QueryResult(description: description(of: result), cells: ResultCells(result),
+                           affectedRows: Int(tuples) ?? 0, commandTag: tag)
+    }
+
+    /// The descriptions of this connection's recent results: a prepared statement answers with the
+    /// same columns every time, so its results share one description (no column names made per
+    /// result, and the positions decoders look up are worked out once; see `Row.positions`).
+    private var descriptions: [ResultDescription] = []
+    static let descriptionsKept = 64
+
+    private func description(of result: OpaquePointer) -> ResultDescription {
+        let count = Int(PQnfields(result))
+        func matches(_ d: ResultDescription) -> Bool {
+            guard d.columns.count == count else { return false }
+            for column in 0..<count {
+                let c = Int32(column)
+                guard d.columnTypes[column] == PQftype(result, c),
+                      d.columns[column].withCString({ strcmp($0, PQfname(result, c)) }) == 0 else { return false }
+            }
+            return true
+        }
+        if let i = descriptions.firstIndex(where: matches) {
+            // Most recently used first: a connection's hot statements are found in a step or two.
+            if i > 0 { descriptions.swapAt(i, i - 1) }
+            return descriptions[i > 0 ? i - 1 : 0]
+        }
+        var columns: [String] = [], types: [UInt32] = []
+        columns.reserveCapacity(count)
+        types.reserveCapacity(count)
+        for column in 0..<count {
             columns.append(String(cString: PQfname(result, Int32(column))))
             types.append(PQftype(result, Int32(column)))
         }
-        let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
-        let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
-        return QueryResult(columns: columns, columnTypes: types, cells: ResultCells(result),
-                           affectedRows: Int(tuples) ?? 0, commandTag: tag)
+        let made = ResultDescription(columns: columns, columnTypes: types)
+        // Inserted midway and moved up a step per use: a statement run once does not push the
+        // hot ones out; the least used go first when the list is full.
+        if descriptions.count == Self.descriptionsKept { descriptions.removeLast() }
+        descriptions.insert(made, at: descriptions.count / 2)
+        return made
     }
 
     private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) throws -> R {

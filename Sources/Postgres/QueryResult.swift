@@ -1,22 +1,35 @@
 import Synchronization
 
-/// The rows of one statement, in PostgreSQL's text format, decoded on access (from libpq's own
-/// result: no copy of the cells is made).
-public struct QueryResult: Sendable, Sequence {
-    public let columns: [String]
+/// The columns of a result: their names and types, and the positions row decoders look up (by
+/// name, by prefix, by layout), worked out once for every result of the same statement on one
+/// connection (`PQConnection` keeps the descriptions of its recent results).
+final class ResultDescription: Sendable {
+    let columns: [String]
     /// Type OID per column (see `PostgresType`).
-    public let columnTypes: [UInt32]
+    let columnTypes: [UInt32]
+    /// Per prefix (`Row.prefixed`), the columns named prefix + name by name, and per layout the
+    /// positions of its columns.
+    let prefixIndexes = PrefixIndexes()
+    init(columns: [String], columnTypes: [UInt32]) { self.columns = columns; self.columnTypes = columnTypes }
+}
+
+/// The rows of one statement, in PostgreSQL's text format, decoded on access (from libpq's own
+/// result: no copy of the cells is made). A class: every row holds its result, and a row is
+/// copied as it is decoded (one retain, not one per member).
+public final class QueryResult: Sendable, Sequence {
+    let description: ResultDescription
+    public var columns: [String] { description.columns }
+    /// Type OID per column (see `PostgresType`).
+    public var columnTypes: [UInt32] { description.columnTypes }
     /// Rows inserted/updated/deleted/selected/copied, from the command tag.
     public let affectedRows: Int
     /// E.g. `INSERT 0 1`, `UPDATE 3`, `COMMIT`, `ROLLBACK`.
     public let commandTag: String
     let cells: ResultCells
-    /// Per prefix (`Row.prefixed`), the columns named prefix + name by name: built once per result.
-    let prefixIndexes = PrefixIndexes()
+    var prefixIndexes: PrefixIndexes { description.prefixIndexes }
 
-    init(columns: [String], columnTypes: [UInt32], cells: ResultCells, affectedRows: Int, commandTag: String) {
-        self.columns = columns
-        self.columnTypes = columnTypes
+    init(description: ResultDescription, cells: ResultCells, affectedRows: Int, commandTag: String) {
+        self.description = description
         self.cells = cells
         self.affectedRows = affectedRows
         self.commandTag = commandTag

@@ -114,6 +114,6 @@ public enum ClinicAPI {
         }
         return ExecutableSchema(schema: schema, resolvers: registry.resolvers, scalars: ClinicScalars.all,
                                 fieldGuard: fieldGuard, fieldGuardApplies: { policy.restricts($0, $1) },
-                                objectGuard: objectGuard)
+                                objectGuard: objectGuard, objectGuardApplies: { policy.typeRules[$0] != nil })
     }
 }

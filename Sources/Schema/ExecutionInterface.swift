@@ -32,8 +32,9 @@ public enum ResolvedValue: Sendable {
     /// A scalar or enum value, serialized by the field type's coercer.
     case leaf(JSON)
     /// An object handed to the next level's resolvers. `typeName` names the
-    /// concrete object type; it is required when the field's type is abstract.
-    indirect case object(any Sendable, typeName: String?)
+    /// concrete object type; it is required when the field's type is abstract. Stored inline
+    /// (not `indirect`): a box per object was an allocation per row, edge and joined relation.
+    case object(any Sendable, typeName: String?)
     case list([ResolvedValue])
     /// This parent's field failed: null plus this error at the field's path.
     indirect case error(GraphQLError)
@@ -103,11 +104,15 @@ public struct ExecutableSchema: Sendable {
     /// from its parent (no guard call, no batch) when it has no resolver either.
     public var fieldGuardApplies: (@Sendable (_ typeName: String, _ fieldName: String) -> Bool)?
     public var objectGuard: ObjectGuard?
+    /// Whether `objectGuard` has anything to decide for objects of a type; nil: for every type.
+    /// Asked once per type of a level: the objects of other types are not passed to the guard.
+    public var objectGuardApplies: (@Sendable (_ typeName: String) -> Bool)?
 
     public init(schema: GraphQLSchema, resolvers: [String: BatchResolver] = [:], scalars: [String: any ScalarCoercing] = [:],
                 fieldGuard: FieldGuard? = nil, fieldGuardApplies: (@Sendable (String, String) -> Bool)? = nil,
-                objectGuard: ObjectGuard? = nil) {
+                objectGuard: ObjectGuard? = nil, objectGuardApplies: (@Sendable (String) -> Bool)? = nil) {
         self.schema = schema; self.resolvers = resolvers; self.scalars = scalars
-        self.fieldGuard = fieldGuard; self.fieldGuardApplies = fieldGuardApplies; self.objectGuard = objectGuard
+        self.fieldGuard = fieldGuard; self.fieldGuardApplies = fieldGuardApplies
+        self.objectGuard = objectGuard; self.objectGuardApplies = objectGuardApplies
     }
 }

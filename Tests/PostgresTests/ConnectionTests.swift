@@ -31,6 +31,31 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try own.query("SELECT 1 AS v").first?.int("v"), 1)
     }
 
+    func testResultsOfOneShapeShareTheirDescriptionAndOthersDoNot() throws {
+        let layout = ColumnLayout(["b", "a"])
+        let first = try connection.query("SELECT 1 AS a, 'x' AS b")
+        let again = try connection.query("SELECT $1::int AS a, $2::text AS b", [.int(2), .text("y")])
+        XCTAssertTrue(first.description === again.description, "same names and types: one description")
+        XCTAssertEqual(try first.first!.positions(layout), [1, 0])
+        XCTAssertEqual(try again.first!.int("a"), 2)
+        XCTAssertEqual(try again.first!.string("b"), "y")
+        // Another name, or the same names with another type, is another shape.
+        let renamed = try connection.query("SELECT 3 AS a, 'z' AS c")
+        XCTAssertFalse(renamed.description === first.description)
+        XCTAssertEqual(renamed.columns, ["a", "c"])
+        XCTAssertThrowsError(try renamed.first!.positions(layout), "a layout's column the result lacks is an error")
+        let retyped = try connection.query("SELECT 'four' AS a, 'w' AS b")
+        XCTAssertFalse(retyped.description === first.description)
+        XCTAssertEqual(try retyped.first!.string("a"), "four")
+        XCTAssertEqual(try connection.query("SELECT 1 AS a, 'x' AS b, 2 AS extra").columns, ["a", "b", "extra"])
+        // More shapes than a connection keeps: the oldest go, and every result still reads right.
+        for i in 0..<(PQConnection.descriptionsKept + 8) {
+            let r = try connection.query("SELECT \(i) AS c\(i)")
+            XCTAssertEqual(try r.first!.int("c\(i)"), i)
+        }
+        XCTAssertEqual(try connection.query("SELECT 5 AS a, 'v' AS b").first!.positions(layout), [1, 0])
+    }
+
     func testPrefixedRowsReadTheColumnsOfAJoinedRelation() throws {
         let result = try connection.query("SELECT 1 AS id, 'a' AS name, 2 AS du_id, 'b' AS du_name, 3 AS du_x_id")
         let row = try XCTUnwrap(result.first)

@@ -611,15 +611,15 @@ final class ClinicQueryTests: XCTestCase {
             return rows[0]
         }
         let forDoctor = try await page(as: doc.viewer)
-        XCTAssertEqual(forDoctor.patient?.row.treatingDoctorIDsKnown, true)
-        XCTAssertEqual(forDoctor.patient?.row.isTreatedBy(doc.viewer), true)
-        XCTAssertEqual(forDoctor.patient?.row.isTreatedBy(other.viewer), false)
+        XCTAssertEqual(forDoctor.patient?.treatingDoctorIDsKnown, true)
+        XCTAssertEqual(forDoctor.patient?.isTreatedBy(doc.viewer), true)
+        XCTAssertEqual(forDoctor.patient?.isTreatedBy(other.viewer), false)
         XCTAssertTrue(forDoctor.isTreatedBy(doc.viewer))
         XCTAssertFalse(forDoctor.isTreatedBy(other.viewer))
         XCTAssertFalse(forDoctor.isTreatedBy(f.admin.viewer))
         let forAdmin = try await page(as: f.admin.viewer)
-        XCTAssertEqual(forAdmin.patient?.row.treatingDoctorIDsKnown, false)
-        XCTAssertEqual(forAdmin.patient?.row.isTreatedBy(doc.viewer), false, "a row made for a non-doctor denies doctors")
+        XCTAssertEqual(forAdmin.patient?.treatingDoctorIDsKnown, false)
+        XCTAssertEqual(forAdmin.patient?.isTreatedBy(doc.viewer), false, "a row made for a non-doctor denies doctors")
         // Through the API: the treating doctor reads the patient's guarded fields, the other doctor sees no such row.
         let treating = await f.h.graphql("{ appointments { nodes { patient { medicalHistory user { lastName } } } } }", as: doc.viewer)
         XCTAssertEqual(treating.clinicCodes, [], "\(treating)")

@@ -88,7 +88,7 @@ final class DoctorListColumnsTests: XCTestCase {
         XCTAssertEqual(rows.map(\.id), [d.doctorID!])
         let row = try XCTUnwrap(rows.first)
         XCTAssertTrue(row.onlyListColumns)
-        XCTAssertEqual(row.user?.row.lastName, "Refuses")
+        XCTAssertEqual(row.user?.lastName, "Refuses")
         for field in ["bio", "licenseNumber", "experienceYears", "bufferBeforeMinutes", "bufferAfterMinutes"] {
             guard case .error? = row.readField(field) else { return XCTFail("\(field) answered from a row of the list's columns") }
         }

@@ -96,6 +96,7 @@ struct Boom: Error {}
 /// People 1…n; person i is friends with i+1 and i+2 (mod n); each has pets.
 func makeTestExecutor(people n: Int = 5, counter: CallCounter = CallCounter(),
                       fieldGuard: FieldGuard? = nil, objectGuard: ObjectGuard? = nil,
+                      objectGuardApplies: (@Sendable (String) -> Bool)? = nil,
                       personRequiredNullFor: Set<Int> = []) throws -> Executor {
     let schema = try SchemaBuilder.build(sdl: executionTestSDL)
     let people: [Int: PersonRow] = Dictionary(uniqueKeysWithValues: (1...n).map { i in
@@ -173,7 +174,8 @@ func makeTestExecutor(people n: Int = 5, counter: CallCounter = CallCounter(),
         let entries = log.entries
         return b.parents.map { _ in .list(entries.map { .leaf(.string($0)) }) }
     }
-    return Executor(schema: ExecutableSchema(schema: schema, resolvers: r, fieldGuard: fieldGuard, objectGuard: objectGuard))
+    return Executor(schema: ExecutableSchema(schema: schema, resolvers: r, fieldGuard: fieldGuard, objectGuard: objectGuard,
+                                             objectGuardApplies: objectGuardApplies))
 }
 
 extension Executor {

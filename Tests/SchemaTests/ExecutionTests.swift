@@ -245,6 +245,21 @@ final class ExecutionTests: XCTestCase {
         XCTAssertEqual(calls.count("Person"), 2, "root level once, friends+bestFriend level once")
     }
 
+    func testObjectGuardSeesOnlyTheTypesItAppliesTo() async throws {
+        let calls = CallCounter()
+        let objectGuard: ObjectGuard = { typeName, objects, _ in
+            calls.hit(typeName)
+            return objects.map { o in (o as? PetRow)?.name == "Cat2" ? GraphQLError("Hidden", code: "FORBIDDEN") : nil }
+        }
+        let ex = try makeTestExecutor(people: 3, objectGuard: objectGuard, objectGuardApplies: { $0 != "Person" })
+        let r = try await ex.run(#"{ people { id pets { __typename ... on Cat { name } } friends { id } } }"#)
+        XCTAssertEqual(calls.count("Person"), 0, "no Person is passed to a guard that does not apply to Person")
+        XCTAssertEqual(calls.count("Cat"), 1)
+        XCTAssertEqual(calls.count("Dog"), 1)
+        XCTAssertEqual(r.errors.map(\.message), ["Hidden"], "the guard still decides the types it applies to")
+        XCTAssertEqual(r.errors.first?.path, [.key("people"), .index(1), .key("pets"), .index(1)])
+    }
+
     func testResolverCallsAreBoundedByQueryShapeNotData() async throws {
         let query = """
         { people { name friends { name friends { id pets { __typename ... on Dog { name } } } bestFriend { name } } pets(first: 1) { __typename } } }

@@ -179,19 +179,19 @@ enum ClinicArea {
             }
         }
         r.batch("Doctor.user") { batch, ctx in
-            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? DoctorRow).map { ($0.userID, $0.user?.row) } }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? DoctorRow).map { ($0.userID, $0.user) } }
         }
         r.batch("Patient.user") { batch, ctx in
-            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? PatientRow).map { ($0.userID, $0.user?.row) } }
+            try await toOne(batch, "User", ctx: ctx, load: ClinicLoad.users) { ($0 as? PatientRow).map { ($0.userID, $0.user) } }
         }
         r.batch("Appointment.patient") { batch, ctx in
             try await toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) {
-                ($0 as? AppointmentRow).map { ($0.patientID, $0.patient?.row) }
+                ($0 as? AppointmentRow).map { ($0.patientID, $0.patient) }
             }
         }
         r.batch("Appointment.doctor") { batch, ctx in
             // Each doctor once, with its user when selected (a page repeats few doctors).
-            let key: (any Sendable) -> (Int64, DoctorRow?)? = { ($0 as? AppointmentRow).map { ($0.doctorID, $0.doctor?.row) } }
+            let key: (any Sendable) -> (Int64, DoctorRow?)? = { ($0 as? AppointmentRow).map { ($0.doctorID, $0.doctor) } }
             guard batch.selectedFields.contains("user") else { return try await toOne(batch, "Doctor", ctx: ctx, load: ClinicLoad.doctors, key: key) }
             let user = batch.userColumns("user")
             return try await toOne(batch, "Doctor", ctx: ctx, load: { conn, ids in try ClinicLoad.doctorsWithUsers(conn, ids, user: user) },

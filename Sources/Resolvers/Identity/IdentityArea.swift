@@ -22,7 +22,7 @@ enum IdentityArea {
                !withPatient || (identity && viewer.doctorID == nil) {
                 let user = UserRow.names(of: state, userID: viewer.userID)
                 if withPatient, let patientID = state.patientID {
-                    user.patient = Joined(PatientRow.identity(id: patientID, userID: viewer.userID))
+                    user.patient = PatientRow.identity(id: patientID, userID: viewer.userID)
                 }
                 return .object(user, typeName: "User")
             }

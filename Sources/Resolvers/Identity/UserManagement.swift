@@ -60,7 +60,7 @@ enum UserManagement {
             return try await ClinicArea.toOne(batch, "Patient", ctx: ctx, load: ClinicLoad.patients) { parent in
                 guard let u = parent as? UserRow else { return nil }
                 if !u.patientIDKnown { return byUser[u.id].map { ($0.id, $0) } }
-                return u.patientID.map { ($0, u.patient?.row) }
+                return u.patientID.map { ($0, u.patient) }
             }
         }
         r.batch("User.doctor") { batch, ctx in

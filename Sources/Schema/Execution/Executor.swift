@@ -196,6 +196,17 @@ private struct Level {
     /// Group id → index in `groups` (-1: none yet).
     var groupIndex: [Int] = []
     var pending: [ObjectWork] = []
+    /// The objects whose fields the level reads: what a group's arrays are sized for up front
+    /// (they would otherwise grow one doubling at a time, an allocation each).
+    var objects = 1
+}
+
+/// Grows `array` to hold `count` more without reallocating per append: to at least twice its
+/// capacity (a `reserveCapacity` of the exact need, repeated, would copy per call).
+@inline(__always)
+private func ensureRoom<T>(_ array: inout [T], for count: Int) {
+    let need = array.count + count
+    if need > array.capacity { array.reserveCapacity(Swift.max(need, 2 * array.capacity)) }
 }
 
 private struct GroupKey: Hashable {
@@ -221,8 +232,10 @@ private final class Group {
     var cells: [Int] = []
     var fields: [CollectedField] = []
     var parentIndex: [Int] = []
-    init(typeName: String, field: CollectedField, def: OutputField, plan: FieldPlan) {
+    init(typeName: String, field: CollectedField, def: OutputField, plan: FieldPlan, objects: Int) {
         self.typeName = typeName; self.field = field; self.def = def; self.plan = plan
+        parents.reserveCapacity(objects); cells.reserveCapacity(objects)
+        fields.reserveCapacity(objects); parentIndex.reserveCapacity(objects)
     }
 }
 
@@ -537,6 +550,9 @@ private final class ExecutionRun {
     /// completed on the spot; the rest is grouped for one call per group.
     func processLevel(_ works: [ObjectWork]) async -> [ObjectWork] {
         var level = Level()
+        level.objects = works.count
+        // Each object mostly yields one object per object field to the next level.
+        level.pending.reserveCapacity(works.count)
         // Objects are read in place (by index): copying an ObjectWork costs
         // a retain per member and per parent reference.
         var cellCount = cells.count
@@ -617,7 +633,7 @@ private final class ExecutionRun {
         if !isMutation, level.groupIndex[gid] >= 0 {
             group = level.groups[level.groupIndex[gid]]
         } else {
-            group = Group(typeName: typeName, field: f, def: p.def!, plan: p)
+            group = Group(typeName: typeName, field: f, def: p.def!, plan: p, objects: level.objects)
             level.groupIndex[gid] = level.groups.count
             level.groups.append(group)
         }
@@ -669,6 +685,9 @@ private final class ExecutionRun {
         // Complete values in entry order of groups.
         var pending = level.pending
         level.pending = []
+        var objectCells = 0
+        for g in groups where g.plan.namedKind == .object || g.plan.namedKind == .abstract { objectCells += g.cells.count }
+        ensureRoom(&pending, for: objectCells)
         for (gi, g) in groups.enumerated() {
             let values = results[gi] ?? []
             let parentName = g.typeName
@@ -686,15 +705,21 @@ private final class ExecutionRun {
             // mostly one: compared with the last one seen rather than hashed per object).
             var order: [String] = []
             var indexes: [[Int]] = []
+            // Per type of `order`: whether the guard has anything to decide for it.
+            var guarded: [Bool] = []
             var last = -1
             for (i, o) in pending.enumerated() where !o.typeName.hasPrefix("__") {
                 if last < 0 || order[last] != o.typeName {
                     last = order.firstIndex(of: o.typeName) ?? -1
-                    if last < 0 { order.append(o.typeName); indexes.append([]); last = order.count - 1 }
+                    if last < 0 {
+                        order.append(o.typeName); indexes.append([]); last = order.count - 1
+                        guarded.append(executor.executable.objectGuardApplies?(o.typeName) ?? true)
+                        if guarded[last] { indexes[last].reserveCapacity(pending.count - i) }
+                    }
                 }
-                indexes[last].append(i)
+                if guarded[last] { indexes[last].append(i) }
             }
-            for (t, typeName) in order.enumerated() {
+            for (t, typeName) in order.enumerated() where guarded[t] {
                 let idx = indexes[t]
                 let objects = idx.map { pending[$0].value }
                 var verdicts: [GraphQLError?]
@@ -881,6 +906,8 @@ private final class ExecutionRun {
                 return
             }
             let first = cells.count
+            ensureRoom(&cells, for: items.count)
+            if plan.namedKind == .object || plan.namedKind == .abstract { ensureRoom(&pending, for: items.count) }
             for i in 0..<items.count {
                 cells.append(Cell(value: .pending, parent: cell, nonNull: false, key: .index(i)))
             }
