@@ -99,6 +99,9 @@ private func renameAlias(_ expr: String, _ alias: String, _ newAlias: String) ->
 /// the width; the doctors list's statement alone ran ~1.6x as fast with its users' names only).
 public enum UserColumns: Sendable, Equatable {
     case all, names
+    /// `names` without the email, when nobody asked for it (a public list of doctors): an email is
+    /// longer than a name, a string made per row for nothing.
+    case namesWithoutEmail
 }
 
 /// A class, not a struct: rows travel through the executor as `any Sendable` and are cast back
@@ -140,6 +143,8 @@ public final class UserRow: @unchecked Sendable {
     public private(set) var onlyNames = false
     /// With `onlyNames`: `role` and `isActive` are the row's too (`names(of:)`).
     public private(set) var accessKnown = false
+    /// False for a row of `UserColumns.namesWithoutEmail`: `email` is not the user's.
+    public private(set) var emailKnown = true
 
     public static let columns = """
         u.id, u.email, u.first_name, u.last_name, u.phone, u.role, u.is_active, u.notify_by_email, u.notify_by_sms,
@@ -166,6 +171,9 @@ public final class UserRow: @unchecked Sendable {
     /// `UserColumns.names`: what most lists show of a person.
     public static let nameColumns = "u.id, u.email, u.first_name, u.last_name"
     static let namesLayout = ColumnLayout(["id", "email", "first_name", "last_name"])
+    /// `UserColumns.namesWithoutEmail`.
+    public static let nameColumnsWithoutEmail = "u.id, u.first_name, u.last_name"
+    static let namesWithoutEmailLayout = ColumnLayout(["id", "first_name", "last_name"])
 
     /// A row of `nameColumns`; the profiles are looked up by user id when asked.
     public static func namesOnly(_ r: Row) throws -> UserRow { try UserRow(namesOf: r) }
@@ -174,6 +182,12 @@ public final class UserRow: @unchecked Sendable {
         let c = try r.positions(Self.namesLayout)
         self.init(names: try r.id(at: c[0]), email: r.optionalString(at: c[1]), firstName: try r.string(at: c[2]),
                   lastName: try r.string(at: c[3]))
+    }
+
+    fileprivate convenience init(namesWithoutEmailOf r: Row) throws {
+        let c = try r.positions(Self.namesWithoutEmailLayout)
+        self.init(names: try r.id(at: c[0]), email: nil, firstName: try r.string(at: c[1]), lastName: try r.string(at: c[2]))
+        emailKnown = false
     }
 
     /// The viewer's own names and access as they were checked (`ViewerState`), with the ids of
@@ -201,10 +215,13 @@ public final class UserRow: @unchecked Sendable {
     /// The `User` fields a row of `nameColumns` answers (relations look their rows up by user id).
     public static let namesFields: Set<String> = ["__typename", "id", "email", "firstName", "lastName", "fullName", "patient", "doctor"]
 
-    /// Decodes a row of `columns` (`.all`) or `nameColumns` (`.names`).
+    /// Decodes a row of `columns` (`.all`), `nameColumns` (`.names`) or `nameColumnsWithoutEmail`.
     static func decoder(_ columns: UserColumns) -> @Sendable (Row) throws -> UserRow {
-        if columns == .names { return { try UserRow(namesOf: $0) } }
-        return { try UserRow($0) }
+        switch columns {
+        case .all: return { try UserRow($0) }
+        case .names: return { try UserRow(namesOf: $0) }
+        case .namesWithoutEmail: return { try UserRow(namesWithoutEmailOf: $0) }
+        }
     }
 
     public var fullName: String { "\(firstName) \(lastName)" }
@@ -379,9 +396,16 @@ public final class DoctorRow: @unchecked Sendable {
     public static let userColumns = joinedColumns(UserRow.columns, alias: "u", as: "du",
                                                   replacing: ["doctor_id": "d.id", "patient_id": "NULL::bigint"])
     static let userNameColumns = joinedColumns(UserRow.nameColumns, alias: "u", as: "du")
+    static let userNameColumnsWithoutEmail = joinedColumns(UserRow.nameColumnsWithoutEmail, alias: "u", as: "du")
 
     /// The joined user's columns (for a lookup `users du` by `d.user_id`), as `columns` asks.
-    public static func userColumns(_ columns: UserColumns) -> String { columns == .names ? userNameColumns : userColumns }
+    public static func userColumns(_ columns: UserColumns) -> String {
+        switch columns {
+        case .all: return userColumns
+        case .names: return userNameColumns
+        case .namesWithoutEmail: return userNameColumnsWithoutEmail
+        }
+    }
 
     /// Decodes a row of `columnsWithUser` (`listColumnsWithUser` when `listOnly`) + `userColumns(columns)`.
     public static func withUser(_ columns: UserColumns, listOnly: Bool = false) -> (Row) throws -> DoctorRow {

@@ -700,7 +700,8 @@ final class ClinicQueryTests: XCTestCase {
             FieldBatch(typeName: "Query", fieldName: "x", parents: [], arguments: [:], selectedFields: [], context: 0, locations: [],
                        selectedPaths: paths)
         }
-        XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.firstName"]).userColumns("nodes.user"), .names)
+        XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.firstName"]).userColumns("nodes.user"), .namesWithoutEmail)
+        XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.firstName", "nodes.user.email"]).userColumns("nodes.user"), .names)
         XCTAssertEqual(batch(["nodes", "nodes.user", "nodes.user.phone"]).userColumns("nodes.user"), .all)
         XCTAssertEqual(batch(["nodes", "nodes.user"]).userColumns("nodes.user"), .all, "nothing seen below: all")
         XCTAssertEqual(batch(["a.b.c.d.e.user", "a.b.c.d.e"]).userColumns("a.b.c.d.e.user"), .all, "below the look-ahead: all")

@@ -7,6 +7,7 @@ import ClinicDomain
 import JSON
 import Postgres
 @testable import Resolvers
+import Schema
 import XCTest
 
 final class DoctorListColumnsTests: XCTestCase {
@@ -76,6 +77,43 @@ final class DoctorListColumnsTests: XCTestCase {
             """, as: nil)
         XCTAssertEqual(slots.clinicCodes, [], "\(slots)")
         XCTAssertEqual(slots.at("data.doctors.nodes.0.availableSlots")?.arrayValue?.count, 16, "\(slots)")
+    }
+
+    /// A list that does not ask its users' email does not read it; one that asks it (plainly or in a
+    /// fragment, on either connection form) gets each user's own, and a row read without it refuses it.
+    func testUsersOfAListAreReadWithoutTheirEmailUnlessItIsAsked() async throws {
+        let f = try await fixture()
+        var emails: [String] = []
+        for i in 0..<2 { emails.append(try await f.doctor(lastName: "Mailless\(i)").email) }
+        func users(_ selection: String, _ fragments: String = "") async throws -> [JSON] {
+            let (json, statements) = try await f.counted(
+                "{ doctors(first: 10, filter: {search: \"Mailless\"}) { \(selection) } } \(fragments)", as: f.admin.viewer)
+            XCTAssertEqual(json.clinicCodes, [], "\(json)")
+            XCTAssertEqual(statements, 1)
+            let nodes = json.at("data.doctors.edges")?.arrayValue?.compactMap { $0["node"] } ?? json.at("data.doctors.nodes")?.arrayValue ?? []
+            return nodes.compactMap { $0["user"] }
+        }
+        let plain = try await users("nodes { user { firstName lastName } }")
+        XCTAssertEqual(plain.compactMap { $0["lastName"]?.stringValue }, ["Mailless0", "Mailless1"])
+        for (selection, fragments) in [("nodes { user { lastName email } }", ""), ("edges { node { user { lastName ...E } } }", "fragment E on User { email }"),
+                                       ("nodes { user { lastName } } edges { node { user { email } } }", "")] {
+            let asked = try await users(selection, fragments)
+            XCTAssertEqual(asked.compactMap { $0["email"]?.stringValue }, emails, selection)
+        }
+        func columns(_ paths: Set<String>) -> UserColumns {
+            FieldBatch(typeName: "Query", fieldName: "doctors", parents: [()], arguments: [:], selectedFields: [], context: (),
+                       locations: [], selectedPaths: paths).userColumns("nodes.user", "edges.node.user")
+        }
+        XCTAssertEqual(columns(["nodes", "nodes.user", "nodes.user.lastName"]), .namesWithoutEmail)
+        XCTAssertEqual(columns(["edges", "edges.node", "edges.node.user", "edges.node.user.email"]), .names)
+        XCTAssertEqual(columns(["nodes", "nodes.user", "nodes.user.phone"]), .all)
+        let reads = DoctorStore.pageReads(specialization: nil, search: "Mailless", isAvailable: nil, afterID: nil, limit: 10,
+                                          countTotal: false, joinUser: .namesWithoutEmail, listOnly: true)
+        let rows = try await f.h.services.database.fetch(reads.rows)
+        let user = try XCTUnwrap(rows.first?.user)
+        XCTAssertFalse(user.emailKnown)
+        guard case .error? = user.readField("email") else { return XCTFail("email answered from a row read without it") }
+        guard case .leaf(.string("Mailless0"))? = user.readField("lastName") else { return XCTFail("lastName") }
     }
 
     /// The store's list read: five columns, and the row refuses what it did not load.

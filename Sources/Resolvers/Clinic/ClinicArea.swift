@@ -244,7 +244,7 @@ extension FieldBatch {
         }
         if nodesSelect("patient.user") {
             joins.insert(.patientUser)
-            if userColumns("nodes.patient.user", "edges.node.patient.user") == .names { joins.insert(.patientUserNamesOnly) }
+            if userColumns("nodes.patient.user", "edges.node.patient.user") != .all { joins.insert(.patientUserNamesOnly) }
         }
         return joins
     }
@@ -257,7 +257,7 @@ extension FieldBatch {
         joins.insert(.doctor)
         if nodesSelect("doctor.user") {
             joins.insert(.doctorUser)
-            if userColumns("nodes.doctor.user", "edges.node.doctor.user") == .names { joins.insert(.doctorUserNamesOnly) }
+            if userColumns("nodes.doctor.user", "edges.node.doctor.user") != .all { joins.insert(.doctorUserNamesOnly) }
         }
         return joins
     }
@@ -291,9 +291,12 @@ extension FieldBatch {
     }
 
     /// The columns a statement must load for the users selected at `first` and `second`: names only
-    /// when every field asked of them is one a row of names answers (`UserRow.namesFields`).
+    /// when every field asked of them is one a row of names answers (`UserRow.namesFields`), and
+    /// without the email when it is not asked either.
     func userColumns(_ first: String, _ second: String? = nil) -> UserColumns {
-        selectsOnly(UserRow.namesFields, under: first, second) ? .names : .all
+        guard selectsOnly(UserRow.namesFields, under: first, second) else { return .all }
+        let asksEmail = selectedPaths.contains(first + ".email") || second.map { selectedPaths.contains($0 + ".email") } == true
+        return asksEmail ? .names : .namesWithoutEmail
     }
 }
 

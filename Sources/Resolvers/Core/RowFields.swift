@@ -22,7 +22,8 @@ extension UserRow: FieldReadable, Owned {
         case "firstName": return .string(firstName)
         case "lastName": return .string(lastName)
         case "fullName": return .string(fullName)
-        case "email": return .optionalString(email)
+        // A row loaded without it is loaded only for selections that do not ask it.
+        case "email": return emailKnown ? .optionalString(email) : .error(ClinicError.internal())
         case "role" where accessKnown: return .string(role.rawValue)
         case "isActive" where accessKnown: return .bool(isActive)
         default:

@@ -437,7 +437,7 @@ private final class ExecutionRun {
                 if !reached(entry.cell) { break }
                 isMutation = true
                 var level = Level()
-                handle(entry.parent, entry.readable, entry.typeName, entry.field, entry.cell, &level)
+                handle(entry.parent, entry.readable, entry.typeName, entry.field, nil, entry.cell, &level)
                 isMutation = false
                 var next = await finish(&level)
                 while !next.isEmpty { next = await processLevel(next) }
@@ -560,6 +560,9 @@ private final class ExecutionRun {
         cells.reserveCapacity(cellCount)
         var lastCollected: CollectedFields?
         var lastType = ""
+        // The plans of `lastCollected`'s fields on `lastType` (nil for `__typename`): looked up once
+        // per run of objects that share them, not per field of each object.
+        var lastPlans: [FieldPlan?] = []
         var hasDirectRead = false
         var cast = ReadableCast()
         for wi in works.indices {
@@ -573,7 +576,8 @@ private final class ExecutionRun {
                 lastCollected = collected
                 lastType = works[wi].typeName
                 let typeName = lastType
-                hasDirectRead = collected.fields.contains { !$0.isTypename && plan($0, on: typeName).direct }
+                lastPlans = collected.fields.map { $0.isTypename ? nil : plan($0, on: typeName) }
+                hasDirectRead = lastPlans.contains { $0?.direct == true }
             }
             let readable = hasDirectRead ? cast(works[wi].value) : nil
             let fields = collected.fields
@@ -582,7 +586,7 @@ private final class ExecutionRun {
             }
             cells[objectCell].value = .object(collected.shape, first: first)
             for k in fields.indices {
-                handle(works[wi].value, readable, works[wi].typeName, fields[k], first + k, &level)
+                handle(works[wi].value, readable, works[wi].typeName, fields[k], lastPlans[k], first + k, &level)
             }
         }
         return await finish(&level)
@@ -591,12 +595,12 @@ private final class ExecutionRun {
     /// One field of one parent: completed now when it is a plain read, else
     /// added to its group.
     func handle(_ parent: any Sendable, _ readable: (any FieldReadable)?, _ typeName: String, _ f: CollectedField,
-                _ cell: Int, _ level: inout Level) {
+                _ known: FieldPlan?, _ cell: Int, _ level: inout Level) {
         if f.isTypename {
             cells[cell].value = .leaf(.string(typeName))
             return
         }
-        let p = plan(f, on: typeName)
+        let p = known ?? plan(f, on: typeName)
         guard p.hasDef else { cells[cell].value = .null; return }
         if p.hasArgError, let argError = p.argError {
             cells[cell].nonNull = p.nonNull
