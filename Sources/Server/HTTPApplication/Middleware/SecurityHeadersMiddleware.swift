@@ -6,7 +6,8 @@ struct SecurityHeadersMiddleware: Middleware {
     let isProduction: Bool
 
     func finish(_ response: inout ServerResponse, for request: ServerRequest) {
-        func has(_ name: String) -> Bool { response.http.headers.contains { $0.0.lowercased() == name.lowercased() } }
+        func has(_ name: String) -> Bool { response.http.header(name) != nil }
+        response.http.headers.reserveCapacity(response.http.headers.count + 5)
         response.http.headers.append(("X-Content-Type-Options", "nosniff"))
         response.http.headers.append(("Referrer-Policy", "no-referrer"))
         if !has("Cache-Control") { response.http.headers.append(("Cache-Control", "no-store")) }

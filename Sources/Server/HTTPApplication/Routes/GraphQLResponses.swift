@@ -18,6 +18,9 @@ enum GraphQLMediaType {
         // Accept header and */*) gets the GraphQL response media type... except
         // that the GraphQL-over-HTTP spec treats a missing Accept as application/json.
         if accept.isEmpty { return false }
+        // What nearly every client sends, answered without splitting.
+        if accept == json { return false }
+        if accept == graphQLResponse { return true }
         var best: (modern: Double, legacy: Double) = (-1, -1)
         for item in accept.split(separator: ",") {
             let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
