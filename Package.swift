@@ -69,7 +69,7 @@ let package = Package(
 // Release builds of the product's own targets: whole-program inlining across our modules (the
 // executor reads rows, rows read libpq's cells: calls across module lines on every field), and no
 // run-time exclusivity checks (a `swift_beginAccess` per class property access; issue #20's
-// profile put it at ~2.5 % of a doctor list). Debug builds, which the tests run, keep the checks,
+// profile put it at 2.3 % of a doctor list). Debug builds, which the tests run, keep the checks,
 // so a conflicting access still traps there.
 for target in package.targets where target.type == .regular || target.type == .executable {
     target.swiftSettings = (target.swiftSettings ?? []) + [

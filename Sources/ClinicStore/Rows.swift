@@ -94,7 +94,6 @@ private func renameAlias(_ expr: String, _ alias: String, _ newAlias: String) ->
     return out
 }
 
-
 /// Which of a user's columns a statement reads: all, or what a list of people shows (a third of
 /// the width; the doctors list's statement alone ran ~1.6x as fast with its users' names only).
 public enum UserColumns: Sendable, Equatable {

@@ -280,7 +280,7 @@ final class PQConnection {
     private func extract(_ result: OpaquePointer) -> QueryResult {
         let tuples = PQcmdTuples(result).map { String(cString: $0) } ?? ""
         let tag = PQcmdStatus(result).map { String(cString: $0) } ?? ""
-        return QueryResult(description: description(of: result), cells: ResultCells(result),
+        return QueryResult(shape: shape(of: result), cells: ResultCells(result),
                            affectedRows: Int(tuples) ?? 0, commandTag: tag)
     }
 
@@ -290,7 +290,7 @@ final class PQConnection {
     private var descriptions: [ResultDescription] = []
     static let descriptionsKept = 64
 
-    private func description(of result: OpaquePointer) -> ResultDescription {
+    private func shape(of result: OpaquePointer) -> ResultDescription {
         let count = Int(PQnfields(result))
         func matches(_ d: ResultDescription) -> Bool {
             guard d.columns.count == count else { return false }

@@ -17,19 +17,20 @@ final class ResultDescription: Sendable {
 /// result: no copy of the cells is made). A class: every row holds its result, and a row is
 /// copied as it is decoded (one retain, not one per member).
 public final class QueryResult: Sendable, Sequence {
-    let description: ResultDescription
-    public var columns: [String] { description.columns }
+    /// Its columns, shared with the other results of this shape (see `ResultDescription`).
+    let shape: ResultDescription
+    public var columns: [String] { shape.columns }
     /// Type OID per column (see `PostgresType`).
-    public var columnTypes: [UInt32] { description.columnTypes }
+    public var columnTypes: [UInt32] { shape.columnTypes }
     /// Rows inserted/updated/deleted/selected/copied, from the command tag.
     public let affectedRows: Int
     /// E.g. `INSERT 0 1`, `UPDATE 3`, `COMMIT`, `ROLLBACK`.
     public let commandTag: String
     let cells: ResultCells
-    var prefixIndexes: PrefixIndexes { description.prefixIndexes }
+    var prefixIndexes: PrefixIndexes { shape.prefixIndexes }
 
-    init(description: ResultDescription, cells: ResultCells, affectedRows: Int, commandTag: String) {
-        self.description = description
+    init(shape: ResultDescription, cells: ResultCells, affectedRows: Int, commandTag: String) {
+        self.shape = shape
         self.cells = cells
         self.affectedRows = affectedRows
         self.commandTag = commandTag
