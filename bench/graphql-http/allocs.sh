@@ -34,35 +34,7 @@ echo "$NAME: $(awk -F, -v n="$N" '/probe_libc:malloc/ {printf "%.1f", $1 / n}' <
 if [ -n "${ALLOCS_STACKS:-}" ]; then
     data="$CLINIC_DATA_DIR/allocs-$NAME.data"
     perf record -q -e probe_libc:malloc -g -p "$PID" -o "$data" -- python3 "$client" "$body" "$auth" "$CLINIC_PORT" 200 >/dev/null 2>&1
-    nm -n "$BIN" 2>/dev/null | awk '$2 ~ /^[Tt]$/ {print $1, $3}' > "$CLINIC_DATA_DIR/allocs-symbols.txt"
-    perf script -i "$data" 2>/dev/null | python3 -c '
-import sys, collections, re, bisect, subprocess
-binary, symfile, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-addrs, names = [], []
-for line in open(symfile):
-    a, s = line.split(" ", 1); addrs.append(int(a, 16)); names.append(s.strip())
-def resolve(addr):
-    i = bisect.bisect_right(addrs, addr) - 1
-    return names[i] if i >= 0 else "[unknown]"
-sources, frames = collections.Counter(), []
-def flush():
-    own = [f for f in frames if f.startswith("$s") and not f.startswith("$ss")]
-    if frames: sources[own[0] if own else "(outside our code) " + frames[0]] += 1
-    frames.clear()
-for line in sys.stdin:
-    line = line.rstrip("\n")
-    if not line.strip() or line[0] not in " \t": flush(); continue
-    m = re.match(r"\s*([0-9a-f]+) (.*) \((.*)\)$", line)
-    if not m: continue
-    addr, sym, dso = m.groups()
-    if sym.startswith("[unknown]") and dso == binary: sym = resolve(int(addr, 16))
-    frames.append(re.sub(r"\+0x[0-9a-f]+$", "", sym))
-flush()
-top = sources.most_common(25)
-r = subprocess.run(["swift", "demangle", "--simplified", "--compact"], input="\n".join(k for k, _ in top), capture_output=True, text=True)
-pretty = r.stdout.splitlines() if r.returncode == 0 else [k for k, _ in top]
-print("## mallocs per request by the nearest frame of our code")
-for (k, c), p in zip(top, pretty): print("%6.1f  %s" % (c / n, p[:150]))
-' "$BIN" "$CLINIC_DATA_DIR/allocs-symbols.txt" 200
+    python3 bench/graphql-http/stacks.py fold "$BIN" "$data" "$CLINIC_DATA_DIR/allocs-$NAME.folded"
+    python3 bench/graphql-http/stacks.py tops "$CLINIC_DATA_DIR/allocs-$NAME.folded" --per 200 --ours-only
 fi
 rm -f "$client"

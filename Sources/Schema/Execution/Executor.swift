@@ -551,8 +551,6 @@ private final class ExecutionRun {
     func processLevel(_ works: [ObjectWork]) async -> [ObjectWork] {
         var level = Level()
         level.objects = works.count
-        // Each object mostly yields one object per object field to the next level.
-        level.pending.reserveCapacity(works.count)
         // Objects are read in place (by index): copying an ObjectWork costs
         // a retain per member and per parent reference.
         var cellCount = cells.count
@@ -578,6 +576,11 @@ private final class ExecutionRun {
                 let typeName = lastType
                 lastPlans = collected.fields.map { $0.isTypename ? nil : plan($0, on: typeName) }
                 hasDirectRead = lastPlans.contains { $0?.direct == true }
+                // Objects with an object field mostly yield one object each to the next level (a level of
+                // leaves yields none: nothing reserved for it).
+                if lastPlans.contains(where: { $0?.namedKind == .object || $0?.namedKind == .abstract }) {
+                    ensureRoom(&level.pending, for: works.count - wi)
+                }
             }
             let readable = hasDirectRead ? cast(works[wi].value) : nil
             let fields = collected.fields
