@@ -21,7 +21,8 @@ import Glibc
 ///
 /// A connection found broken (the server restarted) is re-established before
 /// use; if the first statement of a checkout fails at the connection level, the
-/// pool reconnects and runs the closure once more — nothing had succeeded yet.
+/// pool reconnects and runs the closure again — nothing had succeeded yet — up to
+/// `PoolWorker.attemptsWhenLost` runs in all.
 ///
 /// A bound thread serves many callers one after another (an event loop's connections), so its
 /// connection waits for locks at most `BoundThreadLimits.lockTimeoutMilliseconds`: a closure
@@ -319,22 +320,30 @@ final class PoolWorker {
         return key
     }()
 
+    /// Runs in all that a closure whose connection is lost before any of its statements succeeded
+    /// gets (see `perform`).
+    static let attemptsWhenLost = 3
+
     func perform<T>(counter: StatementCounter?, _ body: (Connection) throws -> T) throws -> T {
         var connection = try ready()
-        connection.statementCounter = counter
-        connection.succeededSinceCheckout = 0
-        connection.sentSinceCheckout = 0
         defer { self.connection?.statementCounter = nil }
-        do {
-            return try Self.run(body, on: connection)
-        } catch let error as PostgresError where error.isConnectionError && connection.succeededSinceCheckout == 0 {
-            // Lost before anything succeeded (e.g. the server restarted): reconnect and run once more.
-            connection.statementCounter = nil
-            connection = try reconnected(connection)
+        var attempt = 1
+        while true {
             connection.statementCounter = counter
             connection.succeededSinceCheckout = 0
             connection.sentSinceCheckout = 0
-            return try Self.run(body, on: connection)
+            do {
+                return try Self.run(body, on: connection)
+            } catch let error as PostgresError where error.isConnectionError && connection.succeededSinceCheckout == 0
+                        && attempt < Self.attemptsWhenLost {
+                // Lost before anything succeeded (the server restarted, the backend was terminated):
+                // nothing took effect, so it runs again on a new connection. Losses come in bursts
+                // (a restart, a failover, an operator terminating backends: a connection opened
+                // just before may go too), so more than once.
+                connection.statementCounter = nil
+                connection = try reconnected(connection)
+                attempt += 1
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import PostgresTesting
+import Synchronization
 import XCTest
 @testable import Postgres
 
@@ -21,6 +22,50 @@ final class ReconnectTests: XCTestCase {
         for _ in 0..<10 {
             _ = try await pool.withConnection { try $0.query("SELECT 1") }
         }
+    }
+
+    /// Losses come in bursts (a restart, a failover, backends terminated by an operator): a closure
+    /// whose connection goes before any of its statements succeeded runs again on a new one, up to
+    /// three runs in all; one that got anything done (a transaction's BEGIN) never runs again.
+    func testClosureLostBeforeAnythingSucceededRunsAgainUpToThreeTimes() async throws {
+        let cluster = try TestCluster()
+        defer { cluster.stop() }
+        let uri = try cluster.createDatabase(prefix: "lost")
+        let pool = ConnectionPool(connectionString: uri, size: 2)
+        defer { pool.close() }
+        func read(losing losses: Int) async throws -> (value: Int, runs: Int) {
+            let runs = Atomic<Int>(0)
+            let value = try await pool.withConnection { connection in
+                if runs.add(1, ordering: .relaxed).newValue <= losses {
+                    _ = try connection.query("SELECT pg_terminate_backend(pg_backend_pid())")
+                }
+                return try connection.query("SELECT 7 AS v").first!.int("v")
+            }
+            return (value, runs.load(ordering: .relaxed))
+        }
+        let twice = try await read(losing: 2)
+        XCTAssertEqual(twice.value, 7)
+        XCTAssertEqual(twice.runs, 3)
+        do {
+            _ = try await read(losing: 3)
+            XCTFail("a third loss in a row is the caller's")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isConnectionError, "\(error)")
+        }
+        let after = try await read(losing: 0)
+        XCTAssertEqual(after.runs, 1, "the pool works on after giving up")
+
+        let transactionRuns = Atomic<Int>(0)
+        do {
+            try await pool.transaction { connection in
+                transactionRuns.add(1, ordering: .relaxed)
+                _ = try connection.query("SELECT pg_terminate_backend(pg_backend_pid())")
+            }
+            XCTFail("the transaction's connection was lost")
+        } catch let error as PostgresError {
+            XCTAssertTrue(error.isConnectionError, "\(error)")
+        }
+        XCTAssertEqual(transactionRuns.load(ordering: .relaxed), 1, "BEGIN had succeeded: never run again")
     }
 
     func testConnectionReportsLossAsConnectionError() throws {

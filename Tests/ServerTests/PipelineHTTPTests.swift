@@ -92,7 +92,8 @@ final class PipelineHTTPTests: XCTestCase {
         }
         let got = answers.withLock { $0 }
         XCTAssertEqual(got.count, 72)
-        XCTAssertEqual(got.filter { $0 != "ok" }, [], "each got its own page in full")
+        XCTAssertEqual(got.filter { $0 != "ok" }, [], "each got its own page in full; the server said:\n"
+                       + server.serverLog.split(separator: "\n").filter { $0.contains(" ERROR ") }.joined(separator: "\n"))
     }
 
     func testTurnedOffTheLoopsWaitForEachRead() throws {
