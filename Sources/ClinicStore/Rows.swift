@@ -680,7 +680,9 @@ public struct AuditEntryRow: Sendable {
 
 public struct SettingsRow: Sendable {
     public var clinicName: String
-    public var timeZone: String
+    public let timeZone: String
+    /// `timeZone` as a zone (UTC when the name is unknown), looked up once per row read.
+    public let zone: ClinicTimeZone
     public var cancellationWindowHours: Int
     public var reminderHoursBefore: Int
     public var bookingHorizonDays: Int
@@ -703,6 +705,7 @@ public struct SettingsRow: Sendable {
 
     public init(_ r: Row) throws {
         clinicName = try r.string("clinic_name"); timeZone = try r.string("time_zone")
+        zone = ClinicTimeZone(identifier: timeZone) ?? ClinicTimeZone(identifier: "UTC")!
         cancellationWindowHours = try r.int("cancellation_window_hours"); reminderHoursBefore = try r.int("reminder_hours_before")
         bookingHorizonDays = try r.int("booking_horizon_days"); defaultSlotMinutes = try r.int("default_slot_minutes")
         rules = BookingRules(minimumNoticeMinutes: try r.int("minimum_notice_minutes"),
@@ -719,8 +722,6 @@ public struct SettingsRow: Sendable {
     }
 
     public var cancellationWindow: CancellationWindow { CancellationWindow(hours: cancellationWindowHours) }
-
-    public var zone: ClinicTimeZone { ClinicTimeZone(identifier: timeZone) ?? ClinicTimeZone(identifier: "UTC")! }
 }
 
 public struct BackupRow: Sendable {

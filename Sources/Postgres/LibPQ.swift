@@ -103,7 +103,7 @@ final class PQConnection {
 
     func execParams(_ sql: String, types: [UInt32], values: [String?]) throws -> QueryResult {
         let conn = try live()
-        let result = try withCStrings(values) { pointers in
+        let result = try withCStrings(values) { _, pointers in
             types.withUnsafeBufferPointer { typePointer in
                 PQexecParams(conn, sql, Int32(values.count), typePointer.baseAddress, pointers, nil, nil, 0)
             }
@@ -119,7 +119,7 @@ final class PQConnection {
 
     func execPrepared(name: String, values: [String?]) throws -> QueryResult {
         let conn = try live()
-        let result = try withCStrings(values) { pointers in
+        let result = try withCStrings(name: name, values) { name, pointers in
             PQexecPrepared(conn, name, Int32(values.count), pointers, nil, nil, 0)
         }
         return try consume(result, conn)
@@ -158,7 +158,7 @@ final class PQConnection {
 
     func sendQueryPrepared(name: String, values: [String?]) throws {
         let conn = try live()
-        let sent = try withCStrings(values) { pointers in
+        let sent = try withCStrings(name: name, values) { name, pointers in
             PQsendQueryPrepared(conn, name, Int32(values.count), pointers, nil, nil, 0)
         }
         if sent != 1 { throw connectionFailure(conn) }
@@ -321,18 +321,39 @@ final class PQConnection {
         return made
     }
 
-    private func withCStrings<R>(_ values: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) throws -> R {
-        var pointers: [UnsafeMutablePointer<CChar>?] = []
-        pointers.reserveCapacity(values.count)
-        defer { for pointer in pointers { free(pointer) } }
-        for value in values {
-            guard let value else { pointers.append(nil); continue }
-            if value.utf8.contains(0) {
-                throw PostgresError.encoding("a parameter contains a NUL character, which PostgreSQL text cannot hold")
+    /// `name` and `values` as C strings for one call: copied into one temporary buffer (on the
+    /// stack unless large) beside their pointers, so a statement's parameters cost no allocation.
+    /// (Passing a short Swift string to C as is copies it to the heap.)
+    private func withCStrings<R>(name: String? = nil, _ values: [String?],
+                                 _ body: (UnsafePointer<CChar>?, UnsafePointer<UnsafePointer<CChar>?>?) -> R) throws -> R {
+        var size = name.map { $0.utf8.count + 1 } ?? 0
+        for case let value? in values { size += value.utf8.count + 1 }
+        return try withUnsafeTemporaryAllocation(of: CChar.self, capacity: max(1, size)) { bytes in
+            try withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: max(1, values.count)) { pointers in
+                var end = 0
+                func place(_ text: String) throws -> UnsafePointer<CChar> {
+                    let start = bytes.baseAddress! + end
+                    var text = text
+                    let count = try text.withUTF8 { utf8 -> Int in
+                        guard let source = utf8.baseAddress else { return 0 }
+                        guard memchr(source, 0, utf8.count) == nil else {
+                            throw PostgresError.encoding("a parameter contains a NUL character, which PostgreSQL text cannot hold")
+                        }
+                        memcpy(start, source, utf8.count)
+                        return utf8.count
+                    }
+                    start[count] = 0
+                    end += count + 1
+                    return UnsafePointer(start)
+                }
+                let namePointer = try name.map(place)
+                _ = pointers.initialize(from: repeatElement(nil, count: pointers.count))
+                for (index, value) in values.enumerated() {
+                    if let value { pointers[index] = try place(value) }
+                }
+                return body(namePointer, values.isEmpty ? nil : UnsafePointer(pointers.baseAddress))
             }
-            pointers.append(strdup(value))
         }
-        return body(pointers.map { UnsafePointer($0) })
     }
 
     static func trimmed(_ pointer: UnsafePointer<CChar>?) -> String {

@@ -16,8 +16,16 @@ extension Document {
 
     /// The operation a request names, or its only one; nil when unknown or ambiguous.
     public func operation(named name: String?) -> OperationDefinition? {
-        let ops = operations
-        if let name { return ops.first { $0.name?.value == name } }
-        return ops.count == 1 ? ops[0] : nil
+        // Asked several times per request: a walk over the definitions, no array of operations.
+        var only: OperationDefinition?
+        for case .operation(let o) in definitions {
+            if let name {
+                if o.name?.value == name { return o }
+            } else {
+                guard only == nil else { return nil }
+                only = o
+            }
+        }
+        return only
     }
 }

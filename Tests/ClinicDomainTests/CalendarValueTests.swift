@@ -149,6 +149,30 @@ final class CalendarValueTests: XCTestCase {
         XCTAssertEqual(madrid.startOfDay(date("2026-12-01")), instant("2026-11-30T23:00:00Z"))
     }
 
+    /// A day's wall times converted together (one tz lookup for a day without an offset change
+    /// near it) and one by one agree with asking the tz database around each wall time, on every
+    /// day of a year, in zones with DST at 02:00, at midnight (Santiago), by half an hour (Lord Howe),
+    /// none (Kathmandu, UTC).
+    func testWallTimesOfADayConvertTogetherAsTheTzDatabaseSays() {
+        var checked = 0
+        for name in ["America/New_York", "America/Santiago", "Australia/Lord_Howe", "Europe/Madrid", "Asia/Kathmandu", "UTC"] {
+            let zone = ClinicTimeZone(identifier: name)!
+            let times = stride(from: 0, to: 1440, by: 30).map { LocalTime(minutesSinceMidnight: $0)! }
+            for offset in 0..<365 {
+                let day = date("2026-01-01").adding(days: offset)
+                let together = zone.instants(on: day, at: times)
+                for (time, instant) in zip(times, together) {
+                    let local = Int64(day.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
+                    let expected = zone.searchInstants(local: local).first
+                    XCTAssertEqual(instant, expected, "\(name) \(day) \(time)")
+                    XCTAssertEqual(zone.instant(date: day, time: time), expected, "\(name) \(day) \(time)")
+                    checked += 1
+                }
+            }
+        }
+        XCTAssertEqual(checked, 6 * 365 * 48)
+    }
+
     func testInclusiveDateRangeCoversWholeLocalDays() {
         let madrid = ClinicTimeZone(identifier: "Europe/Madrid")!
         let r = madrid.range(from: date("2026-03-28"), through: date("2026-03-29"))

@@ -103,7 +103,23 @@ public struct ClinicTimeZone: Sendable, Hashable {
 
     /// The instant of a wall time, its first occurrence when ambiguous; nil
     /// when the wall time does not exist (skipped by a spring-forward).
-    public func instant(date: LocalDate, time: LocalTime) -> Instant? { instants(date: date, time: time).first }
+    public func instant(date: LocalDate, time: LocalTime) -> Instant? {
+        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
+        if let o = constantOffset(from: local - 86_400, to: local + 86_400) { return Instant(secondsSinceEpoch: local - Int64(o)) }
+        return searchInstants(local: local).first
+    }
+
+    /// `instant(date:time:)` of each of `times` on one date. When the offset does not change from a
+    /// day before the date to a day after it (most days of most zones), the tz database is asked
+    /// once for all of them, and each instant is the wall time less that offset.
+    public func instants(on date: LocalDate, at times: [LocalTime]) -> [Instant?] {
+        let midnight = Int64(date.daysSinceEpoch) * 86_400
+        // Covers every per-time check `instant(date:time:)` makes for a time of this date.
+        guard let o = constantOffset(from: midnight - 86_400, to: midnight + 2 * 86_400) else {
+            return times.map { instant(date: date, time: $0) }
+        }
+        return times.map { Instant(secondsSinceEpoch: midnight + Int64($0.minutesSinceMidnight) * 60 - Int64(o)) }
+    }
 
     /// The first instant of a local day: midnight, or the end of the DST gap in
     /// zones that spring forward at midnight (e.g. America/Santiago).

@@ -106,11 +106,22 @@ public struct SlotCalendar: Sendable {
     /// to, sorted, each time once (the earliest-starting range wins if ranges
     /// overlap; `setWorkingHours` forbids that anyway).
     private func gridTimes(on date: LocalDate) -> [(time: LocalTime, range: WorkingRange)] {
-        let ranges = workingHours.filter { $0.weekday == date.isoWeekday && $0.slotMinutes > 0 }
-            .sorted { ($0.start, $0.end) < ($1.start, $1.end) }
-        var seen = Set<Int>()
+        let weekday = date.isoWeekday
+        let ranges = workingHours.filter { $0.weekday == weekday && $0.slotMinutes > 0 }
         var out: [(time: LocalTime, range: WorkingRange)] = []
-        for r in ranges {
+        if ranges.count == 1 {
+            // One range (the usual day): its times are in order and each comes once.
+            let r = ranges[0]
+            out.reserveCapacity(max(0, (r.end.minutesSinceMidnight - r.start.minutesSinceMidnight) / r.slotMinutes))
+            var m = r.start.minutesSinceMidnight
+            while m + r.slotMinutes <= r.end.minutesSinceMidnight {
+                out.append((LocalTime(minutesSinceMidnight: m)!, r))
+                m += r.slotMinutes
+            }
+            return out
+        }
+        var seen = Set<Int>()
+        for r in ranges.sorted(by: { ($0.start, $0.end) < ($1.start, $1.end) }) {
             var m = r.start.minutesSinceMidnight
             while m + r.slotMinutes <= r.end.minutesSinceMidnight {
                 if seen.insert(m).inserted { out.append((LocalTime(minutesSinceMidnight: m)!, r)) }
@@ -125,11 +136,20 @@ public struct SlotCalendar: Sendable {
         return Slot(date: date, time: time, startsAt: start, endsAt: start.adding(minutes: slotMinutes))
     }
 
-    private func status(of slot: Slot) -> SlotStatus {
+    /// What a slot's status is measured against that is the same for every slot: the earliest
+    /// start the notice allows and the last bookable date (worked out once, not per slot).
+    private struct Limits {
+        var notBefore: Instant
+        var lastBookable: LocalDate?
+    }
+
+    private var limits: Limits { Limits(notBefore: now.adding(minutes: minimumNoticeMinutes), lastBookable: lastBookableDate) }
+
+    private func status(of slot: Slot, _ limits: Limits) -> SlotStatus {
         if slot.startsAt <= now { return .past }
         // Real minutes, not wall-clock ones: on a DST day "2 hours from 00:30" is 03:30.
-        if slot.startsAt < now.adding(minutes: minimumNoticeMinutes) { return .tooSoon }
-        if let last = lastBookableDate, slot.date > last { return .beyondHorizon }
+        if slot.startsAt < limits.notBefore { return .tooSoon }
+        if let last = limits.lastBookable, slot.date > last { return .beyondHorizon }
         if closures.overlaps(slot.range) { return .closed }
         if timeOff.overlaps(slot.range) { return .timeOff }
         if busy.overlaps(buffers.blocked(slot.range)) { return .taken }
@@ -137,16 +157,24 @@ public struct SlotCalendar: Sendable {
     }
 
     /// Every slot of the day's grid (wall times that exist), with its status.
-    public func slots(on date: LocalDate) -> [ScheduledSlot] {
-        gridTimes(on: date).compactMap { entry in
-            makeSlot(date: date, time: entry.time, slotMinutes: entry.range.slotMinutes)
-                .map { ScheduledSlot(slot: $0, status: status(of: $0)) }
-        }
-    }
+    public func slots(on date: LocalDate) -> [ScheduledSlot] { collect(on: date) { $0 } }
 
     /// The free slots of one clinic-local date (`availableSlots`).
-    public func freeSlots(on date: LocalDate) -> [Slot] {
-        slots(on: date).filter(\.available).map(\.slot)
+    public func freeSlots(on date: LocalDate) -> [Slot] { collect(on: date) { $0.available ? $0.slot : nil } }
+
+    /// What `keep` makes of the day's grid slots whose wall time exists, in order, with their status.
+    private func collect<T>(on date: LocalDate, _ keep: (ScheduledSlot) -> T?) -> [T] {
+        let grid = gridTimes(on: date)
+        let starts = timeZone.instants(on: date, at: grid.map(\.time))
+        let limits = self.limits
+        var out: [T] = []
+        out.reserveCapacity(grid.count)
+        for (entry, start) in zip(grid, starts) {
+            guard let start else { continue }
+            let slot = Slot(date: date, time: entry.time, startsAt: start, endsAt: start.adding(minutes: entry.range.slotMinutes))
+            if let kept = keep(ScheduledSlot(slot: slot, status: status(of: slot, limits))) { out.append(kept) }
+        }
+        return out
     }
 
     public enum ScheduleRangeError: Error, Sendable, Equatable {
@@ -248,7 +276,7 @@ public struct SlotCalendar: Sendable {
         guard let slot = makeSlot(date: date, time: time, slotMinutes: entry.range.slotMinutes) else {
             throw .nonexistentLocalTime(date: date, time: time, timeZone: timeZone.identifier)
         }
-        switch status(of: slot) {
+        switch status(of: slot, limits) {
         case .free: return slot
         case .past: throw .inPast
         case .tooSoon: throw .tooSoon(minimumNoticeMinutes: minimumNoticeMinutes)

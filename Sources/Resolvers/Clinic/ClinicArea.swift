@@ -123,7 +123,7 @@ enum ClinicArea {
     }
 
     static func slotList(_ calendar: SlotCalendar, _ date: LocalDate, _ settings: SettingsRow) -> ResolvedValue {
-        .list(calendar.freeSlots(on: date).map { .object(TimeSlotObject(slot: $0, offset: 0), typeName: "TimeSlot") })
+        .list(calendar.freeSlots(on: date).map { .object(TimeSlotObject($0), typeName: "TimeSlot") })
     }
 
     // MARK: - Relations (one statement per level)

@@ -64,15 +64,27 @@ extension String {
 
 // MARK: - Objects that are not rows
 
+/// A free slot as `TimeSlot`. Three words, so that `ResolvedValue.object` holds it inline (a
+/// `SlotCalendar.Slot` is seven: every slot of a list would be a heap box of its own).
 struct TimeSlotObject: FieldReadable {
-    var slot: SlotCalendar.Slot
-    var offset: Int
+    private let startsAt: Instant
+    private let endsAt: Instant
+    /// The clinic-local date (days since 1970-01-01) and time (minutes since midnight).
+    private let day: Int32, minute: Int32
+
+    init(_ slot: SlotCalendar.Slot) {
+        startsAt = slot.startsAt
+        endsAt = slot.endsAt
+        day = Int32(truncatingIfNeeded: slot.date.daysSinceEpoch)
+        minute = Int32(truncatingIfNeeded: slot.time.minutesSinceMidnight)
+    }
+
     func readField(_ field: String) -> ResolvedValue? {
         switch field {
-        case "date": return .string(slot.date.iso)
-        case "time": return .string(slot.time.iso)
-        case "startsAt": return .instant(slot.startsAt)
-        case "endsAt": return .instant(slot.endsAt)
+        case "date": return .string(LocalDate(daysSinceEpoch: Int(day)).iso)
+        case "time": return LocalTime(minutesSinceMidnight: Int(minute)).map { .string($0.iso) } ?? .null
+        case "startsAt": return .instant(startsAt)
+        case "endsAt": return .instant(endsAt)
         default: return nil
         }
     }
