@@ -114,7 +114,11 @@ final class CalendarValueTests: XCTestCase {
         XCTAssertNotNil(ClinicTimeZone(identifier: "America/Mexico_City"))
         XCTAssertNotNil(ClinicTimeZone(identifier: "Europe/Madrid"))
         XCTAssertNotNil(ClinicTimeZone(identifier: "UTC"))
-        for bad in ["EST", "GMT+5", "Nowhere/Land", "america/new_york", "", "../etc/passwd", "+01:00"] {
+        // The tz database's current name, which the system's ICU-based list calls Asia/Calcutta.
+        XCTAssertEqual(ClinicTimeZone(identifier: "Asia/Kolkata")?.offsetSeconds(at: instant("2026-06-01T00:00:00Z")), 19_800)
+        XCTAssertNotNil(ClinicTimeZone(identifier: "America/Argentina/Buenos_Aires"))
+        for bad in ["EST", "GMT+5", "Nowhere/Land", "america/new_york", "", "../etc/passwd", "+01:00", "Etc/GMT+5",
+                    "Asia/Nowhere", "Asia/../../etc/passwd", "Asia/", "Asia//Kolkata", "Asia/kolkata", "Asia/Kolkata\0"] {
             XCTAssertNil(ClinicTimeZone(identifier: bad), bad)
         }
     }

@@ -155,6 +155,9 @@ final class ClinicAdminTests: XCTestCase {
                        ["BAD_USER_INPUT"])
         clinicEq(await f.h.graphql("mutation { updateSystemSettings(input: {bookingHorizonDays: 0}) { timeZone } }", as: f.superadmin.viewer).clinicCodes,
                        ["BAD_USER_INPUT"])
+        // India's current tz database name, which the system's ICU-based list of zones lacks (it has Asia/Calcutta).
+        let india = await f.h.graphql("mutation { updateSystemSettings(input: {timeZone: \"Asia/Kolkata\"}) { timeZone } }", as: f.superadmin.viewer)
+        XCTAssertEqual(india.at("data.updateSystemSettings.timeZone")?.stringValue, "Asia/Kolkata", "\(india)")
         let ok = await f.h.graphql("""
             mutation { updateSystemSettings(input: {timeZone: "Europe/Madrid", cancellationWindowHours: 48, clinicName: "Clínica Norte"}) {
               timeZone cancellationWindowHours clinicName bookingHorizonDays } }

@@ -19,7 +19,7 @@ public struct ClinicTimeZone: Sendable, Hashable {
     public init?(identifier: String) {
         if let known = ClinicTimeZone.made.withLock({ $0[identifier] }) { self = known; return }
         let aliasesOfUTC: Set<String> = ["UTC", "Etc/UTC"]
-        guard aliasesOfUTC.contains(identifier) || ClinicTimeZone.known.contains(identifier),
+        guard aliasesOfUTC.contains(identifier) || ClinicTimeZone.known.contains(identifier) || ClinicTimeZone.isRegionName(identifier),
               let zone = TimeZone(identifier: identifier) else { return nil }
         self.identifier = identifier
         self.zone = zone
@@ -29,6 +29,25 @@ public struct ClinicTimeZone: Sendable, Hashable {
     }
 
     private static let known: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers)
+
+    /// Whether `name` has the form of a tz database zone in a region ("Asia/Kolkata"): the
+    /// system's list above follows ICU, which lacks some current names (it has "Asia/Calcutta"),
+    /// and the tz database itself then decides. Offsets ("Etc/GMT+5"), abbreviations and paths
+    /// ("Asia/../x") do not have that form.
+    static func isRegionName(_ name: String) -> Bool {
+        let parts = name.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count >= 2, regions.contains(String(decoding: parts[0], as: UTF8.self)) else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            guard let first = part.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return false }
+            return part.allSatisfy { byte in
+                (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
+        }
+    }
+
+    private static let regions: Set<String> = ["Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia",
+                                                "Europe", "Indian", "Pacific"]
     private static let made = Mutex<[String: ClinicTimeZone]>([:])
 
     public static func == (a: ClinicTimeZone, b: ClinicTimeZone) -> Bool { a.identifier == b.identifier }
