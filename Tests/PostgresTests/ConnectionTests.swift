@@ -203,6 +203,28 @@ final class ConnectionTests: XCTestCase {
         XCTAssertEqual(try row.int("n"), text.unicodeScalars.count)
     }
 
+    /// Parameters travel as C strings built in one buffer per statement: short, empty, null and
+    /// 1 MiB ones side by side arrive intact, prepared or not; a NUL anywhere is refused before
+    /// anything is sent, and the connection works on.
+    func testParametersOfEverySizeArriveIntactAndANulIsRefused() throws {
+        let big = String(repeating: "añ", count: 1 << 19)
+        let sql = "SELECT $1::text AS a, $2::text AS b, $3::text AS c, length($4::text) AS n, $5::text AS e"
+        for _ in 0..<2 {  // the second run uses the prepared statement
+            let row = try XCTUnwrap(connection.query(sql, [.text("1"), nil, .text(""), .text(big), .text("{7}")]).first)
+            XCTAssertEqual(try row.string("a"), "1")
+            XCTAssertNil(try row.optionalString("b"))
+            XCTAssertEqual(try row.string("c"), "")
+            XCTAssertEqual(try row.int("n"), big.unicodeScalars.count)
+            XCTAssertEqual(try row.string("e"), "{7}")
+        }
+        for bad in ["a\u{0}b", "\u{0}", big + "\u{0}"] {
+            XCTAssertThrowsError(try connection.query(sql, [.text("1"), nil, .text(""), .text(bad), .text("x")])) {
+                XCTAssertEqual($0 as? PostgresError, .encoding("a parameter contains a NUL character, which PostgreSQL text cannot hold"))
+            }
+        }
+        XCTAssertEqual(try connection.query("SELECT 1 AS one").first?.int("one"), 1)
+    }
+
     func testArraysBindToAnyAndDecode() throws {
         try connection.execute("CREATE TABLE items (id int PRIMARY KEY, name text, flag bool, ref uuid)")
         for id in 1...5 {
