@@ -204,12 +204,12 @@ final class ConnectionTests: XCTestCase {
     }
 
     /// Parameters travel as C strings built in one buffer per statement: short, empty, null and
-    /// 1 MiB ones side by side arrive intact, prepared or not; a NUL anywhere is refused before
-    /// anything is sent, and the connection works on.
+    /// 1 MiB ones side by side arrive intact, when the statement is prepared and when it is
+    /// reused; a NUL anywhere is refused before anything is sent, and the connection works on.
     func testParametersOfEverySizeArriveIntactAndANulIsRefused() throws {
         let big = String(repeating: "añ", count: 1 << 19)
         let sql = "SELECT $1::text AS a, $2::text AS b, $3::text AS c, length($4::text) AS n, $5::text AS e"
-        for _ in 0..<2 {  // the second run uses the prepared statement
+        for _ in 0..<2 {  // the first run prepares the statement, the second reuses it
             let row = try XCTUnwrap(connection.query(sql, [.text("1"), nil, .text(""), .text(big), .text("{7}")]).first)
             XCTAssertEqual(try row.string("a"), "1")
             XCTAssertNil(try row.optionalString("b"))
