@@ -5,12 +5,17 @@ import XCTest
 
 /// Runs on its own cluster so restarting it cannot disturb other tests.
 final class ReconnectTests: XCTestCase {
-    func testPoolReconnectsAfterTheServerRestarts() async throws {
+    /// A cluster of the test's own and a pool of two on a fresh database, both closed at teardown.
+    private func clusterAndPool(_ prefix: String) throws -> (TestCluster, ConnectionPool) {
         let cluster = try TestCluster()
-        defer { cluster.stop() }
-        let uri = try cluster.createDatabase(prefix: "restart")
-        let pool = ConnectionPool(connectionString: uri, size: 2)
-        defer { pool.close() }
+        addTeardownBlock { cluster.stop() }
+        let pool = ConnectionPool(connectionString: try cluster.createDatabase(prefix: prefix), size: 2)
+        addTeardownBlock { pool.close() }
+        return (cluster, pool)
+    }
+
+    func testPoolReconnectsAfterTheServerRestarts() async throws {
+        let (cluster, pool) = try clusterAndPool("restart")
         let before = try await pool.withConnection { try $0.query("SELECT pg_backend_pid() AS pid").first!.int("pid") }
         try cluster.restart()
         // The pooled connection is dead now; the pool must notice and reconnect transparently.
@@ -28,11 +33,7 @@ final class ReconnectTests: XCTestCase {
     /// whose connection goes before any of its statements succeeded runs again on a new one, up to
     /// three runs in all; one that got anything done (a transaction's BEGIN) never runs again.
     func testClosureLostBeforeAnythingSucceededRunsAgainUpToThreeTimes() async throws {
-        let cluster = try TestCluster()
-        defer { cluster.stop() }
-        let uri = try cluster.createDatabase(prefix: "lost")
-        let pool = ConnectionPool(connectionString: uri, size: 2)
-        defer { pool.close() }
+        let (_, pool) = try clusterAndPool("lost")
         func read(losing losses: Int) async throws -> (value: Int, runs: Int) {
             let runs = Atomic<Int>(0)
             let value = try await pool.withConnection { connection in

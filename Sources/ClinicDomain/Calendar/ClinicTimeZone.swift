@@ -95,12 +95,20 @@ public struct ClinicTimeZone: Sendable, Hashable {
     /// Every instant whose wall clock reads `date time`, earliest first: none in
     /// a spring-forward gap, two in a fall-back overlap, otherwise one.
     public func instants(date: LocalDate, time: LocalTime) -> [Instant] {
-        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
-        // No offset change within a day either side: the one instant (what the search below finds then).
-        if let o = constantOffset(from: local - 86_400, to: local + 86_400) {
-            return [Instant(secondsSinceEpoch: local - Int64(o))]
-        }
+        let local = Self.local(date, time)
+        if let only = onlyInstant(local: local) { return [only] }
         return searchInstants(local: local)
+    }
+
+    /// A wall time as seconds since 1970-01-01 00:00 on the same wall clock.
+    private static func local(_ date: LocalDate, _ time: LocalTime) -> Int64 {
+        Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
+    }
+
+    /// The one instant of a wall time when the offset does not change within a day either side
+    /// (what the search below finds then); nil when it does.
+    private func onlyInstant(local: Int64) -> Instant? {
+        constantOffset(from: local - 86_400, to: local + 86_400).map { Instant(secondsSinceEpoch: local - Int64($0)) }
     }
 
     /// `instants` by asking the tz database around the wall time (every case, DST changes included).
@@ -123,21 +131,20 @@ public struct ClinicTimeZone: Sendable, Hashable {
     /// The instant of a wall time, its first occurrence when ambiguous; nil
     /// when the wall time does not exist (skipped by a spring-forward).
     public func instant(date: LocalDate, time: LocalTime) -> Instant? {
-        let local = Int64(date.daysSinceEpoch) * 86_400 + Int64(time.minutesSinceMidnight) * 60
-        if let o = constantOffset(from: local - 86_400, to: local + 86_400) { return Instant(secondsSinceEpoch: local - Int64(o)) }
-        return searchInstants(local: local).first
+        let local = Self.local(date, time)
+        return onlyInstant(local: local) ?? searchInstants(local: local).first
     }
 
     /// `instant(date:time:)` of each of `times` on one date. When the offset does not change from a
     /// day before the date to a day after it (most days of most zones), the tz database is asked
     /// once for all of them, and each instant is the wall time less that offset.
     public func instants(on date: LocalDate, at times: [LocalTime]) -> [Instant?] {
-        let midnight = Int64(date.daysSinceEpoch) * 86_400
+        let midnight = Self.local(date, LocalTime(minutesSinceMidnight: 0)!)
         // Covers every per-time check `instant(date:time:)` makes for a time of this date.
         guard let o = constantOffset(from: midnight - 86_400, to: midnight + 2 * 86_400) else {
             return times.map { instant(date: date, time: $0) }
         }
-        return times.map { Instant(secondsSinceEpoch: midnight + Int64($0.minutesSinceMidnight) * 60 - Int64(o)) }
+        return times.map { Instant(secondsSinceEpoch: Self.local(date, $0) - Int64(o)) }
     }
 
     /// The first instant of a local day: midnight, or the end of the DST gap in

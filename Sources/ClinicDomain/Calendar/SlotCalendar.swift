@@ -32,6 +32,10 @@ public struct SlotCalendar: Sendable {
         public init(date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant) {
             self.date = date; self.time = time; self.startsAt = startsAt; self.endsAt = endsAt
         }
+        /// A slot lasts `slotMinutes` of real time (see the file's header).
+        init(date: LocalDate, time: LocalTime, startsAt: Instant, slotMinutes: Int) {
+            self.init(date: date, time: time, startsAt: startsAt, endsAt: startsAt.adding(minutes: slotMinutes))
+        }
     }
 
     /// Why a slot of the grid is or is not free, first reason wins in this order.
@@ -132,8 +136,7 @@ public struct SlotCalendar: Sendable {
     }
 
     private func makeSlot(date: LocalDate, time: LocalTime, slotMinutes: Int) -> Slot? {
-        guard let start = timeZone.instant(date: date, time: time) else { return nil }
-        return Slot(date: date, time: time, startsAt: start, endsAt: start.adding(minutes: slotMinutes))
+        timeZone.instant(date: date, time: time).map { Slot(date: date, time: time, startsAt: $0, slotMinutes: slotMinutes) }
     }
 
     /// What a slot's status is measured against that is the same for every slot: the earliest
@@ -171,7 +174,7 @@ public struct SlotCalendar: Sendable {
         out.reserveCapacity(grid.count)
         for (entry, start) in zip(grid, starts) {
             guard let start else { continue }
-            let slot = Slot(date: date, time: entry.time, startsAt: start, endsAt: start.adding(minutes: entry.range.slotMinutes))
+            let slot = Slot(date: date, time: entry.time, startsAt: start, slotMinutes: entry.range.slotMinutes)
             if let kept = keep(ScheduledSlot(slot: slot, status: status(of: slot, limits))) { out.append(kept) }
         }
         return out
