@@ -156,7 +156,8 @@ extension AppointmentStore {
     /// `buffers`: the doctor's, kept on the row (the exclusion constraint compares the widened ranges).
     public static func insert(_ conn: Connection, patientID: Int64, doctorID: Int64, date: LocalDate, time: LocalTime, startsAt: Instant,
                               endsAt: Instant, buffers: Buffers, reason: String, createdBy: Int64) throws -> Int64 {
-        try conn.query("""
+        conn.changedBusyRanges()
+        return try conn.query("""
             INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at, status, reason, created_by,
                                       buffer_before_minutes, buffer_after_minutes)
             VALUES ($1, $2, $3::date, $4::time, $5, $6, 'SCHEDULED', $7, $8, $9, $10) RETURNING id
@@ -167,6 +168,7 @@ extension AppointmentStore {
     /// A reschedule takes the doctor's buffers of now.
     public static func move(_ conn: Connection, _ id: Int64, date: LocalDate, time: LocalTime, startsAt: Instant, endsAt: Instant,
                             buffers: Buffers) throws {
+        conn.changedBusyRanges()
         _ = try conn.query("""
             UPDATE appointments SET local_date = $2::date, local_time = $3::time, starts_at = $4, ends_at = $5,
                    buffer_before_minutes = $6, buffer_after_minutes = $7 WHERE id = $1
@@ -175,6 +177,7 @@ extension AppointmentStore {
     }
 
     public static func cancel(_ conn: Connection, _ id: Int64, reason: String?) throws {
+        conn.changedBusyRanges()
         _ = try conn.query("UPDATE appointments SET status = 'CANCELLED', cancellation_reason = $2 WHERE id = $1",
                            [.int(Int(id)), reason.map { .text($0) }])
     }
@@ -185,6 +188,7 @@ extension AppointmentStore {
 
     /// The new status, and the notes when given (nil keeps them).
     public static func setStatus(_ conn: Connection, _ id: Int64, _ status: AppointmentStatus, notes: String?) throws {
+        conn.changedBusyRanges()
         _ = try conn.query("UPDATE appointments SET status = $2, notes = COALESCE($3, notes) WHERE id = $1",
                            [.int(Int(id)), .text(status.rawValue), notes.map { .text($0) }])
     }

@@ -223,6 +223,7 @@ extension BackupTools {
             DROP SCHEMA IF EXISTS public CASCADE;
             CREATE SCHEMA public;
             GRANT ALL ON SCHEMA public TO PUBLIC;
+            NOTIFY clinic_calendar, 'c';
             """
         let db = connection(databaseURL)
         let (status, output) = try await run(psql, ["--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",

@@ -22,6 +22,11 @@ public struct Connection {
     /// clinic's closures (`CalendarConfigCache`): the cache is emptied when the unit ends.
     func changedCalendarConfig() { changes?.calendarConfig.store(true, ordering: .relaxed) }
 
+    /// A statement of this unit of work changed busy ranges (appointments, time off, waitlist
+    /// holds): the kept free-slot calendars (`SlotCalendarCache`) are dropped when the unit ends,
+    /// so the next list shows it (the listener learns it too, a moment after the commit).
+    func changedBusyRanges() { changes?.busyRanges.store(true, ordering: .relaxed) }
+
     func query(_ sql: String, _ parameters: [PostgresValue?] = []) throws -> QueryResult {
         try pg.query(sql, parameters)
     }
@@ -60,6 +65,8 @@ public final class Database: Sendable {
     public let replica: ConnectionPool
     /// Doctors' booking configuration and the clinic's closures as free slots last read them.
     public let calendarConfig = CalendarConfigCache()
+    /// Whole calendars of free-slot lists, while a `calendarListener` listens.
+    public let slotCalendars = SlotCalendarCache()
 
     public init(primary: ConnectionPool, replica: ConnectionPool? = nil) {
         self.primary = primary
@@ -86,12 +93,17 @@ public final class Database: Sendable {
 
     /// One transaction on the primary: everything `body` does commits together,
     /// or nothing does when it throws.
-    /// A change to what `calendarConfig` keeps empties it once the transaction has ended (after
-    /// the commit, so no read can keep the state before it; also when it failed, which costs nothing).
+    /// A change to what `calendarConfig` or `slotCalendars` keep empties them once the transaction
+    /// has ended (after the commit, so no read can keep the state before it; also when it failed,
+    /// which costs nothing).
     public func write<T: Sendable>(counter: StatementCounter? = nil,
                                    _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         let changes = UnitOfWorkChanges()
-        defer { if changes.calendarConfig.load(ordering: .relaxed) { calendarConfig.invalidate() } }
+        defer {
+            let config = changes.calendarConfig.load(ordering: .relaxed)
+            if config { calendarConfig.invalidate() }
+            if config || changes.busyRanges.load(ordering: .relaxed) { slotCalendars.dropAll() }
+        }
         return try await primary.transaction(counter: counter) { try body(Connection($0, changes: changes)) }
     }
 
@@ -107,6 +119,7 @@ public final class Database: Sendable {
 /// Set by the stores during one unit of work (`Database.write`).
 final class UnitOfWorkChanges: Sendable {
     let calendarConfig = Atomic<Bool>(false)
+    let busyRanges = Atomic<Bool>(false)
 }
 
 /// A failed statement as the caller needs to know it: which rule of the

@@ -133,7 +133,8 @@ public struct TimeOffRow: Sendable {
 public enum TimeOffStore {
     @discardableResult
     public static func insert(_ conn: Connection, doctorID id: Int64, during: InstantRange, reason: String?, createdBy: Int64) throws -> Int64 {
-        try conn.query("""
+        conn.changedBusyRanges()
+        return try conn.query("""
             INSERT INTO time_off (doctor_id, during, reason, created_by) VALUES ($1, tstzrange($2, $3, '[)'), $4, $5) RETURNING id
             """, [.int(Int(id)), during.start.postgresValue, during.end.postgresValue, reason.map { .text($0) }, .int(Int(createdBy))])
             .first!.id("id")
@@ -146,11 +147,13 @@ public enum TimeOffStore {
 
     /// The period becomes `during` with `reason` (nil clears it).
     public static func update(_ conn: Connection, _ id: Int64, during: InstantRange, reason: String?) throws {
+        conn.changedBusyRanges()
         _ = try conn.query("UPDATE time_off SET during = tstzrange($2, $3, '[)'), reason = $4 WHERE id = $1",
                            [.int(Int(id)), during.start.postgresValue, during.end.postgresValue, reason.map { .text($0) }])
     }
 
     public static func delete(_ conn: Connection, _ id: Int64) throws {
+        conn.changedBusyRanges()
         _ = try conn.query("DELETE FROM time_off WHERE id = $1", [.int(Int(id))])
     }
 

@@ -181,7 +181,8 @@ public enum WaitlistStore {
     /// Closes an open offer (DECLINED, EXPIRED, WITHDRAWN); false when it was no longer open.
     @discardableResult
     public static func closeOffer(_ conn: Connection, _ id: Int64, as status: WaitlistOfferStatus, now: Instant) throws -> Bool {
-        try conn.query("UPDATE waitlist_offers SET status = $2, answered_at = $3 WHERE id = $1 AND status = 'OFFERED'",
+        conn.changedBusyRanges()
+        return try conn.query("UPDATE waitlist_offers SET status = $2, answered_at = $3 WHERE id = $1 AND status = 'OFFERED'",
                        [.id(id), .text(status.rawValue), now.postgresValue]).affectedRows > 0
     }
 
@@ -192,6 +193,7 @@ public enum WaitlistStore {
     @discardableResult
     public static func settleBooked(_ conn: Connection, patientID: Int64, doctorID: Int64, range: InstantRange, appointmentID: Int64,
                                     now: Instant) throws -> [Int64] {
+        conn.changedBusyRanges()
         let rows = try conn.query("""
             WITH accepted AS (
                 UPDATE waitlist_offers SET status = 'ACCEPTED', answered_at = $5, appointment_id = $4
@@ -248,6 +250,7 @@ public enum WaitlistOffering {
     /// and their doctors get an event so the slot goes to the next patient.
     /// Offers being answered right now (row locked) are skipped. Returns how many expired.
     public static func expireDue(_ conn: Connection, now: Instant, limit: Int) throws -> Int {
+        conn.changedBusyRanges()
         let rows = try conn.query("""
             WITH due AS (
                 SELECT id FROM waitlist_offers WHERE status = 'OFFERED' AND expires_at <= $1
@@ -314,6 +317,7 @@ public enum WaitlistOffering {
     /// offer wait for the next round.
     public static func offerFreeSlots(_ conn: Connection, doctorID: Int64, settings: SettingsRow, holdMinutes: Int, now: Instant,
                                       issue: IssueToken) throws -> [MadeOffer] {
+        conn.changedBusyRanges()
         guard let doctor = try DoctorStore.lock(conn, doctorID, mode: .exclusive), doctor.isAvailable else { return [] }
         let zone = settings.zone
         let today = zone.localDate(at: now)

@@ -187,6 +187,17 @@ final class PQConnection {
         if PQconsumeInput(conn) != 1 { throw connectionFailure(conn) }
     }
 
+    /// The notifications (LISTEN) libpq has read so far, their payloads in the order they came.
+    func notifications() -> [String] {
+        guard let conn else { return [] }
+        var payloads: [String] = []
+        while let notice = PQnotifies(conn) {
+            payloads.append(String(cString: notice.pointee.extra))
+            PQfreemem(notice)
+        }
+        return payloads
+    }
+
     /// Whether `nextResult` would wait for input.
     var isBusy: Bool { conn.map { PQisBusy($0) == 1 } ?? false }
 

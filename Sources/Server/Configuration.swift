@@ -97,6 +97,9 @@ public struct Configuration: Sendable {
     /// DB_LOOP_PIPELINE=false: an event loop waits for each read's answer on its connection
     /// instead of sending the reads of all its requests together in pipeline mode.
     public var loopPipeline = true
+    /// SLOT_CACHE=false: free-slot lists read the busy ranges every time, and no session listens
+    /// for calendar changes (e.g. behind a pooler in transaction mode, where LISTEN does not work).
+    public var slotCache = true
     /// TRUSTED_DOCUMENTS: the registered documents by SHA-256 hex; when set, only they run.
     public var trustedDocuments: [String: String]? = nil
     /// TRUSTED_DOCUMENTS_STAFF_AD_HOC=true: staff may also send other documents.
@@ -190,6 +193,11 @@ public struct Configuration: Sendable {
         case nil, "true", "1", "yes": c.loopPipeline = true
         case "false", "0", "no": c.loopPipeline = false
         case let other?: throw ConfigurationError("DB_LOOP_PIPELINE=\(other): expected true or false")
+        }
+        switch value("SLOT_CACHE")?.lowercased() {
+        case nil, "true", "1", "yes": c.slotCache = true
+        case "false", "0", "no": c.slotCache = false
+        case let other?: throw ConfigurationError("SLOT_CACHE=\(other): expected true or false")
         }
         c.persistedQueriesCapacity = try int("PERSISTED_QUERIES_CAPACITY", 10_000, range: 1...1_000_000)
         // A century either way: enough for any test day, small enough that microseconds cannot overflow.

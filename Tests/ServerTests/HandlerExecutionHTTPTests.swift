@@ -7,7 +7,8 @@ import XCTest
 
 /// Where `clinic serve` runs request handlers: on the event loops, each with a connection of
 /// its own, when DB_POOL_SIZE can spare one per loop and still leave the pool a thread; on the
-/// pool's threads otherwise. Either way DB_POOL_SIZE bounds the process's connections, and
+/// pool's threads otherwise. Either way DB_POOL_SIZE bounds the process's connections (plus the
+/// one session that listens for calendar changes, SLOT_CACHE), and
 /// reports (which move to the pool's threads) and ordinary reads answer side by side.
 final class HandlerExecutionHTTPTests: XCTestCase {
     func testHandlersRunOnTheEventLoopsWithinDBPoolSizeAndOnThePoolWhenItIsTooSmall() throws {
@@ -40,11 +41,15 @@ final class HandlerExecutionHTTPTests: XCTestCase {
             }
             XCTAssertEqual(failures.withLock { $0 }, [], "DB_POOL_SIZE=\(size)")
             let db = try Connection(server.databaseURL)
-            let open = try db.query("""
-                SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
-                """).first!.int("n")
+            let sessions = try db.query("""
+                SELECT count(*) FILTER (WHERE query <> 'LISTEN clinic_calendar')::int8 AS pool,
+                       count(*) FILTER (WHERE query = 'LISTEN clinic_calendar')::int8 AS listening
+                  FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                """).first!
+            let open = try sessions.int("pool")
             XCTAssertGreaterThan(open, 0)
             XCTAssertLessThanOrEqual(open, size, "DB_POOL_SIZE=\(size) bounds the server's connections, the loops' included")
+            XCTAssertEqual(try sessions.int("listening"), 1, "and one session listens for calendar changes (SLOT_CACHE)")
         }
     }
 }

@@ -18,7 +18,8 @@ final class PipelineHTTPTests: XCTestCase {
     }
 
     func testConcurrentRequestsEachGetTheirOwnAnswer() throws {
-        let server = try ClinicProcess(seedDemo: true)
+        // Free-slot lists read every time (SLOT_CACHE=false): each request's read goes pipelined.
+        let server = try ClinicProcess(seedDemo: true, environment: ["SLOT_CACHE": "false"])
         defer { server.stop() }
         let list = try server.graphql("{ doctors(first: 50) { nodes { id } } }")
         guard case .array(let nodes)? = list.json["data"]?["doctors"]?["nodes"], nodes.count >= 2 else {

@@ -8,6 +8,8 @@ directory. Then, through nginx over HTTPS:
 
   tls        HTTPS answers with HSTS; plain HTTP redirects to HTTPS
   spread     the load reaches every instance (their own /metrics counters)
+  slots      every instance keeps a repeated free-slot list; a booking made
+             through nginx (one instance) shows on all three within a second
   failover   under load, one instance SIGKILLed and another restarted with
              SIGTERM (its /readyz turns 503 "draining" first): no query fails; every booking the client saw succeed is
              in the database once, none twice
@@ -459,6 +461,45 @@ def scenario_staleness(c, doctor):
         c.primary.sql("UPDATE doctors SET specialization = 'General' WHERE license_number = 'CL-1'")
 
 
+def slot_metrics(c, port):
+    _, text = c.direct(port, "/metrics")
+    return {name: float(v) for name, v in re.findall(r"^(clinic_slot_calendar_\w+) (\S+)$", text, re.M)}
+
+
+def scenario_slots(c, patient, doctor, slot):
+    """Every instance keeps the day's free slots; a booking made through one shows on all at once."""
+    query = json.dumps({"query": "query($d: ID!, $day: Date!) { availableSlots(doctorId: $d, date: $day) { time } }",
+                        "variables": {"d": doctor, "day": slot[0]}})
+
+    def times(port):
+        h = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            h.request("POST", "/graphql", body=query, headers={"Content-Type": "application/json"})
+            return [s["time"] for s in json.loads(h.getresponse().read())["data"]["availableSlots"]]
+        finally:
+            h.close()
+
+    before = [slot_metrics(c, port) for port in c.app_ports]
+    for port in c.app_ports:
+        times(port); times(port); times(port)
+    after = [slot_metrics(c, port) for port in c.app_ports]
+    check(all(a.get("clinic_slot_calendar_listening") == 1 and a["clinic_slot_calendar_hits_total"] - b.get("clinic_slot_calendar_hits_total", 0) >= 2
+              for a, b in zip(after, before)),
+          f"slots: every instance listens and answers a repeated list from what it keeps ({after})")
+    check(all(slot[1] in times(port) for port in c.app_ports), f"slots: {slot} is free on every instance")
+    status, _, body = patient.gql("""mutation($i: BookAppointmentInput!) { bookAppointment(input: $i) { id } }""",
+                                  {"i": {"doctorId": doctor, "date": slot[0], "time": slot[1], "reason": "cache check"}})
+    check(status == 200 and not body.get("errors"), f"slots: booked {slot} through nginx ({status} {json.dumps(body)[:200]})")
+    booked_at = time.time()
+    waited = []
+    for port in c.app_ports:
+        while slot[1] in times(port) and time.time() - booked_at < 3:
+            time.sleep(0.005)
+        waited.append(round(time.time() - booked_at, 3))
+    check(all(slot[1] not in times(port) for port in c.app_ports) and max(waited) < 1,
+          f"slots: the booking shows on every instance at once (seconds after the booking answered: {waited})")
+
+
 def scenario_backup_schedule(c, admin):
     """Called twice: `enable` before the other scenarios (the workers poll every 30 s), `verify` after."""
     admin.must('mutation { updateBackupSchedule(input: { enabled: true, time: "00:00", retentionCount: 3 }) { enabled } }')
@@ -561,7 +602,8 @@ def main():
         verify_backup = scenario_backup_schedule(c, admin)
         scenario_tls(c)
         scenario_spread(c)
-        scenario_failover(c, patient, doctor, slots[:-1])
+        scenario_slots(c, patient, doctor, slots[-2])
+        scenario_failover(c, patient, doctor, slots[:-2])
         scenario_staleness(c, doctor)
         scenario_replica(c, admin, patient, doctor, slots[-1])
         scenario_outbox(c)

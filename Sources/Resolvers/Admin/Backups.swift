@@ -111,6 +111,7 @@ extension Backups {
         }
         services.settingsCache.invalidate()
         services.database.calendarConfig.invalidate()
+        services.database.slotCalendars.dropAll()
         let found = BackupTools.archives(in: services.backupDirectory)
         let ip = ctx.ip
         return try await ctx.write { conn in

@@ -38,10 +38,22 @@ enum ClinicArea {
             let date = try Arguments.date(Arguments.string(args, "date"), field: "date")
             let settings = try await ctx.settings()
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
-            // Free slots may be read on the replica (bounded staleness); booking checks the slot on the primary.
-            // One statement: the busy ranges, and the doctor's row and hours unless kept (CalendarConfigCache).
-            let read = ClinicLoad.slotCalendarRead(doctorID: id, window: window, cache: ctx.services.database.calendarConfig, now: ctx.now)
-            guard let data = try await ctx.readBoundedStale(read), let doctor = data.doctor else {
+            // No statement when the calendar is kept (SlotCalendarCache); else one: the busy ranges, and
+            // the doctor's row and hours unless kept (CalendarConfigCache), read on the primary to be
+            // kept. When nothing is kept (not listening), free slots may be read on the replica
+            // (bounded staleness). Booking checks the slot on the primary either way.
+            let database = ctx.services.database, now = ctx.now
+            var found = database.slotCalendars.lookup(id, window, now: now)
+            if found == nil {
+                let read = ClinicLoad.slotCalendarRead(doctorID: id, window: window, cache: database.calendarConfig, now: now)
+                if let ticket = database.slotCalendars.ticket() {
+                    found = try await ctx.fetch(read)
+                    if let data = found { database.slotCalendars.store(id, window, data, ticket: ticket, now: now) }
+                } else {
+                    found = try await ctx.readBoundedStale(read)
+                }
+            }
+            guard let data = found, let doctor = data.doctor else {
                 throw ClinicError.notFound("No doctor with that ID")
             }
             guard doctor.isAvailable else { return .list([]) }

@@ -55,6 +55,11 @@ public enum ClinicServer {
                      Double(services.database.calendarConfig.hits)),
                     ("clinic_calendar_config_misses_total", "Free-slot lists that read them with the busy ranges (and kept them).",
                      Double(services.database.calendarConfig.misses)),
+                    ("clinic_slot_calendar_hits_total", "Free-slot lists answered from a kept calendar, without a statement (SLOT_CACHE).",
+                     Double(services.database.slotCalendars.hits)),
+                    ("clinic_slot_calendar_misses_total", "Free-slot lists that read their calendar.", Double(services.database.slotCalendars.misses)),
+                    ("clinic_slot_calendar_listening", "1 while a session listens for calendar changes (calendars are kept only then).",
+                     services.database.slotCalendars.isListening ? 1 : 0),
                 ]
                 if let s = serverBox.server {
                     g.append(("clinic_http_open_connections", "Open HTTP connections.", Double(s.metrics.openConnections)))
@@ -95,6 +100,8 @@ public enum ClinicServer {
             throw OperationRefused("cannot listen on \(config.host):\(config.port): \(error)")
         }
         serverBox.server = server
+        let calendarListener = config.slotCache ? services.database.calendarListener(connectionString: db.url) : nil
+        calendarListener?.start()
         let worker = runWorker ? try NotificationRunner.start(services: services, config: config, logger: logger) : nil
         workerBox.worker = worker
         let backups = worker.map { BackupRunner.start(services: services, config: config, workerID: $0.workerID, logger: logger) }
@@ -121,6 +128,7 @@ public enum ClinicServer {
         await worker?.stop()
         await backups?.stop()
         await waitlist?.stop()
+        calendarListener?.stop()
         services.database.close()
     }
 

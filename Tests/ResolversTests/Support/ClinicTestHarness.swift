@@ -91,15 +91,27 @@ final class ClinicTestHarness: Sendable {
         let services = ClinicServices(pool: pool, signer: try JWTSigner(secret: jwtSecret), hasher: PasswordHasher(cost: .low),
                                       tokens: tokens, rateLimits: rateLimits, publicURL: "https://clinic.test",
                                       log: { _ in })
-        return try ClinicTestHarness(services: services, databaseURI: uri)
+        // As `clinic serve` runs: free-slot calendars kept while a session listens for changes.
+        let listener = services.database.calendarListener(connectionString: uri)
+        listener.start()
+        for _ in 0..<1000 where !listener.isListening { try await Task.sleep(nanoseconds: 10_000_000) }
+        guard listener.isListening else { throw PostgresError.connection("the calendar listener did not connect") }
+        return try ClinicTestHarness(services: services, databaseURI: uri, calendarListener: listener)
     }
 
-    init(services: ClinicServices, databaseURI: String) throws {
+    /// Reports the commits of `sql` and other sessions to the services' caches (`SlotCalendarCache`);
+    /// nil: nothing is kept between free-slot lists.
+    let calendarListener: ChangeListener?
+
+    init(services: ClinicServices, databaseURI: String, calendarListener: ChangeListener? = nil) throws {
         self.services = services
         self.databaseURI = databaseURI
+        self.calendarListener = calendarListener
         executable = try ClinicAPI.makeExecutableSchema(areas: ClinicAreas.all)
         pipeline = GraphQLService(executable: executable, limits: Self.limits)
     }
+
+    deinit { calendarListener?.stop() }
 
     /// db/migrations of the repository this file belongs to (symlinks resolved,
     /// so a dev package that links Tests/ResolversTests finds the real one).
@@ -160,8 +172,17 @@ final class ClinicTestHarness: Sendable {
 
     /// Runs SQL on the harness database (setup and assertions; not counted).
     @discardableResult
+    /// What it commits reaches the caches before it returns, as the API's own writes do.
     func sql(_ query: String, _ parameters: [PostgresValue?] = []) async throws -> QueryResult {
-        try await services.pool.withConnection { conn in try conn.query(query, parameters) }
+        try await services.pool.withConnection { [calendarListener] conn in
+            let result = try conn.query(query, parameters)
+            if let calendarListener, !conn.isInTransaction, calendarListener.isListening {
+                guard try calendarListener.waitForDelivery(using: conn) || !calendarListener.isListening else {
+                    throw PostgresError.connection("the calendar listener missed a change")
+                }
+            }
+            return result
+        }
     }
 
     private static let userSerial = Atomic<Int>(0)
