@@ -198,6 +198,61 @@ final class SlotCalendarCacheTests: XCTestCase {
         try await expect(f, doc, day, ["09:00"], statements: 0)
     }
 
+    /// Bookings through the API and by another session race with lists of the same day: whatever
+    /// interleaving, once they are done the list is exactly the slots left, never a kept list from
+    /// before one of them.
+    func testListsRacingBookingsNeverKeepAStaleDay() async throws {
+        let f = try await fixture()
+        let doc = try await f.doctor(lastName: "Race", start: "08:00", end: "16:00", slot: 30)
+        let day = try await weekday(f, 20)
+        let zone = try await f.zone()
+        let all = (0..<16).map { String(format: "%02d:%02d", 8 + $0 / 2, $0 % 2 * 30) }
+        let patients = try await (0..<16).asyncMap { _ in try await f.patient() }
+        for round in 0..<2 {
+            try await expect(f, doc, day, all, statements: 1)
+            // Even slots booked through the API, odd ones by another session, all at once, while
+            // lists of the day run beside them.
+            let uri = f.h.databaseURI
+            let listQuery = "{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time } }"
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (i, time) in all.enumerated() {
+                    let pat = patients[i]
+                    if i % 2 == 0 {
+                        group.addTask {
+                            let booked = await f.book(as: pat.viewer, doctor: doc, date: day, time: time)
+                            XCTAssertEqual(booked.clinicCodes, [], "\(booked)")
+                        }
+                    } else {
+                        let start = try XCTUnwrap(zone.instant(date: day, time: XCTUnwrap(LocalTime(iso: time))))
+                        group.addTask {
+                            try await Task.detached {
+                                let session = try Postgres.Connection(uri)
+                                defer { session.close() }
+                                _ = try session.query("""
+                                    INSERT INTO appointments (patient_id, doctor_id, local_date, local_time, starts_at, ends_at)
+                                    VALUES ($1, $2, $3::date, $4::time, $5, $6)
+                                    """, [.int(Int(pat.patientID!)), .int(Int(doc.doctorID!)), .text(day.iso), .text(time),
+                                          start.postgresValue, start.adding(minutes: 30).postgresValue])
+                            }.value
+                        }
+                    }
+                    group.addTask { _ = try await f.counted(listQuery, as: nil) }
+                }
+                try await group.waitForAll()
+            }
+            let delivered = try await f.h.services.pool.withConnection { try f.h.calendarListener!.waitForDelivery(using: $0) }
+            XCTAssertTrue(delivered)
+            let left = try await slots(f, doc, day).times
+            XCTAssertEqual(left, [], "round \(round)")
+            try await expect(f, doc, day, [], statements: 0)
+            // Everything cancelled by another session at once: every slot free again.
+            try await f.h.sql("UPDATE appointments SET status = 'CANCELLED' WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
+            let freed = try await slots(f, doc, day).times
+            XCTAssertEqual(freed, all, "round \(round)")
+            f.h.services.database.slotCalendars.dropAll()
+        }
+    }
+
     /// What each kind of commit notifies (migration 0022): the doctor whose busy ranges changed,
     /// 'c' for configuration, nothing for what no slot list shows.
     func testTheTriggersNotifyWhatChanged() async throws {
