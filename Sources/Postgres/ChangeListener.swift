@@ -63,8 +63,9 @@ public final class ChangeListener: Sendable {
         thread.start()
     }
 
-    /// Ends the session (reported as `.lost`); returns once its thread has ended (within about
-    /// `pollMilliseconds`). `start` may follow.
+    /// Ends the session (reported as `.lost`); returns once its thread has ended: within about
+    /// `pollMilliseconds` while listening, after the attempt in progress while reconnecting.
+    /// `start` may follow.
     public func stop() {
         state.withLock { $0.stopping = true }
         while state.withLock({ $0.running }) { usleep(5_000) }

@@ -40,14 +40,18 @@ enum ClinicArea {
             let window = SlotCalendar.queryWindow(from: date, through: date, timeZone: settings.zone)
             // No statement when the calendar is kept (SlotCalendarCache); else one: the busy ranges, and
             // the doctor's row and hours unless kept (CalendarConfigCache), read on the primary to be
-            // kept. When nothing is kept (not listening), free slots may be read on the replica
-            // (bounded staleness). Booking checks the slot on the primary either way.
+            // kept. That read runs inline on the loop's connection, not in pipeline mode: misses come
+            // in bursts (every list of a day at once when it expires) after seconds without a
+            // statement, and pipelined bursts after such pauses left a few answers waiting for the
+            // connection's next statement (bench/peers/RESULTS.md, thirteenth round). When nothing is
+            // kept (not listening), free slots may be read on the replica (bounded staleness).
+            // Booking checks the slot on the primary either way.
             let database = ctx.services.database, now = ctx.now
             var found = database.slotCalendars.lookup(id, window, now: now)
             if found == nil {
                 let read = ClinicLoad.slotCalendarRead(doctorID: id, window: window, cache: database.calendarConfig, now: now)
                 if let ticket = database.slotCalendars.ticket() {
-                    found = try await ctx.fetch(read)
+                    found = try await ctx.read { conn in try conn.run(read) }
                     if let data = found { database.slotCalendars.store(id, window, data, ticket: ticket, now: now) }
                 } else {
                     found = try await ctx.readBoundedStale(read)
