@@ -42,9 +42,9 @@ enum ClinicArea {
             // the doctor's row and hours unless kept (CalendarConfigCache), read on the primary to be
             // kept. That read runs inline on the loop's connection, not in pipeline mode: misses come
             // in bursts (every list of a day at once when it expires) after seconds without a
-            // statement, and pipelined bursts after such pauses left a few answers waiting for the
-            // connection's next statement (bench/peers/RESULTS.md, thirteenth round). When nothing is
-            // kept (not listening), free slots may be read on the replica (bounded staleness).
+            // statement, and in pipeline mode a few answers of such a burst waited 1-2.5 s, most likely
+            // for the connection's next statement (bench/graphql-http/RESULTS.md, thirteenth round).
+            // When nothing is kept (not listening), free slots may be read on the replica (bounded staleness).
             // Booking checks the slot on the primary either way.
             let database = ctx.services.database, now = ctx.now
             var found = database.slotCalendars.lookup(id, window, now: now)
