@@ -82,21 +82,21 @@ public final class SlotCalendarCache: Sendable {
 
     /// Drops everything (configuration or closures changed, a restore, a change this process made).
     public func dropAll() {
-        state.withLock { s in
-            s.generation &+= 1
-            s.doctors.removeAll()
-            s.count = 0
-        }
+        state.withLock { Self.clear(&$0) }
     }
 
     /// Starts (true) or stops keeping calendars; either way what was kept is dropped.
     public func setListening(_ listening: Bool) {
         state.withLock { s in
             s.listening = listening
-            s.generation &+= 1
-            s.doctors.removeAll()
-            s.count = 0
+            Self.clear(&s)
         }
+    }
+
+    private static func clear(_ s: inout State) {
+        s.generation &+= 1
+        s.doctors.removeAll()
+        s.count = 0
     }
 }
 

@@ -17,31 +17,12 @@ final class CalendarConfigCacheTests: XCTestCase {
         return try await ClinicFixture.make(h)
     }
 
-    private func slots(_ f: ClinicFixture, _ doc: HarnessUser, _ day: LocalDate) async throws -> (times: [String], statements: Int) {
-        let (json, statements) = try await f.counted(
-            "{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time } }", as: nil)
-        XCTAssertEqual(json.clinicCodes, [], "\(json)")
-        return (json.at("data.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue } ?? [], statements)
-    }
-
-    private func expect(_ f: ClinicFixture, _ doc: HarnessUser, _ day: LocalDate, _ times: [String],
-                        file: StaticString = #filePath, line: UInt = #line) async throws {
-        let got = try await slots(f, doc, day).times
-        XCTAssertEqual(got, times, file: file, line: line)
-    }
-
-    private func admin(_ f: ClinicFixture, _ mutation: String) async {
-        let json = await f.h.graphql("mutation { \(mutation) }", as: f.admin.viewer)
-        XCTAssertEqual(json.clinicCodes, [], "\(mutation): \(json)")
-    }
-
     func testChangesThroughTheAPIShowInTheNextList() async throws {
         let f = try await fixture()
         let cache = f.h.services.database.calendarConfig
         let doc = try await f.doctor(lastName: "Kept", start: "09:00", end: "11:00", slot: 60)
         let id = ClinicFixture.doctorID(doc)
-        var day = try await f.date(12)
-        while day.isoWeekday > 5 { day = day.adding(days: 1) }
+        let day = try await f.weekday(12)
         // The settings row read now, not inside the counts below.
         _ = try await RequestContext(services: f.h.services, viewer: nil, ip: nil, requestID: "warm").settings()
 
@@ -49,67 +30,66 @@ final class CalendarConfigCacheTests: XCTestCase {
         // (The whole calendar kept, SlotCalendarCache, is dropped before each: it would answer without a statement.)
         let misses = cache.misses, hits = cache.hits
         f.h.services.database.slotCalendars.dropAll()
-        let first = try await slots(f, doc, day)
+        let first = try await f.freeSlots(doc, day)
         XCTAssertEqual(first.times, ["09:00", "10:00"])
         XCTAssertEqual(first.statements, 1)
         f.h.services.database.slotCalendars.dropAll()
-        let kept = try await slots(f, doc, day)
+        let kept = try await f.freeSlots(doc, day)
         XCTAssertEqual(kept.times, ["09:00", "10:00"])
         XCTAssertEqual(kept.statements, 1)
         XCTAssertEqual(cache.misses - misses, 1)
         XCTAssertEqual(cache.hits - hits, 1)
 
         // Availability.
-        await admin(f, "updateDoctor(id: \"\(id)\", input: {isAvailable: false}) { id }")
-        try await expect(f, doc, day, [])
-        await admin(f, "updateDoctor(id: \"\(id)\", input: {isAvailable: true}) { id }")
-        try await expect(f, doc, day, ["09:00", "10:00"])
+        await f.mutate("updateDoctor(id: \"\(id)\", input: {isAvailable: false}) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day, [])
+        await f.mutate("updateDoctor(id: \"\(id)\", input: {isAvailable: true}) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"])
 
         // A booking shows at once (busy ranges are never kept); then a buffer before each appointment
         // makes 10:00 too close to it.
         let pat = try await f.patient()
         let booked = await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00")
         XCTAssertEqual(booked.clinicCodes, [], "\(booked)")
-        try await expect(f, doc, day, ["10:00"])
-        await admin(f, "updateDoctor(id: \"\(id)\", input: {bufferBeforeMinutes: 30}) { id }")
-        try await expect(f, doc, day, [])
-        await admin(f, "updateDoctor(id: \"\(id)\", input: {bufferBeforeMinutes: 0}) { id }")
-        try await expect(f, doc, day, ["10:00"])
+        try await f.expectSlots(doc, day, ["10:00"])
+        await f.mutate("updateDoctor(id: \"\(id)\", input: {bufferBeforeMinutes: 30}) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day, [])
+        await f.mutate("updateDoctor(id: \"\(id)\", input: {bufferBeforeMinutes: 0}) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day, ["10:00"])
 
         // Working hours.
         let week = (1...7).map { "{weekday: \($0), start: \"09:00\", end: \"12:00\", slotMinutes: 60}" }.joined(separator: ", ")
-        await admin(f, "setWorkingHours(doctorId: \"\(id)\", hours: [\(week)]) { id }")
-        try await expect(f, doc, day, ["10:00", "11:00"])
+        await f.mutate("setWorkingHours(doctorId: \"\(id)\", hours: [\(week)]) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day, ["10:00", "11:00"])
 
         // Closures: created, moved away, removed (the clinic's, not the doctor's: every doctor's list).
         let closed = await f.h.graphql("mutation { createClosure(input: {firstDay: \"\(day.adding(days: 1).iso)\", reason: \"Inventory\"}) { id } }",
                                        as: f.admin.viewer)
         let closure = try XCTUnwrap(closed.at("data.createClosure.id")?.stringValue, "\(closed)")
-        try await expect(f, doc, day, ["10:00", "11:00"])
-        try await expect(f, doc, day.adding(days: 1), [])
+        try await f.expectSlots(doc, day, ["10:00", "11:00"])
+        try await f.expectSlots(doc, day.adding(days: 1), [])
         let later = day.adding(days: 2)
-        await admin(f, "updateClosure(id: \"\(closure)\", input: {firstDay: \"\(later.iso)\", lastDay: \"\(later.iso)\"}) { id }")
-        try await expect(f, doc, day.adding(days: 1), ["09:00", "10:00", "11:00"])
-        try await expect(f, doc, later, [])
-        await admin(f, "removeClosure(id: \"\(closure)\")")
-        try await expect(f, doc, later, ["09:00", "10:00", "11:00"])
+        await f.mutate("updateClosure(id: \"\(closure)\", input: {firstDay: \"\(later.iso)\", lastDay: \"\(later.iso)\"}) { id }", as: f.admin.viewer)
+        try await f.expectSlots(doc, day.adding(days: 1), ["09:00", "10:00", "11:00"])
+        try await f.expectSlots(doc, later, [])
+        await f.mutate("removeClosure(id: \"\(closure)\")", as: f.admin.viewer)
+        try await f.expectSlots(doc, later, ["09:00", "10:00", "11:00"])
 
         // The doctor's account deleted: no more bookings, no more slots.
         let deleted = await f.h.graphql("mutation { deleteUser(id: \"\(GlobalID.encode(type: "User", id: doc.id))\") }", as: f.superadmin.viewer)
         XCTAssertEqual(deleted.clinicCodes, [], "\(deleted)")
-        try await expect(f, doc, day, [])
+        try await f.expectSlots(doc, day, [])
     }
 
     func testAChangeOutsideThisProcessShowsOnceItsNoticeArrives() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(lastName: "Elsewhere", start: "09:00", end: "11:00", slot: 60)
-        var day = try await f.date(14)
-        while day.isoWeekday > 5 { day = day.adding(days: 1) }
-        try await expect(f, doc, day, ["09:00", "10:00"])
+        let day = try await f.weekday(14)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"])
         // As another server process or `clinic` would change it: not through this process's writes
         // (`sql` returns once the listener has read the commit's notice; the clock stands still).
         try await f.h.sql("UPDATE working_hours SET end_time = '12:00' WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
-        try await expect(f, doc, day, ["09:00", "10:00", "11:00"])
+        try await f.expectSlots(doc, day, ["09:00", "10:00", "11:00"])
     }
 
     /// A read that began before an invalidation (its statement saw the old rows) keeps nothing.

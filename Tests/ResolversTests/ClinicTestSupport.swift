@@ -55,6 +55,31 @@ struct ClinicFixture {
         try await zone().localDate(at: h.services.clock.now).adding(days: days)
     }
 
+    /// The first weekday (Monday to Friday) `days` or more from today.
+    func weekday(_ days: Int) async throws -> LocalDate {
+        var day = try await date(days)
+        while day.isoWeekday > 5 { day = day.adding(days: 1) }
+        return day
+    }
+
+    /// The doctor's free slot times on `day` as an anonymous visitor sees them (a fresh context),
+    /// and the statements the list took.
+    func freeSlots(_ doctor: HarnessUser, _ day: LocalDate, file: StaticString = #filePath,
+                   line: UInt = #line) async throws -> (times: [String], statements: Int) {
+        let (json, statements) = try await counted(
+            "{ availableSlots(doctorId: \"\(Self.doctorID(doctor))\", date: \"\(day.iso)\") { time } }", as: nil)
+        XCTAssertEqual(json.clinicCodes, [], "\(json)", file: file, line: line)
+        return (json.at("data.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue } ?? [], statements)
+    }
+
+    /// `freeSlots` are `times`, read with `statements` statements when given.
+    func expectSlots(_ doctor: HarnessUser, _ day: LocalDate, _ times: [String], statements: Int? = nil,
+                     file: StaticString = #filePath, line: UInt = #line) async throws {
+        let got = try await freeSlots(doctor, day, file: file, line: line)
+        XCTAssertEqual(got.times, times, file: file, line: line)
+        if let statements { XCTAssertEqual(got.statements, statements, "statements", file: file, line: line) }
+    }
+
     static func doctorID(_ u: HarnessUser) -> String { GlobalID.encode(type: "Doctor", id: u.doctorID!) }
     static func patientID(_ u: HarnessUser) -> String { GlobalID.encode(type: "Patient", id: u.patientID!) }
     static func appointmentID(_ id: Int64) -> String { GlobalID.encode(type: "Appointment", id: id) }
@@ -67,6 +92,14 @@ struct ClinicFixture {
             mutation { bookAppointment(input: {doctorId: "\(Self.doctorID(doctor))", date: "\(date.iso)", time: "\(time)", reason: "\(reason)"\(p)}) {
               id date time startsAt endsAt status reason } }
             """, as: viewer)
+    }
+
+    /// Runs `mutation { … }` as `viewer`, which must answer without errors.
+    @discardableResult
+    func mutate(_ mutation: String, as viewer: Viewer, file: StaticString = #filePath, line: UInt = #line) async -> JSON {
+        let json = await h.graphql("mutation { \(mutation) }", as: viewer)
+        XCTAssertEqual(json.clinicCodes, [], "\(mutation): \(json)", file: file, line: line)
+        return json
     }
 
     /// Runs a document with a fresh context and returns (response, statements).

@@ -17,43 +17,16 @@ final class SlotCalendarCacheTests: XCTestCase {
         return try await ClinicFixture.make(h)
     }
 
-    private func slots(_ f: ClinicFixture, _ doc: HarnessUser, _ day: LocalDate) async throws -> (times: [String], statements: Int) {
-        let (json, statements) = try await f.counted(
-            "{ availableSlots(doctorId: \"\(ClinicFixture.doctorID(doc))\", date: \"\(day.iso)\") { time } }", as: nil)
-        XCTAssertEqual(json.clinicCodes, [], "\(json)")
-        return (json.at("data.availableSlots")?.arrayValue?.compactMap { $0["time"]?.stringValue } ?? [], statements)
-    }
-
-    /// The list is `times`, read with `statements` statements.
-    private func expect(_ f: ClinicFixture, _ doc: HarnessUser, _ day: LocalDate, _ times: [String], statements: Int,
-                        file: StaticString = #filePath, line: UInt = #line) async throws {
-        let got = try await slots(f, doc, day)
-        XCTAssertEqual(got.times, times, file: file, line: line)
-        XCTAssertEqual(got.statements, statements, "statements", file: file, line: line)
-    }
-
-    private func mutate(_ f: ClinicFixture, _ mutation: String, as viewer: Viewer) async -> JSON {
-        let json = await f.h.graphql("mutation { \(mutation) }", as: viewer)
-        XCTAssertEqual(json.clinicCodes, [], "\(mutation): \(json)")
-        return json
-    }
-
-    private func weekday(_ f: ClinicFixture, _ days: Int) async throws -> LocalDate {
-        var day = try await f.date(days)
-        while day.isoWeekday > 5 { day = day.adding(days: 1) }
-        return day
-    }
-
     /// After a change this process made: the very next list shows it, having read (the write
     /// dropped what was kept); once the commit's own notice has come too, lists are kept again.
     private func expectChanged(_ f: ClinicFixture, _ doc: HarnessUser, _ day: LocalDate, _ times: [String],
                                file: StaticString = #filePath, line: UInt = #line) async throws {
-        try await expect(f, doc, day, times, statements: 1, file: file, line: line)
+        try await f.expectSlots(doc, day, times, statements: 1, file: file, line: line)
         let delivered = try await f.h.services.pool.withConnection { try f.h.calendarListener!.waitForDelivery(using: $0) }
         XCTAssertTrue(delivered, file: file, line: line)
-        let again = try await slots(f, doc, day).times
+        let again = try await f.freeSlots(doc, day).times
         XCTAssertEqual(again, times, file: file, line: line)
-        try await expect(f, doc, day, times, statements: 0, file: file, line: line)
+        try await f.expectSlots(doc, day, times, statements: 0, file: file, line: line)
     }
 
     func testAKeptListCostsNoStatementAndEveryBookingChangeShowsInTheNext() async throws {
@@ -62,13 +35,13 @@ final class SlotCalendarCacheTests: XCTestCase {
         let cache = f.h.services.database.slotCalendars
         XCTAssertTrue(cache.isListening)
         let doc = try await f.doctor(lastName: "Kept", start: "09:00", end: "12:00", slot: 60)
-        let day = try await weekday(f, 12)
+        let day = try await f.weekday(12)
         _ = try await RequestContext(services: f.h.services, viewer: nil, ip: nil, requestID: "warm").settings()
         let all = ["09:00", "10:00", "11:00"]
-        try await expect(f, doc, day, all, statements: 1)
+        try await f.expectSlots(doc, day, all, statements: 1)
         let hits = cache.hits
-        try await expect(f, doc, day, all, statements: 0)
-        try await expect(f, doc, day, all, statements: 0)
+        try await f.expectSlots(doc, day, all, statements: 0)
+        try await f.expectSlots(doc, day, all, statements: 0)
         XCTAssertEqual(cache.hits - hits, 2)
 
         // Booked, moved, confirmed, cancelled.
@@ -76,23 +49,23 @@ final class SlotCalendarCacheTests: XCTestCase {
         let booked = await f.book(as: pat.viewer, doctor: doc, date: day, time: "09:00")
         let id = try XCTUnwrap(booked.at("data.bookAppointment.id")?.stringValue, "\(booked)")
         try await expectChanged(f, doc, day, ["10:00", "11:00"])
-        _ = await mutate(f, "rescheduleAppointment(id: \"\(id)\", date: \"\(day.iso)\", time: \"10:00\") { id }", as: pat.viewer)
+        _ = await f.mutate("rescheduleAppointment(id: \"\(id)\", date: \"\(day.iso)\", time: \"10:00\") { id }", as: pat.viewer)
         try await expectChanged(f, doc, day, ["09:00", "11:00"])
-        _ = await mutate(f, "setAppointmentStatus(id: \"\(id)\", status: CONFIRMED) { id }", as: f.admin.viewer)
+        _ = await f.mutate("setAppointmentStatus(id: \"\(id)\", status: CONFIRMED) { id }", as: f.admin.viewer)
         try await expectChanged(f, doc, day, ["09:00", "11:00"])
-        _ = await mutate(f, "cancelAppointment(id: \"\(id)\", reason: \"better\") { id }", as: pat.viewer)
+        _ = await f.mutate("cancelAppointment(id: \"\(id)\", reason: \"better\") { id }", as: pat.viewer)
         try await expectChanged(f, doc, day, all)
 
         // Time off added, moved, removed.
-        let off = await mutate(f, """
+        let off = await f.mutate("""
             requestTimeOff(input: {from: "\(day.iso)T11:00:00Z", to: "\(day.iso)T12:00:00Z", reason: "errand"}) { id }
             """, as: doc.viewer)
         let offID = try XCTUnwrap(off.at("data.requestTimeOff.id")?.stringValue, "\(off)")
         try await expectChanged(f, doc, day, ["09:00", "10:00"])
-        _ = await mutate(f, "updateTimeOff(id: \"\(offID)\", input: {from: \"\(day.iso)T09:00:00Z\", to: \"\(day.iso)T10:00:00Z\"}) { id }",
+        _ = await f.mutate("updateTimeOff(id: \"\(offID)\", input: {from: \"\(day.iso)T09:00:00Z\", to: \"\(day.iso)T10:00:00Z\"}) { id }",
                          as: doc.viewer)
         try await expectChanged(f, doc, day, ["10:00", "11:00"])
-        _ = await mutate(f, "removeTimeOff(id: \"\(offID)\")", as: doc.viewer)
+        _ = await f.mutate("removeTimeOff(id: \"\(offID)\")", as: doc.viewer)
         try await expectChanged(f, doc, day, all)
     }
 
@@ -101,10 +74,10 @@ final class SlotCalendarCacheTests: XCTestCase {
         let doc = try await f.doctor(lastName: "Other", start: "09:00", end: "11:00", slot: 60)
         let other = try await f.doctor(lastName: "Untouched", start: "09:00", end: "11:00", slot: 60)
         let pat = try await f.patient()
-        let day = try await weekday(f, 15)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 1)
-        try await expect(f, other, day, ["09:00", "10:00"], statements: 1)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 0)
+        let day = try await f.weekday(15)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(other, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 0)
 
         // Another process books 09:00 (its own session, committed; this process learns it only from
         // the notice). The clock is not moved: the kept time plays no part.
@@ -118,33 +91,33 @@ final class SlotCalendarCacheTests: XCTestCase {
             """, [.int(Int(pat.patientID!)), .int(Int(doc.doctorID!)), .text(day.iso), start.postgresValue, start.adding(minutes: 60).postgresValue])
         var seen: [String] = []
         for _ in 0..<500 {
-            seen = try await slots(f, doc, day).times
+            seen = try await f.freeSlots(doc, day).times
             if seen == ["10:00"] { break }
             try await Task.sleep(nanoseconds: 10_000_000)
         }
         XCTAssertEqual(seen, ["10:00"], "the other session's booking never showed")
         // Only that doctor's calendars were dropped.
-        try await expect(f, other, day, ["09:00", "10:00"], statements: 0)
+        try await f.expectSlots(other, day, ["09:00", "10:00"], statements: 0)
 
         // A change of notes leaves the calendar kept; the other session cancelling drops it.
         _ = try session.query("UPDATE appointments SET notes = 'bring results' WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
         XCTAssertTrue(try f.h.calendarListener!.waitForDelivery(using: session))
-        try await expect(f, doc, day, ["10:00"], statements: 0)
+        try await f.expectSlots(doc, day, ["10:00"], statements: 0)
         _ = try session.query("UPDATE appointments SET status = 'CANCELLED' WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
         XCTAssertTrue(try f.h.calendarListener!.waitForDelivery(using: session))
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 1)
 
         // A closure (configuration): every kept calendar goes.
         _ = try session.query("INSERT INTO clinic_closures (first_day, last_day, reason) VALUES ($1::date, $1::date, 'flood')", [.text(day.iso)])
         XCTAssertTrue(try f.h.calendarListener!.waitForDelivery(using: session))
-        try await expect(f, other, day, [], statements: 1)
+        try await f.expectSlots(other, day, [], statements: 1)
         _ = try session.query("DELETE FROM clinic_closures WHERE reason = 'flood'")
         XCTAssertTrue(try f.h.calendarListener!.waitForDelivery(using: session))
-        try await expect(f, other, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(other, day, ["09:00", "10:00"], statements: 1)
         // A transaction rolled back notifies nobody: still kept.
         _ = try session.execute("BEGIN; DELETE FROM working_hours WHERE doctor_id = \(other.doctorID!); ROLLBACK")
         XCTAssertTrue(try f.h.calendarListener!.waitForDelivery(using: session))
-        try await expect(f, other, day, ["09:00", "10:00"], statements: 0)
+        try await f.expectSlots(other, day, ["09:00", "10:00"], statements: 0)
     }
 
     func testNothingIsKeptWhileTheListenerIsDownAndEverythingIsDroppedWhenItListensAgain() async throws {
@@ -153,7 +126,7 @@ final class SlotCalendarCacheTests: XCTestCase {
         let listener = try XCTUnwrap(f.h.calendarListener)
         let doc = try await f.doctor(lastName: "Down", start: "09:00", end: "12:00", slot: 60)
         let pat = try await f.patient()
-        let day = try await weekday(f, 16)
+        let day = try await f.weekday(16)
         let session = try Postgres.Connection(f.h.databaseURI)
         defer { session.close() }
         func insert(_ hour: Int) async throws {
@@ -165,20 +138,20 @@ final class SlotCalendarCacheTests: XCTestCase {
                 """, [.int(Int(pat.patientID!)), .int(Int(doc.doctorID!)), .text(day.iso), .text(String(format: "%02d:00", hour)),
                       start.postgresValue, start.adding(minutes: 60).postgresValue])
         }
-        try await expect(f, doc, day, ["09:00", "10:00", "11:00"], statements: 1)
-        try await expect(f, doc, day, ["09:00", "10:00", "11:00"], statements: 0)
+        try await f.expectSlots(doc, day, ["09:00", "10:00", "11:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00", "11:00"], statements: 0)
 
         // Stopped: nothing kept, every list reads, so a change no notice reports shows at once.
         listener.stop()
         XCTAssertFalse(cache.isListening)
         try await insert(11)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 1)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 1)
         listener.start()
         for _ in 0..<1000 where !cache.isListening { try await Task.sleep(nanoseconds: 10_000_000) }
         XCTAssertTrue(cache.isListening)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 1)
-        try await expect(f, doc, day, ["09:00", "10:00"], statements: 0)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00", "10:00"], statements: 0)
 
         // The listener's session terminated (a server restart or a failover does the same) and a
         // change committed meanwhile: once it listens again, what was kept is gone.
@@ -194,8 +167,8 @@ final class SlotCalendarCacheTests: XCTestCase {
         }
         XCTAssertTrue(listener.isListening, "the listener did not reconnect")
         XCTAssertTrue(try listener.waitForDelivery(using: session))
-        try await expect(f, doc, day, ["09:00"], statements: 1)
-        try await expect(f, doc, day, ["09:00"], statements: 0)
+        try await f.expectSlots(doc, day, ["09:00"], statements: 1)
+        try await f.expectSlots(doc, day, ["09:00"], statements: 0)
     }
 
     /// Bookings through the API and by another session race with lists of the same day: whatever
@@ -204,12 +177,12 @@ final class SlotCalendarCacheTests: XCTestCase {
     func testListsRacingBookingsNeverKeepAStaleDay() async throws {
         let f = try await fixture()
         let doc = try await f.doctor(lastName: "Race", start: "08:00", end: "16:00", slot: 30)
-        let day = try await weekday(f, 20)
+        let day = try await f.weekday(20)
         let zone = try await f.zone()
         let all = (0..<16).map { String(format: "%02d:%02d", 8 + $0 / 2, $0 % 2 * 30) }
         let patients = try await (0..<16).asyncMap { _ in try await f.patient() }
         for round in 0..<2 {
-            try await expect(f, doc, day, all, statements: 1)
+            try await f.expectSlots(doc, day, all, statements: 1)
             // Even slots booked through the API, odd ones by another session, all at once, while
             // lists of the day run beside them.
             let uri = f.h.databaseURI
@@ -242,12 +215,12 @@ final class SlotCalendarCacheTests: XCTestCase {
             }
             let delivered = try await f.h.services.pool.withConnection { try f.h.calendarListener!.waitForDelivery(using: $0) }
             XCTAssertTrue(delivered)
-            let left = try await slots(f, doc, day).times
+            let left = try await f.freeSlots(doc, day).times
             XCTAssertEqual(left, [], "round \(round)")
-            try await expect(f, doc, day, [], statements: 0)
+            try await f.expectSlots(doc, day, [], statements: 0)
             // Everything cancelled by another session at once: every slot free again.
             try await f.h.sql("UPDATE appointments SET status = 'CANCELLED' WHERE doctor_id = $1", [.int(Int(doc.doctorID!))])
-            let freed = try await slots(f, doc, day).times
+            let freed = try await f.freeSlots(doc, day).times
             XCTAssertEqual(freed, all, "round \(round)")
             f.h.services.database.slotCalendars.dropAll()
         }
